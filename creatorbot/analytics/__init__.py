@@ -1,0 +1,1 @@
+"""Pure functions over pandas frames: rankings, pacing, tiers, anomalies. No I/O."""

@@ -1,0 +1,1 @@
+"""The top floor: settings, platform adapters, renderers and the CLI that wires everything."""

@@ -1,0 +1,1 @@
+"""Chat commands (text → typed request → Reply) and the vocabulary they speak."""

@@ -1,0 +1,1 @@
+"""Scheduled jobs, the scheduler setup, the run ledger and the posting interface."""

@@ -1,0 +1,1 @@
+"""Database models, engine and sessions, migrations, importers, demo data and queries."""

@@ -1,0 +1,367 @@
+"""Typed SQLAlchemy 2.0 models for every entity creatorbot stores.
+
+Money columns hold integer minor units (cents, sen) of the market's currency: exact on every
+database and cheap to sum. `storage.money` converts to and from `Decimal`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention, so migrations name constraints stably."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as plain strings (no native PostgreSQL enum): adding a value needs no migration dance.
+    return Enum(cls, name=name, native_enum=False, length=24, values_callable=_values)
+
+
+def _values(cls: type[enum.Enum]) -> list[str]:
+    return [member.value for member in cls]
+
+
+class CampaignKind(enum.StrEnum):
+    """The four kinds of campaign a market runs."""
+
+    MEGA_SALE = "mega_sale"
+    IP_EVENT = "ip_event"
+    COMPETITION = "competition"
+    INCENTIVE = "incentive"
+
+
+class SubscriptionKind(enum.StrEnum):
+    """What a channel subscribes to."""
+
+    SNAPSHOT = "snapshot"
+    ALERTS = "alerts"
+    FEEDBACK = "feedback"
+
+
+class RunStatus(enum.StrEnum):
+    """The life of one (job, subscription, period) row in the run ledger."""
+
+    CLAIMED = "claimed"
+    POSTED = "posted"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class AlertStatus(enum.StrEnum):
+    """Where an alert stands with the team."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    SNOOZED = "snoozed"
+
+
+class Role(enum.StrEnum):
+    """Roles, each granted per market (or for every market)."""
+
+    ADMIN = "admin"
+    LEAD = "lead"
+    CM = "cm"
+    AM = "am"
+    VIEWER = "viewer"
+
+
+class Market(Base):
+    """A TikTok Shop market: its currency, timezone and the languages its teams use."""
+
+    __tablename__ = "markets"
+
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    currency: Mapped[str] = mapped_column(String(3))
+    minor_units: Mapped[int] = mapped_column(SmallInteger, default=2)
+    timezone: Mapped[str] = mapped_column(String(64))
+    locales: Mapped[str] = mapped_column(String(64), doc="comma-separated, first is the default")
+
+
+class Creator(Base):
+    """A creator in one market. Contact details are stored for operations, never shown."""
+
+    __tablename__ = "creators"
+    __table_args__ = (UniqueConstraint("market", "handle"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    market: Mapped[str] = mapped_column(ForeignKey("markets.code"))
+    handle: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(128))
+    tier: Mapped[str] = mapped_column(String(32))
+    category: Mapped[str] = mapped_column(String(64))
+    followers: Mapped[int] = mapped_column(BigInteger, default=0)
+    cm: Mapped[str | None] = mapped_column(String(128))
+    am: Mapped[str | None] = mapped_column(String(128))
+    joined_on: Mapped[dt.date | None] = mapped_column(Date)
+    email: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(64))
+
+
+class Tier(Base):
+    """A creator tier of a market and the 30-day GMV it takes to reach it."""
+
+    __tablename__ = "tiers"
+
+    market: Mapped[str] = mapped_column(ForeignKey("markets.code"), primary_key=True)
+    tier: Mapped[str] = mapped_column(String(32), primary_key=True)
+    rank: Mapped[int] = mapped_column(SmallInteger)
+    min_gmv_30d: Mapped[int] = mapped_column(BigInteger, doc="minor units")
+
+
+class DailyMetric(Base):
+    """One creator's numbers for one local day of their market."""
+
+    __tablename__ = "daily_metrics"
+    __table_args__ = (Index("ix_daily_metrics_market_date", "market", "date"),)
+
+    creator_id: Mapped[int] = mapped_column(
+        ForeignKey("creators.id", ondelete="CASCADE"), primary_key=True
+    )
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    market: Mapped[str] = mapped_column(String(8))
+    gmv: Mapped[int] = mapped_column(BigInteger, doc="minor units")
+    orders: Mapped[int] = mapped_column(Integer)
+    items_sold: Mapped[int] = mapped_column(Integer)
+    live_gmv: Mapped[int] = mapped_column(BigInteger, doc="minor units")
+    video_gmv: Mapped[int] = mapped_column(BigInteger, doc="minor units")
+    live_sessions: Mapped[int] = mapped_column(Integer)
+    live_minutes: Mapped[int] = mapped_column(Integer)
+    video_posts: Mapped[int] = mapped_column(Integer)
+    video_views: Mapped[int] = mapped_column(BigInteger)
+    new_followers: Mapped[int] = mapped_column(Integer)
+
+
+class Campaign(Base):
+    """A mega sale, IP event, competition or incentive program in one market."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    market: Mapped[str] = mapped_column(ForeignKey("markets.code"))
+    kind: Mapped[CampaignKind] = mapped_column(_enum(CampaignKind, "campaign_kind"))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    metric: Mapped[str] = mapped_column(String(32), default="gmv")
+    gmv_target: Mapped[int | None] = mapped_column(BigInteger, doc="minor units")
+    creator_target: Mapped[int | None] = mapped_column(Integer)
+
+    reward_tiers: Mapped[list[RewardTier]] = relationship(
+        back_populates="campaign",
+        cascade="all, delete-orphan",
+        order_by="RewardTier.threshold",
+    )
+
+
+class RewardTier(Base):
+    """One rung of an incentive program: reach `threshold` of the metric, earn `reward`."""
+
+    __tablename__ = "reward_tiers"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    threshold: Mapped[int] = mapped_column(BigInteger, primary_key=True, doc="minor units")
+    reward: Mapped[int] = mapped_column(BigInteger, doc="minor units")
+
+    campaign: Mapped[Campaign] = relationship(back_populates="reward_tiers")
+
+
+class Enrollment(Base):
+    """A creator taking part in a campaign."""
+
+    __tablename__ = "enrollments"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    creator_id: Mapped[int] = mapped_column(
+        ForeignKey("creators.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    enrolled_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class SlotMetric(Base):
+    """One affiliate resource slot's traffic for one day (EC Center banner, landing page, …)."""
+
+    __tablename__ = "slot_metrics"
+
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    market: Mapped[str] = mapped_column(ForeignKey("markets.code"), primary_key=True)
+    slot: Mapped[str] = mapped_column(String(64), primary_key=True)
+    surface: Mapped[str] = mapped_column(String(64))
+    impressions: Mapped[int] = mapped_column(BigInteger)
+    clicks: Mapped[int] = mapped_column(BigInteger)
+    conversions: Mapped[int] = mapped_column(BigInteger)
+
+
+class FeedbackForm(Base):
+    """A feedback prompt posted to a channel, optionally about one campaign."""
+
+    __tablename__ = "feedback_forms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(64))
+    market: Mapped[str | None] = mapped_column(ForeignKey("markets.code"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
+    message_ref: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class FeedbackResponse(Base):
+    """What one team member logged about a creator or a campaign."""
+
+    __tablename__ = "feedback_responses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_forms.id", ondelete="SET NULL"))
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    creator_id: Mapped[int | None] = mapped_column(ForeignKey("creators.id", ondelete="SET NULL"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
+    rating: Mapped[int] = mapped_column(SmallInteger)
+    topic: Mapped[str] = mapped_column(String(32))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )
+
+
+class Subscription(Base):
+    """A channel's standing order for a digest: snapshot, alerts or feedback prompts."""
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace: Mapped[str] = mapped_column(String(64), default="")
+    channel: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[SubscriptionKind] = mapped_column(_enum(SubscriptionKind, "subscription_kind"))
+    market: Mapped[str] = mapped_column(ForeignKey("markets.code"))
+    at_time: Mapped[str] = mapped_column(String(5), doc="HH:MM in the market's timezone")
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    war_room: Mapped[bool] = mapped_column(Boolean, default=False)
+    locale: Mapped[str] = mapped_column(String(8), default="en")
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Run(Base):
+    """The run ledger: one row per (job, subscription, period), claimed before anything is posted."""
+
+    __tablename__ = "runs"
+    __table_args__ = (UniqueConstraint("job", "subscription_id", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job: Mapped[str] = mapped_column(String(32))
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("subscriptions.id", ondelete="CASCADE")
+    )
+    period: Mapped[str] = mapped_column(String(32))
+    status: Mapped[RunStatus] = mapped_column(_enum(RunStatus, "run_status"), index=True)
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    posted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    message_ref: Mapped[str | None] = mapped_column(String(128))
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class Alert(Base):
+    """An anomaly found for a creator, campaign, slot or market on one day."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("market", "subject_kind", "subject_key", "metric", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    market: Mapped[str] = mapped_column(ForeignKey("markets.code"))
+    subject_kind: Mapped[str] = mapped_column(String(16))
+    subject_key: Mapped[str] = mapped_column(String(64))
+    metric: Mapped[str] = mapped_column(String(32))
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    observed: Mapped[int] = mapped_column(BigInteger)
+    expected: Mapped[int] = mapped_column(BigInteger)
+    impact: Mapped[int] = mapped_column(BigInteger, doc="money at stake, minor units")
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[AlertStatus] = mapped_column(_enum(AlertStatus, "alert_status"))
+    snoozed_until: Mapped[dt.date | None] = mapped_column(Date)
+    handled_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class RoleGrant(Base):
+    """A role given to a chat user, for one market or (market NULL) for all of them."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (UniqueConstraint("platform", "user_id", "role", "market"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    market: Mapped[str | None] = mapped_column(ForeignKey("markets.code"))
+    granted_by: Mapped[str] = mapped_column(String(64))
+    granted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class AuditEntry(Base):
+    """The append-only audit log: who did what, where, whether it was allowed, how long it took."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace: Mapped[str] = mapped_column(String(64), default="")
+    channel: Mapped[str] = mapped_column(String(64), default="")
+    user_id: Mapped[str] = mapped_column(String(64), index=True)
+    command: Mapped[str] = mapped_column(String(32))
+    arguments: Mapped[str] = mapped_column(Text, default="")
+    allowed: Mapped[bool] = mapped_column(Boolean)
+    outcome: Mapped[str] = mapped_column(String(16))
+    rows: Mapped[int | None] = mapped_column(Integer)
+    latency_ms: Mapped[int | None] = mapped_column(Integer)
+
+
+class Meta(Base):
+    """Small key/value facts about the database itself (e.g. which demo world it holds)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
