@@ -11,7 +11,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     """Everything creatorbot can be configured with; `.env.example` documents each field."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, env_ignore_empty=True
+    )
 
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     data_dir: Path = Field(
@@ -19,7 +21,7 @@ class Settings(BaseSettings):
     )
     admins: str = Field(default="", validation_alias="CREATORBOT_ADMINS")
     default_market: str | None = Field(default=None, validation_alias="CREATORBOT_DEFAULT_MARKET")
-    locale: str = Field(default="en", validation_alias="CREATORBOT_LOCALE")
+    locale: str | None = Field(default=None, validation_alias="CREATORBOT_LOCALE")
     column_map: dict[str, dict[str, str]] = Field(
         default_factory=dict, validation_alias="CREATORBOT_COLUMN_MAP"
     )
@@ -29,9 +31,7 @@ class Settings(BaseSettings):
         default=None, validation_alias="SLACK_SIGNING_SECRET"
     )
     slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
-    slack_api_url: str = Field(
-        default="https://slack.com/api/", validation_alias="SLACK_API_URL"
-    )
+    slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
 
     lark_app_id: str | None = Field(default=None, validation_alias="LARK_APP_ID")
     lark_app_secret: SecretStr | None = Field(default=None, validation_alias="LARK_APP_SECRET")

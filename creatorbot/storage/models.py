@@ -238,7 +238,9 @@ class FeedbackForm(Base):
     market: Mapped[str | None] = mapped_column(ForeignKey("markets.code"))
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
     message_ref: Mapped[str | None] = mapped_column(String(128))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
 
 
 class FeedbackResponse(Base):
@@ -247,7 +249,9 @@ class FeedbackResponse(Base):
     __tablename__ = "feedback_responses"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    form_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_forms.id", ondelete="SET NULL"))
+    form_id: Mapped[int | None] = mapped_column(
+        ForeignKey("feedback_forms.id", ondelete="SET NULL")
+    )
     platform: Mapped[str] = mapped_column(String(16))
     user_id: Mapped[str] = mapped_column(String(64))
     creator_id: Mapped[int | None] = mapped_column(ForeignKey("creators.id", ondelete="SET NULL"))
@@ -277,20 +281,20 @@ class Subscription(Base):
     war_room: Mapped[bool] = mapped_column(Boolean, default=False)
     locale: Mapped[str] = mapped_column(String(8), default="en")
     created_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
 
 
 class Run(Base):
-    """The run ledger: one row per (job, subscription, period), claimed before anything is posted."""
+    """The run ledger: one row per (job, subscription, period), claimed before it is posted."""
 
     __tablename__ = "runs"
     __table_args__ = (UniqueConstraint("job", "subscription_id", "period"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     job: Mapped[str] = mapped_column(String(32))
-    subscription_id: Mapped[int] = mapped_column(
-        ForeignKey("subscriptions.id", ondelete="CASCADE")
-    )
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
     period: Mapped[str] = mapped_column(String(32))
     status: Mapped[RunStatus] = mapped_column(_enum(RunStatus, "run_status"), index=True)
     attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
@@ -321,7 +325,9 @@ class Alert(Base):
     status: Mapped[AlertStatus] = mapped_column(_enum(AlertStatus, "alert_status"))
     snoozed_until: Mapped[dt.date | None] = mapped_column(Date)
     handled_by: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
 
 
 class RoleGrant(Base):
@@ -336,7 +342,9 @@ class RoleGrant(Base):
     role: Mapped[Role] = mapped_column(_enum(Role, "role"))
     market: Mapped[str | None] = mapped_column(ForeignKey("markets.code"))
     granted_by: Mapped[str] = mapped_column(String(64))
-    granted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    granted_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
 
 
 class AuditEntry(Base):

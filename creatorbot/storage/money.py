@@ -6,7 +6,7 @@ from decimal import Decimal
 
 
 def to_minor(amount: Decimal | int | str, minor_units: int = 2) -> int:
-    """Turn an amount of currency into integer minor units; more decimals than allowed is an error."""
+    """Turn an amount into integer minor units; more decimals than the currency has is an error."""
     value = Decimal(amount) * (10**minor_units)
     if value != value.to_integral_value():
         raise ValueError(f"{amount} has more than {minor_units} decimals")

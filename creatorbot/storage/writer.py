@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy import Table, select
@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.models import (
+    Base,
     Campaign,
     Creator,
     DailyMetric,
@@ -39,6 +40,11 @@ DAILY_COUNTS = (
     "new_followers",
 )
 DAILY_MONEY = ("gmv", "live_gmv", "video_gmv")
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table behind a mapped class."""
+    return cast(Table, model.__table__)
 
 
 def upsert(
@@ -95,9 +101,7 @@ def creator_ids(
     markets = {market for market, _ in wanted}
     found: dict[tuple[str, str], int] = {}
     for market in markets:
-        rows = session.execute(
-            select(Creator.handle, Creator.id).where(Creator.market == market)
-        )
+        rows = session.execute(select(Creator.handle, Creator.id).where(Creator.market == market))
         for handle, creator_id in rows:
             if (market, handle) in wanted:
                 found[(market, handle)] = creator_id
@@ -136,9 +140,7 @@ def write_creators(
     """Upsert creators on (market, handle). Optional columns email/phone are kept if present."""
     columns = [*CREATOR_COLUMNS, *(c for c in ("email", "phone") if c in frame.columns)]
     rows = _records(frame, columns)
-    return upsert(
-        Creator.__table__, rows, ("market", "handle"), session=session, progress=progress
-    )
+    return upsert(table_of(Creator), rows, ("market", "handle"), session=session, progress=progress)
 
 
 def write_daily_metrics(
@@ -150,14 +152,14 @@ def write_daily_metrics(
     out["creator_id"] = [ids[(m, h)] for m, h in zip(out["market"], out["handle"], strict=True)]
     rows = _records(out, ("creator_id", "date", "market", *DAILY_MONEY, *DAILY_COUNTS))
     return upsert(
-        DailyMetric.__table__, rows, ("creator_id", "date"), session=session, progress=progress
+        table_of(DailyMetric), rows, ("creator_id", "date"), session=session, progress=progress
     )
 
 
 def write_tiers(frame: pd.DataFrame, *, session: Session, progress: Progress | None = None) -> int:
     """Upsert tiers on (market, tier)."""
     rows = _records(frame, ("market", "tier", "rank", "min_gmv_30d"))
-    return upsert(Tier.__table__, rows, ("market", "tier"), session=session, progress=progress)
+    return upsert(table_of(Tier), rows, ("market", "tier"), session=session, progress=progress)
 
 
 def write_slot_metrics(
@@ -168,7 +170,7 @@ def write_slot_metrics(
         frame, ("date", "market", "slot", "surface", "impressions", "clicks", "conversions")
     )
     return upsert(
-        SlotMetric.__table__, rows, ("date", "market", "slot"), session=session, progress=progress
+        table_of(SlotMetric), rows, ("date", "market", "slot"), session=session, progress=progress
     )
 
 
@@ -189,9 +191,9 @@ def write_campaigns(
         "creator_target",
     )
     rows = _records(frame, columns)
-    written = upsert(Campaign.__table__, rows, ("slug",), session=session, progress=progress)
+    written = upsert(table_of(Campaign), rows, ("slug",), session=session, progress=progress)
     ids = campaign_ids(frame["slug"], session=session)
-    tiers_table = RewardTier.__table__
+    tiers_table = table_of(RewardTier)
     campaign_list = [ids[slug][0] for slug in frame["slug"]]
     session.execute(tiers_table.delete().where(tiers_table.c.campaign_id.in_(campaign_list)))
     tier_rows = [
@@ -223,7 +225,7 @@ def write_enrollments(
         )
     ]
     return upsert(
-        Enrollment.__table__,
+        table_of(Enrollment),
         rows,
         ("campaign_id", "creator_id"),
         session=session,

@@ -1,0 +1,62 @@
+"""Builds everything once from the settings: engine, sessions, services and the router."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from creatorbot.bot.settings import Settings
+from creatorbot.commands.core import Services, utc_now
+from creatorbot.commands.registry import commands
+from creatorbot.commands.router import Router
+from creatorbot.storage.db import alembic_config, make_engine, make_sessionmaker, upgrade
+
+
+class SchemaOutOfDate(RuntimeError):
+    """The database needs `creatorbot db upgrade` before the bot can use it."""
+
+
+@dataclass
+class App:
+    """The wired bot: what every platform and job is given."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    services: Services
+    router: Router
+
+    def close(self) -> None:
+        """Release database connections."""
+        self.engine.dispose()
+
+
+def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App:
+    """Wire the bot. A SQLite database is created and migrated on first use; PostgreSQL must
+    be migrated explicitly (`creatorbot db upgrade`), so replicas never race on a migration."""
+    engine = make_engine(settings.resolved_database_url)
+    if engine.dialect.name == "sqlite":
+        upgrade(engine)
+    else:
+        check_schema(engine)
+    sessions = make_sessionmaker(engine)
+    services = Services(sessions=sessions, clock=clock, default_market=settings.default_market)
+    return App(settings, engine, sessions, services, Router(commands(), services))
+
+
+def check_schema(engine: Engine) -> None:
+    """Raise `SchemaOutOfDate` unless the database is at the latest migration."""
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current != head:
+        raise SchemaOutOfDate(
+            f"the database is at migration {current or 'none'}, the bot needs {head}: "
+            "run `creatorbot db upgrade`"
+        )

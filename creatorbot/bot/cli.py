@@ -1,0 +1,119 @@
+"""The `creatorbot` command line: run the bot, the shell, one-off commands, imports, demo data."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from creatorbot.bot import logs
+from creatorbot.bot.app import App, SchemaOutOfDate, build
+from creatorbot.bot.console import ask, shell
+from creatorbot.bot.render_text import render
+from creatorbot.bot.settings import Settings
+from creatorbot.commands.i18n import LANGUAGES, language_of
+from creatorbot.storage.db import make_engine, upgrade
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `creatorbot` console script."""
+    args = parser().parse_args(argv)
+    settings = Settings()
+    logs.configure(args.log_level or settings.log_level)
+    if args.command == "db":
+        engine = make_engine(settings.resolved_database_url)
+        upgrade(engine)
+        print("The database is up to date.")
+        return 0
+    try:
+        app = build(settings)
+    except SchemaOutOfDate as exc:
+        print(f"creatorbot: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return int(HANDLERS[args.command](app, args))
+    finally:
+        app.close()
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser, one sub-command per verb."""
+    top = argparse.ArgumentParser(prog="creatorbot", description=__doc__)
+    top.add_argument("--log-level", help="DEBUG, INFO, WARNING… (default: LOG_LEVEL or INFO)")
+    verbs = top.add_subparsers(dest="command", required=True)
+    verbs.add_parser("run", help="run the bot (the console when no platform is configured)")
+    for name, text in (("shell", "an interactive prompt"), ("ask", "answer one command")):
+        verb = verbs.add_parser(name, help=text)
+        verb.add_argument("--locale", choices=LANGUAGES, help="language of the answers")
+        if name == "ask":
+            verb.add_argument("text", nargs="+", help="the command, e.g. leaderboard gmv 7d MY")
+    importing = verbs.add_parser("import", help="import a CSV or XLSX file of canonical data")
+    importing.add_argument("kind", help="creators, daily_metrics, campaigns, enrollments, …")
+    importing.add_argument("file", type=Path)
+    demo_data = verbs.add_parser("demo-data", help="write the deterministic demo world")
+    demo_data.add_argument("--creators", type=int, default=2000)
+    demo_data.add_argument("--days", type=int, default=90)
+    demo_data.add_argument("--seed", type=int, default=7)
+    demo_data.add_argument(
+        "--end", type=dt.date.fromisoformat, help="last day (default: yesterday)"
+    )
+    verbs.add_parser("demo", help="build the demo world and show this morning's posts")
+    db = verbs.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    return top
+
+
+def console_locale(requested: str | None, settings: Settings) -> str:
+    """--locale, else CREATORBOT_LOCALE, else the terminal's LANG, else English."""
+    return language_of(
+        requested or settings.locale or os.environ.get("LC_ALL") or os.environ.get("LANG")
+    )
+
+
+def cmd_run(app: App, args: argparse.Namespace) -> int:
+    print("No Slack or Lark credentials are configured: running on the console.")
+    return cmd_shell(app, args)
+
+
+def cmd_shell(app: App, args: argparse.Namespace) -> int:
+    locale = console_locale(getattr(args, "locale", None), app.settings)
+    shell(app.router, app.settings.data_dir / ".shell_history", locale)
+    return 0
+
+
+def cmd_ask(app: App, args: argparse.Namespace) -> int:
+    reply = ask(app.router, " ".join(args.text), console_locale(args.locale, app.settings))
+    print(render(reply))
+    return 0 if reply.ok else 1
+
+
+def cmd_import(app: App, args: argparse.Namespace) -> int:
+    from creatorbot.bot.cli_import import run_import
+
+    return run_import(app, args.kind, args.file)
+
+
+def cmd_demo_data(app: App, args: argparse.Namespace) -> int:
+    from creatorbot.bot.cli_demo import write_demo
+
+    write_demo(app, creators=args.creators, days=args.days, seed=args.seed, end=args.end)
+    return 0
+
+
+def cmd_demo(app: App, args: argparse.Namespace) -> int:
+    from creatorbot.bot.cli_demo import morning
+
+    return morning(app)
+
+
+HANDLERS = {
+    "run": cmd_run,
+    "shell": cmd_shell,
+    "ask": cmd_ask,
+    "import": cmd_import,
+    "demo-data": cmd_demo_data,
+    "demo": cmd_demo,
+}

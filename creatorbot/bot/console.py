@@ -1,0 +1,58 @@
+"""The console platform: the same commands at a terminal prompt, answered as text."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+
+from creatorbot.bot.render_text import render
+from creatorbot.commands.core import CommandRequest
+from creatorbot.commands.reply import Reply
+from creatorbot.commands.router import Router
+
+EXIT_WORDS = {"exit", "quit", ":q"}
+
+
+def ask(router: Router, text: str, locale: str = "en") -> Reply:
+    """Answer one command typed by the local operator."""
+    return router.handle(CommandRequest(text=text, platform="console", locale=locale))
+
+
+def shell(
+    router: Router,
+    history: Path,
+    locale: str = "en",
+    read: Callable[[str], str] = input,
+    write: Callable[[str], None] = print,
+) -> None:
+    """An interactive prompt with history, until `exit` or end of input."""
+    with contextlib.suppress(ImportError):
+        import readline
+
+        history.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
+            readline.read_history_file(history)
+        readline.set_history_length(1000)
+    write("creatorbot shell — type `help` for commands, `exit` to leave.")
+    try:
+        while True:
+            try:
+                text = read("creatorbot> ").strip()
+            except EOFError:
+                write("")
+                break
+            except KeyboardInterrupt:
+                write("")
+                continue
+            if not text:
+                continue
+            if text.lower() in EXIT_WORDS:
+                break
+            write(render(ask(router, text, locale)))
+            write("")
+    finally:
+        with contextlib.suppress(ImportError, OSError):
+            import readline
+
+            readline.write_history_file(history)

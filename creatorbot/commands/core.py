@@ -1,0 +1,61 @@
+"""What every command receives: the neutral request, the services, and the user's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from creatorbot.commands.i18n import Lang
+
+
+@dataclass(frozen=True)
+class CommandRequest:
+    """A command as any platform delivers it, stripped of the platform's payload."""
+
+    text: str
+    platform: str = "console"
+    workspace: str = ""
+    channel: str = ""
+    user: str = "operator"
+    locale: str = "en"
+
+
+def utc_now() -> dt.datetime:
+    """The real clock; tests inject their own."""
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Services:
+    """What commands need from the outside world, built once by the top floor."""
+
+    sessions: sessionmaker[Session]
+    clock: Callable[[], dt.datetime] = utc_now
+    default_market: str | None = None
+
+
+@dataclass
+class Call:
+    """One command being answered: the request, its unit of work and the user's language."""
+
+    request: CommandRequest
+    session: Session
+    services: Services
+    lang: Lang = field(default_factory=Lang)
+
+    def today(self) -> dt.date:
+        """Today's date by the injected clock (UTC)."""
+        return self.services.clock().date()
+
+
+class UserError(Exception):
+    """A request that cannot be answered as asked; the message is already in the user's language
+    and is shown as it is, with optional hints."""
+
+    def __init__(self, message: str, *hints: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hints = hints

@@ -1,0 +1,109 @@
+"""Words and numbers in the user's language: gettext catalogs and Babel formats in one `Lang`.
+
+Catalogs are the `.po` files under `locales/`; they are compiled in memory on first use, so
+there is no build step and the `.po` file is the single source of truth.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+from decimal import Decimal
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_interval
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal, format_percent
+
+LOCALES_DIR = Path(__file__).with_name("locales")
+DOMAIN = "creatorbot"
+LANGUAGES = ("en", "it", "ms")
+DEFAULT_LANGUAGE = "en"
+
+
+def N_(message: str) -> str:
+    """Mark `message` for the catalogs without translating it yet (translated where shown)."""
+    return message
+
+
+def language_of(locale: str | None) -> str:
+    """The supported language closest to a platform locale such as `it-IT`, `ms_MY` or `en`."""
+    if not locale:
+        return DEFAULT_LANGUAGE
+    code = locale.replace("-", "_").split("_")[0].lower()
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@cache
+def catalog(language: str) -> gettext.NullTranslations:
+    """The compiled catalog for `language` (English is the source language: identity)."""
+    path = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if language == DEFAULT_LANGUAGE or not path.exists():
+        return gettext.NullTranslations()
+    with path.open("rb") as po:
+        messages = read_po(po, locale=language)
+    compiled = BytesIO()
+    write_mo(compiled, messages)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+@cache
+def babel_locale(language: str, market: str | None) -> Locale:
+    """Babel's locale for a language spoken in a market (`it` in IT → it_IT, `en` in MY → en_MY)."""
+    if market:
+        try:
+            return Locale.parse(f"{language}_{market.upper()}")
+        except (UnknownLocaleError, ValueError):
+            pass
+    return Locale.parse(language)
+
+
+class Lang:
+    """Translation and formatting for one language, in the context of one market."""
+
+    def __init__(self, language: str = DEFAULT_LANGUAGE, market: str | None = None) -> None:
+        self.language = language_of(language)
+        self.market = market
+        self._catalog = catalog(self.language)
+        self._locale = babel_locale(self.language, market)
+
+    def for_market(self, market: str | None) -> Lang:
+        """The same language, formatting numbers as they are written in `market`."""
+        return self if market == self.market else Lang(self.language, market)
+
+    def _(self, message: str) -> str:
+        """Translate `message`."""
+        return self._catalog.gettext(message)
+
+    def n_(self, singular: str, plural: str, count: int) -> str:
+        """Translate with the plural form `count` calls for."""
+        return self._catalog.ngettext(singular, plural, count)
+
+    def money(self, minor: int, currency: str, minor_units: int = 2) -> str:
+        """An exact amount given in minor units, e.g. RM1,234.56 or 1.234,56 €."""
+        amount = Decimal(minor).scaleb(-minor_units)
+        return format_currency(amount, currency, locale=self._locale)
+
+    def number(self, value: int | float | Decimal) -> str:
+        """A count or quantity with the locale's grouping."""
+        return format_decimal(value, locale=self._locale)
+
+    def percent(self, value: float, digits: int = 1) -> str:
+        """A ratio as a percentage (0.123 → 12.3%)."""
+        pattern = "#,##0." + "0" * digits + "%" if digits else "#,##0%"
+        return format_percent(value, format=pattern, locale=self._locale)
+
+    def date(self, day: dt.date, form: str = "medium") -> str:
+        """A calendar day."""
+        return format_date(day, format=form, locale=self._locale)
+
+    def window(self, start: dt.date, end: dt.date) -> str:
+        """A span of days, e.g. 17–23 Nov 2026."""
+        if start == end:
+            return self.date(end)
+        return format_interval(start, end, "yMMMd", locale=self._locale)

@@ -1,0 +1,311 @@
+"""`leaderboard [metric] [period] [market] [tier:T] [campaign:SLUG] [category:C] [top N]
+[as-of:YYYY-MM-DD]`: creators ranked by a metric's sum over a window, with rank movement."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from creatorbot.analytics.rankings import rank, with_movement
+from creatorbot.analytics.windows import Window, is_period, window_for
+from creatorbot.commands.core import Call, UserError
+from creatorbot.commands.i18n import Lang
+from creatorbot.commands.labels import metric_label, period_label
+from creatorbot.commands.markets import is_market_word, resolve_market
+from creatorbot.commands.parsing import did_you_mean, parse_day, unknown_word, words
+from creatorbot.commands.reply import Column, Context, Fields, Header, Reply, Table, Text
+from creatorbot.storage.models import Campaign, Market
+from creatorbot.storage.queries.campaigns import campaign_by_slug, campaign_slugs
+from creatorbot.storage.queries.markets import categories, latest_day, tier_names
+from creatorbot.storage.queries.metrics import MONEY, RANKABLE, metric_totals
+
+USAGE = (
+    "leaderboard [metric] [period] [market] [tier:T] [campaign:SLUG] [category:C] [top N] "
+    "[as-of:YYYY-MM-DD]"
+)
+DEFAULT_TOP = 10
+MAX_TOP = 50
+OPTIONS = ("tier", "campaign", "category", "as-of", "top")
+TOP = re.compile(r"^top:?(\d+)$")
+
+
+@dataclass(frozen=True)
+class LeaderboardQuery:
+    """A parsed `leaderboard` request."""
+
+    metric: str = "gmv"
+    period: str | None = None
+    market: str | None = None
+    tier: str | None = None
+    campaign: str | None = None
+    category: str | None = None
+    top: int = DEFAULT_TOP
+    as_of: dt.date | None = None
+
+
+def parse(text: str, call: Call) -> LeaderboardQuery:
+    """Read the leaderboard's words in any order; unknown words get a "did you mean"."""
+    lang = call.lang
+    found: dict[str, object] = {}
+    tokens = words(text, lang)
+    index = 0
+    while index < len(tokens):
+        word = tokens[index]
+        lower = word.lower()
+        index += 1
+        if lower in RANKABLE:
+            found["metric"] = lower
+        elif is_period(lower):
+            found["period"] = lower
+        elif lower == "top" and index < len(tokens) and tokens[index].isdigit():
+            found["top"] = _top(tokens[index], lang)
+            index += 1
+        elif TOP.match(lower):
+            found["top"] = _top(TOP.match(lower).group(1), lang)  # type: ignore[union-attr]
+        elif ":" in word:
+            key, _, value = word.partition(":")
+            found.update(_option(key.lower(), value, lang))
+        elif len(word) == 2 and word.isalpha() and is_market_word(word, call):
+            found["market"] = word.upper()
+        else:
+            vocabulary = [*RANKABLE, "1d", "7d", "30d", "mtd", "top", *(f"{o}:" for o in OPTIONS)]
+            raise unknown_word(word, vocabulary, lang, USAGE)
+    return LeaderboardQuery(**found)  # type: ignore[arg-type]
+
+
+def _top(value: str, lang: Lang) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise UserError(lang._("`top` needs a number from 1 to 50."))
+    return min(int(value), MAX_TOP)
+
+
+def _option(key: str, value: str, lang: Lang) -> dict[str, object]:
+    if not value:
+        raise UserError(lang._("“{key}:” needs a value, e.g. {key}:gold.").format(key=key))
+    if key == "tier":
+        return {"tier": value}
+    if key == "campaign":
+        return {"campaign": value}
+    if key == "category":
+        return {"category": value}
+    if key in ("as-of", "asof", "as_of"):
+        return {"as_of": parse_day(value, lang)}
+    if key == "top":
+        return {"top": _top(value, lang)}
+    raise UserError(
+        " ".join(
+            part
+            for part in (
+                lang._("I don't know the option “{key}:”.").format(key=key),
+                did_you_mean(key, OPTIONS, lang),
+            )
+            if part
+        ),
+        lang._("Usage: {usage}").format(usage=USAGE),
+    )
+
+
+@dataclass(frozen=True)
+class Board:
+    """A computed leaderboard: every ranked creator with movement, and the windows compared."""
+
+    market: Market
+    metric: str
+    period: str
+    window: Window
+    ranked: pd.DataFrame
+
+
+def compute(query: LeaderboardQuery, call: Call) -> Board:
+    """Rank the market's creators for the query (all of them; the Reply shows the top)."""
+    lang = call.lang
+    campaign = _campaign(query.campaign, call) if query.campaign else None
+    if campaign and query.market and query.market.upper() != campaign.market:
+        raise UserError(
+            lang._("Campaign {slug} runs in {market}, not {other}.").format(
+                slug=campaign.slug, market=campaign.market, other=query.market.upper()
+            )
+        )
+    market = resolve_market(query.market or (campaign.market if campaign else None), call)
+    end = query.as_of or latest_day(market.code, session=call.session)
+    if end is None:
+        raise NoData(market)
+    if campaign and not query.period:
+        if end < campaign.starts_on:
+            raise UserError(
+                lang._("{name} starts on {day}; there is nothing to rank yet.").format(
+                    name=campaign.name, day=lang.date(campaign.starts_on)
+                )
+            )
+        period, window = "campaign", Window(campaign.starts_on, min(campaign.ends_on, end))
+    else:
+        period = query.period or "7d"
+        window = window_for(period, end)
+    tier = _check(query.tier, tier_names(market.code, session=call.session), "tier", lang)
+    category = _check(
+        query.category, categories(market.code, session=call.session), "category", lang
+    )
+    campaign_id = campaign.id if campaign else None
+
+    def ranked(span: Window) -> pd.DataFrame:
+        totals = metric_totals(
+            market.code,
+            query.metric,
+            span.start,
+            span.end,
+            session=call.session,
+            tier=tier,
+            category=category,
+            campaign_id=campaign_id,
+        )
+        return rank(totals)
+
+    board = with_movement(ranked(window), ranked(window.previous()))
+    return Board(market, query.metric, period, window, board)
+
+
+class NoData(Exception):
+    """The market has no daily metrics at all."""
+
+    def __init__(self, market: Market) -> None:
+        super().__init__(market.code)
+        self.market = market
+
+
+def _campaign(slug: str, call: Call) -> Campaign:
+    campaign = campaign_by_slug(slug, session=call.session)
+    if campaign is None:
+        hint = did_you_mean(slug, campaign_slugs(session=call.session), call.lang)
+        message = call.lang._("There is no campaign “{slug}”.").format(slug=slug)
+        raise UserError(" ".join(p for p in (message, hint) if p))
+    return campaign
+
+
+def _check(value: str | None, known: list[str], what: str, lang: Lang) -> str | None:
+    if value is None:
+        return None
+    for name in known:
+        if name.lower() == value.lower():
+            return name
+    hint = did_you_mean(value, known, lang) or lang._("Known: {names}.").format(
+        names=", ".join(known)
+    )
+    message = (
+        lang._("There is no tier “{value}” in this market.")
+        if what == "tier"
+        else lang._("There is no category “{value}” in this market.")
+    )
+    raise UserError(f"{message.format(value=value)} {hint}")
+
+
+def answer(query: LeaderboardQuery, call: Call) -> Reply:
+    """The leaderboard as a Reply: the top N with movement, totals and the window stated."""
+    try:
+        board = compute(query, call)
+    except NoData as exc:
+        lang = call.lang.for_market(exc.market.code)
+        return Reply(
+            (
+                Text(lang._("There is no data for {market} yet.").format(market=exc.market.name)),
+                Context(lang._("An admin can import it: creatorbot import daily_metrics FILE")),
+            )
+        )
+    return render(board, query, call.lang.for_market(board.market.code))
+
+
+def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
+    """Turn a computed board into the Reply users see."""
+    market, ranked = board.market, board.ranked
+    title = lang._("{metric} leaderboard · {market} · {period}").format(
+        metric=metric_label(board.metric, lang),
+        market=market.code,
+        period=period_label(board.period, board.window.days, lang),
+    )
+    filters = " · ".join(
+        f"{key}:{value}"
+        for key, value in (
+            ("tier", query.tier),
+            ("category", query.category),
+            ("campaign", query.campaign),
+        )
+        if value
+    )
+    before = board.window.previous()
+    window_line = lang._("{window}, compared with {previous}. Ties are ranked by handle.").format(
+        window=lang.window(board.window.start, board.window.end),
+        previous=lang.window(before.start, before.end),
+    )
+    if ranked.empty:
+        message = lang._("No creator has any {metric} in {market} for {window}.").format(
+            metric=metric_label(board.metric, lang),
+            market=market.name,
+            window=lang.window(board.window.start, board.window.end),
+        )
+        context = [Context(filters)] if filters else []
+        return Reply((Header(title), Text(message), *context))
+
+    def value(amount: int) -> str:
+        if board.metric in MONEY:
+            return lang.money(amount, market.currency, market.minor_units)
+        return lang.number(amount)
+
+    shown = ranked.head(query.top)
+    table = Table(
+        columns=(
+            Column("#", "right"),
+            Column(lang._("Creator")),
+            Column(metric_label(board.metric, lang), "right"),
+            Column(lang._("Move"), "right"),
+        ),
+        rows=tuple(
+            (
+                str(place),
+                f"{name} (@{handle})",
+                value(int(amount)),
+                _movement(None if new else int(moved), lang),
+            )
+            for place, name, handle, amount, moved, new in zip(
+                shown["rank"].tolist(),
+                shown["display_name"].tolist(),
+                shown["handle"].tolist(),
+                shown["value"].tolist(),
+                shown["movement"].tolist(),
+                shown["new"].tolist(),
+                strict=True,
+            )
+        ),
+        total=len(ranked),
+    )
+    fields = Fields(
+        (
+            (lang._("Creators ranked"), lang.number(len(ranked))),
+            (
+                lang._("Total {metric}").format(metric=metric_label(board.metric, lang)),
+                value(int(ranked["value"].sum())),
+            ),
+        )
+    )
+    small_print = [window_line]
+    if len(ranked) > len(shown):
+        small_print.append(
+            lang._("Showing the top {shown} of {total}.").format(
+                shown=len(shown), total=lang.number(len(ranked))
+            )
+        )
+    if filters:
+        small_print.append(filters)
+    return Reply((Header(title), fields, table, Context(" ".join(small_print))), rows=len(shown))
+
+
+def _movement(places: int | None, lang: Lang) -> str:
+    """▲ places climbed, ▼ places fallen, = unchanged, or "new" for a newcomer."""
+    if places is None:
+        return lang._("new")
+    if places > 0:
+        return f"▲{places}"
+    if places < 0:
+        return f"▼{-places}"
+    return "="

@@ -1,0 +1,61 @@
+"""Small helpers every command parser shares: words, key:value options, "did you mean"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import shlex
+from collections.abc import Iterable
+
+from creatorbot.commands.core import UserError
+from creatorbot.commands.i18n import Lang
+
+MAX_INPUT = 500
+
+
+def words(text: str, lang: Lang) -> list[str]:
+    """Split a command's arguments like a shell would (quotes group words)."""
+    if len(text) > MAX_INPUT:
+        raise UserError(lang._("That command is too long. Keep it under 500 characters."))
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+def closest(word: str, choices: Iterable[str], limit: int = 3) -> list[str]:
+    """The choices that look most like `word` (case-insensitive)."""
+    lowered = {choice.lower(): choice for choice in choices}
+    found = difflib.get_close_matches(word.lower(), list(lowered), n=limit, cutoff=0.6)
+    return [lowered[match] for match in found]
+
+
+def did_you_mean(word: str, choices: Iterable[str], lang: Lang) -> str:
+    """A localized "Did you mean …?" sentence, or an empty string when nothing is close."""
+    options = closest(word, choices)
+    if not options:
+        return ""
+    return lang._("Did you mean {options}?").format(
+        options=lang._(" or ").join(f"`{option}`" for option in options)
+    )
+
+
+def unknown_word(word: str, choices: Iterable[str], lang: Lang, usage: str) -> UserError:
+    """The error for a word a command does not understand."""
+    hint = did_you_mean(word, choices, lang)
+    message = lang._("I don't understand “{word}”.").format(word=word)
+    if hint:
+        message = f"{message} {hint}"
+    return UserError(message, lang._("Usage: {usage}").format(usage=usage))
+
+
+def parse_day(value: str, lang: Lang) -> dt.date:
+    """A YYYY-MM-DD date, or a clear error."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UserError(
+            lang._("“{value}” is not a date. Write it as YYYY-MM-DD, e.g. 2026-11-11.").format(
+                value=value
+            )
+        ) from None

@@ -1,0 +1,36 @@
+"""The list of chat commands, in one table: name, parser, answer, summary, example."""
+
+from __future__ import annotations
+
+from creatorbot.commands import campaign, creator, help, leaderboard
+from creatorbot.commands.i18n import N_
+from creatorbot.commands.router import Command
+
+
+def commands() -> dict[str, Command]:
+    """Every command, keyed by name, in the order `help` lists them."""
+    table = [
+        Command(
+            "leaderboard",
+            leaderboard.parse,
+            leaderboard.answer,
+            N_("Creators ranked by a metric over a period, with movement"),
+            "leaderboard gmv 7d MY top 10",
+        ),
+        Command(
+            "campaign",
+            campaign.parse,
+            campaign.answer,
+            N_("A campaign's GMV and orders to date against its targets"),
+            "campaign my-1111-2026",
+        ),
+        Command(
+            "creator",
+            creator.parse,
+            creator.answer,
+            N_("A creator's profile and recent sales"),
+            "creator aisyah.beauty",
+        ),
+        Command("help", help.parse, help.make_answer(commands), N_("This list"), "help"),
+    ]
+    return {command.name: command for command in table}

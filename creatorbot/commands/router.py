@@ -1,0 +1,102 @@
+"""The command router: finds the command a text names, runs it in a unit of work, and turns
+every failure into a short answer."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from creatorbot.commands.core import Call, CommandRequest, Services, UserError
+from creatorbot.commands.i18n import Lang
+from creatorbot.commands.parsing import did_you_mean
+from creatorbot.commands.reply import Reply, error
+
+logger = logging.getLogger(__name__)
+
+UMBRELLA = "creatorbot"
+
+
+@dataclass(frozen=True)
+class Command:
+    """A chat command: `parse` turns the words after its name into a typed query, `answer`
+    turns the query into a Reply. `summary` is a catalog message id; `example` a sample call."""
+
+    name: str
+    parse: Callable[[str, Call], Any]
+    answer: Callable[[Any, Call], Reply]
+    summary: str
+    example: str
+
+
+def split_command(text: str) -> tuple[str, str]:
+    """(`name`, `arguments`) of a command text: a leading `/` and the `creatorbot` umbrella
+    word are optional."""
+    stripped = text.strip().lstrip("/").strip()
+    name, _, rest = stripped.partition(" ")
+    if name.lower() == UMBRELLA:
+        name, _, rest = rest.strip().partition(" ")
+    return name.lower(), rest.strip()
+
+
+class Router:
+    """Dispatches requests to commands; the one place a command's errors are caught."""
+
+    def __init__(self, commands: Mapping[str, Command], services: Services) -> None:
+        self.commands = dict(commands)
+        self.services = services
+
+    def handle(self, request: CommandRequest) -> Reply:
+        """Answer one request. Never raises: bad input and failures become an error Reply."""
+        lang = Lang(request.locale)
+        name, arguments = split_command(request.text)
+        command = self.commands.get(name or "help")
+        if command is None:
+            return self._unknown(name, lang)
+        started = time.perf_counter()
+        try:
+            with self.services.sessions.begin() as session:
+                call = Call(request, session, self.services, lang)
+                reply = command.answer(command.parse(arguments, call), call)
+        except UserError as exc:
+            reply = error(exc.message, *exc.hints)
+        except Exception:
+            ref = uuid.uuid4().hex[:8]
+            logger.exception(
+                "command failed",
+                extra={
+                    "command": name,
+                    "user": request.user,
+                    "channel": request.channel,
+                    "platform": request.platform,
+                    "ref": ref,
+                },
+            )
+            reply = error(
+                lang._(
+                    "Something went wrong on our side and the team has been told "
+                    "(reference {ref}). Please try again in a minute."
+                ).format(ref=ref)
+            )
+        logger.info(
+            "command answered",
+            extra={
+                "command": name,
+                "user": request.user,
+                "channel": request.channel,
+                "platform": request.platform,
+                "ok": reply.ok,
+                "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        return reply
+
+    def _unknown(self, name: str, lang: Lang) -> Reply:
+        message = lang._("There is no command “{name}”.").format(name=name)
+        hint = did_you_mean(name, self.commands, lang)
+        if hint:
+            message = f"{message} {hint}"
+        return error(message, lang._("Type `help` to see every command."))

@@ -1,0 +1,7 @@
+"""Importers for the canonical CSV/XLSX files: validate every row, then write in one go."""
+
+from creatorbot.storage.importers.errors import ImportFailed, RowError
+from creatorbot.storage.importers.kinds import KINDS
+from creatorbot.storage.importers.run import ImportResult, import_file
+
+__all__ = ["KINDS", "ImportFailed", "ImportResult", "RowError", "import_file"]

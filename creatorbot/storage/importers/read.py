@@ -1,0 +1,118 @@
+"""Read a CSV or XLSX file into a frame of stripped strings, indexed by spreadsheet row."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
+
+from creatorbot.storage.importers import messages
+from creatorbot.storage.importers.errors import ImportFailed, RowError
+
+DELIMITERS = (",", ";", "\t")
+_EXTRA_FIELDS = re.compile(r"Expected \d+ fields in line (\d+)")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's rows: `frame` has one column per header name (first occurrence kept) and is
+    indexed by the row number a spreadsheet shows; `header` lists the names as they came."""
+
+    source: str
+    frame: pd.DataFrame
+    header: list[str]
+    repeated: frozenset[str]
+
+
+def read_table(path: Path, column_map: Mapping[str, str] | None = None) -> Table:
+    """Read `path` (.csv or .xlsx), strip every value and header, apply `column_map`."""
+    source = path.name
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        grid = _read_csv(path, source)
+    elif suffix in (".xlsx", ".xlsm"):
+        grid = _read_xlsx(path, source)
+    else:
+        raise _failed(source, None, path.suffix or None, messages.UNKNOWN_EXTENSION)
+    return _table(grid, source, column_map or {})
+
+
+def _read_csv(path: Path, source: str) -> pd.DataFrame:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        problem = messages.NOT_UTF8.format(
+            byte=f"0x{data[exc.start]:02X}", position=exc.start - line_start + 1
+        )
+        raise _failed(source, data.count(b"\n", 0, exc.start) + 1, None, problem) from exc
+    if not text.strip():
+        raise _failed(source, 1, None, messages.EMPTY_FILE)
+    try:
+        return pd.read_csv(
+            io.StringIO(text),
+            sep=_delimiter(text),
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,  # keeps row numbers equal to what a spreadsheet shows
+        )
+    except pd.errors.ParserError as exc:
+        match = _EXTRA_FIELDS.search(str(exc))
+        if match:
+            raise _failed(source, int(match.group(1)), None, messages.TOO_MANY_VALUES) from exc
+        raise _failed(source, None, None, messages.UNREADABLE_CSV.format(reason=exc)) from exc
+
+
+def _delimiter(text: str) -> str:
+    # Excel in comma-decimal locales (Italy, among others) saves "CSV" with semicolons.
+    header = text[: text.find("\n")] if "\n" in text else text
+    return max(DELIMITERS, key=header.count)
+
+
+def _read_xlsx(path: Path, source: str) -> pd.DataFrame:
+    try:
+        return pd.read_excel(
+            path, sheet_name=0, header=None, dtype=str, keep_default_na=False, engine="openpyxl"
+        )
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+        raise _failed(source, None, None, messages.NOT_XLSX) from exc
+
+
+def _table(grid: pd.DataFrame, source: str, column_map: Mapping[str, str]) -> Table:
+    if grid.empty and len(grid.columns) == 0:
+        raise _failed(source, 1, None, messages.EMPTY_FILE)
+    grid = grid.fillna("")
+    renames = {key.strip(): value.strip() for key, value in column_map.items()}
+    header = [str(name).strip() for name in grid.iloc[0]]
+    header = [renames.get(name, name) for name in header]
+    if not any(header):
+        raise _failed(source, 1, None, messages.EMPTY_FILE)
+
+    columns: dict[str, pd.Series] = {}
+    repeated: set[str] = set()
+    for position, name in enumerate(header):
+        if not name:
+            continue  # an unnamed column is an extra column: ignored
+        if name in columns:
+            repeated.add(name)
+            continue
+        columns[name] = grid.iloc[1:, position].astype(str).str.strip()
+    frame = pd.DataFrame(columns)
+    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
+    if len(frame.columns):
+        frame = frame[(frame != "").any(axis=1)]
+    if frame.empty:
+        raise _failed(source, 2, None, messages.NO_ROWS)
+    return Table(source, frame, header, frozenset(repeated))
+
+
+def _failed(source: str, row: int | None, value: str | None, problem: str) -> ImportFailed:
+    return ImportFailed(source, [RowError(row, None, value, problem)])

@@ -1,0 +1,166 @@
+"""What a file refers to in the database: markets, creators, campaigns, and which of its
+natural keys are already stored (to tell inserted rows from updated ones)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from creatorbot.storage.importers import messages
+from creatorbot.storage.importers.errors import ErrorLog
+from creatorbot.storage.models import (
+    Campaign,
+    Creator,
+    DailyMetric,
+    Enrollment,
+    Market,
+    SlotMetric,
+    Tier,
+)
+
+IN_CHUNK = 500  # values per IN (...) list
+
+
+def markets(*, session: Session) -> dict[str, int]:
+    """Every market code and its currency's minor units."""
+    return dict(session.execute(select(Market.code, Market.minor_units)).tuples().all())
+
+
+def check_creators(typed: pd.DataFrame, raw: pd.DataFrame, log: ErrorLog, session: Session) -> None:
+    """Each row's handle must be a creator of the row's market."""
+    _check_handles(typed["market"], typed["handle"], raw, log, session=session)
+
+
+def check_enrollments(
+    typed: pd.DataFrame, raw: pd.DataFrame, log: ErrorLog, session: Session
+) -> None:
+    """Each row's campaign must exist and its handle be a creator of the campaign's market."""
+    slugs = typed["campaign"]
+    found = _campaign_markets(slugs.dropna().unique(), session=session)
+    market = slugs.map(found)
+    unknown = slugs.notna() & (slugs != "") & market.isna()
+    log.add_rows(unknown, "campaign", raw["campaign"], messages.UNKNOWN_CAMPAIGN)
+    _check_handles(market, typed["handle"], raw, log, session=session)
+
+
+def _check_handles(
+    market: pd.Series, handle: pd.Series, raw: pd.DataFrame, log: ErrorLog, *, session: Session
+) -> None:
+    wanted = market.notna() & handle.notna() & (handle != "")
+    query = select(Creator.market, Creator.handle).where(
+        Creator.market.in_(market[wanted].unique().tolist())
+    )
+    pairs = _key_index(pd.DataFrame({"market": market, "handle": handle}))
+    known = pairs.isin(_key_index(_stored(query, session=session)))
+    unknown = wanted & ~pd.Series(known, index=market.index)
+    log.add_rows(
+        unknown,
+        "handle",
+        raw["handle"],
+        lambda row: messages.UNKNOWN_CREATOR.format(market=market[row]),
+    )
+
+
+def _campaign_markets(slugs: Iterable[str], *, session: Session) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for part in _chunked(list(slugs)):
+        query = select(Campaign.slug, Campaign.market).where(Campaign.slug.in_(part))
+        found.update(session.execute(query).tuples().all())
+    return found
+
+
+def existing_creators(typed: pd.DataFrame, session: Session) -> int:
+    """How many (market, handle) pairs of the file are already creators."""
+    query = select(Creator.market, Creator.handle).where(Creator.market.in_(_markets(typed)))
+    return _present(typed, _stored(query, session=session))
+
+
+def existing_daily_metrics(typed: pd.DataFrame, session: Session) -> int:
+    """How many (date, market, handle) rows of the file are already stored."""
+    query = (
+        select(DailyMetric.date, Creator.market, Creator.handle)
+        .join(Creator, Creator.id == DailyMetric.creator_id)
+        .where(DailyMetric.market.in_(_markets(typed)), _dates_of(DailyMetric.date, typed))
+    )
+    return _present(typed, _stored(query, session=session))
+
+
+def existing_campaigns(typed: pd.DataFrame, session: Session) -> int:
+    """How many of the file's campaign slugs are already stored."""
+    parts = [
+        _stored(select(Campaign.slug).where(Campaign.slug.in_(part)), session=session)
+        for part in _chunked(typed["slug"].tolist())
+    ]
+    return _present(typed, pd.concat(parts))
+
+
+def existing_enrollments(typed: pd.DataFrame, session: Session) -> int:
+    """How many (campaign, handle) enrollments of the file are already stored."""
+    parts = [
+        _stored(
+            select(Campaign.slug.label("campaign"), Creator.handle)
+            .join(Campaign, Campaign.id == Enrollment.campaign_id)
+            .join(Creator, Creator.id == Enrollment.creator_id)
+            .where(Campaign.slug.in_(part)),
+            session=session,
+        )
+        for part in _chunked(typed["campaign"].unique().tolist())
+    ]
+    return _present(typed, pd.concat(parts))
+
+
+def existing_tiers(typed: pd.DataFrame, session: Session) -> int:
+    """How many (market, tier) pairs of the file are already stored."""
+    query = select(Tier.market, Tier.tier).where(Tier.market.in_(_markets(typed)))
+    return _present(typed, _stored(query, session=session))
+
+
+def existing_slot_metrics(typed: pd.DataFrame, session: Session) -> int:
+    """How many (date, market, slot) rows of the file are already stored."""
+    query = select(SlotMetric.date, SlotMetric.market, SlotMetric.slot).where(
+        SlotMetric.market.in_(_markets(typed)), _dates_of(SlotMetric.date, typed)
+    )
+    return _present(typed, _stored(query, session=session))
+
+
+def _markets(typed: pd.DataFrame) -> list[str]:
+    return [str(market) for market in typed["market"].unique()]
+
+
+def _dates_of(column: Any, typed: pd.DataFrame) -> Any:
+    return column.between(typed["date"].min().date(), typed["date"].max().date())
+
+
+def _stored(query: Select, *, session: Session) -> pd.DataFrame:
+    """The query's rows as a frame named after its selected columns."""
+    names = [column.name for column in query.selected_columns]
+    return pd.DataFrame(session.execute(query).tuples().all(), columns=names)
+
+
+def _present(typed: pd.DataFrame, stored: pd.DataFrame) -> int:
+    """How many rows of `typed` have their key (the columns of `stored`) among `stored`."""
+    key = list(stored.columns)
+    return int(_key_index(typed[key]).isin(_key_index(stored)).sum())
+
+
+def _key_index(frame: pd.DataFrame) -> pd.MultiIndex:
+    """Keys as a MultiIndex; dates become day numbers so stored and parsed dates compare."""
+    arrays = []
+    for name in frame.columns:
+        values = frame[name]
+        if name == "date" or pd.api.types.is_datetime64_any_dtype(values):
+            days = pd.to_datetime(values).to_numpy().astype("datetime64[D]").astype(np.int64)
+            arrays.append(days)
+        else:
+            arrays.append(values.astype(object).to_numpy())
+    return pd.MultiIndex.from_arrays(arrays, names=list(frame.columns))
+
+
+def _chunked(values: list[Any]) -> Iterable[list[Any]]:
+    for start in range(0, len(values), IN_CHUNK):
+        yield values[start : start + IN_CHUNK]

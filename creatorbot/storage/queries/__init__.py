@@ -1,0 +1,1 @@
+"""Read-side queries: each takes `session=` and returns frames or typed rows; none commits."""
