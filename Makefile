@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint bench shell clean
+.PHONY: demo test lint bench shell clean i18n
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,3 +35,12 @@ shell: $(STAMP)  ## the interactive console bot
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+
+i18n: $(DEV_STAMP)  ## extract catalog messages and merge them into the it/ms catalogs
+	$(BIN)/pybabel extract --no-location --sort-output -k N_ -k n_:1,2 -k _ \
+	  -o creatorbot/commands/locales/creatorbot.pot creatorbot 2>/dev/null
+	for lang in it ms; do \
+	  test -f creatorbot/commands/locales/$$lang/LC_MESSAGES/creatorbot.po || \
+	    $(BIN)/pybabel init -D creatorbot -l $$lang -i creatorbot/commands/locales/creatorbot.pot -d creatorbot/commands/locales; \
+	  $(BIN)/pybabel update -D creatorbot --no-fuzzy-matching --ignore-obsolete -i creatorbot/commands/locales/creatorbot.pot -d creatorbot/commands/locales -l $$lang; \
+	done

@@ -22,7 +22,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `creatorbot` console script."""
     args = parser().parse_args(argv)
     settings = Settings()
-    logs.configure(args.log_level or settings.log_level)
+    # At the console, answers are the output: only warnings and errors are logged there.
+    quiet = args.command in ("shell", "ask", "demo", "demo-data", "import", "run")
+    logs.configure(args.log_level or ("WARNING" if quiet else settings.log_level))
     if args.command == "db":
         engine = make_engine(settings.resolved_database_url)
         upgrade(engine)

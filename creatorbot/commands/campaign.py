@@ -87,5 +87,5 @@ def _status(start: dt.date, end: dt.date, today: dt.date, lang: Lang) -> str:
         return lang._("ended")
     left = (end - today).days
     if left == 0:
-        return lang._("last day")
+        return lang._("final day")
     return lang.n_("running, {n} day left", "running, {n} days left", left).format(n=left)

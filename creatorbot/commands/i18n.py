@@ -84,6 +84,10 @@ class Lang:
         """Translate with the plural form `count` calls for."""
         return self._catalog.ngettext(singular, plural, count)
 
+    def market_name(self, code: str) -> str:
+        """A market's name in the user's language (IT → Italia in Italian)."""
+        return str(self._locale.territories.get(code.upper(), code.upper()))
+
     def money(self, minor: int, currency: str, minor_units: int = 2) -> str:
         """An exact amount given in minor units, e.g. RM1,234.56 or 1.234,56 €."""
         amount = Decimal(minor).scaleb(-minor_units)

@@ -209,7 +209,9 @@ def answer(query: LeaderboardQuery, call: Call) -> Reply:
         lang = call.lang.for_market(exc.market.code)
         return Reply(
             (
-                Text(lang._("There is no data for {market} yet.").format(market=exc.market.name)),
+                Text(lang._("There is no data for {market} yet.").format(
+                        market=lang.market_name(exc.market.code)
+                    )),
                 Context(lang._("An admin can import it: creatorbot import daily_metrics FILE")),
             )
         )
@@ -241,7 +243,7 @@ def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
     if ranked.empty:
         message = lang._("No creator has any {metric} in {market} for {window}.").format(
             metric=metric_label(board.metric, lang),
-            market=market.name,
+            market=lang.market_name(market.code),
             window=lang.window(board.window.start, board.window.end),
         )
         context = [Context(filters)] if filters else []

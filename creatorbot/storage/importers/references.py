@@ -28,7 +28,7 @@ IN_CHUNK = 500  # values per IN (...) list
 
 def markets(*, session: Session) -> dict[str, int]:
     """Every market code and its currency's minor units."""
-    return dict(session.execute(select(Market.code, Market.minor_units)).tuples().all())
+    return {code: units for code, units in session.execute(select(Market.code, Market.minor_units))}
 
 
 def check_creators(typed: pd.DataFrame, raw: pd.DataFrame, log: ErrorLog, session: Session) -> None:
@@ -70,7 +70,7 @@ def _campaign_markets(slugs: Iterable[str], *, session: Session) -> dict[str, st
     found: dict[str, str] = {}
     for part in _chunked(list(slugs)):
         query = select(Campaign.slug, Campaign.market).where(Campaign.slug.in_(part))
-        found.update(session.execute(query).tuples().all())
+        found.update({slug: market for slug, market in session.execute(query)})
     return found
 
 
@@ -104,6 +104,7 @@ def existing_enrollments(typed: pd.DataFrame, session: Session) -> int:
     parts = [
         _stored(
             select(Campaign.slug.label("campaign"), Creator.handle)
+            .select_from(Enrollment)
             .join(Campaign, Campaign.id == Enrollment.campaign_id)
             .join(Creator, Creator.id == Enrollment.creator_id)
             .where(Campaign.slug.in_(part)),
@@ -139,7 +140,7 @@ def _dates_of(column: Any, typed: pd.DataFrame) -> Any:
 def _stored(query: Select, *, session: Session) -> pd.DataFrame:
     """The query's rows as a frame named after its selected columns."""
     names = [column.name for column in query.selected_columns]
-    return pd.DataFrame(session.execute(query).tuples().all(), columns=names)
+    return pd.DataFrame([tuple(row) for row in session.execute(query)], columns=names)
 
 
 def _present(typed: pd.DataFrame, stored: pd.DataFrame) -> int:

@@ -1,0 +1,116 @@
+"""The command line, run as a user would: `creatorbot ask`, `shell`, `db upgrade`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from creatorbot.bot.app import build
+from creatorbot.bot.cli import main
+from creatorbot.bot.console import shell
+from creatorbot.bot.settings import Settings
+from creatorbot.storage import writer
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh SQLite data directory, nothing from the developer's environment."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CREATORBOT_DATA_DIR", str(tmp_path / "data"))
+    for name in (
+        "DATABASE_URL",
+        "CREATORBOT_LOCALE",
+        "LANG",
+        "LC_ALL",
+        "CREATORBOT_DEFAULT_MARKET",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path / "data"
+
+
+def seed_one_creator(data_dir: Path) -> None:
+    app = build(Settings())
+    with app.sessions.begin() as session:
+        writer.write_creators(
+            pd.DataFrame(
+                [
+                    {
+                        "market": "IT",
+                        "handle": "giulia",
+                        "display_name": "Giulia Rossi",
+                        "tier": "oro",
+                        "category": "moda",
+                        "followers": 10,
+                        "cm": None,
+                        "am": None,
+                        "joined_on": None,
+                    }
+                ]
+            ),
+            session=session,
+        )
+        writer.write_daily_metrics(
+            pd.DataFrame(
+                [
+                    {
+                        "date": dt.date(2026, 11, 23),
+                        "market": "IT",
+                        "handle": "giulia",
+                        "gmv": 123456,
+                        "orders": 3,
+                        "items_sold": 4,
+                        "live_gmv": 0,
+                        "video_gmv": 123456,
+                        "live_sessions": 0,
+                        "live_minutes": 0,
+                        "video_posts": 1,
+                        "video_views": 50,
+                        "new_followers": 1,
+                    }
+                ]
+            ),
+            session=session,
+        )
+    app.close()
+
+
+def test_ask_answers_and_exits_zero(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seed_one_creator(data_dir)
+    assert main(["ask", "leaderboard", "gmv", "1d", "IT"]) == 0
+    out = capsys.readouterr().out
+    assert "Giulia Rossi (@giulia)" in out
+    assert "1.234,56\xa0€" in out
+    assert (data_dir / "creatorbot.sqlite3").exists()
+
+
+def test_ask_in_italian(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seed_one_creator(data_dir)
+    assert main(["ask", "--locale", "it", "leaderboard 1d IT"]) == 0
+    assert "Classifica" in capsys.readouterr().out
+
+
+def test_ask_exits_non_zero_when_the_command_failed(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "leaderbord"]) == 1
+    assert "Did you mean `leaderboard`?" in capsys.readouterr().out
+
+
+def test_shell_answers_until_exit(data_dir: Path) -> None:
+    seed_one_creator(data_dir)
+    app = build(Settings())
+    typed = iter(["", "creator giulia", "exit", "help"])
+    shown: list[str] = []
+    shell(app.router, data_dir / "history", read=lambda _prompt: next(typed), write=shown.append)
+    app.close()
+    transcript = "\n".join(shown)
+    assert "Giulia Rossi (@giulia) · IT" in transcript
+    assert "creatorbot commands" not in transcript  # `help` came after `exit`
+
+
+def test_db_upgrade(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "upgrade"]) == 0
+    assert "up to date" in capsys.readouterr().out
