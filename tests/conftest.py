@@ -83,3 +83,9 @@ def sqlite_engine(tmp_path: Path, sqlite_template: Path) -> Iterator[Engine]:
 def sessions(engine: Engine) -> sessionmaker[Session]:
     """The session factory over `engine`."""
     return make_sessionmaker(engine)
+
+
+@pytest.fixture
+def sqlite_sessions(sqlite_engine: Engine) -> sessionmaker[Session]:
+    """A session factory on SQLite only, for tests about the chat layer rather than storage."""
+    return make_sessionmaker(sqlite_engine)

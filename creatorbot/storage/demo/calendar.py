@@ -12,20 +12,21 @@ from creatorbot.storage.demo.population import MARKETS
 
 # Monday … Sunday. Weekends sell ~25% more through videos and much more live.
 VIDEO_WEEK = np.array([0.94, 0.92, 0.93, 0.95, 1.0, 1.2, 1.24])
-LIVE_WEEK = np.array([0.88, 0.86, 0.88, 0.9, 0.98, 1.35, 1.45])
+LIVE_WEEK = np.array([0.9, 0.88, 0.9, 0.92, 1.0, 1.2, 1.28])
 ACTIVE_WEEK = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 1.06, 1.08])
-LIVE_DAYS_WEEK = np.array([0.9, 0.9, 0.9, 0.95, 1.0, 1.25, 1.3])
+LIVE_DAYS_WEEK = np.array([0.95, 0.95, 0.95, 0.97, 1.0, 1.15, 1.2])
 
 
 @dataclass(frozen=True)
 class Calendar:
     """Per market (rows, in MARKETS order) and day (columns) multipliers of creator activity.
 
-    Column 0 is `first`; the data's day 0 is column `offset`.
+    Column 0 is `first`; the data's day 0 is column `offset`, its last day column `today`.
     """
 
     first: dt.date
     offset: int
+    today: int
     demand: np.ndarray
     video: np.ndarray
     live: np.ndarray
@@ -71,6 +72,7 @@ def build_calendar(start: dt.date, end: dt.date, plans: tuple[CampaignPlan, ...]
     return Calendar(
         first=first,
         offset=(start - first).days,
+        today=(end - first).days,
         demand=demand,
         video=demand * VIDEO_WEEK[weekday],
         live=demand * LIVE_WEEK[weekday],
