@@ -54,13 +54,24 @@ def catalog(language: str) -> gettext.NullTranslations:
 
 @cache
 def babel_locale(language: str, market: str | None) -> Locale:
-    """Babel's locale for a language spoken in a market (`it` in IT → it_IT, `en` in MY → en_MY)."""
-    if market:
-        try:
-            return Locale.parse(f"{language}_{market.upper()}")
-        except (UnknownLocaleError, ValueError):
-            pass
-    return Locale.parse(language)
+    """Babel's locale for a language spoken in a market.
+
+    Digits are written as the user's language writes them; the market's own variant of the
+    language is taken only when it writes digits the same way, for its currency symbol
+    (`en` in MY → en_MY: RM1,234.56; `en` in IT stays `en`: €1,234.56, not 1.234,56 €).
+    """
+    base = Locale.parse(language)
+    if not market:
+        return base
+    try:
+        local = Locale.parse(f"{language}_{market.upper()}")
+    except (UnknownLocaleError, ValueError):
+        return base
+    same_digits = all(
+        local.number_symbols["latn"].get(key) == base.number_symbols["latn"].get(key)
+        for key in ("decimal", "group")
+    )
+    return local if same_digits else base
 
 
 class Lang:

@@ -82,14 +82,16 @@ def test_ask_answers_and_exits_zero(data_dir: Path, capsys: pytest.CaptureFixtur
     assert main(["ask", "leaderboard", "gmv", "1d", "IT"]) == 0
     out = capsys.readouterr().out
     assert "Giulia Rossi (@giulia)" in out
-    assert "1.234,56\xa0€" in out
+    assert "€1,234.56" in out
     assert (data_dir / "creatorbot.sqlite3").exists()
 
 
 def test_ask_in_italian(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     seed_one_creator(data_dir)
     assert main(["ask", "--locale", "it", "leaderboard 1d IT"]) == 0
-    assert "Classifica" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Classifica GMV · IT · ultimo giorno" in out
+    assert "1.234,56\xa0€" in out
 
 
 def test_ask_exits_non_zero_when_the_command_failed(
