@@ -193,7 +193,9 @@ class RewardTier(Base):
     campaign_id: Mapped[int] = mapped_column(
         ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
     )
-    threshold: Mapped[int] = mapped_column(BigInteger, primary_key=True, doc="minor units")
+    threshold: Mapped[int] = mapped_column(
+        BigInteger, primary_key=True, doc="in the metric's unit: minor units for money, else a count"
+    )
     reward: Mapped[int] = mapped_column(BigInteger, doc="minor units")
 
     campaign: Mapped[Campaign] = relationship(back_populates="reward_tiers")

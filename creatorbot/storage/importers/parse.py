@@ -17,10 +17,11 @@ from creatorbot.storage.importers.errors import ErrorLog
 from creatorbot.storage.importers.kinds import Field, Type
 from creatorbot.storage.money import to_minor
 
-# Amounts pass through float64 on their way to minor units. Below 10**15 minor units, rounding
-# a value that has at most `minor_units` decimals lands exactly on the right integer.
+# Amounts are kept below 10**15 minor units: far beyond any GMV, well inside int64 and exactly
+# representable by the float64 analytics may turn them into.
 MINOR_DIGITS = 15
 COUNT_DIGITS = 18  # int64 holds every 18-digit number
+FIXED_WIDTH = 40
 MIDNIGHT = " 00:00:00"  # how an XLSX date cell reads once taken as text
 
 
@@ -31,8 +32,10 @@ def parse_column(
     *,
     markets: Mapping[str, int],
     minor_units: pd.Series,
+    threshold_units: pd.Series | None = None,
 ) -> pd.Series:
-    """Parse `values` as `field` says; `minor_units` gives each row's market's minor units."""
+    """Parse `values` as `field` says; `minor_units` gives each row's market's minor units and
+    `threshold_units` the decimals of each row's reward thresholds (see `reward_tiers`)."""
     empty = values == ""
     if not field.nullable:
         log.add_rows(empty, field.name, None, messages.REQUIRED)
@@ -50,7 +53,8 @@ def parse_column(
         case Type.MONEY:
             return _amounts(field, values, empty, log, minor_units)
         case Type.REWARD_TIERS:
-            return _reward_tiers(field, values, log, minor_units)
+            thresholds = minor_units if threshold_units is None else threshold_units
+            return _reward_tiers(field, values, log, minor_units, thresholds)
 
 
 def _text(field: Field, values: pd.Series, empty: pd.Series, log: ErrorLog) -> pd.Series:
@@ -86,54 +90,79 @@ def _or_none(field: Field, values: pd.Series, empty: pd.Series) -> pd.Series:
 
 
 def _dates(field: Field, values: pd.Series, empty: pd.Series, log: ErrorLog) -> pd.Series:
-    if (values.str.len() == len("YYYY-MM-DD") + len(MIDNIGHT)).any():
-        values = values.str.removesuffix(MIDNIGHT)
-    shaped = values.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
-    # format= makes to_datetime strict about the calendar: 2026-02-30 becomes NaT.
-    dates = pd.to_datetime(values.where(shaped), format="%Y-%m-%d", errors="coerce")
+    lengths = values.str.len()
+    midnight = lengths == len("YYYY-MM-DD") + len(MIDNIGHT)
+    if midnight.any():
+        midnight &= values.str.endswith(MIDNIGHT)
+        values = values.where(~midnight, values.str.slice(0, len("YYYY-MM-DD")))
+        lengths = lengths.where(~midnight, len("YYYY-MM-DD"))
+    # With format= to_datetime is strict about the calendar (2026-02-30 becomes NaT); only
+    # YYYY-MM-DD is ten characters long and fits the format.
+    shaped = values.where(lengths == len("YYYY-MM-DD"))
+    dates = pd.to_datetime(shaped, format="%Y-%m-%d", errors="coerce")
     log.add_rows(~empty & dates.isna(), field.name, values, messages.NOT_A_DATE)
     return dates
 
 
 def _counts(field: Field, values: pd.Series, empty: pd.Series, log: ErrorLog) -> pd.Series:
+    whole, _, decimals = np.strings.partition(_fixed(values), ".")
     # Spreadsheet exports may write a whole number as "12.0".
-    shaped = values.str.fullmatch(r"\d+(?:\.0*)?")
-    log.add_rows(~empty & ~shaped, field.name, values, messages.NOT_A_COUNT)
-    digits = values.where(shaped, "0")
-    if digits.str.contains(".", regex=False).any():
-        digits = digits.str.replace(r"\.0*$", "", regex=True)
-    huge = digits.str.len() > COUNT_DIGITS
-    numbers = digits.where(~huge, "0").astype("int64")
+    shaped = np.strings.isdecimal(whole) & (np.strings.rstrip(decimals, "0") == "")
+    log.add_rows(~empty & ~_on(values, shaped), field.name, values, messages.NOT_A_COUNT)
+    huge = shaped & (np.strings.str_len(whole) > COUNT_DIGITS)
+    numbers = np.where(shaped & ~huge, whole, "0").astype(np.int64)
     limit = field.max_value if field.max_value is not None else 10**COUNT_DIGITS - 1
-    problem = messages.COUNT_TOO_LARGE.format(limit=limit)
-    log.add_rows(huge | (numbers > limit), field.name, values, problem)
-    if field.nullable:
-        return numbers.astype("Int64").mask(empty)
-    return numbers
+    too_large = _on(values, huge | (numbers > limit))
+    log.add_rows(too_large, field.name, values, messages.COUNT_TOO_LARGE.format(limit=limit))
+    return _maybe_null(field, _on(values, numbers), empty)
 
 
 def _amounts(
     field: Field, values: pd.Series, empty: pd.Series, log: ErrorLog, minor_units: pd.Series
 ) -> pd.Series:
-    whole_digits = values.str.find(".")
-    whole_digits = whole_digits.where(whole_digits >= 0, values.str.len())
-    ok = pd.Series(False, index=values.index)
-    for units in (int(u) for u in minor_units.unique()):
-        rows = minor_units == units
-        subset = values if rows.all() else values[rows]
-        shaped = subset.str.fullmatch(amount_pattern(units))
-        problem = messages.NOT_AN_AMOUNT.format(decimals=units)
-        log.add_rows(~empty[rows] & ~shaped, field.name, subset, problem)
-        huge = shaped & (whole_digits[rows] > MINOR_DIGITS - units)
-        problem = messages.AMOUNT_TOO_LARGE.format(limit=10 ** (MINOR_DIGITS - units))
-        log.add_rows(huge, field.name, subset, problem)
-        ok[subset.index] = shaped & ~huge
-    amounts = pd.to_numeric(values.where(ok, "0")).to_numpy(dtype="float64")
-    scale = np.power(10.0, minor_units.to_numpy(dtype="float64"))
-    minor = pd.Series(np.rint(amounts * scale).astype("int64"), index=values.index)
+    # Split at the point and do integer arithmetic: no binary float ever sees the amount.
+    whole, _, decimals = np.strings.partition(_fixed(values), ".")
+    decimals = np.strings.rstrip(decimals, "0")
+    places = np.strings.str_len(decimals)
+    units = minor_units.to_numpy(dtype=np.int64)
+    shaped = (
+        np.strings.isdecimal(whole)
+        & ((places == 0) | np.strings.isdecimal(decimals))
+        & (places <= units)
+    )
+    huge = shaped & (np.strings.str_len(whole) > MINOR_DIGITS - units)
+    for unit in np.unique(units):
+        rows = _on(values, units == unit)
+        problem = messages.NOT_AN_AMOUNT.format(decimals=unit)
+        log.add_rows(rows & ~empty & ~_on(values, shaped), field.name, values, problem)
+        problem = messages.AMOUNT_TOO_LARGE.format(limit=10 ** (MINOR_DIGITS - int(unit)))
+        log.add_rows(rows & _on(values, huge), field.name, values, problem)
+    ok = shaped & ~huge
+    whole_part = np.where(ok, whole, "0").astype(np.int64)
+    decimal_part = np.where(ok & (places > 0), decimals, "0").astype(np.int64)
+    places = np.where(ok, places, 0)
+    minor = whole_part * 10**units + decimal_part * 10 ** (units - places)
+    return _maybe_null(field, _on(values, minor), empty)
+
+
+def _fixed(values: pd.Series) -> np.ndarray:
+    """The column as a fixed-width numpy string array, whose string functions run in C.
+    No number or date is longer than `FIXED_WIDTH`; longer values become "?" (a failure) so
+    that one stray paragraph does not make the array huge."""
+    lengths = values.str.len()
+    if lengths.max() > FIXED_WIDTH:
+        values = values.where(lengths <= FIXED_WIDTH, "?")
+    return values.to_numpy(dtype=str)
+
+
+def _on(values: pd.Series, array: np.ndarray) -> pd.Series:
+    return pd.Series(array, index=values.index)
+
+
+def _maybe_null(field: Field, numbers: pd.Series, empty: pd.Series) -> pd.Series:
     if field.nullable:
-        return minor.astype("Int64").mask(empty)
-    return minor
+        return numbers.astype("Int64").mask(empty)
+    return numbers
 
 
 def amount_pattern(minor_units: int) -> str:
@@ -144,32 +173,41 @@ def amount_pattern(minor_units: int) -> str:
 
 
 def _reward_tiers(
-    field: Field, values: pd.Series, log: ErrorLog, minor_units: pd.Series
+    field: Field,
+    values: pd.Series,
+    log: ErrorLog,
+    minor_units: pd.Series,
+    threshold_units: pd.Series,
 ) -> pd.Series:
     # Campaign files are small, so this one goes row by row.
     parsed: list[list[tuple[int, int]] | None] = []
-    for row, text, units in zip(values.index, values, minor_units, strict=True):
-        tiers, problem = reward_tiers(str(text), int(units))
+    rows = zip(values.index, values, minor_units, threshold_units, strict=True)
+    for row, text, units, reach_units in rows:
+        tiers, problem = reward_tiers(str(text), int(units), int(reach_units))
         if problem is not None:
             log.add(int(row), field.name, str(text), problem)
         parsed.append(tiers or None)
     return pd.Series(parsed, index=values.index, dtype=object)
 
 
-def reward_tiers(text: str, minor_units: int) -> tuple[list[tuple[int, int]], str | None]:
-    """Parse "5000:100;20000:500" into [(threshold, reward), ...] in minor units, or say why
-    it can't be."""
+def reward_tiers(
+    text: str, minor_units: int, threshold_units: int | None = None
+) -> tuple[list[tuple[int, int]], str | None]:
+    """Parse "5000:100;20000:500" into [(threshold, reward), ...], or say why it can't be.
+
+    Rewards are money, in minor units. Thresholds are in the campaign metric's stored unit:
+    minor units for a money metric, a plain count (`threshold_units=0`) for orders or views."""
+    reach_units = minor_units if threshold_units is None else threshold_units
     tiers: dict[int, int] = {}
     for part in filter(None, (p.strip() for p in text.split(";"))):
         pieces = [piece.strip() for piece in part.split(":")]
-        shaped = all(
-            re.fullmatch(amount_pattern(minor_units), p)
-            and len(p.split(".")[0]) <= MINOR_DIGITS - minor_units
-            for p in pieces
+        shaped = len(pieces) == 2 and all(
+            re.fullmatch(amount_pattern(units), p) and len(p.split(".")[0]) <= MINOR_DIGITS - units
+            for p, units in zip(pieces, (reach_units, minor_units), strict=True)
         )
-        if len(pieces) != 2 or not shaped:
+        if not shaped:
             return [], messages.BAD_REWARD_TIERS.format(decimals=minor_units)
-        threshold, reward = (to_minor(piece, minor_units) for piece in pieces)
+        threshold, reward = to_minor(pieces[0], reach_units), to_minor(pieces[1], minor_units)
         if threshold in tiers:
             return [], messages.REPEATED_THRESHOLD.format(threshold=pieces[0])
         tiers[threshold] = reward

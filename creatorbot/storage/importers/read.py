@@ -35,15 +35,15 @@ def read_table(path: Path, column_map: Mapping[str, str] | None = None) -> Table
     source = path.name
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        grid = _read_csv(path, source)
+        grid, padded = _read_csv(path, source)
     elif suffix in (".xlsx", ".xlsm"):
-        grid = _read_xlsx(path, source)
+        grid, padded = _read_xlsx(path, source)
     else:
         raise _failed(source, None, path.suffix or None, messages.UNKNOWN_EXTENSION)
-    return _table(grid, source, column_map or {})
+    return _table(grid, source, column_map or {}, strip=padded)
 
 
-def _read_csv(path: Path, source: str) -> pd.DataFrame:
+def _read_csv(path: Path, source: str) -> tuple[pd.DataFrame, bool]:
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -55,10 +55,11 @@ def _read_csv(path: Path, source: str) -> pd.DataFrame:
         raise _failed(source, data.count(b"\n", 0, exc.start) + 1, None, problem) from exc
     if not text.strip():
         raise _failed(source, 1, None, messages.EMPTY_FILE)
+    sep = _delimiter(text)
     try:
-        return pd.read_csv(
+        grid = pd.read_csv(
             io.StringIO(text),
-            sep=_delimiter(text),
+            sep=sep,
             header=None,
             dtype=str,
             keep_default_na=False,
@@ -69,6 +70,17 @@ def _read_csv(path: Path, source: str) -> pd.DataFrame:
         if match:
             raise _failed(source, int(match.group(1)), None, messages.TOO_MANY_VALUES) from exc
         raise _failed(source, None, None, messages.UNREADABLE_CSV.format(reason=exc)) from exc
+    return grid, _padded(text, sep)
+
+
+def _padded(text: str, sep: str) -> bool:
+    """Whether any value may have spaces or tabs around it. A few substring searches over the
+    text are much cheaper than stripping every value of a large file."""
+    spaces = [space for space in (" ", "\t") if space != sep and space in text]
+    edges = (sep, '"', "\n", "\r")
+    return text.rstrip("\r\n").endswith(tuple(spaces)) or any(
+        space + edge in text or edge + space in text for space in spaces for edge in edges
+    )
 
 
 def _delimiter(text: str) -> str:
@@ -77,16 +89,17 @@ def _delimiter(text: str) -> str:
     return max(DELIMITERS, key=header.count)
 
 
-def _read_xlsx(path: Path, source: str) -> pd.DataFrame:
+def _read_xlsx(path: Path, source: str) -> tuple[pd.DataFrame, bool]:
     try:
-        return pd.read_excel(
+        grid = pd.read_excel(
             path, sheet_name=0, header=None, dtype=str, keep_default_na=False, engine="openpyxl"
         )
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise _failed(source, None, None, messages.NOT_XLSX) from exc
+    return grid, True
 
 
-def _table(grid: pd.DataFrame, source: str, column_map: Mapping[str, str]) -> Table:
+def _table(grid: pd.DataFrame, source: str, column_map: Mapping[str, str], *, strip: bool) -> Table:
     if grid.empty and len(grid.columns) == 0:
         raise _failed(source, 1, None, messages.EMPTY_FILE)
     grid = grid.fillna("")
@@ -104,7 +117,8 @@ def _table(grid: pd.DataFrame, source: str, column_map: Mapping[str, str]) -> Ta
         if name in columns:
             repeated.add(name)
             continue
-        columns[name] = grid.iloc[1:, position].astype(str).str.strip()
+        values = grid.iloc[1:, position]
+        columns[name] = values.str.strip() if strip else values
     frame = pd.DataFrame(columns)
     frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
     if len(frame.columns):

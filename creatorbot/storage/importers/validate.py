@@ -10,6 +10,7 @@ from creatorbot.storage.importers.errors import ErrorLog
 from creatorbot.storage.importers.kinds import Kind
 from creatorbot.storage.importers.parse import parse_column
 from creatorbot.storage.importers.read import Table
+from creatorbot.storage.queries.metrics import MONEY
 
 DEFAULT_MINOR_UNITS = 2  # only for rows whose market is unknown (and reported as such)
 SHOWN_HEADERS = 15
@@ -32,13 +33,26 @@ def validate(kind: Kind, table: Table, *, session: Session) -> pd.DataFrame:
     for field in kind.fields:
         if field.name in raw:
             typed[field.name] = parse_column(
-                field, raw[field.name], log, markets=markets, minor_units=minor_units
+                field,
+                raw[field.name],
+                log,
+                markets=markets,
+                minor_units=minor_units,
+                threshold_units=_threshold_units(typed, minor_units),
             )
     checks.unique_keys(typed, raw, kind.key, log)
     for check in kind.checks:
         check(typed, raw, log, session)
     log.raise_if_any(table.source)
     return typed.reset_index(drop=True)
+
+
+def _threshold_units(typed: pd.DataFrame, minor_units: pd.Series) -> pd.Series | None:
+    """Reward thresholds of a money metric are amounts (minor units); of a count, counts."""
+    if "metric" not in typed:
+        return None
+    counted = typed["metric"].notna() & ~typed["metric"].isin(list(MONEY))
+    return minor_units.where(~counted, 0)
 
 
 def _check_header(kind: Kind, table: Table, log: ErrorLog) -> None:
