@@ -194,7 +194,9 @@ class RewardTier(Base):
         ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
     )
     threshold: Mapped[int] = mapped_column(
-        BigInteger, primary_key=True, doc="in the metric's unit: minor units for money, else a count"
+        BigInteger,
+        primary_key=True,
+        doc="in the metric's unit: minor units for money, else a count",
     )
     reward: Mapped[int] = mapped_column(BigInteger, doc="minor units")
 

@@ -230,8 +230,7 @@ def read_back(session: Session, kind: str) -> list[dict[str, str]]:
                     "gmv_target": money(c.gmv_target),
                     "creator_target": "" if c.creator_target is None else str(c.creator_target),
                     "reward_tiers": ";".join(
-                        f"{reach(c.metric, t.threshold)}:{money(t.reward)}"
-                        for t in c.reward_tiers
+                        f"{reach(c.metric, t.threshold)}:{money(t.reward)}" for t in c.reward_tiers
                     ),
                 }
                 for c in session.scalars(select(Campaign))

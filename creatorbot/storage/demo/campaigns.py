@@ -86,7 +86,9 @@ def _distance(end: dt.date, window: tuple[dt.date, dt.date]) -> int:
     return min(abs((start - end).days), abs((stop - end).days))
 
 
-def _mega(market: str, peak: dt.date, name: str, tag: str, profile: tuple[float, ...]) -> CampaignPlan:
+def _mega(
+    market: str, peak: dt.date, name: str, tag: str, profile: tuple[float, ...]
+) -> CampaignPlan:
     before = profile.index(max(profile))
     return CampaignPlan(
         slug=f"{market.lower()}-{tag}-{peak.year}",
@@ -158,7 +160,7 @@ def plan_campaigns(end: dt.date) -> tuple[CampaignPlan, ...]:
 
     # Payday: the 25th-to-month-end window nearest to `end`, and the one before it.
     months = [shift_month(end.year, end.month, by) for by in (-1, 0, 1)]
-    year, month = min(months, key=lambda ym: _distance(end, month_window(*ym, 25)))
+    year, month = min(months, key=lambda ym: _distance(end, month_window(ym[0], ym[1], 25)))
     plans.append(_payday(year, month))
     plans.append(_payday(*shift_month(year, month, -1)))
 
@@ -183,10 +185,11 @@ def plan_campaigns(end: dt.date) -> tuple[CampaignPlan, ...]:
         )
     )
     linkshare_start = end - dt.timedelta(days=16)
+    linkshare_month = f"{IT_MONTHS[linkshare_start.month - 1]} {linkshare_start.year}"
     plans.append(
         CampaignPlan(
             slug=f"it-linkshare-{linkshare_start.year}-{linkshare_start.month:02d}",
-            name=f"LinkShare Leaderboard {IT_MONTHS[linkshare_start.month - 1]} {linkshare_start.year}",
+            name=f"LinkShare Leaderboard {linkshare_month}",
             market="IT",
             kind="ip_event",
             starts_on=linkshare_start,

@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 STR = np.dtypes.StringDType()
 
@@ -146,7 +147,9 @@ def people(rng: np.random.Generator, market: str, n: int) -> People:
     chinese = np.where(westernised, _join(western, " ", family), _join(family, " ", given))
     chinese_first = np.where(westernised, western_slug, given_slug)
     display = np.where(
-        group == 0, _join(m_first, " ", m_last), np.where(group == 1, chinese, _join(i_first, " ", i_last))
+        group == 0,
+        _join(m_first, " ", m_last),
+        np.where(group == 1, chinese, _join(i_first, " ", i_last)),
     )
     first = np.where(group == 0, m_first_slug, np.where(group == 1, chinese_first, i_first_slug))
     last = np.where(group == 0, m_last_slug, np.where(group == 1, family_slug, i_last_slug))
@@ -175,10 +178,7 @@ def handles(rng: np.random.Generator, who: People, words: np.ndarray) -> np.ndar
 def _deduplicate(rng: np.random.Generator, handle: np.ndarray) -> np.ndarray:
     """Give every repeated handle a numeric suffix, until no two are the same."""
     while True:
-        order = np.argsort(handle, kind="stable")
-        ordered = handle[order]
-        repeat = np.zeros(len(handle), dtype=bool)
-        repeat[order[1:]] = ordered[1:] == ordered[:-1]
+        repeat = pd.Series(handle.astype(object)).duplicated().to_numpy()
         if not repeat.any():
             return handle
         suffix = rng.integers(2, 1000, int(repeat.sum())).astype(STR)
