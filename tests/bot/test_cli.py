@@ -116,3 +116,43 @@ def test_shell_answers_until_exit(data_dir: Path) -> None:
 def test_db_upgrade(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["db", "upgrade"]) == 0
     assert "up to date" in capsys.readouterr().out
+
+
+def test_import_reports_what_it_did_and_refuses_a_bad_file(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "creators.csv"
+    good.write_text(
+        "handle,display_name,market,tier,category,followers,cm,am,joined_on\n"
+        "giulia,Giulia Rossi,IT,oro,moda,10,,,2025-01-01\n",
+        encoding="utf-8",
+    )
+    assert main(["import", "creators", str(good)]) == 0
+    assert (
+        "Imported 1 creators rows from creators.csv: 1 new, 0 updated." in capsys.readouterr().out
+    )
+    assert main(["import", "creators", str(good)]) == 0
+    assert "0 new, 1 updated" in capsys.readouterr().out
+
+    bad = tmp_path / "daily.csv"
+    bad.write_text(
+        "date,market,handle,gmv,orders,items_sold,live_gmv,video_gmv,live_sessions,live_minutes,"
+        "video_posts,video_views,new_followers\n"
+        "2026-11-23,IT,giulia,-5,1,1,0,0,0,0,0,0,0\n",
+        encoding="utf-8",
+    )
+    assert main(["import", "daily_metrics", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "row 2, column gmv" in err
+    assert "nothing was imported" in err
+    assert main(["ask", "leaderboard", "IT"]) == 0
+    assert "There is no data for Italy yet." in capsys.readouterr().out
+
+
+def test_import_of_an_unknown_kind(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("a\n1\n", encoding="utf-8")
+    assert main(["import", "widgets", str(path)]) == 2
+    assert "unknown kind 'widgets'" in capsys.readouterr().err
