@@ -62,11 +62,16 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         yield sqlite
         sqlite.dispose()
         return
-    pg: Engine = request.getfixturevalue("postgres_engine")
+    yield request.getfixturevalue("pg_engine")
+
+
+@pytest.fixture
+def pg_engine(postgres_engine: Engine) -> Engine:
+    """The PostgreSQL database only, emptied (markets kept), for PostgreSQL-specific tests."""
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables if t.name not in KEEP)
-    with pg.begin() as conn:
+    with postgres_engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    yield pg
+    return postgres_engine
 
 
 @pytest.fixture

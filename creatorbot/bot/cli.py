@@ -101,8 +101,14 @@ def cmd_import(app: App, args: argparse.Namespace) -> int:
 def cmd_demo_data(app: App, args: argparse.Namespace) -> int:
     from creatorbot.bot.cli_demo import write_demo
 
-    write_demo(app, creators=args.creators, days=args.days, seed=args.seed, end=args.end)
-    return 0
+    return write_demo(
+        app,
+        creators=args.creators,
+        days=args.days,
+        seed=args.seed,
+        end=args.end,
+        force=args.force,
+    )
 
 
 def cmd_demo(app: App, args: argparse.Namespace) -> int:

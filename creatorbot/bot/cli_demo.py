@@ -6,18 +6,28 @@ import datetime as dt
 import sys
 import time
 
+from tqdm import tqdm
+
 from creatorbot.bot.app import App
 from creatorbot.bot.console import ask
 from creatorbot.bot.render_text import render
-from creatorbot.storage.demo import DemoSpec, ensure_demo
+from creatorbot.storage.demo import DemoConflict, DemoSpec, ensure_demo
 from creatorbot.storage.queries.campaigns import running_campaigns
 from creatorbot.storage.queries.markets import latest_day
 
+PROGRESS_FROM = 20_000  # creators; smaller worlds are written in a second or two
+
 
 def write_demo(
-    app: App, *, creators: int, days: int, seed: int, end: dt.date | None = None
-) -> bool:
-    """Make sure the database holds the demo world for these parameters; True if it was built."""
+    app: App,
+    *,
+    creators: int,
+    days: int,
+    seed: int,
+    end: dt.date | None = None,
+    force: bool = False,
+) -> int:
+    """Make sure the database holds the demo world for these parameters; the exit code."""
     spec = DemoSpec(
         creators=creators,
         days=days,
@@ -26,15 +36,31 @@ def write_demo(
     )
     started = time.perf_counter()
     print(f"Demo world: {creators:,} creators × {days} days up to {spec.end} (seed {seed})…")
-    built = ensure_demo(spec, sessions=app.sessions)
+    bar = tqdm(unit=" rows", desc="writing", file=sys.stderr) if creators >= PROGRESS_FROM else None
+    try:
+        built = ensure_demo(
+            spec, sessions=app.sessions, progress=bar.update if bar else None, force=force
+        )
+    except DemoConflict:
+        print(
+            "creatorbot: this database holds creators that were imported, not generated; the demo "
+            "would replace them. Use another CREATORBOT_DATA_DIR or DATABASE_URL, or pass --force.",
+            file=sys.stderr,
+        )
+        return 2
+    finally:
+        if bar is not None:
+            bar.close()
     took = time.perf_counter() - started
-    print(f"  {'built' if built else 'already in place'} in {took:.1f} s", file=sys.stderr)
-    return built
+    print(f"  {'built' if built else 'already in place'} in {took:.1f} s")
+    return 0
 
 
 def morning(app: App) -> int:
     """Build the default demo world (quick when it exists) and print this morning's posts."""
-    write_demo(app, creators=2000, days=90, seed=7)
+    code = write_demo(app, creators=2000, days=90, seed=7)
+    if code:
+        return code
     posts = ["leaderboard gmv 1d MY"]
     with app.sessions.begin() as session:
         day = latest_day("IT", session=session)

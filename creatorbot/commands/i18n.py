@@ -23,6 +23,9 @@ LOCALES_DIR = Path(__file__).with_name("locales")
 DOMAIN = "creatorbot"
 LANGUAGES = ("en", "it", "ms")
 DEFAULT_LANGUAGE = "en"
+# The locale each language is written in when the market has no variant of its own that fits:
+# English as written in Europe and Asia (23 Nov 2026), not the US default (Nov 23, 2026).
+BASE_LOCALES = {"en": "en_GB", "it": "it_IT", "ms": "ms_MY"}
 
 
 def N_(message: str) -> str:
@@ -58,9 +61,9 @@ def babel_locale(language: str, market: str | None) -> Locale:
 
     Digits are written as the user's language writes them; the market's own variant of the
     language is taken only when it writes digits the same way, for its currency symbol
-    (`en` in MY → en_MY: RM1,234.56; `en` in IT stays `en`: €1,234.56, not 1.234,56 €).
+    (`en` in MY → en_MY: RM1,234.56; `en` in IT → en_GB: €1,234.56, not 1.234,56 €).
     """
-    base = Locale.parse(language)
+    base = Locale.parse(BASE_LOCALES.get(language, language))
     if not market:
         return base
     try:

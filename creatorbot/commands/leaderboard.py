@@ -209,9 +209,11 @@ def answer(query: LeaderboardQuery, call: Call) -> Reply:
         lang = call.lang.for_market(exc.market.code)
         return Reply(
             (
-                Text(lang._("There is no data for {market} yet.").format(
+                Text(
+                    lang._("There is no data for {market} yet.").format(
                         market=lang.market_name(exc.market.code)
-                    )),
+                    )
+                ),
                 Context(lang._("An admin can import it: creatorbot import daily_metrics FILE")),
             )
         )
