@@ -6,9 +6,8 @@ import datetime as dt
 import sys
 import time
 
-from tqdm import tqdm
-
 from creatorbot.bot.app import App
+from creatorbot.bot.cli_progress import progress_bar
 from creatorbot.bot.console import ask
 from creatorbot.bot.render_text import render
 from creatorbot.storage.demo import DemoConflict, DemoSpec, ensure_demo
@@ -36,11 +35,11 @@ def write_demo(
     )
     started = time.perf_counter()
     print(f"Demo world: {creators:,} creators × {days} days up to {spec.end} (seed {seed})…")
-    bar = tqdm(unit=" rows", desc="writing", file=sys.stderr) if creators >= PROGRESS_FROM else None
     try:
-        built = ensure_demo(
-            spec, sessions=app.sessions, progress=bar.update if bar else None, force=force
-        )
+        with progress_bar("writing the demo world") as bar:
+            if creators >= PROGRESS_FROM:
+                bar.start()
+            built = ensure_demo(spec, sessions=app.sessions, progress=bar.advance, force=force)
     except DemoConflict:
         print(
             "creatorbot: this database holds creators that were imported, not generated; the demo "
@@ -48,9 +47,6 @@ def write_demo(
             file=sys.stderr,
         )
         return 2
-    finally:
-        if bar is not None:
-            bar.close()
     took = time.perf_counter() - started
     print(f"  {'built' if built else 'already in place'} in {took:.1f} s")
     return 0

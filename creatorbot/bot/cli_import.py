@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
-
-from tqdm import tqdm
 
 from creatorbot.bot.app import App
+from creatorbot.bot.cli_progress import progress_bar
 from creatorbot.storage.importers import KINDS, ImportFailed, import_file
 
 PROGRESS_FROM = 2_000  # rows; smaller files finish before a bar would be worth drawing
@@ -22,33 +20,20 @@ def run_import(app: App, kind: str, path: Path) -> int:
     if not path.is_file():
         print(f"creatorbot: no such file: {path}", file=sys.stderr)
         return 2
-    bar: tqdm[Any] | None = None
-
-    def on_total(total: int) -> None:
-        nonlocal bar
-        if total >= PROGRESS_FROM:
-            bar = tqdm(total=total, unit="rows", desc=f"importing {kind}", file=sys.stderr)
-
-    def progress(count: int) -> None:
-        if bar is not None:
-            bar.update(count)
-
+    column_map = app.settings.column_map.get(kind) or app.settings.column_map.get("*")
     try:
-        with app.sessions.begin() as session:
+        with progress_bar(f"importing {kind}") as bar, app.sessions.begin() as session:
             result = import_file(
                 kind,
                 path,
                 session=session,
-                column_map=app.settings.column_map.get(kind) or app.settings.column_map.get("*"),
-                progress=progress,
-                on_total=on_total,
+                column_map=column_map,
+                progress=bar.advance,
+                on_total=lambda total: bar.start(total) if total >= PROGRESS_FROM else None,
             )
     except ImportFailed as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    finally:
-        if bar is not None:
-            bar.close()
     print(
         f"Imported {result.rows} {kind} rows from {path.name}: "
         f"{result.inserted} new, {result.updated} updated."
