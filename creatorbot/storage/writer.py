@@ -40,6 +40,33 @@ DAILY_COUNTS = (
     "new_followers",
 )
 DAILY_MONEY = ("gmv", "live_gmv", "video_gmv")
+# The canonical shapes every writer takes (import files use the same names and order).
+DAILY_METRICS = (
+    "gmv",
+    "orders",
+    "items_sold",
+    "live_gmv",
+    "video_gmv",
+    "live_sessions",
+    "live_minutes",
+    "video_posts",
+    "video_views",
+    "new_followers",
+)
+DAILY_COLUMNS = ("date", "market", "handle", *DAILY_METRICS)
+CAMPAIGN_COLUMNS = (
+    "slug",
+    "name",
+    "market",
+    "kind",
+    "starts_on",
+    "ends_on",
+    "metric",
+    "gmv_target",
+    "creator_target",
+)
+ENROLLMENT_COLUMNS = ("campaign", "handle", "enrolled_on")
+CONTACT_COLUMNS = ("email", "phone")  # optional; stored, never shown
 
 
 def table_of(model: type[Base]) -> Table:
@@ -155,7 +182,7 @@ def write_creators(
     frame: pd.DataFrame, *, session: Session, progress: Progress | None = None
 ) -> int:
     """Upsert creators on (market, handle). Optional columns email/phone are kept if present."""
-    columns = [*CREATOR_COLUMNS, *(c for c in ("email", "phone") if c in frame.columns)]
+    columns = [*CREATOR_COLUMNS, *(c for c in CONTACT_COLUMNS if c in frame.columns)]
     rows = _records(frame, columns)
     return upsert(table_of(Creator), rows, ("market", "handle"), session=session, progress=progress)
 
@@ -194,20 +221,9 @@ def write_slot_metrics(
 def write_campaigns(
     frame: pd.DataFrame, *, session: Session, progress: Progress | None = None
 ) -> int:
-    """Upsert campaigns on slug; `reward_tiers` (a list of (threshold, reward) minor-unit pairs)
-    replaces the campaign's previous tiers."""
-    columns = (
-        "slug",
-        "name",
-        "market",
-        "kind",
-        "starts_on",
-        "ends_on",
-        "metric",
-        "gmv_target",
-        "creator_target",
-    )
-    rows = _records(frame, columns)
+    """Upsert campaigns on slug; `reward_tiers` (a list of (threshold, reward) pairs, see
+    `RewardTier`) replaces the campaign's previous tiers."""
+    rows = _records(frame, CAMPAIGN_COLUMNS)
     written = upsert(table_of(Campaign), rows, ("slug",), session=session, progress=progress)
     ids = campaign_ids(frame["slug"], session=session)
     tiers_table = table_of(RewardTier)

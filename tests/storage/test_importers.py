@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from creatorbot.storage import writer
 from creatorbot.storage.importers import KINDS, ImportFailed, ImportResult, RowError, import_file
 from creatorbot.storage.models import (
     Base,
@@ -93,16 +94,6 @@ GOOD: dict[str, tuple[list[str], Rows]] = {
         ],
     ),
 }
-DAILY_MONEY = ("gmv", "live_gmv", "video_gmv")
-DAILY_COUNTS = (
-    "orders",
-    "items_sold",
-    "live_sessions",
-    "live_minutes",
-    "video_posts",
-    "video_views",
-    "new_followers",
-)
 NEEDS = {"daily_metrics": ("creators",), "enrollments": ("creators", "campaigns")}
 TABLES = [t for t in Base.metadata.sorted_tables if t.name not in {"markets"}]
 
@@ -212,8 +203,8 @@ def read_back(session: Session, kind: str) -> list[dict[str, str]]:
                     "date": day(m.date),
                     "market": m.market,
                     "handle": handle,
-                    **{name: money(getattr(m, name)) for name in DAILY_MONEY},
-                    **{name: str(getattr(m, name)) for name in DAILY_COUNTS},
+                    **{name: money(getattr(m, name)) for name in writer.DAILY_MONEY},
+                    **{name: str(getattr(m, name)) for name in writer.DAILY_COUNTS},
                 }
                 for m, handle in rows
             ]

@@ -9,24 +9,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from creatorbot.storage import writer
 from creatorbot.storage.demo.calendar import Calendar
 from creatorbot.storage.demo.campaigns import CampaignPlan
 from creatorbot.storage.demo.metrics import Boost, Model, expected_gmv
 from creatorbot.storage.demo.population import MARKETS, Population
 
-CAMPAIGN_COLUMNS = (
-    "slug",
-    "name",
-    "market",
-    "kind",
-    "starts_on",
-    "ends_on",
-    "metric",
-    "gmv_target",
-    "creator_target",
-    "reward_tiers",
-)
-ENROLLMENT_COLUMNS = ("campaign", "handle", "enrolled_on")
+CAMPAIGN_COLUMNS = (*writer.CAMPAIGN_COLUMNS, "reward_tiers")
 SIZE_PULL = 1.3  # bigger creators are far likelier to join: log-odds per standard deviation
 
 
@@ -134,7 +123,7 @@ def enrollments_frame(
                     "handle": pop.handle[s.creators[known]].astype(object),
                     "enrolled_on": (dates + s.day[known].astype("timedelta64[D]")).astype(object),
                 },
-                columns=list(ENROLLMENT_COLUMNS),
+                columns=list(writer.ENROLLMENT_COLUMNS),
             )
         )
     return pd.concat(parts, ignore_index=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from creatorbot.storage import writer
 from creatorbot.storage.demo.anomalies import Anomaly
 from creatorbot.storage.demo.calendar import Calendar
 from creatorbot.storage.demo.campaigns import Effect
@@ -19,19 +20,6 @@ from creatorbot.storage.demo.population import MARKETS, Population
 BLOCK = 4096
 CELLS_PER_BLOCK = 2**21
 DAILY_STREAM = 100
-METRIC_COLUMNS = (
-    "gmv",
-    "orders",
-    "items_sold",
-    "live_gmv",
-    "video_gmv",
-    "live_sessions",
-    "live_minutes",
-    "video_posts",
-    "video_views",
-    "new_followers",
-)
-DAILY_COLUMNS = ("date", "market", "handle", *METRIC_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -276,6 +264,6 @@ def to_frame(model: Model, block: DailyBlock, handles: np.ndarray) -> pd.DataFra
             "handle": handles[block.creator],
             **block.values,
         },
-        columns=list(DAILY_COLUMNS),
+        columns=list(writer.DAILY_COLUMNS),
     )
     return frame

@@ -10,6 +10,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from creatorbot.storage import writer
 from creatorbot.storage.demo import anomalies, enrollments, metrics, slots, tiers
 from creatorbot.storage.demo.calendar import build_calendar
 from creatorbot.storage.demo.campaigns import plan_campaigns
@@ -17,19 +18,7 @@ from creatorbot.storage.demo.population import CATEGORIES, MARKETS, build_popula
 
 # Bump when the generator changes, so `ensure_demo` rebuilds worlds made by an older one.
 DEMO_VERSION = 1
-CREATOR_COLUMNS = (
-    "market",
-    "handle",
-    "display_name",
-    "tier",
-    "category",
-    "followers",
-    "cm",
-    "am",
-    "joined_on",
-    "email",
-    "phone",
-)
+CREATOR_COLUMNS = (*writer.CREATOR_COLUMNS, *writer.CONTACT_COLUMNS)
 # Independent random streams, so changing one part of the world leaves the others as they were.
 POPULATION, SIGNUPS, TIERS, TARGETS, SLOTS = 1, 2, 3, 4, 5
 

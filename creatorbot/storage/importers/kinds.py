@@ -26,17 +26,7 @@ from creatorbot.storage.models import (
     SlotMetric,
     Tier,
 )
-
-METRICS = (
-    "gmv",
-    "orders",
-    "items_sold",
-    "live_gmv",
-    "video_gmv",
-    "live_minutes",
-    "video_views",
-    "new_followers",
-)
+from creatorbot.storage.queries.metrics import RANKABLE
 
 
 class Type(enum.Enum):
@@ -166,7 +156,7 @@ CAMPAIGNS = Kind(
         Field("kind", Type.CHOICE, choices=tuple(kind.value for kind in CampaignKind)),
         date(Campaign.starts_on),
         date(Campaign.ends_on),
-        Field("metric", Type.CHOICE, nullable=True, choices=METRICS, default="gmv"),
+        Field("metric", Type.CHOICE, nullable=True, choices=RANKABLE, default="gmv"),
         money(Campaign.gmv_target, nullable=True),
         count(Campaign.creator_target, nullable=True),
         Field("reward_tiers", Type.REWARD_TIERS, nullable=True),
