@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.bot.settings import Settings
 from creatorbot.commands.core import Services, utc_now
-from creatorbot.commands.registry import commands
+from creatorbot.commands.registry import commands, forms
 from creatorbot.commands.router import Router
 from creatorbot.storage.db import alembic_config, make_engine, make_sessionmaker, upgrade
 
@@ -47,7 +47,7 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
         check_schema(engine)
     sessions = make_sessionmaker(engine)
     services = Services(sessions=sessions, clock=clock, default_market=settings.default_market)
-    return App(settings, engine, sessions, services, Router(commands(), services))
+    return App(settings, engine, sessions, services, Router(commands(), services, forms()))
 
 
 def check_schema(engine: Engine) -> None:

@@ -23,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = Settings()
     # At the console, answers are the output: only warnings and errors are logged there.
-    quiet = args.command in ("shell", "ask", "demo", "demo-data", "import", "run")
+    quiet = args.command in ("shell", "ask", "demo", "demo-data", "import")
     logs.configure(args.log_level or ("WARNING" if quiet else settings.log_level))
     if args.command == "db":
         engine = make_engine(settings.resolved_database_url)
@@ -76,6 +76,10 @@ def console_locale(requested: str | None, settings: Settings) -> str:
 
 
 def cmd_run(app: App, args: argparse.Namespace) -> int:
+    from creatorbot.bot.serve import has_platform, serve
+
+    if has_platform(app):
+        return serve(app)
     print("No Slack or Lark credentials are configured: running on the console.")
     return cmd_shell(app, args)
 

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     lark_domain: str = Field(default="https://open.larksuite.com", validation_alias="LARK_DOMAIN")
 
     port: int = Field(default=3000, validation_alias="PORT")
+    workers: int = Field(default=32, ge=1, validation_alias="CREATORBOT_WORKERS")
+    http_threads: int = Field(default=16, ge=1, validation_alias="CREATORBOT_HTTP_THREADS")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
 
     @property

@@ -269,7 +269,7 @@ def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
                 str(place),
                 f"{name} (@{handle})",
                 value(int(amount)),
-                _movement(None if new else int(moved), lang),
+                movement_label(None if new else int(moved), lang),
             )
             for place, name, handle, amount, moved, new in zip(
                 shown["rank"].tolist(),
@@ -304,7 +304,7 @@ def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
     return Reply((Header(title), fields, table, Context(" ".join(small_print))), rows=len(shown))
 
 
-def _movement(places: int | None, lang: Lang) -> str:
+def movement_label(places: int | None, lang: Lang) -> str:
     """▲ places climbed, ▼ places fallen, = unchanged, or "new" for a newcomer."""
     if places is None:
         return lang._("new")

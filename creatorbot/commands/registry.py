@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from creatorbot.commands import campaign, creator, help, leaderboard
+from creatorbot.commands import campaign, creator, feedback, help, leaderboard
+from creatorbot.commands.forms import FEEDBACK
 from creatorbot.commands.i18n import N_
-from creatorbot.commands.router import Command
+from creatorbot.commands.router import Command, FormSpec
 
 
 def commands() -> dict[str, Command]:
@@ -31,6 +32,18 @@ def commands() -> dict[str, Command]:
             N_("A creator's profile and recent sales"),
             "creator aisyah.beauty",
         ),
+        Command(
+            "feedback",
+            feedback.parse,
+            feedback.answer,
+            N_("Log creator feedback, or read the report"),
+            "feedback report campaign:my-1111-2026",
+        ),
         Command("help", help.parse, help.make_answer(commands), N_("This list"), "help"),
     ]
     return {command.name: command for command in table}
+
+
+def forms() -> dict[str, FormSpec]:
+    """Every form a platform can open, keyed by name."""
+    return {FEEDBACK.name: FormSpec(FEEDBACK, feedback.submit)}

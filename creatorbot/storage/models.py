@@ -370,6 +370,16 @@ class AuditEntry(Base):
     latency_ms: Mapped[int | None] = mapped_column(Integer)
 
 
+class SeenEvent(Base):
+    """A platform delivery already handled (Slack event_id, Lark event_id): retries are dropped."""
+
+    __tablename__ = "seen_events"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class Meta(Base):
     """Small key/value facts about the database itself (e.g. which demo world it holds)."""
 

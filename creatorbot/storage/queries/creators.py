@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -46,3 +47,14 @@ def creator_totals(
         ).where(DailyMetric.creator_id == creator_id, DailyMetric.date.between(start, end))
     ).one()
     return dict(zip(("gmv", "orders", "live_gmv", "video_gmv"), map(int, row), strict=True))
+
+
+def owned_creators(names: Iterable[str], *, session: Session) -> list[Creator]:
+    """Creators whose CM or AM is one of `names` (emails or full names, case-insensitive)."""
+    wanted = [name.strip().lower() for name in names if name and name.strip()]
+    if not wanted:
+        return []
+    query = select(Creator).where(
+        or_(func.lower(Creator.cm).in_(wanted), func.lower(Creator.am).in_(wanted))
+    )
+    return list(session.scalars(query.order_by(Creator.market, Creator.handle)))

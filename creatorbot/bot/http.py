@@ -1,0 +1,129 @@
+"""The HTTP front: one WSGI app for every platform's callbacks plus `/healthz` and `/metrics`,
+served by waitress (a production WSGI server, threads sized for many concurrent acks)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from waitress.server import create_server
+
+from creatorbot.bot.metrics import Metrics
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIEnvironment
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY = 1024 * 1024  # platforms send far less; more is refused rather than read
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    """What a platform handler needs of an inbound request."""
+
+    method: str
+    path: str
+    query: str
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """What a platform handler answers."""
+
+    status: int
+    body: bytes = b""
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[[HttpRequest], HttpResponse]
+REASONS = {
+    200: "OK",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Payload Too Large",
+    500: "Internal Server Error",
+}
+
+
+def text(status: int, body: str) -> HttpResponse:
+    """A plain-text response."""
+    return HttpResponse(status, body.encode(), {"Content-Type": "text/plain; charset=utf-8"})
+
+
+class WebApp:
+    """Routes POSTs to platform handlers; answers health and metrics itself."""
+
+    def __init__(
+        self,
+        routes: Mapping[str, Handler],
+        metrics: Metrics,
+        health: Callable[[], bool] = lambda: True,
+    ) -> None:
+        self.routes = dict(routes)
+        self.metrics = metrics
+        self.health = health
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        response = self.respond(environ)
+        reason = REASONS.get(response.status, "")
+        headers = [(k, v) for k, v in response.headers.items()]
+        headers.append(("Content-Length", str(len(response.body))))
+        start_response(f"{response.status} {reason}", headers)
+        return [response.body]
+
+    def respond(self, environ: WSGIEnvironment) -> HttpResponse:
+        """Dispatch one request; a handler's exception becomes a logged 500, never a crash."""
+        path = environ.get("PATH_INFO", "/")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == "/healthz" and method == "GET":
+            ok = self.health()
+            body = json.dumps({"status": "ok" if ok else "unavailable"}).encode()
+            return HttpResponse(200 if ok else 503, body, {"Content-Type": "application/json"})
+        if path == "/metrics" and method == "GET":
+            return HttpResponse(
+                200, self.metrics.render(), {"Content-Type": "text/plain; version=0.0.4"}
+            )
+        handler = self.routes.get(path)
+        if handler is None:
+            return text(404, "not found")
+        if method != "POST":
+            return text(405, "POST only")
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        if length > MAX_BODY:
+            return text(413, "too large")
+        request = HttpRequest(
+            method=method,
+            path=path,
+            query=environ.get("QUERY_STRING", ""),
+            headers=_headers(environ),
+            body=environ["wsgi.input"].read(length) if length else b"",
+        )
+        try:
+            return handler(request)
+        except Exception:
+            logger.exception("request handler failed", extra={"path": path})
+            self.metrics.errors.labels(platform=path.split("/")[1], stage="http").inc()
+            return text(500, "internal error")
+
+
+def _headers(environ: Mapping[str, Any]) -> dict[str, str]:
+    headers = {}
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            headers[key[5:].replace("_", "-").title()] = value
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(key):
+            headers[key.replace("_", "-").title()] = environ[key]
+    return headers
+
+
+def make_server(app: WebApp, host: str, port: int, threads: int = 16) -> Any:
+    """A waitress server for `app` (call `.run()`; `.close()` stops it; port 0 picks one)."""
+    return create_server(app, host=host, port=port, threads=threads, ident="creatorbot")

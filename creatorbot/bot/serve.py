@@ -1,0 +1,105 @@
+"""`creatorbot run` with a platform configured: the web front, the platforms, the worker pool."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import text
+
+from creatorbot.bot.app import App
+from creatorbot.bot.http import Handler, WebApp, make_server
+from creatorbot.bot.metrics import Metrics
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Running:
+    """The wired web front and what it drives; `close()` stops it all."""
+
+    web: WebApp
+    pool: ThreadPoolExecutor
+    metrics: Metrics
+    platforms: dict[str, Any] = field(default_factory=dict)
+
+    def close(self) -> None:
+        """Let work in flight finish, then stop."""
+        self.pool.shutdown(wait=True)
+
+
+def has_platform(app: App) -> bool:
+    """Whether Slack (or Lark) credentials are configured."""
+    return bool(app.settings.slack_bot_token and app.settings.slack_signing_secret)
+
+
+def wire(app: App) -> Running:
+    """Build the platforms the settings configure and the routes they answer."""
+    settings = app.settings
+    metrics = Metrics()
+    pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="work")
+    routes: dict[str, Handler] = {}
+    platforms: dict[str, Any] = {}
+    if settings.slack_bot_token and settings.slack_signing_secret:
+        from creatorbot.bot.slack.adapter import PATH, SlackPlatform
+
+        slack = SlackPlatform(
+            token=settings.slack_bot_token.get_secret_value(),
+            signing_secret=settings.slack_signing_secret.get_secret_value(),
+            api_url=settings.slack_api_url,
+            router=app.router,
+            pool=pool,
+            metrics=metrics,
+            sessions=app.sessions,
+            clock=app.services.clock,
+        )
+        platforms["slack"] = slack
+        if not settings.slack_app_token:
+            routes[PATH] = slack.handle_http
+    web = WebApp(routes, metrics, health=lambda: database_ok(app))
+    return Running(web, pool, metrics, platforms)
+
+
+def database_ok(app: App) -> bool:
+    """The health check: can the database answer?"""
+    try:
+        with app.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except Exception:
+        logger.exception("health check: database unavailable")
+        return False
+
+
+def serve(app: App, host: str = "0.0.0.0") -> int:
+    """Run until SIGTERM/SIGINT: Socket Mode in the background when configured, and the web
+    front (platform callbacks, /healthz, /metrics) in the foreground."""
+    running = wire(app)
+    settings = app.settings
+    slack = running.platforms.get("slack")
+    if slack is not None and settings.slack_app_token:
+        socket = slack.socket_mode(settings.slack_app_token.get_secret_value())
+        threading.Thread(target=socket.connect, name="slack-socket", daemon=True).start()
+        logger.info("Slack connected in Socket Mode")
+    server = make_server(running.web, host, settings.port, threads=settings.http_threads)
+
+    def stop(signum: int, _frame: object) -> None:
+        logger.info("stopping", extra={"signal": signum})
+        server.close()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    logger.info(
+        "listening", extra={"port": settings.port, "platforms": ",".join(running.platforms)}
+    )
+    try:
+        server.run()
+    except (OSError, ValueError):  # raised by the closed socket when stopping
+        pass
+    finally:
+        running.close()
+    return 0

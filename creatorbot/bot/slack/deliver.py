@@ -1,0 +1,56 @@
+"""Reply → what Slack shows: charts uploaded first (files_upload_v2), then Block Kit blocks,
+with the actions creatorbot adds to an answer (Share in channel)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from creatorbot.bot.slack.blocks import SlackMessage, render_message
+from creatorbot.commands.i18n import Lang
+from creatorbot.commands.reply import Button, Buttons, Image, Reply
+
+logger = logging.getLogger(__name__)
+
+SHARE = "share"
+
+
+def with_share_button(reply: Reply, text: str, lang: Lang) -> Reply:
+    """An ephemeral answer gets a button that posts the same answer to the channel."""
+    if not reply.ok or not text:
+        return reply
+    share = Buttons((Button(lang._("Share in channel"), SHARE, text),))
+    return replace(reply, blocks=(*reply.blocks, share))
+
+
+def upload_charts(client: WebClient, reply: Reply) -> dict[int, str]:
+    """Upload each chart of the reply (not shared to any channel) and map its block index to the
+    Slack file id the image block shows. A chart that fails to upload is left out, logged."""
+    files: dict[int, str] = {}
+    for index, block in enumerate(reply.blocks):
+        if not isinstance(block, Image):
+            continue
+        try:
+            response = client.files_upload_v2(
+                content=block.png, filename="chart.png", title=block.title, alt_txt=block.alt
+            )
+            uploaded: list[dict[str, Any]] = response.get("files") or [response.get("file")]
+            files[index] = str(uploaded[0]["id"])
+        except (SlackApiError, KeyError, IndexError, TypeError):
+            logger.exception("chart upload failed", extra={"title": block.title})
+    return files
+
+
+def message_for(client: WebClient, reply: Reply, lang: Lang) -> SlackMessage:
+    """The Block Kit message for a reply, charts uploaded."""
+    return render_message(
+        reply,
+        images=upload_charts(client, reply),
+        more_label=lambda shown, total: lang._("Showing {shown} of {total} rows.").format(
+            shown=shown, total=total
+        ),
+    )

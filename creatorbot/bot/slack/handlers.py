@@ -1,0 +1,284 @@
+"""What creatorbot does with each kind of Slack request: ack at once, then answer on the worker
+pool. Commands, buttons, the feedback modal, @mentions, DMs and the App Home."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from typing import Any
+
+from slack_bolt import Ack, BoltResponse, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from creatorbot.bot.metrics import Metrics
+from creatorbot.bot.slack import convert, modal
+from creatorbot.bot.slack.blocks import action_name
+from creatorbot.bot.slack.deliver import SHARE, message_for, with_share_button
+from creatorbot.commands.core import CommandRequest
+from creatorbot.commands.feedback import FORM_ACTION
+from creatorbot.commands.i18n import Lang
+from creatorbot.commands.portfolio import Owner, portfolio
+from creatorbot.commands.router import Router
+from creatorbot.storage.events import claim_event
+
+logger = logging.getLogger(__name__)
+
+RUN = "run"  # re-run a command and replace the answer (next page, refresh)
+OPEN = "open"  # run a command and show it as a new answer (open creator, help)
+
+
+class SlackHandlers:
+    """Bolt listeners. Each acknowledges first; nothing slow happens before the ack."""
+
+    def __init__(
+        self,
+        *,
+        router: Router,
+        client: WebClient,
+        pool: Executor,
+        metrics: Metrics,
+        sessions: sessionmaker[Session],
+        clock: Callable[[], dt.datetime],
+    ) -> None:
+        self.router = router
+        self.client = client
+        self.pool = pool
+        self.metrics = metrics
+        self.sessions = sessions
+        self.clock = clock
+        self.profiles = convert.Profiles(client)
+
+    # --- duplicate deliveries -------------------------------------------------------------
+
+    def drop_duplicates(self, body: dict[str, Any], next: Callable[[], BoltResponse]) -> Any:
+        """Middleware: an event delivered again (Slack retries, replicas) is acked, not handled."""
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id:
+            with self.sessions.begin() as session:
+                first = claim_event(convert.PLATFORM, str(event_id), self.clock(), session=session)
+            if not first:
+                self.metrics.requests.labels(platform="slack", outcome="duplicate").inc()
+                logger.info("duplicate delivery dropped", extra={"event_id": event_id})
+                return BoltResponse(status=200, body="")
+        return next()
+
+    # --- slash commands -------------------------------------------------------------------
+
+    def on_command(self, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        """`/leaderboard …` and friends: ack now, answer ephemerally from the worker pool."""
+        ack()
+        text = convert.command_text(command["command"], command.get("text", ""))
+        self._submit(
+            self._answer_command, text, command, respond, respond=respond, user=command["user_id"]
+        )
+
+    def _answer_command(self, text: str, command: dict[str, Any], respond: Respond) -> None:
+        profile = self.profiles.get(command["user_id"])
+        if text == "feedback":
+            self._open_form("feedback", command["trigger_id"], profile.locale, command)
+            return
+        request = convert.request(
+            text,
+            user=command["user_id"],
+            channel=command.get("channel_id", ""),
+            team=command.get("team_id", ""),
+            locale=profile.locale,
+        )
+        self._respond(request, respond)
+
+    def _respond(self, request: CommandRequest, respond: Respond, replace: bool = False) -> None:
+        started = time.perf_counter()
+        reply = self.router.handle(request)
+        lang = Lang(request.locale)
+        message = message_for(self.client, with_share_button(reply, request.text, lang), lang)
+        respond(
+            text=message.text,
+            blocks=message.blocks,
+            response_type="ephemeral",
+            replace_original=replace,
+        )
+        self.metrics.answer_seconds.labels(platform="slack", command=_name(request.text)).observe(
+            time.perf_counter() - started
+        )
+
+    # --- buttons --------------------------------------------------------------------------
+
+    def on_action(
+        self, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
+    ) -> None:
+        """A creatorbot button: ack now, then share, re-run, open, or open a form."""
+        ack()
+        self._submit(self._act, body, action, respond, respond=respond, user=body["user"]["id"])
+
+    def _act(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        name = action_name(action.get("action_id", ""))
+        value = str(action.get("value", ""))
+        user = body["user"]["id"]
+        profile = self.profiles.get(user)
+        channel = (body.get("channel") or {}).get("id", "")
+        team = (body.get("team") or {}).get("id", "")
+        request = convert.request(
+            value, user=user, channel=channel, team=team, locale=profile.locale
+        )
+        if name == FORM_ACTION:
+            self._open_form(value, body["trigger_id"], profile.locale, {"channel_id": channel})
+        elif body.get("view") is not None or not body.get("response_url"):
+            self._show_in_modal(request, body["trigger_id"])  # App Home or a modal: no chat
+        elif name == SHARE:
+            self._share(request, respond)
+        elif name in (RUN, OPEN):
+            self._respond(request, respond, replace=name == RUN)
+        else:
+            logger.warning("unknown action", extra={"action": action.get("action_id")})
+
+    def _share(self, request: CommandRequest, respond: Respond) -> None:
+        """Post the answer publicly in the channel, then remove the private copy."""
+        reply = self.router.handle(request)
+        lang = Lang(request.locale)
+        if not reply.ok:
+            self._respond(request, respond)
+            return
+        message = message_for(self.client, reply, lang)
+        self.client.chat_postMessage(
+            channel=request.channel, text=message.text, blocks=message.blocks
+        )
+        self.metrics.posts.labels(platform="slack", outcome="posted").inc()
+        respond(delete_original=True)
+
+    def _show_in_modal(self, request: CommandRequest, trigger_id: str) -> None:
+        reply = self.router.handle(request)
+        lang = Lang(request.locale)
+        message = message_for(self.client, reply, lang)
+        self.client.views_open(
+            trigger_id=trigger_id, view=modal.message_view("creatorbot", message)
+        )
+
+    # --- forms ----------------------------------------------------------------------------
+
+    def _open_form(self, name: str, trigger_id: str, locale: str, origin: dict[str, Any]) -> None:
+        spec = self.router.forms[name]
+        metadata = {"channel": origin.get("channel_id", ""), "locale": locale}
+        view = modal.form_view(spec.form, Lang(locale), metadata)
+        self.client.views_open(trigger_id=trigger_id, view=view)
+
+    def on_submit(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """A form submitted: saved and committed BEFORE the ack says so; any failure keeps the
+        modal open with the error shown on the field it concerns."""
+        name = view["callback_id"].removeprefix(modal.CALLBACK_PREFIX)
+        metadata = json.loads(view.get("private_metadata") or "{}")
+        locale = metadata.get("locale") or self.profiles.get(body["user"]["id"]).locale
+        request = convert.request(
+            "",
+            user=body["user"]["id"],
+            channel=metadata.get("channel", ""),
+            team=(body.get("team") or {}).get("id", ""),
+            locale=locale,
+        )
+        spec = self.router.forms[name]
+        result = self.router.submit(request, name, modal.submitted_values(view))
+        if result.ok:
+            ack(
+                response_action="update",
+                view=modal.thanks_view(spec.form, Lang(locale), result.message),
+            )
+        else:
+            ack(response_action="errors", errors=modal.field_errors(spec.form, result.errors))
+
+    # --- messages -------------------------------------------------------------------------
+
+    def on_mention(self, event: dict[str, Any]) -> None:
+        """`@creatorbot leaderboard gmv 7d` in a channel: answered in a thread, like the console."""
+        self._submit(self._answer_message, event)
+
+    def on_message(self, event: dict[str, Any]) -> None:
+        """A direct message to the bot is a command."""
+        if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
+            return
+        self._submit(self._answer_message, event)
+
+    def _answer_message(self, event: dict[str, Any]) -> None:
+        user = event.get("user", "")
+        profile = self.profiles.get(user)
+        request = convert.request(
+            convert.without_mentions(event.get("text", "")) or "help",
+            user=user,
+            channel=event.get("channel", ""),
+            team=event.get("team", ""),
+            locale=profile.locale,
+        )
+        reply = self.router.handle(request)
+        message = message_for(self.client, reply, Lang(request.locale))
+        thread = event.get("thread_ts") or (
+            event.get("ts") if event.get("channel_type") != "im" else None
+        )
+        self.client.chat_postMessage(
+            channel=request.channel, text=message.text, blocks=message.blocks, thread_ts=thread
+        )
+        self.metrics.posts.labels(platform="slack", outcome="posted").inc()
+
+    # --- App Home -------------------------------------------------------------------------
+
+    def on_home_opened(self, event: dict[str, Any]) -> None:
+        """The App Home tab shows the user's own creators."""
+        if event.get("tab") == "home":
+            self._submit(self._publish_home, event["user"])
+
+    def _publish_home(self, user: str) -> None:
+        profile = self.profiles.get(user)
+        request = convert.request("home", user=user, locale=profile.locale)
+        owner = Owner(email=profile.email, name=profile.name)
+        reply = self.router.run(request, lambda call: portfolio(owner, call))
+        message = message_for(self.client, reply, Lang(profile.locale))
+        self.client.views_publish(user_id=user, view={"type": "home", "blocks": message.blocks})
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    def _submit(
+        self,
+        work: Callable[..., None],
+        *args: Any,
+        respond: Respond | None = None,
+        user: str | None = None,
+    ) -> None:
+        self.pool.submit(self._guarded, work, args, respond, user)
+
+    def _guarded(
+        self,
+        work: Callable[..., None],
+        args: tuple[Any, ...],
+        respond: Respond | None,
+        user: str | None,
+    ) -> None:
+        """Run work off the request thread; a failure is logged with context and, where the
+        user is waiting on a response_url, answered with a short apology — never silence."""
+        try:
+            work(*args)
+        except Exception:
+            self.metrics.errors.labels(platform="slack", stage=work.__name__).inc()
+            logger.exception("slack work failed", extra={"work": work.__name__, "user": user})
+            if respond is not None:
+                lang = Lang(self.profiles.get(user).locale if user else "en")
+                respond(
+                    text=lang._(
+                        "Sorry, I couldn't answer that just now. Please try again in a minute."
+                    ),
+                    response_type="ephemeral",
+                )
+
+    def on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        """Bolt's last resort: log with context (never the payload's secrets)."""
+        self.metrics.errors.labels(platform="slack", stage="bolt").inc()
+        logger.error(
+            "slack listener error: %s",
+            error,
+            extra={"type": body.get("type"), "team": (body.get("team") or {}).get("id")},
+        )
+
+
+def _name(text: str) -> str:
+    return text.split(" ", 1)[0].lstrip("/").lower() or "help"

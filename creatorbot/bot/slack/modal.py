@@ -1,0 +1,112 @@
+"""Forms as Slack modals: a Form → a modal view, a submitted view → field values, errors back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from creatorbot.bot.slack.blocks import SlackMessage, escape
+from creatorbot.commands.forms import Form, FormField
+from creatorbot.commands.i18n import Lang
+
+CALLBACK_PREFIX = "cb.form."
+TITLE_MAX = 24  # Slack's limit for a modal's title and buttons
+ERROR_MAX = 150
+
+
+def _plain(text: str, limit: int = 150) -> dict[str, Any]:
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return {"type": "plain_text", "text": text or " ", "emoji": True}
+
+
+def form_view(form: Form, lang: Lang, metadata: Mapping[str, str]) -> dict[str, Any]:
+    """The modal for `form`, in the user's language; `metadata` comes back with the submission."""
+    return {
+        "type": "modal",
+        "callback_id": CALLBACK_PREFIX + form.name,
+        "title": _plain(lang._(form.title), TITLE_MAX),
+        "submit": _plain(lang._(form.submit), TITLE_MAX),
+        "close": _plain(lang._("Cancel"), TITLE_MAX),
+        "private_metadata": json.dumps(dict(metadata)),
+        "blocks": [_input(f, lang) for f in form.fields],
+    }
+
+
+def _input(form_field: FormField, lang: Lang) -> dict[str, Any]:
+    element: dict[str, Any]
+    if form_field.kind == "choice":
+        element = {
+            "type": "static_select",
+            "action_id": form_field.name,
+            "options": [
+                {"text": _plain(lang._(label), 75), "value": value}
+                for value, label in form_field.choices
+            ],
+        }
+        if form_field.name == "language":
+            default = next((o for o in element["options"] if o["value"] == lang.language), None)
+            if default:
+                element["initial_option"] = default
+    else:
+        element = {
+            "type": "plain_text_input",
+            "action_id": form_field.name,
+            "multiline": form_field.kind == "long_text",
+            "max_length": form_field.max_length,
+        }
+        if form_field.placeholder:
+            element["placeholder"] = _plain(lang._(form_field.placeholder))
+    return {
+        "type": "input",
+        "block_id": form_field.name,
+        "optional": not form_field.required,
+        "label": _plain(lang._(form_field.label)),
+        "element": element,
+    }
+
+
+def submitted_values(view: Mapping[str, Any]) -> dict[str, str]:
+    """The values a user entered, by field name (a choice gives its value)."""
+    values: dict[str, str] = {}
+    for block_id, actions in (view.get("state", {}).get("values", {}) or {}).items():
+        for state in actions.values():
+            if state.get("type") == "static_select":
+                chosen = state.get("selected_option") or {}
+                values[block_id] = str(chosen.get("value", ""))
+            else:
+                values[block_id] = str(state.get("value") or "")
+    return values
+
+
+def field_errors(form: Form, errors: Mapping[str, str]) -> dict[str, str]:
+    """Errors keyed by the modal's block ids; an error about the whole form (FORM_ERROR) goes
+    on the first field, where the user sees it."""
+    names = {f.name for f in form.fields}
+    out: dict[str, str] = {}
+    for name, message in errors.items():
+        block = name if name in names else form.fields[0].name
+        out[block] = (out[block] + " " if block in out else "") + message
+    return {block: message[:ERROR_MAX] for block, message in out.items()}
+
+
+def message_view(title: str, message: SlackMessage) -> dict[str, Any]:
+    """A modal that shows an answer (used where there is no conversation to answer in)."""
+    return {
+        "type": "modal",
+        "title": _plain(title, TITLE_MAX),
+        "close": _plain("OK", TITLE_MAX),
+        "blocks": message.blocks,
+    }
+
+
+def thanks_view(form: Form, lang: Lang, message: str) -> dict[str, Any]:
+    """What the modal turns into once the submission is saved."""
+    return {
+        "type": "modal",
+        "title": _plain(lang._(form.title), TITLE_MAX),
+        "close": _plain(lang._("Close"), TITLE_MAX),
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"✅ {escape(message)}"}}
+        ],
+    }

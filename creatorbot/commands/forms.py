@@ -1,0 +1,79 @@
+"""Forms as data: the fields a platform renders (a Slack modal, a Lark card form) and the
+result of a submission. Labels are catalog message ids, translated where they are shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from creatorbot.commands.i18n import N_
+
+FieldKind = Literal["text", "long_text", "choice"]
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input: its name, label, kind, whether it is required, and its choices."""
+
+    name: str
+    label: str
+    kind: FieldKind = "text"
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()
+    placeholder: str = ""
+    max_length: int = 200
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form: what it is called, its submit button, its fields."""
+
+    name: str
+    title: str
+    submit: str
+    fields: tuple[FormField, ...]
+
+
+@dataclass(frozen=True)
+class FormResult:
+    """The outcome of a submission: saved (with a message) or refused (errors per field)."""
+
+    ok: bool
+    message: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+TOPICS = (
+    ("payout", N_("Payout")),
+    ("traffic", N_("Traffic")),
+    ("tools", N_("Tools")),
+    ("policy", N_("Policy")),
+    ("samples", N_("Samples")),
+    ("other", N_("Other")),
+)
+RATINGS = tuple((str(n), "★" * n) for n in range(1, 6))
+LANGUAGES = (("en", "English"), ("it", "Italiano"), ("ms", "Bahasa Melayu"))
+
+FEEDBACK = Form(
+    name="feedback",
+    title=N_("Creator feedback"),
+    submit=N_("Save"),
+    fields=(
+        FormField(
+            "creator", N_("Creator"), required=False, placeholder=N_("handle, e.g. aisyah.beauty")
+        ),
+        FormField(
+            "campaign", N_("Campaign"), required=False, placeholder=N_("slug, e.g. my-1111-2026")
+        ),
+        FormField("rating", N_("Rating"), kind="choice", choices=RATINGS),
+        FormField("topic", N_("Topic"), kind="choice", choices=TOPICS),
+        FormField(
+            "comment",
+            N_("What did they say?"),
+            kind="long_text",
+            required=False,
+            max_length=2000,
+        ),
+        FormField("language", N_("Language of the feedback"), kind="choice", choices=LANGUAGES),
+    ),
+)

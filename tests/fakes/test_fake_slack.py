@@ -1,0 +1,273 @@
+"""The fake Slack Web API, driven by the real slack_sdk clients and by Bolt."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from urllib.parse import parse_qs
+
+import pytest
+from slack_bolt import Ack, App, BoltRequest, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.webhook import WebhookClient
+
+from tests.fakes import slack_requests as sr
+from tests.fakes.slack_api import FakeSlack
+
+SECRET = "test-signing-secret"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) + b"\r\n--not-a-boundary\r\n"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+def client(fake: FakeSlack) -> WebClient:
+    return WebClient(token="xoxb-test", base_url=fake.api_url)
+
+
+def test_posted_message_is_recorded_with_its_blocks(fake: FakeSlack, client: WebClient) -> None:
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Top 10*"}}]
+
+    first = client.chat_postMessage(channel="C1", text="Top 10", blocks=blocks)
+    second = client.chat_postMessage(channel="C2", text="again")
+
+    assert first["ts"] == "1700000000.000100"
+    assert float(second["ts"]) > float(first["ts"])
+    assert fake.posts("C1") == [{"channel": "C1", "text": "Top 10", "blocks": blocks}]
+    assert [p["channel"] for p in fake.posts()] == ["C1", "C2"]
+    assert fake.calls("chat.postMessage")[0].headers["Authorization"] == "Bearer xoxb-test"
+
+
+def test_blocks_sent_as_a_form_string_are_decoded(fake: FakeSlack, client: WebClient) -> None:
+    blocks = [{"type": "divider"}]
+
+    client.api_call("chat.postMessage", params={"channel": "C1", "blocks": json.dumps(blocks)})
+
+    assert fake.posts()[0]["blocks"] == blocks
+
+
+def test_users_info_answers_from_the_directory(fake: FakeSlack, client: WebClient) -> None:
+    fake.add_user(
+        "U1", locale="it-IT", email="farah@example.com", real_name="Farah", tz="Europe/Rome"
+    )
+
+    user = client.users_info(user="U1", include_locale=True)["user"]
+
+    assert (user["locale"], user["tz"], user["real_name"]) == ("it-IT", "Europe/Rome", "Farah")
+    assert user["profile"]["email"] == "farah@example.com"
+    assert "locale" not in client.users_info(user="U1")["user"]
+    with pytest.raises(SlackApiError) as caught:
+        client.users_info(user="U404")
+    assert caught.value.response["error"] == "user_not_found"
+
+
+def test_conversations_info_tells_external_channels(fake: FakeSlack, client: WebClient) -> None:
+    fake.add_channel("CEXT", external=True)
+
+    assert client.conversations_info(channel="CEXT")["channel"]["is_ext_shared"] is True
+    assert client.conversations_info(channel="C1")["channel"]["is_ext_shared"] is False
+
+
+def test_files_upload_v2_runs_end_to_end(fake: FakeSlack, client: WebClient) -> None:
+    response = client.files_upload_v2(content=PNG, filename="chart.png", title="t")
+
+    [upload] = fake.uploads()
+    assert upload["file_id"] == response["file"]["id"]
+    assert upload["file_id"].startswith("F")
+    assert (upload["filename"], upload["title"], upload["length"]) == ("chart.png", "t", len(PNG))
+    assert upload["content"] == PNG
+    assert upload["channel_id"] is None
+    assert [c.method for c in fake.calls()] == [
+        "files.getUploadURLExternal",
+        "upload",
+        "files.completeUploadExternal",
+    ]
+    assert client.files_info(file=upload["file_id"])["file"]["size"] == len(PNG)
+
+
+def test_upload_to_a_channel_keeps_the_channel(fake: FakeSlack, client: WebClient) -> None:
+    client.files_upload_v2(content=b"a,b\n1,2\n", filename="top.csv", channel="C1")
+
+    assert fake.uploads()[0]["channel_id"] == "C1"
+
+
+def test_multipart_upload_is_accepted(fake: FakeSlack, client: WebClient) -> None:
+    url = client.files_getUploadURLExternal(filename="chart.png", length=len(PNG))["upload_url"]
+    body = (
+        b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="chart.png"\r\n'
+        b"Content-Type: image/png\r\n\r\n" + PNG + b"\r\n--XyZ--\r\n"
+    )
+
+    status, _, _ = sr.post(url, body, {"Content-Type": "multipart/form-data; boundary=XyZ"})
+
+    assert status == 200
+    assert fake.calls("upload")[0].params["content"] == PNG
+
+
+def test_429_is_retried_and_the_post_recorded_once(fake: FakeSlack, client: WebClient) -> None:
+    fake.fail("chat.postMessage", status=429, retry_after=0)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+
+    client.chat_postMessage(channel="C1", text="hello")
+
+    assert [(c.status, c.failed) for c in fake.calls("chat.postMessage")] == [
+        (429, True),
+        (200, False),
+    ]
+    assert [p["text"] for p in fake.posts()] == ["hello"]
+
+
+def test_429_carries_retry_after(fake: FakeSlack) -> None:
+    fake.fail("chat.postMessage", retry_after=7)
+    headers = {"Authorization": "Bearer xoxb-test", "Content-Type": "application/json"}
+
+    status, reply_headers, body = sr.post(
+        fake.api_url + "chat.postMessage", b'{"channel": "C1", "text": "x"}', headers
+    )
+
+    assert (status, reply_headers["Retry-After"]) == (429, "7")
+    assert json.loads(body) == {"ok": False, "error": "ratelimited"}
+
+
+def test_server_errors_surface_without_a_retry_handler(fake: FakeSlack, client: WebClient) -> None:
+    fake.fail("chat.postMessage", status=503, times=2)
+
+    for _ in range(2):
+        with pytest.raises(SlackApiError) as caught:
+            client.chat_postMessage(channel="C1", text="x")
+        assert caught.value.response.status_code == 503
+    client.chat_postMessage(channel="C1", text="x")
+
+    assert len(fake.calls("chat.postMessage")) == 3
+    assert len(fake.posts()) == 1
+
+
+def test_fail_ratio_is_deterministic(fake: FakeSlack, client: WebClient) -> None:
+    def outcomes() -> list[bool]:
+        fake.reset()
+        fake.fail_ratio("auth.test", 0.3, seed=42)
+        for _ in range(40):
+            with contextlib.suppress(SlackApiError):
+                client.auth_test()
+        return [c.failed for c in fake.calls("auth.test")]
+
+    draws = random.Random(42)
+    expected = [draws.random() < 0.3 for _ in range(40)]
+
+    assert outcomes() == expected
+    assert outcomes() == expected
+    assert 0 < sum(expected) < 40
+
+
+def test_delay_slows_one_method(fake: FakeSlack, client: WebClient) -> None:
+    fake.delay("auth.test", 0.2)
+
+    started = time.monotonic()
+    client.auth_test()
+
+    assert time.monotonic() - started >= 0.2
+
+
+def test_response_url_posts_are_recorded(fake: FakeSlack) -> None:
+    url, other = fake.response_url("cmd"), fake.response_url("cmd")
+
+    WebhookClient(url).send(text="Top 10", response_type="ephemeral", replace_original=False)
+
+    assert fake.responses(url) == [
+        {"text": "Top 10", "response_type": "ephemeral", "replace_original": False}
+    ]
+    assert fake.responses(other) == []
+
+
+def test_views_open_records_the_decoded_view(fake: FakeSlack, client: WebClient) -> None:
+    view = {"type": "modal", "callback_id": "slot", "title": {"type": "plain_text", "text": "S"}}
+
+    opened = client.views_open(trigger_id="trg-1", view=view)
+
+    assert opened["view"]["id"].startswith("V")
+    assert fake.views()[0]["view"] == view
+
+
+def test_auth_and_unknown_methods(fake: FakeSlack, client: WebClient) -> None:
+    assert client.auth_test()["user_id"] == "UBOT"
+    with pytest.raises(SlackApiError, match="not_authed"):
+        WebClient(base_url=fake.api_url).auth_test()
+    with pytest.raises(SlackApiError, match="unknown_method"):
+        client.api_call("creators.explode")
+    assert fake.requests_total == 3
+
+
+def test_wait_for_sees_a_late_post_and_explains_a_timeout(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    threading.Timer(0.05, lambda: client.chat_postMessage(channel="C1", text="late")).start()
+    fake.wait_for(lambda: len(fake.posts()) == 1)
+
+    with pytest.raises(AssertionError, match=r"(?s)within 0.1s.*chat.postMessage.*late"):
+        fake.wait_for(lambda: len(fake.posts()) == 2, timeout=0.1)
+
+
+def test_signed_requests_verify_and_tampering_does_not() -> None:
+    verifier = SignatureVerifier(SECRET)
+    body = sr.slash_command("/leaderboard", "week", response_url="http://127.0.0.1:1/response/r")
+    headers = sr.signed_headers(body, SECRET, retry_num=1, retry_reason="http_timeout")
+
+    assert verifier.is_valid_request(body, headers)
+    assert not verifier.is_valid_request(body.replace(b"week", b"year"), headers)
+    assert not SignatureVerifier("other").is_valid_request(body, headers)
+    stale = sr.signed_headers(body, SECRET, timestamp=int(time.time()) - 600)
+    assert not verifier.is_valid_request(body, stale)
+    assert headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert (headers["X-Slack-Retry-Num"], headers["X-Slack-Retry-Reason"]) == ("1", "http_timeout")
+    assert sr.signed_headers(body, SECRET, timestamp="soon")["X-Slack-Request-Timestamp"] == "soon"
+
+
+def test_payload_shapes() -> None:
+    command = parse_qs(sr.slash_command("/leaderboard", "week", response_url="http://r"))
+    assert command[b"command"] == [b"/leaderboard"]
+    assert command[b"user_name"] == [b"farah"]
+
+    envelope = json.loads(sr.event({"type": "app_mention", "text": "hi"}, event_id="Ev1"))
+    assert (envelope["type"], envelope["event_id"]) == ("event_callback", "Ev1")
+    assert sr.signed_headers(b'{"a": 1}', SECRET)["Content-Type"] == "application/json"
+
+    action = json.loads(
+        parse_qs(sr.block_action("tier", "gold", response_url="http://r"))[b"payload"][0]
+    )
+    assert action["actions"][0]["action_id"] == "tier"
+    assert action["channel"]["id"] == "C1"
+
+    values = {"b": {"a": {"type": "plain_text_input", "value": "x"}}}
+    submitted = json.loads(parse_qs(sr.view_submission("slot", values))[b"payload"][0])
+    assert submitted["view"]["state"]["values"] == values
+
+
+def test_bolt_dispatch_responds_through_the_fake(fake: FakeSlack, client: WebClient) -> None:
+    app = App(signing_secret=SECRET, client=client)
+
+    def leaderboard(ack: Ack, respond: Respond) -> None:
+        ack()
+        respond("Top 10")
+
+    app.command("/leaderboard")(leaderboard)
+    url = fake.response_url()
+    body = sr.slash_command("/leaderboard", "", response_url=url)
+
+    headers: dict[str, str | Sequence[str]] = {**sr.signed_headers(body, SECRET)}
+
+    response = app.dispatch(BoltRequest(body=body.decode(), headers=headers))
+
+    assert response.status == 200
+    fake.wait_for(lambda: bool(fake.responses(url)))
+    assert fake.responses(url)[0]["text"] == "Top 10"
