@@ -30,6 +30,9 @@ lint: $(DEV_STAMP)  ## ruff and mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+bench: $(DEV_STAMP)  ## benchmarks and load scripts (loopback only); they print their figures
+	$(BIN)/python -m bench.slack_ack
+
 shell: $(STAMP)  ## the interactive console bot
 	$(BIN)/creatorbot shell
 

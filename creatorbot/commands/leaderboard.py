@@ -16,7 +16,17 @@ from creatorbot.commands.i18n import Lang
 from creatorbot.commands.labels import metric_label, period_label
 from creatorbot.commands.markets import is_market_word, resolve_market
 from creatorbot.commands.parsing import did_you_mean, parse_day, unknown_word, words
-from creatorbot.commands.reply import Column, Context, Fields, Header, Reply, Table, Text
+from creatorbot.commands.reply import (
+    Button,
+    Buttons,
+    Column,
+    Context,
+    Fields,
+    Header,
+    Reply,
+    Table,
+    Text,
+)
 from creatorbot.storage.models import Campaign, Market
 from creatorbot.storage.queries.campaigns import campaign_by_slug, campaign_slugs
 from creatorbot.storage.queries.markets import categories, latest_day, tier_names
@@ -28,6 +38,8 @@ USAGE = (
 )
 DEFAULT_TOP = 10
 MAX_TOP = 50
+PAGE = 10  # rows added by "Show more"
+OPEN_BUTTONS = 3  # profiles one click away: the top creators
 OPTIONS = ("tier", "campaign", "category", "as-of", "top")
 TOP = re.compile(r"^top:?(\d+)$")
 
@@ -301,7 +313,38 @@ def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
         )
     if filters:
         small_print.append(filters)
-    return Reply((Header(title), fields, table, Context(" ".join(small_print))), rows=len(shown))
+    buttons = actions(board, query, shown["handle"].tolist()[:OPEN_BUTTONS], lang)
+    blocks = (Header(title), fields, table, Context(" ".join(small_print)), buttons)
+    return Reply(blocks, rows=len(shown))
+
+
+def command_text(board: Board, query: LeaderboardQuery, top: int, pinned: bool = True) -> str:
+    """The command that shows this board again: `pinned` keeps its window (as-of its last day),
+    otherwise the window moves to the newest data unless the user asked for a day."""
+    words = ["leaderboard", board.metric]
+    if board.period != "campaign":
+        words.append(board.period)
+    words.append(board.market.code)
+    filters = (("tier", query.tier), ("category", query.category), ("campaign", query.campaign))
+    words += [f"{key}:{value}" for key, value in filters if value]
+    words.append(f"top {top}")
+    if pinned or query.as_of:
+        words.append(f"as-of:{board.window.end.isoformat()}")
+    return " ".join(words)
+
+
+def actions(board: Board, query: LeaderboardQuery, handles: list[str], lang: Lang) -> Buttons:
+    """Show more rows (up to 50), refresh, and open the top creators' profiles."""
+    buttons = []
+    if len(board.ranked) > query.top and query.top < MAX_TOP:
+        more = min(query.top + PAGE, MAX_TOP, len(board.ranked))
+        buttons.append(Button(lang._("Show more"), "run", command_text(board, query, more)))
+    refresh = command_text(board, query, query.top, pinned=False)
+    buttons.append(Button(lang._("Refresh"), "run", refresh))
+    buttons.extend(
+        Button(f"@{handle}", "open", f"creator {handle} {board.market.code}") for handle in handles
+    )
+    return Buttons(tuple(buttons))
 
 
 def movement_label(places: int | None, lang: Lang) -> str:

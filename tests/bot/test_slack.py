@@ -263,3 +263,43 @@ def test_health_and_metrics(bot: SlackBot) -> None:
     assert 'creatorbot_requests_total{outcome="200",platform="slack"}' in exposition
     assert "creatorbot_ack_seconds_bucket" in exposition
     assert "xoxb-test" not in exposition
+
+
+def test_charts_are_uploaded_and_shown_with_the_answer(bot: SlackBot) -> None:
+    from creatorbot.bot.slack.deliver import message_for
+    from creatorbot.commands.i18n import Lang
+    from creatorbot.commands.reply import Header, Image, Reply
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
+    reply = Reply((Header("Daily GMV"), Image(png, "Daily GMV · MY", "GMV rose 12% this week")))
+    client = bot.running.platforms["slack"].client
+    message = message_for(client, reply, Lang("en"))
+    uploads = bot.fake.uploads()
+    assert len(uploads) == 1
+    assert uploads[0]["length"] == len(png)
+    assert uploads[0]["channel_id"] is None  # private to the answer, not dropped in a channel
+    image = next(b for b in message.blocks if b["type"] == "image")
+    assert image["slack_file"] == {"id": uploads[0]["file_id"]}
+    assert image["alt_text"] == "GMV rose 12% this week"
+    assert bot.fake.calls("files.upload") == []  # the retired API is never used
+
+
+def test_no_secret_reaches_the_logs(bot: SlackBot, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG")
+    url = bot.fake.response_url("logs")
+    bot.send(slash_command("/leaderboard", "MY", response_url=url))
+    only_response(bot, url)
+    bot.send(slash_command("/leaderboard", "MY", response_url=url), timestamp="bad")
+    assert caplog.records
+    assert "xoxb-test" not in caplog.text
+    assert "test-signing-secret" not in caplog.text
+
+
+def test_socket_mode_needs_no_public_endpoint(tmp_path: Path) -> None:
+    with running_bot(tmp_path, SLACK_APP_TOKEN="xapp-1-test") as socket_bot:
+        from tests.fakes.slack_requests import post
+
+        status, _h, _b = post(socket_bot.url, b"{}", {"Content-Type": "application/json"})
+        assert status == 404  # no /slack/events in Socket Mode
+        handler = socket_bot.running.platforms["slack"].socket_mode("xapp-1-test")
+        assert handler.app is socket_bot.running.platforms["slack"].bolt

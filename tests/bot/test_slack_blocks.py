@@ -373,7 +373,7 @@ def tables(draw: st.DrawFn, words: st.SearchStrategy[str]) -> Table:
     aligns = st.sampled_from(["left", "right"])
     columns = tuple(Column(draw(words), draw(aligns)) for _ in range(size))
     pool = draw(st.lists(words, min_size=1, max_size=12))
-    count = draw(st.integers(0, 500))
+    count = draw(st.one_of(st.integers(0, 30), st.integers(0, 500)))
     rows = tuple(tuple(pool[(i * 7 + j) % len(pool)] for j in range(size)) for i in range(count))
     total = draw(st.one_of(st.none(), st.integers(count, count + 1000)))
     return Table(columns, rows, total=total)
@@ -404,7 +404,8 @@ KINDS = st.sampled_from([blocks_of(WORDS), blocks_of(SHORT)])
 
 @st.composite
 def replies(draw: st.DrawFn) -> tuple[Reply, dict[int, str]]:
-    blocks = draw(st.lists(draw(KINDS), max_size=60))
+    size = draw(st.integers(0, 60))
+    blocks = draw(st.lists(draw(KINDS), min_size=size, max_size=size))
     images = {
         index: f"F{index:08d}"
         for index, block in enumerate(blocks)

@@ -238,3 +238,19 @@ def test_campaign_window_and_enrolled_creators_only(
     wrong_market = reply("leaderboard campaign:my-1111 IT")
     assert not wrong_market.ok
     assert "runs in MY" in wrong_market.summary
+
+
+@pytest.mark.usefixtures("small_world")
+def test_buttons_page_refresh_and_open_creators(reply: Callable[..., Reply]) -> None:
+    from creatorbot.commands.reply import Buttons
+
+    answer = reply("leaderboard gmv 7d MY top 2")
+    buttons = next(b for b in answer.blocks if isinstance(b, Buttons)).buttons
+    assert [(b.action, b.value) for b in buttons] == [
+        ("run", "leaderboard gmv 7d MY top 4 as-of:2026-11-23"),  # two more, capped at 4 ranked
+        ("run", "leaderboard gmv 7d MY top 2"),
+        ("open", "creator amir MY"),
+        ("open", "creator chen MY"),
+    ]
+    more = reply(buttons[0].value)
+    assert len(table_of(more).rows) == 4

@@ -157,16 +157,17 @@ def _split(text: str, limit: int) -> list[str]:
 
 def _clip(text: str, limit: int) -> str:
     """Text clipped to `limit` terminal columns, an ellipsis included."""
-    if width(text) <= limit:
+    if 2 * len(text) <= limit:  # no character is wider than two columns
         return text
-    kept: list[str] = []
     used = 0
-    for char in text:
+    end = len(text)
+    for index, char in enumerate(text):
         used += width(char)
         if used > limit - 1:
-            break
-        kept.append(char)
-    return "".join(kept) + ELLIPSIS
+            end = min(end, index)
+        if used > limit:
+            return text[:end] + ELLIPSIS
+    return text
 
 
 # Block builders: each already within its own limits.
@@ -269,10 +270,17 @@ def _cell(text: str) -> str:
 
 def _table_lines(table: Table) -> list[str]:
     """The table as aligned, escaped lines (labels, rule, rows), each at most LINE_MAX."""
-    columns = tuple(Column(_cell(c.label), c.align) for c in table.columns)
+    cells: dict[str, str] = {}  # a column often repeats its values (tier, market, "—")
+
+    def cell(text: str) -> str:
+        if text not in cells:
+            cells[text] = _cell(text)
+        return cells[text]
+
+    columns = tuple(Column(cell(c.label), c.align) for c in table.columns)
     size = len(columns)
     rows = tuple(
-        tuple(_cell(cell) for cell in row[:size]) + ("",) * (size - len(row)) for row in table.rows
+        tuple(cell(text) for text in row[:size]) + ("",) * (size - len(row)) for row in table.rows
     )
     return [_cut(escape(line), LINE_MAX) for line in render_table(Table(columns, rows))]
 

@@ -1,0 +1,34 @@
+"""The Slack app manifest asks for exactly what the adapter listens to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from creatorbot.bot.slack.adapter import SLASH_COMMANDS
+
+MANIFEST = yaml.safe_load((Path(__file__).parents[2] / "manifest.yml").read_text(encoding="utf-8"))
+
+
+def test_every_slash_command_is_declared() -> None:
+    declared = [c["command"] for c in MANIFEST["features"]["slash_commands"]]
+    assert sorted(declared) == sorted(SLASH_COMMANDS)
+
+
+def test_events_interactivity_and_home() -> None:
+    settings = MANIFEST["settings"]
+    assert set(settings["event_subscriptions"]["bot_events"]) == {
+        "app_mention",
+        "app_home_opened",
+        "message.im",
+    }
+    assert settings["interactivity"]["is_enabled"]
+    assert MANIFEST["features"]["app_home"]["home_tab_enabled"]
+
+
+def test_scopes_cover_what_the_bot_calls() -> None:
+    scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    # commands, chat.postMessage, users.info with locale and email, files_upload_v2, mentions
+    needed = {"commands", "chat:write", "users:read", "users:read.email", "files:write"}
+    assert needed | {"app_mentions:read", "im:history"} <= scopes
