@@ -53,4 +53,5 @@ def message_for(client: WebClient, reply: Reply, lang: Lang) -> SlackMessage:
         more_label=lambda shown, total: lang._("Showing {shown} of {total} rows.").format(
             shown=shown, total=total
         ),
+        shortened_label=lang._("This answer was shortened to fit in Slack."),
     )
