@@ -162,6 +162,12 @@ def modal_values(**values: str) -> dict[str, Any]:
     return state
 
 
+def test_the_umbrella_command_opens_the_form_too(bot: SlackBot) -> None:
+    bot.send(slash_command("/creatorbot", "feedback", response_url=bot.fake.response_url("fb")))
+    bot.fake.wait_for(lambda: len(bot.fake.views()) == 1)
+    assert bot.fake.views()[0]["view"]["callback_id"] == "cb.form.feedback"
+
+
 def test_the_feedback_modal_round_trips_into_the_report(bot: SlackBot) -> None:
     bot.send(slash_command("/feedback", "", response_url=bot.fake.response_url("fb")))
     bot.fake.wait_for(lambda: len(bot.fake.views()) == 1)

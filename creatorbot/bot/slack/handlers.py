@@ -23,7 +23,7 @@ from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.feedback import FORM_ACTION
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.portfolio import Owner, portfolio
-from creatorbot.commands.router import Router
+from creatorbot.commands.router import Router, split_command
 from creatorbot.storage.events import claim_event
 
 logger = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class SlackHandlers:
 
     def _answer_command(self, text: str, command: dict[str, Any], respond: Respond) -> None:
         profile = self.profiles.get(command["user_id"])
-        if text == "feedback":
+        if split_command(text) == ("feedback", ""):
             self._open_form("feedback", command["trigger_id"], profile.locale, command)
             return
         request = convert.request(
