@@ -11,8 +11,7 @@ from pathlib import Path
 
 from creatorbot.bot import logs
 from creatorbot.bot.app import App, SchemaOutOfDate, build
-from creatorbot.bot.console import ask, shell
-from creatorbot.bot.render_text import render
+from creatorbot.bot.console import ask, shell, show
 from creatorbot.bot.settings import Settings
 from creatorbot.commands.i18n import LANGUAGES, language_of
 from creatorbot.storage.db import make_engine, upgrade
@@ -92,7 +91,7 @@ def cmd_shell(app: App, args: argparse.Namespace) -> int:
 
 def cmd_ask(app: App, args: argparse.Namespace) -> int:
     reply = ask(app.router, " ".join(args.text), console_locale(args.locale, app.settings))
-    print(render(reply))
+    print(show(reply, app.settings.data_dir / "exports"))
     return 0 if reply.ok else 1
 
 

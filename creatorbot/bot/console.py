@@ -8,7 +8,7 @@ from pathlib import Path
 
 from creatorbot.bot.render_text import render
 from creatorbot.commands.core import CommandRequest
-from creatorbot.commands.reply import Reply
+from creatorbot.commands.reply import File, Reply
 from creatorbot.commands.router import Router
 
 EXIT_WORDS = {"exit", "quit", ":q"}
@@ -17,6 +17,25 @@ EXIT_WORDS = {"exit", "quit", ":q"}
 def ask(router: Router, text: str, locale: str = "en") -> Reply:
     """Answer one command typed by the local operator."""
     return router.handle(CommandRequest(text=text, platform="console", locale=locale))
+
+
+def save_files(reply: Reply, folder: Path) -> list[Path]:
+    """Write the reply's files (exports) into `folder`; the paths written."""
+    saved = []
+    for block in reply.blocks:
+        if isinstance(block, File):
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / Path(block.name).name  # never outside the folder
+            path.write_bytes(block.content)
+            saved.append(path)
+    return saved
+
+
+def show(reply: Reply, exports: Path) -> str:
+    """The reply as the console shows it, with where its files were saved."""
+    lines = [render(reply)]
+    lines += [f"Saved {path}" for path in save_files(reply, exports)]
+    return "\n".join(lines)
 
 
 def shell(
@@ -49,7 +68,7 @@ def shell(
                 continue
             if text.lower() in EXIT_WORDS:
                 break
-            write(render(ask(router, text, locale)))
+            write(show(ask(router, text, locale), history.parent / "exports"))
             write("")
     finally:
         with contextlib.suppress(ImportError, OSError):

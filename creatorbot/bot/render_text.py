@@ -9,6 +9,7 @@ from creatorbot.commands.reply import (
     Buttons,
     Context,
     Fields,
+    File,
     Header,
     Image,
     Reply,
@@ -63,6 +64,8 @@ def render_block(block: Block) -> list[str]:
             return render_table(block)
         case Image(_, title, alt):
             return [f"[chart: {title}] {alt}"]
+        case File(name, content):
+            return [f"[file: {name}, {len(content):,} bytes]"]
         case Buttons(buttons):
             return ["  ".join(f"[ {button.label} ]" for button in buttons)]
         case Context(text):

@@ -56,6 +56,16 @@ class Image:
 
 
 @dataclass(frozen=True)
+class File:
+    """A file for the user to download (an export): its name, type and bytes."""
+
+    name: str
+    content: bytes
+    mime: str = "text/csv"
+    title: str = ""
+
+
+@dataclass(frozen=True)
 class Button:
     """An action the user can take; `action` names it and `value` carries its argument."""
 
@@ -79,7 +89,7 @@ class Context:
     text: str
 
 
-Block = Header | Text | Fields | Table | Image | Buttons | Context
+Block = Header | Text | Fields | Table | Image | File | Buttons | Context
 
 
 @dataclass(frozen=True)

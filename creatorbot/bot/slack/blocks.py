@@ -15,6 +15,7 @@ from creatorbot.commands.reply import (
     Column,
     Context,
     Fields,
+    File,
     Header,
     Image,
     Reply,
@@ -453,6 +454,8 @@ def _drafts(reply: Reply, images: Mapping[int, str], more_label: MoreLabel) -> I
                 blocks = _fields(items)
             case Image():
                 blocks = _image(block, images.get(index))
+            case File(name=name):
+                blocks = [_context_block(f"📎 {name}")]  # the file itself is uploaded beside
             case Buttons(buttons):
                 blocks = _actions(buttons, numbers)
             case Context(text):

@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from creatorbot.bot.slack.blocks import SlackMessage, render_message
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.reply import Button, Buttons, Image, Reply
+from creatorbot.commands.reply import Button, Buttons, File, Image, Reply
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,21 @@ def upload_charts(client: WebClient, reply: Reply) -> dict[int, str]:
         except (SlackApiError, KeyError, IndexError, TypeError):
             logger.exception("chart upload failed", extra={"title": block.title})
     return files
+
+
+def upload_files(client: WebClient, reply: Reply, channel: str) -> int:
+    """Share each file of the reply (an export) in the channel the user asked in."""
+    shared = 0
+    for block in reply.blocks:
+        if isinstance(block, File):
+            client.files_upload_v2(
+                channel=channel,
+                content=block.content,
+                filename=block.name,
+                title=block.title or block.name,
+            )
+            shared += 1
+    return shared
 
 
 def message_for(client: WebClient, reply: Reply, lang: Lang) -> SlackMessage:

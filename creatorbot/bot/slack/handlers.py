@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from creatorbot.bot.metrics import Metrics
 from creatorbot.bot.slack import convert, modal
 from creatorbot.bot.slack.blocks import action_name
-from creatorbot.bot.slack.deliver import SHARE, message_for, with_share_button
+from creatorbot.bot.slack.deliver import SHARE, message_for, upload_files, with_share_button
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.feedback import FORM_ACTION
 from creatorbot.commands.i18n import Lang
@@ -96,6 +96,8 @@ class SlackHandlers:
         reply = self.router.handle(request)
         lang = Lang(request.locale)
         message = message_for(self.client, with_share_button(reply, request.text, lang), lang)
+        if request.channel:
+            upload_files(self.client, reply, request.channel)
         respond(
             text=message.text,
             blocks=message.blocks,
