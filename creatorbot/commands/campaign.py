@@ -1,19 +1,48 @@
-"""`campaign SLUG`: a campaign's window, days left and what its enrolled creators sold so far."""
+"""`campaign SLUG`: window, days left, GMV and orders against the target, pacing, enrolled and
+active creators, top creators — and for a competition its ranking, for an incentive program its
+reward tiers. `campaign list [market]`: what is running and what is coming."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+import pandas as pd
+
+from creatorbot.analytics.campaigns import Pacing, neighbour_gaps, pacing, tier_report
+from creatorbot.analytics.rankings import rank
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
+from creatorbot.commands.labels import metric_label, metric_value
+from creatorbot.commands.markets import is_market_word, resolve_market
 from creatorbot.commands.parsing import did_you_mean, words
-from creatorbot.commands.reply import Context, Fields, Header, Reply
-from creatorbot.storage.queries.campaigns import campaign_by_slug, campaign_slugs, campaign_totals
+from creatorbot.commands.reply import (
+    Block,
+    Button,
+    Buttons,
+    Column,
+    Context,
+    Fields,
+    Header,
+    Reply,
+    Table,
+    Text,
+)
+from creatorbot.storage.models import Campaign, CampaignKind, Market
+from creatorbot.storage.queries.campaigns import (
+    campaign_by_slug,
+    campaign_creator_totals,
+    campaign_slugs,
+    current_campaigns,
+)
 from creatorbot.storage.queries.markets import all_markets, latest_day
 
-USAGE = "campaign SLUG"
+USAGE = "campaign SLUG | campaign list [market]"
+TOP = 5
+RANKING = 10
+NUDGE_SHOWN = 10
 KIND_LABELS = {
     "mega_sale": N_("Mega sale"),
     "ip_event": N_("IP event"),
@@ -24,14 +53,28 @@ KIND_LABELS = {
 
 @dataclass(frozen=True)
 class CampaignQuery:
-    """A parsed `campaign` request."""
+    """`campaign SLUG`."""
 
     slug: str
 
 
-def parse(text: str, call: Call) -> CampaignQuery:
-    """One word: the campaign's slug."""
+@dataclass(frozen=True)
+class CampaignListQuery:
+    """`campaign list [market]`."""
+
+    market: str | None = None
+
+
+def parse(text: str, call: Call) -> CampaignQuery | CampaignListQuery:
+    """A slug, or `list` with an optional market."""
     tokens = words(text, call.lang)
+    if tokens and tokens[0].lower() == "list":
+        if len(tokens) > 2 or (len(tokens) == 2 and not is_market_word(tokens[1], call)):
+            raise UserError(
+                call.lang._("I don't understand “{word}”.").format(word=" ".join(tokens[1:])),
+                call.lang._("Usage: {usage}").format(usage=USAGE),
+            )
+        return CampaignListQuery(tokens[1].upper() if len(tokens) == 2 else None)
     if len(tokens) != 1:
         slugs = campaign_slugs(session=call.session)
         raise UserError(
@@ -41,42 +84,273 @@ def parse(text: str, call: Call) -> CampaignQuery:
     return CampaignQuery(tokens[0])
 
 
-def answer(query: CampaignQuery, call: Call) -> Reply:
-    """Window, days left, GMV and orders to date against the targets, enrolled and active."""
+def answer(query: CampaignQuery | CampaignListQuery, call: Call) -> Reply:
+    """The campaign's status, or the list of current campaigns."""
+    if isinstance(query, CampaignListQuery):
+        return listing(query, call)
     campaign = campaign_by_slug(query.slug, session=call.session)
     if campaign is None:
         hint = did_you_mean(query.slug, campaign_slugs(session=call.session), call.lang)
         message = call.lang._("There is no campaign “{slug}”.").format(slug=query.slug)
         raise UserError(" ".join(p for p in (message, hint) if p))
+    return status(campaign, call)
+
+
+def local_today(market: Market, call: Call) -> dt.date:
+    """Today in the market's own timezone."""
+    return call.services.clock().astimezone(ZoneInfo(market.timezone)).date()
+
+
+def status(campaign: Campaign, call: Call) -> Reply:
+    """Everything a CM or AM asks about one campaign."""
     market = all_markets(session=call.session)[campaign.market]
     lang = call.lang.for_market(market.code)
-    today = call.services.clock().astimezone(ZoneInfo(market.timezone)).date()
-    through = latest_day(market.code, session=call.session) or campaign.starts_on
-    totals = campaign_totals(campaign, through, session=call.session)
+    today = local_today(market, call)
+    latest = latest_day(market.code, session=call.session)
+    through = min(latest, campaign.ends_on) if latest else campaign.starts_on - dt.timedelta(1)
+    started = through >= campaign.starts_on
+    creators = (
+        campaign_creator_totals(campaign, through, session=call.session)
+        if started
+        else campaign_creator_totals(campaign, campaign.starts_on, session=call.session).assign(
+            value=0, gmv=0, orders=0
+        )
+    )
+    gmv = int(creators["gmv"].sum())
+    pace = pacing(gmv, campaign.starts_on, campaign.ends_on, through, campaign.gmv_target)
 
     def money(minor: int) -> str:
         return lang.money(minor, market.currency, market.minor_units)
 
-    fields: list[tuple[str, str]] = [
+    fields = [
         (lang._("Window"), lang.window(campaign.starts_on, campaign.ends_on)),
         (lang._("Status"), _status(campaign.starts_on, campaign.ends_on, today, lang)),
-        (lang._("GMV to date"), money(totals.gmv)),
-        (lang._("Orders to date"), lang.number(totals.orders)),
+        (lang._("GMV to date"), money(gmv)),
+        (lang._("Orders to date"), lang.number(int(creators["orders"].sum()))),
+        *_target_fields(pace, started, money, lang),
+        (lang._("Creators enrolled"), _enrolled(len(creators), campaign.creator_target, lang)),
+        (lang._("Active creators"), lang.number(int((creators["gmv"] > 0).sum()))),
     ]
-    if campaign.gmv_target:
-        fields.append((lang._("GMV target"), money(campaign.gmv_target)))
-        fields.append((lang._("Of target"), lang.percent(totals.gmv / campaign.gmv_target)))
-    enrolled = lang.number(totals.enrolled)
-    if campaign.creator_target:
-        enrolled = f"{enrolled} / {lang.number(campaign.creator_target)}"
-    fields.append((lang._("Creators enrolled"), enrolled))
-    fields.append((lang._("Active creators"), lang.number(totals.active)))
-    title = f"{campaign.name} · {lang._(KIND_LABELS[campaign.kind.value])} · {market.code}"
-    data_through = min(through, campaign.ends_on)
-    note = lang._("Sales of enrolled creators inside the window, through {day}.").format(
-        day=lang.date(data_through)
+    kind = lang._(KIND_LABELS[campaign.kind.value])
+    blocks: list[Block] = [
+        Header(f"{campaign.name} · {kind} · {market.code}"),
+        Fields(tuple(fields)),
+    ]
+    ranked = rank(creators)
+    if campaign.kind is CampaignKind.INCENTIVE and campaign.reward_tiers:
+        blocks += _incentive(campaign, creators, pace, market, lang)
+    elif campaign.kind is CampaignKind.COMPETITION:
+        blocks += _competition(campaign, ranked, market, lang)
+    elif not ranked.empty:
+        blocks.append(_top(campaign, ranked.head(TOP), market, lang))
+    note = (
+        lang._("Sales of enrolled creators inside the window, through {day}.").format(
+            day=lang.date(through)
+        )
+        if started
+        else lang._("Nothing is counted before the campaign starts.")
     )
-    return Reply((Header(title), Fields(tuple(fields)), Context(note)))
+    if started and campaign.gmv_target:
+        note += " " + lang._("The projection assumes the pace so far continues to the end.")
+    blocks.append(Context(note))
+    blocks.append(
+        Buttons(
+            (
+                Button(lang._("Leaderboard"), "open", f"leaderboard campaign:{campaign.slug}"),
+                Button(
+                    lang._("Feedback report"), "open", f"feedback report campaign:{campaign.slug}"
+                ),
+            )
+        )
+    )
+    return Reply(tuple(blocks), rows=len(creators))
+
+
+def _target_fields(
+    pace: Pacing, started: bool, money: Callable[[int], str], lang: Lang
+) -> list[tuple[str, str]]:
+    """Target, share reached, projection and verdict, and what each remaining day must bring."""
+    if pace.target is None:
+        return [(lang._("Projected at the end"), money(pace.projected))] if started else []
+    fields = [
+        (lang._("GMV target"), money(pace.target)),
+        (lang._("Of target"), lang.percent(pace.to_date / pace.target)),
+    ]
+    if not started:
+        return fields
+    if pace.elapsed_days < pace.total_days:
+        verdict = (
+            lang._("on track")
+            if pace.on_track
+            else lang._("behind by {gap}").format(gap=money(pace.target - pace.projected))
+        )
+        fields.append((lang._("Projected at the end"), f"{money(pace.projected)} · {verdict}"))
+        if pace.needed_per_day is not None and not pace.on_track:
+            fields.append((lang._("Needed per day from now"), money(pace.needed_per_day)))
+    else:
+        verdict = (
+            lang._("target reached") if pace.to_date >= pace.target else lang._("target missed")
+        )
+        fields.append((lang._("Result"), verdict))
+    return fields
+
+
+def _enrolled(count: int, target: int | None, lang: Lang) -> str:
+    return f"{lang.number(count)} / {lang.number(target)}" if target else lang.number(count)
+
+
+def _top(campaign: Campaign, top: pd.DataFrame, market: Market, lang: Lang) -> Table:
+    return Table(
+        (
+            Column("#", "right"),
+            Column(lang._("Creator")),
+            Column(metric_label(campaign.metric, lang), "right"),
+        ),
+        tuple(
+            (str(place), f"{name} (@{handle})", metric_value(int(v), campaign.metric, market, lang))
+            for place, name, handle, v in zip(
+                top["rank"].tolist(),
+                top["display_name"].tolist(),
+                top["handle"].tolist(),
+                top["value"].tolist(),
+                strict=True,
+            )
+        ),
+    )
+
+
+def _competition(
+    campaign: Campaign, ranked: pd.DataFrame, market: Market, lang: Lang
+) -> list[Block]:
+    """The ranking by the competition's metric, with how far each is behind the one above."""
+    if ranked.empty:
+        return [Text(lang._("No enrolled creator has scored yet."))]
+    shown = ranked.head(RANKING).assign(gap=neighbour_gaps(ranked.head(RANKING)))
+    label = metric_label(campaign.metric, lang)
+    rows = tuple(
+        (
+            str(place),
+            f"{name} (@{handle})",
+            metric_value(int(v), campaign.metric, market, lang),
+            "—" if pd.isna(gap) else "−" + metric_value(int(gap), campaign.metric, market, lang),
+        )
+        for place, name, handle, v, gap in zip(
+            shown["rank"].tolist(),
+            shown["display_name"].tolist(),
+            shown["handle"].tolist(),
+            shown["value"].tolist(),
+            shown["gap"].tolist(),
+            strict=True,
+        )
+    )
+    table = Table(
+        (
+            Column("#", "right"),
+            Column(lang._("Creator")),
+            Column(label, "right"),
+            Column(lang._("Behind the one above"), "right"),
+        ),
+        rows,
+        total=len(ranked),
+    )
+    return [Text(lang._("*Ranking by {metric}*").format(metric=label)), table]
+
+
+def _incentive(
+    campaign: Campaign, creators: pd.DataFrame, pace: Pacing, market: Market, lang: Lang
+) -> list[Block]:
+    """Creators per reward tier, who is close to the next one, and the payouts."""
+    tiers = [(t.threshold, t.reward) for t in campaign.reward_tiers]
+    report = tier_report(creators, tiers, pace.elapsed_days, pace.total_days)
+
+    def money(minor: int) -> str:
+        return lang.money(minor, market.currency, market.minor_units)
+
+    def reach(threshold: int) -> str:
+        return metric_value(threshold, campaign.metric, market, lang)
+
+    fields = [
+        (
+            lang._("Tier {n}: {threshold} → {reward}").format(
+                n=n, threshold=reach(threshold), reward=money(reward)
+            ),
+            lang.n_("{count} creator", "{count} creators", count).format(count=lang.number(count)),
+        )
+        for n, ((threshold, reward), count) in enumerate(
+            zip(sorted(tiers), report.per_tier, strict=True), start=1
+        )
+    ]
+    fields.append((lang._("Below the first tier"), lang.number(report.below_first)))
+    fields.append((lang._("Rewards earned so far"), money(report.payout)))
+    fields.append((lang._("Projected payout"), money(report.projected_payout)))
+    blocks: list[Block] = [Fields(tuple(fields))]
+    if not report.nudge.empty:
+        nudge = report.nudge.head(NUDGE_SHOWN)
+        blocks.append(Text(lang._("*Within 10% of the next tier — worth a nudge*")))
+        blocks.append(
+            Table(
+                (
+                    Column(lang._("Creator")),
+                    Column(metric_label(campaign.metric, lang), "right"),
+                    Column(lang._("Next tier at"), "right"),
+                    Column(lang._("Missing"), "right"),
+                ),
+                tuple(
+                    (f"{name} (@{handle})", reach(int(v)), reach(int(t)), reach(int(m)))
+                    for name, handle, v, t, m in zip(
+                        nudge["display_name"].tolist(),
+                        nudge["handle"].tolist(),
+                        nudge["value"].tolist(),
+                        nudge["next_threshold"].tolist(),
+                        nudge["missing"].tolist(),
+                        strict=True,
+                    )
+                ),
+                total=len(report.nudge),
+            )
+        )
+    return blocks
+
+
+def listing(query: CampaignListQuery, call: Call) -> Reply:
+    """Running and upcoming campaigns, one line each."""
+    market = resolve_market(query.market, call) if query.market else None
+    markets = all_markets(session=call.session)
+    lang = call.lang.for_market(market.code if market else None)
+    found = current_campaigns(market.code if market else None, _today(call), session=call.session)
+    title = lang._("Running and upcoming campaigns") + (f" · {market.code}" if market else "")
+    if not found:
+        return Reply((Header(title), Text(lang._("No campaign is running or coming up."))))
+    rows = tuple(
+        (
+            c.slug,
+            c.name,
+            lang._(KIND_LABELS[c.kind.value]),
+            lang.window(c.starts_on, c.ends_on),
+            _status(c.starts_on, c.ends_on, local_today(markets[c.market], call), lang),
+        )
+        for c in found
+    )
+    table = Table(
+        (
+            Column(lang._("Campaign")),
+            Column(lang._("Name")),
+            Column(lang._("Kind")),
+            Column(lang._("Window")),
+            Column(lang._("Status")),
+        ),
+        rows,
+    )
+    return Reply((Header(title), table), rows=len(rows))
+
+
+def _today(call: Call) -> dt.date:
+    # The earliest "today" of any market (Rome is behind Kuala Lumpur), so nothing running
+    # anywhere is left out of the list.
+    return min(
+        call.services.clock().astimezone(ZoneInfo(m.timezone)).date()
+        for m in all_markets(session=call.session).values()
+    )
 
 
 def _status(start: dt.date, end: dt.date, today: dt.date, lang: Lang) -> str:

@@ -1,20 +1,49 @@
-"""`creator HANDLE [market]`: who a creator is and what they sold in the last 7 and 30 days.
-
-Contact details (email, phone) are never part of the answer."""
+"""`creator HANDLE [market]` (or a display name): tier and what the next tier takes, 7- and
+30-day totals against the window before, live vs video, GMV per order, campaigns and ranks in
+them, owners, the latest feedback and open alerts. Never email or phone."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from creatorbot.analytics.windows import window_for
+import pandas as pd
+
+from creatorbot.analytics.creators import next_tier, window_change
+from creatorbot.analytics.rankings import rank
 from creatorbot.commands.core import Call, UserError
+from creatorbot.commands.feedback import topic_label
+from creatorbot.commands.i18n import Lang
+from creatorbot.commands.labels import change_label
 from creatorbot.commands.markets import is_market_word
 from creatorbot.commands.parsing import did_you_mean, words
-from creatorbot.commands.reply import Context, Fields, Header, Reply
-from creatorbot.storage.queries.creators import creator_totals, find_creators, handles_like
-from creatorbot.storage.queries.markets import all_markets, latest_day
+from creatorbot.commands.reply import (
+    Block,
+    Button,
+    Buttons,
+    Column,
+    Context,
+    Fields,
+    Header,
+    Reply,
+    Table,
+    Text,
+)
+from creatorbot.storage.feedback import latest_feedback
+from creatorbot.storage.models import Creator, Market
+from creatorbot.storage.queries.alerts import open_alerts
+from creatorbot.storage.queries.campaigns import campaign_creator_totals
+from creatorbot.storage.queries.creators import (
+    creator_campaigns,
+    creator_daily,
+    creator_names_like,
+    find_creators,
+)
+from creatorbot.storage.queries.markets import all_markets, latest_day, market_tiers
 
 USAGE = "creator HANDLE [market]"
+HISTORY_DAYS = 60  # two 30-day windows
+CAMPAIGNS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -38,12 +67,12 @@ def parse(text: str, call: Call) -> CreatorQuery:
     return CreatorQuery(" ".join(tokens), market)
 
 
-def answer(query: CreatorQuery, call: Call) -> Reply:
-    """Profile and 7/30-day GMV and orders; asks which market when a handle is in two."""
+def find(query: CreatorQuery, call: Call) -> Creator:
+    """The one creator the query names, or a helpful error."""
     lang = call.lang
     found = find_creators(query.name, session=call.session, market=query.market)
     if not found:
-        hint = did_you_mean(query.name, handles_like(query.name, session=call.session), lang)
+        hint = did_you_mean(query.name, creator_names_like(query.name, session=call.session), lang)
         message = lang._("I can't find a creator called “{name}”.").format(name=query.name)
         raise UserError(" ".join(p for p in (message, hint) if p))
     if len({c.market for c in found}) > 1:
@@ -53,31 +82,151 @@ def answer(query: CreatorQuery, call: Call) -> Reply:
                 "“{name}” is a creator in {markets}. Add the market, e.g. `creator {name} {m}`."
             ).format(name=query.name, markets=markets, m=found[0].market)
         )
-    creator = found[0]
+    return found[0]
+
+
+def answer(query: CreatorQuery, call: Call) -> Reply:
+    """The creator's profile, as a CM reads it before a call."""
+    creator = find(query, call)
     market = all_markets(session=call.session)[creator.market]
-    lang = lang.for_market(market.code)
+    lang = call.lang.for_market(market.code)
     end = latest_day(market.code, session=call.session)
+    title = f"{creator.display_name} (@{creator.handle}) · {market.code}"
+    if end is None:
+        fields = _identity(creator, creator.tier, lang)
+        return Reply((Header(title), Fields(fields), Context(lang._("No sales data yet."))))
+    start = end - dt.timedelta(days=HISTORY_DAYS - 1)
+    daily = creator_daily(creator.id, start, end, session=call.session)
+    tier = _tier_line(creator, daily, end, market, call, lang)
+    blocks: list[Block] = [
+        Header(title),
+        Fields(_identity(creator, tier, lang) + _sales(daily, end, market, lang)),
+    ]
+    blocks += _campaigns(creator, market, end, call, lang)
+    blocks += _feedback_and_alerts(creator, market, call, lang)
+    blocks.append(Context(lang._("Data through {day}.").format(day=lang.date(end))))
+    blocks.append(
+        Buttons(
+            (
+                Button(lang._("Log feedback"), "form", "feedback", "primary"),
+                Button(lang._("Leaderboard"), "open", f"leaderboard gmv 7d {market.code}"),
+            )
+        )
+    )
+    return Reply(tuple(blocks))
 
-    def money(minor: int) -> str:
-        return lang.money(minor, market.currency, market.minor_units)
 
-    fields: list[tuple[str, str]] = [
-        (lang._("Tier"), creator.tier),
+def _identity(creator: Creator, tier: str, lang: Lang) -> tuple[tuple[str, str], ...]:
+    return (
+        (lang._("Tier"), tier),
         (lang._("Category"), creator.category),
         (lang._("Followers"), lang.number(creator.followers)),
         (lang._("Creator Manager"), creator.cm or "—"),
         (lang._("Account Manager"), creator.am or "—"),
+    )
+
+
+def _tier_line(
+    creator: Creator, daily: pd.DataFrame, end: dt.date, market: Market, call: Call, lang: Lang
+) -> str:
+    """The tier, and the 30-day GMV still missing to reach the next one."""
+    tiers = [
+        (t.tier, t.rank, t.min_gmv_30d) for t in market_tiers(market.code, session=call.session)
     ]
-    context = lang._("No sales data yet.")
-    if end is not None:
-        for period, label_gmv, label_orders in (
-            ("7d", lang._("GMV, last 7 days"), lang._("Orders, last 7 days")),
-            ("30d", lang._("GMV, last 30 days"), lang._("Orders, last 30 days")),
-        ):
-            window = window_for(period, end)
-            totals = creator_totals(creator.id, window.start, window.end, session=call.session)
-            fields.append((label_gmv, money(totals["gmv"])))
-            fields.append((label_orders, lang.number(totals["orders"])))
-        context = lang._("Data through {day}.").format(day=lang.date(end))
-    title = f"{creator.display_name} (@{creator.handle}) · {market.code}"
-    return Reply((Header(title), Fields(tuple(fields)), Context(context)))
+    step = next_tier(creator.tier, window_change(daily, "gmv", end, 30).current, tiers)
+    if step is None:
+        return creator.tier
+    if not step.missing:
+        return lang._("{tier} · already past the {next} threshold").format(
+            tier=creator.tier, next=step.name
+        )
+    missing = lang.money(step.missing, market.currency, market.minor_units)
+    return lang._("{tier} · {missing} more 30-day GMV to {next}").format(
+        tier=creator.tier, missing=missing, next=step.name
+    )
+
+
+def _sales(
+    daily: pd.DataFrame, end: dt.date, market: Market, lang: Lang
+) -> tuple[tuple[str, str], ...]:
+    """7- and 30-day GMV and orders with their change, the live/video split, GMV per order."""
+
+    def money(minor: int) -> str:
+        return lang.money(minor, market.currency, market.minor_units)
+
+    fields = []
+    for days, gmv_label, orders_label in (
+        (7, lang._("GMV, last 7 days"), lang._("Orders, last 7 days")),
+        (30, lang._("GMV, last 30 days"), lang._("Orders, last 30 days")),
+    ):
+        gmv = window_change(daily, "gmv", end, days)
+        orders = window_change(daily, "orders", end, days)
+        fields.append((gmv_label, f"{money(gmv.current)} ({change_label(gmv.ratio, lang)})"))
+        fields.append(
+            (orders_label, f"{lang.number(orders.current)} ({change_label(orders.ratio, lang)})")
+        )
+    live = window_change(daily, "live_gmv", end, 30).current
+    video = window_change(daily, "video_gmv", end, 30).current
+    if live + video:
+        split = (
+            f"{lang.percent(live / (live + video), 0)} · {lang.percent(video / (live + video), 0)}"
+        )
+        fields.append((lang._("Live · video, last 30 days"), split))
+    gmv_30 = window_change(daily, "gmv", end, 30).current
+    orders_30 = window_change(daily, "orders", end, 30).current
+    per_order = money(gmv_30 // orders_30) if orders_30 else "—"
+    fields.append((lang._("GMV per order, last 30 days"), per_order))
+    return tuple(fields)
+
+
+def _campaigns(
+    creator: Creator, market: Market, end: dt.date, call: Call, lang: Lang
+) -> list[Block]:
+    """The creator's recent and current campaigns, with their rank among those enrolled."""
+    rows = []
+    for campaign in creator_campaigns(creator.id, session=call.session)[:CAMPAIGNS_SHOWN]:
+        if campaign.starts_on > end:
+            place = lang._("not started")
+        else:
+            ranked = rank(campaign_creator_totals(campaign, end, session=call.session))
+            mine = ranked[ranked["creator_id"] == creator.id]
+            place = (
+                lang._("#{rank} of {total}").format(
+                    rank=int(mine["rank"].iloc[0]), total=lang.number(len(ranked))
+                )
+                if not mine.empty
+                else lang._("no sales yet")
+            )
+        rows.append((campaign.name, lang.window(campaign.starts_on, campaign.ends_on), place))
+    if not rows:
+        return []
+    return [
+        Table(
+            (Column(lang._("Campaign")), Column(lang._("Window")), Column(lang._("Rank"), "right")),
+            tuple(rows),
+        )
+    ]
+
+
+def _feedback_and_alerts(creator: Creator, market: Market, call: Call, lang: Lang) -> list[Block]:
+    blocks: list[Block] = []
+    feedback = latest_feedback(creator.id, session=call.session)
+    if feedback is not None:
+        comment = f" — “{feedback.comment}”" if feedback.comment else ""
+        blocks.append(
+            Text(
+                lang._("*Latest feedback* ({day}): {stars} {topic}{comment}").format(
+                    day=lang.date(feedback.created_at.date()),
+                    stars="★" * feedback.rating,
+                    topic=topic_label(feedback.topic, lang),
+                    comment=comment,
+                )
+            )
+        )
+    alerts = open_alerts(market.code, "creator", creator.handle, session=call.session)
+    if alerts:
+        lines = "\n".join(f"• {lang.date(a.day)}: {a.reason}" for a in alerts[:5])
+        blocks.append(Text(lang._("*Open alerts*") + "\n" + lines))
+    else:
+        blocks.append(Context(lang._("No open alerts.")))
+    return blocks

@@ -107,9 +107,12 @@ class Lang:
         amount = Decimal(minor).scaleb(-minor_units)
         return format_currency(amount, currency, locale=self._locale)
 
-    def number(self, value: int | float | Decimal) -> str:
-        """A count or quantity with the locale's grouping."""
-        return format_decimal(value, locale=self._locale)
+    def number(self, value: int | float | Decimal, digits: int | None = None) -> str:
+        """A count or quantity with the locale's grouping; `digits` fixes the decimals shown."""
+        if digits is None:
+            return format_decimal(value, locale=self._locale)
+        pattern = "#,##0." + "0" * digits if digits else "#,##0"
+        return format_decimal(value, format=pattern, locale=self._locale)
 
     def percent(self, value: float, digits: int = 1) -> str:
         """A ratio as a percentage (0.123 → 12.3%)."""

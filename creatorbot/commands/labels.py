@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from creatorbot.commands.i18n import N_, Lang
+from creatorbot.storage.models import Market
+from creatorbot.storage.queries.metrics import MONEY
 
 METRIC_LABELS = {
     "gmv": N_("GMV"),
@@ -28,3 +30,19 @@ def period_label(period: str, days: int, lang: Lang) -> str:
     if period == "campaign":
         return lang._("campaign window")
     return lang.n_("last day", "last {n} days", days).format(n=days)
+
+
+def metric_value(amount: int, metric: str, market: Market, lang: Lang) -> str:
+    """A metric's value as users read it: money in the market's currency, counts grouped."""
+    if metric in MONEY:
+        return lang.money(amount, market.currency, market.minor_units)
+    return lang.number(amount)
+
+
+def change_label(ratio: float | None, lang: Lang, nothing_before: str | None = None) -> str:
+    """A relative change with its sign (+12.5%, -3.0%); when nothing came before, "new" or
+    the `nothing_before` text given."""
+    if ratio is None:
+        return lang._("new") if nothing_before is None else nothing_before
+    shown = round(ratio, 3) or 0.0  # no "-0.0%" for a tiny fall
+    return ("+" if shown > 0 else "") + lang.percent(shown)

@@ -13,7 +13,7 @@ from creatorbot.analytics.rankings import rank, with_movement
 from creatorbot.analytics.windows import Window, is_period, window_for
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.labels import metric_label, period_label
+from creatorbot.commands.labels import metric_label, metric_value, period_label
 from creatorbot.commands.markets import is_market_word, resolve_market
 from creatorbot.commands.parsing import did_you_mean, parse_day, unknown_word, words
 from creatorbot.commands.reply import (
@@ -30,7 +30,7 @@ from creatorbot.commands.reply import (
 from creatorbot.storage.models import Campaign, Market
 from creatorbot.storage.queries.campaigns import campaign_by_slug, campaign_slugs
 from creatorbot.storage.queries.markets import categories, latest_day, tier_names
-from creatorbot.storage.queries.metrics import MONEY, RANKABLE, metric_totals
+from creatorbot.storage.queries.metrics import RANKABLE, metric_totals
 
 USAGE = (
     "leaderboard [metric] [period] [market] [tier:T] [campaign:SLUG] [category:C] [top N] "
@@ -264,9 +264,7 @@ def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
         return Reply((Header(title), Text(message), *context))
 
     def value(amount: int) -> str:
-        if board.metric in MONEY:
-            return lang.money(amount, market.currency, market.minor_units)
-        return lang.number(amount)
+        return metric_value(amount, board.metric, market, lang)
 
     shown = ranked.head(query.top)
     table = Table(

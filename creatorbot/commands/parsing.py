@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import shlex
+import unicodedata
 from collections.abc import Iterable
 
 from creatorbot.commands.core import UserError
@@ -25,10 +26,16 @@ def words(text: str, lang: Lang) -> list[str]:
         return text.split()
 
 
+def folded(text: str) -> str:
+    """Lower case without accents, for comparing names as people type them (Bélla ~ bella)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def closest(word: str, choices: Iterable[str], limit: int = 3) -> list[str]:
-    """The choices that look most like `word` (case-insensitive)."""
-    lowered = {choice.lower(): choice for choice in choices}
-    found = difflib.get_close_matches(word.lower(), list(lowered), n=limit, cutoff=0.6)
+    """The choices that look most like `word` (ignoring case and accents)."""
+    lowered = {folded(choice): choice for choice in choices}
+    found = difflib.get_close_matches(folded(word), list(lowered), n=limit, cutoff=0.6)
     return [lowered[match] for match in found]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from creatorbot.commands import campaign, creator, feedback, help, leaderboard
+from creatorbot.commands import campaign, creator, feedback, help, leaderboard, match, slots
 from creatorbot.commands.forms import FEEDBACK
 from creatorbot.commands.i18n import N_
 from creatorbot.commands.router import Command, FormSpec
@@ -32,6 +32,14 @@ def commands() -> dict[str, Command]:
             N_("A creator's profile and recent sales"),
             "creator aisyah.beauty",
         ),
+        Command(
+            "slots",
+            slots.parse,
+            slots.answer,
+            N_("Affiliate resource slots: traffic, CTR and CVR against the previous window"),
+            "slots MY 7d",
+        ),
+        Command("match", match.parse, match.answer, match.SUMMARY, "match beauty MY"),
         Command(
             "feedback",
             feedback.parse,

@@ -101,3 +101,14 @@ def feedback_summary(
         dict(topics.most_common()),
         comments,
     )
+
+
+def latest_feedback(creator_id: int, *, session: Session) -> FeedbackResponse | None:
+    """The most recent response about a creator."""
+    query = (
+        select(FeedbackResponse)
+        .where(FeedbackResponse.creator_id == creator_id)
+        .order_by(FeedbackResponse.created_at.desc(), FeedbackResponse.id.desc())
+        .limit(1)
+    )
+    return session.scalar(query)

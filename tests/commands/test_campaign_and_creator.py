@@ -81,13 +81,31 @@ def test_unknown_campaign(world: dict[str, list[int]], reply: Callable[..., Repl
     assert "Did you mean `my-payday`?" in answer.summary
 
 
+def change(current: int, previous: int) -> str:
+    ratio = (current - previous) / previous
+    return ("+" if round(ratio, 3) > 0 else "") + f"{ratio:.1%}"
+
+
 def test_creator_profile(world: dict[str, list[int]], reply: Callable[..., Reply]) -> None:
     answer = reply("creator @AMIR")
     assert answer.ok
     fields = fields_of(answer)
-    assert fields["GMV, last 7 days"] == f"RM{sum(world['amir'][:7]) / 100:,.2f}"
-    assert fields["GMV, last 30 days"] == f"RM{sum(world['amir'][:30]) / 100:,.2f}"
-    assert fields["Orders, last 7 days"] == str(sum(g // 5000 for g in world["amir"][:7]))
+    gmv = world["amir"]  # index = days before the latest day
+    week, before = sum(gmv[:7]), sum(gmv[7:14])
+    month, month_before = sum(gmv[:30]), sum(gmv[30:40])  # only 40 days of history exist
+    assert fields["GMV, last 7 days"] == f"RM{week / 100:,.2f} ({change(week, before)})"
+    assert fields["GMV, last 30 days"] == f"RM{month / 100:,.2f} ({change(month, month_before)})"
+    orders = [g // 5000 for g in gmv]
+    assert (
+        fields["Orders, last 7 days"]
+        == f"{sum(orders[:7])} ({change(sum(orders[:7]), sum(orders[7:14]))})"
+    )
+    # metric_row splits GMV half live, half video (live gets the smaller half)
+    live = sum(g // 2 for g in gmv[:30])
+    assert fields["Live · video, last 30 days"] == (
+        f"{live / month:.0%} · {(month - live) / month:.0%}"
+    )
+    assert fields["GMV per order, last 30 days"] == f"RM{month // sum(orders[:30]) / 100:,.2f}"
     assert fields["Creator Manager"] == "Farah"
 
 

@@ -25,3 +25,18 @@ def open_alert_counts(handles: Iterable[str], *, session: Session) -> dict[str, 
         .group_by(Alert.subject_key)
     )
     return {key: int(n) for key, n in session.execute(query)}
+
+
+def open_alerts(market: str, kind: str, key: str, *, session: Session) -> list[Alert]:
+    """A subject's open alerts (e.g. a creator by handle), newest first."""
+    query = (
+        select(Alert)
+        .where(
+            Alert.market == market,
+            Alert.subject_kind == kind,
+            Alert.subject_key == key,
+            Alert.status == AlertStatus.OPEN,
+        )
+        .order_by(Alert.day.desc(), Alert.id.desc())
+    )
+    return list(session.scalars(query))

@@ -1,14 +1,15 @@
-"""Creator lookups and one creator's totals over a window."""
+"""Creator lookups, one creator's days, campaigns and owners."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
 
+import pandas as pd
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.models import Creator, DailyMetric
+from creatorbot.storage.models import Campaign, Creator, DailyMetric, Enrollment
 
 
 def find_creators(name: str, *, session: Session, market: str | None = None) -> list[Creator]:
@@ -22,31 +23,45 @@ def find_creators(name: str, *, session: Session, market: str | None = None) -> 
     return list(session.scalars(query.order_by(Creator.market, Creator.handle)))
 
 
-def handles_like(name: str, *, session: Session, limit: int = 2000) -> list[str]:
-    """Handles sharing the first letters of `name`: the candidates for "did you mean"."""
-    prefix = name.strip().lstrip("@").lower()[:2]
+def creator_daily(
+    creator_id: int, start: dt.date, end: dt.date, *, session: Session
+) -> pd.DataFrame:
+    """One creator's days in [start, end]: GMV, orders, live and video GMV (days without a row
+    are absent)."""
     query = (
-        select(Creator.handle)
-        .where(func.lower(Creator.handle).startswith(prefix))
-        .order_by(Creator.handle)
-        .limit(limit)
+        select(
+            DailyMetric.date,
+            DailyMetric.gmv,
+            DailyMetric.orders,
+            DailyMetric.live_gmv,
+            DailyMetric.video_gmv,
+        )
+        .where(DailyMetric.creator_id == creator_id, DailyMetric.date.between(start, end))
+        .order_by(DailyMetric.date)
+    )
+    columns = ["date", "gmv", "orders", "live_gmv", "video_gmv"]
+    frame = pd.DataFrame([tuple(row) for row in session.execute(query)], columns=columns)
+    return frame.astype({c: "int64" for c in columns[1:]})
+
+
+def creator_names_like(name: str, *, session: Session, limit: int = 2000) -> list[str]:
+    """Handles and display names sharing the first letters of `name`: "did you mean" material."""
+    prefix = name.strip().lstrip("@").lower()[:2]
+    handles = select(Creator.handle).where(func.lower(Creator.handle).startswith(prefix))
+    names = select(Creator.display_name).where(func.lower(Creator.display_name).startswith(prefix))
+    found = list(session.scalars(handles.limit(limit))) + list(session.scalars(names.limit(limit)))
+    return sorted(set(found))
+
+
+def creator_campaigns(creator_id: int, *, session: Session) -> list[Campaign]:
+    """The campaigns a creator is enrolled in, latest start first."""
+    query = (
+        select(Campaign)
+        .join(Enrollment, Enrollment.campaign_id == Campaign.id)
+        .where(Enrollment.creator_id == creator_id)
+        .order_by(Campaign.starts_on.desc(), Campaign.slug)
     )
     return list(session.scalars(query))
-
-
-def creator_totals(
-    creator_id: int, start: dt.date, end: dt.date, *, session: Session
-) -> dict[str, int]:
-    """A creator's GMV, orders, live and video GMV summed over [start, end]."""
-    row = session.execute(
-        select(
-            func.coalesce(func.sum(DailyMetric.gmv), 0),
-            func.coalesce(func.sum(DailyMetric.orders), 0),
-            func.coalesce(func.sum(DailyMetric.live_gmv), 0),
-            func.coalesce(func.sum(DailyMetric.video_gmv), 0),
-        ).where(DailyMetric.creator_id == creator_id, DailyMetric.date.between(start, end))
-    ).one()
-    return dict(zip(("gmv", "orders", "live_gmv", "video_gmv"), map(int, row), strict=True))
 
 
 def owned_creators(names: Iterable[str], *, session: Session) -> list[Creator]:

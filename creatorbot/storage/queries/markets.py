@@ -40,3 +40,8 @@ def categories(market: str, *, session: Session) -> list[str]:
         .order_by(Creator.category)
     )
     return list(session.scalars(query))
+
+
+def market_tiers(market: str, *, session: Session) -> list[Tier]:
+    """The market's tiers, lowest first."""
+    return list(session.scalars(select(Tier).where(Tier.market == market).order_by(Tier.rank)))

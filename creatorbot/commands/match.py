@@ -1,0 +1,383 @@
+"""`match CATEGORY [market] [top N] [export]`: the creators to propose to a merchant of a category.
+
+An Account Manager pitching a merchant gets the category's creators of the market who sold in
+the last 30 days (the window ends on the market's latest day with data), ranked by a score
+that blends three percentile ranks among them: 0.5 × GMV + 0.25 × conversion (orders per 1,000
+video views) + 0.25 × growth (GMV against the 30 days before; new creators and anything above
++200% count as +200%), minus 0.15 for each running campaign beyond the first; creators already
+in 3 or more running campaigns are left out. Ties are ranked by handle. `export` attaches every
+candidate (up to 500) as a CSV that Excel opens as it is. Contact details are never included.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shlex
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from creatorbot.analytics import matching
+from creatorbot.analytics.windows import Window, window_for
+from creatorbot.commands.core import Call, UserError
+from creatorbot.commands.i18n import N_, Lang
+from creatorbot.commands.markets import is_market_word, resolve_market
+from creatorbot.commands.parsing import did_you_mean, unknown_word, words
+from creatorbot.commands.reply import (
+    Block,
+    Button,
+    Buttons,
+    Column,
+    Context,
+    File,
+    Header,
+    Reply,
+    Table,
+    Text,
+)
+from creatorbot.storage.models import Market
+from creatorbot.storage.money import from_minor
+from creatorbot.storage.queries.markets import categories, latest_day
+from creatorbot.storage.queries.matching import match_candidates
+
+USAGE = "match CATEGORY [market] [top N] [export]"
+SUMMARY = N_("Creators to propose to a merchant of a category, best matches first")
+DEFAULT_TOP = 10
+MAX_TOP = 50
+EXPORT_ROWS = 500
+PERIOD = "30d"
+TOP = re.compile(r"^top:?(\d+)$")
+EXPORT_COLUMNS = (
+    "rank",
+    "handle",
+    "display_name",
+    "tier",
+    "followers",
+    "gmv_30d",
+    "orders_30d",
+    "conversion",
+    "growth",
+    "running_campaigns",
+    "score",
+)
+# A cell starting with one of these is a formula to Excel: a display name must stay text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SAFE_NAME = re.compile(r"[^A-Za-z0-9_.]+")
+
+
+@dataclass(frozen=True)
+class MatchQuery:
+    """A parsed `match` request."""
+
+    category: str | None = None
+    market: str | None = None
+    top: int = DEFAULT_TOP
+    export: bool = False
+
+
+def parse(text: str, call: Call) -> MatchQuery:
+    """The category, and in any order a market, `top N` and `export`."""
+    lang = call.lang
+    found: dict[str, object] = {}
+    tokens = words(text, lang)
+    index = 0
+    while index < len(tokens):
+        word = tokens[index]
+        lower = word.lower()
+        index += 1
+        if lower == "export":
+            found["export"] = True
+        elif lower == "top":
+            found["top"] = _top(tokens[index] if index < len(tokens) else "", lang)
+            index += 1
+        elif TOP.match(lower):
+            found["top"] = _top(lower.removeprefix("top").lstrip(":"), lang)
+        elif len(word) == 2 and word.isalpha() and is_market_word(word, call):
+            found["market"] = word.upper()
+        elif "category" not in found:
+            found["category"] = word.removeprefix("category:") or word
+        else:
+            raise unknown_word(word, ("top", "export"), lang, USAGE)
+    return MatchQuery(**found)  # type: ignore[arg-type]
+
+
+def _top(value: str, lang: Lang) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise UserError(lang._("`top` needs a number from 1 to 50."))
+    return min(int(value), MAX_TOP)
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """The scored candidates of one category in one market, and what was left out."""
+
+    market: Market
+    category: str
+    window: Window
+    ranked: pd.DataFrame
+    left_out: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One ranked creator, as plain Python values."""
+
+    rank: int
+    handle: str
+    display_name: str
+    tier: str
+    followers: int
+    gmv_30d: int
+    orders_30d: int
+    views_30d: int
+    gmv_prev: int
+    running: int
+    growth: float | None  # None: new, no GMV in the 30 days before
+    score: float
+
+
+def candidates_of(ranked: pd.DataFrame) -> list[Candidate]:
+    """The rows of a ranked frame (see `analytics.matching.rank_matches`), in order."""
+    return [
+        Candidate(
+            rank=int(row["rank"]),
+            handle=str(row["handle"]),
+            display_name=str(row["display_name"]),
+            tier=str(row["tier"]),
+            followers=int(row["followers"]),
+            gmv_30d=int(row["gmv_30d"]),
+            orders_30d=int(row["orders_30d"]),
+            views_30d=int(row["views_30d"]),
+            gmv_prev=int(row["gmv_prev"]),
+            running=int(row["running"]),
+            growth=None if row["new"] else float(row["growth"]),
+            score=float(row["score"]),
+        )
+        for row in ranked.to_dict("records")
+    ]
+
+
+def answer(query: MatchQuery, call: Call) -> Reply:
+    """The best matches as a table, the score explained, and the CSV when asked."""
+    market = resolve_market(query.market, call)
+    lang = call.lang.for_market(market.code)
+    end = latest_day(market.code, session=call.session)
+    if end is None:
+        return _no_data(market, lang)
+    category = _category(query.category, categories(market.code, session=call.session), lang)
+    window = window_for(PERIOD, end)
+    before = window.previous()
+    totals = match_candidates(
+        market.code,
+        category,
+        window.start,
+        window.end,
+        before.start,
+        before.end,
+        end,
+        session=call.session,
+    )
+    shortlist = Shortlist(
+        market, category, window, matching.rank_matches(totals), len(matching.left_out(totals))
+    )
+    return render(shortlist, query, lang)
+
+
+def _no_data(market: Market, lang: Lang) -> Reply:
+    message = lang._("There is no data for {market} yet.").format(
+        market=lang.market_name(market.code)
+    )
+    hint = lang._("An admin can import it: creatorbot import daily_metrics FILE")
+    return Reply((Text(message), Context(hint)))
+
+
+def _category(value: str | None, known: list[str], lang: Lang) -> str:
+    """The market's own spelling of the category asked for, or a helpful error."""
+    listed = lang._("Known: {names}.").format(names=", ".join(known))
+    if value is None:
+        message = lang._("Which category? Write `match CATEGORY`, e.g. `match beauty MY`.")
+        raise UserError(message, listed)
+    for name in known:
+        if name.lower() == value.lower():
+            return name
+    hint = did_you_mean(value, known, lang) or listed
+    message = lang._("There is no category “{value}” in this market.").format(value=value)
+    raise UserError(f"{message} {hint}")
+
+
+def render(shortlist: Shortlist, query: MatchQuery, lang: Lang) -> Reply:
+    """Turn a shortlist into the Reply users see."""
+    market, ranked = shortlist.market, shortlist.ranked
+    title = lang._("Matchmaking · {category} · {market}").format(
+        category=shortlist.category, market=market.code
+    )
+    if ranked.empty:
+        message = lang._("No {category} creator has GMV in {market} for {window}.").format(
+            category=shortlist.category,
+            market=lang.market_name(market.code),
+            window=lang.window(shortlist.window.start, shortlist.window.end),
+        )
+        return Reply((Header(title), Text(message), Context(explanation(shortlist, lang))))
+    shown = ranked.head(query.top)
+    small_print = explanation(shortlist, lang)
+    if len(ranked) > len(shown):
+        showing = lang._("Showing the top {shown} of {total}.").format(
+            shown=len(shown), total=lang.number(len(ranked))
+        )
+        small_print = f"{small_print} {showing}"
+    blocks: list[Block] = [Header(title), table(shown, len(ranked), market, lang)]
+    blocks.append(Context(small_print))
+    if query.export:
+        blocks.extend(export(shortlist, title, lang))
+    else:
+        again = command_text(shortlist, query.top)
+        blocks.append(Buttons((Button(lang._("Export CSV"), "run", f"{again} export"),)))
+    return Reply(tuple(blocks), rows=len(shown))
+
+
+def table(shown: pd.DataFrame, total: int, market: Market, lang: Lang) -> Table:
+    """The top rows: rank, creator, tier, GMV, conversion, growth and running campaigns."""
+    columns = (
+        Column("#", "right"),
+        Column(lang._("Creator")),
+        Column(lang._("Tier")),
+        Column(lang._("GMV, last 30 days"), "right"),
+        Column(lang._("Orders per 1,000 views"), "right"),
+        Column(lang._("Growth"), "right"),
+        Column(lang._("Running campaigns"), "right"),
+    )
+    rows = tuple(
+        (
+            str(c.rank),
+            f"{c.display_name} (@{c.handle})",
+            c.tier,
+            lang.money(c.gmv_30d, market.currency, market.minor_units),
+            _conversion_label(c.orders_30d, c.views_30d, lang),
+            growth_label(c.growth, lang),
+            lang.number(c.running),
+        )
+        for c in candidates_of(shown)
+    )
+    return Table(columns, rows, total=total)
+
+
+def conversion(orders: int, views: int, places: int) -> Decimal | None:
+    """Orders per 1,000 video views, exact and rounded half up; None without views."""
+    if views <= 0:
+        return None
+    value = Decimal(orders * matching.VIEWS_PER) / Decimal(views)
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _conversion_label(orders: int, views: int, lang: Lang) -> str:
+    value = conversion(orders, views, 1)
+    return "—" if value is None else lang.number(value)
+
+
+def growth_label(growth: float | None, lang: Lang) -> str:
+    """+12.5%, -3.0%, or "new" for a creator without GMV in the 30 days before."""
+    if growth is None:
+        return lang._("new")
+    text = lang.percent(growth)
+    return f"+{text}" if growth > 0 else text
+
+
+def explanation(shortlist: Shortlist, lang: Lang) -> str:
+    """The window compared, how the score is made, and who was left out."""
+    before = shortlist.window.previous()
+    parts = [
+        lang._("{window}, compared with {previous}. Ties are ranked by handle.").format(
+            window=lang.window(shortlist.window.start, shortlist.window.end),
+            previous=lang.window(before.start, before.end),
+        ),
+        lang._(
+            "Score = {gmv} × GMV + {conversion} × conversion + {growth} × growth, each a "
+            "percentile rank among these creators, minus {penalty} for each running campaign "
+            "beyond the first; creators in {limit} or more running campaigns are left out."
+        ).format(
+            gmv=lang.number(matching.GMV_WEIGHT),
+            conversion=lang.number(matching.CONVERSION_WEIGHT),
+            growth=lang.number(matching.GROWTH_WEIGHT),
+            penalty=lang.number(matching.OVERBOOKED_PENALTY),
+            limit=matching.EXCLUDE_AT,
+        ),
+        lang._(
+            "Conversion = orders per 1,000 video views (no views, no conversion points). "
+            "Growth = GMV against the 30 days before; new creators count as {cap}."
+        ).format(cap=growth_label(matching.GROWTH_CAP, lang)),
+    ]
+    if shortlist.left_out:
+        parts.append(
+            lang.n_(
+                "Left out: {n} creator in {limit} or more running campaigns.",
+                "Left out: {n} creators in {limit} or more running campaigns.",
+                shortlist.left_out,
+            ).format(n=shortlist.left_out, limit=matching.EXCLUDE_AT)
+        )
+    return " ".join(parts)
+
+
+def command_text(shortlist: Shortlist, top: int) -> str:
+    """The command that shows this list again."""
+    return f"match {shlex.quote(shortlist.category)} {shortlist.market.code} top {top}"
+
+
+def export(shortlist: Shortlist, title: str, lang: Lang) -> tuple[Block, ...]:
+    """A line saying the file is attached, and the CSV of every candidate (up to 500)."""
+    total = len(shortlist.ranked)
+    rows = min(total, EXPORT_ROWS)
+    if rows < total:
+        line = lang._("The top {count} of {total} candidates are in the attached file.")
+    else:
+        line = lang.n_(
+            "The {count} candidate is in the attached file.",
+            "All {count} candidates are in the attached file.",
+            rows,
+        )
+    text = line.format(count=lang.number(rows), total=lang.number(total))
+    return (Text(text), File(file_name(shortlist), export_csv(shortlist), "text/csv", title))
+
+
+def file_name(shortlist: Shortlist) -> str:
+    """match-CATEGORY-MARKET-LASTDAY.csv, safe on every file system."""
+    category = SAFE_NAME.sub("-", shortlist.category).strip("-") or "category"
+    return f"match-{category}-{shortlist.market.code}-{shortlist.window.end.isoformat()}.csv"
+
+
+def export_csv(shortlist: Shortlist) -> bytes:
+    """The candidates as CSV: UTF-8 with a BOM (so Excel reads accents right), a header row,
+    plain numbers (money with the currency's decimals, growth as a ratio), no contact details."""
+    buffer = io.StringIO()
+    out = csv.writer(buffer)
+    out.writerow(EXPORT_COLUMNS)
+    minor_units = shortlist.market.minor_units
+    for c in candidates_of(shortlist.ranked.head(EXPORT_ROWS)):
+        rate = conversion(c.orders_30d, c.views_30d, 2)
+        out.writerow(
+            (
+                c.rank,
+                _text_cell(c.handle),
+                _text_cell(c.display_name),
+                _text_cell(c.tier),
+                c.followers,
+                f"{from_minor(c.gmv_30d, minor_units):.{minor_units}f}",
+                c.orders_30d,
+                "" if rate is None else f"{rate}",
+                "new" if c.growth is None else _ratio(c.gmv_30d, c.gmv_prev),
+                c.running,
+                f"{c.score:.4f}",
+            )
+        )
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _ratio(now: int, before: int) -> str:
+    value = Decimal(now - before) / Decimal(before)
+    return f"{value.quantize(Decimal('0.0001'), rounding=ROUND_HALF_UP)}"
+
+
+def _text_cell(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_START) else value

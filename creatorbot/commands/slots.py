@@ -1,0 +1,266 @@
+"""`slots [market] [period] [as-of:YYYY-MM-DD]`: affiliate resource slot traffic, click-through
+and conversion rates per slot, against the previous window, with the best and lowest slot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from creatorbot.analytics.slots import MIN_IMPRESSIONS, Standout, compare, standouts, totals
+from creatorbot.analytics.windows import Window, is_period, window_for
+from creatorbot.commands.core import Call, UserError
+from creatorbot.commands.i18n import N_, Lang
+from creatorbot.commands.labels import change_label, period_label
+from creatorbot.commands.markets import is_market_word, resolve_market
+from creatorbot.commands.parsing import did_you_mean, parse_day, unknown_word, words
+from creatorbot.commands.reply import Column, Context, Fields, Header, Reply, Table, Text
+from creatorbot.storage.models import Market
+from creatorbot.storage.queries.markets import all_markets
+from creatorbot.storage.queries.slots import latest_slot_day, slot_totals
+
+USAGE = "slots [market] [period] [as-of:YYYY-MM-DD]"
+OPTIONS = ("as-of",)
+PERIODS = ("1d", "7d", "30d", "mtd")
+NONE = "—"  # a rate or change that is undefined (nothing to divide by)
+SURFACE_LABELS = {
+    "ec_center": N_("EC Center"),
+    "landing_page": N_("Landing page"),
+    "pop_up": N_("Pop-up"),
+    "notification": N_("Push notification"),
+}
+
+
+@dataclass(frozen=True)
+class SlotsQuery:
+    """A parsed `slots` request."""
+
+    market: str | None = None
+    period: str | None = None
+    as_of: dt.date | None = None
+
+
+def parse(text: str, call: Call) -> SlotsQuery:
+    """Read the words in any order; unknown words get a "did you mean"."""
+    lang = call.lang
+    found: dict[str, object] = {}
+    for word in words(text, lang):
+        lower = word.lower()
+        if is_period(lower):
+            found["period"] = lower
+        elif ":" in word:
+            key, _, value = word.partition(":")
+            found["as_of"] = _as_of(key.lower(), value, lang)
+        elif len(word) == 2 and word.isalpha() and is_market_word(word, call):
+            found["market"] = word.upper()
+        else:
+            markets = all_markets(session=call.session)
+            vocabulary = [*PERIODS, *markets, *(f"{o}:" for o in OPTIONS)]
+            raise unknown_word(word, vocabulary, lang, USAGE)
+    return SlotsQuery(**found)  # type: ignore[arg-type]
+
+
+def _as_of(key: str, value: str, lang: Lang) -> dt.date:
+    if key in ("as-of", "asof", "as_of"):
+        return parse_day(value, lang)
+    raise UserError(
+        " ".join(
+            part
+            for part in (
+                lang._("I don't know the option “{key}:”.").format(key=key),
+                did_you_mean(key, OPTIONS, lang),
+            )
+            if part
+        ),
+        lang._("Usage: {usage}").format(usage=USAGE),
+    )
+
+
+@dataclass(frozen=True)
+class SlotReport:
+    """Every slot of a market over a window, beside the window before it."""
+
+    market: Market
+    period: str
+    window: Window
+    slots: pd.DataFrame
+
+
+class NoData(Exception):
+    """The market has no slot metrics at all."""
+
+    def __init__(self, market: Market) -> None:
+        super().__init__(market.code)
+        self.market = market
+
+
+def compute(query: SlotsQuery, call: Call) -> SlotReport:
+    """The market's slots over the query's window, compared with the previous window."""
+    market = resolve_market(query.market, call)
+    end = query.as_of or latest_slot_day(market.code, session=call.session)
+    if end is None:
+        raise NoData(market)
+    period = query.period or "7d"
+    window = window_for(period, end)
+    before = window.previous()
+    current = slot_totals(market.code, window.start, window.end, session=call.session)
+    previous = slot_totals(market.code, before.start, before.end, session=call.session)
+    return SlotReport(market, period, window, compare(current, previous))
+
+
+def answer(query: SlotsQuery, call: Call) -> Reply:
+    """Slot performance as a Reply: totals, a row per slot, best and lowest CTR, the windows."""
+    try:
+        report = compute(query, call)
+    except NoData as exc:
+        lang = call.lang.for_market(exc.market.code)
+        return Reply(
+            (
+                Text(
+                    lang._("There is no data for {market} yet.").format(
+                        market=lang.market_name(exc.market.code)
+                    )
+                ),
+                Context(lang._("An admin can import it: creatorbot import slot_metrics FILE")),
+            )
+        )
+    return render(report, call.lang.for_market(report.market.code))
+
+
+def render(report: SlotReport, lang: Lang) -> Reply:
+    """Turn a computed slot report into the Reply users see."""
+    title = lang._("Resource slots · {market} · {period}").format(
+        market=report.market.code,
+        period=period_label(report.period, report.window.days, lang),
+    )
+    before = report.window.previous()
+    window_line = lang._("{window}, compared with {previous}.").format(
+        window=lang.window(report.window.start, report.window.end),
+        previous=lang.window(before.start, before.end),
+    )
+    if report.slots.empty:
+        message = lang._("No slot has any traffic in {market} for {window}.").format(
+            market=lang.market_name(report.market.code),
+            window=lang.window(report.window.start, report.window.end),
+        )
+        return Reply((Header(title), Text(message), Context(window_line)))
+    legend = lang._(
+        "Δ is the change against the previous window: impressions in percent, "
+        "CTR and CVR in percentage points (pp)."
+    )
+    blocks = (
+        Header(title),
+        summary_fields(report.slots, lang),
+        slot_table(report.slots, lang),
+        callout(report.slots, lang),
+        Context(f"{window_line} {legend}"),
+    )
+    return Reply(blocks, rows=len(report.slots))
+
+
+def summary_fields(slots: pd.DataFrame, lang: Lang) -> Fields:
+    """Traffic across all slots in the window."""
+    total = totals(slots)
+    return Fields(
+        (
+            (lang._("Impressions"), lang.number(total.impressions)),
+            (lang._("Clicks"), lang.number(total.clicks)),
+            (lang._("CTR"), rate(total.ctr, lang)),
+            (lang._("Conversions"), lang.number(total.conversions)),
+            (lang._("CVR"), rate(total.cvr, lang)),
+        )
+    )
+
+
+def slot_table(slots: pd.DataFrame, lang: Lang) -> Table:
+    """One row per slot, most impressions first."""
+    columns = (
+        Column(lang._("Slot")),
+        Column(lang._("Surface")),
+        Column(lang._("Impressions"), "right"),
+        Column(lang._("Δ impressions (%)"), "right"),
+        Column(lang._("Clicks"), "right"),
+        Column(lang._("CTR"), "right"),
+        Column(lang._("Δ CTR (pp)"), "right"),
+        Column(lang._("Conversions"), "right"),
+        Column(lang._("CVR"), "right"),
+        Column(lang._("Δ CVR (pp)"), "right"),
+    )
+    rows = tuple(
+        (
+            str(row["slot"]),
+            surface_label(str(row["surface"]), lang),
+            lang.number(int(row["impressions"])),
+            change_label(known(row["impressions_change"]), lang, NONE),
+            lang.number(int(row["clicks"])),
+            rate(known(row["ctr"]), lang),
+            point_change(known(row["ctr_change"]), lang),
+            lang.number(int(row["conversions"])),
+            rate(known(row["cvr"]), lang),
+            point_change(known(row["cvr_change"]), lang),
+        )
+        for row in slots.to_dict("records")
+    )
+    return Table(columns, rows)
+
+
+def callout(slots: pd.DataFrame, lang: Lang) -> Text:
+    """The best and the lowest slot by CTR, and the minimum traffic that makes a slot count."""
+    best, lowest = standouts(slots, MIN_IMPRESSIONS)
+    minimum = lang.number(MIN_IMPRESSIONS)
+    if best is None:
+        return Text(
+            lang.n_(
+                "No slot had at least {n} impression in this window, so none is called out.",
+                "No slot had at least {n} impressions in this window, so none is called out.",
+                MIN_IMPRESSIONS,
+            ).format(n=minimum)
+        )
+    parts = [_standout(lang._("Best CTR: *{slot}*, {ctr}."), best, lang)]
+    if lowest is not None:
+        parts.append(_standout(lang._("Lowest CTR: *{slot}*, {ctr}."), lowest, lang))
+    parts.append(
+        lang.n_(
+            "Only slots with at least {n} impression in the window are compared.",
+            "Only slots with at least {n} impressions in the window are compared.",
+            MIN_IMPRESSIONS,
+        ).format(n=minimum)
+    )
+    return Text(" ".join(parts))
+
+
+def _standout(message: str, standout: Standout, lang: Lang) -> str:
+    return message.format(slot=standout.slot, ctr=lang.percent(standout.ctr))
+
+
+def surface_label(surface: str, lang: Lang) -> str:
+    """A known surface in the user's language; any other as it was imported."""
+    label = SURFACE_LABELS.get(surface)
+    return lang._(label) if label else surface
+
+
+def known(value: object) -> float | None:
+    """A frame cell as a number, or None when it holds NaN (an undefined rate or change)."""
+    if isinstance(value, int | float) and not math.isnan(value):
+        return float(value)
+    return None
+
+
+def rate(value: float | None, lang: Lang) -> str:
+    """A rate as a percentage with one decimal, or — when there was nothing to divide by."""
+    return NONE if value is None else lang.percent(value)
+
+
+def point_change(change: float | None, lang: Lang) -> str:
+    """+0.4 pp / -1.2 pp: a rate's change in percentage points."""
+    if change is None:
+        return NONE
+    points = round(change * 100, 1) or 0.0
+    return _signed(points, lang._("{points} pp").format(points=lang.number(points, digits=1)))
+
+
+def _signed(value: float, text: str) -> str:
+    # Babel writes the minus sign of a fall; a rise gets its plus sign here.
+    return f"+{text}" if value > 0 else text
