@@ -5,6 +5,7 @@ reward tiers. `campaign list [market]`: what is running and what is coming."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ import pandas as pd
 
 from creatorbot.analytics.campaigns import Pacing, neighbour_gaps, pacing, tier_report
 from creatorbot.analytics.rankings import rank
+from creatorbot.commands.charts import cumulative_vs_target, daily_trend
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.labels import metric_label, metric_value
@@ -26,6 +28,7 @@ from creatorbot.commands.reply import (
     Context,
     Fields,
     Header,
+    Image,
     Reply,
     Table,
     Text,
@@ -34,6 +37,7 @@ from creatorbot.storage.models import Campaign, CampaignKind, Market
 from creatorbot.storage.queries.campaigns import (
     campaign_by_slug,
     campaign_creator_totals,
+    campaign_daily,
     campaign_slugs,
     current_campaigns,
 )
@@ -152,6 +156,8 @@ def status(campaign: Campaign, call: Call) -> Reply:
     )
     if started and campaign.gmv_target:
         note += " " + lang._("The projection assumes the pace so far continues to the end.")
+    if started and call.services.charts:
+        blocks.append(_chart(campaign, through, pace, market, call, lang))
     blocks.append(Context(note))
     blocks.append(
         Buttons(
@@ -164,6 +170,38 @@ def status(campaign: Campaign, call: Call) -> Reply:
         )
     )
     return Reply(tuple(blocks), rows=len(creators))
+
+
+def _chart(
+    campaign: Campaign, through: dt.date, pace: Pacing, market: Market, call: Call, lang: Lang
+) -> Image:
+    """GMV to date against the target (with the projection while it runs), else the daily GMV."""
+    daily = campaign_daily(campaign, through, session=call.session)
+    days = [campaign.starts_on + dt.timedelta(days=n) for n in range(pace.elapsed_days)]
+    by_day = dict(zip(daily["date"].tolist(), daily["gmv"].tolist(), strict=True))
+    values = [int(by_day.get(day, 0)) for day in days]
+    if campaign.gmv_target:
+        running = pace.elapsed_days < pace.total_days
+        return cumulative_vs_target(
+            days,
+            list(itertools.accumulate(values)),
+            target=campaign.gmv_target,
+            end=campaign.ends_on,
+            title=lang._("{name}: GMV against the target").format(name=campaign.name),
+            lang=lang,
+            currency=market.currency,
+            minor_units=market.minor_units,
+            projected_total=pace.projected if running else None,
+        )
+    return daily_trend(
+        days,
+        values,
+        title=lang._("{name}: daily GMV").format(name=campaign.name),
+        metric_label=lang._("GMV"),
+        lang=lang,
+        currency=market.currency,
+        minor_units=market.minor_units,
+    )
 
 
 def _target_fields(

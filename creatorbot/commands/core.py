@@ -35,6 +35,7 @@ class Services:
     sessions: sessionmaker[Session]
     clock: Callable[[], dt.datetime] = utc_now
     default_market: str | None = None
+    charts: bool = True  # off where only the figures matter (benchmarks, text-only platforms)
 
 
 @dataclass

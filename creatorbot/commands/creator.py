@@ -11,6 +11,7 @@ import pandas as pd
 
 from creatorbot.analytics.creators import next_tier, window_change
 from creatorbot.analytics.rankings import rank
+from creatorbot.commands.charts import daily_trend
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.feedback import topic_label
 from creatorbot.commands.i18n import Lang
@@ -25,6 +26,7 @@ from creatorbot.commands.reply import (
     Context,
     Fields,
     Header,
+    Image,
     Reply,
     Table,
     Text,
@@ -102,6 +104,8 @@ def answer(query: CreatorQuery, call: Call) -> Reply:
         Header(title),
         Fields(_identity(creator, tier, lang) + _sales(daily, end, market, lang)),
     ]
+    if call.services.charts:
+        blocks.append(_chart(daily, end, market, lang))
     blocks += _campaigns(creator, market, end, call, lang)
     blocks += _feedback_and_alerts(creator, market, call, lang)
     blocks.append(Context(lang._("Data through {day}.").format(day=lang.date(end))))
@@ -177,6 +181,23 @@ def _sales(
     per_order = money(gmv_30 // orders_30) if orders_30 else "—"
     fields.append((lang._("GMV per order, last 30 days"), per_order))
     return tuple(fields)
+
+
+def _chart(daily: pd.DataFrame, end: dt.date, market: Market, lang: Lang) -> Image:
+    """Daily GMV of the last 30 days, the 30 days before drawn beside it."""
+    by_day = dict(zip(daily["date"].tolist(), daily["gmv"].tolist(), strict=True))
+    days = [end - dt.timedelta(days=n) for n in range(29, -1, -1)]
+    before = [day - dt.timedelta(days=30) for day in days]
+    return daily_trend(
+        days,
+        [int(by_day.get(day, 0)) for day in days],
+        title=lang._("Daily GMV, last 30 days"),
+        metric_label=lang._("GMV"),
+        lang=lang,
+        currency=market.currency,
+        minor_units=market.minor_units,
+        comparison=[int(by_day.get(day, 0)) for day in before],
+    )
 
 
 def _campaigns(

@@ -11,12 +11,23 @@ import pandas as pd
 
 from creatorbot.analytics.slots import MIN_IMPRESSIONS, Standout, compare, standouts, totals
 from creatorbot.analytics.windows import Window, is_period, window_for
+from creatorbot.commands.charts import percent_bars
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.labels import change_label, period_label
 from creatorbot.commands.markets import is_market_word, resolve_market
 from creatorbot.commands.parsing import did_you_mean, parse_day, unknown_word, words
-from creatorbot.commands.reply import Column, Context, Fields, Header, Reply, Table, Text
+from creatorbot.commands.reply import (
+    Block,
+    Column,
+    Context,
+    Fields,
+    Header,
+    Image,
+    Reply,
+    Table,
+    Text,
+)
 from creatorbot.storage.models import Market
 from creatorbot.storage.queries.markets import all_markets
 from creatorbot.storage.queries.slots import latest_slot_day, slot_totals
@@ -126,10 +137,10 @@ def answer(query: SlotsQuery, call: Call) -> Reply:
                 Context(lang._("An admin can import it: creatorbot import slot_metrics FILE")),
             )
         )
-    return render(report, call.lang.for_market(report.market.code))
+    return render(report, call.lang.for_market(report.market.code), call.services.charts)
 
 
-def render(report: SlotReport, lang: Lang) -> Reply:
+def render(report: SlotReport, lang: Lang, chart: bool = False) -> Reply:
     """Turn a computed slot report into the Reply users see."""
     title = lang._("Resource slots · {market} · {period}").format(
         market=report.market.code,
@@ -150,14 +161,30 @@ def render(report: SlotReport, lang: Lang) -> Reply:
         "Δ is the change against the previous window: impressions in percent, "
         "CTR and CVR in percentage points (pp)."
     )
-    blocks = (
+    blocks: list[Block] = [
         Header(title),
         summary_fields(report.slots, lang),
         slot_table(report.slots, lang),
         callout(report.slots, lang),
-        Context(f"{window_line} {legend}"),
+    ]
+    if chart:
+        blocks.append(ctr_chart(report.slots, lang))
+    blocks.append(Context(f"{window_line} {legend}"))
+    return Reply(tuple(blocks), rows=len(report.slots))
+
+
+def ctr_chart(slots: pd.DataFrame, lang: Lang) -> Image:
+    """CTR per slot as bars, the best slot (by the same rule as the call-out) highlighted."""
+    best, _lowest = standouts(slots, MIN_IMPRESSIONS)
+    names = slots["slot"].tolist()
+    return percent_bars(
+        names,
+        [0.0 if pd.isna(ctr) else float(ctr) for ctr in slots["ctr"].tolist()],
+        title=lang._("CTR by slot"),
+        value_label=lang._("CTR"),
+        lang=lang,
+        highlight=names.index(best.slot) if best is not None else None,
     )
-    return Reply(blocks, rows=len(report.slots))
 
 
 def summary_fields(slots: pd.DataFrame, lang: Lang) -> Fields:

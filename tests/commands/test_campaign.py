@@ -212,3 +212,15 @@ def test_in_italian_and_malay(chat: Callable[..., str]) -> None:
 def test_bad_input(reply: Callable[..., Reply]) -> None:
     assert "Did you mean `sale`?" in reply("campaign sael").summary
     assert not reply("campaign list XX").ok
+
+
+@pytest.mark.usefixtures("world")
+def test_the_pacing_chart(reply: Callable[..., Reply]) -> None:
+    from creatorbot.commands.reply import Image
+
+    image = next(b for b in reply("campaign sale").blocks if isinstance(b, Image))
+    to_date = sum(DAILY.values()) * 10
+    assert image.png.startswith(b"\x89PNG")
+    assert image.title == "Sale: GMV against the target"
+    assert rm(to_date) in image.alt and rm(3_000_000) in image.alt
+    assert rm(to_date * 14 // 10) in image.alt  # the projection

@@ -124,3 +124,12 @@ def test_display_names_and_near_misses(
 def test_in_italian(chat: Callable[..., str]) -> None:
     italian = chat("creator amir", "it")
     assert "silver · mancano 2.000,00\xa0MYR di GMV a 30 giorni per gold" in italian
+
+
+@pytest.mark.usefixtures("world")
+def test_the_trend_chart(reply: Callable[..., Reply]) -> None:
+    from creatorbot.commands.reply import Image
+
+    image = next(b for b in reply("creator bella").blocks if isinstance(b, Image))
+    assert image.title == "Daily GMV, last 30 days"
+    assert "total RM15,000.00" in image.alt  # 30 × RM500
