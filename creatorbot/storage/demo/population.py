@@ -91,6 +91,25 @@ def normal_quantiles(p: np.ndarray) -> np.ndarray:
     return np.where(p < 0.5, -x, x)
 
 
+# The biggest creator of each market has a fixed identity, so the examples in `help` and the
+# README (`creator aisyah.beauty`) always find someone in any demo world.
+SHOWCASE = {
+    "MY": ("aisyah.beauty", "Nur Aisyah", "beauty"),
+    "IT": ("giulia.moda", "Giulia Ferrà", "fashion"),
+}
+
+
+def _showcase(
+    market: str, size: np.ndarray, handle: np.ndarray, display: np.ndarray, category: np.ndarray
+) -> None:
+    star_handle, star_name, star_category = SHOWCASE[market]
+    handle[handle == star_handle] = star_handle + "_2"  # nobody else may carry the name
+    star = int(np.argmax(size))
+    handle[star] = star_handle
+    display[star] = star_name
+    category[star] = CATEGORIES.index(star_category)
+
+
 def _market(rng: np.random.Generator, market: str, n: int, days: int) -> dict[str, np.ndarray]:
     econ = ECONOMY[market]
     # Stratified draw: every world has the same size distribution, only who is who varies.
@@ -103,6 +122,7 @@ def _market(rng: np.random.Generator, market: str, n: int, days: int) -> dict[st
         mine = category == c
         words[mine] = pool[rng.integers(0, len(pool), int(mine.sum()))]
     handle = names.handles(rng, who, words)
+    _showcase(market, size, handle, who.display, category)
     staff = names.STAFF[market]
     cm = np.array(staff["cm"], dtype=names.STR)[rng.integers(0, len(staff["cm"]), n)]
     am = np.array(staff["am"], dtype=names.STR)[rng.integers(0, len(staff["am"]), n)]

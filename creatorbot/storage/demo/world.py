@@ -17,7 +17,7 @@ from creatorbot.storage.demo.campaigns import plan_campaigns
 from creatorbot.storage.demo.population import CATEGORIES, MARKETS, build_population
 
 # Bump when the generator changes, so `ensure_demo` rebuilds worlds made by an older one.
-DEMO_VERSION = 1
+DEMO_VERSION = 2
 CREATOR_COLUMNS = (*writer.CREATOR_COLUMNS, *writer.CONTACT_COLUMNS)
 # Independent random streams, so changing one part of the world leaves the others as they were.
 POPULATION, SIGNUPS, TIERS, TARGETS, SLOTS = 1, 2, 3, 4, 5
