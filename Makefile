@@ -32,6 +32,7 @@ lint: $(DEV_STAMP)  ## ruff and mypy
 
 bench: $(DEV_STAMP)  ## benchmarks and load scripts (loopback only); they print their figures
 	$(BIN)/python -m bench.slack_ack
+	$(BIN)/python -m bench.commands
 
 shell: $(STAMP)  ## the interactive console bot
 	$(BIN)/creatorbot shell
