@@ -225,6 +225,11 @@ def import_day(scale: str, db: str) -> tuple[int, float]:
     return len(creators), seconds
 
 
+def pair(result: dict[str, Any], key: str) -> str:
+    """ "p50 / p95" of one figure."""
+    return f"{result[key][0]:.1f} / {result[key][1]:.1f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default=os.environ.get("BENCH_SCALES", "S,L"))
@@ -267,14 +272,10 @@ def main() -> None:
         f"{'chart':>13} {'naive lb':>17} {'ratio':>7} {'import day':>18} {'RSS':>8}"
     )
     for scale, db, _built, r, count, seconds in rows:
-
-        def pair(key: str) -> str:
-            return f"{r[key][0]:.1f} / {r[key][1]:.1f}"
-
         ratio = r["naive"][0] / r["leaderboard"][0] if r["leaderboard"][0] else float("inf")
         print(
-            f"{scale:5} {db:10} {pair('leaderboard'):>15} {pair('creator'):>15} "
-            f"{pair('campaign'):>15} {pair('chart'):>13} {pair('naive'):>17} {ratio:>6.0f}× "
+            f"{scale:5} {db:10} {pair(r, 'leaderboard'):>15} {pair(r, 'creator'):>15} "
+            f"{pair(r, 'campaign'):>15} {pair(r, 'chart'):>13} {pair(r, 'naive'):>17} {ratio:>6.0f}× "
             f"{seconds:>6.1f} s {count / seconds:>7,.0f}/s {r['rss_mb']:>6.0f} MB"
         )
 
