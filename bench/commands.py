@@ -275,7 +275,8 @@ def main() -> None:
         ratio = r["naive"][0] / r["leaderboard"][0] if r["leaderboard"][0] else float("inf")
         print(
             f"{scale:5} {db:10} {pair(r, 'leaderboard'):>15} {pair(r, 'creator'):>15} "
-            f"{pair(r, 'campaign'):>15} {pair(r, 'chart'):>13} {pair(r, 'naive'):>17} {ratio:>6.0f}× "
+            f"{pair(r, 'campaign'):>15} {pair(r, 'chart'):>13} {pair(r, 'naive'):>17} "
+            f"{ratio:>6.0f}× "
             f"{seconds:>6.1f} s {count / seconds:>7,.0f}/s {r['rss_mb']:>6.0f} MB"
         )
 
