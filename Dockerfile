@@ -6,6 +6,10 @@ COPY creatorbot ./creatorbot
 RUN pip install --no-cache-dir --prefix=/install .
 
 FROM python:3.11-slim
+# Chinese-Malaysian creator names in charts need a CJK font (DejaVu alone draws boxes).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
 ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 CREATORBOT_DATA_DIR=/data PORT=3000
 COPY --from=build /install /usr/local
 RUN useradd --system --uid 10001 --home-dir /data --create-home creatorbot
