@@ -27,7 +27,10 @@ from creatorbot.commands.reply import (
     Table,
     Text,
 )
+from creatorbot.storage.boards import PERIODS, scope_of
+from creatorbot.storage.boards import TOP as BOARD_ROWS
 from creatorbot.storage.models import Campaign, Market
+from creatorbot.storage.queries.boards import read_board
 from creatorbot.storage.queries.campaigns import campaign_by_slug, campaign_slugs
 from creatorbot.storage.queries.markets import categories, latest_day, tier_names
 from creatorbot.storage.queries.metrics import RANKABLE, metric_totals
@@ -122,17 +125,52 @@ def _option(key: str, value: str, lang: Lang) -> dict[str, object]:
 
 @dataclass(frozen=True)
 class Board:
-    """A computed leaderboard: every ranked creator with movement, and the windows compared."""
+    """A computed leaderboard: ranked creators with movement (every one, or the top rows of a
+    stored board), how many it ranks and their total, and the windows compared."""
 
     market: Market
     metric: str
     period: str
     window: Window
     ranked: pd.DataFrame
+    ranked_count: int
+    total: int
 
 
 def compute(query: LeaderboardQuery, call: Call) -> Board:
-    """Rank the market's creators for the query (all of them; the Reply shows the top)."""
+    """Rank the market's creators for the query: read from the stored board when one answers
+    it (its top rows, enough for any Reply), else ranked from the raw rows (`compute_exact`)."""
+    return _stored(query, call) or compute_exact(query, call)
+
+
+def _stored(query: LeaderboardQuery, call: Call) -> Board | None:
+    """The stored board for a standard period ending on the latest day, with no campaign and
+    at most one filter; None when the query is not one, or its board is missing or stale."""
+    period = query.period or "7d"
+    covered = period in PERIODS and query.top <= BOARD_ROWS
+    if not covered or query.campaign or (query.tier and query.category):
+        return None
+    market = resolve_market(query.market, call)
+    end = latest_day(market.code, session=call.session)
+    if end is None or (query.as_of is not None and query.as_of != end):
+        return None
+    if query.tier is not None:
+        # A tier the market does not list is refused, as on the exact path; an unknown category
+        # has no board, so the exact path refuses it.
+        _check(query.tier, tier_names(market.code, session=call.session), "tier", call.lang)
+    scope = scope_of(tier=query.tier, category=query.category)
+    stored = read_board(market.code, query.metric, period, scope, end, session=call.session)
+    if stored is None:
+        return None
+    ranked = stored.rows.copy()
+    ranked["movement"] = ranked["previous_rank"] - ranked["rank"]
+    ranked["new"] = ranked["previous_rank"].isna()
+    window = window_for(period, end)
+    return Board(market, query.metric, period, window, ranked, stored.ranked, stored.total)
+
+
+def compute_exact(query: LeaderboardQuery, call: Call) -> Board:
+    """Rank the market's creators for the query from the raw daily rows: every ranked creator."""
     lang = call.lang
     campaign = _campaign(query.campaign, call) if query.campaign else None
     if campaign and query.market and query.market.upper() != campaign.market:
@@ -176,7 +214,8 @@ def compute(query: LeaderboardQuery, call: Call) -> Board:
         return rank(totals)
 
     board = with_movement(ranked(window), ranked(window.previous()))
-    return Board(market, query.metric, period, window, board)
+    total = int(board["value"].sum())
+    return Board(market, query.metric, period, window, board, len(board), total)
 
 
 class NoData(Exception):
@@ -254,7 +293,7 @@ def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
         window=lang.window(board.window.start, board.window.end),
         previous=lang.window(before.start, before.end),
     )
-    if ranked.empty:
+    if board.ranked_count == 0:
         message = lang._("No creator has any {metric} in {market} for {window}.").format(
             metric=metric_label(board.metric, lang),
             market=lang.market_name(market.code),
@@ -291,22 +330,22 @@ def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
                 strict=True,
             )
         ),
-        total=len(ranked),
+        total=board.ranked_count,
     )
     fields = Fields(
         (
-            (lang._("Creators ranked"), lang.number(len(ranked))),
+            (lang._("Creators ranked"), lang.number(board.ranked_count)),
             (
                 lang._("Total {metric}").format(metric=metric_label(board.metric, lang)),
-                value(int(ranked["value"].sum())),
+                value(board.total),
             ),
         )
     )
     small_print = [window_line]
-    if len(ranked) > len(shown):
+    if board.ranked_count > len(shown):
         small_print.append(
             lang._("Showing the top {shown} of {total}.").format(
-                shown=len(shown), total=lang.number(len(ranked))
+                shown=len(shown), total=lang.number(board.ranked_count)
             )
         )
     if filters:
@@ -334,8 +373,8 @@ def command_text(board: Board, query: LeaderboardQuery, top: int, pinned: bool =
 def actions(board: Board, query: LeaderboardQuery, handles: list[str], lang: Lang) -> Buttons:
     """Show more rows (up to 50), refresh, and open the top creators' profiles."""
     buttons = []
-    if len(board.ranked) > query.top and query.top < MAX_TOP:
-        more = min(query.top + PAGE, MAX_TOP, len(board.ranked))
+    if board.ranked_count > query.top and query.top < MAX_TOP:
+        more = min(query.top + PAGE, MAX_TOP, board.ranked_count)
         buttons.append(Button(lang._("Show more"), "run", command_text(board, query, more)))
     refresh = command_text(board, query, query.top, pinned=False)
     buttons.append(Button(lang._("Refresh"), "run", refresh))

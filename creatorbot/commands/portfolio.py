@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from creatorbot.commands.core import Call
-from creatorbot.commands.leaderboard import LeaderboardQuery, NoData, compute, movement_label
+from creatorbot.commands.leaderboard import LeaderboardQuery, NoData, compute_exact, movement_label
 from creatorbot.commands.reply import Button, Buttons, Column, Context, Header, Reply, Table, Text
 from creatorbot.storage.models import Creator
 from creatorbot.storage.queries.alerts import open_alert_counts
@@ -88,7 +88,8 @@ def _market_rows(
     lang = call.lang.for_market(market)
     info = all_markets(session=call.session)[market]
     try:
-        board = compute(LeaderboardQuery(market=market), call).ranked
+        # every owned creator needs their rank, not only the top rows a board keeps
+        board = compute_exact(LeaderboardQuery(market=market), call).ranked
     except NoData:
         board = None
     records = [] if board is None else board.to_dict("records")

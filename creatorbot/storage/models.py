@@ -387,3 +387,39 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class Board(Base):
+    """A precomputed standard leaderboard of a market's latest day: one metric, period and scope
+    (`all`, `tier:<name>`, `category:<name>`; names lowercased), with its totals."""
+
+    __tablename__ = "boards"
+
+    market: Mapped[str] = mapped_column(String(8), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(32), primary_key=True)
+    period: Mapped[str] = mapped_column(String(8), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(96), primary_key=True)
+    end_day: Mapped[dt.date] = mapped_column(Date, doc="the latest day when it was computed")
+    ranked: Mapped[int] = mapped_column(Integer, doc="creators ranked, beyond the stored rows")
+    total: Mapped[int] = mapped_column(BigInteger, doc="the metric summed over every ranked one")
+    computed_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class BoardRow(Base):
+    """One of the top rows of a `Board`, with the creator's rank in the window before."""
+
+    __tablename__ = "board_rows"
+
+    market: Mapped[str] = mapped_column(String(8), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(32), primary_key=True)
+    period: Mapped[str] = mapped_column(String(8), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(96), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Indexed so deleting creators (a demo rebuild) cascades without scanning every board.
+    creator_id: Mapped[int] = mapped_column(
+        ForeignKey("creators.id", ondelete="CASCADE"), index=True
+    )
+    value: Mapped[int] = mapped_column(BigInteger)
+    previous_rank: Mapped[int | None] = mapped_column(Integer, doc="NULL for a new entry")

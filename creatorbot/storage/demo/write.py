@@ -8,11 +8,12 @@ from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, Date, Integer, SmallInteger, select
+from sqlalchemy import BigInteger, Date, Integer, SmallInteger, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from creatorbot.storage import writer
+from creatorbot.storage.boards.hooks import after_world
 from creatorbot.storage.demo.metrics import DailyBlock
 from creatorbot.storage.demo.population import MARKETS
 from creatorbot.storage.demo.world import World
@@ -67,6 +68,7 @@ def write_world(
     counts["slot_metrics"] = writer.write_slot_metrics(
         world.slot_metrics, session=session, progress=progress
     )
+    after_world(session=session, progress=progress)
     logger.info("demo world written", extra={"rows": counts, "spec": str(world.spec)})
     return counts
 
@@ -138,6 +140,8 @@ def _copy_daily(
         copy.write(PG_TRAILER)
     for fk in foreign_keys:
         session.execute(AddConstraint(fk))
+    # A bulk load leaves no statistics behind; without them the planner guesses badly.
+    session.execute(text(f"ANALYZE creators, {DAILY_TABLE.name}"))
     return written
 
 

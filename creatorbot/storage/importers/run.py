@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.boards.hooks import after_import
 from creatorbot.storage.importers.kinds import BY_NAME, KINDS
 from creatorbot.storage.importers.read import read_table
 from creatorbot.storage.importers.validate import validate
@@ -53,6 +54,7 @@ def import_file(
     if on_total:
         on_total(len(typed))
     WRITERS[kind](typed, session=session, progress=progress)
+    after_import(kind, typed, session=session)
     result = ImportResult(kind, len(typed), len(typed) - existing, existing)
     logger.info(
         "imported %s",

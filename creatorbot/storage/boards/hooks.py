@@ -1,0 +1,25 @@
+"""When boards are refreshed: once after each write that can change a leaderboard."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from creatorbot.storage.boards.refresh import Progress, refresh_boards
+from creatorbot.storage.models import Market
+
+# Daily metrics change the numbers; creators change who is in which tier and category.
+BOARD_KINDS = frozenset({"creators", "daily_metrics"})
+
+
+def after_import(kind: str, frame: pd.DataFrame, *, session: Session) -> None:
+    """After an import of `kind` wrote `frame`: refresh the boards of the markets it touched."""
+    if kind in BOARD_KINDS and len(frame):
+        refresh_boards(frame["market"].unique().tolist(), session=session)
+
+
+def after_world(*, session: Session, progress: Progress | None = None) -> None:
+    """After a demo world was written: refresh every market's boards (a rebuild may also have
+    emptied a market the new world does not fill)."""
+    refresh_boards(session.scalars(select(Market.code)).all(), session=session, progress=progress)

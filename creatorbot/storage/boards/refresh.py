@@ -1,0 +1,125 @@
+"""`refresh_boards`: recompute a market's boards from its raw daily metrics and store them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import zlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Table, delete, insert, select, text
+from sqlalchemy.orm import Session
+
+from creatorbot.storage.boards.compute import ROW_COLUMNS, Boards, rank_boards
+from creatorbot.storage.boards.sums import read_sums
+from creatorbot.storage.models import Board, BoardRow, Creator
+from creatorbot.storage.queries.markets import latest_day
+from creatorbot.storage.queries.metrics import RANKABLE
+from creatorbot.storage.writer import table_of
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int], None]
+CREATOR_COLUMNS = ["creator_id", "handle", "tier", "category"]
+
+
+def refresh_boards(
+    markets: Iterable[str], *, session: Session, progress: Progress | None = None
+) -> None:
+    """Recompute each market's boards from its daily metrics up to its latest day and store
+    them where they changed (a market without any loses its boards). Runs in the caller's
+    transaction, never commits; `progress(n)` is told as a market's n board rows are written."""
+    for market in sorted(set(markets)):
+        started = time.perf_counter()
+        _lock(market, session=session)
+        end = latest_day(market, session=session)
+        if end is None:
+            _delete(market, session=session)
+            continue
+        sums = read_sums(market, end, session=session)
+        boards = rank_boards(_creators(market, session=session), sums, end, RANKABLE)
+        if _stored(market, session=session) == _content(end, boards):
+            continue  # re-importing the same rows leaves the database exactly as it was
+        _delete(market, session=session)
+        _store(market, end, boards, session=session)
+        if progress:
+            progress(len(boards.rows))
+        logger.info(
+            "boards refreshed",
+            extra={
+                "market": market,
+                "end": end.isoformat(),
+                "boards": len(boards.boards),
+                "rows": len(boards.rows),
+                "seconds": round(time.perf_counter() - started, 3),
+            },
+        )
+
+
+def _lock(market: str, *, session: Session) -> None:
+    # Two imports refreshing one market at once would both delete, then clash on insert.
+    if session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(f"boards:{market}".encode())
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def _creators(market: str, *, session: Session) -> pd.DataFrame:
+    """Every creator of the market: the scopes are the tiers and categories present."""
+    query = select(Creator.id, Creator.handle, Creator.tier, Creator.category).where(
+        Creator.market == market
+    )
+    return pd.DataFrame(
+        [tuple(row) for row in session.connection().execute(query)], columns=CREATOR_COLUMNS
+    )
+
+
+def _delete(market: str, *, session: Session) -> None:
+    for model in (BoardRow, Board):
+        session.execute(delete(model).where(model.market == market))
+
+
+# A market's boards and board rows as sets of plain tuples, for comparing stored with computed.
+Content = tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]
+HEAD_COLUMNS = ["metric", "period", "scope", "end_day", "ranked", "total"]
+
+
+def _stored(market: str, *, session: Session) -> Content:
+    boards, rows = table_of(Board), table_of(BoardRow)
+    heads = select(*(boards.c[name] for name in HEAD_COLUMNS)).where(boards.c.market == market)
+    body = select(*(rows.c[name] for name in ROW_COLUMNS)).where(rows.c.market == market)
+    connection = session.connection()
+    return (
+        {tuple(row) for row in connection.execute(heads)},
+        {tuple(row) for row in connection.execute(body)},
+    )
+
+
+def _content(end: dt.date, boards: Boards) -> Content:
+    heads = boards.boards.assign(end_day=end)[HEAD_COLUMNS]
+    return set(_plain(heads)), set(_plain(boards.rows[ROW_COLUMNS]))
+
+
+def _store(market: str, end: dt.date, boards: Boards, *, session: Session) -> None:
+    _insert(table_of(Board), boards.boards.assign(market=market, end_day=end), session=session)
+    _insert(table_of(BoardRow), boards.rows.assign(market=market), session=session)
+
+
+def _insert(table: Table, frame: pd.DataFrame, *, session: Session) -> None:
+    if len(frame):
+        names = list(frame.columns)
+        rows = [dict(zip(names, row, strict=True)) for row in _plain(frame)]
+        session.execute(insert(table), rows)
+
+
+def _plain(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """Rows as tuples of plain Python values (None for missing), converted column by column."""
+    columns = [
+        [None if pd.isna(v) else v for v in frame[name].tolist()]
+        if frame[name].hasnans
+        else frame[name].tolist()
+        for name in frame.columns
+    ]
+    return list(zip(*columns, strict=True))
