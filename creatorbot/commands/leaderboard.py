@@ -15,7 +15,16 @@ from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.labels import metric_label, metric_value, period_label
 from creatorbot.commands.markets import is_market_word, resolve_market
-from creatorbot.commands.parsing import did_you_mean, parse_day, unknown_word, words
+from creatorbot.commands.parsing import (
+    AS_OF,
+    MAX_TOP,
+    did_you_mean,
+    parse_day,
+    parse_top,
+    unknown_option,
+    unknown_word,
+    words,
+)
 from creatorbot.commands.reply import (
     Button,
     Buttons,
@@ -40,7 +49,6 @@ USAGE = (
     "[as-of:YYYY-MM-DD]"
 )
 DEFAULT_TOP = 10
-MAX_TOP = 50
 PAGE = 10  # rows added by "Show more"
 OPEN_BUTTONS = 3  # profiles one click away: the top creators
 OPTIONS = ("tier", "campaign", "category", "as-of", "top")
@@ -76,10 +84,10 @@ def parse(text: str, call: Call) -> LeaderboardQuery:
         elif is_period(lower):
             found["period"] = lower
         elif lower == "top" and index < len(tokens) and tokens[index].isdigit():
-            found["top"] = _top(tokens[index], lang)
+            found["top"] = parse_top(tokens[index], lang)
             index += 1
         elif TOP.match(lower):
-            found["top"] = _top(TOP.match(lower).group(1), lang)  # type: ignore[union-attr]
+            found["top"] = parse_top(TOP.match(lower).group(1), lang)  # type: ignore[union-attr]
         elif ":" in word:
             key, _, value = word.partition(":")
             found.update(_option(key.lower(), value, lang))
@@ -91,12 +99,6 @@ def parse(text: str, call: Call) -> LeaderboardQuery:
     return LeaderboardQuery(**found)  # type: ignore[arg-type]
 
 
-def _top(value: str, lang: Lang) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise UserError(lang._("`top` needs a number from 1 to 50."))
-    return min(int(value), MAX_TOP)
-
-
 def _option(key: str, value: str, lang: Lang) -> dict[str, object]:
     if not value:
         raise UserError(lang._("“{key}:” needs a value, e.g. {key}:gold.").format(key=key))
@@ -106,21 +108,11 @@ def _option(key: str, value: str, lang: Lang) -> dict[str, object]:
         return {"campaign": value}
     if key == "category":
         return {"category": value}
-    if key in ("as-of", "asof", "as_of"):
+    if key in AS_OF:
         return {"as_of": parse_day(value, lang)}
     if key == "top":
-        return {"top": _top(value, lang)}
-    raise UserError(
-        " ".join(
-            part
-            for part in (
-                lang._("I don't know the option “{key}:”.").format(key=key),
-                did_you_mean(key, OPTIONS, lang),
-            )
-            if part
-        ),
-        lang._("Usage: {usage}").format(usage=USAGE),
-    )
+        return {"top": parse_top(value, lang)}
+    raise unknown_option(key, OPTIONS, lang, USAGE)
 
 
 @dataclass(frozen=True)

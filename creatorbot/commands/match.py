@@ -25,7 +25,7 @@ from creatorbot.analytics.windows import Window, window_for
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.markets import is_market_word, resolve_market
-from creatorbot.commands.parsing import did_you_mean, unknown_word, words
+from creatorbot.commands.parsing import did_you_mean, parse_top, unknown_word, words
 from creatorbot.commands.reply import (
     Block,
     Button,
@@ -46,7 +46,6 @@ from creatorbot.storage.queries.matching import match_candidates
 USAGE = "match CATEGORY [market] [top N] [export]"
 SUMMARY = N_("Creators to propose to a merchant of a category, best matches first")
 DEFAULT_TOP = 10
-MAX_TOP = 50
 EXPORT_ROWS = 500
 PERIOD = "30d"
 TOP = re.compile(r"^top:?(\d+)$")
@@ -91,10 +90,10 @@ def parse(text: str, call: Call) -> MatchQuery:
         if lower == "export":
             found["export"] = True
         elif lower == "top":
-            found["top"] = _top(tokens[index] if index < len(tokens) else "", lang)
+            found["top"] = parse_top(tokens[index] if index < len(tokens) else "", lang)
             index += 1
         elif TOP.match(lower):
-            found["top"] = _top(lower.removeprefix("top").lstrip(":"), lang)
+            found["top"] = parse_top(lower.removeprefix("top").lstrip(":"), lang)
         elif len(word) == 2 and word.isalpha() and is_market_word(word, call):
             found["market"] = word.upper()
         elif "category" not in found:
@@ -102,12 +101,6 @@ def parse(text: str, call: Call) -> MatchQuery:
         else:
             raise unknown_word(word, ("top", "export"), lang, USAGE)
     return MatchQuery(**found)  # type: ignore[arg-type]
-
-
-def _top(value: str, lang: Lang) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise UserError(lang._("`top` needs a number from 1 to 50."))
-    return min(int(value), MAX_TOP)
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,29 @@ def unknown_word(word: str, choices: Iterable[str], lang: Lang, usage: str) -> U
     return UserError(message, lang._("Usage: {usage}").format(usage=usage))
 
 
+MAX_TOP = 50  # the most rows a ranked list shows in chat
+
+
+def parse_top(value: str, lang: Lang) -> int:
+    """The N of `top N`: at least 1, and anything above 50 shows 50."""
+    if not value.isdigit() or int(value) < 1:
+        raise UserError(lang._("`top` needs a number from 1 to 50."))
+    return min(int(value), MAX_TOP)
+
+
+AS_OF = ("as-of", "asof", "as_of")  # the spellings people type for the last day of a window
+
+
+def unknown_option(key: str, options: Iterable[str], lang: Lang, usage: str) -> UserError:
+    """The error for a `key:value` option a command does not have."""
+    hint = did_you_mean(key, options, lang)
+    message = lang._("I don't know the option “{key}:”.").format(key=key)
+    return UserError(
+        " ".join(part for part in (message, hint) if part),
+        lang._("Usage: {usage}").format(usage=usage),
+    )
+
+
 def parse_day(value: str, lang: Lang) -> dt.date:
     """A YYYY-MM-DD date, or a clear error."""
     try:

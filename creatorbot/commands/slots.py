@@ -12,11 +12,17 @@ import pandas as pd
 from creatorbot.analytics.slots import MIN_IMPRESSIONS, Standout, compare, standouts, totals
 from creatorbot.analytics.windows import Window, is_period, window_for
 from creatorbot.commands.charts import percent_bars
-from creatorbot.commands.core import Call, UserError
+from creatorbot.commands.core import Call
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.labels import change_label, period_label
 from creatorbot.commands.markets import is_market_word, resolve_market
-from creatorbot.commands.parsing import did_you_mean, parse_day, unknown_word, words
+from creatorbot.commands.parsing import (
+    AS_OF,
+    parse_day,
+    unknown_option,
+    unknown_word,
+    words,
+)
 from creatorbot.commands.reply import (
     Block,
     Column,
@@ -74,19 +80,9 @@ def parse(text: str, call: Call) -> SlotsQuery:
 
 
 def _as_of(key: str, value: str, lang: Lang) -> dt.date:
-    if key in ("as-of", "asof", "as_of"):
+    if key in AS_OF:
         return parse_day(value, lang)
-    raise UserError(
-        " ".join(
-            part
-            for part in (
-                lang._("I don't know the option “{key}:”.").format(key=key),
-                did_you_mean(key, OPTIONS, lang),
-            )
-            if part
-        ),
-        lang._("Usage: {usage}").format(usage=USAGE),
-    )
+    raise unknown_option(key, OPTIONS, lang, USAGE)
 
 
 @dataclass(frozen=True)
