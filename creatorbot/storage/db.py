@@ -55,5 +55,13 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to `revision` (idempotent)."""
+    """Bring the schema up to `revision` (idempotent), then make sure what the write path
+    maintains (boards) describes the data, so an upgraded database is fast at once."""
     command.upgrade(alembic_config(engine), revision)
+    if revision == "head":
+        from creatorbot.storage.boards.hooks import refresh_stale
+
+        with make_sessionmaker(engine).begin() as session:
+            refreshed = refresh_stale(session=session)
+        if refreshed:
+            logger.info("boards refreshed after upgrade", extra={"markets": ",".join(refreshed)})

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.refresh import Progress, refresh_boards
-from creatorbot.storage.models import Market
+from creatorbot.storage.models import Board, DailyMetric, Market
 
 # Daily metrics change the numbers; creators change who is in which tier and category.
 BOARD_KINDS = frozenset({"creators", "daily_metrics"})
@@ -23,3 +23,25 @@ def after_world(*, session: Session, progress: Progress | None = None) -> None:
     """After a demo world was written: refresh every market's boards (a rebuild may also have
     emptied a market the new world does not fill)."""
     refresh_boards(session.scalars(select(Market.code)).all(), session=session, progress=progress)
+
+
+def stale_markets(*, session: Session) -> list[str]:
+    """Markets whose boards do not describe their latest day (e.g. just after an upgrade that
+    introduced boards, or a write that bypassed the import path)."""
+    latest = dict(
+        session.execute(
+            select(DailyMetric.market, func.max(DailyMetric.date)).group_by(DailyMetric.market)
+        ).all()
+    )
+    stored: dict[str, set[object]] = {}
+    for market, end_day in session.execute(select(Board.market, Board.end_day).distinct()):
+        stored.setdefault(market, set()).add(end_day)
+    return sorted(m for m, day in latest.items() if stored.get(m) != {day})
+
+
+def refresh_stale(*, session: Session) -> list[str]:
+    """Bring every stale market's boards up to date; the markets refreshed."""
+    markets = stale_markets(session=session)
+    if markets:
+        refresh_boards(markets, session=session)
+    return markets
