@@ -34,6 +34,7 @@ from creatorbot.storage.demo import DemoSpec, ensure_demo
 from creatorbot.storage.importers import import_file
 from creatorbot.storage.models import Campaign, Creator, DailyMetric
 from creatorbot.storage.queries.markets import latest_day
+from creatorbot.storage.writer import DAILY_COLUMNS
 
 SCALES = {"S": (100_000, 90), "L": (1_000_000, 30)}
 END = dt.date(2026, 11, 23)
@@ -180,23 +181,7 @@ def import_day(scale: str, db: str) -> tuple[int, float]:
         path = Path(folder) / "day.csv"
         with path.open("w", newline="", encoding="utf-8") as out:
             writer = csv.writer(out)
-            writer.writerow(
-                [
-                    "date",
-                    "market",
-                    "handle",
-                    "gmv",
-                    "orders",
-                    "items_sold",
-                    "live_gmv",
-                    "video_gmv",
-                    "live_sessions",
-                    "live_minutes",
-                    "video_posts",
-                    "video_views",
-                    "new_followers",
-                ]
-            )
+            writer.writerow(DAILY_COLUMNS)
             for n, (market, handle) in enumerate(creators):
                 gmv = (n * 7919) % 50_000
                 writer.writerow(

@@ -369,6 +369,15 @@ def _money_axis(
 # -- the charts -----------------------------------------------------------------------------------
 
 
+def _empty(
+    figure: Figure, axes: Axes, title: str, metric: str, lang: Lang, currency: str | None
+) -> Image:
+    """The chart of a series with no data: axes, a "No data" note, an alt saying so."""
+    _no_data(axes, lang)
+    _label(axes, y=_axis_title(metric, lang, currency))
+    return Image(png=_png(figure), title=title, alt=lang._(NO_DATA_ALT).format(metric=metric))
+
+
 def daily_trend(
     days: Sequence[dt.date],
     values: Sequence[int],
@@ -393,10 +402,7 @@ def daily_trend(
         return _major(value, minor_units, currency)
 
     if not series:
-        _no_data(axes, lang)
-        _label(axes, y=_axis_title(metric_label, lang, currency))
-        alt = lang._(NO_DATA_ALT).format(metric=metric_label)
-        return Image(png=_png(figure), title=title, alt=alt)
+        return _empty(figure, axes, title, metric_label, lang, currency)
 
     xs = [day.toordinal() for day, _ in series]
     ys = [major(value) for _, value in series]
@@ -482,10 +488,7 @@ def cumulative_vs_target(
         return _major(value, minor_units, currency)
 
     if not series:
-        _no_data(axes, lang)
-        _label(axes, y=_axis_title(metric, lang, currency))
-        alt = lang._(NO_DATA_ALT).format(metric=metric)
-        return Image(png=_png(figure), title=title, alt=alt)
+        return _empty(figure, axes, title, metric, lang, currency)
 
     xs = [day.toordinal() for day, _ in series]
     ys = [major(value) for _, value in series]
