@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import Table, select
+from sqlalchemy import Table, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,7 @@ from creatorbot.storage.models import (
 )
 
 CHUNK = 5_000
+COPY_FROM = 2_000  # rows: below this, plain upserts are as quick and simpler
 Progress = Callable[[int], None]
 
 DAILY_COUNTS = (
@@ -84,6 +85,8 @@ def upsert(
 ) -> int:
     """Insert `rows`, updating every non-key column of rows whose `key` already exists."""
     dialect = session.get_bind().dialect.name
+    if dialect == "postgresql" and len(rows) >= COPY_FROM:
+        return _copy_upsert(table, rows, key, session=session, progress=progress)
     insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
     written = 0
     for chunk in _chunks(rows, CHUNK):
@@ -99,6 +102,49 @@ def upsert(
         if progress:
             progress(len(chunk))
     return written
+
+
+def _copy_upsert(
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    key: Sequence[str],
+    *,
+    session: Session,
+    progress: Progress | None,
+) -> int:
+    """PostgreSQL, many rows: COPY them into a temporary table shaped like the columns given,
+    then one INSERT … ON CONFLICT from it — instead of a statement per row."""
+    columns = list(rows[0])
+    names = ", ".join(columns)
+    staging = f"staging_{table.name}"
+    session.execute(text(f"DROP TABLE IF EXISTS {staging}"))
+    session.execute(
+        text(
+            f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS SELECT {names} FROM {table.name} "
+            "WITH NO DATA"
+        )
+    )
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+        for chunk in _chunks(rows, CHUNK):
+            for row in chunk:
+                copy.write_row([row[column] for column in columns])
+            if progress:
+                progress(len(chunk))
+    updates = [c for c in columns if c not in key]
+    conflict = (
+        "DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in updates)
+        if updates
+        else "DO NOTHING"
+    )
+    session.execute(
+        text(
+            f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {staging} "
+            f"ON CONFLICT ({', '.join(key)}) {conflict}"
+        )
+    )
+    session.execute(text(f"DROP TABLE {staging}"))
+    return len(rows)
 
 
 def _chunks(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
