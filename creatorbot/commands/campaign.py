@@ -18,8 +18,9 @@ from creatorbot.commands.charts import cumulative_vs_target, daily_trend
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.labels import metric_label, metric_value
+from creatorbot.commands.lookups import find_campaign
 from creatorbot.commands.markets import is_market_word, resolve_market
-from creatorbot.commands.parsing import did_you_mean, words
+from creatorbot.commands.parsing import words
 from creatorbot.commands.reply import (
     Block,
     Button,
@@ -35,7 +36,6 @@ from creatorbot.commands.reply import (
 )
 from creatorbot.storage.models import Campaign, CampaignKind, Market
 from creatorbot.storage.queries.campaigns import (
-    campaign_by_slug,
     campaign_creator_totals,
     campaign_daily,
     campaign_slugs,
@@ -92,12 +92,7 @@ def answer(query: CampaignQuery | CampaignListQuery, call: Call) -> Reply:
     """The campaign's status, or the list of current campaigns."""
     if isinstance(query, CampaignListQuery):
         return listing(query, call)
-    campaign = campaign_by_slug(query.slug, session=call.session)
-    if campaign is None:
-        hint = did_you_mean(query.slug, campaign_slugs(session=call.session), call.lang)
-        message = call.lang._("There is no campaign “{slug}”.").format(slug=query.slug)
-        raise UserError(" ".join(p for p in (message, hint) if p))
-    return status(campaign, call)
+    return status(find_campaign(query.slug, call), call)
 
 
 def local_today(market: Market, call: Call) -> dt.date:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.forms import FEEDBACK, LANGUAGES, RATINGS, TOPICS, FormResult
 from creatorbot.commands.i18n import Lang
+from creatorbot.commands.lookups import find_campaign
 from creatorbot.commands.parsing import did_you_mean, words
 from creatorbot.commands.reply import (
     Button,
@@ -22,7 +23,7 @@ from creatorbot.commands.reply import (
     Text,
 )
 from creatorbot.storage.feedback import feedback_summary, save_feedback
-from creatorbot.storage.queries.campaigns import campaign_by_slug, campaign_slugs
+from creatorbot.storage.queries.campaigns import campaign_by_slug
 from creatorbot.storage.queries.creators import find_creators
 
 USAGE = "feedback | feedback report [campaign:SLUG]"
@@ -76,11 +77,7 @@ def answer(query: FeedbackQuery, call: Call) -> Reply:
     campaign_id = None
     title = lang._("Feedback report")
     if query.campaign:
-        campaign = campaign_by_slug(query.campaign, session=call.session)
-        if campaign is None:
-            hint = did_you_mean(query.campaign, campaign_slugs(session=call.session), lang)
-            message = lang._("There is no campaign “{slug}”.").format(slug=query.campaign)
-            raise UserError(" ".join(p for p in (message, hint) if p))
+        campaign = find_campaign(query.campaign, call)
         campaign_id = campaign.id
         title = lang._("Feedback report · {campaign}").format(campaign=campaign.name)
     summary = feedback_summary(session=call.session, campaign_id=campaign_id)

@@ -14,7 +14,8 @@ from creatorbot.analytics.windows import Window, is_period, window_for
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.labels import metric_label, metric_value, period_label
-from creatorbot.commands.markets import is_market_word, resolve_market
+from creatorbot.commands.lookups import find_campaign
+from creatorbot.commands.markets import NoData, is_market_word, no_data, resolve_market
 from creatorbot.commands.parsing import (
     AS_OF,
     MAX_TOP,
@@ -38,9 +39,8 @@ from creatorbot.commands.reply import (
 )
 from creatorbot.storage.boards import PERIODS, scope_of
 from creatorbot.storage.boards import TOP as BOARD_ROWS
-from creatorbot.storage.models import Campaign, Market
+from creatorbot.storage.models import Market
 from creatorbot.storage.queries.boards import read_board
-from creatorbot.storage.queries.campaigns import campaign_by_slug, campaign_slugs
 from creatorbot.storage.queries.markets import categories, latest_day, tier_names
 from creatorbot.storage.queries.metrics import RANKABLE, metric_totals
 
@@ -164,7 +164,7 @@ def _stored(query: LeaderboardQuery, call: Call) -> Board | None:
 def compute_exact(query: LeaderboardQuery, call: Call) -> Board:
     """Rank the market's creators for the query from the raw daily rows: every ranked creator."""
     lang = call.lang
-    campaign = _campaign(query.campaign, call) if query.campaign else None
+    campaign = find_campaign(query.campaign, call) if query.campaign else None
     if campaign and query.market and query.market.upper() != campaign.market:
         raise UserError(
             lang._("Campaign {slug} runs in {market}, not {other}.").format(
@@ -210,23 +210,6 @@ def compute_exact(query: LeaderboardQuery, call: Call) -> Board:
     return Board(market, query.metric, period, window, board, len(board), total)
 
 
-class NoData(Exception):
-    """The market has no daily metrics at all."""
-
-    def __init__(self, market: Market) -> None:
-        super().__init__(market.code)
-        self.market = market
-
-
-def _campaign(slug: str, call: Call) -> Campaign:
-    campaign = campaign_by_slug(slug, session=call.session)
-    if campaign is None:
-        hint = did_you_mean(slug, campaign_slugs(session=call.session), call.lang)
-        message = call.lang._("There is no campaign “{slug}”.").format(slug=slug)
-        raise UserError(" ".join(p for p in (message, hint) if p))
-    return campaign
-
-
 def _check(value: str | None, known: list[str], what: str, lang: Lang) -> str | None:
     if value is None:
         return None
@@ -249,17 +232,7 @@ def answer(query: LeaderboardQuery, call: Call) -> Reply:
     try:
         board = compute(query, call)
     except NoData as exc:
-        lang = call.lang.for_market(exc.market.code)
-        return Reply(
-            (
-                Text(
-                    lang._("There is no data for {market} yet.").format(
-                        market=lang.market_name(exc.market.code)
-                    )
-                ),
-                Context(lang._("An admin can import it: creatorbot import daily_metrics FILE")),
-            )
-        )
+        return no_data(exc, call.lang)
     return render(board, query, call.lang.for_market(board.market.code))
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from creatorbot.commands.core import Call, UserError
+from creatorbot.commands.i18n import N_, Lang
+from creatorbot.commands.reply import Context, Reply, Text
 from creatorbot.storage.models import Market
 from creatorbot.storage.queries.markets import all_markets
 
@@ -40,3 +42,27 @@ def resolve_market(requested: str | None, call: Call) -> Market:
             markets=", ".join(markets)
         )
     )
+
+
+IMPORT_HINTS = {
+    "daily_metrics": N_("An admin can import it: creatorbot import daily_metrics FILE"),
+    "slot_metrics": N_("An admin can import it: creatorbot import slot_metrics FILE"),
+}
+
+
+class NoData(Exception):
+    """A market has no data of the kind a command needs (`daily_metrics`, `slot_metrics`)."""
+
+    def __init__(self, market: Market, kind: str = "daily_metrics") -> None:
+        super().__init__(market.code)
+        self.market = market
+        self.kind = kind
+
+
+def no_data(exc: NoData, lang: Lang) -> Reply:
+    """The answer for a market without data: not an error, and how to fill it."""
+    lang = lang.for_market(exc.market.code)
+    message = lang._("There is no data for {market} yet.").format(
+        market=lang.market_name(exc.market.code)
+    )
+    return Reply((Text(message), Context(lang._(IMPORT_HINTS[exc.kind]))))

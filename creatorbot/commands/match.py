@@ -24,7 +24,7 @@ from creatorbot.analytics import matching
 from creatorbot.analytics.windows import Window, window_for
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
-from creatorbot.commands.markets import is_market_word, resolve_market
+from creatorbot.commands.markets import NoData, is_market_word, no_data, resolve_market
 from creatorbot.commands.parsing import did_you_mean, parse_top, unknown_word, words
 from creatorbot.commands.reply import (
     Block,
@@ -159,7 +159,7 @@ def answer(query: MatchQuery, call: Call) -> Reply:
     lang = call.lang.for_market(market.code)
     end = latest_day(market.code, session=call.session)
     if end is None:
-        return _no_data(market, lang)
+        return no_data(NoData(market), lang)
     category = _category(query.category, categories(market.code, session=call.session), lang)
     window = window_for(PERIOD, end)
     before = window.previous()
@@ -177,14 +177,6 @@ def answer(query: MatchQuery, call: Call) -> Reply:
         market, category, window, matching.rank_matches(totals), len(matching.left_out(totals))
     )
     return render(shortlist, query, lang)
-
-
-def _no_data(market: Market, lang: Lang) -> Reply:
-    message = lang._("There is no data for {market} yet.").format(
-        market=lang.market_name(market.code)
-    )
-    hint = lang._("An admin can import it: creatorbot import daily_metrics FILE")
-    return Reply((Text(message), Context(hint)))
 
 
 def _category(value: str | None, known: list[str], lang: Lang) -> str:

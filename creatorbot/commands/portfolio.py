@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from creatorbot.commands.core import Call
-from creatorbot.commands.leaderboard import LeaderboardQuery, NoData, compute_exact, movement_label
+from creatorbot.commands.leaderboard import LeaderboardQuery, compute_exact, movement_label
+from creatorbot.commands.markets import NoData
 from creatorbot.commands.reply import Button, Buttons, Column, Context, Header, Reply, Table, Text
 from creatorbot.storage.models import Creator
 from creatorbot.storage.queries.alerts import open_alert_counts

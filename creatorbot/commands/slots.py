@@ -15,7 +15,7 @@ from creatorbot.commands.charts import percent_bars
 from creatorbot.commands.core import Call
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.labels import change_label, period_label
-from creatorbot.commands.markets import is_market_word, resolve_market
+from creatorbot.commands.markets import NoData, is_market_word, no_data, resolve_market
 from creatorbot.commands.parsing import (
     AS_OF,
     parse_day,
@@ -95,20 +95,12 @@ class SlotReport:
     slots: pd.DataFrame
 
 
-class NoData(Exception):
-    """The market has no slot metrics at all."""
-
-    def __init__(self, market: Market) -> None:
-        super().__init__(market.code)
-        self.market = market
-
-
 def compute(query: SlotsQuery, call: Call) -> SlotReport:
     """The market's slots over the query's window, compared with the previous window."""
     market = resolve_market(query.market, call)
     end = query.as_of or latest_slot_day(market.code, session=call.session)
     if end is None:
-        raise NoData(market)
+        raise NoData(market, "slot_metrics")
     period = query.period or "7d"
     window = window_for(period, end)
     before = window.previous()
@@ -122,17 +114,7 @@ def answer(query: SlotsQuery, call: Call) -> Reply:
     try:
         report = compute(query, call)
     except NoData as exc:
-        lang = call.lang.for_market(exc.market.code)
-        return Reply(
-            (
-                Text(
-                    lang._("There is no data for {market} yet.").format(
-                        market=lang.market_name(exc.market.code)
-                    )
-                ),
-                Context(lang._("An admin can import it: creatorbot import slot_metrics FILE")),
-            )
-        )
+        return no_data(exc, call.lang)
     return render(report, call.lang.for_market(report.market.code), call.services.charts)
 
 
