@@ -9,11 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import text
-
 from creatorbot.bot.app import App
 from creatorbot.bot.http import Handler, WebApp, make_server
 from creatorbot.bot.metrics import Metrics
+from creatorbot.storage.db import database_ok
 
 logger = logging.getLogger(__name__)
 
@@ -60,19 +59,8 @@ def wire(app: App) -> Running:
         platforms["slack"] = slack
         if not settings.slack_app_token:
             routes[PATH] = slack.handle_http
-    web = WebApp(routes, metrics, health=lambda: database_ok(app))
+    web = WebApp(routes, metrics, health=lambda: database_ok(app.engine))
     return Running(web, pool, metrics, platforms)
-
-
-def database_ok(app: App) -> bool:
-    """The health check: can the database answer?"""
-    try:
-        with app.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return True
-    except Exception:
-        logger.exception("health check: database unavailable")
-        return False
 
 
 def serve(app: App, host: str = "0.0.0.0") -> int:

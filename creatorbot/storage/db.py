@@ -8,7 +8,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,3 +65,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             refreshed = refresh_stale(session=session)
         if refreshed:
             logger.info("boards refreshed after upgrade", extra={"markets": ",".join(refreshed)})
+
+
+def database_ok(engine: Engine) -> bool:
+    """The health check: can the database answer?"""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except Exception:
+        logger.exception("health check: database unavailable")
+        return False
