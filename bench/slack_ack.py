@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from creatorbot.bot.app import build
-from creatorbot.bot.http import make_server
+from creatorbot.bot.http import make_server, run_until_closed
 from creatorbot.bot.serve import wire
 from creatorbot.bot.settings import Settings
 from creatorbot.storage.demo import DemoSpec, ensure_demo
@@ -54,7 +54,7 @@ def run(concurrency: int, work_seconds: float) -> dict[str, float]:
         ensure_demo(DemoSpec(end=dt.date(2026, 11, 23)), sessions=app.sessions)
         running = wire(app)
         server = make_server(running.web, "127.0.0.1", 0, threads=settings.http_threads)
-        threading.Thread(target=server.run, daemon=True).start()
+        threading.Thread(target=run_until_closed, args=(server,), daemon=True).start()
         url = f"http://127.0.0.1:{server.effective_port}/slack/events"
         sent: dict[str, float] = {}
 

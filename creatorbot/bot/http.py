@@ -3,6 +3,7 @@ served by waitress (a production WSGI server, threads sized for many concurrent 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
@@ -127,3 +128,10 @@ def _headers(environ: Mapping[str, Any]) -> dict[str, str]:
 def make_server(app: WebApp, host: str, port: int, threads: int = 16) -> Any:
     """A waitress server for `app` (call `.run()`; `.close()` stops it; port 0 picks one)."""
     return create_server(app, host=host, port=port, threads=threads, ident="creatorbot")
+
+
+def run_until_closed(server: Any) -> None:
+    """Serve until another thread calls `server.close()`; the closed socket then fails the
+    waiting select with EBADF, which is how a stop looks, not an error."""
+    with contextlib.suppress(OSError, ValueError):
+        server.run()

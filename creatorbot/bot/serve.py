@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from creatorbot.bot.app import App
-from creatorbot.bot.http import Handler, WebApp, make_server
+from creatorbot.bot.http import Handler, WebApp, make_server, run_until_closed
 from creatorbot.bot.metrics import Metrics
 from creatorbot.storage.db import database_ok
 
@@ -85,9 +85,7 @@ def serve(app: App, host: str = "0.0.0.0") -> int:
         "listening", extra={"port": settings.port, "platforms": ",".join(running.platforms)}
     )
     try:
-        server.run()
-    except (OSError, ValueError):  # raised by the closed socket when stopping
-        pass
+        run_until_closed(server)
     finally:
         running.close()
     return 0

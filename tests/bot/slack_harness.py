@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from creatorbot.bot.app import App, build
-from creatorbot.bot.http import make_server
+from creatorbot.bot.http import make_server, run_until_closed
 from creatorbot.bot.serve import Running, wire
 from creatorbot.bot.settings import Settings
 from creatorbot.storage import writer
@@ -130,7 +130,7 @@ def running_bot(tmp_path: Path, **settings: Any) -> Iterator[SlackBot]:
         seed_world(app)
         running = wire(app)
         server = make_server(running.web, "127.0.0.1", 0, threads=config.http_threads)
-        thread = threading.Thread(target=server.run, daemon=True)
+        thread = threading.Thread(target=run_until_closed, args=(server,), daemon=True)
         thread.start()
         url = f"http://127.0.0.1:{server.effective_port}/slack/events"
         try:
