@@ -4,7 +4,7 @@ gaps between neighbours in a competition. Pure: numbers and frames in, numbers a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -63,6 +63,7 @@ class TierReport:
     nudge: pd.DataFrame  # creators within NUDGE_WITHIN of their next tier, closest first
     payout: int  # rewards earned so far
     projected_payout: int  # rewards if every creator keeps their run-rate to the end
+    nudge_total: int  # how many are within NUDGE_WITHIN (`nudge` may hold only the closest)
 
 
 def tier_report(
@@ -95,8 +96,81 @@ def tier_report(
     upcoming = pd.Series(next_threshold, index=totals.index, dtype="Int64")
     nudge = totals.assign(next_threshold=upcoming, tier=reached)[near].copy()
     nudge["missing"] = nudge["next_threshold"].astype("int64") - nudge[value]
-    nudge = nudge.sort_values(["missing", "handle"], kind="mergesort").reset_index(drop=True)
-    return TierReport(per_tier, reached.count(0), nudge, paid(reached), paid(projected))
+    nudge = closest_first(nudge)
+    return TierReport(per_tier, reached.count(0), nudge, paid(reached), paid(projected), len(nudge))
+
+
+def closest_first(nudge: pd.DataFrame) -> pd.DataFrame:
+    """Creators to nudge in the order they are shown: least missing first, then by handle."""
+    return nudge.sort_values(["missing", "handle"], kind="mergesort").reset_index(drop=True)
+
+
+# The same report from counts, for a program too big to hold in memory: `at_least[x]` is how
+# many enrolled creators have a value of at least x, for every x in `count_points`.
+
+
+def nudge_floor(threshold: int) -> int:
+    """The least value within NUDGE_WITHIN below `threshold` (t − v ≤ t·W ⇔ v ≥ t·(1 − W))."""
+    floor = threshold * (1 - NUDGE_WITHIN)
+    return -(-floor.numerator // floor.denominator)
+
+
+def projection_floor(threshold: int, elapsed_days: int, total_days: int) -> int:
+    """The least value to date whose projection reaches `threshold`, for elapsed_days > 0:
+    v·total // elapsed ≥ t ⇔ v·total ≥ t·elapsed ⇔ v ≥ ⌈t·elapsed / total⌉."""
+    return -(-threshold * elapsed_days // total_days)
+
+
+def nudge_bands(thresholds: Sequence[int]) -> list[tuple[int, int, int]]:
+    """(level, low, threshold) per tier: creators that reached `level` tiers and are within
+    NUDGE_WITHIN of the next are those with a value in [low, threshold). Empty bands left out."""
+    bands = []
+    ordered = sorted(thresholds)
+    for level, threshold in enumerate(ordered):
+        low = nudge_floor(threshold)
+        if level:
+            low = max(low, ordered[level - 1])
+        if low < threshold:
+            bands.append((level, low, threshold))
+    return bands
+
+
+def count_points(tiers: Sequence[tuple[int, int]], elapsed_days: int, total_days: int) -> set[int]:
+    """The values whose at-least counts `tier_counts` needs (nudge bands need their own)."""
+    thresholds = [threshold for threshold, _ in tiers]
+    points = set(thresholds)
+    if elapsed_days:
+        points |= {projection_floor(t, elapsed_days, total_days) for t in thresholds}
+    return points
+
+
+def tier_counts(
+    tiers: Sequence[tuple[int, int]],
+    enrolled: int,
+    at_least: Mapping[int, int],
+    elapsed_days: int,
+    total_days: int,
+) -> tuple[list[int], int, int, int]:
+    """Creators per tier, below the first tier, payout and projected payout — as `tier_report`
+    counts them — from at-least counts (see `count_points`)."""
+    thresholds = [threshold for threshold, _ in sorted(tiers)]
+    rewards = [reward for _, reward in sorted(tiers)]
+
+    def per_level(floors: list[int]) -> list[int]:
+        reached = [at_least[floor] for floor in floors] + [0]
+        return [reached[i] - reached[i + 1] for i in range(len(floors))]
+
+    def paid(counts: list[int]) -> int:
+        return sum(count * reward for count, reward in zip(counts, rewards, strict=True))
+
+    per_tier = per_level(thresholds)
+    if elapsed_days:
+        projected = per_level([projection_floor(t, elapsed_days, total_days) for t in thresholds])
+    else:  # nothing is projected: everyone at 0
+        level = reached_tier(0, thresholds)
+        projected = [enrolled if i + 1 == level else 0 for i in range(len(thresholds))]
+    below_first = enrolled - sum(per_tier)
+    return per_tier, below_first, paid(per_tier), paid(projected)
 
 
 def neighbour_gaps(ranked: pd.DataFrame, value: str = "value") -> pd.Series:

@@ -12,8 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from creatorbot.analytics.campaigns import Pacing, neighbour_gaps, pacing, tier_report
-from creatorbot.analytics.rankings import rank
+from creatorbot.analytics.campaigns import Pacing, neighbour_gaps, pacing
 from creatorbot.commands.charts import cumulative_vs_target, daily_trend
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
@@ -36,8 +35,7 @@ from creatorbot.commands.reply import (
 )
 from creatorbot.storage.models import Campaign, CampaignKind, Market
 from creatorbot.storage.queries.campaigns import (
-    campaign_creator_totals,
-    campaign_daily,
+    CampaignFigures,
     campaign_slugs,
     current_campaigns,
 )
@@ -108,14 +106,10 @@ def status(campaign: Campaign, call: Call) -> Reply:
     latest = latest_day(market.code, session=call.session)
     through = min(latest, campaign.ends_on) if latest else campaign.starts_on - dt.timedelta(1)
     started = through >= campaign.starts_on
-    creators = (
-        campaign_creator_totals(campaign, through, session=call.session)
-        if started
-        else campaign_creator_totals(campaign, campaign.starts_on, session=call.session).assign(
-            value=0, gmv=0, orders=0
-        )
-    )
-    gmv = int(creators["gmv"].sum())
+    # Before the start there are no rows inside the window: every figure is zero.
+    figures = CampaignFigures(campaign, latest, session=call.session)
+    totals = figures.totals()
+    gmv = totals.gmv
     pace = pacing(gmv, campaign.starts_on, campaign.ends_on, through, campaign.gmv_target)
 
     def money(minor: int) -> str:
@@ -125,23 +119,22 @@ def status(campaign: Campaign, call: Call) -> Reply:
         (lang._("Window"), lang.window(campaign.starts_on, campaign.ends_on)),
         (lang._("Status"), _status(campaign.starts_on, campaign.ends_on, today, lang)),
         (lang._("GMV to date"), money(gmv)),
-        (lang._("Orders to date"), lang.number(int(creators["orders"].sum()))),
+        (lang._("Orders to date"), lang.number(totals.orders)),
         *_target_fields(pace, started, money, lang),
-        (lang._("Creators enrolled"), _enrolled(len(creators), campaign.creator_target, lang)),
-        (lang._("Active creators"), lang.number(int((creators["gmv"] > 0).sum()))),
+        (lang._("Creators enrolled"), _enrolled(totals.enrolled, campaign.creator_target, lang)),
+        (lang._("Active creators"), lang.number(totals.active)),
     ]
     kind = lang._(KIND_LABELS[campaign.kind.value])
     blocks: list[Block] = [
         Header(f"{campaign.name} · {kind} · {market.code}"),
         Fields(tuple(fields)),
     ]
-    ranked = rank(creators)
     if campaign.kind is CampaignKind.INCENTIVE and campaign.reward_tiers:
-        blocks += _incentive(campaign, creators, pace, market, lang)
+        blocks += _incentive(campaign, figures, pace, market, lang)
     elif campaign.kind is CampaignKind.COMPETITION:
-        blocks += _competition(campaign, ranked, market, lang)
-    elif not ranked.empty:
-        blocks.append(_top(campaign, ranked.head(TOP), market, lang))
+        blocks += _competition(campaign, figures.top(RANKING), totals.ranked, market, lang)
+    elif totals.ranked:
+        blocks.append(_top(campaign, figures.top(TOP), market, lang))
     note = (
         lang._("Sales of enrolled creators inside the window, through {day}.").format(
             day=lang.date(through)
@@ -152,7 +145,7 @@ def status(campaign: Campaign, call: Call) -> Reply:
     if started and campaign.gmv_target:
         note += " " + lang._("The projection assumes the pace so far continues to the end.")
     if started and call.services.charts:
-        blocks.append(_chart(campaign, through, pace, market, call, lang))
+        blocks.append(_chart(campaign, figures, pace, market, lang))
     blocks.append(Context(note))
     blocks.append(
         Buttons(
@@ -164,14 +157,14 @@ def status(campaign: Campaign, call: Call) -> Reply:
             )
         )
     )
-    return Reply(tuple(blocks), rows=len(creators))
+    return Reply(tuple(blocks), rows=totals.enrolled)
 
 
 def _chart(
-    campaign: Campaign, through: dt.date, pace: Pacing, market: Market, call: Call, lang: Lang
+    campaign: Campaign, figures: CampaignFigures, pace: Pacing, market: Market, lang: Lang
 ) -> Image:
     """GMV to date against the target (with the projection while it runs), else the daily GMV."""
-    daily = campaign_daily(campaign, through, session=call.session)
+    daily = figures.days()
     days = [campaign.starts_on + dt.timedelta(days=n) for n in range(pace.elapsed_days)]
     by_day = dict(zip(daily["date"].tolist(), daily["gmv"].tolist(), strict=True))
     values = [int(by_day.get(day, 0)) for day in days]
@@ -253,12 +246,13 @@ def _top(campaign: Campaign, top: pd.DataFrame, market: Market, lang: Lang) -> T
 
 
 def _competition(
-    campaign: Campaign, ranked: pd.DataFrame, market: Market, lang: Lang
+    campaign: Campaign, top: pd.DataFrame, ranked: int, market: Market, lang: Lang
 ) -> list[Block]:
-    """The ranking by the competition's metric, with how far each is behind the one above."""
-    if ranked.empty:
+    """The ranking by the competition's metric (its `top` rows of `ranked`), with how far each
+    is behind the one above."""
+    if top.empty:
         return [Text(lang._("No enrolled creator has scored yet."))]
-    shown = ranked.head(RANKING).assign(gap=neighbour_gaps(ranked.head(RANKING)))
+    shown = top.assign(gap=neighbour_gaps(top))
     label = metric_label(campaign.metric, lang)
     rows = tuple(
         (
@@ -284,17 +278,17 @@ def _competition(
             Column(lang._("Behind the one above"), "right"),
         ),
         rows,
-        total=len(ranked),
+        total=ranked,
     )
     return [Text(lang._("*Ranking by {metric}*").format(metric=label)), table]
 
 
 def _incentive(
-    campaign: Campaign, creators: pd.DataFrame, pace: Pacing, market: Market, lang: Lang
+    campaign: Campaign, figures: CampaignFigures, pace: Pacing, market: Market, lang: Lang
 ) -> list[Block]:
     """Creators per reward tier, who is close to the next one, and the payouts."""
     tiers = [(t.threshold, t.reward) for t in campaign.reward_tiers]
-    report = tier_report(creators, tiers, pace.elapsed_days, pace.total_days)
+    report = figures.tiers(tiers, pace.elapsed_days, pace.total_days, NUDGE_SHOWN)
 
     def money(minor: int) -> str:
         return lang.money(minor, market.currency, market.minor_units)
@@ -339,7 +333,7 @@ def _incentive(
                         strict=True,
                     )
                 ),
-                total=len(report.nudge),
+                total=report.nudge_total,
             )
         )
     return blocks

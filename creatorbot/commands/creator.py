@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from creatorbot.analytics.creators import next_tier, window_change
-from creatorbot.analytics.rankings import rank
 from creatorbot.commands.charts import daily_trend
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.feedback import topic_label
@@ -34,7 +33,7 @@ from creatorbot.commands.reply import (
 from creatorbot.storage.feedback import latest_feedback
 from creatorbot.storage.models import Creator, Market
 from creatorbot.storage.queries.alerts import open_alerts
-from creatorbot.storage.queries.campaigns import campaign_creator_totals
+from creatorbot.storage.queries.campaigns import creator_standings
 from creatorbot.storage.queries.creators import (
     creator_campaigns,
     creator_daily,
@@ -205,17 +204,19 @@ def _campaigns(
 ) -> list[Block]:
     """The creator's recent and current campaigns, with their rank among those enrolled."""
     rows = []
-    for campaign in creator_campaigns(creator.id, session=call.session)[:CAMPAIGNS_SHOWN]:
+    campaigns = creator_campaigns(creator.id, session=call.session)[:CAMPAIGNS_SHOWN]
+    started = [campaign for campaign in campaigns if campaign.starts_on <= end]
+    standings = creator_standings(creator.id, started, end, session=call.session)
+    for campaign in campaigns:
         if campaign.starts_on > end:
             place = lang._("not started")
         else:
-            ranked = rank(campaign_creator_totals(campaign, end, session=call.session))
-            mine = ranked[ranked["creator_id"] == creator.id]
+            standing = standings[campaign.id]
             place = (
                 lang._("#{rank} of {total}").format(
-                    rank=int(mine["rank"].iloc[0]), total=lang.number(len(ranked))
+                    rank=standing.rank, total=lang.number(standing.ranked)
                 )
-                if not mine.empty
+                if standing.rank is not None
                 else lang._("no sales yet")
             )
         rows.append((campaign.name, lang.window(campaign.starts_on, campaign.ends_on), place))

@@ -56,15 +56,23 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema up to `revision` (idempotent), then make sure what the write path
-    maintains (boards) describes the data, so an upgraded database is fast at once."""
+    maintains (boards, campaign stats) describes the data, so an upgraded database is fast at
+    once."""
     command.upgrade(alembic_config(engine), revision)
     if revision == "head":
+        from creatorbot.storage import campaign_stats
         from creatorbot.storage.boards.hooks import refresh_stale
 
         with make_sessionmaker(engine).begin() as session:
             refreshed = refresh_stale(session=session)
         if refreshed:
             logger.info("boards refreshed after upgrade", extra={"markets": ",".join(refreshed)})
+        with make_sessionmaker(engine).begin() as session:
+            campaigns = campaign_stats.refresh_stale(session=session)
+        if campaigns:
+            logger.info(
+                "campaign stats refreshed after upgrade", extra={"campaigns": len(campaigns)}
+            )
 
 
 def database_ok(engine: Engine) -> bool:

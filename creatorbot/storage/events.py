@@ -9,7 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.models import SeenEvent
-from creatorbot.storage.writer import table_of
+from creatorbot.storage.upsert import table_of
 
 
 def claim_event(platform: str, event_id: str, now: dt.datetime, *, session: Session) -> bool:

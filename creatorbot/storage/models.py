@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -137,6 +138,12 @@ class Tier(Base):
     tier: Mapped[str] = mapped_column(String(32), primary_key=True)
     rank: Mapped[int] = mapped_column(SmallInteger)
     min_gmv_30d: Mapped[int] = mapped_column(BigInteger, doc="minor units")
+
+
+# `creator NAME` matches handles and display names case-insensitively: an index each, so a
+# look-up among a million creators is a probe, not a scan.
+Index("ix_creators_lower_handle", func.lower(Creator.handle))
+Index("ix_creators_lower_display_name", func.lower(Creator.display_name))
 
 
 class DailyMetric(Base):
@@ -423,3 +430,82 @@ class BoardRow(Base):
     )
     value: Mapped[int] = mapped_column(BigInteger)
     previous_rank: Mapped[int | None] = mapped_column(Integer, doc="NULL for a new entry")
+
+
+class DayColumn(Base):
+    """One column of a market's day of daily metrics (the creator ids, or one rankable metric of
+    each of them, in the same order) as a packed numpy array: what boards are ranked from,
+    kept by the write path beside the rows so a refresh never scans the daily table."""
+
+    __tablename__ = "day_columns"
+
+    market: Mapped[str] = mapped_column(String(8), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    rows: Mapped[int] = mapped_column(Integer, doc="the day's rows in the daily table")
+    data: Mapped[bytes] = mapped_column(LargeBinary, doc="numpy .npy bytes")
+
+
+class CampaignStanding(Base):
+    """One enrolled creator's figures in a campaign, summed over the campaign's window and kept
+    by the write path: the campaign's metric (`value`), GMV, orders, and the rank by `value`."""
+
+    __tablename__ = "campaign_standings"
+    __table_args__ = (
+        Index("ix_campaign_standings_campaign_id_rank", "campaign_id", "rank"),
+        Index("ix_campaign_standings_campaign_id_value", "campaign_id", "value"),
+        # Clustered on the key in SQLite: a campaign's rows are read and rewritten together.
+        {"sqlite_with_rowid": False},
+    )
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    creator_id: Mapped[int] = mapped_column(
+        ForeignKey("creators.id", ondelete="CASCADE"), primary_key=True
+    )
+    value: Mapped[int] = mapped_column(BigInteger, doc="the campaign's metric (gmv if unrankable)")
+    gmv: Mapped[int] = mapped_column(BigInteger, doc="minor units")
+    orders: Mapped[int] = mapped_column(BigInteger)
+    rank: Mapped[int | None] = mapped_column(
+        Integer, doc="by value desc, then handle; NULL at value 0"
+    )
+
+
+class CampaignDay(Base):
+    """One day of a campaign's window: what its enrolled creators sold (days summing to zero are
+    absent)."""
+
+    __tablename__ = "campaign_days"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    gmv: Mapped[int] = mapped_column(BigInteger, doc="minor units")
+    orders: Mapped[int] = mapped_column(BigInteger)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class CampaignTotal(Base):
+    """A campaign's totals over its window, and what they were computed for: the window and
+    metric, and the market's latest day (`through`). Stats whose `through` is not the market's
+    latest day are stale and are not read."""
+
+    __tablename__ = "campaign_totals"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    metric: Mapped[str] = mapped_column(String(32))
+    enrolled: Mapped[int] = mapped_column(Integer)
+    active: Mapped[int] = mapped_column(Integer, doc="enrolled creators with GMV > 0")
+    ranked: Mapped[int] = mapped_column(Integer, doc="enrolled creators with value > 0")
+    gmv: Mapped[int] = mapped_column(BigInteger, doc="minor units")
+    orders: Mapped[int] = mapped_column(BigInteger)
+    value: Mapped[int] = mapped_column(BigInteger)
+    through: Mapped[dt.date | None] = mapped_column(
+        Date, doc="the market's latest day when computed (NULL: it had none)"
+    )

@@ -8,16 +8,19 @@ keyword argument and never commit: the caller owns the transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, cast
+from collections.abc import Callable, Iterable
+from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Table, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from creatorbot.storage import campaign_stats
+from creatorbot.storage.changes import daily_changes, lock_markets
+from creatorbot.storage.daycolumns import update_day_columns
+from creatorbot.storage.fetch import fetch_all
 from creatorbot.storage.models import (
-    Base,
     Campaign,
     Creator,
     DailyMetric,
@@ -26,9 +29,9 @@ from creatorbot.storage.models import (
     SlotMetric,
     Tier,
 )
+from creatorbot.storage.queries.markets import latest_day
+from creatorbot.storage.upsert import table_of, upsert, upsert_frame
 
-CHUNK = 5_000
-COPY_FROM = 2_000  # rows: below this, plain upserts are as quick and simpler
 Progress = Callable[[int], None]
 
 DAILY_COUNTS = (
@@ -70,119 +73,6 @@ ENROLLMENT_COLUMNS = ("campaign", "handle", "enrolled_on")
 CONTACT_COLUMNS = ("email", "phone")  # optional; stored, never shown
 
 
-def table_of(model: type[Base]) -> Table:
-    """The Core table behind a mapped class."""
-    return cast(Table, model.__table__)
-
-
-def upsert(
-    table: Table,
-    rows: Sequence[dict[str, Any]],
-    key: Sequence[str],
-    *,
-    session: Session,
-    progress: Progress | None = None,
-) -> int:
-    """Insert `rows`, updating every non-key column of rows whose `key` already exists."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql" and len(rows) >= COPY_FROM:
-        return _copy_upsert(table, rows, key, session=session, progress=progress)
-    insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    written = 0
-    for chunk in _chunks(rows, CHUNK):
-        stmt = insert(table)
-        update = {c: stmt.excluded[c] for c in chunk[0] if c not in key}
-        stmt = (
-            stmt.on_conflict_do_update(index_elements=list(key), set_=update)
-            if update
-            else stmt.on_conflict_do_nothing(index_elements=list(key))
-        )
-        session.execute(stmt, list(chunk))
-        written += len(chunk)
-        if progress:
-            progress(len(chunk))
-    return written
-
-
-def _copy_upsert(
-    table: Table,
-    rows: Sequence[dict[str, Any]],
-    key: Sequence[str],
-    *,
-    session: Session,
-    progress: Progress | None,
-) -> int:
-    """PostgreSQL, many rows: COPY them into a temporary table shaped like the columns given,
-    then one INSERT … ON CONFLICT from it — instead of a statement per row."""
-    columns = list(rows[0])
-    names = ", ".join(columns)
-    staging = f"staging_{table.name}"
-    session.execute(text(f"DROP TABLE IF EXISTS {staging}"))
-    session.execute(
-        text(
-            f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS SELECT {names} FROM {table.name} "
-            "WITH NO DATA"
-        )
-    )
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
-        for chunk in _chunks(rows, CHUNK):
-            for row in chunk:
-                copy.write_row([row[column] for column in columns])
-            if progress:
-                progress(len(chunk))
-    updates = [c for c in columns if c not in key]
-    conflict = (
-        "DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in updates)
-        if updates
-        else "DO NOTHING"
-    )
-    session.execute(
-        text(
-            f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {staging} "
-            f"ON CONFLICT ({', '.join(key)}) {conflict}"
-        )
-    )
-    session.execute(text(f"DROP TABLE {staging}"))
-    return len(rows)
-
-
-def _chunks(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
-def _records(frame: pd.DataFrame, columns: Iterable[str]) -> list[dict[str, Any]]:
-    """Frame rows as plain Python dicts (no numpy scalars, NaN/NaT as None)."""
-    cols = list(columns)
-    # Column by column: converting a million rows cell by cell took longer than writing them.
-    values = [_plain_values(frame[name]) for name in cols]
-    return [dict(zip(cols, row, strict=True)) for row in zip(*values, strict=True)]
-
-
-def _plain_values(column: pd.Series) -> list[Any]:
-    """One column as plain Python values: dates for timestamps, None for NaN/NaT/NA."""
-    if pd.api.types.is_datetime64_any_dtype(column):
-        codes, uniques = pd.factorize(column)  # few distinct days: convert each once
-        days = [stamp.date() for stamp in uniques] + [None]  # code -1 (NaT) picks None
-        return [days[code] for code in codes]
-    values = column.tolist()
-    missing = column.isna().to_numpy()
-    if column.dtype == object:
-        values = [_plain(value) for value in values]
-    if missing.any():
-        values = [None if gone else value for value, gone in zip(values, missing, strict=True)]
-    return values
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
 def creator_ids(
     pairs: Iterable[tuple[str, str]], *, session: Session
 ) -> dict[tuple[str, str], int]:
@@ -196,6 +86,20 @@ def creator_ids(
             if (market, handle) in wanted:
                 found[(market, handle)] = creator_id
     return found
+
+
+def creator_id_column(frame: pd.DataFrame, *, session: Session) -> np.ndarray:
+    """The creator id of each row's (market, handle), joined in one pass per market; -1 where
+    there is no such creator."""
+    ids = np.full(len(frame), -1, dtype=np.int64)
+    for market in frame["market"].unique().tolist():
+        query = select(Creator.handle, Creator.id).where(Creator.market == market)
+        known = pd.DataFrame(fetch_all(query, session=session), columns=["handle", "id"])
+        mine = (frame["market"] == market).to_numpy()
+        index = pd.Index(known["handle"]).get_indexer(frame["handle"][mine])
+        found = known["id"].to_numpy(dtype=np.int64)
+        ids[mine] = np.where(index >= 0, found[index], -1)
+    return ids
 
 
 def campaign_ids(slugs: Iterable[str], *, session: Session) -> dict[str, tuple[int, str]]:
@@ -229,38 +133,50 @@ def write_creators(
 ) -> int:
     """Upsert creators on (market, handle). Optional columns email/phone are kept if present."""
     columns = [*CREATOR_COLUMNS, *(c for c in CONTACT_COLUMNS if c in frame.columns)]
-    rows = _records(frame, columns)
-    return upsert(table_of(Creator), rows, ("market", "handle"), session=session, progress=progress)
+    key = ("market", "handle")
+    return upsert_frame(table_of(Creator), frame, columns, key, session=session, progress=progress)
 
 
 def write_daily_metrics(
     frame: pd.DataFrame, *, session: Session, progress: Progress | None = None
 ) -> int:
-    """Upsert one row per (creator, date); money columns are minor units."""
-    ids = creator_ids(zip(frame["market"], frame["handle"], strict=True), session=session)
-    out = frame.copy()
-    out["creator_id"] = [ids[(m, h)] for m, h in zip(out["market"], out["handle"], strict=True)]
-    rows = _records(out, ("creator_id", "date", "market", *DAILY_MONEY, *DAILY_COUNTS))
-    return upsert(
-        table_of(DailyMetric), rows, ("creator_id", "date"), session=session, progress=progress
+    """Upsert one row per (creator, date); money columns are minor units. Keeps the day
+    columns (`storage.daycolumns`) of every day written and the campaign stats in step."""
+    ids = creator_id_column(frame, session=session)
+    if (ids < 0).any():
+        missing = frame.loc[ids < 0, ["market", "handle"]].iloc[0].tolist()
+        raise KeyError(f"no creator {missing[1]!r} in {missing[0]}")
+    # In key order, so each index takes its new entries in order, not scattered.
+    out = frame.assign(creator_id=ids).sort_values(["creator_id", "date"], kind="mergesort")
+    columns = ("creator_id", "date", "market", *DAILY_MONEY, *DAILY_COUNTS)
+    key = ("creator_id", "date")
+    markets = sorted(out["market"].unique().tolist())
+    lock_markets(markets, session=session)
+    before = {market: latest_day(market, session=session) for market in markets}
+    changes = daily_changes(out, session=session)
+    written = upsert_frame(
+        table_of(DailyMetric), out, columns, key, session=session, progress=progress
     )
+    update_day_columns(out, session=session)
+    campaign_stats.apply_daily_changes(changes, before, session=session)
+    return written
 
 
 def write_tiers(frame: pd.DataFrame, *, session: Session, progress: Progress | None = None) -> int:
     """Upsert tiers on (market, tier)."""
-    rows = _records(frame, ("market", "tier", "rank", "min_gmv_30d"))
-    return upsert(table_of(Tier), rows, ("market", "tier"), session=session, progress=progress)
+    columns = ("market", "tier", "rank", "min_gmv_30d")
+    key = ("market", "tier")
+    return upsert_frame(table_of(Tier), frame, columns, key, session=session, progress=progress)
 
 
 def write_slot_metrics(
     frame: pd.DataFrame, *, session: Session, progress: Progress | None = None
 ) -> int:
     """Upsert slot traffic on (date, market, slot)."""
-    rows = _records(
-        frame, ("date", "market", "slot", "surface", "impressions", "clicks", "conversions")
-    )
-    return upsert(
-        table_of(SlotMetric), rows, ("date", "market", "slot"), session=session, progress=progress
+    columns = ("date", "market", "slot", "surface", "impressions", "clicks", "conversions")
+    key = ("date", "market", "slot")
+    return upsert_frame(
+        table_of(SlotMetric), frame, columns, key, session=session, progress=progress
     )
 
 
@@ -268,9 +184,11 @@ def write_campaigns(
     frame: pd.DataFrame, *, session: Session, progress: Progress | None = None
 ) -> int:
     """Upsert campaigns on slug; `reward_tiers` (a list of (threshold, reward) pairs, see
-    `RewardTier`) replaces the campaign's previous tiers."""
-    rows = _records(frame, CAMPAIGN_COLUMNS)
-    written = upsert(table_of(Campaign), rows, ("slug",), session=session, progress=progress)
+    `RewardTier`) replaces the campaign's previous tiers. Campaigns that are new or whose window
+    or metric changed get their stats recomputed."""
+    written = upsert_frame(
+        table_of(Campaign), frame, CAMPAIGN_COLUMNS, ("slug",), session=session, progress=progress
+    )
     ids = campaign_ids(frame["slug"], session=session)
     tiers_table = table_of(RewardTier)
     campaign_list = [ids[slug][0] for slug in frame["slug"]]
@@ -282,6 +200,7 @@ def write_campaigns(
     ]
     if tier_rows:
         session.execute(tiers_table.insert(), tier_rows)
+    campaign_stats.after_campaigns(campaign_list, session=session)
     return written
 
 
@@ -289,7 +208,7 @@ def write_enrollments(
     frame: pd.DataFrame, *, session: Session, progress: Progress | None = None
 ) -> int:
     """Upsert enrollments on (campaign, creator); `campaign` is the slug, the creator is looked
-    up by handle in the campaign's market."""
+    up by handle in the campaign's market. The campaigns' stats take in the new enrollees."""
     campaigns = campaign_ids(frame["campaign"], session=session)
     markets = [campaigns[slug][1] for slug in frame["campaign"]]
     ids = creator_ids(zip(markets, frame["handle"], strict=True), session=session)
@@ -303,13 +222,15 @@ def write_enrollments(
             frame["campaign"], markets, frame["handle"], frame["enrolled_on"], strict=True
         )
     ]
-    return upsert(
+    written = upsert(
         table_of(Enrollment),
         rows,
         ("campaign_id", "creator_id"),
         session=session,
         progress=progress,
     )
+    campaign_stats.after_enrollments({cid for cid, _ in campaigns.values()}, session=session)
+    return written
 
 
 def _as_date(value: Any) -> dt.date:

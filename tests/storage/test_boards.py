@@ -402,10 +402,10 @@ def test_huge_values_keep_the_order() -> None:
             "category": ["y"] * 4,
         }
     )
-    sums = pd.DataFrame(
-        {"creator_id": [1, 2, 3, 4], "segment": [last] * 4, "gmv": [big, big, big - 1, 5]}
-    )
-    boards = rank_boards(creators, sums, END, ["gmv"])
+    sums = pd.DataFrame({"creator_id": [1, 2, 3, 4], "gmv": [big, big, big - 1, 5]})
+    spans = np.zeros((len(segment_bounds(END)) - 1, 4), dtype=np.int64)
+    spans[last] = sums["gmv"]
+    boards = rank_boards(creators, lambda metric: spans, END, ["gmv"])
     rows = boards.rows[(boards.rows["period"] == "1d") & (boards.rows["scope"] == "all")]
     assert rows["creator_id"].tolist() == [2, 1, 3, 4]  # c before d on the tie, then b, then a
     expected = rank(sums.merge(creators).rename(columns={"gmv": "value"}))

@@ -9,16 +9,16 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from creatorbot.storage import writer
+from creatorbot.storage import upsert, writer
 from creatorbot.storage.models import Creator, DailyMetric
 from tests.commands.conftest import creator_row, metric_row
 
-N = 3_000  # above writer.COPY_FROM
+N = 3_000  # above upsert.COPY_FROM
 DAY = dt.date(2026, 11, 23)
 
 
 def test_a_large_upsert_inserts_then_updates(sessions: sessionmaker[Session]) -> None:
-    assert N >= writer.COPY_FROM
+    assert N >= upsert.COPY_FROM
     creators = pd.DataFrame([creator_row(f"c{n:05d}", followers=n) for n in range(N)])
     metrics = pd.DataFrame([metric_row(DAY, f"c{n:05d}", n * 100) for n in range(N)])
     with sessions.begin() as session:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,9 +59,12 @@ class Boards:
     rows: pd.DataFrame  # ROW_COLUMNS
 
 
+Spans = Callable[[str], np.ndarray]
+
+
 def rank_boards(
     creators: pd.DataFrame,
-    sums: pd.DataFrame,
+    spans: Spans,
     end: dt.date,
     metrics: Sequence[str],
     *,
@@ -71,30 +74,29 @@ def rank_boards(
     summed over the window, creators above zero only, ties by handle ascending.
 
     `creators`: creator_id, handle, tier, category for every creator of the market (scopes are
-    the tiers and categories present). `sums`: creator_id, segment (see `segment_bounds`) and
-    each metric summed over that segment, at most one row per (creator, segment).
+    the tiers and categories present). `spans(metric)`: the metric summed over each segment of
+    days (see `segment_bounds`) per creator, in the rows' order: shape (segments, creators).
     """
-    people = creators.sort_values("handle", kind="mergesort").reset_index(drop=True)
+    people = creators.reset_index(drop=True)
     ids = people["creator_id"].to_numpy(dtype=np.int64)
-    position = pd.Index(ids).get_indexer(sums["creator_id"])
-    known = position >= 0  # rows of creators outside the market are not the market's to rank
-    segment = sums["segment"].to_numpy(dtype=np.int64)[known]
+    later = _handle_tiebreak(people["handle"])
     bounds = segment_bounds(end)
     scopes = _scopes(people)
     boards: list[tuple[str, str, str, int, int]] = []
     rows: list[_Rows] = []
     for metric in metrics:
-        values = sums[metric].to_numpy(dtype=np.int64)[known]
-        running = _running_totals(position[known], segment, values, len(ids), len(bounds) - 1)
+        running = _running_totals(spans(metric))
         for period, (current, previous) in windows(end).items():
             now = _window_total(running, bounds, current)
             before = _window_total(running, bounds, previous)
-            now_keys, before_keys = _keys(now), _keys(before)
+            now_keys, before_keys = _keys(now, later), _keys(before, later)
             for scope, members in scopes:
-                keys = now_keys[members]
+                everyone = scope == ALL  # no need to copy every creator's values
+                keys = now_keys if everyone else now_keys[members]
+                values = now if everyone else now[members]
                 ranked = keys >= 0
                 count = int(ranked.sum())
-                boards.append((metric, period, scope, count, int(now[members][ranked].sum())))
+                boards.append((metric, period, scope, count, int(values[ranked].sum())))
                 chosen = members[_top(keys, count, top)]
                 if len(chosen):
                     was = _ranks_of(before_keys, members, chosen)
@@ -118,40 +120,48 @@ def _scopes(people: pd.DataFrame) -> list[tuple[str, np.ndarray]]:
     """(scope, positions of its creators): everyone, then each tier, then each category."""
     scopes = [(ALL, np.arange(len(people)))]
     for kind in SCOPE_KINDS:
-        codes, names = pd.factorize(people[kind].str.lower(), sort=True)
+        # Lowercase the few distinct names, not every creator's (`Gold` and `gold` are one).
+        raw_codes, raw_names = pd.factorize(people[kind])
+        lowered, names = pd.factorize(pd.Index(raw_names).str.lower(), sort=True)
+        codes = np.where(raw_codes >= 0, lowered[raw_codes], -1)  # -1: no name
         scopes += [
             (f"{kind}:{name}", np.flatnonzero(codes == code)) for code, name in enumerate(names)
         ]
     return scopes
 
 
-def _running_totals(
-    position: np.ndarray, segment: np.ndarray, values: np.ndarray, creators: int, segments: int
-) -> np.ndarray:
-    """Per creator, the metric summed over segments 0..i-1 in column i (column 0 is zero)."""
-    spans = np.zeros((creators, segments), dtype=np.int64)
-    spans[position, segment] = values
-    running = np.zeros((creators, segments + 1), dtype=np.int64)
-    np.cumsum(spans, axis=1, out=running[:, 1:])
+def _running_totals(spans: np.ndarray) -> np.ndarray:
+    """Per creator, the metric summed over segments 0..i-1 in row i (row 0 is zero)."""
+    running = np.zeros((spans.shape[0] + 1, spans.shape[1]), dtype=np.int64)
+    np.cumsum(spans, axis=0, out=running[1:])
     return running
 
 
 def _window_total(running: np.ndarray, bounds: list[dt.date], window: Window) -> np.ndarray:
     first, after = bounds.index(window.start), bounds.index(window.end + ONE_DAY)
-    return running[:, after] - running[:, first]
+    return running[after] - running[first]
 
 
-def _keys(values: np.ndarray) -> np.ndarray:
+def _handle_tiebreak(handles: pd.Series) -> np.ndarray:
+    """Per creator, how many creators' handles sort after theirs: on a tie, the higher number
+    (the earlier handle) ranks first."""
+    # numpy's stable sort of fixed-width text orders by code point, as Python's `<` does.
+    order = np.argsort(handles.to_numpy(dtype=str), kind="stable")
+    later = np.empty(len(order), dtype=np.int64)
+    later[order] = np.arange(len(order) - 1, -1, -1, dtype=np.int64)
+    return later
+
+
+def _keys(values: np.ndarray, later: np.ndarray) -> np.ndarray:
     """One int64 per creator ordering like the leaderboard (higher value first, then the
-    earlier handle; creators are in handle order), unique; -1 for creators not ranked."""
+    earlier handle: `later` is `_handle_tiebreak`), unique; -1 for creators not ranked."""
     count = len(values)
     if count == 0:
         return np.zeros(0, dtype=np.int64)
     order = values
     if values.max() >= KEY_LIMIT // count:
         order = np.unique(values, return_inverse=True)[1].astype(np.int64) + 1
-    keys = order * count + np.arange(count - 1, -1, -1, dtype=np.int64)
-    return np.where(values > 0, keys, -1)
+    return np.where(values > 0, order * count + later, -1)
 
 
 def _top(keys: np.ndarray, ranked: int, top: int) -> np.ndarray:
@@ -164,8 +174,20 @@ def _top(keys: np.ndarray, ranked: int, top: int) -> np.ndarray:
 def _ranks_of(keys: np.ndarray, members: np.ndarray, chosen: np.ndarray) -> np.ndarray:
     """The rank of each `chosen` creator among `members` by `keys` (0 where not ranked)."""
     mine = keys[chosen]
-    ordered = np.sort(keys[members])
-    ranks = len(members) - np.searchsorted(ordered, mine, side="left")
+    ranked = mine[mine >= 0]
+    if not len(ranked):
+        return np.zeros(len(mine), dtype=np.int64)
+    # Only members above the lowest chosen key matter, and there are few of those at the top.
+    theirs = keys[members]
+    theirs = theirs[theirs >= ranked.min()]
+    # Linear in those members, not a sort of them: for each, how many chosen keys lie below
+    # its key; a chosen key's rank is one plus the members whose count passes it.
+    order = np.argsort(mine)
+    below = np.searchsorted(mine[order], theirs, side="left")
+    passed = np.bincount(below, minlength=len(mine) + 1)
+    above = np.cumsum(passed[::-1])[::-1]  # above[j]: members with a count of at least j
+    ranks = np.empty(len(mine), dtype=np.int64)
+    ranks[order] = above[1:] + 1
     return np.where(mine >= 0, ranks, 0)
 
 

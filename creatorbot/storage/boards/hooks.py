@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.refresh import Progress, refresh_boards
+from creatorbot.storage.daycolumns import rebuild_days, stale_days
 from creatorbot.storage.models import Board, DailyMetric, Market
 
 # Daily metrics change the numbers; creators change who is in which tier and category.
@@ -21,8 +22,12 @@ def after_import(kind: str, frame: pd.DataFrame, *, session: Session) -> None:
 
 def after_world(*, session: Session, progress: Progress | None = None) -> None:
     """After a demo world was written: refresh every market's boards (a rebuild may also have
-    emptied a market the new world does not fill)."""
-    refresh_boards(session.scalars(select(Market.code)).all(), session=session, progress=progress)
+    emptied a market the new world does not fill). A bulk load bypasses the writer, so the
+    day columns are rebuilt from the rows first."""
+    markets = session.scalars(select(Market.code)).all()
+    for market in markets:
+        rebuild_days(market, stale_days(market, session=session), session=session)
+    refresh_boards(markets, session=session, progress=progress)
 
 
 def stale_markets(*, session: Session) -> list[str]:
@@ -36,12 +41,16 @@ def stale_markets(*, session: Session) -> list[str]:
     stored: dict[str, set[object]] = {}
     for market, end_day in session.execute(select(Board.market, Board.end_day).distinct()):
         stored.setdefault(market, set()).add(end_day)
-    return sorted(m for m, day in latest.items() if stored.get(m) != {day})
+    return sorted(
+        m for m, day in latest.items() if stored.get(m) != {day} or stale_days(m, session=session)
+    )
 
 
 def refresh_stale(*, session: Session) -> list[str]:
-    """Bring every stale market's boards up to date; the markets refreshed."""
+    """Bring every stale market's day columns and boards up to date; the markets refreshed."""
     markets = stale_markets(session=session)
+    for market in markets:
+        rebuild_days(market, stale_days(market, session=session), session=session)
     if markets:
         refresh_boards(markets, session=session)
     return markets

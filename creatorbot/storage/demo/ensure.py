@@ -15,8 +15,12 @@ from creatorbot.storage.demo.write import write_world
 from creatorbot.storage.models import (
     Alert,
     Campaign,
+    CampaignDay,
+    CampaignStanding,
+    CampaignTotal,
     Creator,
     DailyMetric,
+    DayColumn,
     Enrollment,
     Meta,
     RewardTier,
@@ -29,9 +33,22 @@ logger = logging.getLogger(__name__)
 DEMO_KEY = "demo"
 # What a demo world consists of (alerts are derived from its numbers), children first.
 # Markets, feedback, subscriptions, the run ledger, roles and the audit log are left alone.
-DEMO_TABLES = (Enrollment, RewardTier, DailyMetric, SlotMetric, Alert, Campaign, Tier, Creator)
+DEMO_TABLES = (
+    CampaignStanding,
+    CampaignDay,
+    CampaignTotal,
+    Enrollment,
+    RewardTier,
+    DailyMetric,
+    DayColumn,
+    SlotMetric,
+    Alert,
+    Campaign,
+    Tier,
+    Creator,
+)
 # Referenced by no other table, so PostgreSQL may TRUNCATE them instead of deleting row by row.
-LEAF_TABLES = (Enrollment, RewardTier, DailyMetric, SlotMetric, Alert, Tier)
+LEAF_TABLES = tuple(model for model in DEMO_TABLES if model not in (Campaign, Creator))
 LOCK_KEY = 0x64656D6F  # "demo": one demo rebuild at a time across processes
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import BigInteger, Date, Integer, SmallInteger, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
-from creatorbot.storage import writer
+from creatorbot.storage import campaign_stats, writer
 from creatorbot.storage.boards.hooks import after_world
 from creatorbot.storage.demo.metrics import DailyBlock
 from creatorbot.storage.demo.population import MARKETS
@@ -69,6 +69,7 @@ def write_world(
         world.slot_metrics, session=session, progress=progress
     )
     after_world(session=session, progress=progress)
+    campaign_stats.after_world(session=session)
     logger.info("demo world written", extra={"rows": counts, "spec": str(world.spec)})
     return counts
 

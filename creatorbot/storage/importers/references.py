@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.fetch import fetch_all
 from creatorbot.storage.importers import messages
 from creatorbot.storage.importers.errors import ErrorLog
 from creatorbot.storage.models import (
@@ -52,12 +53,12 @@ def _check_handles(
     market: pd.Series, handle: pd.Series, raw: pd.DataFrame, log: ErrorLog, *, session: Session
 ) -> None:
     wanted = market.notna() & handle.notna() & (handle != "")
-    query = select(Creator.market, Creator.handle).where(
-        Creator.market.in_(market[wanted].unique().tolist())
-    )
-    pairs = _key_index(pd.DataFrame({"market": market, "handle": handle}))
-    known = pairs.isin(_key_index(_stored(query, session=session)))
-    unknown = wanted & ~pd.Series(known, index=market.index)
+    known = pd.Series(False, index=market.index)
+    for code in market[wanted].unique().tolist():
+        query = select(Creator.handle).where(Creator.market == code)
+        mine = wanted & (market == code)
+        known[mine] = handle[mine].isin([h for (h,) in fetch_all(query, session=session)])
+    unknown = wanted & ~known
     log.add_rows(
         unknown,
         "handle",
@@ -140,7 +141,7 @@ def _dates_of(column: Any, typed: pd.DataFrame) -> Any:
 def _stored(query: Select, *, session: Session) -> pd.DataFrame:
     """The query's rows as a frame named after its selected columns."""
     names = [column.name for column in query.selected_columns]
-    return pd.DataFrame([tuple(row) for row in session.execute(query)], columns=names)
+    return pd.DataFrame(list(map(tuple, session.execute(query).all())), columns=names)
 
 
 def _present(typed: pd.DataFrame, stored: pd.DataFrame) -> int:

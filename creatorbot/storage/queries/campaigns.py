@@ -1,14 +1,31 @@
-"""Campaign lookups and campaign totals (GMV of enrolled creators inside the window)."""
+"""Campaign lookups and campaign figures (sales of enrolled creators inside the window): read
+from the stats the write path keeps, or computed from the raw rows when those are stale."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.models import Campaign, Creator, DailyMetric, Enrollment
+from creatorbot.analytics.campaigns import TierReport, tier_report
+from creatorbot.analytics.rankings import rank
+from creatorbot.storage.campaign_stats.fresh import is_fresh, spec_of, stored_totals
+from creatorbot.storage.models import (
+    Campaign,
+    CampaignDay,
+    CampaignStanding,
+    CampaignTotal,
+    Creator,
+    DailyMetric,
+    Enrollment,
+)
+from creatorbot.storage.queries.campaign_tiers import stored_tier_report
 from creatorbot.storage.queries.metrics import RANKABLE
 
 
@@ -36,11 +53,170 @@ def running_campaigns(market: str, day: dt.date, *, session: Session) -> list[Ca
     return sorted(found, key=lambda c: c.kind != "mega_sale")
 
 
+@dataclass(frozen=True)
+class CampaignTotals:
+    """A campaign's enrolled creators and what they sold inside the window so far."""
+
+    enrolled: int
+    active: int  # with GMV > 0
+    ranked: int  # with the campaign's metric > 0
+    gmv: int
+    orders: int
+    value: int  # the campaign's metric
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A creator's place in a campaign: the campaign's metric so far (`value`) and the rank
+    it gives (None at zero) among the `ranked` creators."""
+
+    value: int
+    rank: int | None
+    ranked: int
+
+
+TOP_COLUMNS = ["rank", "creator_id", "handle", "display_name", "value"]
+
+
+class CampaignFigures:
+    """One campaign's figures through `latest`, its market's latest day (`latest_day`). Read
+    from the campaign stats with bounded, indexed reads when they describe the campaign through
+    that day; else — stats stale or missing — computed from the raw rows (once per object), so
+    an answer is never wrong."""
+
+    def __init__(self, campaign: Campaign, latest: dt.date | None, *, session: Session) -> None:
+        self.campaign = campaign
+        self.session = session
+        self.latest = latest
+        stored = stored_totals([campaign.id], session=session).get(campaign.id)
+        self.stored = stored if is_fresh(spec_of(campaign), stored, self.latest) else None
+        self._creators: pd.DataFrame | None = None
+
+    @property
+    def through(self) -> dt.date:
+        """The last day counted (the day before the start when the market has no data)."""
+        return self.latest or self.campaign.starts_on - dt.timedelta(days=1)
+
+    def totals(self) -> CampaignTotals:
+        """Enrolled and active creators, GMV, orders and the metric to date."""
+        if self.stored is not None:
+            names = [field.name for field in dataclasses.fields(CampaignTotals)]
+            return CampaignTotals(*(int(getattr(self.stored, name)) for name in names))
+        creators = self.creators()
+        return CampaignTotals(
+            enrolled=len(creators),
+            active=int((creators["gmv"] > 0).sum()),
+            ranked=int((creators["value"] > 0).sum()),
+            gmv=int(creators["gmv"].sum()),
+            orders=int(creators["orders"].sum()),
+            value=int(creators["value"].sum()),
+        )
+
+    def days(self) -> pd.DataFrame:
+        """GMV, orders and the metric per day of the window (days summing to zero may be
+        absent), by date."""
+        if self.stored is None:
+            return campaign_daily(self.campaign, self.through, session=self.session)
+        d = CampaignDay
+        query = (
+            select(d.date, d.gmv, d.orders, d.value)
+            .where(d.campaign_id == self.campaign.id)
+            .order_by(d.date)
+        )
+        return _frame(self.session.execute(query), ["date", "gmv", "orders", "value"])
+
+    def top(self, limit: int) -> pd.DataFrame:
+        """The first `limit` of the ranking by the campaign's metric (`analytics.rankings.rank`
+        order): rank, creator_id, handle, display_name, value."""
+        if self.stored is None:
+            return rank(self.creators()).head(limit)[TOP_COLUMNS]
+        s = CampaignStanding
+        query = (
+            select(s.rank, s.creator_id, Creator.handle, Creator.display_name, s.value)
+            .join(Creator, Creator.id == s.creator_id)
+            .where(s.campaign_id == self.campaign.id, s.rank <= limit)
+            .order_by(s.rank)
+            # The LIMIT too: PostgreSQL's generic plan of a prepared statement otherwise
+            # expects thousands of rows and starts parallel workers for five.
+            .limit(limit)
+        )
+        return _frame(self.session.execute(query), TOP_COLUMNS)
+
+    def tiers(
+        self, tiers: Sequence[tuple[int, int]], elapsed_days: int, total_days: int, shown: int
+    ) -> TierReport:
+        """The incentive program's report (`analytics.campaigns.tier_report`), with the
+        `shown` closest creators to nudge."""
+        if self.stored is None:
+            report = tier_report(self.creators(), tiers, elapsed_days, total_days)
+            return dataclasses.replace(report, nudge=report.nudge.head(shown))
+        return stored_tier_report(
+            self.campaign.id,
+            int(self.stored.enrolled),
+            tiers,
+            elapsed_days,
+            total_days,
+            shown,
+            session=self.session,
+        )
+
+    def creators(self) -> pd.DataFrame:
+        """Every enrolled creator's figures from the raw rows (`campaign_creator_totals`)."""
+        if self._creators is None:
+            self._creators = campaign_creator_totals(
+                self.campaign, self.through, session=self.session
+            )
+        return self._creators
+
+
+def creator_standings(
+    creator_id: int, campaigns: Iterable[Campaign], latest: dt.date | None, *, session: Session
+) -> dict[int, Standing]:
+    """The creator's standing in each of `campaigns` (by campaign id; all of the creator's
+    market, whose latest day is `latest`): one indexed read for all campaigns with stats, the
+    raw ranking for any other."""
+    wanted = list(campaigns)
+    t, s = CampaignTotal, CampaignStanding
+    query = (
+        select(t.campaign_id, t.starts_on, t.ends_on, t.metric, t.through, t.ranked)
+        .add_columns(s.value, s.rank)
+        .outerjoin(s, (s.campaign_id == t.campaign_id) & (s.creator_id == creator_id))
+        .where(t.campaign_id.in_([c.id for c in wanted]))
+    )
+    stored = {row.campaign_id: row for row in session.execute(query)} if wanted else {}
+    found: dict[int, Standing] = {}
+    for campaign in wanted:
+        row = stored.get(campaign.id)
+        if row is not None and is_fresh(spec_of(campaign), row, latest):
+            found[campaign.id] = Standing(int(row.value or 0), row.rank, int(row.ranked))
+        else:
+            through = latest or campaign.starts_on - dt.timedelta(days=1)
+            creators = campaign_creator_totals(campaign, through, session=session)
+            found[campaign.id] = _raw_standing(creators, creator_id)
+    return found
+
+
+def _raw_standing(creators: pd.DataFrame, creator_id: int) -> Standing:
+    ranked = rank(creators)
+    values = creators.loc[creators["creator_id"] == creator_id, "value"].tolist()
+    places = ranked.loc[ranked["creator_id"] == creator_id, "rank"].tolist()
+    return Standing(
+        int(values[0]) if values else 0, int(places[0]) if places else None, len(ranked)
+    )
+
+
+def _frame(rows: Iterable[Any], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame([tuple(row) for row in rows], columns=columns)
+    numbers = [c for c in columns if c in ("rank", "creator_id", "gmv", "orders", "value")]
+    return frame.astype({c: "int64" for c in numbers})
+
+
 def campaign_creator_totals(
     campaign: Campaign, through: dt.date, *, session: Session
 ) -> pd.DataFrame:
     """Every enrolled creator with their campaign metric (`value`), GMV and orders inside the
-    window through `through`; creators with no sales yet are included with zeros."""
+    window through `through`; creators with no sales yet are included with zeros. The exact
+    raw computation, over every enrolled creator: what the campaign stats must equal."""
     metric = campaign.metric if campaign.metric in RANKABLE else "gmv"
     end = min(through, campaign.ends_on)
     sums = (

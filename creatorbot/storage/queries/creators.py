@@ -15,12 +15,13 @@ from creatorbot.storage.models import Campaign, Creator, DailyMetric, Enrollment
 def find_creators(name: str, *, session: Session, market: str | None = None) -> list[Creator]:
     """Creators whose handle (with or without @) or display name is `name`, case-insensitive."""
     wanted = name.strip().lstrip("@").lower()
+    # Only the name conditions go to the database, so it probes their indexes (with the market
+    # in the query too, SQLite would walk the market's creators in handle order instead).
     query = select(Creator).where(
         or_(func.lower(Creator.handle) == wanted, func.lower(Creator.display_name) == wanted)
     )
-    if market:
-        query = query.where(Creator.market == market)
-    return list(session.scalars(query.order_by(Creator.market, Creator.handle)))
+    found = [c for c in session.scalars(query) if market is None or c.market == market]
+    return sorted(found, key=lambda c: (c.market, c.handle))
 
 
 def creator_daily(

@@ -1,0 +1,187 @@
+"""Day columns: each market's days of rankable metrics as packed numpy arrays.
+
+The write path keeps them beside the daily rows (`update_day_columns`), so ranking a market over
+sixty days reads a few hundred small blobs instead of scanning millions of rows. They hold the
+days a standard board can reach; older ones are dropped as new days arrive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+from typing import cast
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from creatorbot.storage.fetch import fetch_all
+from creatorbot.storage.models import DailyMetric, DayColumn
+from creatorbot.storage.queries.metrics import RANKABLE
+
+ID = "creator_id"
+NAMES = (ID, *RANKABLE)
+# The longest reach of a standard board: a 31-day month to date and the 31 days before it.
+RETAIN_DAYS = 62
+Columns = dict[str, np.ndarray]
+
+
+def pack(values: np.ndarray) -> bytes:
+    """A 1-d integer array as .npy bytes in the narrowest integer type that holds it exactly."""
+    narrow = values.astype(_narrowest(values)) if len(values) else values.astype(np.int8)
+    out = io.BytesIO()
+    np.save(out, narrow, allow_pickle=False)
+    return out.getvalue()
+
+
+def unpack(data: bytes) -> np.ndarray:
+    """The array `pack` stored, widened to int64."""
+    return np.load(io.BytesIO(data), allow_pickle=False).astype(np.int64)
+
+
+def _narrowest(values: np.ndarray) -> np.dtype:
+    low, high = int(values.min()), int(values.max())
+    for kind in (np.int8, np.int16, np.int32):
+        info = np.iinfo(kind)
+        if info.min <= low and high <= info.max:
+            return np.dtype(kind)
+    return np.dtype(np.int64)
+
+
+def first_kept(latest: dt.date) -> dt.date:
+    """The earliest day whose columns are kept while `latest` is the market's latest day."""
+    return latest - dt.timedelta(days=RETAIN_DAYS - 1)
+
+
+def update_day_columns(rows: pd.DataFrame, *, session: Session) -> None:
+    """After the writer upserted `rows` (creator_id, date, market and every rankable metric):
+    bring the columns of each day they touch up to date, and drop days no board reaches."""
+    if rows.empty:
+        return
+    days = pd.to_datetime(rows["date"]).dt.date
+    for key, part in rows.groupby([rows["market"], days], sort=True):
+        market, day = cast(tuple[str, dt.date], key)
+        latest = _latest(market, session=session)
+        if latest is None or day < first_kept(latest):
+            continue
+        stored = read_day(market, day, session=session)
+        written = _columns_of(part)
+        if stored is not None:
+            merged = _merge(stored, written)
+        elif _row_count(market, day, session=session) == len(part):
+            merged = written  # the day holds exactly the rows just written
+        else:
+            merged = _from_rows(market, day, session=session)
+        _store(market, day, merged, session=session)
+    for market in rows["market"].unique().tolist():
+        latest = _latest(market, session=session)
+        if latest is not None:
+            session.execute(
+                delete(DayColumn).where(
+                    DayColumn.market == market, DayColumn.date < first_kept(latest)
+                )
+            )
+
+
+def rebuild_days(market: str, days: Iterable[dt.date], *, session: Session) -> None:
+    """Recompute the columns of `days` from the daily rows (after a bulk load, or an upgrade)."""
+    for day in days:
+        _store(market, day, _from_rows(market, day, session=session), session=session)
+
+
+def stale_days(market: str, *, session: Session) -> list[dt.date]:
+    """Kept days whose columns are missing, incomplete, or do not match the daily rows' count
+    (including columns of a day whose rows are gone)."""
+    latest = _latest(market, session=session)
+    if latest is None:
+        return []
+    first = first_kept(latest)
+    counts = dict(
+        session.execute(
+            select(DailyMetric.date, func.count())
+            .where(DailyMetric.market == market, DailyMetric.date >= first)
+            .group_by(DailyMetric.date)
+        ).all()
+    )
+    stored = dict(
+        session.execute(
+            select(DayColumn.date, func.min(DayColumn.rows))
+            .where(DayColumn.market == market, DayColumn.date >= first)
+            .group_by(DayColumn.date)
+            .having(func.count() == len(NAMES))
+        ).all()
+    )
+    return sorted(
+        day for day in counts.keys() | stored.keys() if stored.get(day) != counts.get(day)
+    )
+
+
+def read_day(market: str, day: dt.date, *, session: Session) -> Columns | None:
+    """Every column of one day, ids ascending; None when they are not all stored."""
+    found = {
+        name: unpack(data)
+        for name, data in session.execute(
+            select(DayColumn.name, DayColumn.data).where(
+                DayColumn.market == market, DayColumn.date == day
+            )
+        )
+    }
+    return found if set(found) == set(NAMES) else None
+
+
+def read_column(market: str, day: dt.date, name: str, *, session: Session) -> np.ndarray:
+    """One stored column of one day (empty when the day has none)."""
+    query = select(DayColumn.data).where(
+        DayColumn.market == market, DayColumn.date == day, DayColumn.name == name
+    )
+    found = fetch_all(query, session=session)  # the driver's bytes, not a processed copy
+    return unpack(bytes(found[0][0])) if found else np.zeros(0, dtype=np.int64)
+
+
+def _latest(market: str, *, session: Session) -> dt.date | None:
+    return session.scalar(select(func.max(DailyMetric.date)).where(DailyMetric.market == market))
+
+
+def _row_count(market: str, day: dt.date, *, session: Session) -> int:
+    query = select(func.count()).where(DailyMetric.market == market, DailyMetric.date == day)
+    return int(session.scalar(query) or 0)
+
+
+def _columns_of(frame: pd.DataFrame) -> Columns:
+    ordered = frame.sort_values(ID, kind="mergesort")
+    return {name: ordered[name].to_numpy(dtype=np.int64) for name in NAMES}
+
+
+def _merge(stored: Columns, written: Columns) -> Columns:
+    """The stored day with the written rows replacing (or joining) the stored ones."""
+    keep = ~np.isin(stored[ID], written[ID])
+    ids = np.concatenate([stored[ID][keep], written[ID]])
+    order = np.argsort(ids, kind="stable")
+    return {name: np.concatenate([stored[name][keep], written[name]])[order] for name in NAMES}
+
+
+def _from_rows(market: str, day: dt.date, *, session: Session) -> Columns:
+    """The day's columns read from the daily rows."""
+    query = select(*(getattr(DailyMetric, name) for name in NAMES)).where(
+        DailyMetric.market == market, DailyMetric.date == day
+    )  # no ORDER BY: SQLite would walk the whole key index for it; numpy sorts instead
+    rows = fetch_all(query, session=session)
+    table = np.array(rows, dtype=np.int64).reshape(len(rows), len(NAMES))
+    table = table[np.argsort(table[:, 0], kind="stable")]
+    return {name: table[:, n] for n, name in enumerate(NAMES)}
+
+
+def _store(market: str, day: dt.date, columns: Columns, *, session: Session) -> None:
+    session.execute(delete(DayColumn).where(DayColumn.market == market, DayColumn.date == day))
+    count = len(columns[ID])
+    if not count:
+        return  # a day without rows has no columns
+    session.execute(
+        DayColumn.__table__.insert(),  # type: ignore[attr-defined]
+        [
+            {"market": market, "date": day, "name": name, "rows": count, "data": pack(values)}
+            for name, values in columns.items()
+        ],
+    )

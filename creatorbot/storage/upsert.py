@@ -1,0 +1,232 @@
+"""Bulk writes by key — upsert, add to stored numbers, update — with as few round trips as each
+database allows: executemany of plain tuples on SQLite, COPY into a staging table on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, cast
+
+import pandas as pd
+from sqlalchemy import Table, text
+from sqlalchemy.orm import Session
+
+from creatorbot.storage.models import Base
+
+CHUNK = 20_000
+COPY_FROM = 2_000  # rows: below this, plain upserts are as quick and simpler
+Progress = Callable[[int], None]
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table behind a mapped class."""
+    return cast(Table, model.__table__)
+
+
+def upsert_frame(
+    table: Table,
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    key: Sequence[str],
+    *,
+    session: Session,
+    progress: Progress | None = None,
+) -> int:
+    """Upsert `frame[columns]`, updating every non-key column of rows whose `key` exists."""
+    rows = _driver_rows(table, frame, columns, session=session)
+    return _upsert(table, list(columns), rows, key, session=session, progress=progress)
+
+
+def add_frame(table: Table, frame: pd.DataFrame, key: Sequence[str], *, session: Session) -> int:
+    """Add `frame`'s non-key columns to the numbers of `table`'s rows with the same `key`,
+    inserting the rows that are missing."""
+    added = ", ".join(f"{c} = {table.name}.{c} + excluded.{c}" for c in frame if c not in key)
+    on_conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {added}"
+    columns = [str(c) for c in frame.columns]
+    rows = _driver_rows(table, frame, columns, session=session)
+    return _insert(table, columns, rows, on_conflict, session=session, progress=None)
+
+
+def update_frame(table: Table, frame: pd.DataFrame, key: Sequence[str], *, session: Session) -> int:
+    """Overwrite the non-key columns of `table`'s rows with `frame`'s, matched on `key`."""
+    values = [str(c) for c in frame.columns if c not in key]
+    columns = [*values, *key]
+    rows = _driver_rows(table, frame, columns, session=session)
+    if not rows:
+        return 0
+    if _copying(rows, session):
+        with _staged(table, columns, rows, session=session, progress=None) as staging:
+            sets = ", ".join(f"{c} = {staging}.{c}" for c in values)
+            match = " AND ".join(f"{table.name}.{c} = {staging}.{c}" for c in key)
+            session.execute(text(f"UPDATE {table.name} SET {sets} FROM {staging} WHERE {match}"))
+        return len(rows)
+    mark = _mark(session)
+    sets = ", ".join(f"{c} = {mark}" for c in values)
+    match = " AND ".join(f"{c} = {mark}" for c in key)
+    _executemany(f"UPDATE {table.name} SET {sets} WHERE {match}", rows, session, None)
+    return len(rows)
+
+
+def upsert(
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    key: Sequence[str],
+    *,
+    session: Session,
+    progress: Progress | None = None,
+) -> int:
+    """Upsert `rows` (dicts of plain Python values, all with the same keys)."""
+    if not rows:
+        return 0
+    columns = list(rows[0])
+    dialect = session.get_bind().dialect
+    processors = [table.c[c].type.bind_processor(dialect) or _same for c in columns]
+    tuples = [
+        tuple(bind(_plain(row[c])) for c, bind in zip(columns, processors, strict=True))
+        for row in rows
+    ]
+    return _upsert(table, columns, tuples, key, session=session, progress=progress)
+
+
+def _upsert(
+    table: Table,
+    columns: list[str],
+    rows: list[tuple[Any, ...]],
+    key: Sequence[str],
+    *,
+    session: Session,
+    progress: Progress | None,
+) -> int:
+    updates = [c for c in columns if c not in key]
+    conflict = (
+        "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in updates)
+        if updates
+        else "DO NOTHING"
+    )
+    on_conflict = f"ON CONFLICT ({', '.join(key)}) {conflict}"
+    return _insert(table, columns, rows, on_conflict, session=session, progress=progress)
+
+
+def _insert(
+    table: Table,
+    columns: list[str],
+    rows: list[tuple[Any, ...]],
+    on_conflict: str,
+    *,
+    session: Session,
+    progress: Progress | None,
+) -> int:
+    """INSERT `rows` with the given ON CONFLICT clause: straight in, or through staging."""
+    if not rows:
+        return 0
+    names = ", ".join(columns)
+    if _copying(rows, session):
+        with _staged(table, columns, rows, session=session, progress=progress) as staging:
+            session.execute(
+                text(
+                    f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {staging} "
+                    f"{on_conflict}"
+                )
+            )
+        return len(rows)
+    marks = ", ".join([_mark(session)] * len(columns))
+    sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks}) {on_conflict}"
+    _executemany(sql, rows, session, progress)
+    return len(rows)
+
+
+def _copying(rows: Sequence[Any], session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql" and len(rows) >= COPY_FROM
+
+
+def _mark(session: Session) -> str:
+    return "%s" if session.get_bind().dialect.name == "postgresql" else "?"
+
+
+def _executemany(
+    sql: str, rows: list[tuple[Any, ...]], session: Session, progress: Progress | None
+) -> None:
+    connection = session.connection()
+    for chunk in _chunks(rows, CHUNK):
+        connection.exec_driver_sql(sql, list(chunk))
+        if progress:
+            progress(len(chunk))
+
+
+@contextmanager
+def _staged(
+    table: Table,
+    columns: list[str],
+    rows: list[tuple[Any, ...]],
+    *,
+    session: Session,
+    progress: Progress | None,
+) -> Iterator[str]:
+    """PostgreSQL: a temporary table shaped like `columns` of `table`, filled by COPY — one
+    statement then writes them all, instead of one per row."""
+    names = ", ".join(columns)
+    staging = f"staging_{table.name}"
+    session.execute(text(f"DROP TABLE IF EXISTS {staging}"))
+    session.execute(
+        text(
+            f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS SELECT {names} FROM {table.name} "
+            "WITH NO DATA"
+        )
+    )
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+        for chunk in _chunks(rows, CHUNK):
+            for row in chunk:
+                copy.write_row(row)
+            if progress:
+                progress(len(chunk))
+    session.execute(text(f"ANALYZE {staging}"))  # else the planner guesses its size: badly
+    yield staging
+    session.execute(text(f"DROP TABLE {staging}"))
+
+
+def _driver_rows(
+    table: Table, frame: pd.DataFrame, columns: Sequence[str], *, session: Session
+) -> list[tuple[Any, ...]]:
+    """`frame[columns]` as the tuples the driver takes, converted column by column."""
+    dialect = session.get_bind().dialect
+    values = [
+        _plain_values(frame[name], table.c[name].type.bind_processor(dialect)) for name in columns
+    ]
+    return list(zip(*values, strict=True)) if len(columns) else []
+
+
+def _chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _plain_values(column: pd.Series, bind: Callable[[Any], Any] | None) -> list[Any]:
+    """One column as the values the driver takes (converting a million rows cell by cell took
+    longer than writing them): plain Python values passed through the column type's `bind`
+    processor, None for NaN/NaT/NA."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        codes, uniques = pd.factorize(column)  # few distinct days: convert each once
+        lookup = [(bind or _same)(stamp.date()) for stamp in uniques] + [None]  # -1 is NaT
+        return [lookup[code] for code in codes]
+    values = column.tolist()
+    missing = column.isna().to_numpy()
+    if column.dtype == object:
+        values = [_plain(value) for value in values]
+    if missing.any():
+        values = [None if gone else value for value, gone in zip(values, missing, strict=True)]
+    if bind is not None:
+        values = [None if value is None else bind(value) for value in values]
+    return values
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
