@@ -36,9 +36,10 @@ def pack(values: np.ndarray) -> bytes:
     return out.getvalue()
 
 
-def unpack(data: bytes) -> np.ndarray:
-    """The array `pack` stored, widened to int64."""
-    return np.load(io.BytesIO(data), allow_pickle=False).astype(np.int64)
+def unpack(data: bytes, *, widen: bool = True) -> np.ndarray:
+    """The array `pack` stored, widened to int64 unless the caller adds it into int64 anyway."""
+    array = np.load(io.BytesIO(data), allow_pickle=False)
+    return array.astype(np.int64) if widen else array
 
 
 def _narrowest(values: np.ndarray) -> np.dtype:
@@ -131,13 +132,15 @@ def read_day(market: str, day: dt.date, *, session: Session) -> Columns | None:
     return found if set(found) == set(NAMES) else None
 
 
-def read_column(market: str, day: dt.date, name: str, *, session: Session) -> np.ndarray:
-    """One stored column of one day (empty when the day has none)."""
+def read_column(
+    market: str, day: dt.date, name: str, *, session: Session, widen: bool = True
+) -> np.ndarray:
+    """One stored column of one day (empty when the day has none); see `unpack` for `widen`."""
     query = select(DayColumn.data).where(
         DayColumn.market == market, DayColumn.date == day, DayColumn.name == name
     )
     found = fetch_all(query, session=session)  # the driver's bytes, not a processed copy
-    return unpack(bytes(found[0][0])) if found else np.zeros(0, dtype=np.int64)
+    return unpack(bytes(found[0][0]), widen=widen) if found else np.zeros(0, dtype=np.int64)
 
 
 def _latest(market: str, *, session: Session) -> dt.date | None:

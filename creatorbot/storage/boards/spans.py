@@ -55,7 +55,7 @@ class Spans:
         for day in self._days:
             if not len(day.position):
                 continue
-            values = read_column(self._market, day.day, metric, session=self._session)
+            values = read_column(self._market, day.day, metric, session=self._session, widen=False)
             # A day holds one row per creator, so no position repeats within it.
             spans[day.segment, day.position] += values[day.known]
         return spans
