@@ -16,7 +16,7 @@ from creatorbot.analytics.campaigns import Pacing, neighbour_gaps, pacing
 from creatorbot.commands.charts import cumulative_vs_target, daily_trend
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
-from creatorbot.commands.labels import metric_label, metric_value
+from creatorbot.commands.labels import creator_label, metric_label, metric_value
 from creatorbot.commands.lookups import find_campaign
 from creatorbot.commands.markets import is_market_word, resolve_market
 from creatorbot.commands.parsing import words
@@ -233,7 +233,11 @@ def _top(campaign: Campaign, top: pd.DataFrame, market: Market, lang: Lang) -> T
             Column(metric_label(campaign.metric, lang), "right"),
         ),
         tuple(
-            (str(place), f"{name} (@{handle})", metric_value(int(v), campaign.metric, market, lang))
+            (
+                str(place),
+                creator_label(name, handle),
+                metric_value(int(v), campaign.metric, market, lang),
+            )
             for place, name, handle, v in zip(
                 top["rank"].tolist(),
                 top["display_name"].tolist(),
@@ -257,7 +261,7 @@ def _competition(
     rows = tuple(
         (
             str(place),
-            f"{name} (@{handle})",
+            creator_label(name, handle),
             metric_value(int(v), campaign.metric, market, lang),
             "—" if pd.isna(gap) else "−" + metric_value(int(gap), campaign.metric, market, lang),
         )
@@ -323,7 +327,7 @@ def _incentive(
                     Column(lang._("Missing"), "right"),
                 ),
                 tuple(
-                    (f"{name} (@{handle})", reach(int(v)), reach(int(t)), reach(int(m)))
+                    (creator_label(name, handle), reach(int(v)), reach(int(t)), reach(int(m)))
                     for name, handle, v, t, m in zip(
                         nudge["display_name"].tolist(),
                         nudge["handle"].tolist(),

@@ -14,7 +14,7 @@ from creatorbot.commands.charts import daily_trend
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.feedback import topic_label
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.labels import change_label
+from creatorbot.commands.labels import change_label, creator_label
 from creatorbot.commands.markets import is_market_word
 from creatorbot.commands.parsing import did_you_mean, words
 from creatorbot.commands.reply import (
@@ -92,7 +92,7 @@ def answer(query: CreatorQuery, call: Call) -> Reply:
     market = all_markets(session=call.session)[creator.market]
     lang = call.lang.for_market(market.code)
     end = latest_day(market.code, session=call.session)
-    title = f"{creator.display_name} (@{creator.handle}) · {market.code}"
+    title = f"{creator_label(creator.display_name, creator.handle)} · {market.code}"
     if end is None:
         fields = _identity(creator, creator.tier, lang)
         return Reply((Header(title), Fields(fields), Context(lang._("No sales data yet."))))

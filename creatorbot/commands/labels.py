@@ -18,6 +18,11 @@ METRIC_LABELS = {
 }
 
 
+def creator_label(display_name: str, handle: str) -> str:
+    """How a creator is named in every answer: display name and handle."""
+    return f"{display_name} (@{handle})"
+
+
 def metric_label(metric: str, lang: Lang) -> str:
     """The metric's name in the user's language."""
     return lang._(METRIC_LABELS.get(metric, metric))

@@ -13,7 +13,7 @@ from creatorbot.analytics.rankings import rank, with_movement
 from creatorbot.analytics.windows import Window, is_period, window_for
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.labels import metric_label, metric_value, period_label
+from creatorbot.commands.labels import creator_label, metric_label, metric_value, period_label
 from creatorbot.commands.lookups import find_campaign
 from creatorbot.commands.markets import NoData, is_market_word, no_data, resolve_market
 from creatorbot.commands.parsing import (
@@ -281,7 +281,7 @@ def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
         rows=tuple(
             (
                 str(place),
-                f"{name} (@{handle})",
+                creator_label(name, handle),
                 value(int(amount)),
                 movement_label(None if new else int(moved), lang),
             )

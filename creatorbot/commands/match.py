@@ -24,6 +24,7 @@ from creatorbot.analytics import matching
 from creatorbot.analytics.windows import Window, window_for
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
+from creatorbot.commands.labels import creator_label
 from creatorbot.commands.markets import NoData, is_market_word, no_data, resolve_market
 from creatorbot.commands.parsing import did_you_mean, parse_top, unknown_word, words
 from creatorbot.commands.reply import (
@@ -237,7 +238,7 @@ def table(shown: pd.DataFrame, total: int, market: Market, lang: Lang) -> Table:
     rows = tuple(
         (
             str(c.rank),
-            f"{c.display_name} (@{c.handle})",
+            creator_label(c.display_name, c.handle),
             c.tier,
             lang.money(c.gmv_30d, market.currency, market.minor_units),
             _conversion_label(c.orders_30d, c.views_30d, lang),

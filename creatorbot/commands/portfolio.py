@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from creatorbot.commands.core import Call
+from creatorbot.commands.labels import creator_label
 from creatorbot.commands.leaderboard import LeaderboardQuery, compute_exact, movement_label
 from creatorbot.commands.markets import NoData
 from creatorbot.commands.reply import Button, Buttons, Column, Context, Header, Reply, Table, Text
@@ -104,7 +105,7 @@ def _market_rows(
             moved = None if entry["new"] else int(entry["movement"])
             rank = f"#{entry['rank']} {movement_label(moved, lang)}"
         cells = (
-            f"{creator.display_name} (@{creator.handle})",
+            creator_label(creator.display_name, creator.handle),
             lang.money(gmv, info.currency, info.minor_units),
             rank,
             str(alerts.get(creator.handle, 0)),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from creatorbot.storage.fetch import fetch_all
 from creatorbot.storage.models import DailyMetric, DayColumn
+from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.queries.metrics import RANKABLE
 
 ID = "creator_id"
@@ -64,7 +65,7 @@ def update_day_columns(rows: pd.DataFrame, *, session: Session) -> None:
     days = pd.to_datetime(rows["date"]).dt.date
     for key, part in rows.groupby([rows["market"], days], sort=True):
         market, day = cast(tuple[str, dt.date], key)
-        latest = _latest(market, session=session)
+        latest = latest_day(market, session=session)
         if latest is None or day < first_kept(latest):
             continue
         stored = read_day(market, day, session=session)
@@ -77,7 +78,7 @@ def update_day_columns(rows: pd.DataFrame, *, session: Session) -> None:
             merged = _from_rows(market, day, session=session)
         _store(market, day, merged, session=session)
     for market in rows["market"].unique().tolist():
-        latest = _latest(market, session=session)
+        latest = latest_day(market, session=session)
         if latest is not None:
             session.execute(
                 delete(DayColumn).where(
@@ -95,7 +96,7 @@ def rebuild_days(market: str, days: Iterable[dt.date], *, session: Session) -> N
 def stale_days(market: str, *, session: Session) -> list[dt.date]:
     """Kept days whose columns are missing, incomplete, or do not match the daily rows' count
     (including columns of a day whose rows are gone)."""
-    latest = _latest(market, session=session)
+    latest = latest_day(market, session=session)
     if latest is None:
         return []
     first = first_kept(latest)
@@ -141,10 +142,6 @@ def read_column(
     )
     found = fetch_all(query, session=session)  # the driver's bytes, not a processed copy
     return unpack(bytes(found[0][0]), widen=widen) if found else np.zeros(0, dtype=np.int64)
-
-
-def _latest(market: str, *, session: Session) -> dt.date | None:
-    return session.scalar(select(func.max(DailyMetric.date)).where(DailyMetric.market == market))
 
 
 def _row_count(market: str, day: dt.date, *, session: Session) -> int:

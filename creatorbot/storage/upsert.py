@@ -67,27 +67,6 @@ def update_frame(table: Table, frame: pd.DataFrame, key: Sequence[str], *, sessi
     return len(rows)
 
 
-def upsert(
-    table: Table,
-    rows: Sequence[dict[str, Any]],
-    key: Sequence[str],
-    *,
-    session: Session,
-    progress: Progress | None = None,
-) -> int:
-    """Upsert `rows` (dicts of plain Python values, all with the same keys)."""
-    if not rows:
-        return 0
-    columns = list(rows[0])
-    dialect = session.get_bind().dialect
-    processors = [table.c[c].type.bind_processor(dialect) or _same for c in columns]
-    tuples = [
-        tuple(bind(_plain(row[c])) for c, bind in zip(columns, processors, strict=True))
-        for row in rows
-    ]
-    return _upsert(table, columns, tuples, key, session=session, progress=progress)
-
-
 def _upsert(
     table: Table,
     columns: list[str],
@@ -201,17 +180,14 @@ def _chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield rows[start : start + size]
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
 def _plain_values(column: pd.Series, bind: Callable[[Any], Any] | None) -> list[Any]:
     """One column as the values the driver takes (converting a million rows cell by cell took
     longer than writing them): plain Python values passed through the column type's `bind`
     processor, None for NaN/NaT/NA."""
     if pd.api.types.is_datetime64_any_dtype(column):
         codes, uniques = pd.factorize(column)  # few distinct days: convert each once
-        lookup = [(bind or _same)(stamp.date()) for stamp in uniques] + [None]  # -1 is NaT
+        days = [stamp.date() for stamp in uniques]
+        lookup = [bind(day) if bind else day for day in days] + [None]  # code -1 is NaT
         return [lookup[code] for code in codes]
     values = column.tolist()
     missing = column.isna().to_numpy()

@@ -7,9 +7,7 @@ keyword argument and never commit: the caller owns the transaction.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,7 +28,7 @@ from creatorbot.storage.models import (
     Tier,
 )
 from creatorbot.storage.queries.markets import latest_day
-from creatorbot.storage.upsert import table_of, upsert, upsert_frame
+from creatorbot.storage.upsert import table_of, upsert_frame
 
 Progress = Callable[[int], None]
 
@@ -73,21 +71,6 @@ ENROLLMENT_COLUMNS = ("campaign", "handle", "enrolled_on")
 CONTACT_COLUMNS = ("email", "phone")  # optional; stored, never shown
 
 
-def creator_ids(
-    pairs: Iterable[tuple[str, str]], *, session: Session
-) -> dict[tuple[str, str], int]:
-    """Map (market, handle) pairs to creator ids; pairs that do not exist are absent."""
-    wanted = set(pairs)
-    markets = {market for market, _ in wanted}
-    found: dict[tuple[str, str], int] = {}
-    for market in markets:
-        rows = session.execute(select(Creator.handle, Creator.id).where(Creator.market == market))
-        for handle, creator_id in rows:
-            if (market, handle) in wanted:
-                found[(market, handle)] = creator_id
-    return found
-
-
 def creator_id_column(frame: pd.DataFrame, *, session: Session) -> np.ndarray:
     """The creator id of each row's (market, handle), joined in one pass per market; -1 where
     there is no such creator."""
@@ -99,6 +82,15 @@ def creator_id_column(frame: pd.DataFrame, *, session: Session) -> np.ndarray:
         index = pd.Index(known["handle"]).get_indexer(frame["handle"][mine])
         found = known["id"].to_numpy(dtype=np.int64)
         ids[mine] = np.where(index >= 0, found[index], -1)
+    return ids
+
+
+def _known_creators(frame: pd.DataFrame, *, session: Session) -> np.ndarray:
+    """`creator_id_column`, for rows whose creators must exist (validation made sure of it)."""
+    ids = creator_id_column(frame, session=session)
+    if (ids < 0).any():
+        market, handle = frame.loc[ids < 0, ["market", "handle"]].iloc[0].tolist()
+        raise KeyError(f"no creator {handle!r} in {market}")
     return ids
 
 
@@ -142,10 +134,7 @@ def write_daily_metrics(
 ) -> int:
     """Upsert one row per (creator, date); money columns are minor units. Keeps the day
     columns (`storage.daycolumns`) of every day written and the campaign stats in step."""
-    ids = creator_id_column(frame, session=session)
-    if (ids < 0).any():
-        missing = frame.loc[ids < 0, ["market", "handle"]].iloc[0].tolist()
-        raise KeyError(f"no creator {missing[1]!r} in {missing[0]}")
+    ids = _known_creators(frame, session=session)
     # In key order, so each index takes its new entries in order, not scattered.
     out = frame.assign(creator_id=ids).sort_values(["creator_id", "date"], kind="mergesort")
     columns = ("creator_id", "date", "market", *DAILY_MONEY, *DAILY_COUNTS)
@@ -210,31 +199,22 @@ def write_enrollments(
     """Upsert enrollments on (campaign, creator); `campaign` is the slug, the creator is looked
     up by handle in the campaign's market. The campaigns' stats take in the new enrollees."""
     campaigns = campaign_ids(frame["campaign"], session=session)
-    markets = [campaigns[slug][1] for slug in frame["campaign"]]
-    ids = creator_ids(zip(markets, frame["handle"], strict=True), session=session)
-    rows = [
+    rows = pd.DataFrame(
         {
-            "campaign_id": campaigns[slug][0],
-            "creator_id": ids[(market, handle)],
-            "enrolled_on": _as_date(on),
+            "campaign_id": [campaigns[slug][0] for slug in frame["campaign"]],
+            "market": [campaigns[slug][1] for slug in frame["campaign"]],
+            "handle": frame["handle"].to_numpy(),
+            "enrolled_on": pd.to_datetime(frame["enrolled_on"]).to_numpy(),
         }
-        for slug, market, handle, on in zip(
-            frame["campaign"], markets, frame["handle"], frame["enrolled_on"], strict=True
-        )
-    ]
-    written = upsert(
-        table_of(Enrollment),
-        rows,
-        ("campaign_id", "creator_id"),
-        session=session,
-        progress=progress,
+    )
+    rows["creator_id"] = _known_creators(rows, session=session)
+    columns = ("campaign_id", "creator_id", "enrolled_on")
+    key = ("campaign_id", "creator_id")
+    written = upsert_frame(
+        table_of(Enrollment), rows, columns, key, session=session, progress=progress
     )
     campaign_stats.after_enrollments({cid for cid, _ in campaigns.values()}, session=session)
     return written
-
-
-def _as_date(value: Any) -> dt.date:
-    return value.date() if isinstance(value, pd.Timestamp | dt.datetime) else value
 
 
 WRITERS: dict[str, Callable[..., int]] = {
