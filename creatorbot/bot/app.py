@@ -46,7 +46,12 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
     else:
         check_schema(engine)
     sessions = make_sessionmaker(engine)
-    services = Services(sessions=sessions, clock=clock, default_market=settings.default_market)
+    services = Services(
+        sessions=sessions,
+        clock=clock,
+        default_market=settings.default_market,
+        staff=settings.staff,
+    )
     return App(settings, engine, sessions, services, Router(commands(), services, forms()))
 
 

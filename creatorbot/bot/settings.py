@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     admins: str = Field(default="", validation_alias="CREATORBOT_ADMINS")
     default_market: str | None = Field(default=None, validation_alias="CREATORBOT_DEFAULT_MARKET")
     locale: str | None = Field(default=None, validation_alias="CREATORBOT_LOCALE")
+    staff: dict[str, str] = Field(default_factory=dict, validation_alias="CREATORBOT_STAFF")
     column_map: dict[str, dict[str, str]] = Field(
         default_factory=dict, validation_alias="CREATORBOT_COLUMN_MAP"
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -36,6 +36,7 @@ class Services:
     clock: Callable[[], dt.datetime] = utc_now
     default_market: str | None = None
     charts: bool = True  # off where only the figures matter (benchmarks, text-only platforms)
+    staff: Mapping[str, str] = field(default_factory=dict)  # CM/AM name → chat user id
 
 
 @dataclass

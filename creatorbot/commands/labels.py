@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.storage.models import Market
 from creatorbot.storage.queries.metrics import MONEY
@@ -21,6 +23,13 @@ METRIC_LABELS = {
 def creator_label(display_name: str, handle: str) -> str:
     """How a creator is named in every answer: display name and handle."""
     return f"{display_name} (@{handle})"
+
+
+def mention(name: str, staff: Mapping[str, str]) -> str:
+    """How an owner (CM/AM) is named so that they are notified: `<@USER_ID>` when the staff
+    directory knows them (every renderer turns it into the platform's mention), else `@Name`."""
+    user = staff.get(name)
+    return f"<@{user}>" if user else f"@{name}"
 
 
 def metric_label(metric: str, lang: Lang) -> str:

@@ -315,6 +315,7 @@ class Run(Base):
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     message_ref: Mapped[str | None] = mapped_column(String(128))
     error: Mapped[str | None] = mapped_column(Text)
+    data_day: Mapped[dt.date | None] = mapped_column(Date, doc="the data day the post showed")
 
 
 class Alert(Base):
