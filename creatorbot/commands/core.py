@@ -37,6 +37,7 @@ class Services:
     default_market: str | None = None
     charts: bool = True  # off where only the figures matter (benchmarks, text-only platforms)
     staff: Mapping[str, str] = field(default_factory=dict)  # CM/AM name → chat user id
+    wake_jobs: Callable[[], None] = lambda: None  # a post was queued (`digest run`): post it now
 
 
 @dataclass

@@ -72,10 +72,12 @@ class SubscriptionKind(enum.StrEnum):
 class RunStatus(enum.StrEnum):
     """The life of one (job, subscription, period) row in the run ledger."""
 
+    PENDING = "pending"  # asked for (`digest run`), not claimed yet
     CLAIMED = "claimed"
     POSTED = "posted"
+    QUIET = "quiet"  # ran, and had nothing to post (e.g. no new anomalies)
     FAILED = "failed"
-    SKIPPED = "skipped"
+    SKIPPED = "skipped"  # missed beyond the grace window: visible, never posted late
 
 
 class AlertStatus(enum.StrEnum):

@@ -19,6 +19,7 @@ from creatorbot.storage.campaign_stats.fresh import is_fresh, spec_of, stored_to
 from creatorbot.storage.models import (
     Campaign,
     CampaignDay,
+    CampaignKind,
     CampaignStanding,
     CampaignTotal,
     Creator,
@@ -51,6 +52,17 @@ def running_campaigns(market: str, day: dt.date, *, session: Session) -> list[Ca
     )
     found = list(session.scalars(query))
     return sorted(found, key=lambda c: c.kind != "mega_sale")
+
+
+def mega_sale_running(market: str, day: dt.date, *, session: Session) -> bool:
+    """Whether a mega sale of `market` runs on `day` (war-room days)."""
+    query = select(Campaign.id).where(
+        Campaign.market == market,
+        Campaign.kind == CampaignKind.MEGA_SALE,
+        Campaign.starts_on <= day,
+        Campaign.ends_on >= day,
+    )
+    return session.execute(query.limit(1)).first() is not None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,318 @@
+"""`digest`: a channel's scheduled posts — subscribe, list, pause, resume, run now, war-room,
+unsubscribe. The jobs floor posts them; this command only manages the subscriptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import event
+
+from creatorbot.commands.core import Call, UserError
+from creatorbot.commands.i18n import N_, Lang
+from creatorbot.commands.markets import is_market_word, resolve_market
+from creatorbot.commands.parsing import unknown_word, words
+from creatorbot.commands.reply import Column, Context, Header, Reply, Table, Text
+from creatorbot.storage import ledger
+from creatorbot.storage.models import Run, RunStatus, Subscription, SubscriptionKind
+from creatorbot.storage.subscriptions import channel_subscriptions, subscribe
+
+USAGE = (
+    "digest subscribe snapshot|alerts|feedback [market] [at HH:MM] | digest list | "
+    "digest run|pause|resume|unsubscribe ID | digest war-room ID on|off"
+)
+ACTIONS = ("subscribe", "list", "run", "pause", "resume", "unsubscribe", "war-room")
+DEFAULT_AT = "09:00"
+KIND_LABELS = {
+    SubscriptionKind.SNAPSHOT: N_("daily ranking snapshot"),
+    SubscriptionKind.ALERTS: N_("anomaly alerts"),
+    SubscriptionKind.FEEDBACK: N_("feedback prompts"),
+}
+STATUS_LABELS = {
+    RunStatus.PENDING: N_("queued"),
+    RunStatus.CLAIMED: N_("posting"),
+    RunStatus.POSTED: N_("posted"),
+    RunStatus.QUIET: N_("nothing new"),
+    RunStatus.FAILED: N_("failed"),
+    RunStatus.SKIPPED: N_("skipped"),
+}
+CONSOLE_CHANNEL = "console"
+
+
+@dataclass(frozen=True)
+class DigestQuery:
+    """One digest action and its arguments."""
+
+    action: str
+    kind: SubscriptionKind | None = None
+    market: str | None = None
+    at: str = DEFAULT_AT
+    subscription: int | None = None
+    on: bool = True
+
+
+def parse(text: str, call: Call) -> DigestQuery:
+    """`subscribe KIND [market] [at HH:MM]`, `list`, `ACTION ID`, `war-room ID on|off`."""
+    tokens = words(text, call.lang)
+    if not tokens:
+        return DigestQuery("list")
+    action = tokens[0].lower()
+    if action not in ACTIONS:
+        raise unknown_word(tokens[0], ACTIONS, call.lang, USAGE)
+    rest = tokens[1:]
+    if action == "list":
+        if rest:
+            raise unknown_word(rest[0], (), call.lang, USAGE)
+        return DigestQuery("list")
+    if action == "subscribe":
+        return _parse_subscribe(rest, call)
+    if not rest:
+        raise UserError(
+            call.lang._("Which subscription? Give its number from `digest list`."),
+            call.lang._("Usage: {usage}").format(usage=USAGE),
+        )
+    number = _subscription_id(rest[0], call.lang)
+    if action != "war-room":
+        if len(rest) > 1:
+            raise unknown_word(rest[1], (), call.lang, USAGE)
+        return DigestQuery(action, subscription=number)
+    switch = rest[1].lower() if len(rest) == 2 else ""
+    if switch not in ("on", "off"):
+        raise UserError(
+            call.lang._("Say `on` or `off`: digest war-room {id} on").format(id=number),
+            call.lang._("Usage: {usage}").format(usage=USAGE),
+        )
+    return DigestQuery(action, subscription=number, on=switch == "on")
+
+
+def _parse_subscribe(rest: list[str], call: Call) -> DigestQuery:
+    kinds = [kind.value for kind in SubscriptionKind]
+    if not rest or rest[0].lower() not in kinds:
+        if rest:
+            raise unknown_word(rest[0], kinds, call.lang, USAGE)
+        raise UserError(
+            call.lang._("Subscribe to what? One of: {kinds}.").format(kinds=", ".join(kinds)),
+            call.lang._("Usage: {usage}").format(usage=USAGE),
+        )
+    kind = SubscriptionKind(rest[0].lower())
+    market, at = None, DEFAULT_AT
+    tokens = rest[1:]
+    while tokens:
+        word = tokens.pop(0)
+        if word.lower() == "at" and tokens:
+            at = _parse_time(tokens.pop(0), call.lang)
+        elif ":" in word and word[0].isdigit():
+            at = _parse_time(word, call.lang)
+        elif market is None and is_market_word(word, call):
+            market = word.upper()
+        else:
+            raise unknown_word(word, ("at",), call.lang, USAGE)
+    return DigestQuery("subscribe", kind=kind, market=market, at=at)
+
+
+def _parse_time(value: str, lang: Lang) -> str:
+    hours, _, minutes = value.partition(":")
+    if hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60:
+        return f"{int(hours):02d}:{int(minutes):02d}"
+    raise UserError(
+        lang._("“{value}” is not a time of day. Write it as HH:MM, e.g. 09:00.").format(value=value)
+    )
+
+
+def _subscription_id(value: str, lang: Lang) -> int:
+    if value.lstrip("#").isdigit():
+        return int(value.lstrip("#"))
+    raise UserError(
+        lang._("“{value}” is not a subscription number; `digest list` shows them.").format(
+            value=value
+        )
+    )
+
+
+def answer(query: DigestQuery, call: Call) -> Reply:
+    """Do the action and say what changed, in the user's language."""
+    if query.action == "subscribe":
+        return _subscribe(query, call)
+    if query.action == "list":
+        return _list(call)
+    subscription = _own(query.subscription, call)
+    lang = call.lang
+    what = _describe(subscription, lang)
+    if query.action == "unsubscribe":
+        call.session.delete(subscription)
+        return Reply((Text(lang._("Unsubscribed: {what}.").format(what=what)),))
+    if query.action in ("pause", "resume"):
+        subscription.paused = query.action == "pause"
+        message = lang._("Paused: {what}.") if subscription.paused else lang._("Resumed: {what}.")
+        return Reply((Text(message.format(what=what)),))
+    if query.action == "war-room":
+        return _war_room(subscription, query.on, call)
+    return _run_now(subscription, call)
+
+
+def _subscribe(query: DigestQuery, call: Call) -> Reply:
+    assert query.kind is not None
+    market = resolve_market(query.market, call)
+    request = call.request
+    subscription = subscribe(
+        platform=request.platform,
+        workspace=request.workspace,
+        channel=request.channel or CONSOLE_CHANNEL,
+        kind=query.kind,
+        market=market.code,
+        at_time=query.at,
+        locale=request.locale,
+        created_by=request.user,
+        now=call.services.clock(),
+        session=call.session,
+    )
+    lang = call.lang
+    message = lang._(
+        "Subscribed this channel to the {what}, at {time} {zone} time. Its number: {id}."
+    )
+    return Reply(
+        (
+            Text(
+                message.format(
+                    what=lang._(KIND_LABELS[query.kind]) + " · " + lang.market_name(market.code),
+                    time=query.at,
+                    zone=market.timezone,
+                    id=subscription.id,
+                )
+            ),
+            Context(
+                lang._("`digest run {id}` posts one now; `digest list` shows them all.").format(
+                    id=subscription.id
+                )
+            ),
+        )
+    )
+
+
+def _list(call: Call) -> Reply:
+    lang = call.lang
+    mine = _channel(call)
+    if not mine:
+        return Reply(
+            (
+                Text(lang._("This channel has no subscriptions.")),
+                Context(lang._("Try: digest subscribe snapshot MY at 09:00")),
+            )
+        )
+    runs = ledger.runs_of([s.id for s in mine], session=call.session)
+    last: dict[int, Run] = {}
+    for run in runs:
+        if run.status is not RunStatus.PENDING:
+            last[run.subscription_id] = run
+    rows = tuple(_row(s, last.get(s.id), lang) for s in mine)
+    blocks: list = [
+        Header(lang._("Scheduled posts in this channel")),
+        Table(
+            (
+                Column("#", "right"),
+                Column(lang._("What")),
+                Column(lang._("When")),
+                Column(lang._("State")),
+                Column(lang._("Last post")),
+            ),
+            rows,
+        ),
+    ]
+    failed = [run for run in runs if run.status is RunStatus.FAILED]
+    for run in failed[-5:]:
+        blocks.append(Text(_failure(run, lang)))
+    return Reply(tuple(blocks), rows=len(rows))
+
+
+def _row(subscription: Subscription, last: Run | None, lang: Lang) -> tuple[str, ...]:
+    state = lang._("paused") if subscription.paused else lang._("active")
+    if subscription.war_room:
+        state += " · " + lang._("war-room")
+    return (
+        str(subscription.id),
+        _describe(subscription, lang),
+        subscription.at_time,
+        state,
+        f"{last.period} {lang._(STATUS_LABELS[last.status])}" if last else "—",
+    )
+
+
+def _failure(run: Run, lang: Lang) -> str:
+    retry = (
+        lang._("retrying at {time} UTC").format(time=f"{run.next_attempt_at:%H:%M}")
+        if run.next_attempt_at
+        else lang._("gave up; `digest run {id}` tries again").format(id=run.subscription_id)
+    )
+    return lang.n_(
+        "*#{id} {period}* failed after {n} attempt ({error}); {retry}.",
+        "*#{id} {period}* failed after {n} attempts ({error}); {retry}.",
+        run.attempts,
+    ).format(
+        id=run.subscription_id,
+        period=run.period,
+        n=run.attempts,
+        error=(run.error or "").splitlines()[0][:120] if run.error else "?",
+        retry=retry,
+    )
+
+
+def _war_room(subscription: Subscription, on: bool, call: Call) -> Reply:
+    lang = call.lang
+    if subscription.kind is not SubscriptionKind.SNAPSHOT:
+        raise UserError(lang._("War-room mode is for snapshot subscriptions only."))
+    subscription.war_room = on
+    if on:
+        message = lang._(
+            "War-room on for {what}: on mega-sale days it posts every hour, "
+            "and goes back to daily when the sale ends."
+        )
+    else:
+        message = lang._("War-room off for {what}: one post a day.")
+    return Reply((Text(message.format(what=_describe(subscription, lang))),))
+
+
+def _run_now(subscription: Subscription, call: Call) -> Reply:
+    now = call.services.clock()
+    job = JOB_OF_KIND[subscription.kind]
+    period = f"manual:{now.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%S}"
+    queued = ledger.queue(job, subscription.id, period, now=now, session=call.session)
+    lang = call.lang
+    if queued is None:
+        raise UserError(lang._("That post was asked for a moment ago; it is on its way."))
+    # The runner must see the queued row: it is woken once this unit of work has committed.
+    event.listen(call.session, "after_commit", lambda _: call.services.wake_jobs(), once=True)
+    return Reply((Text(lang._("Posting now: {what}.").format(what=_describe(subscription, lang))),))
+
+
+# The job a `digest run` of each kind posts (names declared by the jobs floor's @job).
+JOB_OF_KIND = {
+    SubscriptionKind.SNAPSHOT: "snapshot",
+    SubscriptionKind.ALERTS: "alerts",
+    SubscriptionKind.FEEDBACK: "feedback",
+}
+
+
+def _channel(call: Call) -> list[Subscription]:
+    request = call.request
+    return channel_subscriptions(
+        request.platform,
+        request.workspace,
+        request.channel or CONSOLE_CHANNEL,
+        session=call.session,
+    )
+
+
+def _own(number: int | None, call: Call) -> Subscription:
+    """A subscription of this channel by number; a clear error for any other."""
+    found = next((s for s in _channel(call) if s.id == number), None)
+    if found is None:
+        raise UserError(
+            call.lang._("This channel has no subscription #{id}.").format(id=number),
+            call.lang._("`digest list` shows this channel's subscriptions."),
+        )
+    return found
+
+
+def _describe(subscription: Subscription, lang: Lang) -> str:
+    kind = lang._(KIND_LABELS[subscription.kind])
+    return f"#{subscription.id} {kind} · {lang.market_name(subscription.market)}"

@@ -1,0 +1,57 @@
+"""The posting interface jobs speak: post a Reply to a channel, or find one posted before.
+
+Each platform adapter implements `Poster`; jobs never know which platform they post to. A post
+carries its ledger key, so after a crash the runner can ask the platform whether the post went
+out before it dares to post again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from creatorbot.commands.reply import Reply
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a post goes: a channel of a workspace on a platform, read in `locale`."""
+
+    platform: str
+    workspace: str
+    channel: str
+    locale: str = "en"
+
+
+class PostFailed(Exception):
+    """The platform refused or failed the post; the runner records it and retries later."""
+
+
+class Poster(Protocol):
+    """What a platform adapter provides to jobs."""
+
+    def post(self, target: Target, reply: Reply, *, key: str) -> str:
+        """Post `reply` (charts, files and all) and return the message's reference."""
+        ...
+
+    def find(self, target: Target, key: str) -> str | None:
+        """The reference of a message posted earlier under `key`, if the platform has it."""
+        ...
+
+
+class Posters:
+    """The posters of the platforms this process runs, by platform name."""
+
+    def __init__(self, posters: dict[str, Poster] | None = None) -> None:
+        self._posters = dict(posters or {})
+
+    def add(self, platform: str, poster: Poster) -> None:
+        """Register a platform's poster."""
+        self._posters[platform] = poster
+
+    def for_target(self, target: Target) -> Poster:
+        """The poster of the target's platform; PostFailed when this process has none."""
+        poster = self._posters.get(target.platform)
+        if poster is None:
+            raise PostFailed(f"no {target.platform} connection is configured in this process")
+        return poster

@@ -1,0 +1,96 @@
+"""The one background scheduler: a tick every few seconds runs whatever the ledger says is due.
+
+Subscriptions live in the database, not in APScheduler: its job is only the heartbeat. Each tick
+checks that this process still holds the leader lock (a standby takes it when the leader dies)
+and hands the moment to the runner, which decides per subscription and period. A daily
+housekeeping job forgets old platform deliveries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.orm import Session, sessionmaker
+
+from creatorbot.jobs.runner import Runner
+from creatorbot.storage.events import forget_events
+from creatorbot.storage.leader import LeaderLock
+
+logger = logging.getLogger(__name__)
+
+TICK_SECONDS = 20
+REMEMBER_EVENTS = dt.timedelta(days=7)  # far beyond Slack's retries and Lark's re-pushes
+
+
+class SchedulerRefused(RuntimeError):
+    """Another scheduler already runs on this database and no standby is possible here."""
+
+
+class Scheduler:
+    """Starts as leader or standby; `wake()` makes the next tick happen now."""
+
+    def __init__(
+        self,
+        runner: Runner,
+        lock: LeaderLock,
+        sessions: sessionmaker[Session],
+        clock: Callable[[], dt.datetime],
+        *,
+        tick_seconds: int = TICK_SECONDS,
+    ) -> None:
+        self.runner = runner
+        self.lock = lock
+        self.sessions = sessions
+        self.clock = clock
+        self.aps = BackgroundScheduler(
+            timezone=dt.UTC,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+        self.aps.add_job(self.tick, "interval", seconds=tick_seconds, id="tick")
+        self.aps.add_job(self.housekeeping, "cron", hour=3, minute=17, id="housekeeping")
+
+    def start(self, *, standby: bool) -> bool:
+        """Start ticking; True when this process leads. Without `standby` (SQLite, where a
+        second scheduler has nothing to wait for) a held lock refuses the start."""
+        leading = self.lock.acquire()
+        if not leading and not standby:
+            raise SchedulerRefused(
+                "another creatorbot scheduler is already running on this database; "
+                "stop it first (only one may post)"
+            )
+        logger.info("scheduler started", extra={"role": "leader" if leading else "standby"})
+        self.aps.start()
+        self.wake()
+        return leading
+
+    def tick(self) -> None:
+        """One heartbeat: lead if the lock is free, then run what is due."""
+        if not self.lock.held():
+            if not self.lock.acquire():
+                return  # standby: another instance leads
+            logger.info("this instance now leads the scheduler")
+        try:
+            self.runner.tick(self.clock(), still_leading=self.lock.held)
+        except Exception:
+            logger.exception("scheduler tick failed")  # the next tick tries again
+
+    def housekeeping(self) -> None:
+        """Forget platform deliveries too old to be retried."""
+        if not self.lock.held():
+            return
+        with self.sessions.begin() as session:
+            forgotten = forget_events(self.clock() - REMEMBER_EVENTS, session=session)
+        logger.info("forgot old deliveries", extra={"rows": forgotten})
+
+    def wake(self) -> None:
+        """Tick now (a `digest run` was asked for) rather than at the next heartbeat."""
+        self.aps.modify_job("tick", next_run_time=dt.datetime.now(dt.UTC))
+
+    def shutdown(self) -> None:
+        """Finish the tick in flight, stop, and let a standby lead."""
+        if self.aps.running:
+            self.aps.shutdown(wait=True)
+        self.lock.release()
