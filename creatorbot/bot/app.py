@@ -18,6 +18,18 @@ from creatorbot.commands.router import Router
 from creatorbot.storage.db import alembic_config, make_engine, make_sessionmaker, upgrade
 
 
+class Wakeup:
+    """What `digest run` calls once its queued post is committed: the scheduler's `wake`, or at
+    the console a run on the spot; nothing until the top floor attaches one."""
+
+    def __init__(self) -> None:
+        self.target: Callable[[], None] | None = None
+
+    def __call__(self) -> None:
+        if self.target is not None:
+            self.target()
+
+
 class SchemaOutOfDate(RuntimeError):
     """The database needs `creatorbot db upgrade` before the bot can use it."""
 
@@ -31,6 +43,7 @@ class App:
     sessions: sessionmaker[Session]
     services: Services
     router: Router
+    wake_jobs: Wakeup
 
     def close(self) -> None:
         """Release database connections."""
@@ -46,13 +59,16 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
     else:
         check_schema(engine)
     sessions = make_sessionmaker(engine)
+    wake_jobs = Wakeup()
     services = Services(
         sessions=sessions,
         clock=clock,
         default_market=settings.default_market,
         staff=settings.staff,
+        wake_jobs=wake_jobs,
     )
-    return App(settings, engine, sessions, services, Router(commands(), services, forms()))
+    router = Router(commands(), services, forms())
+    return App(settings, engine, sessions, services, router, wake_jobs)
 
 
 def check_schema(engine: Engine) -> None:

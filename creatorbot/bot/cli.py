@@ -11,7 +11,9 @@ from pathlib import Path
 
 from creatorbot.bot import logs
 from creatorbot.bot.app import App, SchemaOutOfDate, build
+from creatorbot.bot.cli_jobs import parse_moment, platform_posters
 from creatorbot.bot.console import ask, shell, show
+from creatorbot.bot.scheduling import post_on_demand
 from creatorbot.bot.settings import Settings
 from creatorbot.commands.i18n import LANGUAGES, language_of
 from creatorbot.storage.db import make_engine, upgrade
@@ -22,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = Settings()
     # At the console, answers are the output: only warnings and errors are logged there.
-    quiet = args.command in ("shell", "ask", "demo", "demo-data", "import")
+    quiet = args.command in ("shell", "ask", "demo", "demo-data", "import", "jobs")
     logs.configure(args.log_level or ("WARNING" if quiet else settings.log_level))
     if args.command == "db":
         engine = make_engine(settings.resolved_database_url)
@@ -61,7 +63,17 @@ def parser() -> argparse.ArgumentParser:
     demo_data.add_argument(
         "--end", type=dt.date.fromisoformat, help="last day (default: yesterday)"
     )
+    demo_data.add_argument(
+        "--force", action="store_true", help="replace creators that were imported, not generated"
+    )
     verbs.add_parser("demo", help="build the demo world and show this morning's posts")
+    scheduled = verbs.add_parser("jobs", help="the scheduled posts: their schedule and ledger")
+    scheduled.add_argument("action", choices=["list", "tick"])
+    scheduled.add_argument(
+        "--at",
+        type=parse_moment,
+        help="tick: the moment to run as (ISO date-time, UTC unless it has an offset)",
+    )
     db = verbs.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     return top
@@ -84,12 +96,14 @@ def cmd_run(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_shell(app: App, args: argparse.Namespace) -> int:
+    post_on_demand(app, {})
     locale = console_locale(getattr(args, "locale", None), app.settings)
     shell(app.router, app.settings.data_dir / ".shell_history", locale)
     return 0
 
 
 def cmd_ask(app: App, args: argparse.Namespace) -> int:
+    post_on_demand(app, platform_posters(app))
     reply = ask(app.router, " ".join(args.text), console_locale(args.locale, app.settings))
     print(show(reply, app.settings.data_dir / "exports"))
     return 0 if reply.ok else 1
@@ -120,6 +134,13 @@ def cmd_demo(app: App, args: argparse.Namespace) -> int:
     return morning(app)
 
 
+def cmd_jobs(app: App, args: argparse.Namespace) -> int:
+    from creatorbot.bot.cli_jobs import listing, tick
+
+    now = args.at or app.services.clock()
+    return tick(app, now) if args.action == "tick" else listing(app, now)
+
+
 HANDLERS = {
     "run": cmd_run,
     "shell": cmd_shell,
@@ -127,4 +148,5 @@ HANDLERS = {
     "import": cmd_import,
     "demo-data": cmd_demo_data,
     "demo": cmd_demo,
+    "jobs": cmd_jobs,
 }

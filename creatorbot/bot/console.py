@@ -10,8 +10,27 @@ from creatorbot.bot.render_text import render
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.reply import File, Reply
 from creatorbot.commands.router import Router
+from creatorbot.jobs.posting import Target
 
 EXIT_WORDS = {"exit", "quit", ":q"}
+
+
+class ConsolePoster:
+    """The console's `Poster`: a scheduled post is printed, headed by where it would go."""
+
+    def __init__(self, write: Callable[[str], None] = print) -> None:
+        self.write = write
+
+    def post(self, target: Target, reply: Reply, *, key: str) -> str:
+        """Print the post; its reference is its ledger key."""
+        self.write(f"┌─ post to #{target.channel} · {key}")
+        self.write(render(reply))
+        self.write("")
+        return key
+
+    def find(self, target: Target, key: str) -> str | None:
+        """A terminal keeps no history to look in."""
+        return None
 
 
 def ask(router: Router, text: str, locale: str = "en") -> Reply:

@@ -12,6 +12,9 @@ from typing import Any
 from creatorbot.bot.app import App
 from creatorbot.bot.http import Handler, WebApp, make_server, run_until_closed
 from creatorbot.bot.metrics import Metrics
+from creatorbot.bot.scheduling import start_scheduler
+from creatorbot.jobs.posting import Poster
+from creatorbot.jobs.scheduler import SchedulerRefused
 from creatorbot.storage.db import database_ok
 
 logger = logging.getLogger(__name__)
@@ -29,6 +32,10 @@ class Running:
     def close(self) -> None:
         """Let work in flight finish, then stop."""
         self.pool.shutdown(wait=True)
+
+    def posters(self) -> dict[str, Poster]:
+        """How scheduled jobs post on each platform that runs."""
+        return {name: platform.poster() for name, platform in self.platforms.items()}
 
 
 def has_platform(app: App) -> bool:
@@ -68,6 +75,12 @@ def serve(app: App, host: str = "0.0.0.0") -> int:
     front (platform callbacks, /healthz, /metrics) in the foreground."""
     running = wire(app)
     settings = app.settings
+    try:
+        scheduler = start_scheduler(app, running.posters())
+    except SchedulerRefused as exc:
+        logger.error("not starting", extra={"reason": str(exc)})
+        running.close()
+        return 2
     slack = running.platforms.get("slack")
     if slack is not None and settings.slack_app_token:
         socket = slack.socket_mode(settings.slack_app_token.get_secret_value())
@@ -87,5 +100,6 @@ def serve(app: App, host: str = "0.0.0.0") -> int:
     try:
         run_until_closed(server)
     finally:
+        scheduler.shutdown()
         running.close()
     return 0

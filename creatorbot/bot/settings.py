@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     lark_encrypt_key: SecretStr | None = Field(default=None, validation_alias="LARK_ENCRYPT_KEY")
     lark_domain: str = Field(default="https://open.larksuite.com", validation_alias="LARK_DOMAIN")
 
+    jobs_grace_minutes: int = Field(
+        default=180, ge=0, validation_alias="CREATORBOT_JOBS_GRACE_MINUTES"
+    )
+
     port: int = Field(default=3000, validation_alias="PORT")
     workers: int = Field(default=32, ge=1, validation_alias="CREATORBOT_WORKERS")
     http_threads: int = Field(default=16, ge=1, validation_alias="CREATORBOT_HTTP_THREADS")

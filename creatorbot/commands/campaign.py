@@ -117,10 +117,10 @@ def status(campaign: Campaign, call: Call) -> Reply:
 
     fields = [
         (lang._("Window"), lang.window(campaign.starts_on, campaign.ends_on)),
-        (lang._("Status"), _status(campaign.starts_on, campaign.ends_on, today, lang)),
+        (lang._("Status"), status_label(campaign.starts_on, campaign.ends_on, today, lang)),
         (lang._("GMV to date"), money(gmv)),
         (lang._("Orders to date"), lang.number(totals.orders)),
-        *_target_fields(pace, started, money, lang),
+        *target_fields(pace, started, money, lang),
         (lang._("Creators enrolled"), _enrolled(totals.enrolled, campaign.creator_target, lang)),
         (lang._("Active creators"), lang.number(totals.active)),
     ]
@@ -192,7 +192,7 @@ def _chart(
     )
 
 
-def _target_fields(
+def target_fields(
     pace: Pacing, started: bool, money: Callable[[int], str], lang: Lang
 ) -> list[tuple[str, str]]:
     """Target, share reached, projection and verdict, and what each remaining day must bring."""
@@ -358,7 +358,7 @@ def listing(query: CampaignListQuery, call: Call) -> Reply:
             c.name,
             lang._(KIND_LABELS[c.kind.value]),
             lang.window(c.starts_on, c.ends_on),
-            _status(c.starts_on, c.ends_on, local_today(markets[c.market], call), lang),
+            status_label(c.starts_on, c.ends_on, local_today(markets[c.market], call), lang),
         )
         for c in found
     )
@@ -384,7 +384,7 @@ def _today(call: Call) -> dt.date:
     )
 
 
-def _status(start: dt.date, end: dt.date, today: dt.date, lang: Lang) -> str:
+def status_label(start: dt.date, end: dt.date, today: dt.date, lang: Lang) -> str:
     if today < start:
         days = (start - today).days
         return lang.n_("starts in {n} day", "starts in {n} days", days).format(n=days)

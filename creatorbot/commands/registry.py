@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from creatorbot.commands import campaign, creator, feedback, help, leaderboard, match, slots
+from creatorbot.commands import (
+    campaign,
+    creator,
+    digest,
+    feedback,
+    help,
+    leaderboard,
+    match,
+    slots,
+    snapshot,
+)
 from creatorbot.commands.forms import FEEDBACK
 from creatorbot.commands.i18n import N_
 from creatorbot.commands.router import Command, FormSpec
@@ -46,6 +56,20 @@ def commands() -> dict[str, Command]:
             feedback.answer,
             N_("Log creator feedback, or read the report"),
             "feedback report campaign:my-1111-2026",
+        ),
+        Command(
+            "snapshot",
+            snapshot.parse,
+            snapshot.answer,
+            N_("The daily ranking snapshot a subscribed channel gets"),
+            "snapshot MY",
+        ),
+        Command(
+            "digest",
+            digest.parse,
+            digest.answer,
+            N_("Scheduled posts in this channel: subscribe, list, pause, run now"),
+            "digest subscribe snapshot MY at 09:00",
         ),
         Command("help", help.parse, help.make_answer(commands), N_("This list"), "help"),
     ]

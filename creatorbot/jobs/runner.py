@@ -51,7 +51,8 @@ class TickReport:
 
     posted: list[str] = field(default_factory=list)
     quiet: list[str] = field(default_factory=list)
-    recovered: list[str] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)  # left claimed by a process now gone
+    found: list[str] = field(default_factory=list)  # recovered, and already on the platform
     failed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
@@ -249,7 +250,7 @@ class Runner:
                 now=now,
                 session=session,
             )
-        (report.posted if ref else report.quiet).append(key)
+        (report.found if found else report.posted if ref else report.quiet).append(key)
         logger.info("posted" if ref else "nothing to post", extra={"key": key, "ref": ref})
 
     def _build(self, item: Work, now: dt.datetime) -> Post:

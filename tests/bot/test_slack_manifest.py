@@ -32,3 +32,5 @@ def test_scopes_cover_what_the_bot_calls() -> None:
     # commands, chat.postMessage, users.info with locale and email, files_upload_v2, mentions
     needed = {"commands", "chat:write", "users:read", "users:read.email", "files:write"}
     assert needed | {"app_mentions:read", "im:history"} <= scopes
+    # conversations.history, where a scheduled post is looked for by its ledger key
+    assert {"channels:history", "groups:history"} <= scopes

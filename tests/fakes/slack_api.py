@@ -126,6 +126,7 @@ class FakeSlack:
             "views.update": self._views_update,
             "users.info": self._users_info,
             "conversations.info": self._conversations_info,
+            "conversations.history": self._conversations_history,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
             "files.info": self._files_info,
@@ -138,6 +139,11 @@ class FakeSlack:
         self._pending: dict[str, dict[str, Any]] = {}
         self._files: dict[str, dict[str, Any]] = {}
         self._uploads: list[dict[str, Any]] = []
+        self._history: dict[str, list[dict[str, Any]]] = {}
+        # Called (under the fake's lock) with each Web API call before it is answered; what the
+        # call does still happens: a test can kill the caller right there, after Slack acted but
+        # before the caller heard of it, the worst moment for it to die.
+        self.on_call: Callable[[str, Params], None] | None = None
 
     # ---- lifecycle
 
@@ -333,6 +339,7 @@ class FakeSlack:
             self._pending.clear()
             self._files.clear()
             self._uploads.clear()
+            self._history.clear()
         self.clear_faults()
 
     # ---- HTTP plumbing
@@ -410,6 +417,8 @@ class FakeSlack:
         handler = self._methods.get(method)
         if handler is None:
             return _Reply(200, {"ok": False, "error": "unknown_method"})
+        if self.on_call is not None:
+            self.on_call(method, params)
         return _Reply(200, handler(params))
 
     def _next_ts(self) -> str:
@@ -444,7 +453,7 @@ class FakeSlack:
             "text": params.get("text", ""),
             "ts": ts,
         }
-        for key in ("blocks", "attachments", "thread_ts"):
+        for key in ("blocks", "attachments", "thread_ts", "metadata"):
             if params.get(key):
                 message[key] = params[key]
         return message
@@ -455,12 +464,9 @@ class FakeSlack:
         if not any(params.get(k) for k in ("text", "blocks", "attachments")):
             return _error("no_text")
         ts = self._next_ts()
-        return {
-            "ok": True,
-            "channel": params["channel"],
-            "ts": ts,
-            "message": self._message(params, ts),
-        }
+        message = self._message(params, ts)
+        self._history.setdefault(params["channel"], []).append(message)
+        return {"ok": True, "channel": params["channel"], "ts": ts, "message": message}
 
     def _chat_post_ephemeral(self, params: Params) -> dict[str, Any]:
         if not params.get("channel"):
@@ -551,6 +557,18 @@ class FakeSlack:
         if params.get("include_locale") in _TRUE:
             user["locale"] = known["locale"]
         return {"ok": True, "user": user}
+
+    def _conversations_history(self, params: Params) -> dict[str, Any]:
+        """The channel's messages, newest first; metadata only when asked for."""
+        oldest = float(params.get("oldest") or 0)
+        limit = int(params.get("limit") or 100)
+        wanted = params.get("include_all_metadata") in _TRUE
+        messages = [
+            m if wanted else {k: v for k, v in m.items() if k != "metadata"}
+            for m in reversed(self._history.get(params.get("channel", ""), []))
+            if float(m["ts"]) > oldest
+        ]
+        return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
 
     def _conversations_info(self, params: Params) -> dict[str, Any]:
         channel_id = params.get("channel")

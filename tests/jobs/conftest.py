@@ -35,9 +35,7 @@ def poster() -> RecordingPoster:
 
 
 @pytest.fixture
-def make_runner(
-    sessions: sessionmaker[Session], poster: RecordingPoster
-) -> Callable[..., Runner]:
+def make_runner(sessions: sessionmaker[Session], poster: RecordingPoster) -> Callable[..., Runner]:
     """A runner named `worker` over the test database."""
 
     def make(worker: str = "w1", jobs: dict[str, JobSpec] | None = None) -> Runner:

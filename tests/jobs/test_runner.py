@@ -133,9 +133,7 @@ def test_a_fall_back_weekend_in_rome_posts_once_a_day(
         utc(2026, 10, 23, 12),
         utc(2026, 10, 27, 12),
     )
-    assert Counter(day for day, _ in posts) == {
-        dt.date(2026, 10, d): 1 for d in (24, 25, 26, 27)
-    }
+    assert Counter(day for day, _ in posts) == {dt.date(2026, 10, d): 1 for d in (24, 25, 26, 27)}
     fold_day = dict(posts)[dt.date(2026, 10, 25)]
     assert fold_day == utc(2026, 10, 25, 0, 30)  # the first 02:30 (CEST, +02:00)
 

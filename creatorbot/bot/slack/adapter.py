@@ -13,8 +13,6 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from slack_bolt import App as BoltApp
 from slack_bolt import BoltRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.bot.http import HttpRequest, HttpResponse, text
@@ -22,13 +20,13 @@ from creatorbot.bot.metrics import Metrics
 from creatorbot.bot.slack.blocks import ACTION_PREFIX
 from creatorbot.bot.slack.handlers import SlackHandlers
 from creatorbot.bot.slack.modal import CALLBACK_PREFIX
+from creatorbot.bot.slack.poster import SlackPoster, slack_client
 from creatorbot.commands.router import Router
 
 logger = logging.getLogger(__name__)
 
 SLASH_COMMANDS = ("/leaderboard", "/campaign", "/creator", "/feedback", "/digest", "/creatorbot")
 PATH = "/slack/events"
-RATE_LIMIT_RETRIES = 6  # each waits Slack's Retry-After; a post is only sent again after a 429
 BOLT_THREADS = 32  # Bolt runs a listener until its ack(); ours ack at once and hand off
 
 
@@ -47,10 +45,7 @@ class SlackPlatform:
         sessions: sessionmaker[Session],
         clock: Callable[[], dt.datetime],
     ) -> None:
-        self.client = WebClient(token=token, base_url=api_url)
-        self.client.retry_handlers.append(
-            RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
-        )
+        self.client = slack_client(token, api_url)
         self.metrics = metrics
         self.bolt = BoltApp(
             client=self.client,
@@ -89,6 +84,10 @@ class SlackPlatform:
         self.metrics.ack_seconds.labels(platform="slack").observe(time.perf_counter() - started)
         headers = {k: ", ".join(v) for k, v in response.headers.items()}
         return HttpResponse(response.status, (response.body or "").encode(), headers)
+
+    def poster(self) -> SlackPoster:
+        """Scheduled posts go out through the same client (and its rate-limit retries)."""
+        return SlackPoster(self.client)
 
     def socket_mode(self, app_token: str) -> SocketModeHandler:
         """A Socket Mode connection (no public URL needed); `.start()` blocks, `.connect()` not."""

@@ -1,0 +1,63 @@
+"""Wires the jobs floor into a running bot: posters per platform, the runner, the scheduler."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+
+from creatorbot.bot.app import App
+from creatorbot.bot.console import ConsolePoster
+from creatorbot.jobs.catalog import jobs
+from creatorbot.jobs.posting import Poster, Posters
+from creatorbot.jobs.runner import Runner, TickReport
+from creatorbot.jobs.scheduler import Scheduler
+from creatorbot.storage.leader import LeaderLock
+
+
+def worker_id() -> str:
+    """This process, as the ledger names who claimed a run."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def make_runner(app: App, posters: dict[str, Poster]) -> Runner:
+    """A runner over every declared job, posting through `posters` (the console's included)."""
+    return Runner(
+        app.services,
+        Posters({"console": ConsolePoster(), **posters}),
+        jobs(),
+        worker=worker_id(),
+        grace=dt.timedelta(minutes=app.settings.jobs_grace_minutes),
+    )
+
+
+def start_scheduler(app: App, posters: dict[str, Poster]) -> Scheduler:
+    """The background scheduler: leader, or on PostgreSQL a standby; `digest run` wakes it.
+    On SQLite a second one refuses to start (SchedulerRefused)."""
+    scheduler = Scheduler(
+        make_runner(app, posters), LeaderLock(app.engine), app.sessions, app.services.clock
+    )
+    scheduler.start(standby=app.engine.dialect.name == "postgresql")
+    app.wake_jobs.target = scheduler.wake
+    return scheduler
+
+
+def run_once(app: App, runner: Runner, at: dt.datetime) -> TickReport | None:
+    """Run what is due at `at` under the leader lock; None when a scheduler holds it."""
+    lock = LeaderLock(app.engine)
+    if not lock.acquire():
+        return None
+    try:
+        return runner.tick(at, still_leading=lock.held)
+    finally:
+        lock.release()
+
+
+def post_on_demand(app: App, posters: dict[str, Poster]) -> None:
+    """Where no scheduler runs (the shell, `ask`): `digest run` posts at once."""
+    runner = make_runner(app, posters)
+
+    def post_now() -> None:
+        run_once(app, runner, app.services.clock())
+
+    app.wake_jobs.target = post_now
