@@ -6,15 +6,20 @@ import datetime as dt
 import sys
 import time
 
+from sqlalchemy.orm import Session
+
 from creatorbot.bot.app import App
 from creatorbot.bot.cli_progress import progress_bar
-from creatorbot.bot.console import ask
-from creatorbot.bot.render_text import render
+from creatorbot.bot.scheduling import make_runner, run_once
+from creatorbot.commands.digest import JOB_OF_KIND
+from creatorbot.storage import ledger
 from creatorbot.storage.demo import DemoConflict, DemoSpec, ensure_demo
-from creatorbot.storage.queries.campaigns import running_campaigns
-from creatorbot.storage.queries.markets import latest_day
+from creatorbot.storage.models import Subscription, SubscriptionKind
+from creatorbot.storage.subscriptions import channel_subscriptions, subscribe
 
 PROGRESS_FROM = 20_000  # creators; smaller worlds are written in a second or two
+DEMO_CHANNEL = "morning"
+DEMO_KINDS = (SubscriptionKind.SNAPSHOT,)
 
 
 def write_demo(
@@ -53,24 +58,49 @@ def write_demo(
 
 
 def morning(app: App) -> int:
-    """Build the default demo world (quick when it exists) and print this morning's posts."""
+    """Build the default demo world (quick when it exists), then run the scheduled jobs of a
+    demo channel once, as the morning's scheduler would, and print what they post."""
     code = write_demo(app, creators=2000, days=90, seed=7)
     if code:
         return code
-    posts = ["leaderboard gmv 1d MY"]
+    now = app.services.clock()
     with app.sessions.begin() as session:
-        day = latest_day("IT", session=session)
-        running = running_campaigns("IT", day, session=session) if day else []
-        if running:
-            posts.append(f"campaign {running[0].slug}")
+        demo = demo_subscriptions(now, session=session)
+        for subscription in demo:
+            ledger.queue(
+                JOB_OF_KIND[subscription.kind],
+                subscription.id,
+                f"manual:{now:%Y-%m-%dT%H:%M:%S.%f}"[:32],
+                now=now,
+                session=session,
+            )
     print("\nThis morning creatorbot would post:\n")
-    failed = False
-    for text in posts:
-        reply = ask(app.router, text)
-        failed |= not reply.ok
-        print(f"┌─ {text}")
-        print(render(reply))
-        print()
+    report = run_once(app, make_runner(app, {}), now)
+    if report is None:
+        print("creatorbot: a scheduler is running on this database; it posts on its own.")
+        return 2
     print("Ask it anything in the shell: .venv/bin/creatorbot shell   (or: make shell)")
     print('One command at a time:       .venv/bin/creatorbot ask "leaderboard gmv 7d MY"')
-    return 1 if failed else 0
+    return 1 if report.failed else 0
+
+
+def demo_subscriptions(now: dt.datetime, *, session: Session) -> list[Subscription]:
+    """The demo channel's subscriptions, made on first use: the MY snapshot and alerts."""
+    existing = channel_subscriptions("console", "", DEMO_CHANNEL, session=session)
+    if existing:
+        return existing
+    return [
+        subscribe(
+            platform="console",
+            workspace="",
+            channel=DEMO_CHANNEL,
+            kind=kind,
+            market="MY",
+            at_time="09:00",
+            locale="en",
+            created_by="demo",
+            now=now,
+            session=session,
+        )
+        for kind in DEMO_KINDS
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from creatorbot.commands.reply import (
+    MENTION,
     Block,
     Buttons,
     Context,
@@ -74,5 +75,6 @@ def render_block(block: Block) -> list[str]:
 
 
 def render(reply: Reply) -> str:
-    """The whole reply as text, blocks separated by blank lines."""
-    return "\n\n".join("\n".join(render_block(block)) for block in reply.blocks)
+    """The whole reply as text, blocks separated by blank lines; mentions as `@USER`."""
+    text = "\n\n".join("\n".join(render_block(block)) for block in reply.blocks)
+    return MENTION.sub(r"@\1", text)

@@ -1,71 +1,102 @@
 """`feedback` opens the feedback form; `feedback report [campaign:SLUG]` summarises what was
-logged; `submit` validates and saves one form submission."""
+logged; `feedback export [campaign:SLUG] [csv|xlsx]` attaches every response as a file;
+`submit` validates and saves one form submission."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
-from creatorbot.commands.core import Call, UserError
-from creatorbot.commands.forms import FEEDBACK, LANGUAGES, RATINGS, TOPICS, FormResult
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from creatorbot.commands.core import Call
+from creatorbot.commands.forms import FEEDBACK, FORM_ID, LANGUAGES, RATINGS, TOPICS, FormResult
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.lookups import find_campaign
-from creatorbot.commands.parsing import did_you_mean, words
+from creatorbot.commands.parsing import unknown_word, words
 from creatorbot.commands.reply import (
     Button,
     Buttons,
     Column,
     Context,
     Fields,
+    File,
     Header,
     Reply,
     Table,
     Text,
 )
-from creatorbot.storage.feedback import feedback_summary, save_feedback
+from creatorbot.storage.feedback import (
+    ExportRow,
+    feedback_rows,
+    feedback_summary,
+    form_by_id,
+    save_feedback,
+)
+from creatorbot.storage.models import Campaign
 from creatorbot.storage.queries.campaigns import campaign_by_slug
 from creatorbot.storage.queries.creators import find_creators
 
-USAGE = "feedback | feedback report [campaign:SLUG]"
+USAGE = "feedback | feedback report [campaign:SLUG] | feedback export [campaign:SLUG] [csv|xlsx]"
 FORM_ACTION = "form"
+ACTIONS = ("report", "export")
+FORMATS = ("csv", "xlsx")
+EXPORT_COLUMNS = ("date", "user", "creator", "campaign", "rating", "topic", "language", "comment")
+CSV_MIME = "text/csv"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A CSV cell starting like a formula is run by Excel; a leading quote keeps it text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SAFE_NAME = re.compile(r"[^A-Za-z0-9_.]+")
+
+Action = Literal["form", "report", "export"]
+Cell = dt.date | int | str  # one cell of an export
 
 
 @dataclass(frozen=True)
 class FeedbackQuery:
-    """`feedback` (open the form) or `feedback report` (optionally for one campaign)."""
+    """`feedback` (open the form), `feedback report` or `feedback export`, optionally for one
+    campaign; an export is CSV unless `xlsx` is asked for."""
 
-    report: bool = False
+    action: Action = "form"
     campaign: str | None = None
+    xlsx: bool = False
 
 
 def parse(text: str, call: Call) -> FeedbackQuery:
-    """No words: open the form. `report` with an optional `campaign:SLUG`."""
+    """No words: open the form. `report` or `export`, with an optional `campaign:SLUG`; an
+    export also takes `csv` (the default) or `xlsx`."""
     tokens = words(text, call.lang)
     if not tokens:
         return FeedbackQuery()
-    if tokens[0].lower() != "report":
-        hint = did_you_mean(tokens[0], ["report"], call.lang)
-        message = call.lang._("I don't understand “{word}”.").format(word=tokens[0])
-        raise UserError(
-            " ".join(p for p in (message, hint) if p),
-            call.lang._("Usage: {usage}").format(usage=USAGE),
-        )
+    action = tokens[0].lower()
+    if action not in ACTIONS:
+        raise unknown_word(tokens[0], ACTIONS, call.lang, USAGE)
     campaign = None
+    xlsx = False
     for token in tokens[1:]:
         key, _, value = token.partition(":")
-        if key.lower() != "campaign" or not value:
-            raise UserError(
-                call.lang._("I don't understand “{word}”.").format(word=token),
-                call.lang._("Usage: {usage}").format(usage=USAGE),
-            )
-        campaign = value
-    return FeedbackQuery(report=True, campaign=campaign)
+        if key.lower() == "campaign" and value:
+            campaign = value
+        elif action == "export" and token.lower() in FORMATS:
+            xlsx = token.lower() == "xlsx"
+        else:
+            allowed = ("campaign:SLUG", *FORMATS) if action == "export" else ("campaign:SLUG",)
+            raise unknown_word(token, allowed, call.lang, USAGE)
+    return FeedbackQuery("report" if action == "report" else "export", campaign, xlsx)
 
 
 def answer(query: FeedbackQuery, call: Call) -> Reply:
-    """The form's invitation, or the report."""
+    """The form's invitation, the report, or the export."""
     lang = call.lang
-    if not query.report:
+    if query.action == "export":
+        return export(query, call)
+    if query.action == "form":
         return Reply(
             (
                 Text(lang._("Log what a creator told you after a call or a campaign.")),
@@ -121,6 +152,90 @@ def answer(query: FeedbackQuery, call: Call) -> Reply:
     return Reply(tuple(blocks), rows=summary.count)
 
 
+def export(query: FeedbackQuery, call: Call) -> Reply:
+    """Every response (or one campaign's) as an attached CSV or XLSX file."""
+    lang = call.lang
+    campaign: Campaign | None = None
+    title = lang._("Feedback export")
+    if query.campaign:
+        campaign = find_campaign(query.campaign, call)
+        title = lang._("Feedback export · {campaign}").format(campaign=campaign.name)
+    rows = feedback_rows(session=call.session, campaign_id=campaign.id if campaign else None)
+    if not rows:
+        return Reply((Header(title), Text(lang._("No feedback has been logged yet."))))
+    scope = SAFE_NAME.sub("-", campaign.slug).strip("-") if campaign else "all"
+    name = f"feedback-{scope or 'campaign'}-{call.today().isoformat()}"
+    if query.xlsx:
+        file = File(f"{name}.xlsx", export_xlsx(rows), XLSX_MIME, title)
+    else:
+        file = File(f"{name}.csv", export_csv(rows), CSV_MIME, title)
+    line = lang.n_(
+        "The {count} response is in the attached file.",
+        "All {count} responses are in the attached file.",
+        len(rows),
+    )
+    return Reply(
+        (Header(title), Text(line.format(count=lang.number(len(rows)))), file), rows=len(rows)
+    )
+
+
+def export_cells(row: ExportRow) -> tuple[Cell, ...]:
+    """One response's cells, in EXPORT_COLUMNS order: its day (UTC), then ids and values as
+    stored (topic and language codes, not their labels)."""
+    at = row.at if row.at.tzinfo is None else row.at.astimezone(dt.UTC)  # SQLite: naive UTC
+    return (
+        at.date(),
+        row.user_id,
+        row.creator or "",
+        row.campaign or "",
+        row.rating,
+        row.topic,
+        row.language,
+        row.comment,
+    )
+
+
+def export_csv(rows: Sequence[ExportRow]) -> bytes:
+    """The responses as CSV: UTF-8 with a BOM (so Excel reads accents right), a header row,
+    days as YYYY-MM-DD, text that would start a formula kept as text by a leading quote."""
+    buffer = io.StringIO()
+    out = csv.writer(buffer)
+    out.writerow(EXPORT_COLUMNS)
+    for row in rows:
+        out.writerow([_csv_cell(cell) for cell in export_cells(row)])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_cell(value: Cell) -> Cell:
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def export_xlsx(rows: Sequence[ExportRow]) -> bytes:
+    """The responses as one XLSX sheet: a header row, the day as a date, the rating as a
+    number, every text cell stored as text (never run as a formula)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook has one sheet
+    sheet.title = "feedback"
+    sheet.append(EXPORT_COLUMNS)
+    for row in rows:
+        sheet.append([_xlsx_cell(cell) for cell in export_cells(row)])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl would take "=…" for a formula
+            elif isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(value: Cell) -> Cell:
+    # XML cannot hold most control characters; they carry nothing a reader needs.
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def topic_label(topic: str, lang: Lang) -> str:
     """A topic's name in the user's language."""
     return next((lang._(label) for value, label in TOPICS if value == topic), topic)
@@ -162,6 +277,8 @@ def submit(values: Mapping[str, str], call: Call) -> FormResult:
     if errors:
         return FormResult(ok=False, errors=errors)
     save_feedback(
+        form_id=answered_prompt(values.get(FORM_ID) or "", call),
+        now=call.services.clock(),
         platform=call.request.platform,
         user_id=call.request.user,
         rating=int(clean["rating"]),
@@ -173,3 +290,13 @@ def submit(values: Mapping[str, str], call: Call) -> FormResult:
         session=call.session,
     )
     return FormResult(ok=True, message=lang._("Saved. Thank you!"))
+
+
+def answered_prompt(value: str, call: Call) -> int | None:
+    """The prompt (form id) a submission answers, when the link named one that exists; any
+    other value is ignored: the answer is saved all the same, linked to no prompt."""
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
+        return None
+    form = form_by_id(int(value), session=call.session)
+    return form.id if form is not None else None

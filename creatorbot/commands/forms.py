@@ -1,10 +1,12 @@
-"""Forms as data: the fields a platform renders (a Slack modal, a Lark card form) and the
-result of a submission. Labels are catalog message ids, translated where they are shown."""
+"""Forms as data: the fields a platform renders (a Slack modal, a Lark card form), the link a
+button opens one with, and the result of a submission. Labels are catalog message ids."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import parse_qsl, urlencode
 
 from creatorbot.commands.i18n import N_
 
@@ -41,6 +43,32 @@ class FormResult:
     ok: bool
     message: str = ""
     errors: dict[str, str] = field(default_factory=dict)
+
+
+FORM_ID = "form"  # the link's key for the prompt a submission answers (a FeedbackForm id)
+
+
+@dataclass(frozen=True)
+class FormLink:
+    """What a form button opens: the form's name and its pre-filled values by field name
+    (FORM_ID, when present, names the prompt the answer belongs to)."""
+
+    name: str
+    prefill: Mapping[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        """The button value: `feedback`, or `feedback?form=12&campaign=my-1111-2026`."""
+        query = urlencode({key: value for key, value in self.prefill.items() if value})
+        return f"{self.name}?{query}" if query else self.name
+
+    @classmethod
+    def parse(cls, value: str) -> FormLink:
+        """The link a button value names; a plain name (or a garbled query) pre-fills nothing."""
+        name, _, query = value.strip().partition("?")
+        try:
+            return cls(name, dict(parse_qsl(query, max_num_fields=20)))
+        except ValueError:
+            return cls(name)
 
 
 TOPICS = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from creatorbot.commands.i18n import N_, Lang
+from creatorbot.commands.reply import mention_of
 from creatorbot.storage.models import Market
 from creatorbot.storage.queries.metrics import MONEY
 
@@ -26,10 +27,10 @@ def creator_label(display_name: str, handle: str) -> str:
 
 
 def mention(name: str, staff: Mapping[str, str]) -> str:
-    """How an owner (CM/AM) is named so that they are notified: `<@USER_ID>` when the staff
-    directory knows them (every renderer turns it into the platform's mention), else `@Name`."""
+    """How an owner (CM/AM) is named so that they are notified: a mention of their chat user
+    when the staff directory knows them (each renderer makes it the platform's), else `@Name`."""
     user = staff.get(name)
-    return f"<@{user}>" if user else f"@{name}"
+    return mention_of(user) if user else f"@{name}"
 
 
 def metric_label(metric: str, lang: Lang) -> str:

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 Align = Literal["left", "right"]
+
+# A mention of a chat user inside any text: private-use characters no user types and `words`
+# strips, so imported names or comments can never smuggle one in. Renderers turn it into the
+# platform's own mention (Slack `<@U…>`) or plain `@U…`.
+MENTION = re.compile("\ue000([A-Za-z0-9_.:-]{1,64})\ue001")
+
+
+def mention_of(user_id: str) -> str:
+    """The token that mentions (and notifies) a chat user in a Reply's text."""
+    return f"\ue000{user_id}\ue001"
 
 
 @dataclass(frozen=True)

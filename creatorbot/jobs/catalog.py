@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from creatorbot.jobs import snapshot  # noqa: F401  (declares its jobs)
+from creatorbot.jobs import (
+    feedback,  # noqa: F401  (declares its jobs)
+    snapshot,  # noqa: F401  (declares its jobs)
+)
 from creatorbot.jobs.registry import JOBS, JobSpec
 
 

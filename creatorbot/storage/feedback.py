@@ -1,15 +1,26 @@
-"""Feedback responses: saving one, and summarising them for a report."""
+"""Feedback: the forms prompts post, saving a response, who owes an answer, the report and the
+export."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.models import Campaign, Creator, FeedbackResponse
+from creatorbot.storage.models import (
+    Campaign,
+    Creator,
+    Enrollment,
+    FeedbackForm,
+    FeedbackResponse,
+    Run,
+    RunStatus,
+    Subscription,
+)
 
 
 def save_feedback(
@@ -23,6 +34,7 @@ def save_feedback(
     creator_id: int | None,
     campaign_id: int | None,
     form_id: int | None = None,
+    now: dt.datetime | None = None,
     session: Session,
 ) -> int:
     """Store one response; returns its id once flushed (the caller commits)."""
@@ -36,7 +48,7 @@ def save_feedback(
         creator_id=creator_id,
         campaign_id=campaign_id,
         form_id=form_id,
-        created_at=dt.datetime.now(dt.UTC),
+        created_at=now or dt.datetime.now(dt.UTC),
     )
     session.add(response)
     session.flush()
@@ -112,3 +124,142 @@ def latest_feedback(creator_id: int, *, session: Session) -> FeedbackResponse | 
         .limit(1)
     )
     return session.scalar(query)
+
+
+# --- prompts --------------------------------------------------------------------------------
+
+
+def prompt_form(
+    *,
+    platform: str,
+    channel: str,
+    market: str,
+    period: str,
+    campaign_id: int | None,
+    now: dt.datetime,
+    session: Session,
+) -> FeedbackForm:
+    """The form of one prompt: found by (platform, channel, market, period) when a post of that
+    period was built before (a crash, a retry), else created."""
+    found = session.scalar(
+        select(FeedbackForm).where(
+            FeedbackForm.platform == platform,
+            FeedbackForm.channel == channel,
+            FeedbackForm.market == market,
+            FeedbackForm.period == period,
+        )
+    )
+    if found is not None:
+        return found
+    form = FeedbackForm(
+        platform=platform,
+        channel=channel,
+        market=market,
+        campaign_id=campaign_id,
+        period=period,
+        created_at=now,
+    )
+    session.add(form)
+    session.flush()
+    return form
+
+
+def form_by_id(form_id: int, *, session: Session) -> FeedbackForm | None:
+    """A prompt's form, or None."""
+    return session.get(FeedbackForm, form_id)
+
+
+def posted_prompts(
+    subscription_id: int, jobs: Iterable[str], *, since: dt.datetime, session: Session
+) -> list[tuple[int, dt.datetime]]:
+    """(form id, posted at) of the prompts a subscription's jobs posted since `since`: the run
+    ledger says what went out, the form of the same channel, market and period what it was."""
+    query = (
+        select(FeedbackForm.id, Run.posted_at)
+        .join(Subscription, Subscription.id == Run.subscription_id)
+        .join(
+            FeedbackForm,
+            (FeedbackForm.platform == Subscription.platform)
+            & (FeedbackForm.channel == Subscription.channel)
+            & (FeedbackForm.market == Subscription.market)
+            & (FeedbackForm.period == Run.period),
+        )
+        .where(
+            Run.subscription_id == subscription_id,
+            Run.job.in_(list(jobs)),
+            Run.status == RunStatus.POSTED,
+            Run.posted_at >= since,
+        )
+        .order_by(Run.posted_at, FeedbackForm.id)
+    )
+    return [(form_id, at) for form_id, at in session.execute(query).all() if at is not None]
+
+
+def owner_names(*, session: Session, market: str, campaign_id: int | None = None) -> set[str]:
+    """The CM and AM names of a campaign's enrolled creators, or of every creator of a market."""
+    scope = (
+        select(Creator.cm.label("name"), Creator.am.label("other"))
+        .join(Enrollment, Enrollment.creator_id == Creator.id)
+        .where(Enrollment.campaign_id == campaign_id)
+        if campaign_id is not None
+        else select(Creator.cm.label("name"), Creator.am.label("other")).where(
+            Creator.market == market
+        )
+    ).subquery()
+    names = union(select(scope.c.name), select(scope.c.other))
+    return {name for (name,) in session.execute(names).all() if name and name.strip()}
+
+
+def answered_by(form_id: int, platform: str, *, session: Session) -> set[str]:
+    """The chat user ids that answered a prompt."""
+    query = select(FeedbackResponse.user_id).where(
+        FeedbackResponse.form_id == form_id, FeedbackResponse.platform == platform
+    )
+    return set(session.scalars(query.distinct()))
+
+
+def campaigns_ended(
+    market: str, first: dt.date, last: dt.date, *, session: Session
+) -> list[Campaign]:
+    """Campaigns of `market` whose last day is between `first` and `last`, by end then slug."""
+    query = (
+        select(Campaign)
+        .where(Campaign.market == market, Campaign.ends_on >= first, Campaign.ends_on <= last)
+        .order_by(Campaign.ends_on, Campaign.slug)
+    )
+    return list(session.scalars(query))
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One response as the export lists it."""
+
+    at: dt.datetime
+    user_id: str
+    creator: str | None
+    campaign: str | None
+    rating: int
+    topic: str
+    language: str
+    comment: str
+
+
+def feedback_rows(*, session: Session, campaign_id: int | None = None) -> list[ExportRow]:
+    """Every response (or those about one campaign), oldest first."""
+    query = (
+        select(FeedbackResponse, Creator.handle, Campaign.slug)
+        .outerjoin(Creator, Creator.id == FeedbackResponse.creator_id)
+        .outerjoin(Campaign, Campaign.id == FeedbackResponse.campaign_id)
+        .order_by(FeedbackResponse.created_at, FeedbackResponse.id)
+    )
+    if campaign_id is not None:
+        query = query.where(FeedbackResponse.campaign_id == campaign_id)
+    return [
+        ExportRow(
+            r.created_at, r.user_id, handle, slug, r.rating, r.topic, r.language, r.comment or ""
+        )
+        for r, handle, slug in session.execute(query).all()
+    ]

@@ -241,15 +241,18 @@ class SlotMetric(Base):
 
 
 class FeedbackForm(Base):
-    """A feedback prompt posted to a channel, optionally about one campaign."""
+    """A feedback prompt posted to a channel, optionally about one campaign; `period` is the
+    ledger period of the post, so a post rebuilt after a crash finds the same form."""
 
     __tablename__ = "feedback_forms"
+    __table_args__ = (UniqueConstraint("platform", "channel", "market", "period"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(16))
     channel: Mapped[str] = mapped_column(String(64))
     market: Mapped[str | None] = mapped_column(ForeignKey("markets.code"))
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
+    period: Mapped[str | None] = mapped_column(String(32))
     message_ref: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
@@ -263,7 +266,7 @@ class FeedbackResponse(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     form_id: Mapped[int | None] = mapped_column(
-        ForeignKey("feedback_forms.id", ondelete="SET NULL")
+        ForeignKey("feedback_forms.id", ondelete="SET NULL"), index=True
     )
     platform: Mapped[str] = mapped_column(String(16))
     user_id: Mapped[str] = mapped_column(String(64))

@@ -156,3 +156,14 @@ def test_import_of_an_unknown_kind(
     path.write_text("a\n1\n", encoding="utf-8")
     assert main(["import", "widgets", str(path)]) == 2
     assert "unknown kind 'widgets'" in capsys.readouterr().err
+
+
+def test_demo_runs_the_morning_jobs_and_shows_their_posts_every_time(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for _ in range(2):  # the second run reuses the world and posts again
+        assert main(["demo"]) == 0
+        out = capsys.readouterr().out
+        assert "This morning creatorbot would post" in out
+        assert "post to #morning" in out
+        assert "Daily ranking snapshot · MY" in out

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
 
-from creatorbot.storage.models import FeedbackResponse
-from tests.bot.slack_harness import SlackBot, running_bot
+from creatorbot.jobs.catalog import jobs
+from creatorbot.jobs.posting import Posters
+from creatorbot.jobs.runner import Runner
+from creatorbot.storage import writer
+from creatorbot.storage.models import FeedbackForm, FeedbackResponse, SubscriptionKind
+from creatorbot.storage.subscriptions import subscribe
+from tests.bot.slack_harness import END, NOW, SlackBot, running_bot
 from tests.fakes.slack_requests import block_action, event, slash_command, view_submission
 
 
@@ -72,8 +79,8 @@ def test_the_umbrella_command(bot: SlackBot) -> None:
     ("case", "options"),
     [
         ("forged", {"secret": "not-the-secret"}),
-        ("stale", {"timestamp": int(time.time()) - 6 * 60}),
-        ("future", {"timestamp": int(time.time()) + 6 * 60}),
+        ("stale", {"seconds_off": -6 * 60}),
+        ("future", {"seconds_off": 6 * 60}),
         ("malformed", {"timestamp": "yesterday"}),
         ("empty", {"timestamp": ""}),
     ],
@@ -86,6 +93,8 @@ def test_unverified_requests_get_401_and_reach_no_handler(
     url = bot.fake.response_url(case)
     body = slash_command("/leaderboard", "MY", response_url=url)
     secret = options.pop("secret", "test-signing-secret")
+    if "seconds_off" in options:  # from now, not from when the tests were collected
+        options = {"timestamp": int(time.time()) + options["seconds_off"]}
     headers = signed_headers(body, secret, **options)
     status, _headers, _body = post(bot.url, body, headers)
     assert status == 401
@@ -213,6 +222,99 @@ def test_a_database_failure_during_submit_keeps_the_modal_open(bot: SlackBot) ->
     with bot.app.sessions.begin() as session:
         session.execute(text("ALTER TABLE feedback_gone RENAME TO feedback_responses"))
     assert feedback_count(bot) == 0
+
+
+def post_campaign_prompt(bot: SlackBot, channel: str) -> dict[str, Any]:
+    """A campaign that ended yesterday, a channel subscribed to feedback prompts, and the
+    scheduler's tick this morning: the prompt's button as Slack shows it."""
+    campaign = {
+        "slug": "my-1111",
+        "name": "11.11 Mega Sale",
+        "market": "MY",
+        "kind": "mega_sale",
+        "starts_on": END - dt.timedelta(days=6),
+        "ends_on": END,
+        "metric": "gmv",
+        "gmv_target": None,
+        "creator_target": None,
+        "reward_tiers": [],
+    }
+    with bot.app.sessions.begin() as session:
+        writer.write_campaigns(pd.DataFrame([campaign]), session=session)
+        subscribe(
+            platform="slack",
+            workspace="T1",
+            channel=channel,
+            kind=SubscriptionKind.FEEDBACK,
+            market="MY",
+            at_time="09:00",
+            locale="en",
+            created_by="U1",
+            now=NOW - dt.timedelta(days=1),
+            session=session,
+        )
+    runner = Runner(
+        bot.app.services,
+        Posters(bot.running.posters()),
+        jobs(),
+        worker="test",
+        grace=dt.timedelta(hours=3),
+    )
+    assert len(runner.tick(NOW).posted) == 1
+    (posted,) = bot.fake.posts(channel)
+    assert "11.11 Mega Sale" in all_text(posted["blocks"])
+    (button,) = [
+        element
+        for block in posted["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+    return button
+
+
+def test_the_prompt_button_opens_the_form_for_its_campaign_and_links_the_answer(
+    bot: SlackBot,
+) -> None:
+    button = post_campaign_prompt(bot, "C7")
+    bot.send(block_action(button["action_id"], button["value"], channel_id="C7"))
+    bot.fake.wait_for(lambda: len(bot.fake.views()) == 1)
+    view = bot.fake.views()[0]["view"]
+    inputs = {block["block_id"]: block["element"] for block in view["blocks"]}
+    assert inputs["campaign"]["initial_value"] == "my-1111"
+    assert "initial_value" not in inputs["creator"]
+    with bot.app.sessions() as session:
+        form = session.scalars(select(FeedbackForm)).one()
+    assert json.loads(view["private_metadata"])["form"] == str(form.id)
+
+    values = modal_values(
+        campaign="my-1111", rating="5", topic="traffic", comment="Banner traffic was great"
+    )
+    status, answer, _ = bot.send(
+        view_submission("cb.form.feedback", values, private_metadata=view["private_metadata"])
+    )
+    assert status == 200
+    assert json.loads(answer)["response_action"] == "update"
+    with bot.app.sessions() as session:
+        saved = session.scalars(select(FeedbackResponse)).one()
+    assert (saved.form_id, saved.user_id, saved.campaign_id) == (form.id, "U1", form.campaign_id)
+
+    url = bot.fake.response_url("campaign-report")
+    bot.send(slash_command("/feedback", "report campaign:my-1111", response_url=url))
+    shown = all_text(only_response(bot, url)["blocks"])
+    assert "Banner traffic was great" in shown
+    assert "5 / 5" in shown
+
+
+def test_an_unknown_form_id_is_ignored_and_the_answer_saved(bot: SlackBot) -> None:
+    values = modal_values(creator="amir", rating="3", topic="tools", language="en")
+    metadata = json.dumps({"locale": "en", "form": "424242"})
+    status, answer, _ = bot.send(
+        view_submission("cb.form.feedback", values, private_metadata=metadata)
+    )
+    assert json.loads(answer)["response_action"] == "update"
+    with bot.app.sessions() as session:
+        saved = session.scalars(select(FeedbackResponse)).one()
+    assert saved.form_id is None
 
 
 def test_app_home_shows_the_users_own_creators(bot: SlackBot) -> None:

@@ -432,3 +432,14 @@ def test_any_reply_fits_slacks_limits(case: tuple[Reply, dict[int, str]]) -> Non
     for block in only(message, "actions"):
         for button in block["elements"]:
             assert action_name(button["action_id"]) in actions
+
+
+def test_only_the_replys_own_mention_tokens_become_mentions() -> None:
+    from creatorbot.bot.render_text import render
+    from creatorbot.commands.reply import mention_of
+
+    reply = Reply((Text(f"cc {mention_of('U42')} — typed: <@U123>"),))
+    shown = json.dumps(render_message(reply).blocks)
+    assert "<@U42>" in shown
+    assert "&lt;@U123&gt;" in shown and "<@U123>" not in shown
+    assert render(reply) == "cc @U42 — typed: <@U123>"

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from creatorbot.bot.render_text import render_table, width
 from creatorbot.commands.reply import (
+    MENTION,
     Button,
     Buttons,
     Column,
@@ -100,8 +101,10 @@ def action_name(action_id: str) -> str | None:
 
 
 def escape(text: str) -> str:
-    """Text Slack shows as typed: no mention, link or channel can be smuggled in."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text Slack shows as typed: no mention, link or channel can be smuggled in; only the
+    Reply's own mention tokens become mentions."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return MENTION.sub(r"<@\1>", escaped)
 
 
 # Text helpers.

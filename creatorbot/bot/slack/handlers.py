@@ -21,6 +21,7 @@ from creatorbot.bot.slack.blocks import action_name
 from creatorbot.bot.slack.deliver import SHARE, message_for, upload_files, with_share_button
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.feedback import FORM_ACTION
+from creatorbot.commands.forms import FORM_ID, FormLink
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.portfolio import Owner, portfolio
 from creatorbot.commands.router import Router, split_command
@@ -162,10 +163,18 @@ class SlackHandlers:
 
     # --- forms ----------------------------------------------------------------------------
 
-    def _open_form(self, name: str, trigger_id: str, locale: str, origin: dict[str, Any]) -> None:
-        spec = self.router.forms[name]
+    def _open_form(self, value: str, trigger_id: str, locale: str, origin: dict[str, Any]) -> None:
+        """Open the form a button value names (`feedback?form=12&campaign=my-1111`), its
+        fields pre-filled; the prompt it answers travels in the modal's private metadata."""
+        link = FormLink.parse(value)
+        spec = self.router.forms.get(link.name)
+        if spec is None:
+            logger.warning("unknown form", extra={"form": link.name[:40]})
+            return
         metadata = {"channel": origin.get("channel_id", ""), "locale": locale}
-        view = modal.form_view(spec.form, Lang(locale), metadata)
+        if link.prefill.get(FORM_ID):
+            metadata[FORM_ID] = link.prefill[FORM_ID]
+        view = modal.form_view(spec.form, Lang(locale), metadata, link.prefill)
         self.client.views_open(trigger_id=trigger_id, view=view)
 
     def on_submit(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -182,7 +191,9 @@ class SlackHandlers:
             locale=locale,
         )
         spec = self.router.forms[name]
-        result = self.router.submit(request, name, modal.submitted_values(view))
+        values = modal.submitted_values(view)
+        values[FORM_ID] = str(metadata.get(FORM_ID) or "")
+        result = self.router.submit(request, name, values)
         if result.ok:
             ack(
                 response_action="update",

@@ -20,8 +20,12 @@ def _plain(text: str, limit: int = 150) -> dict[str, Any]:
     return {"type": "plain_text", "text": text or " ", "emoji": True}
 
 
-def form_view(form: Form, lang: Lang, metadata: Mapping[str, str]) -> dict[str, Any]:
-    """The modal for `form`, in the user's language; `metadata` comes back with the submission."""
+def form_view(
+    form: Form, lang: Lang, metadata: Mapping[str, str], prefill: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The modal for `form`, in the user's language, fields filled with `prefill` (by name; a
+    choice only with one of its values); `metadata` comes back with the submission."""
+    prefill = prefill or {}
     return {
         "type": "modal",
         "callback_id": CALLBACK_PREFIX + form.name,
@@ -29,11 +33,11 @@ def form_view(form: Form, lang: Lang, metadata: Mapping[str, str]) -> dict[str, 
         "submit": _plain(lang._(form.submit), TITLE_MAX),
         "close": _plain(lang._("Cancel"), TITLE_MAX),
         "private_metadata": json.dumps(dict(metadata)),
-        "blocks": [_input(f, lang) for f in form.fields],
+        "blocks": [_input(f, lang, prefill.get(f.name, "")) for f in form.fields],
     }
 
 
-def _input(form_field: FormField, lang: Lang) -> dict[str, Any]:
+def _input(form_field: FormField, lang: Lang, initial: str = "") -> dict[str, Any]:
     element: dict[str, Any]
     if form_field.kind == "choice":
         element = {
@@ -44,10 +48,11 @@ def _input(form_field: FormField, lang: Lang) -> dict[str, Any]:
                 for value, label in form_field.choices
             ],
         }
-        if form_field.name == "language":
-            default = next((o for o in element["options"] if o["value"] == lang.language), None)
-            if default:
-                element["initial_option"] = default
+        if not initial and form_field.name == "language":
+            initial = lang.language
+        chosen = next((o for o in element["options"] if o["value"] == initial), None)
+        if chosen:
+            element["initial_option"] = chosen
     else:
         element = {
             "type": "plain_text_input",
@@ -57,6 +62,8 @@ def _input(form_field: FormField, lang: Lang) -> dict[str, Any]:
         }
         if form_field.placeholder:
             element["placeholder"] = _plain(lang._(form_field.placeholder))
+        if initial:
+            element["initial_value"] = initial[: form_field.max_length]
     return {
         "type": "input",
         "block_id": form_field.name,
