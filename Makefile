@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint bench shell clean i18n
+.PHONY: demo test lint bench eval shell clean i18n
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ lint: $(DEV_STAMP)  ## ruff and mypy
 bench: $(DEV_STAMP)  ## benchmarks and load scripts (loopback only); they print their figures
 	$(BIN)/python -m bench.slack_ack
 	$(BIN)/python -m bench.commands
+	$(BIN)/python -m bench.anomalies
+
+eval: $(DEV_STAMP)  ## anomaly detection quality (precision, recall, beside the naive rule) and speed
+	$(BIN)/python -m bench.anomalies
 
 shell: $(STAMP)  ## the interactive console bot
 	$(BIN)/creatorbot shell

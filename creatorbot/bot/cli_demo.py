@@ -19,7 +19,7 @@ from creatorbot.storage.subscriptions import channel_subscriptions, subscribe
 
 PROGRESS_FROM = 20_000  # creators; smaller worlds are written in a second or two
 DEMO_CHANNEL = "morning"
-DEMO_KINDS = (SubscriptionKind.SNAPSHOT,)
+DEMO_KINDS = (SubscriptionKind.SNAPSHOT, SubscriptionKind.ALERTS)
 
 
 def write_demo(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from creatorbot.commands import (
+    alerts,
     campaign,
     creator,
     digest,
@@ -63,6 +64,13 @@ def commands() -> dict[str, Command]:
             snapshot.answer,
             N_("The daily ranking snapshot a subscribed channel gets"),
             "snapshot MY",
+        ),
+        Command(
+            "alerts",
+            alerts.parse,
+            alerts.answer,
+            N_("A day's anomaly alerts, as the alert job posts them"),
+            "alerts MY",
         ),
         Command(
             "digest",

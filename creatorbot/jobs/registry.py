@@ -31,7 +31,6 @@ class JobRun:
     subscription: Subscription
     period: Period
     call: Call
-    previous_data_day: dt.date | None  # what this subscription's last post of the job showed
 
 
 class ExtraPeriods(Protocol):

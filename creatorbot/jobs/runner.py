@@ -265,9 +265,8 @@ class Runner:
         )
         services = replace(self.services, clock=lambda: now)
         with self.services.sessions.begin() as session:
-            previous = ledger.last_data_day(item.spec.name, subscription.id, session=session)
             call = Call(request, session, services, Lang(subscription.locale))
-            return item.spec.build(JobRun(subscription, item.period, call, previous))
+            return item.spec.build(JobRun(subscription, item.period, call))
 
     def _zone(self, subscription: Subscription) -> ZoneInfo:
         return self._zones[subscription.market]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -188,16 +188,6 @@ def periods_with_rows(
         Run.job == job, Run.subscription_id == subscription_id, Run.period.in_(wanted)
     )
     return set(session.scalars(query))
-
-
-def last_data_day(job: str, subscription_id: int, *, session: Session) -> dt.date | None:
-    """The latest data day this subscription's job has posted (or found nothing new in)."""
-    query = select(func.max(Run.data_day)).where(
-        Run.job == job,
-        Run.subscription_id == subscription_id,
-        Run.status.in_((RunStatus.POSTED, RunStatus.QUIET)),
-    )
-    return session.execute(query).scalar_one_or_none()
 
 
 def recent_runs(*, session: Session, limit: int = 20) -> list[Run]:

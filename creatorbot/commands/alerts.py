@@ -1,0 +1,392 @@
+"""`alerts [market] [as-of:YYYY-MM-DD]`: a day's anomaly alerts as the alert job posts them;
+`alerts ack ID` and `alerts snooze ID`; and `alert_post`, the post the alert job sends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
+
+from creatorbot.commands.campaign import local_today
+from creatorbot.commands.core import Call, UserError
+from creatorbot.commands.i18n import Lang
+from creatorbot.commands.labels import creator_label, mention, metric_label
+from creatorbot.commands.markets import NoData, is_market_word, no_data, resolve_market
+from creatorbot.commands.parsing import AS_OF, parse_day, unknown_option, unknown_word, words
+from creatorbot.commands.reply import Block, Button, Buttons, Context, Header, Reply, Text
+from creatorbot.storage.alerts import (
+    SNOOZE_DAYS,
+    acknowledge,
+    alert_by_id,
+    postable,
+    record,
+    snooze,
+)
+from creatorbot.storage.daycolumns import RETAIN_DAYS
+from creatorbot.storage.models import Alert, Creator, Market
+from creatorbot.storage.queries.anomaly_inputs import creators_by_handle
+from creatorbot.storage.queries.anomaly_scan import (
+    CTR_SCALE,
+    FRESHNESS,
+    HISTORY_DAYS,
+    MIN_ORDERS,
+    DayScan,
+    Finding,
+    LiveSessions,
+    rules_for,
+    scan_day,
+    stale_data,
+)
+from creatorbot.storage.queries.campaigns import campaign_by_slug
+from creatorbot.storage.queries.markets import all_markets, latest_day
+
+USAGE = "alerts [market] [as-of:YYYY-MM-DD] · alerts ack ID · alerts snooze ID"
+OPTIONS = ("as-of",)
+ACTIONS = {"ack": "ack", "acknowledge": "ack", "snooze": "snooze"}
+SHOWN = 10  # entries in one post; the rest are counted
+REACH = RETAIN_DAYS - HISTORY_DAYS  # days back the day columns allow a scan
+NOTABLE_SHIFT = 0.25  # a market-wide move this large is worth a line in the post
+
+
+@dataclass(frozen=True)
+class AlertsQuery:
+    """A parsed `alerts` request: the market and the data day."""
+
+    market: str | None = None
+    as_of: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class HandleQuery:
+    """`alerts ack ID` or `alerts snooze ID`."""
+
+    action: str
+    alert_id: int
+
+
+@dataclass(frozen=True)
+class AlertPost:
+    """What the alert job posts for a market: a Reply, or None when there is nothing new; the
+    data day it covers; `fresh` is False when the post is the data freshness alert."""
+
+    reply: Reply | None
+    data_day: dt.date | None
+    fresh: bool = True
+
+
+def parse(text: str, call: Call) -> AlertsQuery | HandleQuery:
+    """`ack ID` / `snooze ID`, or a market and `as-of:` in any order."""
+    lang = call.lang
+    tokens = words(text, lang)
+    if tokens and tokens[0].lower() in ACTIONS:
+        return _handle_query(ACTIONS[tokens[0].lower()], tokens[1:], lang)
+    found: dict[str, object] = {}
+    for word in tokens:
+        if ":" in word:
+            key, _, value = word.partition(":")
+            if key.lower() not in AS_OF:
+                raise unknown_option(key, OPTIONS, lang, USAGE)
+            found["as_of"] = parse_day(value, lang)
+        elif len(word) == 2 and word.isalpha() and is_market_word(word, call):
+            found["market"] = word.upper()
+        else:
+            markets = all_markets(session=call.session)
+            vocabulary = [*ACTIONS, *markets, *(f"{o}:" for o in OPTIONS)]
+            raise unknown_word(word, vocabulary, lang, USAGE)
+    return AlertsQuery(**found)  # type: ignore[arg-type]
+
+
+def _handle_query(action: str, rest: list[str], lang: Lang) -> HandleQuery:
+    number = rest[0].lstrip("#") if len(rest) == 1 else ""
+    if not number.isdigit():
+        raise UserError(
+            lang._(
+                "Which alert? Write `alerts {action} ID` with the alert's number, e.g. #12."
+            ).format(action=action),
+            lang._("Usage: {usage}").format(usage=USAGE),
+        )
+    return HandleQuery(action, int(number))
+
+
+def answer(query: AlertsQuery | HandleQuery, call: Call) -> Reply:
+    """The day's alerts as the job would post them, or the confirmation of an ack or snooze."""
+    if isinstance(query, HandleQuery):
+        return _handled(query, call)
+    market = resolve_market(query.market, call)
+    lang = call.lang.for_market(market.code)
+    latest = latest_day(market.code, session=call.session)
+    if latest is None:
+        return no_data(NoData(market), lang)
+    day = query.as_of or latest
+    _check_day(day, latest, market, lang)
+    scan = _scan(market, day, call)
+    alerts = _anomalies(market.code, day, call)
+    blocks: list[Block] = []
+    due = local_today(market, call) - dt.timedelta(days=1)
+    if query.as_of is None and latest < due:
+        blocks.append(Text(_late(stale_data(market.code, latest, due), market, lang)))
+    if not alerts:
+        none = lang._("No new anomalies in {market} on {day}.").format(
+            market=lang.market_name(market.code), day=lang.date(day)
+        )
+        blocks.append(Text(none))
+        return Reply((_header(market, day, lang), *blocks, Context(_method(market, lang))))
+    return render(market, day, alerts, scan, call, lang, blocks)
+
+
+def _check_day(day: dt.date, latest: dt.date, market: Market, lang: Lang) -> None:
+    if day > latest:
+        raise UserError(
+            lang._(
+                "There is no data for {market} on {day} yet: the latest day is {latest}."
+            ).format(
+                market=lang.market_name(market.code),
+                day=lang.date(day),
+                latest=lang.date(latest),
+            )
+        )
+    first = latest - dt.timedelta(days=REACH - 1)
+    if day < first:
+        raise UserError(
+            lang._(
+                "Alerts go back to {first} (the latest {n} days of data). Pick a later day."
+            ).format(first=lang.date(first), n=REACH)
+        )
+
+
+def alert_post(market: str, call: Call, *, local_today: dt.date) -> AlertPost:
+    """The alert job's post for `market` on the market-local day `local_today`: yesterday's
+    anomalies not posted before, or — when yesterday's data has not arrived — the data
+    freshness alert instead (the missing day is not a collapse). Records what it finds."""
+    place = all_markets(session=call.session)[market]
+    lang = call.lang.for_market(market)
+    latest = latest_day(market, session=call.session)
+    if latest is None:
+        return AlertPost(None, None)
+    due = local_today - dt.timedelta(days=1)
+    if latest < due:
+        late = stale_data(market, latest, due)
+        record([late], [_late(late, place, Lang("en", market))], session=call.session)
+        alerts = [a for a in postable(market, due, session=call.session) if a.metric == FRESHNESS]
+        reply = render(place, due, alerts, None, call, lang) if alerts else None
+        return AlertPost(reply, latest, fresh=False)
+    scan = _scan(place, due, call)
+    alerts = _anomalies(market, due, call)
+    return AlertPost(render(place, due, alerts, scan, call, lang) if alerts else None, due)
+
+
+def _anomalies(market: str, day: dt.date, call: Call) -> list[Alert]:
+    """The day's alerts to post, but the data freshness alert: that one went out alone, while
+    the day's data was missing."""
+    found = postable(market, day, session=call.session)
+    return [alert for alert in found if alert.metric != FRESHNESS]
+
+
+def _scan(market: Market, day: dt.date, call: Call) -> DayScan:
+    """Scan the day and record its findings (with their reason in English, for the record)."""
+    scan = scan_day(market, day, session=call.session)
+    english = Lang("en", market.code)
+    reasons = [_reason([f], _sessions(scan, f), market, english) for f in scan.findings]
+    record(scan.findings, reasons, session=call.session)
+    return scan
+
+
+def _sessions(scan: DayScan | None, subject: Alert | Finding) -> LiveSessions | None:
+    """A flagged creator's live sessions on the day and on a usual day, when known."""
+    if scan is None or subject.subject_kind != "creator":
+        return None
+    return scan.sessions.get(subject.subject_key)
+
+
+class Figures(Protocol):
+    """What a reason is written from: a finding or a stored alert."""
+
+    @property
+    def metric(self) -> str: ...
+    @property
+    def day(self) -> dt.date: ...
+    @property
+    def observed(self) -> int: ...
+    @property
+    def expected(self) -> int: ...
+
+
+def render(
+    market: Market,
+    day: dt.date,
+    alerts: list[Alert],
+    scan: DayScan | None,
+    call: Call,
+    lang: Lang,
+    lead: list[Block] | None = None,
+) -> Reply:
+    """The post: a header, then per subject (most money at stake first, SHOWN at most) its
+    reasons, owner and money at stake with Acknowledge and Snooze buttons."""
+    entries: dict[tuple[str, str], list[Alert]] = {}
+    for alert in alerts:
+        entries.setdefault((alert.subject_kind, alert.subject_key), []).append(alert)
+    handles = [key for kind, key in entries if kind == "creator"]
+    people = creators_by_handle(market.code, handles, session=call.session)
+    blocks: list[Block] = [_header(market, day, lang), *(lead or [])]
+    if scan is not None and abs(scan.shift - 1) >= NOTABLE_SHIFT:
+        blocks.append(Context(_shift(scan.shift, day, lang)))
+    for rank, found in enumerate(list(entries.values())[:SHOWN], start=1):
+        first = found[0]
+        name, owner = _subject(first, people, market, call)
+        sessions = _sessions(scan, first)
+        title = " · ".join([f"*{rank}. {name}*", *owner, f"#{first.id}"])
+        lines = [title, _reason(found, sessions, market, lang)]
+        if first.impact:
+            money = lang.money(max(a.impact for a in found), market.currency, market.minor_units)
+            lines.append(lang._("{money} at stake").format(money=money))
+        blocks.append(Text("\n".join(lines)))
+        blocks.append(_buttons(first, lang))
+    hidden = len(entries) - SHOWN
+    if hidden > 0:
+        blocks.append(
+            Context(
+                lang.n_(
+                    "{n} more subject with alerts is not shown.",
+                    "{n} more subjects with alerts are not shown.",
+                    hidden,
+                ).format(n=hidden)
+            )
+        )
+    blocks.append(Context(_method(market, lang)))
+    return Reply(tuple(blocks), rows=min(len(entries), SHOWN))
+
+
+def _header(market: Market, day: dt.date, lang: Lang) -> Header:
+    return Header(
+        lang._("Anomaly alerts · {market} · {day}").format(market=market.code, day=lang.date(day))
+    )
+
+
+def _buttons(alert: Alert, lang: Lang) -> Buttons:
+    return Buttons(
+        (
+            Button(lang._("Acknowledge"), "open", f"alerts ack {alert.id}"),
+            Button(lang._("Snooze 7 days"), "open", f"alerts snooze {alert.id}"),
+        )
+    )
+
+
+def _subject(
+    alert: Alert, people: dict[str, Creator], market: Market, call: Call
+) -> tuple[str, list[str]]:
+    """How the alert's subject is named — a creator, a campaign by name, a slot, the market —
+    and who to notify: the creator's CM, mentioned."""
+    lang = call.lang.for_market(market.code)
+    if alert.subject_kind == "creator":
+        creator = people.get(alert.subject_key)
+        if creator is None:
+            return f"@{alert.subject_key}", []
+        owner = [mention(creator.cm, call.services.staff)] if creator.cm else []
+        return creator_label(creator.display_name, creator.handle), owner
+    if alert.subject_kind == "campaign":
+        campaign = campaign_by_slug(alert.subject_key, session=call.session)
+        name = campaign.name if campaign else alert.subject_key
+        return lang._("Campaign {name}").format(name=name), []
+    if alert.subject_kind == "slot":
+        return lang._("Slot {name}").format(name=alert.subject_key), []
+    return lang.market_name(market.code), []
+
+
+def _reason(
+    found: list[Alert] | list[Finding],
+    sessions: LiveSessions | None,
+    market: Market,
+    lang: Lang,
+) -> str:
+    """What happened, e.g. "GMV 96% below its usual Thursday (RM120.00 vs RM3,000.00); live
+    sessions 0 vs 2"."""
+    parts = [_figures(alert, market, lang) for alert in found]
+    if sessions is not None and sessions.day != sessions.usual and found[0].metric != FRESHNESS:
+        parts.append(
+            lang._("live sessions {day} vs {usual}").format(day=sessions.day, usual=sessions.usual)
+        )
+    return "; ".join(parts)
+
+
+def _figures(alert: Figures, market: Market, lang: Lang) -> str:
+    if alert.metric == FRESHNESS:
+        latest = alert.day - dt.timedelta(days=alert.observed)
+        return _late_text(market, latest, alert.day, lang)
+    values = {
+        "metric": _metric_name(alert.metric, lang),
+        "weekday": lang.date(alert.day, "EEEE"),
+        "observed": _value(alert.observed, alert.metric, market, lang),
+        "expected": _value(alert.expected, alert.metric, market, lang),
+    }
+    if alert.observed < alert.expected:
+        change = lang.percent(1 - alert.observed / alert.expected, 0)
+        message = lang._("{metric} {change} below its usual {weekday} ({observed} vs {expected})")
+        return message.format(change=change, **values)
+    times = lang.number(alert.observed / max(alert.expected, 1), digits=1)
+    message = lang._("{metric} {times}× its usual {weekday} ({observed} vs {expected})")
+    return message.format(times=times, **values)
+
+
+def _metric_name(metric: str, lang: Lang) -> str:
+    return lang._("CTR") if metric == "ctr" else metric_label(metric, lang)
+
+
+def _value(value: int, metric: str, market: Market, lang: Lang) -> str:
+    if metric == "gmv":
+        return lang.money(value, market.currency, market.minor_units)
+    if metric == "ctr":
+        return lang.percent(value / CTR_SCALE, 2)
+    return lang.number(value)
+
+
+def _late(finding: Finding, market: Market, lang: Lang) -> str:
+    latest = finding.day - dt.timedelta(days=finding.observed)
+    return _late_text(market, latest, finding.day, lang)
+
+
+def _late_text(market: Market, latest: dt.date, due: dt.date, lang: Lang) -> str:
+    return lang._(
+        "Data is late: the latest data for {market} is from {latest}, and {due} has not "
+        "arrived yet. Alerts about {due} wait for it."
+    ).format(market=lang.market_name(market.code), latest=lang.date(latest), due=lang.date(due))
+
+
+def _shift(shift: float, day: dt.date, lang: Lang) -> str:
+    return lang._(
+        "A market-wide day: big creators sold {times}× a usual {weekday}; each creator is "
+        "judged against that."
+    ).format(times=lang.number(shift, digits=1), weekday=lang.date(day, "EEEE"))
+
+
+def _method(market: Market, lang: Lang) -> str:
+    gmv = rules_for(market)["gmv"].min_volume
+    return lang._(
+        "Each creator, campaign and slot is compared with its own last {days} days, weekday by "
+        "weekday. Creators are judged from {orders} orders and {gmv} on a usual day."
+    ).format(
+        days=HISTORY_DAYS,
+        orders=lang.number(MIN_ORDERS),
+        gmv=lang.money(int(gmv), market.currency, market.minor_units),
+    )
+
+
+def _handled(query: HandleQuery, call: Call) -> Reply:
+    """Acknowledge or snooze an alert (with its subject's other alerts of the day)."""
+    alert = alert_by_id(query.alert_id, session=call.session) if query.alert_id < 2**31 else None
+    if alert is None:
+        raise UserError(call.lang._("There is no alert #{id}.").format(id=query.alert_id))
+    market = all_markets(session=call.session)[alert.market]
+    lang = call.lang.for_market(market.code)
+    people = creators_by_handle(market.code, [alert.subject_key], session=call.session)
+    subject, _owner = _subject(alert, people, market, call)
+    user = call.request.user
+    if query.action == "ack":
+        handled = acknowledge(alert, user, session=call.session)
+        text = lang._("Acknowledged: {subject} — {reason}.").format(
+            subject=subject, reason=_reason(handled, None, market, lang)
+        )
+        return Reply((Text(text),))
+    until = local_today(market, call) + dt.timedelta(days=SNOOZE_DAYS)
+    snooze(alert, user, until, session=call.session)
+    text = lang._("Snoozed until {day}: no alerts about {subject} until then.")
+    return Reply((Text(text.format(day=lang.date(until), subject=subject)),))
