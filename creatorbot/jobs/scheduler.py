@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -45,6 +46,7 @@ class Scheduler:
         self.lock = lock
         self.sessions = sessions
         self.clock = clock
+        self._again = threading.Event()
         self.aps = BackgroundScheduler(
             timezone=dt.UTC,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
@@ -67,13 +69,18 @@ class Scheduler:
         return leading
 
     def tick(self) -> None:
-        """One heartbeat: lead if the lock is free, then run what is due."""
+        """One heartbeat: lead if the lock is free, then run what is due (again, if a wake-up
+        came while it ran)."""
         if not self.lock.held():
             if not self.lock.acquire():
                 return  # standby: another instance leads
             logger.info("this instance now leads the scheduler")
+        self._again.clear()
         try:
             self.runner.tick(self.clock(), still_leading=self.lock.held)
+            while self._again.is_set():
+                self._again.clear()
+                self.runner.tick(self.clock(), still_leading=self.lock.held)
         except Exception:
             logger.exception("scheduler tick failed")  # the next tick tries again
 
@@ -86,7 +93,9 @@ class Scheduler:
         logger.info("forgot old deliveries", extra={"rows": forgotten})
 
     def wake(self) -> None:
-        """Tick now (a `digest run` was asked for) rather than at the next heartbeat."""
+        """Tick now (a `digest run` was asked for) rather than at the next heartbeat; during a
+        tick, the tick runs once more."""
+        self._again.set()
         self.aps.modify_job("tick", next_run_time=dt.datetime.now(dt.UTC))
 
     def shutdown(self) -> None:

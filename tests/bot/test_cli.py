@@ -167,3 +167,23 @@ def test_demo_runs_the_morning_jobs_and_shows_their_posts_every_time(
         assert "This morning creatorbot would post" in out
         assert "post to #morning" in out
         assert "Daily ranking snapshot · MY" in out
+
+
+def test_jobs_tick_posts_what_is_due_once_and_jobs_list_shows_the_ledger(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "digest subscribe snapshot MY at 09:00"]) == 0
+    capsys.readouterr()
+    # 09:00 in Kuala Lumpur tomorrow, as an operator would type it.
+    tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).date()
+    at = f"{tomorrow.isoformat()}T09:05+08:00"
+    assert main(["jobs", "tick", "--at", at]) == 0
+    out = capsys.readouterr().out
+    assert f"post to #console · creatorbot:snapshot:1:{tomorrow.isoformat()}" in out
+    assert f"posted               creatorbot:snapshot:1:{tomorrow.isoformat()}" in out
+    assert main(["jobs", "tick", "--at", at]) == 0
+    assert "nothing was due" in capsys.readouterr().out
+    assert main(["jobs", "list", "--at", at]) == 0
+    out = capsys.readouterr().out
+    assert "#1    snapshot  MY  09:00 active" in out
+    assert f"snapshot           #1    {tomorrow.isoformat()}" in out and "posted" in out
