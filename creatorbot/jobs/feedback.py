@@ -13,7 +13,7 @@ from creatorbot.commands.feedback import FORM_ACTION
 from creatorbot.commands.forms import FEEDBACK, FORM_ID, FormLink
 from creatorbot.commands.labels import mention
 from creatorbot.commands.reply import Button, Buttons, Header, Reply, Text
-from creatorbot.jobs.periods import Period, instant, local_days, parse_at
+from creatorbot.jobs.periods import Period, as_utc, instant, local_days, parse_at
 from creatorbot.jobs.registry import JobRun, Post, job
 from creatorbot.storage.feedback import (
     answered_by,
@@ -64,7 +64,7 @@ def reminders(
     for form_id, posted_at in posted_prompts(
         subscription.id, PROMPT_JOBS, since=since, session=session
     ):
-        day = _utc(posted_at).astimezone(zone).date() + dt.timedelta(days=REMINDER_DAYS)
+        day = as_utc(posted_at).astimezone(zone).date() + dt.timedelta(days=REMINDER_DAYS)
         period = Period(f"{REMINDER_KEY}{form_id}", instant(day, at, zone), day)
         if start < period.due <= end:
             found.append(period)
@@ -174,8 +174,3 @@ def _numbered(key: str, prefix: str) -> int:
 def _zone(subscription: Subscription, session: Session) -> ZoneInfo:
     market = session.get(Market, subscription.market)
     return ZoneInfo(market.timezone if market else "UTC")
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands timestamps back without a zone; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -27,6 +27,11 @@ class Period:
     hourly: bool = False
 
 
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored timestamp in UTC (SQLite hands them back without a zone; they were UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 def parse_at(value: str) -> dt.time:
     """`HH:MM` (24-hour) as a time; ValueError otherwise."""
     hours, sep, minutes = value.partition(":")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from creatorbot.commands.core import Call, CommandRequest, Services
 from creatorbot.commands.i18n import Lang
-from creatorbot.jobs.periods import Period, parse_at, period_from_key, periods_between
+from creatorbot.jobs.periods import Period, as_utc, parse_at, period_from_key, periods_between
 from creatorbot.jobs.posting import Posters, Target
 from creatorbot.jobs.registry import JobRun, JobSpec, Post
 from creatorbot.storage import ledger
@@ -142,7 +142,7 @@ class Runner:
     @staticmethod
     def _open_is_due(run: Run, now: dt.datetime) -> bool:
         if run.status is RunStatus.FAILED:
-            return run.next_attempt_at is not None and _utc(run.next_attempt_at) <= now
+            return run.next_attempt_at is not None and as_utc(run.next_attempt_at) <= now
         return True
 
     def _claim_due(
@@ -172,7 +172,7 @@ class Runner:
     def _periods(
         self, spec: JobSpec, subscription: Subscription, now: dt.datetime, session: Session
     ) -> list[Period]:
-        start = max(_utc(subscription.created_at), now - LOOKBACK)
+        start = max(as_utc(subscription.created_at), now - LOOKBACK)
         zone = self._zone(subscription)
         found: list[Period] = []
         if spec.cadence is not None:
@@ -270,8 +270,3 @@ class Runner:
 
     def _zone(self, subscription: Subscription) -> ZoneInfo:
         return self._zones[subscription.market]
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands timestamps back without a zone; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
