@@ -221,6 +221,16 @@ def _list(call: Call) -> Reply:
     failed = [run for run in runs if run.status is RunStatus.FAILED]
     for run in failed[-5:]:
         blocks.append(Text(_failure(run, lang)))
+    skipped = [run for run in runs if run.status is RunStatus.SKIPPED]
+    if skipped:
+        periods = ", ".join(f"#{run.subscription_id} {run.period}" for run in skipped[-5:])
+        blocks.append(
+            Context(
+                lang._(
+                    "Missed while no scheduler was running, too late to post: {periods}."
+                ).format(periods=periods)
+            )
+        )
     return Reply(tuple(blocks), rows=len(rows))
 
 

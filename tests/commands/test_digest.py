@@ -144,8 +144,10 @@ def test_list_shows_failed_posts_with_the_error_and_the_retry(
             retry_at=NOW + dt.timedelta(minutes=4),
             session=session,
         )
+        ledger.skip("snapshot", 1, "2026-11-23", now=NOW, session=session)
     ok, text = chat.say("digest list")
     assert ok
+    assert "too late to post: #1 2026-11-23" in text
     assert "2026-11-24 failed" in text
     assert "Slack 500: internal_error" in text and "retrying at 01:34 UTC" in text
 
