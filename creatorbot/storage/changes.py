@@ -42,8 +42,7 @@ def daily_changes(rows: pd.DataFrame, *, session: Session) -> pd.DataFrame:
     Call it before the upsert, under `lock_markets`. The common case — a new day — reads nothing:
     stored rows are looked up by market and the distinct dates written (by creator and date when
     only a few creators are written, e.g. a late correction)."""
-    new = rows[COLUMNS].copy()
-    new["date"] = pd.to_datetime(new["date"])
+    new = rows[COLUMNS].assign(date=pd.to_datetime(rows["date"]))
     new = new.drop_duplicates(KEY, keep="last")  # the upsert keeps the last one too
     old = _stored(new, session=session)
     if old.empty:
@@ -64,7 +63,7 @@ def _stored(new: pd.DataFrame, *, session: Session) -> pd.DataFrame:
     table = table_of(DailyMetric)
     columns = select(*(table.c[name] for name in (*KEY, *RANKABLE)))
     queries = []
-    for market, written in new.groupby("market"):
+    for market, written in new[KEY].groupby(new["market"]):
         days = [stamp.date() for stamp in written["date"].drop_duplicates()]
         creators = written["creator_id"].drop_duplicates().tolist()
         if len(creators) > FEW_CREATORS:

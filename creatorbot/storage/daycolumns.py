@@ -62,9 +62,10 @@ def update_day_columns(rows: pd.DataFrame, *, session: Session) -> None:
     bring the columns of each day they touch up to date, and drop days no board reaches."""
     if rows.empty:
         return
-    days = pd.to_datetime(rows["date"]).dt.date
-    for key, part in rows.groupby([rows["market"], days], sort=True):
-        market, day = cast(tuple[str, dt.date], key)
+    days = pd.to_datetime(rows["date"])  # grouped as timestamps: a date per row costs more
+    for key, part in rows[list(NAMES)].groupby([rows["market"], days], sort=True):
+        market, stamp = cast(tuple[str, pd.Timestamp], key)
+        day = stamp.date()
         latest = latest_day(market, session=session)
         if latest is None or day < first_kept(latest):
             continue
@@ -133,15 +134,16 @@ def read_day(market: str, day: dt.date, *, session: Session) -> Columns | None:
     return found if set(found) == set(NAMES) else None
 
 
-def read_column(
-    market: str, day: dt.date, name: str, *, session: Session, widen: bool = True
-) -> np.ndarray:
-    """One stored column of one day (empty when the day has none); see `unpack` for `widen`."""
-    query = select(DayColumn.data).where(
-        DayColumn.market == market, DayColumn.date == day, DayColumn.name == name
+def read_columns(
+    market: str, name: str, first: dt.date, last: dt.date, *, session: Session, widen: bool = True
+) -> dict[dt.date, np.ndarray]:
+    """One stored column of every day from `first` to `last` that has it, by day, in one read
+    (see `unpack` for `widen`)."""
+    query = select(DayColumn.date, DayColumn.data).where(
+        DayColumn.market == market, DayColumn.name == name, DayColumn.date.between(first, last)
     )
-    found = fetch_all(query, session=session)  # the driver's bytes, not a processed copy
-    return unpack(bytes(found[0][0]), widen=widen) if found else np.zeros(0, dtype=np.int64)
+    rows = session.connection().execute(query)
+    return {day: unpack(data, widen=widen) for day, data in rows}
 
 
 def _row_count(market: str, day: dt.date, *, session: Session) -> int:

@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 def fetch_all(query: Select[*tuple[Any, ...]], *, session: Session) -> list[tuple[Any, ...]]:
     """Every row of `query` as a tuple of the driver's values, in the session's transaction.
 
-    Parameters pass through their types' bind processors; results are not processed, so this
-    is for integer and text columns (a date comes back as the driver gives it).
+    Parameters pass through their types' bind processors (an IN list's values go to the driver
+    as they are); results are not processed, so this is for integer and text columns (a date
+    comes back as the driver gives it).
     """
     connection = session.connection()
     dialect = connection.dialect
-    compiled = query.compile(dialect=dialect)
+    compiled = query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
     for name, bind in compiled.binds.items():
         processor = bind.type.bind_processor(dialect)

@@ -7,7 +7,8 @@ keyword argument and never commit: the caller owns the transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,6 @@ from sqlalchemy.orm import Session
 from creatorbot.storage import campaign_stats
 from creatorbot.storage.changes import daily_changes, lock_markets
 from creatorbot.storage.daycolumns import update_day_columns
-from creatorbot.storage.fetch import fetch_all
 from creatorbot.storage.models import (
     Campaign,
     Creator,
@@ -28,7 +28,8 @@ from creatorbot.storage.models import (
     Tier,
 )
 from creatorbot.storage.queries.markets import latest_day
-from creatorbot.storage.upsert import table_of, upsert_frame
+from creatorbot.storage.roster import creator_ids, forget
+from creatorbot.storage.upsert import bulk_cache, insert_frame, table_of, upsert_frame
 
 Progress = Callable[[int], None]
 
@@ -71,23 +72,10 @@ ENROLLMENT_COLUMNS = ("campaign", "handle", "enrolled_on")
 CONTACT_COLUMNS = ("email", "phone")  # optional; stored, never shown
 
 
-def creator_id_column(frame: pd.DataFrame, *, session: Session) -> np.ndarray:
-    """The creator id of each row's (market, handle), joined in one pass per market; -1 where
-    there is no such creator."""
-    ids = np.full(len(frame), -1, dtype=np.int64)
-    for market in frame["market"].unique().tolist():
-        query = select(Creator.handle, Creator.id).where(Creator.market == market)
-        known = pd.DataFrame(fetch_all(query, session=session), columns=["handle", "id"])
-        mine = (frame["market"] == market).to_numpy()
-        index = pd.Index(known["handle"]).get_indexer(frame["handle"][mine])
-        found = known["id"].to_numpy(dtype=np.int64)
-        ids[mine] = np.where(index >= 0, found[index], -1)
-    return ids
-
-
 def _known_creators(frame: pd.DataFrame, *, session: Session) -> np.ndarray:
-    """`creator_id_column`, for rows whose creators must exist (validation made sure of it)."""
-    ids = creator_id_column(frame, session=session)
+    """The creator id of each row's (market, handle), for rows whose creators must exist
+    (validation made sure of it)."""
+    ids = creator_ids(frame["market"], frame["handle"], session=session)
     if (ids < 0).any():
         market, handle = frame.loc[ids < 0, ["market", "handle"]].iloc[0].tolist()
         raise KeyError(f"no creator {handle!r} in {market}")
@@ -126,7 +114,11 @@ def write_creators(
     """Upsert creators on (market, handle). Optional columns email/phone are kept if present."""
     columns = [*CREATOR_COLUMNS, *(c for c in CONTACT_COLUMNS if c in frame.columns)]
     key = ("market", "handle")
-    return upsert_frame(table_of(Creator), frame, columns, key, session=session, progress=progress)
+    written = upsert_frame(
+        table_of(Creator), frame, columns, key, session=session, progress=progress
+    )
+    forget(session=session)  # a roster read before no longer describes the creators
+    return written
 
 
 def write_daily_metrics(
@@ -143,12 +135,26 @@ def write_daily_metrics(
     lock_markets(markets, session=session)
     before = {market: latest_day(market, session=session) for market in markets}
     changes = daily_changes(out, session=session)
-    written = upsert_frame(
-        table_of(DailyMetric), out, columns, key, session=session, progress=progress
-    )
-    update_day_columns(out, session=session)
-    campaign_stats.apply_daily_changes(changes, before, session=session)
+    # Keys past the market's latest day cannot be stored yet: a plain insert is quicker.
+    new = _past_latest(out, before) & ~out.duplicated(list(key), keep=False)
+    table = table_of(DailyMetric)
+    with bulk_cache(session=session):
+        written = insert_frame(table, out[new], columns, session=session, progress=progress)
+        written += upsert_frame(table, out[~new], columns, key, session=session, progress=progress)
+        update_day_columns(out, session=session)
+        campaign_stats.apply_daily_changes(changes, before, session=session)
     return written
+
+
+def _past_latest(rows: pd.DataFrame, latest: Mapping[str, dt.date | None]) -> np.ndarray:
+    """Which rows fall after their market's `latest` stored day: their keys cannot be stored."""
+    days = pd.to_datetime(rows["date"]).to_numpy()
+    after = np.ones(len(rows), dtype=bool)
+    for market, day in latest.items():
+        if day is not None:
+            mine = (rows["market"] == market).to_numpy()
+            after[mine] = days[mine] > np.datetime64(day)
+    return after
 
 
 def write_tiers(frame: pd.DataFrame, *, session: Session, progress: Progress | None = None) -> int:

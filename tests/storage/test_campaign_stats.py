@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from creatorbot.storage.campaign_stats import stale_campaigns
+from creatorbot.storage import upsert
+from creatorbot.storage.campaign_stats import stale_campaigns, standings
 from creatorbot.storage.db import upgrade
 from creatorbot.storage.importers import import_file
 from creatorbot.storage.models import (
@@ -325,3 +326,27 @@ def test_stats_left_stale_by_a_write_past_the_path(
     assert stale == {"MY"}
     upgrade(engine)
     assert_exact(sessions)
+
+
+@pytest.mark.usefixtures("world")
+def test_a_correction_rewrites_only_the_standings_it_moves(
+    sessions: sessionmaker[Session], load: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = assert_exact(sessions)["standings"]
+    written: list[tuple[int, int]] = []
+
+    def spy(table: Any, frame: Any, key: Any, *, session: Session) -> int:
+        written.extend(zip(frame["campaign_id"], frame["creator_id"], strict=True))
+        return upsert.update_frame(table, frame, key, session=session)
+
+    monkeypatch.setattr(standings, "update_frame", spy)
+    soared = dict.fromkeys(metric_values(random.Random(0)), 0) | {"gmv": 10_000_000}
+    load("daily_metrics", [daily_row(dt.date(2026, 11, 11), "MY", "eli", soared)])
+    after = assert_exact(sessions)["standings"]
+    moved = {key for key in after if after[key] != before[key]}
+    assert sorted(written) == sorted(moved)
+    with sessions() as session:
+        eli = session.scalar(select(Creator.id).where(Creator.handle == "eli"))
+    # Others were rewritten for their rank alone; those the jump did not pass were left alone.
+    assert any(key[1] != eli and after[key][:3] == before[key][:3] for key in moved)
+    assert set(after) - moved

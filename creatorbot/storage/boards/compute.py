@@ -13,6 +13,9 @@ from creatorbot.analytics.windows import Window, window_for
 
 PERIODS = ("1d", "7d", "30d", "mtd")
 TOP = 50  # the most rows a leaderboard shows
+# Each ranking draws its best `POOL_BOARDS × top` creators once; a scope finds its top rows
+# among them unless it is too small to have enough there.
+POOL_BOARDS = 40
 ALL = "all"
 SCOPE_KINDS = ("tier", "category")
 ONE_DAY = dt.timedelta(days=1)
@@ -90,14 +93,15 @@ def rank_boards(
             now = _window_total(running, bounds, current)
             before = _window_total(running, bounds, previous)
             now_keys, before_keys = _keys(now, later), _keys(before, later)
-            for scope, members in scopes:
+            pool = _pool(now_keys, POOL_BOARDS * top)
+            for scope, members, inside in scopes:
                 everyone = scope == ALL  # no need to copy every creator's values
                 keys = now_keys if everyone else now_keys[members]
                 values = now if everyone else now[members]
                 ranked = keys >= 0
                 count = int(ranked.sum())
                 boards.append((metric, period, scope, count, int(values[ranked].sum())))
-                chosen = members[_top(keys, count, top)]
+                chosen = _top(now_keys, members, inside, pool, count, top)
                 if len(chosen):
                     was = _ranks_of(before_keys, members, chosen)
                     rows.append(_Rows(metric, period, scope, ids[chosen], now[chosen], was))
@@ -116,24 +120,26 @@ class _Rows:
     previous_rank: np.ndarray
 
 
-def _scopes(people: pd.DataFrame) -> list[tuple[str, np.ndarray]]:
-    """(scope, positions of its creators): everyone, then each tier, then each category."""
-    scopes = [(ALL, np.arange(len(people)))]
+def _scopes(people: pd.DataFrame) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(scope, positions of its creators, whether each creator is in it): everyone, then each
+    tier, then each category."""
+    scopes = [(ALL, np.arange(len(people)), np.ones(len(people), dtype=bool))]
     for kind in SCOPE_KINDS:
         # Lowercase the few distinct names, not every creator's (`Gold` and `gold` are one).
         raw_codes, raw_names = pd.factorize(people[kind])
         lowered, names = pd.factorize(pd.Index(raw_names).str.lower(), sort=True)
         codes = np.where(raw_codes >= 0, lowered[raw_codes], -1)  # -1: no name
-        scopes += [
-            (f"{kind}:{name}", np.flatnonzero(codes == code)) for code, name in enumerate(names)
-        ]
+        for code, name in enumerate(names):
+            inside = codes == code
+            scopes.append((f"{kind}:{name}", np.flatnonzero(inside), inside))
     return scopes
 
 
 def _running_totals(spans: np.ndarray) -> np.ndarray:
     """Per creator, the metric summed over segments 0..i-1 in row i (row 0 is zero)."""
     running = np.zeros((spans.shape[0] + 1, spans.shape[1]), dtype=np.int64)
-    np.cumsum(spans, axis=0, out=running[1:])
+    for segment, sums in enumerate(spans):  # row by row: a few times quicker than cumsum's axis
+        np.add(running[segment], sums, out=running[segment + 1])
     return running
 
 
@@ -145,6 +151,8 @@ def _window_total(running: np.ndarray, bounds: list[dt.date], window: Window) ->
 def _handle_tiebreak(handles: pd.Series) -> np.ndarray:
     """Per creator, how many creators' handles sort after theirs: on a tie, the higher number
     (the earlier handle) ranks first."""
+    if handles.is_monotonic_increasing:  # as creators are read, in handle order: no sort
+        return np.arange(len(handles) - 1, -1, -1, dtype=np.int64)
     # numpy's stable sort of fixed-width text orders by code point, as Python's `<` does.
     order = np.argsort(handles.to_numpy(dtype=str), kind="stable")
     later = np.empty(len(order), dtype=np.int64)
@@ -164,10 +172,29 @@ def _keys(values: np.ndarray, later: np.ndarray) -> np.ndarray:
     return np.where(values > 0, order * count + later, -1)
 
 
-def _top(keys: np.ndarray, ranked: int, top: int) -> np.ndarray:
-    """Indexes into `keys` of the best `top` ranked entries, best first."""
-    # Ranked keys are unique and above the others, so the `top` largest are the top rows.
-    chosen = np.argpartition(keys, -top)[-top:] if ranked > top else np.flatnonzero(keys >= 0)
+def _pool(keys: np.ndarray, size: int) -> np.ndarray:
+    """Indexes of the `size` largest keys (all of them if there are fewer)."""
+    return np.argpartition(keys, -size)[-size:] if len(keys) > size else np.arange(len(keys))
+
+
+def _top(
+    keys: np.ndarray,
+    members: np.ndarray,
+    inside: np.ndarray,
+    pool: np.ndarray,
+    ranked: int,
+    top: int,
+) -> np.ndarray:
+    """Indexes into `keys` of the best `top` of the `ranked` ranked `members` (`inside` marks
+    them), best first. Ranked keys are unique and above the others, and every key outside the
+    `pool` is below every key in it: when the pool holds `top` ranked members, or all of them,
+    the best are among those, and the rest of the scope need not be looked at."""
+    chosen = pool[inside[pool]]
+    chosen = chosen[keys[chosen] >= 0]
+    if len(chosen) < min(top, ranked):
+        chosen = members[keys[members] >= 0]
+    if len(chosen) > top:
+        chosen = chosen[np.argpartition(keys[chosen], -top)[-top:]]
     return chosen[np.argsort(-keys[chosen])]
 
 

@@ -15,16 +15,15 @@ from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.compute import ROW_COLUMNS, Boards, rank_boards
 from creatorbot.storage.boards.spans import Spans
-from creatorbot.storage.fetch import fetch_all
-from creatorbot.storage.models import Board, BoardRow, Creator
+from creatorbot.storage.models import Board, BoardRow
 from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.queries.metrics import RANKABLE
+from creatorbot.storage.roster import creators
 from creatorbot.storage.upsert import table_of
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
-CREATOR_COLUMNS = ["creator_id", "handle", "tier", "category"]
 
 
 def refresh_boards(
@@ -34,7 +33,7 @@ def refresh_boards(
     them where they changed (a market without any loses its boards). Runs in the caller's
     transaction, never commits; `progress(n)` is told as a market's n board rows are written."""
     wanted = sorted(set(markets))
-    people = _creators(wanted, session=session)
+    people = creators(wanted, session=session)
     for market in wanted:
         started = time.perf_counter()
         _lock(market, session=session)
@@ -42,9 +41,9 @@ def refresh_boards(
         if end is None:
             _delete(market, session=session)
             continue
-        creators = people.get(market, _no_creators())
-        spans = Spans(market, end, creators["creator_id"].to_numpy(), session=session)
-        boards = rank_boards(creators, spans, end, RANKABLE)
+        mine = people[market]
+        spans = Spans(market, end, mine["creator_id"].to_numpy(), session=session)
+        boards = rank_boards(mine, spans, end, RANKABLE)
         if _stored(market, session=session) == _content(end, boards):
             continue  # re-importing the same rows leaves the database exactly as it was
         _delete(market, session=session)
@@ -68,30 +67,6 @@ def _lock(market: str, *, session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         key = zlib.crc32(f"boards:{market}".encode())
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
-
-
-def _creators(markets: list[str], *, session: Session) -> dict[str, pd.DataFrame]:
-    """Every creator of each market: the scopes are the tiers and categories present. One read
-    of the whole table (in table order it beats a million index look-ups several times over)."""
-    if not markets:
-        return {}
-    query = select(Creator.market, Creator.id, Creator.handle, Creator.tier, Creator.category)
-    rows = pd.DataFrame(fetch_all(query, session=session), columns=["market", *CREATOR_COLUMNS])
-    rows = rows.astype({"creator_id": "int64"})
-    return {
-        str(market): part.drop(columns="market").reset_index(drop=True)
-        for market, part in rows.groupby("market", sort=False)
-        if market in markets
-    }
-
-
-def _no_creators() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            name: pd.Series(dtype="int64" if name == "creator_id" else object)
-            for name in CREATOR_COLUMNS
-        }
-    )
 
 
 def _delete(market: str, *, session: Session) -> None:

@@ -11,7 +11,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.compute import segment_bounds
-from creatorbot.storage.daycolumns import ID, read_column
+from creatorbot.storage.daycolumns import ID, read_columns
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -22,7 +22,7 @@ class _Day:
 
     day: dt.date
     segment: int
-    known: np.ndarray  # rows of the day whose creator is one of the market's
+    known: np.ndarray | slice  # rows of the day whose creator is one of the market's (or all)
     position: np.ndarray  # for those rows, the index of their creator in `creator_ids`
 
 
@@ -38,28 +38,34 @@ class Spans:
         self._bounds = segment_bounds(end)
         self._creators = len(creator_ids)
         order = np.argsort(creator_ids, kind="stable")
+        ascending = creator_ids[order]
         self._days = [
-            self._locate(day, creator_ids[order], order)
-            for day in _days(self._bounds[0], self._bounds[-1])
+            self._locate(day, ids, ascending, order)
+            for day, ids in sorted(self._read(ID, widen=True).items())
         ]
 
-    def _locate(self, day: dt.date, ascending: np.ndarray, order: np.ndarray) -> _Day:
-        ids = read_column(self._market, day, ID, session=self._session)
+    def _read(self, name: str, *, widen: bool) -> dict[dt.date, np.ndarray]:
+        first, last = self._bounds[0], self._bounds[-1] - ONE_DAY
+        return read_columns(self._market, name, first, last, session=self._session, widen=widen)
+
+    def _locate(
+        self, day: dt.date, ids: np.ndarray, ascending: np.ndarray, order: np.ndarray
+    ) -> _Day:
         place = np.searchsorted(ascending, ids)
         known = place < len(ascending)
         known[known] = ascending[place[known]] == ids[known]
-        return _Day(day, bisect_right(self._bounds, day) - 1, known, order[place[known]])
+        segment = bisect_right(self._bounds, day) - 1
+        # Most days hold only the market's creators: then no row needs picking out.
+        return _Day(day, segment, slice(None) if known.all() else known, order[place[known]])
 
     def __call__(self, metric: str) -> np.ndarray:
         spans = np.zeros((len(self._bounds) - 1, self._creators), dtype=np.int64)
+        columns = self._read(metric, widen=False)
         for day in self._days:
             if not len(day.position):
                 continue
-            values = read_column(self._market, day.day, metric, session=self._session, widen=False)
-            # A day holds one row per creator, so no position repeats within it.
-            spans[day.segment, day.position] += values[day.known]
+            # A day holds one row per creator, so no position repeats within it; adding into
+            # the segment's row is quicker than indexing the whole array.
+            row = spans[day.segment]
+            row[day.position] += columns[day.day][day.known]
         return spans
-
-
-def _days(first: dt.date, after: dt.date) -> list[dt.date]:
-    return [first + dt.timedelta(days=n) for n in range((after - first).days)]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +18,7 @@ from creatorbot.storage.campaign_stats.fresh import Spec, is_fresh, specs, store
 from creatorbot.storage.campaign_stats.recompute import recompute
 from creatorbot.storage.campaign_stats.standings import FIGURES, restand
 from creatorbot.storage.campaign_stats.tables import DAYS, ENROLLMENTS, TOTALS
+from creatorbot.storage.fetch import fetch_all
 from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.upsert import add_frame
 
@@ -99,11 +99,9 @@ def _enrollments(
         ]
     else:
         parts = [query]
-    members: dict[int, list[int]] = defaultdict(list)
-    for part in parts:
-        for campaign_id, creator_id in session.connection().execute(part):
-            members[campaign_id].append(creator_id)
-    return {cid: np.asarray(found, dtype=np.int64) for cid, found in members.items()}
+    found = [np.array(fetch_all(part, session=session), dtype=np.int64) for part in parts]
+    pairs = np.concatenate([rows.reshape(-1, 2) for rows in found])
+    return {int(cid): pairs[pairs[:, 0] == cid, 1] for cid in np.unique(pairs[:, 0])}
 
 
 def _add(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -13,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from creatorbot.analytics.rankings import rank
 from creatorbot.storage.campaign_stats.fresh import Spec
-from creatorbot.storage.campaign_stats.tables import CREATORS, STANDINGS, TOTALS
+from creatorbot.storage.campaign_stats.tables import STANDINGS, TOTALS
 from creatorbot.storage.fetch import fetch_all
+from creatorbot.storage.roster import roster
 from creatorbot.storage.upsert import update_frame
 
 FIGURES = ["value", "gmv", "orders"]
-IN_CHUNK = 5_000
 
 
 def restand(
@@ -28,31 +29,17 @@ def restand(
     standings, rerank them, write the rows that changed and the totals through `latest`.
     Returns False, having written nothing, if a changed creator has no standing (stats that
     do not describe the campaign: the caller recomputes it)."""
-    s = STANDINGS.c
-    query = select(s.creator_id, *(s[name] for name in FIGURES), s.rank).where(
-        s.campaign_id == spec.id
-    )
-    rows = fetch_all(query, session=session)
-    stored = pd.DataFrame(rows, columns=["creator_id", *FIGURES, "rank"])
-    stored = stored.astype({name: "int64" for name in ["creator_id", *FIGURES]})
-    stored["rank"] = stored["rank"].astype("Int64")
-    standings = stored.set_index("creator_id")
+    before = _stored(spec, session=session)
+    standings = before[FIGURES].copy()
     if changes is not None and len(changes):
         delta = changes.set_index("creator_id")[FIGURES]
         if not delta.index.isin(standings.index).all():
             return False
         standings.loc[delta.index, FIGURES] += delta.to_numpy()
-    standings["handle"] = _tie_breakers(standings["value"], session=session)
-    ranked = rank(standings.reset_index()[["creator_id", "handle", "value"]])
-    standings = standings.drop(columns="handle")
-    standings["rank"] = pd.Series(
-        ranked["rank"].to_numpy(), index=ranked["creator_id"].to_numpy(), dtype="Int64"
-    ).reindex(standings.index)
-    before = stored.set_index("creator_id")
-    old, new = before["rank"], standings["rank"]
-    # Ranks start at 1, so 0 may stand in for "unranked" when comparing.
-    moved = standings[FIGURES].ne(before[FIGURES]).any(axis=1) | new.fillna(0).ne(old.fillna(0))
-    changed = standings.loc[moved, [*FIGURES, "rank"]].reset_index()
+    standings["rank"] = _ranks(standings["value"], spec.market, session=session)
+    moved = standings.ne(before).any(axis=1)
+    changed = standings[moved].reset_index()
+    changed["rank"] = changed["rank"].astype("Int64").mask(changed["rank"] == 0)
     update_frame(
         STANDINGS,
         changed.assign(campaign_id=spec.id),
@@ -64,25 +51,51 @@ def restand(
         latest,
         enrolled=len(standings),
         active=int((standings["gmv"] > 0).sum()),
-        ranked=len(ranked),
+        ranked=int((standings["rank"] > 0).sum()),
         sums=[int(standings[name].sum()) for name in ("gmv", "orders", "value")],
         session=session,
     )
     return True
 
 
-def _tie_breakers(values: pd.Series, *, session: Session) -> pd.Series:
-    """Handles, as far as the ranking needs them: of creators whose value above zero another
-    one shares. The others get "", which orders them exactly as their handles would."""
-    tied = values.index[(values > 0).to_numpy() & values.duplicated(keep=False).to_numpy()]
-    ids = tied.tolist()
-    found: dict[int, str] = {}
-    for start in range(0, len(ids), IN_CHUNK):
-        query = select(CREATORS.c.id, CREATORS.c.handle).where(
-            CREATORS.c.id.in_(ids[start : start + IN_CHUNK])
-        )
-        found.update((creator_id, handle) for creator_id, handle in session.execute(query))
-    return pd.Series([found.get(i, "") for i in values.index], index=values.index, dtype=object)
+def _ranks(values: pd.Series, market: str, *, session: Session) -> np.ndarray:
+    """Each creator's rank by `values`, in `analytics.rankings.rank`'s order; 0: unranked."""
+    ranking = pd.DataFrame(
+        {
+            "at": np.arange(len(values)),
+            "tie_break": _tie_breakers(values, market, session=session),
+            "value": values.to_numpy(),
+        }
+    )
+    ranked = rank(ranking, key="tie_break")
+    ranks = np.zeros(len(values), dtype=np.int64)
+    ranks[ranked["at"].to_numpy()] = ranked["rank"].to_numpy()
+    return ranks
+
+
+def _stored(spec: Spec, *, session: Session) -> pd.DataFrame:
+    """The campaign's standings by creator id: FIGURES and rank (0 for unranked, so that every
+    row is plain integers and reads straight into one int64 array)."""
+    s = STANDINGS.c
+    names = ["creator_id", *FIGURES, "rank"]
+    query = select(*(s[name] for name in names[:-1]), func.coalesce(s.rank, 0)).where(
+        s.campaign_id == spec.id
+    )
+    rows = np.array(fetch_all(query, session=session), dtype=np.int64).reshape(-1, len(names))
+    return pd.DataFrame(rows, columns=names).set_index("creator_id")
+
+
+def _tie_breakers(values: pd.Series, market: str, *, session: Session) -> np.ndarray:
+    """Where ties need breaking, numbers that order as handles do: for creators whose value
+    above zero another one shares, their place among those creators' handles. The others get
+    0 — no one shares their value, so it never decides anything."""
+    tied = (values > 0).to_numpy() & values.duplicated(keep=False).to_numpy()
+    handles = roster(market, session=session).handles_of(values.index[tied])
+    # numpy's stable sort of fixed-width text orders by code point, as Python's `<` does.
+    order = np.argsort(handles.astype(str), kind="stable")
+    places = np.zeros(len(values), dtype=np.int64)
+    places[np.flatnonzero(tied)[order]] = np.arange(1, len(order) + 1)
+    return places
 
 
 def store_totals(spec: Spec, latest: dt.date | None, *, session: Session) -> None:

@@ -110,7 +110,7 @@ def _counts(field: Field, values: pd.Series, empty: pd.Series, log: ErrorLog) ->
     shaped = np.strings.isdecimal(whole) & (np.strings.rstrip(decimals, "0") == "")
     log.add_rows(~empty & ~_on(values, shaped), field.name, values, messages.NOT_A_COUNT)
     huge = shaped & (np.strings.str_len(whole) > COUNT_DIGITS)
-    numbers = np.where(shaped & ~huge, whole, "0").astype(np.int64)
+    numbers = _integers(np.where(shaped & ~huge, whole, "0"))
     limit = field.max_value if field.max_value is not None else 10**COUNT_DIGITS - 1
     too_large = _on(values, huge | (numbers > limit))
     log.add_rows(too_large, field.name, values, messages.COUNT_TOO_LARGE.format(limit=limit))
@@ -138,8 +138,8 @@ def _amounts(
         problem = messages.AMOUNT_TOO_LARGE.format(limit=10 ** (MINOR_DIGITS - int(unit)))
         log.add_rows(rows & _on(values, huge), field.name, values, problem)
     ok = shaped & ~huge
-    whole_part = np.where(ok, whole, "0").astype(np.int64)
-    decimal_part = np.where(ok & (places > 0), decimals, "0").astype(np.int64)
+    whole_part = _integers(np.where(ok, whole, "0"))
+    decimal_part = _integers(np.where(ok & (places > 0), decimals, "0"))
     places = np.where(ok, places, 0)
     minor = whole_part * 10**units + decimal_part * 10 ** (units - places)
     return _maybe_null(field, _on(values, minor), empty)
@@ -149,10 +149,23 @@ def _fixed(values: pd.Series) -> np.ndarray:
     """The column as a fixed-width numpy string array, whose string functions run in C.
     No number or date is longer than `FIXED_WIDTH`; longer values become "?" (a failure) so
     that one stray paragraph does not make the array huge."""
-    lengths = values.str.len()
-    if lengths.max() > FIXED_WIDTH:
-        values = values.where(lengths <= FIXED_WIDTH, "?")
+    # Python's own len over the values is about twice as quick as `.str.len()`.
+    if max(map(len, values.to_numpy(dtype=object)), default=0) > FIXED_WIDTH:
+        values = values.where(values.str.len() <= FIXED_WIDTH, "?")
     return values.to_numpy(dtype=str)
+
+
+def _integers(digits: np.ndarray) -> np.ndarray:
+    """A fixed-width array of decimal digit strings (none longer than int64 holds) as int64,
+    computed from the code points: several times quicker than numpy's cast, which still takes
+    any digits beyond ASCII ("٣" is 3 to both)."""
+    codes = digits.view(np.uint32).reshape(len(digits), digits.dtype.itemsize // 4)
+    if not ((codes == 0) | ((codes >= ord("0")) & (codes <= ord("9")))).all():
+        return digits.astype(np.int64)
+    numbers = np.zeros(len(digits), dtype=np.int64)
+    for place in codes.T:  # most significant first; a string's end pads with code point 0
+        numbers = np.where(place > 0, numbers * 10 + place.astype(np.int64) - ord("0"), numbers)
+    return numbers
 
 
 def _on(values: pd.Series, array: np.ndarray) -> pd.Series:

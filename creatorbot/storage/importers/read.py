@@ -119,13 +119,25 @@ def _table(grid: pd.DataFrame, source: str, column_map: Mapping[str, str], *, st
             continue
         values = grid.iloc[1:, position]
         columns[name] = values.str.strip() if strip else values
-    frame = pd.DataFrame(columns)
+    frame = pd.DataFrame(columns, copy=False)
     frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
-    if len(frame.columns):
-        frame = frame[(frame != "").any(axis=1)]
+    blank = _blank(frame)
+    if blank.any():
+        frame = frame[~blank]
     if frame.empty:
         raise _failed(source, 2, None, messages.NO_ROWS)
     return Table(source, frame, header, frozenset(repeated))
+
+
+def _blank(frame: pd.DataFrame) -> pd.Series:
+    """Rows without any value (blank lines, or separators only). Only a row whose first value
+    is empty can be one, so only those rows are compared in full."""
+    if not len(frame.columns):
+        return pd.Series(False, index=frame.index)  # nothing to drop: there are no values
+    blank = frame.iloc[:, 0] == ""
+    if blank.any():
+        blank[blank] = (frame[blank] == "").all(axis=1)
+    return blank
 
 
 def _failed(source: str, row: int | None, value: str | None, problem: str) -> ImportFailed:

@@ -11,7 +11,6 @@ import pandas as pd
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.fetch import fetch_all
 from creatorbot.storage.importers import messages
 from creatorbot.storage.importers.errors import ErrorLog
 from creatorbot.storage.models import (
@@ -23,6 +22,7 @@ from creatorbot.storage.models import (
     SlotMetric,
     Tier,
 )
+from creatorbot.storage.roster import creator_ids
 
 IN_CHUNK = 500  # values per IN (...) list
 
@@ -53,14 +53,9 @@ def _check_handles(
     market: pd.Series, handle: pd.Series, raw: pd.DataFrame, log: ErrorLog, *, session: Session
 ) -> None:
     wanted = market.notna() & handle.notna() & (handle != "")
-    known = pd.Series(False, index=market.index)
-    for code in market[wanted].unique().tolist():
-        query = select(Creator.handle).where(Creator.market == code)
-        mine = wanted & (market == code)
-        known[mine] = handle[mine].isin([h for (h,) in fetch_all(query, session=session)])
-    unknown = wanted & ~known
+    known = creator_ids(market.where(wanted), handle, session=session) >= 0
     log.add_rows(
-        unknown,
+        wanted & ~known,
         "handle",
         raw["handle"],
         lambda row: messages.UNKNOWN_CREATOR.format(market=market[row]),
@@ -146,6 +141,8 @@ def _stored(query: Select, *, session: Session) -> pd.DataFrame:
 
 def _present(typed: pd.DataFrame, stored: pd.DataFrame) -> int:
     """How many rows of `typed` have their key (the columns of `stored`) among `stored`."""
+    if stored.empty:
+        return 0  # a new day: no need to key a million rows
     key = list(stored.columns)
     return int(_key_index(typed[key]).isin(_key_index(stored)).sum())
 

@@ -13,6 +13,7 @@ from creatorbot.storage.boards.hooks import after_import
 from creatorbot.storage.importers.kinds import BY_NAME, KINDS
 from creatorbot.storage.importers.read import read_table
 from creatorbot.storage.importers.validate import validate
+from creatorbot.storage.roster import shared
 from creatorbot.storage.writer import WRITERS
 
 logger = logging.getLogger(__name__)
@@ -49,12 +50,13 @@ def import_file(
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     path = Path(path)
     table = read_table(path, column_map)
-    typed = validate(spec, table, session=session)
-    existing = spec.existing(typed, session)
-    if on_total:
-        on_total(len(typed))
-    WRITERS[kind](typed, session=session, progress=progress)
-    after_import(kind, typed, session=session)
+    with shared(session=session):  # validation, the writer and the boards read creators once
+        typed = validate(spec, table, session=session)
+        existing = spec.existing(typed, session)
+        if on_total:
+            on_total(len(typed))
+        WRITERS[kind](typed, session=session, progress=progress)
+        after_import(kind, typed, session=session)
     result = ImportResult(kind, len(typed), len(typed) - existing, existing)
     logger.info(
         "imported %s",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -25,10 +28,7 @@ def validate(kind: Kind, table: Table, *, session: Session) -> pd.DataFrame:
 
     raw = table.frame
     markets = references.markets(session=session)
-    if "market" in raw:
-        minor_units = raw["market"].map(markets).fillna(DEFAULT_MINOR_UNITS).astype("int64")
-    else:
-        minor_units = pd.Series(DEFAULT_MINOR_UNITS, index=raw.index)
+    minor_units = _minor_units(raw, markets)
     typed = pd.DataFrame(index=raw.index)
     for field in kind.fields:
         if field.name in raw:
@@ -45,6 +45,17 @@ def validate(kind: Kind, table: Table, *, session: Session) -> pd.DataFrame:
         check(typed, raw, log, session)
     log.raise_if_any(table.source)
     return typed.reset_index(drop=True)
+
+
+def _minor_units(raw: pd.DataFrame, markets: Mapping[str, int]) -> pd.Series:
+    """Each row's market's minor units, looked up once per distinct market."""
+    if "market" not in raw:
+        return pd.Series(DEFAULT_MINOR_UNITS, index=raw.index)
+    codes, names = pd.factorize(raw["market"])
+    units = [markets.get(name, DEFAULT_MINOR_UNITS) for name in names]
+    # Code -1 (a missing value) picks the default appended last.
+    by_code = np.array([*units, DEFAULT_MINOR_UNITS], dtype=np.int64)
+    return pd.Series(by_code[codes], index=raw.index)
 
 
 def _threshold_units(typed: pd.DataFrame, minor_units: pd.Series) -> pd.Series | None:

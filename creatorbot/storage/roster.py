@@ -1,0 +1,138 @@
+"""Each market's creators as the write path needs them (ids by handle, tiers, categories), read
+once per import when the import `shares` them among validation, the writer and the boards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from creatorbot.storage.fetch import fetch_all
+from creatorbot.storage.models import Creator
+
+COLUMNS = ["creator_id", "handle", "tier", "category"]
+_SHARED = "creatorbot.rosters"  # session.info key of what a `shared` block has read
+
+
+class Roster:
+    """One market's creators: their ids and handles, in the order of the (market, handle)
+    index. Handles read that way mostly ascend, and looking up ascending handles takes pandas'
+    quick path."""
+
+    def __init__(self, ids: np.ndarray, handles: pd.Index) -> None:
+        self.ids = ids
+        self.handles = handles
+
+    def ids_of(self, handles: pd.Series) -> np.ndarray:
+        """The creator id of each handle; -1 where the market has no such creator."""
+        ids = np.append(self.ids, -1)
+        return ids[self.handles.get_indexer(pd.Index(handles))]  # -1 picks the -1 appended
+
+    def handles_of(self, ids: pd.Index) -> np.ndarray:
+        """The handle of each creator id; "" where the market has no such creator."""
+        handles = np.append(self.handles.to_numpy(dtype=object), "")
+        return handles[self._by_id.get_indexer(ids)]  # -1 picks the "" appended
+
+    @cached_property
+    def _by_id(self) -> pd.Index:
+        return pd.Index(self.ids)
+
+
+@dataclass
+class _Read:
+    """What a `shared` block has read so far."""
+
+    rosters: dict[str, Roster] = field(default_factory=dict)
+    details: pd.DataFrame | None = None  # every creator's tier and category, by id
+
+
+@contextmanager
+def shared(*, session: Session) -> Iterator[None]:
+    """Inside the block each market's creators are read once, and kept until the block ends or
+    creators are written (`forget`)."""
+    owner = _SHARED not in session.info  # an inner block leaves the outer one's reads alone
+    if owner:
+        session.info[_SHARED] = _Read()
+    try:
+        yield
+    finally:
+        if owner:
+            session.info.pop(_SHARED, None)
+
+
+def forget(*, session: Session) -> None:
+    """Creators were written: what a `shared` block read no longer describes them."""
+    if _SHARED in session.info:
+        session.info[_SHARED] = _Read()
+
+
+def roster(market: str, *, session: Session) -> Roster:
+    """The market's creators (none for a market without creators)."""
+    read = session.info.get(_SHARED)
+    if read is None:
+        return _roster(market, session=session)
+    if market not in read.rosters:
+        read.rosters[market] = _roster(market, session=session)
+    return read.rosters[market]
+
+
+def creator_ids(markets: pd.Series, handles: pd.Series, *, session: Session) -> np.ndarray:
+    """The creator id of each row's (market, handle); -1 where there is no such creator (or no
+    market)."""
+    ids = np.full(len(handles), -1, dtype=np.int64)
+    codes, names = pd.factorize(markets)
+    for code, market in enumerate(names):
+        mine = codes == code
+        ids[mine] = roster(market, session=session).ids_of(handles[mine])
+    return ids
+
+
+def creators(markets: Iterable[str], *, session: Session) -> dict[str, pd.DataFrame]:
+    """Every creator of each market with COLUMNS: the boards' scopes are tiers and categories."""
+    read = session.info.get(_SHARED)
+    if read is None:
+        details = _details(session=session)
+    else:
+        if read.details is None:
+            read.details = _details(session=session)
+        details = read.details
+    return {market: _joined(roster(market, session=session), details) for market in markets}
+
+
+def _roster(market: str, *, session: Session) -> Roster:
+    # Served by the (market, handle) index alone: no table row is read.
+    query = select(Creator.handle, Creator.id).where(Creator.market == market)
+    rows = np.array(fetch_all(query, session=session), dtype=object).reshape(-1, 2)
+    return Roster(rows[:, 1].astype(np.int64), pd.Index(rows[:, 0]))
+
+
+def _details(*, session: Session) -> pd.DataFrame:
+    """Every creator's tier and category (categorical: a few names, each held once), by id. One
+    pass over the whole table, which in table order beats a million index look-ups several
+    times over."""
+    query = select(Creator.id, Creator.tier, Creator.category)
+    rows = np.array(fetch_all(query, session=session), dtype=object).reshape(-1, 3)
+    return pd.DataFrame(
+        {"tier": pd.Categorical(rows[:, 1]), "category": pd.Categorical(rows[:, 2])},
+        index=pd.Index(rows[:, 0].astype(np.int64)),
+    )
+
+
+def _joined(roster: Roster, details: pd.DataFrame) -> pd.DataFrame:
+    at = details.index.get_indexer(pd.Index(roster.ids))
+    known = at >= 0  # a creator deleted between the two reads has no details
+    return pd.DataFrame(
+        {
+            "creator_id": roster.ids[known],
+            "handle": roster.handles[known],
+            "tier": details["tier"].array.take(at[known]),
+            "category": details["category"].array.take(at[known]),
+        },
+        columns=COLUMNS,
+    )

@@ -1,0 +1,53 @@
+"""The creators the write path reads: the same as the table says, once per `shared` block, and
+never stale after creators are written inside it."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from creatorbot.storage import writer
+from creatorbot.storage.models import Creator
+from creatorbot.storage.roster import COLUMNS, creator_ids, creators, shared
+from tests.commands.conftest import creator_row
+
+# Code-point order differs from a linguistic collation's (upper case, "_", ".").
+HANDLES = {"MY": ["amir", "Bella", "_chen", "farah.k"], "IT": ["giulia", "Marco"]}
+
+
+def write(session: Session, rows: list[dict[str, object]]) -> None:
+    writer.write_creators(pd.DataFrame(rows), session=session)
+
+
+def test_creators_are_the_tables(sessions: sessionmaker[Session]) -> None:
+    rows = [
+        creator_row(handle, market, tier=f"Tier{n % 2}", category=f"cat{n % 3}")
+        for market, handles in HANDLES.items()
+        for n, handle in enumerate(handles)
+    ]
+    with sessions.begin() as session:
+        write(session, rows)
+    with sessions() as session, shared(session=session):
+        found = creators(["MY", "IT", "ID"], session=session)
+        table = session.execute(
+            select(Creator.market, Creator.id, Creator.handle, Creator.tier, Creator.category)
+        ).all()
+    for market in ("MY", "IT", "ID"):
+        wanted = sorted(tuple(row[1:]) for row in table if row[0] == market)
+        got = found[market]
+        assert list(got.columns) == COLUMNS
+        assert sorted(zip(*(got[name].tolist() for name in COLUMNS), strict=True)) == wanted
+    assert found["ID"].empty  # a market without creators
+
+
+def test_a_shared_read_sees_creators_written_inside_it(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session, shared(session=session):
+        write(session, [creator_row("amir")])
+        markets, handles = pd.Series(["MY", "MY", "IT"]), pd.Series(["amir", "bella", "amir"])
+        first = creator_ids(markets, handles, session=session)
+        assert first[0] > 0 and list(first[1:]) == [-1, -1]
+        write(session, [creator_row("bella"), creator_row("amir", "IT")])
+        again = creator_ids(markets, handles, session=session)
+        ids = dict(session.execute(select(Creator.market + ":" + Creator.handle, Creator.id)).all())
+    assert list(again) == [ids["MY:amir"], ids["MY:bella"], ids["IT:amir"]]
