@@ -26,3 +26,5 @@ def configure(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # APScheduler logs every heartbeat at INFO; its warnings and errors are what matter.
+    logging.getLogger("apscheduler").setLevel(max(root.level, logging.WARNING))
