@@ -1,0 +1,514 @@
+"""A fake Lark/Feishu Open API on 127.0.0.1 that records calls and answers 429/5xx on demand."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from tests.fakes.slack_api import _multipart_fields
+
+APP_ID = "cli_test_app"
+APP_SECRET = "test-app-secret"
+TENANT_KEY = "tenant_test"
+TOKEN_TTL = 7200
+UUID_WINDOW = 3600.0
+
+# Method names the fake records calls under, usable with fail()/delay()/calls().
+TOKEN = "auth.v3.tenant_access_token.internal"
+CREATE = "im.v1.messages.create"
+REPLY = "im.v1.messages.reply"
+PATCH = "im.v1.messages.patch"
+IMAGE = "im.v1.images.create"
+
+RATE_LIMITED = 99991400
+# Error codes the fake answers with; the auth ones are Lark's, the 2300xx ones are approximations.
+MISSING_TOKEN = 99991661
+INVALID_TOKEN = 99991663
+BAD_SECRET = 10014
+INVALID_PARAM = 230001
+NOT_FOUND = 230011
+
+Params = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake received; `failed` when it did not answer code 0 (injected or not)."""
+
+    method: str
+    params: Params
+    headers: dict[str, str]
+    at: float
+    failed: bool = False
+    status: int = 200
+    response: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Fault:
+    status: int
+    code: int
+    reset: int
+    times: int
+
+
+@dataclass(frozen=True)
+class _Reply:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and self.body.get("code") == 0
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    fake: FakeLark
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_GET(self) -> None:
+        self.server.fake._handle(self)
+
+    def do_POST(self) -> None:
+        self.server.fake._handle(self)
+
+    def do_PATCH(self) -> None:
+        self.server.fake._handle(self)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep test output quiet; the recorded calls say what happened."""
+
+
+class FakeLark:
+    """The Open API endpoints the bot uses: tenant token, send/reply/patch messages, image upload.
+
+    im.* calls need `Authorization: Bearer <token>` with a token this fake issued for
+    app_id/app_secret. Messages are kept per chat; a `uuid` seen within an hour returns the
+    first message again. reset() forgets calls, messages, images, tokens and faults.
+    """
+
+    def __init__(self, app_id: str = APP_ID, app_secret: str = APP_SECRET) -> None:
+        self.app_id = app_id
+        self.app_secret = app_secret
+        self._lock = threading.RLock()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._serial = 0
+        self._tokens: dict[str, float] = {}
+        self._messages: dict[str, dict[str, Any]] = {}
+        self._order: list[str] = []
+        self._uuids: dict[str, tuple[str, float]] = {}
+        self._images: dict[str, dict[str, Any]] = {}
+        self._patches: list[dict[str, Any]] = []
+        self._calls: list[Call] = []
+        self._requests_total = 0
+        self._forced: dict[str, list[_Fault]] = {}
+        self._delays: dict[str, float] = {}
+        # Wall clock for token expiry and the uuid window; tests may replace it to move time.
+        self.clock: Callable[[], float] = time.time
+        # Called (under the fake's lock) with each authorised im call before it is answered;
+        # the call still takes effect, as with FakeSlack.on_call.
+        self.on_call: Callable[[str, Params], None] | None = None
+
+    # ---- lifecycle
+
+    def start(self) -> FakeLark:
+        """Serve on a free port of 127.0.0.1 in a daemon thread."""
+        if self._server is None:
+            server = _Server(("127.0.0.1", 0), _Handler)
+            server.fake = self
+            self._server = server
+            self._thread = threading.Thread(
+                target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            if self._thread is not None:
+                self._thread.join(timeout=5)
+            self._server = None
+            self._thread = None
+
+    def __enter__(self) -> FakeLark:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """The origin; endpoints live under {base_url}/open-apis/ as on open.larksuite.com."""
+        if self._server is None:
+            raise RuntimeError("FakeLark is not started")
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    # ---- faults and tokens
+
+    def fail(
+        self,
+        method: str,
+        *,
+        status: int = 429,
+        times: int = 1,
+        reset: int = 1,
+        code: int | None = None,
+    ) -> None:
+        """Fail the next `times` calls of `method`: 429 + code 99991400 + reset header, or 5xx."""
+        if times <= 0:
+            return
+        chosen = code if code is not None else (RATE_LIMITED if status == 429 else status)
+        with self._lock:
+            self._forced.setdefault(method, []).append(_Fault(status, chosen, reset, times))
+
+    def delay(self, method: str, seconds: float) -> None:
+        with self._lock:
+            self._delays[method] = seconds
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._forced.clear()
+            self._delays.clear()
+
+    def expire_tokens(self) -> None:
+        """Make every issued tenant token invalid, as after its `expire` seconds."""
+        with self._lock:
+            self._tokens.clear()
+
+    # ---- reading what happened
+
+    @property
+    def requests_total(self) -> int:
+        with self._lock:
+            return self._requests_total
+
+    def calls(self, method: str | None = None) -> list[Call]:
+        with self._lock:
+            return [c for c in self._calls if method is None or c.method == method]
+
+    def messages(self, chat_id: str | None = None) -> list[dict[str, Any]]:
+        """Stored messages (sent and replies) in order, optionally of one chat; content as sent."""
+        with self._lock:
+            found = [self._messages[m] for m in self._order]
+            return [dict(m) for m in found if chat_id is None or m["chat_id"] == chat_id]
+
+    def cards(self, chat_id: str | None = None) -> list[dict[str, Any]]:
+        """The current (patched) card JSON of each interactive message, decoded."""
+        return [
+            json.loads(m["content"])
+            for m in self.messages(chat_id)
+            if m["msg_type"] == "interactive"
+        ]
+
+    def patches(self, message_id: str | None = None) -> list[dict[str, Any]]:
+        """Successful card updates: message_id and the decoded card."""
+        with self._lock:
+            return [
+                dict(p)
+                for p in self._patches
+                if message_id is None or p["message_id"] == message_id
+            ]
+
+    def images(self) -> list[dict[str, Any]]:
+        """Uploaded images: image_key, image_type, length and content (bytes)."""
+        with self._lock:
+            return [dict(i) for i in self._images.values()]
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Poll until `predicate()` holds; on timeout fail with what the fake has seen."""
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() >= deadline:
+                raise AssertionError(
+                    f"condition not met within {timeout}s; the fake saw {self.summary()}"
+                )
+            time.sleep(0.01)
+
+    def summary(self) -> str:
+        calls = self.calls()
+        lines = [f"{len(calls)} call(s), {self.requests_total} request(s)"]
+        for c in calls[-30:]:
+            flag = f" FAILED {c.status} {c.response.get('code')}" if c.failed else ""
+            shown = {k: v for k, v in c.params.items() if not isinstance(v, bytes)}
+            lines.append(f"  {c.method}{flag} {json.dumps(shown, default=str)[:160]}")
+        return "\n".join(lines)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._calls.clear()
+            self._requests_total = 0
+            self._tokens.clear()
+            self._messages.clear()
+            self._order.clear()
+            self._uuids.clear()
+            self._images.clear()
+            self._patches.clear()
+        self.clear_faults()
+
+    # ---- HTTP plumbing
+
+    def _handle(self, req: _Handler) -> None:
+        parts = urlsplit(req.path)
+        length = int(req.headers.get("Content-Length") or 0)
+        raw = req.rfile.read(length) if length else b""
+        with self._lock:
+            self._requests_total += 1
+        method, handler = self._route(req.command, parts.path)
+        params: Params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        try:
+            params.update(_decode_body(raw, req.headers.get("Content-Type", "")))
+        except ValueError:
+            handler = None
+        if method in (REPLY, PATCH):
+            params["message_id"] = parts.path.split("/")[5]
+        with self._lock:
+            seconds = self._delays.get(method, 0.0)
+        if seconds:
+            time.sleep(seconds)
+        with self._lock:
+            fault = self._take_fault(method)
+            if fault is not None:
+                reply = _fault_reply(fault)
+            elif handler is None:
+                reply = _Reply(400 if method else 404, _error(INVALID_PARAM, "bad request"))
+            else:
+                reply = self._answer(method, params, req.headers.get("Authorization", ""), handler)
+            self._calls.append(
+                Call(
+                    method=method or parts.path,
+                    params=params,
+                    headers=dict(req.headers.items()),
+                    at=time.time(),
+                    failed=not reply.ok,
+                    status=reply.status,
+                    response=reply.body,
+                )
+            )
+        _send(req, reply)
+
+    def _route(self, verb: str, path: str) -> tuple[str, Callable[[Params], _Reply] | None]:
+        segments = path.strip("/").split("/")
+        if verb == "POST" and path == "/open-apis/auth/v3/tenant_access_token/internal":
+            return TOKEN, self._token
+        if verb == "POST" and path == "/open-apis/im/v1/messages":
+            return CREATE, self._create
+        if verb == "POST" and path == "/open-apis/im/v1/images":
+            return IMAGE, self._image
+        if segments[:3] == ["open-apis", "im", "v1"] and len(segments) >= 5:
+            if segments[3] == "messages" and len(segments) == 6 and segments[5] == "reply":
+                return (REPLY, self._reply) if verb == "POST" else ("", None)
+            if segments[3] == "messages" and len(segments) == 5 and verb == "PATCH":
+                return PATCH, self._patch
+        return "", None
+
+    def _answer(
+        self, method: str, params: Params, auth: str, handler: Callable[[Params], _Reply]
+    ) -> _Reply:
+        if method != TOKEN:
+            token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
+            if not token:
+                return _Reply(400, _error(MISSING_TOKEN, "Missing access token for authorization"))
+            expires = self._tokens.get(token)
+            if expires is None or expires <= self.clock():
+                return _Reply(400, _error(INVALID_TOKEN, "Invalid access token for authorization"))
+            if self.on_call is not None:
+                self.on_call(method, params)
+        return handler(params)
+
+    def _take_fault(self, method: str) -> _Fault | None:
+        queue = self._forced.get(method)
+        if not queue:
+            return None
+        fault = queue[0]
+        fault.times -= 1
+        if fault.times <= 0:
+            queue.pop(0)
+        return fault
+
+    def _next_id(self, prefix: str) -> str:
+        self._serial += 1
+        return f"{prefix}{self._serial:06d}{secrets.token_hex(4)}"
+
+    # ---- endpoints
+
+    def _token(self, params: Params) -> _Reply:
+        if params.get("app_id") != self.app_id or params.get("app_secret") != self.app_secret:
+            return _Reply(200, _error(BAD_SECRET, "app secret invalid"))
+        token = self._next_id("t-")
+        self._tokens[token] = self.clock() + TOKEN_TTL
+        body = {"code": 0, "msg": "ok", "tenant_access_token": token, "expire": TOKEN_TTL}
+        return _Reply(200, body)
+
+    def _create(self, params: Params) -> _Reply:
+        if params.get("receive_id_type") != "chat_id" or not params.get("receive_id"):
+            return _Reply(400, _error(INVALID_PARAM, "receive_id_type=chat_id and receive_id"))
+        return self._store(params, chat_id=str(params["receive_id"]), parent=None)
+
+    def _reply(self, params: Params) -> _Reply:
+        parent = self._messages.get(params["message_id"])
+        if parent is None:
+            return _Reply(400, _error(NOT_FOUND, "message not found"))
+        return self._store(params, chat_id=parent["chat_id"], parent=parent)
+
+    def _store(self, params: Params, *, chat_id: str, parent: dict[str, Any] | None) -> _Reply:
+        problem = _check_content(params, self._images)
+        if problem:
+            return _Reply(400, _error(INVALID_PARAM, problem))
+        now = self.clock()
+        uuid = params.get("uuid")
+        if uuid:
+            seen = self._uuids.get(str(uuid))
+            if seen is not None and now - seen[1] < UUID_WINDOW:
+                return _Reply(200, _ok(_view(self._messages[seen[0]])))
+        message_id = self._next_id("om_")
+        stamp = str(int(now * 1000))
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "chat_id": chat_id,
+            "msg_type": params["msg_type"],
+            "content": params["content"],
+            "uuid": uuid,
+            "root_id": (parent.get("root_id") or parent["message_id"]) if parent else None,
+            "parent_id": parent["message_id"] if parent else None,
+            "reply_in_thread": bool(params.get("reply_in_thread")) if parent else False,
+            "create_time": stamp,
+            "update_time": stamp,
+            "updated": False,
+        }
+        self._messages[message_id] = message
+        self._order.append(message_id)
+        if uuid:
+            self._uuids[str(uuid)] = (message_id, now)
+        return _Reply(200, _ok(_view(message)))
+
+    def _patch(self, params: Params) -> _Reply:
+        message = self._messages.get(params["message_id"])
+        if message is None:
+            return _Reply(400, _error(NOT_FOUND, "message not found"))
+        if message["msg_type"] != "interactive":
+            return _Reply(400, _error(INVALID_PARAM, "only interactive messages can be patched"))
+        content = params.get("content")
+        try:
+            card = json.loads(content) if isinstance(content, str) else None
+        except ValueError:
+            card = None
+        if not isinstance(card, dict):
+            return _Reply(400, _error(INVALID_PARAM, "content must be a card JSON string"))
+        message["content"] = content
+        message["updated"] = True
+        message["update_time"] = str(int(self.clock() * 1000))
+        self._patches.append({"message_id": message["message_id"], "card": card})
+        return _Reply(200, _ok({}))
+
+    def _image(self, params: Params) -> _Reply:
+        image = params.get("image")
+        if params.get("image_type") not in ("message", "avatar") or not isinstance(image, bytes):
+            return _Reply(400, _error(INVALID_PARAM, "image_type and an image file are required"))
+        key = self._next_id("img_v3_")
+        self._images[key] = {
+            "image_key": key,
+            "image_type": params["image_type"],
+            "length": len(image),
+            "content": image,
+        }
+        return _Reply(200, _ok({"image_key": key}))
+
+
+def _ok(data: dict[str, Any]) -> dict[str, Any]:
+    return {"code": 0, "msg": "success", "data": data}
+
+
+def _error(code: int, msg: str) -> dict[str, Any]:
+    return {"code": code, "msg": msg}
+
+
+def _fault_reply(fault: _Fault) -> _Reply:
+    if fault.status == 429:
+        headers = {"x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": str(fault.reset)}
+        return _Reply(429, _error(fault.code, "request trigger frequency limit"), headers)
+    return _Reply(fault.status, _error(fault.code, "internal error"))
+
+
+def _view(message: dict[str, Any]) -> dict[str, Any]:
+    """A stored message as the API returns it in `data`."""
+    return {
+        "message_id": message["message_id"],
+        "root_id": message["root_id"],
+        "parent_id": message["parent_id"],
+        "msg_type": message["msg_type"],
+        "create_time": message["create_time"],
+        "update_time": message["update_time"],
+        "deleted": False,
+        "updated": message["updated"],
+        "chat_id": message["chat_id"],
+        "sender": {
+            "id": APP_ID,
+            "id_type": "app_id",
+            "sender_type": "app",
+            "tenant_key": TENANT_KEY,
+        },
+        "body": {"content": message["content"]},
+    }
+
+
+def _check_content(params: Params, images: dict[str, dict[str, Any]]) -> str:
+    """Why the msg_type/content pair would be refused, or "" when it is fine."""
+    msg_type, content = params.get("msg_type"), params.get("content")
+    if msg_type not in ("text", "interactive", "image", "post"):
+        return f"unsupported msg_type {msg_type!r}"
+    if not isinstance(content, str):
+        return "content must be a JSON string"
+    try:
+        decoded = json.loads(content)
+    except ValueError:
+        return "content is not valid JSON"
+    if not isinstance(decoded, dict):
+        return "content must be a JSON object"
+    if msg_type == "text" and not isinstance(decoded.get("text"), str):
+        return "text content needs a text field"
+    if msg_type == "image" and decoded.get("image_key") not in images:
+        return "unknown image_key"
+    return ""
+
+
+def _decode_body(raw: bytes, content_type: str) -> Params:
+    if not raw:
+        return {}
+    if "multipart" in content_type:
+        return _multipart_fields(raw, content_type)
+    decoded = json.loads(raw)
+    if not isinstance(decoded, dict):
+        raise ValueError("body must be a JSON object")
+    return decoded
+
+
+def _send(req: BaseHTTPRequestHandler, reply: _Reply) -> None:
+    data = json.dumps(reply.body).encode()
+    req.send_response(reply.status)
+    req.send_header("Content-Type", "application/json; charset=utf-8")
+    req.send_header("Content-Length", str(len(data)))
+    for name, value in reply.headers.items():
+        req.send_header(name, value)
+    req.end_headers()
+    req.wfile.write(data)

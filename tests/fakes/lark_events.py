@@ -1,0 +1,181 @@
+"""Event callbacks shaped and signed as Lark sends them to the bot (schema 2.0, unencrypted)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from typing import Any, Literal
+
+APP_ID = "cli_test_app"
+TENANT_KEY = "tenant_test"
+BOT_OPEN_ID = "ou_bot"
+VERIFICATION_TOKEN = "test-verification-token"
+ENCRYPT_KEY = "test-encrypt-key"
+JSON = "application/json; charset=utf-8"
+# `cryptography` is not in .venv, so signed() sends the plaintext body (signed); Lark itself
+# would send {"encrypt": base64(iv + AES-256-CBC(body))} once an encrypt key is configured.
+ENCRYPTED = False
+
+Body = dict[str, Any]
+
+
+def _header(event_type: str, event_id: str | None, token: str) -> Body:
+    return {
+        "event_id": event_id or secrets.token_hex(16),
+        "token": token,
+        "create_time": str(int(time.time() * 1000)),
+        "event_type": event_type,
+        "tenant_key": TENANT_KEY,
+        "app_id": APP_ID,
+    }
+
+
+def _user_ids(open_id: str) -> Body:
+    return {"union_id": f"on_{open_id}", "user_id": f"u_{open_id}", "open_id": open_id}
+
+
+def mention(open_id: str, index: int = 1, name: str | None = None) -> Body:
+    """One entry of message.mentions; its key "@_user_<index>" stands in the text."""
+    return {
+        "key": f"@_user_{index}",
+        "id": _user_ids(open_id),
+        "name": name or ("creatorbot" if open_id == BOT_OPEN_ID else open_id),
+        "tenant_key": TENANT_KEY,
+    }
+
+
+def message_event(
+    text: str,
+    chat_id: str = "oc_1",
+    *,
+    chat_type: Literal["group", "p2p"] = "group",
+    mentions: list[str | Body] | None = None,
+    event_id: str | None = None,
+    message_id: str | None = None,
+    open_id: str = "ou_1",
+    root_id: str | None = None,
+    parent_id: str | None = None,
+    token: str = VERIFICATION_TOKEN,
+) -> Body:
+    """An im.message.receive_v1 text message; `text` is sent as written ("@_user_1 leaderboard").
+
+    `mentions` takes open_ids (keyed @_user_1, @_user_2, ... in order) or ready mention dicts.
+    """
+    now = str(int(time.time() * 1000))
+    message: Body = {
+        "message_id": message_id or f"om_{secrets.token_hex(12)}",
+        "root_id": root_id or "",
+        "parent_id": parent_id or "",
+        "create_time": now,
+        "update_time": now,
+        "chat_id": chat_id,
+        "chat_type": chat_type,
+        "message_type": "text",
+        "content": json.dumps({"text": text}, ensure_ascii=False),
+    }
+    if mentions:
+        message["mentions"] = [
+            m if isinstance(m, dict) else mention(m, i) for i, m in enumerate(mentions, start=1)
+        ]
+    return {
+        "schema": "2.0",
+        "header": _header("im.message.receive_v1", event_id, token),
+        "event": {
+            "sender": {
+                "sender_id": _user_ids(open_id),
+                "sender_type": "user",
+                "tenant_key": TENANT_KEY,
+            },
+            "message": message,
+        },
+    }
+
+
+def card_action(
+    value: Body,
+    open_id: str = "ou_1",
+    message_id: str = "om_1",
+    form_value: Body | None = None,
+    *,
+    chat_id: str = "oc_1",
+    event_id: str | None = None,
+    tag: str = "button",
+    name: str | None = None,
+    token: str = VERIFICATION_TOKEN,
+) -> Body:
+    """A card.action.trigger callback: a button click, or a form submit when form_value is set."""
+    action: Body = {"value": value, "tag": tag}
+    if form_value is not None:
+        action["form_value"] = form_value
+        action["name"] = name or "submit"
+    elif name is not None:
+        action["name"] = name
+    return {
+        "schema": "2.0",
+        "header": _header("card.action.trigger", event_id, token),
+        "event": {
+            "operator": {"tenant_key": TENANT_KEY, **_user_ids(open_id)},
+            "token": f"c-{secrets.token_hex(16)}",
+            "action": action,
+            "host": "im_message",
+            "context": {"open_message_id": message_id, "open_chat_id": chat_id},
+        },
+    }
+
+
+def url_verification(challenge: str, token: str = VERIFICATION_TOKEN) -> Body:
+    """The challenge Lark posts when the request URL is configured; answer {"challenge": ...}."""
+    return {"challenge": challenge, "token": token, "type": "url_verification"}
+
+
+def signature(timestamp: str, nonce: str, encrypt_key: str, raw: bytes) -> str:
+    """X-Lark-Signature: sha256 hex of timestamp + nonce + encrypt_key + raw body."""
+    return hashlib.sha256((timestamp + nonce + encrypt_key).encode() + raw).hexdigest()
+
+
+def signed(
+    body: Body,
+    encrypt_key: str = ENCRYPT_KEY,
+    verification_token: str = VERIFICATION_TOKEN,
+    *,
+    timestamp: int | str | None = None,
+    nonce: str | None = None,
+) -> tuple[bytes, dict[str, str]]:
+    """The raw body, carrying `verification_token`, and Lark's signature headers for it.
+
+    Plaintext variant only (see ENCRYPTED): the body is not AES-encrypted.
+    """
+    stamped = copy.deepcopy(body)
+    if isinstance(stamped.get("header"), dict):
+        stamped["header"]["token"] = verification_token
+    else:
+        stamped["token"] = verification_token
+    raw = json.dumps(stamped, ensure_ascii=False).encode()
+    stamp = str(int(time.time())) if timestamp is None else str(timestamp)
+    nonce = nonce or secrets.token_hex(8)
+    headers = {
+        "Content-Type": JSON,
+        "X-Lark-Request-Timestamp": stamp,
+        "X-Lark-Request-Nonce": nonce,
+        "X-Lark-Signature": signature(stamp, nonce, encrypt_key, raw),
+    }
+    return raw, headers
+
+
+def opened(raw: bytes, headers: dict[str, str], encrypt_key: str = ENCRYPT_KEY) -> Body:
+    """What a receiver gets from a signed() request: signature checked, body parsed."""
+    expected = signature(
+        headers["X-Lark-Request-Timestamp"], headers["X-Lark-Request-Nonce"], encrypt_key, raw
+    )
+    if not hmac.compare_digest(expected, headers["X-Lark-Signature"]):
+        raise ValueError("X-Lark-Signature does not match")
+    body = json.loads(raw)
+    if not isinstance(body, dict):
+        raise ValueError("body is not a JSON object")
+    if "encrypt" in body:
+        raise NotImplementedError("decrypting needs the cryptography package")
+    return body
