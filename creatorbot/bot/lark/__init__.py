@@ -1,0 +1,1 @@
+"""Lark (Feishu): the Reply rendered as message cards."""
