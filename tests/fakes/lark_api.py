@@ -8,11 +8,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.fakes.loopback import LoopbackFake, Request
 from tests.fakes.slack_api import _multipart_fields
 
 APP_ID = "cli_test_app"
@@ -71,28 +71,7 @@ class _Reply:
         return self.status == 200 and self.body.get("code") == 0
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    fake: FakeLark
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_GET(self) -> None:
-        self.server.fake._handle(self)
-
-    def do_POST(self) -> None:
-        self.server.fake._handle(self)
-
-    def do_PATCH(self) -> None:
-        self.server.fake._handle(self)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep test output quiet; the recorded calls say what happened."""
-
-
-class FakeLark:
+class FakeLark(LoopbackFake):
     """The Open API endpoints the bot uses: tenant token, send/reply/patch messages, image upload.
 
     im.* calls need `Authorization: Bearer <token>` with a token this fake issued for
@@ -101,11 +80,10 @@ class FakeLark:
     """
 
     def __init__(self, app_id: str = APP_ID, app_secret: str = APP_SECRET) -> None:
+        super().__init__()
         self.app_id = app_id
         self.app_secret = app_secret
         self._lock = threading.RLock()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
         self._serial = 0
         self._tokens: dict[str, float] = {}
         self._messages: dict[str, dict[str, Any]] = {}
@@ -122,47 +100,6 @@ class FakeLark:
         # Called (under the fake's lock) with each authorised im call before it is answered;
         # the call still takes effect, as with FakeSlack.on_call.
         self.on_call: Callable[[str, Params], None] | None = None
-
-    # ---- lifecycle
-
-    def start(self) -> FakeLark:
-        """Serve on a free port of 127.0.0.1 in a daemon thread."""
-        if self._server is None:
-            server = _Server(("127.0.0.1", 0), _Handler)
-            server.fake = self
-            self._server = server
-            self._thread = threading.Thread(
-                target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            if self._thread is not None:
-                self._thread.join(timeout=5)
-            self._server = None
-            self._thread = None
-
-    def __enter__(self) -> FakeLark:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        """The origin; endpoints live under {base_url}/open-apis/ as on open.larksuite.com."""
-        if self._server is None:
-            raise RuntimeError("FakeLark is not started")
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     # ---- faults and tokens
 
@@ -235,16 +172,6 @@ class FakeLark:
         with self._lock:
             return [dict(i) for i in self._images.values()]
 
-    def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-        """Poll until `predicate()` holds; on timeout fail with what the fake has seen."""
-        deadline = time.monotonic() + timeout
-        while not predicate():
-            if time.monotonic() >= deadline:
-                raise AssertionError(
-                    f"condition not met within {timeout}s; the fake saw {self.summary()}"
-                )
-            time.sleep(0.01)
-
     def summary(self) -> str:
         calls = self.calls()
         lines = [f"{len(calls)} call(s), {self.requests_total} request(s)"]
@@ -268,7 +195,7 @@ class FakeLark:
 
     # ---- HTTP plumbing
 
-    def _handle(self, req: _Handler) -> None:
+    def handle(self, req: Request) -> None:
         parts = urlsplit(req.path)
         length = int(req.headers.get("Content-Length") or 0)
         raw = req.rfile.read(length) if length else b""

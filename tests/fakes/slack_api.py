@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
 from functools import partial
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
+
+from tests.fakes.loopback import LoopbackFake, Request
 
 # Pseudo-methods for the two endpoints that are not Web API methods, usable with fail()/delay().
 UPLOAD = "upload"
@@ -80,25 +81,7 @@ class _Reply:
         return self.status == 200
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    fake: FakeSlack
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_GET(self) -> None:
-        self.server.fake._handle(self)
-
-    def do_POST(self) -> None:
-        self.server.fake._handle(self)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep test output quiet; the recorded calls say what happened."""
-
-
-class FakeSlack:
+class FakeSlack(LoopbackFake):
     """The Slack Web API, response URLs and file upload URLs, served from one local port.
 
     Web API calls are recorded under their method name ("chat.postMessage"); raw uploads under
@@ -107,9 +90,8 @@ class FakeSlack:
     """
 
     def __init__(self) -> None:
+        super().__init__()
         self._lock = threading.RLock()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
         self._users: dict[str, dict[str, Any]] = {}
         self._channels: dict[str, dict[str, Any]] = {}
         self._serial = 0
@@ -145,45 +127,7 @@ class FakeSlack:
         # before the caller heard of it, the worst moment for it to die.
         self.on_call: Callable[[str, Params], None] | None = None
 
-    # ---- lifecycle
-
-    def start(self) -> FakeSlack:
-        """Serve on a free port of 127.0.0.1 in a daemon thread."""
-        if self._server is None:
-            server = _Server(("127.0.0.1", 0), _Handler)
-            server.fake = self
-            self._server = server
-            self._thread = threading.Thread(
-                target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            if self._thread is not None:
-                self._thread.join(timeout=5)
-            self._server = None
-            self._thread = None
-
-    def __enter__(self) -> FakeSlack:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("FakeSlack is not started")
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+    # ---- addresses
 
     @property
     def api_url(self) -> str:
@@ -313,16 +257,6 @@ class FakeSlack:
         with self._lock:
             return [dict(u) for u in self._uploads]
 
-    def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-        """Poll until `predicate()` holds; on timeout fail with what the fake has seen."""
-        deadline = time.monotonic() + timeout
-        while not predicate():
-            if time.monotonic() >= deadline:
-                raise AssertionError(
-                    f"condition not met within {timeout}s; the fake saw {self.summary()}"
-                )
-            time.sleep(0.01)
-
     def summary(self) -> str:
         calls = self.calls()
         lines = [f"{len(calls)} call(s), {self.requests_total} request(s)"]
@@ -344,7 +278,7 @@ class FakeSlack:
 
     # ---- HTTP plumbing
 
-    def _handle(self, req: _Handler) -> None:
+    def handle(self, req: Request) -> None:
         parts = urlsplit(req.path)
         length = int(req.headers.get("Content-Length") or 0)
         raw = req.rfile.read(length) if length else b""

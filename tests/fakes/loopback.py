@@ -1,0 +1,98 @@
+"""What every fake platform API shares: an HTTP server on a free port of 127.0.0.1, run in a
+daemon thread, started and stopped as a context manager, and a wait for what it has seen."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Self
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    fake: LoopbackFake
+
+
+class Request(BaseHTTPRequestHandler):
+    """One request to a fake; every verb goes to the fake's `handle`."""
+
+    server: _Server
+
+    def do_GET(self) -> None:
+        self.server.fake.handle(self)
+
+    def do_POST(self) -> None:
+        self.server.fake.handle(self)
+
+    def do_PATCH(self) -> None:
+        self.server.fake.handle(self)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep test output quiet; the recorded calls say what happened."""
+
+
+class LoopbackFake:
+    """The server's life; a subclass answers each request in `handle` and says what it saw in
+    `summary` (shown when `wait_for` gives up)."""
+
+    def __init__(self) -> None:
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def handle(self, request: Request) -> None:
+        raise NotImplementedError
+
+    def summary(self) -> str:
+        return ""
+
+    def start(self) -> Self:
+        """Serve on a free port of 127.0.0.1 in a daemon thread."""
+        if self._server is None:
+            server = _Server(("127.0.0.1", 0), Request)
+            server.fake = self
+            self._server = server
+            self._thread = threading.Thread(
+                target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            if self._thread is not None:
+                self._thread.join(timeout=5)
+            self._server = None
+            self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """The origin the fake answers on."""
+        if self._server is None:
+            raise RuntimeError(f"{type(self).__name__} is not started")
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Poll until `predicate()` holds; on timeout fail with what the fake has seen."""
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() >= deadline:
+                raise AssertionError(
+                    f"condition not met within {timeout}s; the fake saw {self.summary()}"
+                )
+            time.sleep(0.01)
