@@ -17,16 +17,31 @@ from sqlalchemy.orm import Session
 
 from creatorbot.storage.models import Run, RunStatus
 
-DONE = (RunStatus.POSTED, RunStatus.QUIET, RunStatus.SKIPPED)
 
-
-def _insert(session: Session, values: dict[str, object]) -> int | None:
+def _insert(
+    job: str,
+    subscription_id: int,
+    period: str,
+    status: RunStatus,
+    *,
+    now: dt.datetime,
+    session: Session,
+    **values: object,
+) -> int | None:
     """Insert a run unless its (job, subscription, period) exists; the new id, else None."""
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = (
         insert(Run)
-        .values(**values)
+        .values(
+            job=job,
+            subscription_id=subscription_id,
+            period=period,
+            status=status,
+            attempts=values.pop("attempts", 0),
+            claimed_at=now,
+            **values,
+        )
         .on_conflict_do_nothing(index_elements=["job", "subscription_id", "period"])
         .returning(Run.id)
     )
@@ -38,16 +53,14 @@ def claim_new(
 ) -> int | None:
     """Claim a period nobody has touched yet; its run id, or None when it has a row already."""
     return _insert(
-        session,
-        {
-            "job": job,
-            "subscription_id": subscription_id,
-            "period": period,
-            "status": RunStatus.CLAIMED,
-            "attempts": 1,
-            "claimed_by": worker,
-            "claimed_at": now,
-        },
+        job,
+        subscription_id,
+        period,
+        RunStatus.CLAIMED,
+        now=now,
+        session=session,
+        attempts=1,
+        claimed_by=worker,
     )
 
 
@@ -78,17 +91,7 @@ def queue(
     job: str, subscription_id: int, period: str, *, now: dt.datetime, session: Session
 ) -> int | None:
     """Ask for a post outside the schedule (`digest run`): a pending row the runner claims."""
-    return _insert(
-        session,
-        {
-            "job": job,
-            "subscription_id": subscription_id,
-            "period": period,
-            "status": RunStatus.PENDING,
-            "attempts": 0,
-            "claimed_at": now,
-        },
-    )
+    return _insert(job, subscription_id, period, RunStatus.PENDING, now=now, session=session)
 
 
 def skip(
@@ -96,16 +99,13 @@ def skip(
 ) -> None:
     """Record a period missed beyond the grace window (unless it has a row already)."""
     _insert(
-        session,
-        {
-            "job": job,
-            "subscription_id": subscription_id,
-            "period": period,
-            "status": RunStatus.SKIPPED,
-            "attempts": 0,
-            "claimed_at": now,
-            "error": "missed: the scheduler was not running within the grace window",
-        },
+        job,
+        subscription_id,
+        period,
+        RunStatus.SKIPPED,
+        now=now,
+        session=session,
+        error="missed: the scheduler was not running within the grace window",
     )
 
 
