@@ -24,13 +24,18 @@ def parse_moment(value: str) -> dt.datetime:
 def platform_posters(app: App) -> dict[str, Poster]:
     """The posters of the platforms the settings configure (the console's is always there)."""
     settings = app.settings
-    if not settings.slack_bot_token:
-        return {}
-    from creatorbot.bot.slack.poster import slack_poster
+    posters: dict[str, Poster] = {}
+    if settings.slack_bot_token:
+        from creatorbot.bot.slack.poster import slack_poster
 
-    return {
-        "slack": slack_poster(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
-    }
+        token = settings.slack_bot_token.get_secret_value()
+        posters["slack"] = slack_poster(token, settings.slack_api_url)
+    if settings.has_lark and settings.lark_app_secret:
+        from creatorbot.bot.lark.poster import lark_poster
+
+        secret = settings.lark_app_secret.get_secret_value()
+        posters["lark"] = lark_poster(settings.lark_app_id or "", secret, settings.lark_domain)
+    return posters
 
 
 def tick(app: App, at: dt.datetime) -> int:

@@ -32,6 +32,11 @@ class HttpRequest:
     headers: Mapping[str, str]
     body: bytes
 
+    def header(self, name: str) -> str | None:
+        """A header's value, its name matched without regard to case."""
+        wanted = name.lower()
+        return next((v for k, v in self.headers.items() if k.lower() == wanted), None)
+
 
 @dataclass(frozen=True)
 class HttpResponse:

@@ -9,6 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import SecretStr
+
 from creatorbot.bot.app import App
 from creatorbot.bot.http import Handler, WebApp, make_server, run_until_closed
 from creatorbot.bot.metrics import Metrics
@@ -39,8 +41,8 @@ class Running:
 
 
 def has_platform(app: App) -> bool:
-    """Whether Slack (or Lark) credentials are configured."""
-    return bool(app.settings.slack_bot_token and app.settings.slack_signing_secret)
+    """Whether Slack or Lark credentials are configured."""
+    return app.settings.has_slack or app.settings.has_lark
 
 
 def wire(app: App) -> Running:
@@ -50,12 +52,12 @@ def wire(app: App) -> Running:
     pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="work")
     routes: dict[str, Handler] = {}
     platforms: dict[str, Any] = {}
-    if settings.slack_bot_token and settings.slack_signing_secret:
+    if settings.has_slack:
         from creatorbot.bot.slack.adapter import PATH, SlackPlatform
 
         slack = SlackPlatform(
-            token=settings.slack_bot_token.get_secret_value(),
-            signing_secret=settings.slack_signing_secret.get_secret_value(),
+            token=_secret(settings.slack_bot_token),
+            signing_secret=_secret(settings.slack_signing_secret),
             api_url=settings.slack_api_url,
             router=app.router,
             pool=pool,
@@ -66,14 +68,43 @@ def wire(app: App) -> Running:
         platforms["slack"] = slack
         if not settings.slack_app_token:
             routes[PATH] = slack.handle_http
+    if settings.has_lark:
+        from creatorbot.bot.lark import adapter as lark
+
+        platform = lark.LarkPlatform(
+            app_id=settings.lark_app_id or "",
+            app_secret=_secret(settings.lark_app_secret),
+            domain=settings.lark_domain,
+            verification_token=_secret(settings.lark_verification_token),
+            encrypt_key=_secret(settings.lark_encrypt_key),
+            long_connection=settings.lark_mode == "websocket",
+            router=app.router,
+            pool=pool,
+            metrics=metrics,
+            sessions=app.sessions,
+            clock=app.services.clock,
+            locale=settings.locale or "en",
+        )
+        platforms["lark"] = platform
+        if not platform.long_connection:
+            routes[lark.PATH] = platform.handle_http
     web = WebApp(routes, metrics, health=lambda: database_ok(app.engine))
     return Running(web, pool, metrics, platforms)
 
 
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value() if value is not None else ""
+
+
 def serve(app: App, host: str = "0.0.0.0") -> int:
-    """Run until SIGTERM/SIGINT: Socket Mode in the background when configured, and the web
-    front (platform callbacks, /healthz, /metrics) in the foreground."""
-    running = wire(app)
+    """Run until SIGTERM/SIGINT: Slack's Socket Mode and Lark's long connection in the
+    background when configured, and the web front (platform callbacks, /healthz, /metrics) in
+    the foreground. Settings that cannot work stop it before it listens (exit code 2)."""
+    try:
+        running = wire(app)
+    except ValueError as exc:
+        logger.error("not starting", extra={"reason": str(exc)})
+        return 2
     settings = app.settings
     try:
         scheduler = start_scheduler(app, running.posters())
@@ -86,6 +117,10 @@ def serve(app: App, host: str = "0.0.0.0") -> int:
         socket = slack.socket_mode(settings.slack_app_token.get_secret_value())
         threading.Thread(target=socket.connect, name="slack-socket", daemon=True).start()
         logger.info("Slack connected in Socket Mode")
+    lark = running.platforms.get("lark")
+    if lark is not None and lark.long_connection:
+        lark.connect()
+        logger.info("Lark long connection started")
     server = make_server(running.web, host, settings.port, threads=settings.http_threads)
 
     def stop(signum: int, _frame: object) -> None:

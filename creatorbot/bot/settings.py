@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,6 +42,7 @@ class Settings(BaseSettings):
     )
     lark_encrypt_key: SecretStr | None = Field(default=None, validation_alias="LARK_ENCRYPT_KEY")
     lark_domain: str = Field(default="https://open.larksuite.com", validation_alias="LARK_DOMAIN")
+    lark_mode: Literal["http", "websocket"] = Field(default="http", validation_alias="LARK_MODE")
 
     jobs_grace_minutes: int = Field(
         default=180, ge=0, validation_alias="CREATORBOT_JOBS_GRACE_MINUTES"
@@ -57,6 +59,16 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'creatorbot.sqlite3').resolve()}"
+
+    @property
+    def has_slack(self) -> bool:
+        """Whether Slack credentials are configured."""
+        return bool(self.slack_bot_token and self.slack_signing_secret)
+
+    @property
+    def has_lark(self) -> bool:
+        """Whether Lark app credentials are configured."""
+        return bool(self.lark_app_id and self.lark_app_secret)
 
     @property
     def admin_ids(self) -> frozenset[str]:

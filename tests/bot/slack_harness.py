@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 from collections.abc import Iterator
@@ -11,19 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from creatorbot.bot.app import App, build
 from creatorbot.bot.http import make_server, run_until_closed
 from creatorbot.bot.serve import Running, wire
 from creatorbot.bot.settings import Settings
-from creatorbot.storage import writer
+from tests.bot.world import NOW, seed_world
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import post, signed_headers
 
 SECRET = "test-signing-secret"
-NOW = dt.datetime(2026, 11, 24, 1, 30, tzinfo=dt.UTC)
-END = dt.date(2026, 11, 23)
 
 
 @dataclass
@@ -41,75 +36,6 @@ class SlackBot:
         started = time.perf_counter()
         status, _headers, answer = post(self.url, body, headers)
         return status, answer, time.perf_counter() - started
-
-
-def seed_world(app: App) -> None:
-    """Two MY creators owned by Farah (by email) over a week, and one IT creator."""
-    creators = pd.DataFrame(
-        [
-            {
-                "market": "MY",
-                "handle": "amir",
-                "display_name": "Amir <!channel>",
-                "tier": "gold",
-                "category": "beauty",
-                "followers": 10,
-                "cm": "farah@example.com",
-                "am": None,
-                "joined_on": None,
-            },
-            {
-                "market": "MY",
-                "handle": "bella",
-                "display_name": "Bella Tan",
-                "tier": "gold",
-                "category": "beauty",
-                "followers": 10,
-                "cm": "Farah Aziz",
-                "am": None,
-                "joined_on": None,
-            },
-            {
-                "market": "IT",
-                "handle": "giulia",
-                "display_name": "Giulia Rossi",
-                "tier": "oro",
-                "category": "moda",
-                "followers": 10,
-                "cm": None,
-                "am": None,
-                "joined_on": None,
-            },
-        ]
-    )
-    rows = []
-    for offset in range(7):
-        day = END - dt.timedelta(days=offset)
-        for market, handle, gmv in (
-            ("MY", "amir", 25_000),
-            ("MY", "bella", 12_000),
-            ("IT", "giulia", 9_999),
-        ):
-            rows.append(
-                {
-                    "date": day,
-                    "market": market,
-                    "handle": handle,
-                    "gmv": gmv,
-                    "orders": 2,
-                    "items_sold": 3,
-                    "live_gmv": gmv,
-                    "video_gmv": 0,
-                    "live_sessions": 1,
-                    "live_minutes": 30,
-                    "video_posts": 0,
-                    "video_views": 0,
-                    "new_followers": 1,
-                }
-            )
-    with app.sessions.begin() as session:
-        writer.write_creators(creators, session=session)
-        writer.write_daily_metrics(pd.DataFrame(rows), session=session)
 
 
 @contextmanager

@@ -20,7 +20,8 @@ from creatorbot.jobs.runner import Runner
 from creatorbot.storage import writer
 from creatorbot.storage.models import Alert, AlertStatus, SubscriptionKind
 from creatorbot.storage.subscriptions import subscribe
-from tests.bot.slack_harness import END, NOW, SlackBot, running_bot
+from tests.bot.slack_harness import SlackBot, running_bot
+from tests.bot.world import END, NOW
 from tests.fakes.slack_requests import block_action
 
 BIG = ("mira", "nadia", "omar", "putri", "qistina", "rosli", "sara", "tariq")

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from tests.fakes.loopback import LoopbackFake, Request
-from tests.fakes.slack_api import _multipart_fields
+from tests.fakes.slack_api import _multipart_parts
 
 APP_ID = "cli_test_app"
 APP_SECRET = "test-app-secret"
@@ -27,6 +27,10 @@ CREATE = "im.v1.messages.create"
 REPLY = "im.v1.messages.reply"
 PATCH = "im.v1.messages.patch"
 IMAGE = "im.v1.images.create"
+FILE = "im.v1.files.create"
+BOT_INFO = "bot.v3.info"
+WS_ENDPOINT = "callback.ws.endpoint"  # the long connection's endpoint discovery (no token)
+BOT_OPEN_ID = "ou_bot"
 
 RATE_LIMITED = 99991400
 # Error codes the fake answers with; the auth ones are Lark's, the 2300xx ones are approximations.
@@ -35,6 +39,14 @@ INVALID_TOKEN = 99991663
 BAD_SECRET = 10014
 INVALID_PARAM = 230001
 NOT_FOUND = 230011
+
+# What the endpoint discovery tells the SDK's long-connection client (seconds; -1: forever).
+WS_CLIENT_CONFIG = {
+    "PingInterval": 120,
+    "ReconnectCount": -1,
+    "ReconnectInterval": 120,
+    "ReconnectNonce": 30,
+}
 
 Params = dict[str, Any]
 
@@ -77,6 +89,7 @@ class FakeLark(LoopbackFake):
     im.* calls need `Authorization: Bearer <token>` with a token this fake issued for
     app_id/app_secret. Messages are kept per chat; a `uuid` seen within an hour returns the
     first message again. reset() forgets calls, messages, images, tokens and faults.
+    `POST /callback/ws/endpoint` hands the long connection `ws_url` (set it to a FakeLarkWs's).
     """
 
     def __init__(self, app_id: str = APP_ID, app_secret: str = APP_SECRET) -> None:
@@ -90,6 +103,8 @@ class FakeLark(LoopbackFake):
         self._order: list[str] = []
         self._uuids: dict[str, tuple[str, float]] = {}
         self._images: dict[str, dict[str, Any]] = {}
+        self._files: dict[str, dict[str, Any]] = {}
+        self._inbound: dict[str, dict[str, Any]] = {}
         self._patches: list[dict[str, Any]] = []
         self._calls: list[Call] = []
         self._requests_total = 0
@@ -100,6 +115,8 @@ class FakeLark(LoopbackFake):
         # Called (under the fake's lock) with each authorised im call before it is answered;
         # the call still takes effect, as with FakeSlack.on_call.
         self.on_call: Callable[[str, Params], None] | None = None
+        # Where the long-connection endpoint discovery sends the SDK's WebSocket client.
+        self.ws_url: str | None = None
 
     # ---- faults and tokens
 
@@ -172,6 +189,26 @@ class FakeLark(LoopbackFake):
         with self._lock:
             return [dict(i) for i in self._images.values()]
 
+    def files(self) -> list[dict[str, Any]]:
+        """Uploaded files: file_key, file_type, file_name and content (bytes)."""
+        with self._lock:
+            return [dict(f) for f in self._files.values()]
+
+    def receive(self, message: dict[str, Any]) -> None:
+        """Keep a message a user sent (the `message` of an im.message.receive_v1 event), so the
+        bot can reply to it; it is not listed by messages(), which shows what the bot sent."""
+        with self._lock:
+            self._inbound[str(message["message_id"])] = {
+                "message_id": message["message_id"],
+                "chat_id": message["chat_id"],
+                "root_id": message.get("root_id") or None,
+            }
+
+    @staticmethod
+    def dm(open_id: str) -> str:
+        """The chat id under which messages sent to a user (receive_id_type=open_id) are kept."""
+        return f"oc_dm_{open_id}"
+
     def summary(self) -> str:
         calls = self.calls()
         lines = [f"{len(calls)} call(s), {self.requests_total} request(s)"]
@@ -190,6 +227,8 @@ class FakeLark(LoopbackFake):
             self._order.clear()
             self._uuids.clear()
             self._images.clear()
+            self._files.clear()
+            self._inbound.clear()
             self._patches.clear()
         self.clear_faults()
 
@@ -242,6 +281,12 @@ class FakeLark(LoopbackFake):
             return CREATE, self._create
         if verb == "POST" and path == "/open-apis/im/v1/images":
             return IMAGE, self._image
+        if verb == "POST" and path == "/open-apis/im/v1/files":
+            return FILE, self._file
+        if verb == "GET" and path == "/open-apis/bot/v3/info":
+            return BOT_INFO, self._bot_info
+        if verb == "POST" and path == "/callback/ws/endpoint":
+            return WS_ENDPOINT, self._ws_endpoint
         if segments[:3] == ["open-apis", "im", "v1"] and len(segments) >= 5:
             if segments[3] == "messages" and len(segments) == 6 and segments[5] == "reply":
                 return (REPLY, self._reply) if verb == "POST" else ("", None)
@@ -252,7 +297,7 @@ class FakeLark(LoopbackFake):
     def _answer(
         self, method: str, params: Params, auth: str, handler: Callable[[Params], _Reply]
     ) -> _Reply:
-        if method != TOKEN:
+        if method not in (TOKEN, WS_ENDPOINT):
             token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
             if not token:
                 return _Reply(400, _error(MISSING_TOKEN, "Missing access token for authorization"))
@@ -288,18 +333,20 @@ class FakeLark(LoopbackFake):
         return _Reply(200, body)
 
     def _create(self, params: Params) -> _Reply:
-        if params.get("receive_id_type") != "chat_id" or not params.get("receive_id"):
-            return _Reply(400, _error(INVALID_PARAM, "receive_id_type=chat_id and receive_id"))
-        return self._store(params, chat_id=str(params["receive_id"]), parent=None)
+        kind, to = params.get("receive_id_type"), str(params.get("receive_id") or "")
+        if kind not in ("chat_id", "open_id") or not to:
+            return _Reply(400, _error(INVALID_PARAM, "receive_id_type chat_id|open_id and id"))
+        chat_id = to if kind == "chat_id" else self.dm(to)
+        return self._store(params, chat_id=chat_id, parent=None)
 
     def _reply(self, params: Params) -> _Reply:
-        parent = self._messages.get(params["message_id"])
+        parent = self._messages.get(params["message_id"]) or self._inbound.get(params["message_id"])
         if parent is None:
             return _Reply(400, _error(NOT_FOUND, "message not found"))
         return self._store(params, chat_id=parent["chat_id"], parent=parent)
 
     def _store(self, params: Params, *, chat_id: str, parent: dict[str, Any] | None) -> _Reply:
-        problem = _check_content(params, self._images)
+        problem = _check_content(params, self._images, self._files)
         if problem:
             return _Reply(400, _error(INVALID_PARAM, problem))
         now = self.clock()
@@ -342,11 +389,40 @@ class FakeLark(LoopbackFake):
             card = None
         if not isinstance(card, dict):
             return _Reply(400, _error(INVALID_PARAM, "content must be a card JSON string"))
+        if any(key not in self._images for key in _image_keys(card)):
+            return _Reply(400, _error(INVALID_PARAM, "the card shows an image never uploaded"))
         message["content"] = content
         message["updated"] = True
         message["update_time"] = str(int(self.clock() * 1000))
         self._patches.append({"message_id": message["message_id"], "card": card})
         return _Reply(200, _ok({}))
+
+    def _file(self, params: Params) -> _Reply:
+        content = params.get("file")
+        if not params.get("file_type") or not params.get("file_name"):
+            return _Reply(400, _error(INVALID_PARAM, "file_type and file_name are required"))
+        if not isinstance(content, bytes):
+            return _Reply(400, _error(INVALID_PARAM, "a file is required"))
+        key = self._next_id("file_v3_")
+        self._files[key] = {
+            "file_key": key,
+            "file_type": params["file_type"],
+            "file_name": params["file_name"],
+            "content": content,
+        }
+        return _Reply(200, _ok({"file_key": key}))
+
+    def _ws_endpoint(self, params: Params) -> _Reply:
+        if params.get("AppID") != self.app_id or params.get("AppSecret") != self.app_secret:
+            return _Reply(200, _error(BAD_SECRET, "app secret invalid"))
+        if not self.ws_url:
+            return _Reply(200, _error(INVALID_PARAM, "no long-connection server attached"))
+        data = {"URL": self.ws_url, "ClientConfig": dict(WS_CLIENT_CONFIG)}
+        return _Reply(200, {"code": 0, "msg": "ok", "data": data})
+
+    def _bot_info(self, params: Params) -> _Reply:
+        bot = {"open_id": BOT_OPEN_ID, "app_name": "creatorbot", "activate_status": 2}
+        return _Reply(200, {"code": 0, "msg": "ok", "bot": bot})
 
     def _image(self, params: Params) -> _Reply:
         image = params.get("image")
@@ -360,6 +436,16 @@ class FakeLark(LoopbackFake):
             "content": image,
         }
         return _Reply(200, _ok({"image_key": key}))
+
+
+def _image_keys(node: object) -> list[str]:
+    """Every img_key a card refers to."""
+    if isinstance(node, list):
+        return [key for item in node for key in _image_keys(item)]
+    if not isinstance(node, dict):
+        return []
+    own = [str(node["img_key"])] if "img_key" in node else []
+    return own + [key for value in node.values() for key in _image_keys(value)]
 
 
 def _ok(data: dict[str, Any]) -> dict[str, Any]:
@@ -399,10 +485,12 @@ def _view(message: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _check_content(params: Params, images: dict[str, dict[str, Any]]) -> str:
+def _check_content(
+    params: Params, images: dict[str, dict[str, Any]], files: dict[str, dict[str, Any]]
+) -> str:
     """Why the msg_type/content pair would be refused, or "" when it is fine."""
     msg_type, content = params.get("msg_type"), params.get("content")
-    if msg_type not in ("text", "interactive", "image", "post"):
+    if msg_type not in ("text", "interactive", "image", "post", "file"):
         return f"unsupported msg_type {msg_type!r}"
     if not isinstance(content, str):
         return "content must be a JSON string"
@@ -416,6 +504,10 @@ def _check_content(params: Params, images: dict[str, dict[str, Any]]) -> str:
         return "text content needs a text field"
     if msg_type == "image" and decoded.get("image_key") not in images:
         return "unknown image_key"
+    if msg_type == "file" and decoded.get("file_key") not in files:
+        return "unknown file_key"
+    if msg_type == "interactive" and any(key not in images for key in _image_keys(decoded)):
+        return "the card shows an image that was never uploaded"
     return ""
 
 
@@ -428,6 +520,17 @@ def _decode_body(raw: bytes, content_type: str) -> Params:
     if not isinstance(decoded, dict):
         raise ValueError("body must be a JSON object")
     return decoded
+
+
+def _multipart_fields(body: bytes, content_type: str) -> Params:
+    """Form fields as text, except the uploads (`image`, `file`), kept as bytes: the SDK sends
+    them without a filename."""
+    fields: Params = {}
+    for disposition, payload in _multipart_parts(body, content_type):
+        name = disposition.partition('name="')[2].partition('"')[0]
+        binary = name in ("image", "file") or "filename=" in disposition
+        fields[name] = payload if binary else payload.decode("utf-8", "replace")
+    return fields
 
 
 def _send(req: BaseHTTPRequestHandler, reply: _Reply) -> None:

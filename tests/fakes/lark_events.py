@@ -1,7 +1,8 @@
-"""Event callbacks shaped and signed as Lark sends them to the bot (schema 2.0, unencrypted)."""
+"""Event callbacks shaped, encrypted and signed as Lark sends them to the bot (schema 2.0)."""
 
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
 import hmac
@@ -10,15 +11,15 @@ import secrets
 import time
 from typing import Any, Literal
 
+from Crypto.Cipher import AES
+from Crypto.Util.Padding import pad, unpad
+
 APP_ID = "cli_test_app"
 TENANT_KEY = "tenant_test"
 BOT_OPEN_ID = "ou_bot"
 VERIFICATION_TOKEN = "test-verification-token"
 ENCRYPT_KEY = "test-encrypt-key"
 JSON = "application/json; charset=utf-8"
-# `cryptography` is not in .venv, so signed() sends the plaintext body (signed); Lark itself
-# would send {"encrypt": base64(iv + AES-256-CBC(body))} once an encrypt key is configured.
-ENCRYPTED = False
 
 Body = dict[str, Any]
 
@@ -137,6 +138,20 @@ def signature(timestamp: str, nonce: str, encrypt_key: str, raw: bytes) -> str:
     return hashlib.sha256((timestamp + nonce + encrypt_key).encode() + raw).hexdigest()
 
 
+def encrypt(plaintext: bytes, encrypt_key: str = ENCRYPT_KEY) -> str:
+    """Lark's body encryption: base64(iv + AES-256-CBC(PKCS#7(plaintext))), key sha256(key)."""
+    iv = secrets.token_bytes(16)
+    cipher = AES.new(hashlib.sha256(encrypt_key.encode()).digest(), AES.MODE_CBC, iv)
+    return base64.b64encode(iv + cipher.encrypt(pad(plaintext, 16))).decode()
+
+
+def decrypt(encrypted: str, encrypt_key: str = ENCRYPT_KEY) -> bytes:
+    """The inverse of encrypt()."""
+    raw = base64.b64decode(encrypted)
+    cipher = AES.new(hashlib.sha256(encrypt_key.encode()).digest(), AES.MODE_CBC, raw[:16])
+    return unpad(cipher.decrypt(raw[16:]), 16)
+
+
 def signed(
     body: Body,
     encrypt_key: str = ENCRYPT_KEY,
@@ -144,17 +159,19 @@ def signed(
     *,
     timestamp: int | str | None = None,
     nonce: str | None = None,
+    encrypted: bool = True,
 ) -> tuple[bytes, dict[str, str]]:
-    """The raw body, carrying `verification_token`, and Lark's signature headers for it.
-
-    Plaintext variant only (see ENCRYPTED): the body is not AES-encrypted.
-    """
+    """The raw body, carrying `verification_token`, encrypted with `encrypt_key` (as Lark
+    sends it once an encrypt key is set) unless `encrypted=False`, and Lark's signature
+    headers over that raw body."""
     stamped = copy.deepcopy(body)
     if isinstance(stamped.get("header"), dict):
         stamped["header"]["token"] = verification_token
     else:
         stamped["token"] = verification_token
     raw = json.dumps(stamped, ensure_ascii=False).encode()
+    if encrypted:
+        raw = json.dumps({"encrypt": encrypt(raw, encrypt_key)}).encode()
     stamp = str(int(time.time())) if timestamp is None else str(timestamp)
     nonce = nonce or secrets.token_hex(8)
     headers = {
@@ -177,5 +194,5 @@ def opened(raw: bytes, headers: dict[str, str], encrypt_key: str = ENCRYPT_KEY) 
     if not isinstance(body, dict):
         raise ValueError("body is not a JSON object")
     if "encrypt" in body:
-        raise NotImplementedError("decrypting needs the cryptography package")
+        body = json.loads(decrypt(body["encrypt"], encrypt_key))
     return body

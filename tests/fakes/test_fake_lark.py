@@ -266,7 +266,7 @@ def test_card_action_and_url_verification_shapes() -> None:
 def test_signed_round_trips_and_matches_the_formula() -> None:
     body = le.message_event("@_user_1 hi", mentions=[le.BOT_OPEN_ID])
     raw, headers = le.signed(body, "ek", "vt", timestamp=1700000000, nonce="n1")
-    assert not le.ENCRYPTED
+    assert set(json.loads(raw)) == {"encrypt"}  # nothing readable travels in the clear
     opened = le.opened(raw, headers, "ek")
     assert opened["header"]["token"] == "vt"
     assert {**opened, "header": {**opened["header"], "token": body["header"]["token"]}} == body
@@ -278,3 +278,13 @@ def test_signed_round_trips_and_matches_the_formula() -> None:
         le.opened(raw, headers, "other-key")
     raw, headers = le.signed(le.url_verification("c"), "ek", "vt2")
     assert le.opened(raw, headers, "ek")["token"] == "vt2"
+    raw, headers = le.signed(body, "ek", "vt", encrypted=False)
+    assert json.loads(raw)["header"]["token"] == "vt"
+
+
+def test_encryption_is_the_one_lark_sdk_decrypts() -> None:
+    from lark_oapi.core.utils import AESCipher
+
+    sealed = le.encrypt("héllo".encode(), "k1")
+    assert AESCipher("k1").decrypt_str(sealed) == "héllo"
+    assert le.decrypt(sealed, "k1") == "héllo".encode()

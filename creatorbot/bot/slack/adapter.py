@@ -67,7 +67,7 @@ class SlackPlatform:
     def handle_http(self, request: HttpRequest) -> HttpResponse:
         """`POST /slack/events`: verified by Bolt (signature, 5-minute window), acked fast."""
         started = time.perf_counter()
-        timestamp = _header(request, "X-Slack-Request-Timestamp")
+        timestamp = request.header("X-Slack-Request-Timestamp")
         if timestamp is None or not timestamp.isdigit():
             # Bolt would fail on a malformed timestamp with a 500; it is simply unauthenticated.
             self.metrics.requests.labels(platform="slack", outcome="unauthorized").inc()
@@ -105,8 +105,3 @@ def register(bolt: BoltApp, handlers: SlackHandlers) -> None:
     bolt.event("message")(handlers.on_message)
     bolt.event("app_home_opened")(handlers.on_home_opened)
     bolt.error(handlers.on_error)
-
-
-def _header(request: HttpRequest, name: str) -> str | None:
-    wanted = name.lower()
-    return next((v for k, v in request.headers.items() if k.lower() == wanted), None)

@@ -1,0 +1,67 @@
+"""Lark events → the neutral CommandRequest: a message's command text (mention placeholders
+removed, a leading `/` allowed), who sent it and where."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from creatorbot.commands.core import CommandRequest
+
+PLATFORM = "lark"
+PLACEHOLDER = re.compile(r"@_user_\d+|@_all")
+MAX_TEXT = 2000  # a command is a line; anything longer is cut before parsing
+
+
+def message_text(message: dict[str, Any]) -> str:
+    """The plain text of a text or rich-text (post) message; "" for anything else."""
+    try:
+        content = json.loads(message.get("content") or "{}")
+    except ValueError:
+        return ""
+    if not isinstance(content, dict):
+        return ""
+    kind = message.get("message_type")
+    if kind == "text":
+        return str(content.get("text") or "")
+    if kind == "post":
+        body: Any = content.get("content") or next(
+            (v.get("content") for v in content.values() if isinstance(v, dict)), []
+        )
+        return " ".join(
+            str(piece.get("text") or "")
+            for line in body or []
+            if isinstance(line, list)
+            for piece in line
+            if isinstance(piece, dict) and piece.get("tag") in ("text", "md")
+        )
+    return ""
+
+
+def command_text(text: str) -> str:
+    """`@_user_1 /leaderboard gmv 7d` → `leaderboard gmv 7d`."""
+    cleaned = " ".join(PLACEHOLDER.sub(" ", text[:MAX_TEXT]).split())
+    return cleaned.removeprefix("/").strip()
+
+
+def mentions_bot(message: dict[str, Any], bot_open_id: str | None) -> bool:
+    """Whether a group message @mentions the bot (any mention, if the bot's id is unknown)."""
+    mentions = message.get("mentions") or []
+    if bot_open_id is None:
+        return bool(mentions)
+    return any((m.get("id") or {}).get("open_id") == bot_open_id for m in mentions)
+
+
+def open_id(ids: dict[str, Any] | None) -> str:
+    """The open_id of a sender, operator or user id block."""
+    return str((ids or {}).get("open_id") or "")
+
+
+def request(
+    text: str, *, user: str, chat: str = "", tenant: str = "", locale: str
+) -> CommandRequest:
+    """The neutral request for a Lark user's command text."""
+    return CommandRequest(
+        text=text, platform=PLATFORM, workspace=tenant, channel=chat, user=user, locale=locale
+    )

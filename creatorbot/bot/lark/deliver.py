@@ -1,0 +1,51 @@
+"""Reply → what Lark shows: charts uploaded as images, the card, then each export as a file
+message in the same chat."""
+
+from __future__ import annotations
+
+import logging
+
+from creatorbot.bot.lark.api import Card, LarkApi, LarkError
+from creatorbot.bot.lark.card import render_card
+from creatorbot.commands.i18n import Lang
+from creatorbot.commands.reply import File, Image, Reply
+
+logger = logging.getLogger(__name__)
+
+
+def upload_charts(api: LarkApi, reply: Reply) -> dict[int, str]:
+    """Upload each chart of the reply; its block index → img_key. A chart that fails to upload
+    is left out of the card, logged, rather than losing the whole answer."""
+    keys: dict[int, str] = {}
+    for index, block in enumerate(reply.blocks):
+        if isinstance(block, Image):
+            try:
+                keys[index] = api.upload_image(block.png)
+            except LarkError:
+                logger.exception("chart upload failed", extra={"title": block.title})
+    return keys
+
+
+def card_for(api: LarkApi, reply: Reply, lang: Lang) -> Card:
+    """The card for a reply, its charts uploaded."""
+    return render_card(
+        reply,
+        images=upload_charts(api, reply),
+        more_label=lambda shown, total: lang._("Showing {shown} of {total} rows.").format(
+            shown=shown, total=total
+        ),
+        shortened_label=lang._("This answer was shortened to fit in Lark."),
+    )
+
+
+def send_files(api: LarkApi, reply: Reply, to: str, *, uuid: str | None = None) -> int:
+    """Send each export of the reply to the chat as a file message; how many went out.
+    With `uuid`, each file's message is idempotent too (`uuid:file:N`)."""
+    sent = 0
+    for block in reply.blocks:
+        if isinstance(block, File):
+            key = api.upload_file(block.name, block.content)
+            file_uuid = f"{uuid[:40]}-f{sent}" if uuid else None
+            api.send(to, "file", {"file_key": key}, uuid=file_uuid)
+            sent += 1
+    return sent

@@ -1,0 +1,301 @@
+"""What creatorbot does with each Lark event: messages and bot-menu clicks are answered from the
+worker pool; card actions are answered within Lark's 3 seconds with a toast and/or a new card."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from creatorbot.bot.lark import convert
+from creatorbot.bot.lark.api import Card, LarkApi
+from creatorbot.bot.lark.deliver import card_for, send_files
+from creatorbot.bot.lark.form import SUBMIT, form_card, submitted, thanks_card
+from creatorbot.bot.metrics import Metrics
+from creatorbot.commands.core import CommandRequest
+from creatorbot.commands.feedback import FORM_ACTION
+from creatorbot.commands.forms import FORM_ID, FormLink
+from creatorbot.commands.i18n import Lang
+from creatorbot.commands.reply import Reply, Text
+from creatorbot.commands.router import Router, split_command
+from creatorbot.storage.events import claim_event
+
+logger = logging.getLogger(__name__)
+
+RUN = "run"  # re-run a command and replace the card (next page, refresh)
+OPEN = "open"  # run a command and answer with a new card (open creator, acknowledge)
+CARD_BUDGET = 2.0  # seconds a card action may spend before answering with a toast instead
+MESSAGE = "im.message.receive_v1"
+MENU = "application.bot.menu_v6"
+ENTERED = "im.chat.access_event.bot_p2p_chat_entered_v1"
+CARD_ACTION = "card.action.trigger"
+EVENTS = (MESSAGE, MENU, ENTERED, CARD_ACTION)
+# The bot menu's event keys (set in the developer console) → the command each runs; any other
+# key is read as a command itself, underscores as spaces.
+MENU_COMMANDS = {
+    "leaderboard": "leaderboard gmv 7d",
+    "snapshot": "snapshot",
+    "alerts": "alerts",
+    "campaigns": "campaign",
+    "feedback": "feedback",
+    "help": "help",
+}
+Answer = dict[str, Any]
+
+
+class LarkHandlers:
+    """Every Lark event creatorbot handles. Each returns fast; slow work goes to the pool."""
+
+    def __init__(
+        self,
+        *,
+        router: Router,
+        api: LarkApi,
+        pool: Executor,
+        metrics: Metrics,
+        sessions: sessionmaker[Session],
+        clock: Callable[[], dt.datetime],
+        locale: str = "en",
+    ) -> None:
+        self.router = router
+        self.api = api
+        self.pool = pool
+        self.metrics = metrics
+        self.sessions = sessions
+        self.clock = clock
+        self.locale = locale
+        self.routes: dict[str, Callable[[dict[str, Any]], Answer | None]] = {
+            MESSAGE: self.on_message,
+            MENU: self.on_menu,
+            ENTERED: self.on_entered,
+            CARD_ACTION: self.on_card_action,
+        }
+
+    def dispatch(self, body: dict[str, Any]) -> Answer:
+        """One authenticated event (schema 2.0) → the answer Lark gets back ({} for events;
+        a toast and/or card for card actions). An event delivered again is dropped."""
+        header = body.get("header") or {}
+        kind = str(header.get("event_type") or "")
+        event_id = str(header.get("event_id") or "")
+        handler = self.routes.get(kind)
+        if handler is None:
+            logger.info("Lark event ignored", extra={"type": kind[:60]})
+            return {}
+        if event_id:
+            with self.sessions.begin() as session:
+                first = claim_event(convert.PLATFORM, event_id, self.clock(), session=session)
+            if not first:
+                self.metrics.requests.labels(platform="lark", outcome="duplicate").inc()
+                logger.info("duplicate delivery dropped", extra={"event_id": event_id})
+                return {}
+        self.metrics.requests.labels(platform="lark", outcome=kind).inc()
+        return handler(body.get("event") or {}) or {}
+
+    # --- messages ---------------------------------------------------------------------------
+
+    def on_message(self, event: dict[str, Any]) -> None:
+        """A DM to the bot, or a group message that @mentions it, is a command."""
+        if (event.get("sender") or {}).get("sender_type") != "user":
+            return
+        message = event.get("message") or {}
+        user = convert.open_id((event.get("sender") or {}).get("sender_id"))
+        self._submit(self._answer_message, message, user, to=user)
+
+    def _answer_message(self, message: dict[str, Any], user: str) -> None:
+        group = message.get("chat_type") != "p2p"
+        if group and not convert.mentions_bot(message, self.api.bot_open_id()):
+            return
+        text = convert.command_text(convert.message_text(message)) or "help"
+        chat = str(message.get("chat_id") or "")
+        request = self._request(text, user, chat)
+        if split_command(text) == ("feedback", ""):
+            self._send_form(FormLink("feedback"), request, note_in=message if group else None)
+            return
+        started = time.perf_counter()
+        reply = self.router.handle(request)
+        card = card_for(self.api, reply, Lang(request.locale))
+        if group:
+            self.api.reply_card(str(message["message_id"]), card, chat=chat)
+        else:
+            self.api.send_card(chat, card)
+        send_files(self.api, reply, chat)
+        self.metrics.posts.labels(platform="lark", outcome="posted").inc()
+        self.metrics.answer_seconds.labels(platform="lark", command=_name(text)).observe(
+            time.perf_counter() - started
+        )
+
+    # --- the bot menu and the first DM ------------------------------------------------------
+
+    def on_menu(self, event: dict[str, Any]) -> None:
+        """A bot-menu click: its command, answered in the user's DM with the bot."""
+        user = convert.open_id((event.get("operator") or {}).get("operator_id"))
+        key = str(event.get("event_key") or "help")
+        text = MENU_COMMANDS.get(key, key.replace("_", " "))
+        self._submit(self._answer_privately, text, user, to=user)
+
+    def on_entered(self, event: dict[str, Any]) -> None:
+        """A user opens a DM with the bot; the first time (no message yet), the help card."""
+        if event.get("last_message_id"):
+            return
+        user = convert.open_id(event.get("operator_id"))
+        self._submit(self._answer_privately, "help", user, to=user)
+
+    def _answer_privately(self, text: str, user: str) -> None:
+        request = self._request(text, user, chat="")
+        if split_command(text) == ("feedback", ""):
+            self._send_form(FormLink("feedback"), request)
+            return
+        reply = self.router.handle(request)
+        self.api.send_card(user, card_for(self.api, reply, Lang(request.locale)))
+        send_files(self.api, reply, user)
+        self.metrics.posts.labels(platform="lark", outcome="posted").inc()
+
+    # --- cards ------------------------------------------------------------------------------
+
+    def on_card_action(self, event: dict[str, Any]) -> Answer:
+        """A button or a form's submit. Answered now: a form is saved before the answer says
+        so; a re-run replaces the card if it is ready in time, else the card follows."""
+        action = event.get("action") or {}
+        value: dict[str, Any] = action["value"] if isinstance(action.get("value"), dict) else {}
+        name, argument = str(value.get("action") or ""), str(value.get("value") or "")
+        user = convert.open_id(event.get("operator"))
+        context = event.get("context") or {}
+        chat = str(context.get("open_chat_id") or "")
+        message_id = str(context.get("open_message_id") or "")
+        request = self._request(argument, user, chat)
+        lang = Lang(request.locale)
+        try:
+            if name == SUBMIT:
+                return self._submit_form(argument, action.get("form_value") or {}, request)
+            if name == FORM_ACTION:
+                self._submit(self._send_form, FormLink.parse(argument), request, to=user)
+                return _toast("info", lang._("The form is in your chat with creatorbot."))
+            if name == RUN:
+                return self._rerun(request, message_id)
+            if name == OPEN:
+                self._submit(self._answer_card_action, request, message_id, to=user)
+                return {}
+        except Exception:
+            self.metrics.errors.labels(platform="lark", stage="card_action").inc()
+            logger.exception("card action failed", extra={"action": name[:40], "user": user})
+            return _toast("error", _sorry(lang))
+        logger.warning("unknown card action", extra={"action": name[:40]})
+        return {}
+
+    def _submit_form(
+        self, link_value: str, form_value: dict[str, Any], request: CommandRequest
+    ) -> Answer:
+        link = FormLink.parse(link_value)
+        spec = self.router.forms.get(link.name)
+        lang = Lang(request.locale)
+        if spec is None:
+            return _toast("error", _sorry(lang))
+        values = submitted(spec.form, form_value)
+        values[FORM_ID] = str(link.prefill.get(FORM_ID) or "")
+        result = self.router.submit(request, link.name, values)
+        if not result.ok:
+            return _toast("error", " ".join(result.errors.values())[:300])
+        return {
+            **_toast("success", result.message[:300]),
+            "card": _raw(thanks_card(spec.form, lang, result.message)),
+        }
+
+    def _rerun(self, request: CommandRequest, message_id: str) -> Answer:
+        """Replace the card with the command's new answer: inline if ready within the budget,
+        else by updating the message once it is."""
+        lang = Lang(request.locale)
+        future: Future[Card] = Future()
+
+        def work() -> None:
+            try:
+                future.set_result(self._card(request))
+            except Exception as exc:
+                future.set_exception(exc)
+
+        self.pool.submit(work)
+        try:
+            return {"card": _raw(future.result(timeout=CARD_BUDGET))}
+        except FutureTimeout:
+            future.add_done_callback(lambda done: self._late_update(done, message_id, lang))
+            return _toast("info", lang._("Working on it…"))
+
+    def _late_update(self, done: Future[Card], message_id: str, lang: Lang) -> None:
+        try:
+            self.api.update_card(message_id, done.result())
+        except Exception:
+            self.metrics.errors.labels(platform="lark", stage="late_update").inc()
+            logger.exception("late card update failed", extra={"message": message_id})
+
+    def _answer_card_action(self, request: CommandRequest, message_id: str) -> None:
+        reply = self.router.handle(request)
+        card = card_for(self.api, reply, Lang(request.locale))
+        self.api.reply_card(message_id, card, chat=request.channel)
+        send_files(self.api, reply, request.channel)
+        self.metrics.posts.labels(platform="lark", outcome="posted").inc()
+
+    def _card(self, request: CommandRequest) -> Card:
+        return card_for(self.api, self.router.handle(request), Lang(request.locale))
+
+    # --- forms ------------------------------------------------------------------------------
+
+    def _send_form(
+        self, link: FormLink, request: CommandRequest, note_in: dict[str, Any] | None = None
+    ) -> None:
+        """The form, as a card in the user's DM with the bot (a form in a group would be one
+        card for everyone); asked in a group, a note there says where it went."""
+        spec = self.router.forms.get(link.name)
+        lang = Lang(request.locale)
+        if spec is None:
+            logger.warning("unknown form", extra={"form": link.name[:40]})
+            return
+        self.api.send_card(request.user, form_card(spec.form, lang, link))
+        if note_in is not None:
+            note = Reply((Text(lang._("The form is in your chat with creatorbot.")),))
+            self.api.reply_card(
+                str(note_in["message_id"]), card_for(self.api, note, lang), chat=request.channel
+            )
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def _request(self, text: str, user: str, chat: str) -> CommandRequest:
+        return convert.request(text, user=user, chat=chat, locale=self.locale)
+
+    def _submit(self, work: Callable[..., None], *args: Any, to: str) -> None:
+        self.pool.submit(self._guarded, work, args, to)
+
+    def _guarded(self, work: Callable[..., None], args: tuple[Any, ...], to: str) -> None:
+        """Run work off the event thread; a failure is logged and the user told, privately."""
+        try:
+            work(*args)
+        except Exception:
+            self.metrics.errors.labels(platform="lark", stage=work.__name__).inc()
+            logger.exception("lark work failed", extra={"work": work.__name__, "user": to})
+            if not to:
+                return
+            lang = Lang(self.locale)
+            try:
+                self.api.send(to, "text", {"text": _sorry(lang)}, uuid=None)
+            except Exception:
+                logger.exception("could not tell the user", extra={"user": to})
+
+
+def _toast(kind: str, content: str) -> Answer:
+    return {"toast": {"type": kind, "content": content or " "}}
+
+
+def _raw(card: Card) -> dict[str, Any]:
+    return {"type": "raw", "data": card}
+
+
+def _sorry(lang: Lang) -> str:
+    return lang._("Sorry, I couldn't answer that just now. Please try again in a minute.")
+
+
+def _name(text: str) -> str:
+    return split_command(text)[0] or "help"

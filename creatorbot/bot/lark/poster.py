@@ -1,0 +1,47 @@
+"""Jobs' posts on Lark: a Reply to a chat, sent with a `uuid` derived from the run's ledger key,
+so that Lark itself turns a second send of the same post (a retry, a recovery) into the first."""
+
+from __future__ import annotations
+
+import uuid
+
+from creatorbot.bot.lark.api import LarkApi, LarkError
+from creatorbot.bot.lark.deliver import card_for, send_files
+from creatorbot.commands.i18n import Lang
+from creatorbot.commands.reply import Reply
+from creatorbot.jobs.posting import PostFailed, Target
+
+NAMESPACE = uuid.UUID("5b0f3c1e-2a7d-4e38-9d0a-63726561746f")  # creatorbot's ledger keys
+
+
+def post_uuid(key: str) -> str:
+    """The message-create `uuid` of a post (Lark allows 50 characters; ledger keys are longer)."""
+    return str(uuid.uuid5(NAMESPACE, key))
+
+
+class LarkPoster:
+    """The `Poster` of the Lark platform."""
+
+    def __init__(self, api: LarkApi) -> None:
+        self.api = api
+
+    def post(self, target: Target, reply: Reply, *, key: str) -> str:
+        """Upload the charts, send the card, send the files; `chat:message_id`."""
+        idempotency = post_uuid(key)
+        try:
+            card = card_for(self.api, reply, Lang(target.locale))
+            message_id = self.api.send_card(target.channel, card, uuid=idempotency)
+            send_files(self.api, reply, target.channel, uuid=idempotency)
+        except LarkError as exc:
+            raise PostFailed(str(exc)) from exc
+        return f"{target.channel}:{message_id}"
+
+    def find(self, target: Target, key: str) -> str | None:
+        """Nothing to look up: a post sent again with the same `uuid` within the hour is the
+        first one, so recovery posts again and Lark answers with what it already has."""
+        return None
+
+
+def lark_poster(app_id: str, app_secret: str, domain: str) -> LarkPoster:
+    """A poster of its own, for processes that post without serving Lark (`jobs tick`)."""
+    return LarkPoster(LarkApi(app_id, app_secret, domain))
