@@ -391,7 +391,11 @@ def test_a_snapshot_subscribed_in_a_lark_chat_is_posted_once_with_its_chart(
     assert "09:00" in shown(bot.cards(GROUP)[0])
     with bot.app.sessions() as session:
         subscription = session.scalars(select(Subscription)).one()
-    assert (subscription.platform, subscription.channel) == ("lark", GROUP)
+    assert (subscription.platform, subscription.workspace, subscription.channel) == (
+        "lark",
+        le.TENANT_KEY,
+        GROUP,
+    )
     first_post = NOW.replace(hour=1, minute=5) + dt.timedelta(days=1)  # 09:05 in Kuala Lumpur
     runner = Runner(
         bot.app.services,

@@ -70,7 +70,7 @@ class LarkHandlers:
         self.sessions = sessions
         self.clock = clock
         self.locale = locale
-        self.routes: dict[str, Callable[[dict[str, Any]], Answer | None]] = {
+        self.routes: dict[str, Callable[[dict[str, Any], str], Answer | None]] = {
             MESSAGE: self.on_message,
             MENU: self.on_menu,
             ENTERED: self.on_entered,
@@ -95,25 +95,25 @@ class LarkHandlers:
                 logger.info("duplicate delivery dropped", extra={"event_id": event_id})
                 return {}
         self.metrics.requests.labels(platform="lark", outcome=kind).inc()
-        return handler(body.get("event") or {}) or {}
+        return handler(body.get("event") or {}, str(header.get("tenant_key") or "")) or {}
 
     # --- messages ---------------------------------------------------------------------------
 
-    def on_message(self, event: dict[str, Any]) -> None:
+    def on_message(self, event: dict[str, Any], tenant: str) -> None:
         """A DM to the bot, or a group message that @mentions it, is a command."""
         if (event.get("sender") or {}).get("sender_type") != "user":
             return
         message = event.get("message") or {}
         user = convert.open_id((event.get("sender") or {}).get("sender_id"))
-        self._submit(self._answer_message, message, user, to=user)
+        self._submit(self._answer_message, message, user, tenant, to=user)
 
-    def _answer_message(self, message: dict[str, Any], user: str) -> None:
+    def _answer_message(self, message: dict[str, Any], user: str, tenant: str) -> None:
         group = message.get("chat_type") != "p2p"
         if group and not convert.mentions_bot(message, self.api.bot_open_id()):
             return
         text = convert.command_text(convert.message_text(message)) or "help"
         chat = str(message.get("chat_id") or "")
-        request = self._request(text, user, chat)
+        request = self._request(text, user, chat, tenant)
         if split_command(text) == ("feedback", ""):
             self._send_form(FormLink("feedback"), request, note_in=message if group else None)
             return
@@ -132,22 +132,22 @@ class LarkHandlers:
 
     # --- the bot menu and the first DM ------------------------------------------------------
 
-    def on_menu(self, event: dict[str, Any]) -> None:
+    def on_menu(self, event: dict[str, Any], tenant: str) -> None:
         """A bot-menu click: its command, answered in the user's DM with the bot."""
         user = convert.open_id((event.get("operator") or {}).get("operator_id"))
         key = str(event.get("event_key") or "help")
         text = MENU_COMMANDS.get(key, key.replace("_", " "))
-        self._submit(self._answer_privately, text, user, to=user)
+        self._submit(self._answer_privately, text, user, tenant, to=user)
 
-    def on_entered(self, event: dict[str, Any]) -> None:
+    def on_entered(self, event: dict[str, Any], tenant: str) -> None:
         """A user opens a DM with the bot; the first time (no message yet), the help card."""
         if event.get("last_message_id"):
             return
         user = convert.open_id(event.get("operator_id"))
-        self._submit(self._answer_privately, "help", user, to=user)
+        self._submit(self._answer_privately, "help", user, tenant, to=user)
 
-    def _answer_privately(self, text: str, user: str) -> None:
-        request = self._request(text, user, chat="")
+    def _answer_privately(self, text: str, user: str, tenant: str) -> None:
+        request = self._request(text, user, "", tenant)
         if split_command(text) == ("feedback", ""):
             self._send_form(FormLink("feedback"), request)
             return
@@ -158,7 +158,7 @@ class LarkHandlers:
 
     # --- cards ------------------------------------------------------------------------------
 
-    def on_card_action(self, event: dict[str, Any]) -> Answer:
+    def on_card_action(self, event: dict[str, Any], tenant: str) -> Answer:
         """A button or a form's submit. Answered now: a form is saved before the answer says
         so; a re-run replaces the card if it is ready in time, else the card follows."""
         action = event.get("action") or {}
@@ -168,7 +168,7 @@ class LarkHandlers:
         context = event.get("context") or {}
         chat = str(context.get("open_chat_id") or "")
         message_id = str(context.get("open_message_id") or "")
-        request = self._request(argument, user, chat)
+        request = self._request(argument, user, chat, tenant)
         lang = Lang(request.locale)
         try:
             if name == SUBMIT:
@@ -263,8 +263,8 @@ class LarkHandlers:
 
     # --- plumbing ---------------------------------------------------------------------------
 
-    def _request(self, text: str, user: str, chat: str) -> CommandRequest:
-        return convert.request(text, user=user, chat=chat, locale=self.locale)
+    def _request(self, text: str, user: str, chat: str, tenant: str) -> CommandRequest:
+        return convert.request(text, user=user, chat=chat, tenant=tenant, locale=self.locale)
 
     def _submit(self, work: Callable[..., None], *args: Any, to: str) -> None:
         self.pool.submit(self._guarded, work, args, to)
