@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
 
@@ -21,9 +22,16 @@ from creatorbot.bot.serve import serve, wire
 from creatorbot.jobs.catalog import jobs
 from creatorbot.jobs.posting import Posters
 from creatorbot.jobs.runner import Runner
-from creatorbot.storage.models import FeedbackResponse, Subscription
+from creatorbot.storage import writer
+from creatorbot.storage.models import (
+    FeedbackForm,
+    FeedbackResponse,
+    Subscription,
+    SubscriptionKind,
+)
+from creatorbot.storage.subscriptions import subscribe
 from tests.bot.lark_harness import LarkBot, lark_settings, running_lark_bot
-from tests.bot.world import NOW
+from tests.bot.world import END, NOW
 from tests.fakes import lark_events as le
 from tests.fakes.lark_api import CREATE, TOKEN, FakeLark
 
@@ -427,6 +435,82 @@ def test_a_post_sent_again_under_the_same_key_is_the_first_one(bot: LarkBot) -> 
     assert first == again
     assert len(bot.fake.messages(GROUP)) == 1
     assert len(bot.fake.calls(CREATE)[0].params["uuid"]) <= 50
+
+
+def test_a_campaign_feedback_prompt_in_a_lark_chat_links_the_answers_to_it(bot: LarkBot) -> None:
+    campaign = {
+        "slug": "my-1111",
+        "name": "11.11 Mega Sale",
+        "market": "MY",
+        "kind": "mega_sale",
+        "starts_on": END - dt.timedelta(days=6),
+        "ends_on": END,
+        "metric": "gmv",
+        "gmv_target": None,
+        "creator_target": None,
+        "reward_tiers": [],
+    }
+    with bot.app.sessions.begin() as session:
+        writer.write_campaigns(pd.DataFrame([campaign]), session=session)
+        subscribe(
+            platform="lark",
+            workspace=le.TENANT_KEY,
+            channel=GROUP,
+            kind=SubscriptionKind.FEEDBACK,
+            market="MY",
+            at_time="09:00",
+            locale="en",
+            created_by="ou_1",
+            now=NOW - dt.timedelta(days=1),
+            session=session,
+        )
+    runner = Runner(
+        bot.app.services,
+        Posters(bot.running.posters()),
+        jobs(),
+        worker="t",
+        grace=dt.timedelta(hours=3),
+    )
+    assert len(runner.tick(NOW).posted) == 1
+    assert runner.tick(NOW + dt.timedelta(minutes=5)).posted == []
+    (prompt,) = bot.fake.cards(GROUP)
+    assert "11.11 Mega Sale" in shown(prompt)
+    (value,) = [
+        behavior["value"]
+        for behavior in _all(prompt, "behaviors")
+        if behavior["value"]["action"] == "form"
+    ]
+    bot.deliver(le.card_action(value, open_id="ou_ana", chat_id=GROUP))
+    (form_card,) = bot.cards(bot.fake.dm("ou_ana"))
+    form = form_of(form_card)
+    (campaign_field,) = [e for e in form["elements"] if e.get("name") == "campaign"]
+    assert campaign_field["default_value"] == "my-1111"
+    submission = le.card_action(
+        submit_button(form)["behaviors"][0]["value"],
+        open_id="ou_ana",
+        form_value={"campaign": "my-1111", "rating": "5", "topic": "traffic", "language": "en"},
+    )
+    status, answer = bot.deliver(submission)
+    assert answer["toast"]["type"] == "success"
+    with bot.app.sessions() as session:
+        form_row = session.scalars(select(FeedbackForm)).one()
+        saved = session.scalars(select(FeedbackResponse)).one()
+    assert (saved.form_id, saved.user_id, saved.campaign_id) == (
+        form_row.id,
+        "ou_ana",
+        form_row.campaign_id,
+    )
+
+
+def _all(node: Any, key: str) -> list[Any]:
+    """Every value under `key`, at any depth, lists flattened."""
+    if isinstance(node, list):
+        return [found for item in node for found in _all(item, key)]
+    if not isinstance(node, dict):
+        return []
+    own = node.get(key)
+    mine = own if isinstance(own, list) else ([own] if key in node else [])
+    return mine + [found for value in node.values() for found in _all(value, key)]
 
 
 # --- configuration ----------------------------------------------------------------------------
