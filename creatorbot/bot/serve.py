@@ -32,7 +32,11 @@ class Running:
     platforms: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
-        """Let work in flight finish, then stop."""
+        """Close the platforms' connections, let work in flight finish, then stop."""
+        for platform in self.platforms.values():
+            close = getattr(platform, "close", None)
+            if close is not None:
+                close()
         self.pool.shutdown(wait=True)
 
     def posters(self) -> dict[str, Poster]:

@@ -202,6 +202,22 @@ def test_a_run_button_answers_with_the_new_card_within_three_seconds(bot: LarkBo
     assert "RM1,750.00" in shown(answer["card"]["data"])
 
 
+def test_a_slow_run_button_answers_with_a_toast_and_the_card_follows(bot: LarkBot) -> None:
+    ask(bot, "leaderboard gmv 7d MY")
+    bot.cards(GROUP)
+    (board,) = bot.fake.messages(GROUP)
+    bot.running.platforms["lark"].handlers.card_budget = 0.0  # as if the answer took long
+    action = le.card_action(
+        {"action": "run", "value": "leaderboard gmv 7d MY"}, message_id=board["message_id"]
+    )
+    status, answer = bot.deliver(action)
+    assert (status, answer["toast"]["type"]) == (200, "info")
+    assert "card" not in answer
+    bot.fake.wait_for(lambda: len(bot.fake.patches(board["message_id"])) == 1)
+    (patch,) = bot.fake.patches(board["message_id"])
+    assert "RM1,750.00" in shown(patch["card"])
+
+
 def test_an_open_button_answers_in_the_chat(bot: LarkBot) -> None:
     ask(bot, "leaderboard gmv 7d MY")
     bot.cards(GROUP)

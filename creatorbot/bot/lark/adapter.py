@@ -5,6 +5,7 @@ plain event dicts to the same handlers."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -27,7 +28,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.bot.http import HttpRequest, HttpResponse, text
 from creatorbot.bot.lark.api import LarkApi
-from creatorbot.bot.lark.handlers import CARD_ACTION, EVENTS, LarkHandlers
+from creatorbot.bot.lark.handlers import (
+    CARD_ACTION,
+    CARD_BUDGET,
+    CARD_BUDGET_LONG_CONNECTION,
+    EVENTS,
+    LarkHandlers,
+)
 from creatorbot.bot.lark.poster import LarkPoster
 from creatorbot.bot.metrics import Metrics
 from creatorbot.commands.router import Router
@@ -82,6 +89,9 @@ class LarkPlatform:
         self.metrics = metrics
         self.wall = wall
         self.api = LarkApi(app_id, app_secret, self.domain)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._closing = threading.Event()
         self.handlers = LarkHandlers(
             router=router,
             api=self.api,
@@ -90,6 +100,7 @@ class LarkPlatform:
             sessions=sessions,
             clock=clock,
             locale=locale,
+            card_budget=CARD_BUDGET_LONG_CONNECTION if long_connection else CARD_BUDGET,
         )
 
     # --- HTTP callback mode -----------------------------------------------------------------
@@ -168,12 +179,16 @@ class LarkPlatform:
 
     def connect(self) -> threading.Thread:
         """Open the long connection in a thread of its own, with an event loop of its own (the
-        SDK runs a module-level loop, which must not be the main thread's)."""
+        SDK runs a module-level loop, which must not be the main thread's; so one long
+        connection per process). `close()` ends it."""
+        ready = threading.Event()
 
         def run() -> None:
             loop = asyncio.new_event_loop()
             asyncio.set_event_loop(loop)
             ws_client.loop = loop
+            self._loop = loop
+            ready.set()
             client = lark.ws.Client(
                 self.app_id,
                 self.app_secret,
@@ -184,16 +199,41 @@ class LarkPlatform:
             try:
                 client.start()
             except Exception:
-                self.metrics.errors.labels(platform="lark", stage="connect").inc()
-                logger.exception("Lark long connection stopped")
+                if not self._closing.is_set():
+                    self.metrics.errors.labels(platform="lark", stage="connect").inc()
+                    logger.exception("Lark long connection stopped")
+            finally:
+                _finish(loop)
 
-        thread = threading.Thread(target=run, name="lark-ws", daemon=True)
-        thread.start()
-        return thread
+        self._thread = threading.Thread(target=run, name="lark-ws", daemon=True)
+        self._thread.start()
+        ready.wait(timeout=5)
+        return self._thread
+
+    def close(self) -> None:
+        """End the long connection, if one is open: stop its loop and wait for its thread."""
+        if self._loop is None or self._thread is None:
+            return
+        self._closing.set()
+        if not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+        logger.info("Lark long connection closed")
 
     def poster(self) -> LarkPoster:
         """Scheduled posts go out through the same API client (pacing and retries included)."""
         return LarkPoster(self.api)
+
+
+def _finish(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel what the SDK left running on its loop, then close the loop."""
+    with contextlib.suppress(RuntimeError):
+        tasks = asyncio.all_tasks(loop)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+    loop.close()
 
 
 def _object(raw: bytes) -> dict[str, Any]:

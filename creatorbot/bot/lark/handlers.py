@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 RUN = "run"  # re-run a command and replace the card (next page, refresh)
 OPEN = "open"  # run a command and answer with a new card (open creator, acknowledge)
 CARD_BUDGET = 2.0  # seconds a card action may spend before answering with a toast instead
+# On the long connection a handler holds the SDK's only loop: other events wait behind it.
+CARD_BUDGET_LONG_CONNECTION = 0.5
 MESSAGE = "im.message.receive_v1"
 MENU = "application.bot.menu_v6"
 ENTERED = "im.chat.access_event.bot_p2p_chat_entered_v1"
@@ -62,8 +64,10 @@ class LarkHandlers:
         sessions: sessionmaker[Session],
         clock: Callable[[], dt.datetime],
         locale: str = "en",
+        card_budget: float = CARD_BUDGET,
     ) -> None:
         self.router = router
+        self.card_budget = card_budget
         self.api = api
         self.pool = pool
         self.metrics = metrics
@@ -220,7 +224,7 @@ class LarkHandlers:
 
         self.pool.submit(work)
         try:
-            return {"card": _raw(future.result(timeout=CARD_BUDGET))}
+            return {"card": _raw(future.result(timeout=self.card_budget))}
         except FutureTimeout:
             future.add_done_callback(lambda done: self._late_update(done, message_id, lang))
             return _toast("info", lang._("Working on it…"))
