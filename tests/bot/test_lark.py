@@ -12,26 +12,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
 
 from creatorbot.bot.app import build
 from creatorbot.bot.lark.form import SUBMIT
 from creatorbot.bot.serve import serve, wire
-from creatorbot.jobs.catalog import jobs
-from creatorbot.jobs.posting import Posters
-from creatorbot.jobs.runner import Runner
-from creatorbot.storage import writer
 from creatorbot.storage.models import (
     FeedbackForm,
     FeedbackResponse,
     Subscription,
-    SubscriptionKind,
 )
-from creatorbot.storage.subscriptions import subscribe
 from tests.bot.lark_harness import LarkBot, lark_settings, running_lark_bot
-from tests.bot.world import END, NOW
+from tests.bot.world import NOW, ended_campaign_with_feedback_prompts, job_runner
 from tests.fakes import lark_events as le
 from tests.fakes.lark_api import CREATE, TOKEN, FakeLark
 
@@ -421,13 +414,7 @@ def test_a_snapshot_subscribed_in_a_lark_chat_is_posted_once_with_its_chart(
         GROUP,
     )
     first_post = NOW.replace(hour=1, minute=5) + dt.timedelta(days=1)  # 09:05 in Kuala Lumpur
-    runner = Runner(
-        bot.app.services,
-        Posters(bot.running.posters()),
-        jobs(),
-        worker="test",
-        grace=dt.timedelta(hours=3),
-    )
+    runner = job_runner(bot.app, bot.running.posters())
     assert len(runner.tick(first_post).posted) == 1
     assert runner.tick(first_post + dt.timedelta(minutes=30)).posted == []
     posts = [m for m in bot.fake.messages(GROUP) if m["uuid"] and m["parent_id"] is None]
@@ -454,39 +441,10 @@ def test_a_post_sent_again_under_the_same_key_is_the_first_one(bot: LarkBot) -> 
 
 
 def test_a_campaign_feedback_prompt_in_a_lark_chat_links_the_answers_to_it(bot: LarkBot) -> None:
-    campaign = {
-        "slug": "my-1111",
-        "name": "11.11 Mega Sale",
-        "market": "MY",
-        "kind": "mega_sale",
-        "starts_on": END - dt.timedelta(days=6),
-        "ends_on": END,
-        "metric": "gmv",
-        "gmv_target": None,
-        "creator_target": None,
-        "reward_tiers": [],
-    }
-    with bot.app.sessions.begin() as session:
-        writer.write_campaigns(pd.DataFrame([campaign]), session=session)
-        subscribe(
-            platform="lark",
-            workspace=le.TENANT_KEY,
-            channel=GROUP,
-            kind=SubscriptionKind.FEEDBACK,
-            market="MY",
-            at_time="09:00",
-            locale="en",
-            created_by="ou_1",
-            now=NOW - dt.timedelta(days=1),
-            session=session,
-        )
-    runner = Runner(
-        bot.app.services,
-        Posters(bot.running.posters()),
-        jobs(),
-        worker="t",
-        grace=dt.timedelta(hours=3),
+    ended_campaign_with_feedback_prompts(
+        bot.app, platform="lark", workspace=le.TENANT_KEY, channel=GROUP
     )
+    runner = job_runner(bot.app, bot.running.posters())
     assert len(runner.tick(NOW).posted) == 1
     assert runner.tick(NOW + dt.timedelta(minutes=5)).posted == []
     (prompt,) = bot.fake.cards(GROUP)

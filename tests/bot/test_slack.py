@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
 
-from creatorbot.jobs.catalog import jobs
-from creatorbot.jobs.posting import Posters
-from creatorbot.jobs.runner import Runner
-from creatorbot.storage import writer
-from creatorbot.storage.models import FeedbackForm, FeedbackResponse, SubscriptionKind
-from creatorbot.storage.subscriptions import subscribe
+from creatorbot.storage.models import FeedbackForm, FeedbackResponse
 from tests.bot.slack_harness import SlackBot, running_bot
-from tests.bot.world import END, NOW
+from tests.bot.world import NOW, ended_campaign_with_feedback_prompts, job_runner
 from tests.fakes.slack_requests import block_action, event, slash_command, view_submission
 
 
@@ -228,39 +221,8 @@ def test_a_database_failure_during_submit_keeps_the_modal_open(bot: SlackBot) ->
 def post_campaign_prompt(bot: SlackBot, channel: str) -> dict[str, Any]:
     """A campaign that ended yesterday, a channel subscribed to feedback prompts, and the
     scheduler's tick this morning: the prompt's button as Slack shows it."""
-    campaign = {
-        "slug": "my-1111",
-        "name": "11.11 Mega Sale",
-        "market": "MY",
-        "kind": "mega_sale",
-        "starts_on": END - dt.timedelta(days=6),
-        "ends_on": END,
-        "metric": "gmv",
-        "gmv_target": None,
-        "creator_target": None,
-        "reward_tiers": [],
-    }
-    with bot.app.sessions.begin() as session:
-        writer.write_campaigns(pd.DataFrame([campaign]), session=session)
-        subscribe(
-            platform="slack",
-            workspace="T1",
-            channel=channel,
-            kind=SubscriptionKind.FEEDBACK,
-            market="MY",
-            at_time="09:00",
-            locale="en",
-            created_by="U1",
-            now=NOW - dt.timedelta(days=1),
-            session=session,
-        )
-    runner = Runner(
-        bot.app.services,
-        Posters(bot.running.posters()),
-        jobs(),
-        worker="test",
-        grace=dt.timedelta(hours=3),
-    )
+    ended_campaign_with_feedback_prompts(bot.app, platform="slack", workspace="T1", channel=channel)
+    runner = job_runner(bot.app, bot.running.posters())
     assert len(runner.tick(NOW).posted) == 1
     (posted,) = bot.fake.posts(channel)
     assert "11.11 Mega Sale" in all_text(posted["blocks"])

@@ -14,14 +14,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from creatorbot.jobs.catalog import jobs
-from creatorbot.jobs.posting import Posters
-from creatorbot.jobs.runner import Runner
 from creatorbot.storage import writer
 from creatorbot.storage.models import Alert, AlertStatus, SubscriptionKind
 from creatorbot.storage.subscriptions import subscribe
 from tests.bot.slack_harness import SlackBot, running_bot
-from tests.bot.world import END, NOW
+from tests.bot.world import END, NOW, job_runner
 from tests.fakes.slack_requests import block_action
 
 BIG = ("mira", "nadia", "omar", "putri", "qistina", "rosli", "sara", "tariq")
@@ -85,13 +82,7 @@ def bot(tmp_path: Path) -> Iterator[SlackBot]:
 
 
 def morning(bot: SlackBot, at: dt.datetime) -> None:
-    runner = Runner(
-        bot.app.services,
-        Posters(bot.running.posters()),
-        jobs(),
-        worker="test",
-        grace=dt.timedelta(hours=3),
-    )
+    runner = job_runner(bot.app, bot.running.posters())
     runner.tick(at)
 
 

@@ -1,4 +1,5 @@
-"""The small world the end-to-end platform tests share: three creators over one week."""
+"""The small world the end-to-end platform tests share: three creators over one week, a campaign
+that ended yesterday, and the runner that posts scheduled jobs through the running platforms."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ import datetime as dt
 import pandas as pd
 
 from creatorbot.bot.app import App
+from creatorbot.jobs.catalog import jobs
+from creatorbot.jobs.posting import Poster, Posters
+from creatorbot.jobs.runner import Runner
 from creatorbot.storage import writer
+from creatorbot.storage.models import SubscriptionKind
+from creatorbot.storage.subscriptions import subscribe
 
 NOW = dt.datetime(2026, 11, 24, 1, 30, tzinfo=dt.UTC)
 END = dt.date(2026, 11, 23)
@@ -80,3 +86,43 @@ def seed_world(app: App) -> None:
     with app.sessions.begin() as session:
         writer.write_creators(creators, session=session)
         writer.write_daily_metrics(pd.DataFrame(rows), session=session)
+
+
+def job_runner(app: App, posters: dict[str, Poster]) -> Runner:
+    """The scheduler's runner over every job, posting through `posters`."""
+    return Runner(
+        app.services, Posters(posters), jobs(), worker="test", grace=dt.timedelta(hours=3)
+    )
+
+
+def ended_campaign_with_feedback_prompts(
+    app: App, *, platform: str, workspace: str, channel: str
+) -> None:
+    """The 11.11 Mega Sale (MY) ended yesterday, and `channel` is subscribed to feedback
+    prompts at 09:00: this morning's tick posts the campaign's prompt there."""
+    campaign = {
+        "slug": "my-1111",
+        "name": "11.11 Mega Sale",
+        "market": "MY",
+        "kind": "mega_sale",
+        "starts_on": END - dt.timedelta(days=6),
+        "ends_on": END,
+        "metric": "gmv",
+        "gmv_target": None,
+        "creator_target": None,
+        "reward_tiers": [],
+    }
+    with app.sessions.begin() as session:
+        writer.write_campaigns(pd.DataFrame([campaign]), session=session)
+        subscribe(
+            platform=platform,
+            workspace=workspace,
+            channel=channel,
+            kind=SubscriptionKind.FEEDBACK,
+            market="MY",
+            at_time="09:00",
+            locale="en",
+            created_by="U1",
+            now=NOW - dt.timedelta(days=1),
+            session=session,
+        )
