@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.reply import mention_of
@@ -19,6 +19,13 @@ METRIC_LABELS = {
     "video_views": N_("Video views"),
     "new_followers": N_("New followers"),
 }
+
+
+def rows_shown(lang: Lang) -> Callable[[int, int], str]:
+    """The note under a table cut to fit a platform: "Showing 20 of 57 rows."."""
+    return lambda shown, total: lang._("Showing {shown} of {total} rows.").format(
+        shown=shown, total=total
+    )
 
 
 def creator_label(display_name: str, handle: str) -> str:

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from http import HTTPStatus
-from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,12 +22,13 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from tests.fakes.lark_api import WS_CLIENT_CONFIG
+from tests.fakes.loopback import Running
 
 SERVICE_ID = 33554678  # Lark's long-connection service; the client echoes it in each ping
 PATH = "/ws/v2"
 
 
-class FakeLarkWs:
+class FakeLarkWs(Running):
     """Lark's side of the long connection, in a daemon thread with an event loop of its own.
 
     Its `url` (what `FakeLark.ws_url` hands out) carries the `device_id` and `service_id` the
@@ -107,17 +107,6 @@ class FakeLarkWs:
                 for waiting in self._waiting.values():
                     waiting.cancel()
                 self._waiting.clear()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     @property
     def url(self) -> str:

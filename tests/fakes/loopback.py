@@ -34,7 +34,28 @@ class Request(BaseHTTPRequestHandler):
         """Keep test output quiet; the recorded calls say what happened."""
 
 
-class LoopbackFake:
+class Running:
+    """A fake's life as a context manager: `start()` on entry, `stop()` on exit."""
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class LoopbackFake(Running):
     """The server's life; a subclass answers each request in `handle` and says what it saw in
     `summary` (shown when `wait_for` gives up)."""
 
@@ -68,17 +89,6 @@ class LoopbackFake:
                 self._thread.join(timeout=5)
             self._server = None
             self._thread = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     @property
     def base_url(self) -> str:

@@ -8,6 +8,7 @@ import logging
 from creatorbot.bot.lark.api import Card, LarkApi, LarkError
 from creatorbot.bot.lark.card import render_card
 from creatorbot.commands.i18n import Lang
+from creatorbot.commands.labels import rows_shown
 from creatorbot.commands.reply import File, Image, Reply
 
 logger = logging.getLogger(__name__)
@@ -31,9 +32,7 @@ def card_for(api: LarkApi, reply: Reply, lang: Lang) -> Card:
     return render_card(
         reply,
         images=upload_charts(api, reply),
-        more_label=lambda shown, total: lang._("Showing {shown} of {total} rows.").format(
-            shown=shown, total=total
-        ),
+        more_label=rows_shown(lang),
         shortened_label=lang._("This answer was shortened to fit in Lark."),
     )
 

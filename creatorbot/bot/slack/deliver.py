@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from creatorbot.bot.slack.blocks import SlackMessage, render_message
 from creatorbot.commands.i18n import Lang
+from creatorbot.commands.labels import rows_shown
 from creatorbot.commands.reply import Button, Buttons, File, Image, Reply
 
 logger = logging.getLogger(__name__)
@@ -65,8 +66,6 @@ def message_for(client: WebClient, reply: Reply, lang: Lang) -> SlackMessage:
     return render_message(
         reply,
         images=upload_charts(client, reply),
-        more_label=lambda shown, total: lang._("Showing {shown} of {total} rows.").format(
-            shown=shown, total=total
-        ),
+        more_label=rows_shown(lang),
         shortened_label=lang._("This answer was shortened to fit in Slack."),
     )
