@@ -39,12 +39,12 @@ def card_for(api: LarkApi, reply: Reply, lang: Lang) -> Card:
 
 def send_files(api: LarkApi, reply: Reply, to: str, *, uuid: str | None = None) -> int:
     """Send each export of the reply to the chat as a file message; how many went out.
-    With `uuid`, each file's message is idempotent too (`uuid:file:N`)."""
+    With `uuid` (a post's), each file's message gets one derived from it, idempotent too."""
     sent = 0
     for block in reply.blocks:
         if isinstance(block, File):
             key = api.upload_file(block.name, block.content)
-            file_uuid = f"{uuid[:40]}-f{sent}" if uuid else None
+            file_uuid = f"{uuid[:40]}-f{sent}" if uuid else None  # Lark allows 50 characters
             api.send(to, "file", {"file_key": key}, uuid=file_uuid)
             sent += 1
     return sent
