@@ -81,13 +81,27 @@ def unknown_option(key: str, options: Iterable[str], lang: Lang, usage: str) -> 
     )
 
 
+# The days a command may be asked about. Windows reach back two years before the day asked
+# (a 366-day period and the one before it), and the calendar ends in 9999: a day near either
+# end would overflow the date arithmetic.
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
+
+
 def parse_day(value: str, lang: Lang) -> dt.date:
-    """A YYYY-MM-DD date, or a clear error."""
+    """A YYYY-MM-DD date between FIRST_DAY and LAST_DAY, or a clear error."""
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise UserError(
             lang._("“{value}” is not a date. Write it as YYYY-MM-DD, e.g. 2026-11-11.").format(
                 value=value
             )
         ) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise UserError(
+            lang._("“{value}” is out of range: give a day between {first} and {last}.").format(
+                value=value, first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()
+            )
+        )
+    return day

@@ -19,6 +19,15 @@ def mention_of(user_id: str) -> str:
     return f"\ue000{user_id}\ue001"
 
 
+_MARKERS = str.maketrans("", "", "\ue000\ue001")
+
+
+def inert(text: str) -> str:
+    """Text a person typed, without the mention markers: pasted into a comment or a command it
+    must not come back as a mention when the bot shows it."""
+    return text.translate(_MARKERS)
+
+
 @dataclass(frozen=True)
 class Header:
     """The answer's title."""

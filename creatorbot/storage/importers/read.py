@@ -65,6 +65,8 @@ def _read_csv(path: Path, source: str) -> tuple[pd.DataFrame, bool]:
             keep_default_na=False,
             skip_blank_lines=False,  # keeps row numbers equal to what a spreadsheet shows
         )
+    except pd.errors.EmptyDataError as exc:  # e.g. nothing but NUL bytes on a line
+        raise _failed(source, 1, None, messages.EMPTY_FILE) from exc
     except pd.errors.ParserError as exc:
         match = _EXTRA_FIELDS.search(str(exc))
         if match:

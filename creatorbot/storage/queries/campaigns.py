@@ -35,11 +35,15 @@ def campaign_by_slug(slug: str, *, session: Session) -> Campaign | None:
     return session.scalar(select(Campaign).where(func.lower(Campaign.slug) == slug.lower()))
 
 
-def campaign_slugs(*, session: Session, market: str | None = None) -> list[str]:
-    """Every campaign slug, optionally of one market."""
+def campaign_slugs(
+    *, session: Session, market: str | None = None, markets: Iterable[str] | None = None
+) -> list[str]:
+    """Every campaign slug, optionally of one market or of `markets`."""
     query = select(Campaign.slug).order_by(Campaign.slug)
     if market:
         query = query.where(Campaign.market == market)
+    if markets is not None:
+        query = query.where(Campaign.market.in_(list(markets)))
     return list(session.scalars(query))
 
 

@@ -45,11 +45,17 @@ def creator_daily(
     return frame.astype({c: "int64" for c in columns[1:]})
 
 
-def creator_names_like(name: str, *, session: Session, limit: int = 2000) -> list[str]:
-    """Handles and display names sharing the first letters of `name`: "did you mean" material."""
+def creator_names_like(
+    name: str, *, session: Session, limit: int = 2000, markets: Iterable[str] | None = None
+) -> list[str]:
+    """Handles and display names sharing the first letters of `name`: "did you mean" material,
+    of creators in `markets` (None: every market)."""
     prefix = name.strip().lstrip("@").lower()[:2]
     handles = select(Creator.handle).where(func.lower(Creator.handle).startswith(prefix))
     names = select(Creator.display_name).where(func.lower(Creator.display_name).startswith(prefix))
+    if markets is not None:
+        handles = handles.where(Creator.market.in_(list(markets)))
+        names = names.where(Creator.market.in_(list(markets)))
     found = list(session.scalars(handles.limit(limit))) + list(session.scalars(names.limit(limit)))
     return sorted(set(found))
 
