@@ -66,6 +66,8 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
         default_market=settings.default_market,
         staff=settings.staff,
         wake_jobs=wake_jobs,
+        admins=settings.admin_ids,
+        rate_limit_per_minute=settings.rate_limit_per_minute,
     )
     router = Router(commands(), services, forms())
     return App(settings, engine, sessions, services, router, wake_jobs)

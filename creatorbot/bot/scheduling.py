@@ -35,7 +35,11 @@ def start_scheduler(app: App, posters: dict[str, Poster]) -> Scheduler:
     """The background scheduler: leader, or on PostgreSQL a standby; `digest run` wakes it.
     On SQLite a second one refuses to start (SchedulerRefused)."""
     scheduler = Scheduler(
-        make_runner(app, posters), LeaderLock(app.engine), app.sessions, app.services.clock
+        make_runner(app, posters),
+        LeaderLock(app.engine),
+        app.sessions,
+        app.services.clock,
+        audit_retention=dt.timedelta(days=app.settings.audit_retention_days),
     )
     scheduler.start(standby=app.engine.dialect.name == "postgresql")
     app.wake_jobs.target = scheduler.wake

@@ -62,6 +62,7 @@ def wire(app: App) -> Running:
         slack = SlackPlatform(
             token=_secret(settings.slack_bot_token),
             signing_secret=_secret(settings.slack_signing_secret),
+            previous_signing_secret=_secret(settings.slack_previous_signing_secret) or None,
             api_url=settings.slack_api_url,
             router=app.router,
             pool=pool,

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(
         default=None, validation_alias="SLACK_SIGNING_SECRET"
     )
+    slack_previous_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias="SLACK_PREVIOUS_SIGNING_SECRET"
+    )
     slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
 
@@ -46,6 +49,13 @@ class Settings(BaseSettings):
 
     jobs_grace_minutes: int = Field(
         default=180, ge=0, validation_alias="CREATORBOT_JOBS_GRACE_MINUTES"
+    )
+
+    rate_limit_per_minute: int = Field(
+        default=30, ge=0, validation_alias="CREATORBOT_RATE_LIMIT_PER_MINUTE"
+    )
+    audit_retention_days: int = Field(
+        default=365, ge=1, validation_alias="CREATORBOT_AUDIT_RETENTION_DAYS"
     )
 
     port: int = Field(default=3000, validation_alias="PORT")

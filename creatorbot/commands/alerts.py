@@ -375,6 +375,7 @@ def _handled(query: HandleQuery, call: Call) -> Reply:
     alert = alert_by_id(query.alert_id, session=call.session) if query.alert_id < 2**31 else None
     if alert is None:
         raise UserError(call.lang._("There is no alert #{id}.").format(id=query.alert_id))
+    call.require_market(alert.market)
     market = all_markets(session=call.session)[alert.market]
     lang = call.lang.for_market(market.code)
     people = creators_by_handle(market.code, [alert.subject_key], session=call.session)

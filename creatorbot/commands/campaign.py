@@ -78,7 +78,7 @@ def parse(text: str, call: Call) -> CampaignQuery | CampaignListQuery:
             )
         return CampaignListQuery(tokens[1].upper() if len(tokens) == 2 else None)
     if len(tokens) != 1:
-        slugs = campaign_slugs(session=call.session)
+        slugs = campaign_slugs(session=call.session, markets=call.principal.markets)
         raise UserError(
             call.lang._("Which campaign? Write `campaign SLUG`."),
             call.lang._("Campaigns: {slugs}").format(slugs=", ".join(slugs) or "—"),
@@ -348,7 +348,13 @@ def listing(query: CampaignListQuery, call: Call) -> Reply:
     market = resolve_market(query.market, call) if query.market else None
     markets = all_markets(session=call.session)
     lang = call.lang.for_market(market.code if market else None)
-    found = current_campaigns(market.code if market else None, _today(call), session=call.session)
+    found = [
+        c
+        for c in current_campaigns(
+            market.code if market else None, _today(call), session=call.session
+        )
+        if call.principal.sees(c.market)
+    ]
     title = lang._("Running and upcoming campaigns") + (f" · {market.code}" if market else "")
     if not found:
         return Reply((Header(title), Text(lang._("No campaign is running or coming up."))))

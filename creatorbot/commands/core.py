@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.commands.i18n import Lang
+from creatorbot.commands.policy import SYSTEM, Principal
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,10 @@ class CommandRequest:
     channel: str = ""
     user: str = "operator"
     locale: str = "en"
+    external: bool = False  # a channel shared with another organisation (Slack Connect)
+    public: bool = (
+        False  # the answer would be posted in the channel for everyone (not just the user)
+    )
 
 
 def utc_now() -> dt.datetime:
@@ -38,6 +43,8 @@ class Services:
     charts: bool = True  # off where only the figures matter (benchmarks, text-only platforms)
     staff: Mapping[str, str] = field(default_factory=dict)  # CM/AM name → chat user id
     wake_jobs: Callable[[], None] = lambda: None  # a post was queued (`digest run`): post it now
+    admins: frozenset[str] = frozenset()  # chat user ids that are admins whatever is granted
+    rate_limit_per_minute: int = 30  # commands one user may send a minute; 0: no limit
 
 
 @dataclass
@@ -48,6 +55,12 @@ class Call:
     session: Session
     services: Services
     lang: Lang = field(default_factory=Lang)
+    principal: Principal = SYSTEM
+
+    def require_market(self, code: str) -> None:
+        """Refuse, in the user's language, data of a market the user may not see."""
+        if not self.principal.sees(code):
+            raise UserError(self.lang._("You don't have access to {market}.").format(market=code))
 
     def today(self) -> dt.date:
         """Today's date by the injected clock (UTC)."""

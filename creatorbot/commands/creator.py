@@ -71,9 +71,14 @@ def parse(text: str, call: Call) -> CreatorQuery:
 def find(query: CreatorQuery, call: Call) -> Creator:
     """The one creator the query names, or a helpful error."""
     lang = call.lang
-    found = find_creators(query.name, session=call.session, market=query.market)
+    everywhere = find_creators(query.name, session=call.session, market=query.market)
+    found = [c for c in everywhere if call.principal.sees(c.market)]
+    if everywhere and not found:
+        call.require_market(everywhere[0].market)
     if not found:
-        hint = did_you_mean(query.name, creator_names_like(query.name, session=call.session), lang)
+        # Only names the user may see: a "did you mean" must not reveal another market's creators.
+        like = creator_names_like(query.name, session=call.session, markets=call.principal.markets)
+        hint = did_you_mean(query.name, like, lang)
         message = lang._("I can't find a creator called “{name}”.").format(name=query.name)
         raise UserError(" ".join(p for p in (message, hint) if p))
     if len({c.market for c in found}) > 1:

@@ -111,7 +111,9 @@ def answer(query: FeedbackQuery, call: Call) -> Reply:
         campaign = find_campaign(query.campaign, call)
         campaign_id = campaign.id
         title = lang._("Feedback report · {campaign}").format(campaign=campaign.name)
-    summary = feedback_summary(session=call.session, campaign_id=campaign_id)
+    summary = feedback_summary(
+        session=call.session, campaign_id=campaign_id, markets=call.principal.markets
+    )
     if summary.count == 0:
         return Reply((Header(title), Text(lang._("No feedback has been logged yet."))))
     topics = ", ".join(
@@ -160,7 +162,11 @@ def export(query: FeedbackQuery, call: Call) -> Reply:
     if query.campaign:
         campaign = find_campaign(query.campaign, call)
         title = lang._("Feedback export · {campaign}").format(campaign=campaign.name)
-    rows = feedback_rows(session=call.session, campaign_id=campaign.id if campaign else None)
+    rows = feedback_rows(
+        session=call.session,
+        campaign_id=campaign.id if campaign else None,
+        markets=call.principal.markets,
+    )
     if not rows:
         return Reply((Header(title), Text(lang._("No feedback has been logged yet."))))
     scope = SAFE_NAME.sub("-", campaign.slug).strip("-") if campaign else "all"
@@ -250,7 +256,11 @@ def submit(values: Mapping[str, str], call: Call) -> FormResult:
     if not clean["creator"] and not clean["campaign"]:
         errors["creator"] = lang._("Name a creator, a campaign, or both.")
     if clean["creator"]:
-        found = find_creators(clean["creator"], session=call.session)
+        found = [
+            c
+            for c in find_creators(clean["creator"], session=call.session)
+            if call.principal.sees(c.market)
+        ]
         if len(found) == 1:
             creator_id = found[0].id
         else:
@@ -261,7 +271,7 @@ def submit(values: Mapping[str, str], call: Call) -> FormResult:
             ).format(name=clean["creator"])
     if clean["campaign"]:
         campaign = campaign_by_slug(clean["campaign"], session=call.session)
-        if campaign is None:
+        if campaign is None or not call.principal.sees(campaign.market):
             errors["campaign"] = lang._("There is no campaign “{slug}”.").format(
                 slug=clean["campaign"]
             )

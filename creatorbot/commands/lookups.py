@@ -12,7 +12,9 @@ def find_campaign(slug: str, call: Call) -> Campaign:
     """The campaign with this slug, or a UserError with a "did you mean"."""
     campaign = campaign_by_slug(slug, session=call.session)
     if campaign is None:
-        hint = did_you_mean(slug, campaign_slugs(session=call.session), call.lang)
+        slugs = campaign_slugs(session=call.session, markets=call.principal.markets)
+        hint = did_you_mean(slug, slugs, call.lang)
         message = call.lang._("There is no campaign “{slug}”.").format(slug=slug)
         raise UserError(" ".join(part for part in (message, hint) if part))
+    call.require_market(campaign.market)
     return campaign

@@ -19,27 +19,32 @@ def is_market_word(word: str, call: Call) -> bool:
 
 def resolve_market(requested: str | None, call: Call) -> Market:
     """The market named, else the configured default, else the one the user's language
-    suggests, else the only market; otherwise ask which."""
+    suggests, else the user's only market, else the only market; otherwise ask which. Only
+    markets the user may see are ever chosen."""
     markets = all_markets(session=call.session)
     lang = call.lang
-    candidates = [
-        requested,
-        call.services.default_market,
-        MARKET_OF_LANGUAGE.get(lang.language),
-        next(iter(markets)) if len(markets) == 1 else None,
-    ]
-    for code in candidates:
-        if code and code.upper() in markets:
-            return markets[code.upper()]
-        if code == requested and requested:
+    if requested:
+        code = requested.upper()
+        if code not in markets:
             raise UserError(
                 lang._("I don't know the market “{market}”. Markets: {markets}.").format(
                     market=requested, markets=", ".join(markets)
                 )
             )
+        call.require_market(code)
+        return markets[code]
+    visible = call.principal.visible(list(markets))
+    candidates = [
+        call.services.default_market,
+        MARKET_OF_LANGUAGE.get(lang.language),
+        visible[0] if len(visible) == 1 else None,
+    ]
+    for candidate in candidates:
+        if candidate and candidate.upper() in visible:
+            return markets[candidate.upper()]
     raise UserError(
         lang._("Which market? Add one of {markets} to the command.").format(
-            markets=", ".join(markets)
+            markets=", ".join(visible)
         )
     )
 

@@ -31,7 +31,8 @@ class Owner:
 def portfolio(owner: Owner, call: Call) -> Reply:
     """The owner's creators, biggest 7-day GMV first, with quick actions."""
     lang = call.lang
-    mine = owned_creators([n for n in (owner.email, owner.name) if n], session=call.session)
+    owned = owned_creators([n for n in (owner.email, owner.name) if n], session=call.session)
+    mine = [c for c in owned if call.principal.sees(c.market)]
     actions = Buttons(
         (
             Button(lang._("Log feedback"), "form", "feedback", "primary"),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from creatorbot.commands import (
+    access,
     alerts,
+    audit,
     campaign,
     creator,
     digest,
@@ -78,6 +80,20 @@ def commands() -> dict[str, Command]:
             digest.answer,
             N_("Scheduled posts in this channel: subscribe, list, pause, run now"),
             "digest subscribe snapshot MY at 09:00",
+        ),
+        Command(
+            "access",
+            access.parse,
+            access.answer,
+            N_("Admins: give people a role in markets, take it back, list who has access"),
+            "access grant slack:U0123ABCD cm MY",
+        ),
+        Command(
+            "audit",
+            audit.parse,
+            audit.answer,
+            N_("Admins: the audit log of commands, by person and days"),
+            "audit 7",
         ),
         Command("help", help.parse, help.make_answer(commands), N_("This list"), "help"),
     ]

@@ -7,19 +7,25 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from creatorbot.commands.core import Call, CommandRequest, Services, UserError
 from creatorbot.commands.forms import Form, FormResult
 from creatorbot.commands.i18n import Lang
+from creatorbot.commands.limits import MAX_COMMAND_CHARS, RateLimiter
 from creatorbot.commands.parsing import did_you_mean
-from creatorbot.commands.reply import Reply, error
+from creatorbot.commands.policy import ADMIN_ONLY, FORM_ROLE, Principal, needed_role, principal_of
+from creatorbot.commands.reply import Reply, Text, error, inert, mention_of
+from creatorbot.commands.trail import record
 
 logger = logging.getLogger(__name__)
 
 UMBRELLA = "creatorbot"
 FORM_ERROR = "_form"  # the key of an error about the whole submission, not one field
+PUBLIC_IN_CHANNEL = frozenset({"digest"})  # commands whose effect is posting to the channel
 
 
 @dataclass(frozen=True)
@@ -64,17 +70,29 @@ class Router:
         self.commands = dict(commands)
         self.services = services
         self.forms = dict(forms or {})
+        self.limiter = RateLimiter(services.rate_limit_per_minute)
 
     def submit(self, request: CommandRequest, form: str, values: Mapping[str, str]) -> FormResult:
         """Validate and save a form submission. `ok` only once the database has committed it;
         a failure stores nothing and says so, keyed by FORM_ERROR."""
+        values = {
+            key: inert(value) if isinstance(value, str) else value for key, value in values.items()
+        }
         lang = Lang(request.locale)
         spec = self.forms[form]
+        started = time.perf_counter()
+        outcome = "failed"
         try:
             with self.services.sessions.begin() as session:
-                result = spec.submit(values, Call(request, session, self.services, lang))
+                principal = self._principal(request, session)
+                if not principal.may(FORM_ROLE):
+                    outcome = "denied"
+                    return FormResult(ok=False, errors={FORM_ERROR: self._denial(principal, lang)})
+                call = Call(request, session, self.services, lang, principal)
+                result = spec.submit(values, call)
                 if not result.ok:
                     session.rollback()
+            outcome = "answered" if result.ok else "refused"
         except Exception:
             ref = uuid.uuid4().hex[:8]
             logger.exception(
@@ -91,23 +109,43 @@ class Router:
                 "Please try again."
             ).format(ref=ref)
             return FormResult(ok=False, errors={FORM_ERROR: message})
+        finally:
+            self._audit(request, f"form:{form}", "", outcome, None, started)
         return result
 
     def handle(self, request: CommandRequest) -> Reply:
         """Answer one request. Never raises: bad input and failures become an error Reply."""
+        request = replace(request, text=inert(request.text))
+        lang = Lang(request.locale)
+        if len(request.text) > MAX_COMMAND_CHARS:
+            self._audit(request, "-", request.text, "refused", None, time.perf_counter())
+            return error(
+                lang._(
+                    "That is too long for a command ({count} characters; at most {limit})."
+                ).format(count=lang.number(len(request.text)), limit=lang.number(MAX_COMMAND_CHARS))
+            )
         name, arguments = split_command(request.text)
         command = self.commands.get(name or "help")
         if command is None:
-            return self._unknown(name, Lang(request.locale))
+            self._audit(request, name[:32], arguments, "refused", None, time.perf_counter())
+            return self._unknown(name, lang)
         return self.run(
-            request, lambda call: command.answer(command.parse(arguments, call), call), name
+            request,
+            lambda call: command.answer(command.parse(arguments, call), call),
+            command.name,
+            arguments,
         )
 
     def run(
-        self, request: CommandRequest, answer: Callable[[Call], Reply], name: str = ""
+        self,
+        request: CommandRequest,
+        answer: Callable[[Call], Reply],
+        name: str = "",
+        arguments: str = "",
     ) -> Reply:
-        """Run `answer` in one unit of work; `UserError` becomes a short answer in the user's
-        language and any other failure an apology with a logged reference."""
+        """Run `answer` in one unit of work, if the user may and is not over the rate limit;
+        `UserError` becomes a short answer in the user's language and any other failure an
+        apology with a logged reference. Every run is written to the audit trail."""
         lang = Lang(request.locale)
         context = {
             "command": name,
@@ -116,10 +154,32 @@ class Router:
             "platform": request.platform,
         }
         started = time.perf_counter()
+        if not self.limiter.allow(request.platform, request.user):
+            self._audit(request, name, arguments, "rate_limited", None, started)
+            seconds = self.limiter.retry_in(request.platform, request.user)
+            return error(
+                lang._(
+                    "You're sending commands faster than I can answer them well. "
+                    "Please wait {seconds} seconds and try again."
+                ).format(seconds=lang.number(seconds))
+            )
+        outcome = "failed"
         try:
             with self.services.sessions.begin() as session:
-                reply = answer(Call(request, session, self.services, lang))
+                principal = self._principal(request, session)
+                if not principal.may(needed_role(name, arguments)):
+                    outcome = "denied"
+                    reply = error(self._denial(principal, lang, name))
+                elif request.external and (request.public or name in PUBLIC_IN_CHANNEL):
+                    outcome = "refused"
+                    reply = error(self._external(lang))
+                else:
+                    reply = answer(Call(request, session, self.services, lang, principal))
+                    outcome = "answered" if reply.ok else "refused"
+                    if principal.role is None:  # `help` for someone without access yet
+                        reply = replace(reply, blocks=(*reply.blocks, Text(self._no_access(lang))))
         except UserError as exc:
+            outcome = "refused"
             reply = error(exc.message, *exc.hints)
         except Exception:
             ref = uuid.uuid4().hex[:8]
@@ -132,7 +192,67 @@ class Router:
             )
         latency = round((time.perf_counter() - started) * 1000, 1)
         logger.info("command answered", extra={**context, "ok": reply.ok, "latency_ms": latency})
+        self._audit(request, name, arguments, outcome, reply.rows if reply.ok else None, started)
         return reply
+
+    # --- access -------------------------------------------------------------------------------
+
+    def _principal(self, request: CommandRequest, session: Session) -> Principal:
+        return principal_of(
+            request.platform, request.user, admins=self.services.admins, session=session
+        )
+
+    def _denial(self, principal: Principal, lang: Lang, name: str = "") -> str:
+        if principal.role is None:
+            return self._no_access(lang)
+        if name in ADMIN_ONLY:
+            return lang._("Only an admin can use `{command}`. Ask one if you need it.").format(
+                command=name
+            )
+        return lang._("Your role ({role}) can't do that. Ask an admin if you need it.").format(
+            role=principal.role.value
+        )
+
+    def _no_access(self, lang: Lang) -> str:
+        admins = ", ".join(mention_of(user) for user in sorted(self.services.admins))
+        ask = (
+            lang._("Ask an admin ({admins}) to give you a role, for example:").format(admins=admins)
+            if admins
+            else lang._("Ask an admin to give you a role, for example:")
+        )
+        return (
+            lang._("You don't have access to creatorbot's data yet.")
+            + " "
+            + ask
+            + " `access grant @you viewer MY`."
+        )
+
+    def _external(self, lang: Lang) -> str:
+        return lang._(
+            "This channel is shared with another organisation (Slack Connect): "
+            "I don't post here. Ask me in a direct message instead."
+        )
+
+    def _audit(
+        self,
+        request: CommandRequest,
+        name: str,
+        arguments: str,
+        outcome: str,
+        rows: int | None,
+        started: float,
+    ) -> None:
+        record(
+            self.services.sessions,
+            request,
+            command=name,
+            arguments=arguments,
+            allowed=outcome not in ("denied", "rate_limited"),
+            outcome=outcome,
+            rows=rows,
+            latency_ms=round((time.perf_counter() - started) * 1000),
+            at=self.services.clock(),
+        )
 
     def _unknown(self, name: str, lang: Lang) -> Reply:
         message = lang._("There is no command “{name}”.").format(name=name)

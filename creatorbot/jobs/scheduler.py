@@ -3,7 +3,7 @@
 Subscriptions live in the database, not in APScheduler: its job is only the heartbeat. Each tick
 checks that this process still holds the leader lock (a standby takes it when the leader dies)
 and hands the moment to the runner, which decides per subscription and period. A daily
-housekeeping job forgets old platform deliveries.
+housekeeping job forgets old platform deliveries and trims the audit log to its retention.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.jobs.runner import Runner
+from creatorbot.storage.audit import trim
 from creatorbot.storage.events import forget_events
 from creatorbot.storage.leader import LeaderLock
 
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 20
 REMEMBER_EVENTS = dt.timedelta(days=7)  # far beyond Slack's retries and Lark's re-pushes
+AUDIT_RETENTION = dt.timedelta(days=365)
 
 
 class SchedulerRefused(RuntimeError):
@@ -41,11 +43,13 @@ class Scheduler:
         clock: Callable[[], dt.datetime],
         *,
         tick_seconds: int = TICK_SECONDS,
+        audit_retention: dt.timedelta = AUDIT_RETENTION,
     ) -> None:
         self.runner = runner
         self.lock = lock
         self.sessions = sessions
         self.clock = clock
+        self.audit_retention = audit_retention
         self._again = threading.Event()
         self.aps = BackgroundScheduler(
             timezone=dt.UTC,
@@ -85,12 +89,15 @@ class Scheduler:
             logger.exception("scheduler tick failed")  # the next tick tries again
 
     def housekeeping(self) -> None:
-        """Forget platform deliveries too old to be retried."""
+        """Forget platform deliveries too old to be retried, and audit entries older than the
+        retention."""
         if not self.lock.held():
             return
+        now = self.clock()
         with self.sessions.begin() as session:
-            forgotten = forget_events(self.clock() - REMEMBER_EVENTS, session=session)
-        logger.info("forgot old deliveries", extra={"rows": forgotten})
+            forgotten = forget_events(now - REMEMBER_EVENTS, session=session)
+            trimmed = trim(now - self.audit_retention, session=session)
+        logger.info("housekeeping done", extra={"rows": forgotten, "audit_trimmed": trimmed})
 
     def wake(self) -> None:
         """Tick now (a `digest run` was asked for) rather than at the next heartbeat; during a

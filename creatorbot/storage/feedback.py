@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, union
+from sqlalchemy import ColumnElement, func, select, union
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.models import (
@@ -78,11 +78,28 @@ class FeedbackSummary:
     recent: list[Comment]
 
 
+def _in_markets(markets: Collection[str]) -> ColumnElement[bool]:
+    """Responses about a creator or a campaign of one of `markets`."""
+    about = (
+        select(FeedbackResponse.id)
+        .outerjoin(Creator, Creator.id == FeedbackResponse.creator_id)
+        .outerjoin(Campaign, Campaign.id == FeedbackResponse.campaign_id)
+        .where(func.coalesce(Creator.market, Campaign.market).in_(list(markets)))
+    )
+    return FeedbackResponse.id.in_(about)
+
+
 def feedback_summary(
-    *, session: Session, campaign_id: int | None = None, recent: int = 5
+    *,
+    session: Session,
+    campaign_id: int | None = None,
+    recent: int = 5,
+    markets: Collection[str] | None = None,
 ) -> FeedbackSummary:
-    """Summarise every response (or those about one campaign)."""
+    """Summarise every response (or those about one campaign; `markets`: only about those)."""
     where = [] if campaign_id is None else [FeedbackResponse.campaign_id == campaign_id]
+    if markets is not None:
+        where.append(_in_markets(markets))
     count, average = session.execute(
         select(func.count(), func.avg(FeedbackResponse.rating)).where(*where)
     ).one()
@@ -247,8 +264,14 @@ class ExportRow:
     comment: str
 
 
-def feedback_rows(*, session: Session, campaign_id: int | None = None) -> list[ExportRow]:
-    """Every response (or those about one campaign), oldest first."""
+def feedback_rows(
+    *,
+    session: Session,
+    campaign_id: int | None = None,
+    markets: Collection[str] | None = None,
+) -> list[ExportRow]:
+    """Every response (or those about one campaign; `markets`: only about those), oldest
+    first."""
     query = (
         select(FeedbackResponse, Creator.handle, Campaign.slug)
         .outerjoin(Creator, Creator.id == FeedbackResponse.creator_id)
@@ -257,6 +280,8 @@ def feedback_rows(*, session: Session, campaign_id: int | None = None) -> list[E
     )
     if campaign_id is not None:
         query = query.where(FeedbackResponse.campaign_id == campaign_id)
+    if markets is not None:
+        query = query.where(_in_markets(markets))
     return [
         ExportRow(
             r.created_at, r.user_id, handle, slug, r.rating, r.topic, r.language, r.comment or ""

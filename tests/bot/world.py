@@ -12,15 +12,22 @@ from creatorbot.jobs.catalog import jobs
 from creatorbot.jobs.posting import Poster, Posters
 from creatorbot.jobs.runner import Runner
 from creatorbot.storage import writer
-from creatorbot.storage.models import SubscriptionKind
+from creatorbot.storage.grants import grant
+from creatorbot.storage.models import Role, SubscriptionKind
 from creatorbot.storage.subscriptions import subscribe
 
 NOW = dt.datetime(2026, 11, 24, 1, 30, tzinfo=dt.UTC)
 END = dt.date(2026, 11, 23)
+# The team the end-to-end tests speak as, granted admin in every market by `seed_world` (the
+# access tests speak as people outside it).
+TEAM = {
+    "slack": ("U1", "U2", "U0LEAD", "U404"),
+    "lark": ("ou_1", "ou_7", "ou_ana", "ou_farah", "ou_marco", "ou_new", "ou_old", "ou_someone"),
+}
 
 
 def seed_world(app: App) -> None:
-    """Two MY creators owned by Farah (by email) over a week, and one IT creator."""
+    """Two MY creators owned by Farah (by email) over a week, one IT creator, and the TEAM."""
     creators = pd.DataFrame(
         [
             {
@@ -86,6 +93,9 @@ def seed_world(app: App) -> None:
     with app.sessions.begin() as session:
         writer.write_creators(creators, session=session)
         writer.write_daily_metrics(pd.DataFrame(rows), session=session)
+        for platform, people in TEAM.items():
+            for person in people:
+                grant(platform, person, Role.ADMIN, [None], by="setup", now=NOW, session=session)
 
 
 def job_runner(app: App, posters: dict[str, Poster]) -> Runner:

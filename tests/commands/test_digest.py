@@ -25,7 +25,13 @@ class Chat:
         self.woken = 0
         self.sessions = sessions
         self.router = Router(
-            commands(), Services(sessions=sessions, clock=lambda: NOW, wake_jobs=self.wake)
+            commands(),
+            Services(
+                sessions=sessions,
+                clock=lambda: NOW,
+                wake_jobs=self.wake,
+                admins=frozenset({"U1"}),  # subscriptions are for admins
+            ),
         )
 
     def wake(self) -> None:

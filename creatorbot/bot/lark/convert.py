@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from creatorbot.commands.core import CommandRequest
@@ -39,10 +40,25 @@ def message_text(message: dict[str, Any]) -> str:
     return ""
 
 
-def command_text(text: str) -> str:
-    """`@_user_1 /leaderboard gmv 7d` → `leaderboard gmv 7d`."""
-    cleaned = " ".join(PLACEHOLDER.sub(" ", text[:MAX_TEXT]).split())
-    return cleaned.removeprefix("/").strip()
+def command_text(text: str, people: Mapping[str, str] | None = None) -> str:
+    """`@_user_1 /leaderboard gmv 7d` → `leaderboard gmv 7d`; the placeholders of `people`
+    (other users mentioned, as arguments: `access grant @_user_2 cm`) become their open_id."""
+    people = people or {}
+    named = PLACEHOLDER.sub(lambda found: f" {people.get(found.group(0), '')} ", text[:MAX_TEXT])
+    return " ".join(named.split()).removeprefix("/").strip()
+
+
+def people_mentioned(message: dict[str, Any], bot_open_id: str | None) -> dict[str, str]:
+    """The placeholders of the users a message mentions, other than the bot, → open_id
+    (none while the bot's own id is unknown: it could not be told apart)."""
+    found: dict[str, str] = {}
+    if bot_open_id is None:
+        return found
+    for mention in message.get("mentions") or []:
+        person = open_id(mention.get("id"))
+        if person and person != bot_open_id and isinstance(mention.get("key"), str):
+            found[mention["key"]] = person
+    return found
 
 
 def mentions_bot(message: dict[str, Any], bot_open_id: str | None) -> bool:

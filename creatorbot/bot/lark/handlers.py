@@ -115,7 +115,8 @@ class LarkHandlers:
         group = message.get("chat_type") != "p2p"
         if group and not convert.mentions_bot(message, self.api.bot_open_id()):
             return
-        text = convert.command_text(convert.message_text(message)) or "help"
+        people = convert.people_mentioned(message, self.api.bot_open_id()) if group else {}
+        text = convert.command_text(convert.message_text(message), people) or "help"
         chat = str(message.get("chat_id") or "")
         request = self._request(text, user, chat, tenant)
         if split_command(text) == ("feedback", ""):

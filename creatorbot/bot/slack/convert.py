@@ -6,8 +6,9 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -17,8 +18,9 @@ from creatorbot.commands.core import CommandRequest
 logger = logging.getLogger(__name__)
 
 PLATFORM = "slack"
-MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
-PROFILE_TTL = 3600.0  # seconds; a user's language rarely changes within the hour
+LEADING_MENTIONS = re.compile(r"^(?:\s*<@[A-Z0-9]+(?:\|[^>]*)?>)+")
+LOOKUP_TTL = 3600.0  # seconds; a user's language or a channel's sharing rarely changes within it
+T = TypeVar("T")
 
 
 def command_text(command: str, text: str) -> str:
@@ -26,9 +28,10 @@ def command_text(command: str, text: str) -> str:
     return f"{command.lstrip('/')} {text}".strip()
 
 
-def without_mentions(text: str) -> str:
-    """A message's text with every `<@U…>` mention removed."""
-    return MENTION.sub(" ", text).strip()
+def command_of_message(text: str) -> str:
+    """A message's command: `<@BOT> access grant <@U0123> cm` → `access grant <@U0123> cm`.
+    The leading mentions (the bot's) go; mentions inside the command are its arguments."""
+    return LEADING_MENTIONS.sub("", text).strip()
 
 
 @dataclass(frozen=True)
@@ -40,24 +43,35 @@ class Profile:
     name: str | None = None
 
 
+class _Remembered(Generic[T]):
+    """Values looked up once an hour per key, thread-safe."""
+
+    def __init__(self, fetch: Callable[[str], T]) -> None:
+        self.fetch = fetch
+        self._cache: dict[str, tuple[float, T]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> T:
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        value = self.fetch(key)
+        with self._lock:
+            self._cache[key] = (time.monotonic() + LOOKUP_TTL, value)
+        return value
+
+
 class Profiles:
-    """Slack profiles looked up once an hour per user (users.info), thread-safe."""
+    """Slack profiles looked up once an hour per user (users.info)."""
 
     def __init__(self, client: WebClient) -> None:
         self.client = client
-        self._cache: dict[str, tuple[float, Profile]] = {}
-        self._lock = threading.Lock()
+        self._remembered = _Remembered(self._fetch)
 
     def get(self, user_id: str) -> Profile:
         """The user's profile; English and no email when Slack cannot tell."""
-        with self._lock:
-            cached = self._cache.get(user_id)
-        if cached and cached[0] > time.monotonic():
-            return cached[1]
-        profile = self._fetch(user_id)
-        with self._lock:
-            self._cache[user_id] = (time.monotonic() + PROFILE_TTL, profile)
-        return profile
+        return self._remembered.get(user_id)
 
     def _fetch(self, user_id: str) -> Profile:
         try:
@@ -73,10 +87,48 @@ class Profiles:
         )
 
 
+class Channels:
+    """Whether a channel is shared with another organisation (Slack Connect), looked up once an
+    hour per channel (conversations.info)."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+        self._remembered = _Remembered(self._fetch)
+
+    def external(self, channel_id: str) -> bool:
+        """True for a Slack Connect channel, and for one Slack will not describe: public posts
+        there are refused rather than risked. Direct messages are never external."""
+        if not channel_id or channel_id.startswith("D"):
+            return False
+        return self._remembered.get(channel_id)
+
+    def _fetch(self, channel_id: str) -> bool:
+        try:
+            channel: dict[str, Any] = self.client.conversations_info(channel=channel_id)["channel"]
+        except (SlackApiError, KeyError, TypeError):
+            logger.warning("channel not described", extra={"channel": channel_id})
+            return True
+        return bool(channel.get("is_ext_shared") or channel.get("is_pending_ext_shared"))
+
+
 def request(
-    text: str, *, user: str, channel: str = "", team: str = "", locale: str = "en"
+    text: str,
+    *,
+    user: str,
+    channel: str = "",
+    team: str = "",
+    locale: str = "en",
+    external: bool = False,
+    public: bool = False,
 ) -> CommandRequest:
     """The neutral request for a Slack user's command text."""
     return CommandRequest(
-        text=text, platform=PLATFORM, workspace=team, channel=channel, user=user, locale=locale
+        text=text,
+        platform=PLATFORM,
+        workspace=team,
+        channel=channel,
+        user=user,
+        locale=locale,
+        external=external,
+        public=public,
     )

@@ -53,6 +53,7 @@ class SlackHandlers:
         self.sessions = sessions
         self.clock = clock
         self.profiles = convert.Profiles(client)
+        self.channels = convert.Channels(client)
 
     # --- duplicate deliveries -------------------------------------------------------------
 
@@ -83,12 +84,14 @@ class SlackHandlers:
         if split_command(text) == ("feedback", ""):
             self._open_form("feedback", command["trigger_id"], profile.locale, command)
             return
+        channel = command.get("channel_id", "")
         request = convert.request(
             text,
             user=command["user_id"],
-            channel=command.get("channel_id", ""),
+            channel=channel,
             team=command.get("team_id", ""),
             locale=profile.locale,
+            external=self.channels.external(channel),
         )
         self._respond(request, respond)
 
@@ -126,7 +129,13 @@ class SlackHandlers:
         channel = (body.get("channel") or {}).get("id", "")
         team = (body.get("team") or {}).get("id", "")
         request = convert.request(
-            value, user=user, channel=channel, team=team, locale=profile.locale
+            value,
+            user=user,
+            channel=channel,
+            team=team,
+            locale=profile.locale,
+            external=self.channels.external(channel),
+            public=name == SHARE,
         )
         if name == FORM_ACTION:
             self._open_form(value, body["trigger_id"], profile.locale, {"channel_id": channel})
@@ -217,18 +226,25 @@ class SlackHandlers:
     def _answer_message(self, event: dict[str, Any]) -> None:
         user = event.get("user", "")
         profile = self.profiles.get(user)
+        channel = event.get("channel", "")
+        in_channel = event.get("channel_type") != "im"
         request = convert.request(
-            convert.without_mentions(event.get("text", "")) or "help",
+            convert.command_of_message(event.get("text", "")) or "help",
             user=user,
-            channel=event.get("channel", ""),
+            channel=channel,
             team=event.get("team", ""),
             locale=profile.locale,
+            external=in_channel and self.channels.external(channel),
+            public=in_channel,
         )
         reply = self.router.handle(request)
         message = message_for(self.client, reply, Lang(request.locale))
-        thread = event.get("thread_ts") or (
-            event.get("ts") if event.get("channel_type") != "im" else None
-        )
+        thread = event.get("thread_ts") or (event.get("ts") if in_channel else None)
+        if request.external and not reply.ok:  # the refusal is for the asker's eyes only
+            self.client.chat_postEphemeral(
+                channel=channel, user=user, text=message.text, blocks=message.blocks
+            )
+            return
         self.client.chat_postMessage(
             channel=request.channel, text=message.text, blocks=message.blocks, thread_ts=thread
         )

@@ -1,0 +1,46 @@
+"""Abuse guards: how long a command may be, and how many one user may send a minute."""
+
+from __future__ import annotations
+
+import collections
+import threading
+import time
+from collections.abc import Callable
+
+MAX_COMMAND_CHARS = 1000  # a command is a line; a longer one is refused before it is parsed
+WINDOW = 60.0  # seconds
+
+
+class RateLimiter:
+    """At most `per_minute` commands per user in any 60 seconds (0: no limit), in memory: each
+    replica counts its own, which is what protects it."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self.clock = clock
+        self._seen: dict[tuple[str, str], collections.deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, platform: str, user: str) -> bool:
+        """Count one command of `user`; False (and not counted) when over the limit."""
+        if self.per_minute <= 0:
+            return True
+        now = self.clock()
+        with self._lock:
+            seen = self._seen.setdefault((platform, user), collections.deque())
+            while seen and now - seen[0] >= WINDOW:
+                seen.popleft()
+            if len(seen) >= self.per_minute:
+                return False
+            seen.append(now)
+            if len(self._seen) > 10_000:  # forget users who went quiet
+                self._seen = {k: v for k, v in self._seen.items() if v and now - v[-1] < WINDOW}
+            return True
+
+    def retry_in(self, platform: str, user: str) -> int:
+        """Whole seconds until `user` may send a command again."""
+        with self._lock:
+            seen = self._seen.get((platform, user))
+            if not seen:
+                return 0
+            return max(1, int(WINDOW - (self.clock() - seen[0]) + 0.999))

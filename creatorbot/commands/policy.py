@@ -1,0 +1,75 @@
+"""Who may do what, in one place: a user's role and markets, the role each command needs, and
+the market check every command's data passes through."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from creatorbot.storage.grants import grants_of
+from creatorbot.storage.models import Role
+
+# Higher sees more; cm and am differ in what they work on, not in what they may do.
+LEVEL = {Role.VIEWER: 0, Role.CM: 1, Role.AM: 1, Role.LEAD: 2, Role.ADMIN: 3}
+ADMIN_ONLY = frozenset({"access", "audit", "digest", "import"})
+FORM_ROLE = Role.CM  # who may submit a form (feedback): not a viewer
+CONSOLE = "console"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The person behind a request: their role (None: no access) and markets (None: all)."""
+
+    user: str
+    role: Role | None
+    markets: frozenset[str] | None = None
+
+    def may(self, needed: Role | None) -> bool:
+        """Whether the role is at least `needed` (None: anyone, even without access)."""
+        if needed is None:
+            return True
+        return self.role is not None and LEVEL[self.role] >= LEVEL[needed]
+
+    def sees(self, market: str) -> bool:
+        """Whether the person may see `market`'s data."""
+        return self.role is not None and (self.markets is None or market in self.markets)
+
+    def visible(self, markets: Collection[str]) -> list[str]:
+        """Those of `markets` the person may see, in order."""
+        return [m for m in markets if self.sees(m)]
+
+
+SYSTEM = Principal("system", Role.ADMIN)  # scheduled jobs, the console operator
+
+
+def principal_of(
+    platform: str, user: str, *, admins: Collection[str], session: Session
+) -> Principal:
+    """Who is asking: the console's operator and the bootstrap admins are admins of every market;
+    anyone else has what admins granted them, or nothing."""
+    if platform == CONSOLE or user in admins:
+        return Principal(user, Role.ADMIN)
+    grants = grants_of(platform, user, session=session)
+    if not grants:
+        return Principal(user, None, frozenset())
+    role = max((g.role for g in grants), key=LEVEL.__getitem__)
+    mine = [g for g in grants if g.role == role]
+    if any(g.market is None for g in mine):
+        return Principal(user, role)
+    return Principal(user, role, frozenset(str(g.market) for g in mine))
+
+
+def needed_role(command: str, arguments: str) -> Role | None:
+    """The least role a command needs (None: anyone may run it, even without access)."""
+    first = arguments.split(maxsplit=1)[0].lower() if arguments.strip() else ""
+    if command == "help":
+        return None
+    if command in ADMIN_ONLY:
+        return Role.ADMIN
+    if command == "feedback":
+        return Role.LEAD if first == "export" else Role.CM
+    if command == "alerts" and first in ("ack", "snooze"):
+        return Role.CM
+    return Role.VIEWER

@@ -1,0 +1,67 @@
+"""Writing the audit trail: what each command or interaction was, with secrets redacted, in a
+transaction of its own so that a failed command is still recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from creatorbot.commands.core import CommandRequest
+from creatorbot.storage.audit import Audited, append
+
+logger = logging.getLogger(__name__)
+
+MAX_ARGUMENTS = 500  # characters of a command's arguments kept in the log
+REDACTED = "[redacted]"
+_SECRETS = re.compile(
+    r"xox[abposr]-[A-Za-z0-9-]+"  # Slack tokens
+    r"|xapp-[A-Za-z0-9-]+"  # Slack app-level tokens
+    r"|(?:t|u)-[A-Za-z0-9_.-]{20,}"  # Lark tenant/user access tokens
+    r"|\b[A-Za-z0-9+/_=-]{32,}"  # long keys: signing secrets, encrypt keys, API keys
+    r"|(?i:(?:password|passwd|secret|token|api[_-]?key)\s*[:=]\s*\S+)"
+)
+
+
+def redact(text: str) -> str:
+    """`text` with anything that looks like a token, key or password replaced, and cut."""
+    cleaned = _SECRETS.sub(REDACTED, text)
+    return cleaned if len(cleaned) <= MAX_ARGUMENTS else cleaned[: MAX_ARGUMENTS - 1] + "…"
+
+
+def record(
+    sessions: sessionmaker[Session],
+    request: CommandRequest,
+    *,
+    command: str,
+    arguments: str,
+    allowed: bool,
+    outcome: str,
+    rows: int | None,
+    latency_ms: int | None,
+    at: dt.datetime,
+) -> None:
+    """Append one entry; a failure to write it is logged, never shown to the user."""
+    entry = Audited(
+        at=at,
+        platform=request.platform,
+        workspace=request.workspace,
+        channel=request.channel,
+        user_id=request.user,
+        command=command or "-",
+        arguments=redact(arguments),
+        allowed=allowed,
+        outcome=outcome,
+        rows=rows,
+        latency_ms=latency_ms,
+    )
+    try:
+        with sessions.begin() as session:
+            append(entry, session=session)
+    except Exception:
+        logger.exception(
+            "audit entry not written",
+            extra={"command": command, "user": request.user, "outcome": outcome},
+        )
