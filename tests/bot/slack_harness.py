@@ -39,13 +39,16 @@ class SlackBot:
 
 
 @contextmanager
-def running_bot(tmp_path: Path, **settings: Any) -> Iterator[SlackBot]:
-    """Start the fake Slack and the bot's HTTP server on 127.0.0.1; stop both afterwards."""
+def running_bot(
+    tmp_path: Path, *, database_url: str | None = None, **settings: Any
+) -> Iterator[SlackBot]:
+    """Start the fake Slack and the bot's HTTP server on 127.0.0.1; stop both afterwards. The
+    bot's database is a fresh SQLite file unless `database_url` names a migrated, empty one."""
     with FakeSlack() as fake:
         fake.add_user("U1", locale="en-US", email="farah@example.com", real_name="Farah Aziz")
         fake.add_user("U2", locale="it-IT", email="marco@example.com", real_name="Marco Bianchi")
         config = Settings(
-            DATABASE_URL=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+            DATABASE_URL=database_url or f"sqlite:///{tmp_path / 'bot.sqlite3'}",
             SLACK_BOT_TOKEN="xoxb-test",
             SLACK_SIGNING_SECRET=SECRET,
             SLACK_API_URL=fake.api_url,
