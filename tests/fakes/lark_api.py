@@ -21,7 +21,7 @@ TENANT_KEY = "tenant_test"
 TOKEN_TTL = 7200
 UUID_WINDOW = 3600.0
 
-# Method names the fake records calls under, usable with fail()/delay()/calls().
+# Method names the fake records calls under, usable with fail()/delay()/reset_after()/calls().
 TOKEN = "auth.v3.tenant_access_token.internal"
 CREATE = "im.v1.messages.create"
 REPLY = "im.v1.messages.reply"
@@ -53,7 +53,8 @@ Params = dict[str, Any]
 
 @dataclass(frozen=True)
 class Call:
-    """One request the fake received; `failed` when it did not answer code 0 (injected or not)."""
+    """One request the fake received; `failed` when it did not answer code 0 (injected or not);
+    `dropped` when it acted but closed the connection instead of answering (reset_after)."""
 
     method: str
     params: Params
@@ -62,6 +63,7 @@ class Call:
     failed: bool = False
     status: int = 200
     response: dict[str, Any] = field(default_factory=dict)
+    dropped: bool = False
 
 
 @dataclass
@@ -110,6 +112,7 @@ class FakeLark(LoopbackFake):
         self._requests_total = 0
         self._forced: dict[str, list[_Fault]] = {}
         self._delays: dict[str, float] = {}
+        self._resets: dict[str, int] = {}
         # Wall clock for token expiry and the uuid window; tests may replace it to move time.
         self.clock: Callable[[], float] = time.time
         # Called (under the fake's lock) with each authorised im call before it is answered;
@@ -140,10 +143,20 @@ class FakeLark(LoopbackFake):
         with self._lock:
             self._delays[method] = seconds
 
+    def reset_after(self, method: str, *, times: int = 1) -> None:
+        """The next `times` calls of `method` take effect (a message is stored, an image kept)
+        and then the connection is closed without a response: the caller cannot tell whether
+        Lark acted. A fail() queued for the same call wins over this."""
+        if times <= 0:
+            return
+        with self._lock:
+            self._resets[method] = self._resets.get(method, 0) + times
+
     def clear_faults(self) -> None:
         with self._lock:
             self._forced.clear()
             self._delays.clear()
+            self._resets.clear()
 
     def expire_tokens(self) -> None:
         """Make every issued tenant token invalid, as after its `expire` seconds."""
@@ -214,6 +227,7 @@ class FakeLark(LoopbackFake):
         lines = [f"{len(calls)} call(s), {self.requests_total} request(s)"]
         for c in calls[-30:]:
             flag = f" FAILED {c.status} {c.response.get('code')}" if c.failed else ""
+            flag += " DROPPED" if c.dropped else ""
             shown = {k: v for k, v in c.params.items() if not isinstance(v, bytes)}
             lines.append(f"  {c.method}{flag} {json.dumps(shown, default=str)[:160]}")
         return "\n".join(lines)
@@ -260,6 +274,7 @@ class FakeLark(LoopbackFake):
                 reply = _Reply(400 if method else 404, _error(INVALID_PARAM, "bad request"))
             else:
                 reply = self._answer(method, params, req.headers.get("Authorization", ""), handler)
+            dropped = fault is None and self._take_reset(method)
             self._calls.append(
                 Call(
                     method=method or parts.path,
@@ -269,8 +284,12 @@ class FakeLark(LoopbackFake):
                     failed=not reply.ok,
                     status=reply.status,
                     response=reply.body,
+                    dropped=dropped,
                 )
             )
+        if dropped:
+            req.close_connection = True  # no status line: the client sees the connection drop
+            return
         _send(req, reply)
 
     def _route(self, verb: str, path: str) -> tuple[str, Callable[[Params], _Reply] | None]:
@@ -317,6 +336,13 @@ class FakeLark(LoopbackFake):
         if fault.times <= 0:
             queue.pop(0)
         return fault
+
+    def _take_reset(self, method: str) -> bool:
+        left = self._resets.get(method, 0)
+        if left <= 0:
+            return False
+        self._resets[method] = left - 1
+        return True
 
     def _next_id(self, prefix: str) -> str:
         self._serial += 1

@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 
 from tests.fakes.loopback import LoopbackFake, Request
 
-# Pseudo-methods for the two endpoints that are not Web API methods, usable with fail()/delay().
+# Pseudo-methods for the two endpoints that are not Web API methods, usable with fail()/delay()
+# and reset_after().
 UPLOAD = "upload"
 RESPONSE_URL = "response_url"
 
@@ -41,7 +42,8 @@ Params = dict[str, Any]
 
 @dataclass(frozen=True)
 class Call:
-    """One request the fake received; `failed` when it did not answer ok (injected or not)."""
+    """One request the fake received; `failed` when it did not answer ok (injected or not);
+    `dropped` when it acted but closed the connection instead of answering (reset_after)."""
 
     method: str
     params: Params
@@ -51,6 +53,7 @@ class Call:
     status: int = 200
     response: dict[str, Any] = field(default_factory=dict)
     url: str = ""
+    dropped: bool = False
 
 
 @dataclass
@@ -118,6 +121,7 @@ class FakeSlack(LoopbackFake):
         self._forced: dict[str, list[_Fault]] = {}
         self._ratios: dict[str, _Ratio] = {}
         self._delays: dict[str, float] = {}
+        self._resets: dict[str, int] = {}
         self._pending: dict[str, dict[str, Any]] = {}
         self._files: dict[str, dict[str, Any]] = {}
         self._uploads: list[dict[str, Any]] = []
@@ -212,11 +216,21 @@ class FakeSlack(LoopbackFake):
         with self._lock:
             self._delays[method] = seconds
 
+    def reset_after(self, method: str, *, times: int = 1) -> None:
+        """The next `times` calls of `method` take effect (a post is stored and in the history)
+        and then the connection is closed without a response: the caller cannot tell whether
+        Slack acted. A fail() queued for the same call wins over this."""
+        if times <= 0:
+            return
+        with self._lock:
+            self._resets[method] = self._resets.get(method, 0) + times
+
     def clear_faults(self) -> None:
         with self._lock:
             self._forced.clear()
             self._ratios.clear()
             self._delays.clear()
+            self._resets.clear()
 
     # ---- reading what happened
 
@@ -262,6 +276,7 @@ class FakeSlack(LoopbackFake):
         lines = [f"{len(calls)} call(s), {self.requests_total} request(s)"]
         for c in calls[-30:]:
             flag = f" FAILED {c.status} {c.response.get('error', '')}".rstrip() if c.failed else ""
+            flag += " DROPPED" if c.dropped else ""
             shown = {k: v for k, v in c.params.items() if k != "content"}
             lines.append(f"  {c.method}{flag} {json.dumps(shown, default=str)[:160]}")
         return "\n".join(lines)
@@ -292,6 +307,7 @@ class FakeSlack(LoopbackFake):
         with self._lock:
             fault = self._take_fault(method)
             reply = _fault_reply(fault) if fault else answer()
+            dropped = fault is None and self._take_reset(method)
             self._calls.append(
                 Call(
                     method=method,
@@ -302,8 +318,12 @@ class FakeSlack(LoopbackFake):
                     status=reply.status,
                     response=reply.body if isinstance(reply.body, dict) else {},
                     url=f"{self.base_url}{parts.path}",
+                    dropped=dropped,
                 )
             )
+        if dropped:
+            req.close_connection = True  # no status line: the client sees RemoteDisconnected
+            return
         _send(req, reply)
 
     def _route(
@@ -343,6 +363,13 @@ class FakeSlack(LoopbackFake):
         if ratio is not None and ratio.rng.random() < ratio.ratio:
             return ratio.fault
         return None
+
+    def _take_reset(self, method: str) -> bool:
+        left = self._resets.get(method, 0)
+        if left <= 0:
+            return False
+        self._resets[method] = left - 1
+        return True
 
     def _web_api(self, method: str, params: Params, headers: Message) -> _Reply:
         auth = headers.get("Authorization", "")

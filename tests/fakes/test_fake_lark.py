@@ -214,6 +214,18 @@ def test_rate_limit_answers_429_with_reset_then_succeeds(fake: FakeLark) -> None
     assert status == 503 and body["code"] != 0
 
 
+def test_reset_after_stores_the_message_and_drops_the_connection(fake: FakeLark) -> None:
+    token = tenant_token(fake)
+    fake.reset_after(CREATE)
+    with pytest.raises(ConnectionError):  # RemoteDisconnected: no answer at all
+        send(fake, token, "oc_1", **card_fields(CARD, uuid="u-3"))
+    status, _, body = send(fake, token, "oc_1", **card_fields(CARD, uuid="u-3"))
+    assert status == 200 and body["code"] == 0
+    [message] = fake.messages("oc_1")  # the retry with the uuid found the first one
+    assert body["data"]["message_id"] == message["message_id"]
+    assert [c.dropped for c in fake.calls(CREATE)] == [True, False]
+
+
 def test_im_calls_need_an_issued_token(fake: FakeLark) -> None:
     seen: list[str] = []
     fake.on_call = lambda method, params: seen.append(method)

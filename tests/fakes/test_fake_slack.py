@@ -19,7 +19,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
 from tests.fakes import slack_requests as sr
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_api import RESPONSE_URL, FakeSlack
 
 SECRET = "test-signing-secret"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) + b"\r\n--not-a-boundary\r\n"
@@ -151,6 +151,30 @@ def test_server_errors_surface_without_a_retry_handler(fake: FakeSlack, client: 
 
     assert len(fake.calls("chat.postMessage")) == 3
     assert len(fake.posts()) == 1
+
+
+def test_reset_after_stores_the_post_and_drops_the_connection(fake: FakeSlack) -> None:
+    fake.reset_after("chat.postMessage")
+    client = WebClient(token="xoxb-test", base_url=fake.api_url, retry_handlers=[])
+
+    with pytest.raises(ConnectionError):  # RemoteDisconnected: no answer at all
+        client.chat_postMessage(channel="C1", text="hello")
+    client.chat_postMessage(channel="C1", text="again")
+
+    assert [p["text"] for p in fake.posts("C1")] == ["hello", "again"]
+    history = client.conversations_history(channel="C1")["messages"]
+    assert [m["text"] for m in history] == ["again", "hello"]
+    assert [c.dropped for c in fake.calls("chat.postMessage")] == [True, False]
+
+
+def test_reset_after_on_a_response_url_keeps_the_answer(fake: FakeSlack) -> None:
+    url = fake.response_url("cmd")
+    fake.reset_after(RESPONSE_URL)
+
+    with pytest.raises(ConnectionError):
+        WebhookClient(url, retry_handlers=[]).send(text="Top 10")
+
+    assert fake.responses(url) == [{"text": "Top 10"}]
 
 
 def test_fail_ratio_is_deterministic(fake: FakeSlack, client: WebClient) -> None:
