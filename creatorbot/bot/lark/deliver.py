@@ -14,24 +14,28 @@ from creatorbot.commands.reply import File, Image, Reply
 logger = logging.getLogger(__name__)
 
 
-def upload_charts(api: LarkApi, reply: Reply) -> dict[int, str]:
+def upload_charts(api: LarkApi, reply: Reply, *, required: bool = False) -> dict[int, str]:
     """Upload each chart of the reply; its block index → img_key. A chart that fails to upload
-    is left out of the card, logged, rather than losing the whole answer."""
+    is left out of the card, logged, rather than losing the whole answer; when `required` (a
+    scheduled post, which is retried later) the failure is raised, so no chat gets the post
+    without its chart."""
     keys: dict[int, str] = {}
     for index, block in enumerate(reply.blocks):
         if isinstance(block, Image):
             try:
                 keys[index] = api.upload_image(block.png)
             except LarkError:
+                if required:
+                    raise
                 logger.exception("chart upload failed", extra={"title": block.title})
     return keys
 
 
-def card_for(api: LarkApi, reply: Reply, lang: Lang) -> Card:
-    """The card for a reply, its charts uploaded."""
+def card_for(api: LarkApi, reply: Reply, lang: Lang, *, charts_required: bool = False) -> Card:
+    """The card for a reply, its charts uploaded (see upload_charts for `required`)."""
     return render_card(
         reply,
-        images=upload_charts(api, reply),
+        images=upload_charts(api, reply, required=charts_required),
         more_label=rows_shown(lang),
         shortened_label=lang._("This answer was shortened to fit in Lark."),
     )

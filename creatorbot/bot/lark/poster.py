@@ -26,10 +26,11 @@ class LarkPoster:
         self.api = api
 
     def post(self, target: Target, reply: Reply, *, key: str) -> str:
-        """Upload the charts, send the card, send the files; `chat:message_id`."""
+        """Upload the charts, send the card, send the files; `chat:message_id`. A chart that does
+        not upload fails the post (the runner retries it) rather than being dropped."""
         idempotency = post_uuid(key)
         try:
-            card = card_for(self.api, reply, Lang(target.locale))
+            card = card_for(self.api, reply, Lang(target.locale), charts_required=True)
             message_id = self.api.send_card(target.channel, card, uuid=idempotency)
             send_files(self.api, reply, target.channel, uuid=idempotency)
         except LarkError as exc:

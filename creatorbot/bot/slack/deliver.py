@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from http.client import HTTPException
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from creatorbot.bot.slack.blocks import SlackMessage, render_message
 from creatorbot.commands.i18n import Lang
@@ -18,6 +19,9 @@ from creatorbot.commands.reply import Button, Buttons, File, Image, Reply
 logger = logging.getLogger(__name__)
 
 SHARE = "share"
+# What a Web API call or an upload raises when Slack refused it or the connection failed (an
+# upload URL answering 5xx raises HTTPError, a dropped connection RemoteDisconnected: OSErrors).
+SLACK_FAILURES = (SlackApiError, SlackRequestError, OSError, HTTPException)
 
 
 def with_share_button(reply: Reply, text: str, lang: Lang) -> Reply:
@@ -28,9 +32,11 @@ def with_share_button(reply: Reply, text: str, lang: Lang) -> Reply:
     return replace(reply, blocks=(*reply.blocks, share))
 
 
-def upload_charts(client: WebClient, reply: Reply) -> dict[int, str]:
+def upload_charts(client: WebClient, reply: Reply, *, required: bool = False) -> dict[int, str]:
     """Upload each chart of the reply (not shared to any channel) and map its block index to the
-    Slack file id the image block shows. A chart that fails to upload is left out, logged."""
+    Slack file id the image block shows. A chart that fails to upload is left out, logged, so an
+    answer still arrives; when `required` (a scheduled post, which is retried later) the failure
+    is raised instead, so that no channel gets the post without its chart."""
     files: dict[int, str] = {}
     for index, block in enumerate(reply.blocks):
         if not isinstance(block, Image):
@@ -41,7 +47,9 @@ def upload_charts(client: WebClient, reply: Reply) -> dict[int, str]:
             )
             uploaded: list[dict[str, Any]] = response.get("files") or [response.get("file")]
             files[index] = str(uploaded[0]["id"])
-        except (SlackApiError, KeyError, IndexError, TypeError):
+        except (*SLACK_FAILURES, KeyError, IndexError, TypeError):
+            if required:
+                raise
             logger.exception("chart upload failed", extra={"title": block.title})
     return files
 
@@ -61,11 +69,13 @@ def upload_files(client: WebClient, reply: Reply, channel: str) -> int:
     return shared
 
 
-def message_for(client: WebClient, reply: Reply, lang: Lang) -> SlackMessage:
-    """The Block Kit message for a reply, charts uploaded."""
+def message_for(
+    client: WebClient, reply: Reply, lang: Lang, *, charts_required: bool = False
+) -> SlackMessage:
+    """The Block Kit message for a reply, charts uploaded (see upload_charts for `required`)."""
     return render_message(
         reply,
-        images=upload_charts(client, reply),
+        images=upload_charts(client, reply, required=charts_required),
         more_label=rows_shown(lang),
         shortened_label=lang._("This answer was shortened to fit in Slack."),
     )

@@ -19,6 +19,7 @@ from creatorbot.bot.metrics import Metrics
 from creatorbot.bot.slack import convert, modal
 from creatorbot.bot.slack.blocks import action_name
 from creatorbot.bot.slack.deliver import SHARE, message_for, upload_files, with_share_button
+from creatorbot.bot.slack.respond import PatientRespond
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.feedback import FORM_ACTION
 from creatorbot.commands.forms import FORM_ID, FormLink
@@ -74,6 +75,7 @@ class SlackHandlers:
     def on_command(self, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         """`/leaderboard …` and friends: ack now, answer ephemerally from the worker pool."""
         ack()
+        respond = PatientRespond(respond)
         text = convert.command_text(command["command"], command.get("text", ""))
         self._submit(
             self._answer_command, text, command, respond, respond=respond, user=command["user_id"]
@@ -119,6 +121,7 @@ class SlackHandlers:
     ) -> None:
         """A creatorbot button: ack now, then share, re-run, open, or open a form."""
         ack()
+        respond = PatientRespond(respond)
         self._submit(self._act, body, action, respond, respond=respond, user=body["user"]["id"])
 
     def _act(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:

@@ -1,0 +1,269 @@
+"""Platform faults against the real bot: Slack and Lark 429 and 5xx bursts, and a connection that
+drops after the platform stored a post, still leave every post and answer there exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from creatorbot.bot.app import App
+from creatorbot.bot.lark.api import RETRIES as LARK_RETRIES
+from creatorbot.bot.slack.poster import RATE_LIMIT_RETRIES
+from creatorbot.jobs.runner import Runner
+from creatorbot.storage.models import Run, RunStatus, Subscription, SubscriptionKind
+from creatorbot.storage.subscriptions import subscribe
+from tests.bot.lark_harness import LarkBot, running_lark_bot
+from tests.bot.slack_harness import SlackBot, running_bot
+from tests.bot.world import NOW, job_runner
+from tests.fakes import lark_events as le
+from tests.fakes.lark_api import CREATE, IMAGE, REPLY, FakeLark
+from tests.fakes.slack_api import RESPONSE_URL, UPLOAD, FakeSlack
+from tests.fakes.slack_requests import slash_command
+
+PNG = b"\x89PNG"
+MINUTE = dt.timedelta(minutes=1)
+RECOVERY = 10  # minutes of ticks: the runner retries after 1, 2, 4 … minutes
+SLACK_CHANNELS = ("C11", "C12", "C13")
+LARK_CHATS = ("oc_north", "oc_south")
+GROUP = "oc_group"
+MY_TOP = "RM1,750.00"  # amir's 7 days × RM250.00, the top of the MY board
+
+
+@pytest.fixture
+def slack(tmp_path: Path) -> Iterator[SlackBot]:
+    with running_bot(tmp_path) as bot:
+        yield bot
+
+
+@pytest.fixture
+def lark(tmp_path: Path) -> Iterator[LarkBot]:
+    with running_lark_bot(tmp_path) as bot:
+        yield bot
+
+
+# --- the world and what users see -------------------------------------------------------------
+
+
+def subscribe_snapshots(app: App, platform: str, workspace: str, channels: tuple[str, ...]) -> None:
+    """Each channel subscribed yesterday to the MY snapshot at 09:00: due at NOW (09:30 MYT)."""
+    with app.sessions.begin() as session:
+        for channel in channels:
+            subscribe(
+                platform=platform,
+                workspace=workspace,
+                channel=channel,
+                kind=SubscriptionKind.SNAPSHOT,
+                market="MY",
+                at_time="09:00",
+                locale="en",
+                created_by="setup",
+                now=NOW - dt.timedelta(days=1),
+                session=session,
+            )
+
+
+def run_for(runner: Runner, minutes: int) -> None:
+    """The scheduler's ticks, one a minute from NOW, as the leader would run them."""
+    for minute in range(minutes):
+        runner.tick(NOW + minute * MINUTE)
+
+
+def ledger(app: App) -> dict[str, tuple[RunStatus, str | None]]:
+    """Each subscribed channel's run: its status and the message it points at."""
+    with app.sessions() as session:
+        rows = session.execute(
+            select(Subscription.channel, Run.status, Run.message_ref).join(
+                Run, Run.subscription_id == Subscription.id
+            )
+        ).all()
+    return {channel: (status, ref) for channel, status, ref in rows}
+
+
+def slack_posts(fake: FakeSlack, channel: str) -> list[dict[str, Any]]:
+    """What the channel shows: every message Slack stored there, answered or not."""
+    return [
+        {**call.params, "ts": call.response["ts"]}
+        for call in fake.calls("chat.postMessage")
+        if not call.failed and call.params.get("channel") == channel
+    ]
+
+
+def slack_chart(fake: FakeSlack, post: dict[str, Any]) -> bytes:
+    """The PNG the post's image block shows (it must be an upload Slack completed)."""
+    (image,) = [b for b in post["blocks"] if b["type"] == "image"]
+    uploads = {u["file_id"]: u["content"] for u in fake.uploads()}
+    return bytes(uploads[image["slack_file"]["id"]])
+
+
+def only_answer(fake: FakeSlack, url: str) -> dict[str, Any]:
+    """The one answer posted to a response_url (a second would have arrived within 0.3 s)."""
+    fake.wait_for(lambda: len(fake.responses(url)) >= 1, timeout=15)
+    time.sleep(0.3)
+    (answer,) = fake.responses(url)
+    return answer
+
+
+def lark_posts(fake: FakeLark, chat: str) -> list[dict[str, Any]]:
+    """The top-level cards in a chat (posts, not replies), decoded."""
+    return [
+        json.loads(m["content"])
+        for m in fake.messages(chat)
+        if m["msg_type"] == "interactive" and m["parent_id"] is None
+    ]
+
+
+def lark_chart(fake: FakeLark, card: dict[str, Any]) -> bytes:
+    """The PNG the card shows (it must be an image Lark stored)."""
+    images = {i["image_key"]: i["content"] for i in fake.images()}
+    (key,) = [k for k in images if k in json.dumps(card)]
+    return bytes(images[key])
+
+
+def assert_slack_posted_once(bot: SlackBot, channels: tuple[str, ...]) -> None:
+    """One post per channel, with its chart, and the ledger pointing at it."""
+    runs = ledger(bot.app)
+    for channel in channels:
+        (post,) = slack_posts(bot.fake, channel)
+        assert MY_TOP in json.dumps(post["blocks"])
+        assert slack_chart(bot.fake, post).startswith(PNG)
+        assert runs[channel] == (RunStatus.POSTED, f"{channel}:{post['ts']}")
+
+
+def assert_lark_posted_once(bot: LarkBot, chats: tuple[str, ...]) -> None:
+    """One card per chat, with its chart, and the ledger pointing at it."""
+    runs = ledger(bot.app)
+    for chat in chats:
+        (card,) = lark_posts(bot.fake, chat)
+        assert MY_TOP in json.dumps(card, ensure_ascii=False)
+        assert lark_chart(bot.fake, card).startswith(PNG)
+        (message,) = [m for m in bot.fake.messages(chat) if m["parent_id"] is None]
+        assert runs[chat] == (RunStatus.POSTED, f"{chat}:{message['message_id']}")
+
+
+# --- Slack ------------------------------------------------------------------------------------
+
+
+def test_slack_429s_and_5xx_on_posting_lose_no_scheduled_post(slack: SlackBot) -> None:
+    subscribe_snapshots(slack.app, "slack", "T1", SLACK_CHANNELS)
+    slack.fake.fail("chat.postMessage", status=429, times=2, retry_after=0)
+    slack.fake.fail("chat.postMessage", status=500, times=2)
+    run_for(job_runner(slack.app, slack.running.posters()), RECOVERY)
+    assert_slack_posted_once(slack, SLACK_CHANNELS)
+    refused = [c.status for c in slack.fake.calls("chat.postMessage") if c.failed]
+    assert refused == [429, 429, 500, 500]  # the whole burst was met
+
+
+def test_slack_429s_and_5xx_on_chart_uploads_lose_no_chart(slack: SlackBot) -> None:
+    subscribe_snapshots(slack.app, "slack", "T1", SLACK_CHANNELS)
+    slack.fake.fail("files.getUploadURLExternal", status=500)
+    slack.fake.fail(UPLOAD, status=503)
+    slack.fake.fail("files.completeUploadExternal", status=429, retry_after=0)
+    run_for(job_runner(slack.app, slack.running.posters()), RECOVERY)
+    assert_slack_posted_once(slack, SLACK_CHANNELS)
+    assert sorted(c.status for c in slack.fake.calls() if c.failed) == [429, 500, 503]
+
+
+def test_slack_429s_past_the_retry_budget_are_posted_on_a_later_tick(slack: SlackBot) -> None:
+    subscribe_snapshots(slack.app, "slack", "T1", SLACK_CHANNELS[:1])
+    slack.fake.fail("chat.postMessage", status=429, times=RATE_LIMIT_RETRIES + 1, retry_after=0)
+    runner = job_runner(slack.app, slack.running.posters())
+    assert runner.tick(NOW).failed  # the client gave up; the ledger keeps the run for later
+    assert slack_posts(slack.fake, "C11") == []
+    run_for(runner, RECOVERY)
+    assert_slack_posted_once(slack, SLACK_CHANNELS[:1])
+
+
+def test_slack_a_burst_on_the_response_url_still_answers_the_command_once(
+    slack: SlackBot,
+) -> None:
+    url = slack.fake.response_url("burst")
+    slack.fake.fail(RESPONSE_URL, status=429, retry_after=1)
+    slack.fake.fail(RESPONSE_URL, status=503, times=2)
+    status, _, _ = slack.send(slash_command("/leaderboard", "gmv 7d MY", response_url=url))
+    assert status == 200
+    answer = only_answer(slack.fake, url)
+    assert MY_TOP in json.dumps(answer["blocks"])
+    assert [c.status for c in slack.fake.calls(RESPONSE_URL)] == [429, 503, 503, 200]
+
+
+def test_slack_a_chart_upload_failing_during_a_command_still_answers_it(slack: SlackBot) -> None:
+    url = slack.fake.response_url("creator")
+    slack.fake.fail(UPLOAD, status=503)
+    slack.send(slash_command("/creator", "amir", response_url=url))
+    answer = only_answer(slack.fake, url)
+    assert "@amir" in json.dumps(answer["blocks"])  # the profile, not an apology
+    completed = {u["file_id"] for u in slack.fake.uploads()}
+    shown = [b["slack_file"]["id"] for b in answer["blocks"] if b["type"] == "image"]
+    assert set(shown) <= completed  # no image block points at the upload that failed
+
+
+@pytest.mark.parametrize("method", ["chat.postMessage", "files.completeUploadExternal", UPLOAD])
+def test_slack_a_connection_lost_after_slack_stored_it_leaves_one_post(
+    slack: SlackBot, method: str
+) -> None:
+    subscribe_snapshots(slack.app, "slack", "T1", SLACK_CHANNELS[:1])
+    slack.fake.reset_after(method)
+    run_for(job_runner(slack.app, slack.running.posters()), RECOVERY)
+    assert slack.fake.calls(method)[0].dropped
+    assert_slack_posted_once(slack, SLACK_CHANNELS[:1])
+
+
+# --- Lark -------------------------------------------------------------------------------------
+
+
+def test_lark_429s_and_5xx_on_sends_and_images_lose_no_scheduled_post(lark: LarkBot) -> None:
+    subscribe_snapshots(lark.app, "lark", le.TENANT_KEY, LARK_CHATS)
+    lark.fake.fail(CREATE, status=429, reset=1)
+    lark.fake.fail(CREATE, status=500)
+    lark.fake.fail(IMAGE, status=503)
+    run_for(job_runner(lark.app, lark.running.posters()), RECOVERY)
+    assert_lark_posted_once(lark, LARK_CHATS)
+    refused = sorted(c.status for c in lark.fake.calls() if c.failed)
+    assert refused == [429, 500, 503]
+
+
+@pytest.mark.parametrize("method", [CREATE, IMAGE])
+def test_lark_a_burst_past_the_retry_budget_is_posted_on_a_later_tick(
+    lark: LarkBot, method: str
+) -> None:
+    waits: list[float] = []
+    lark.running.platforms["lark"].api.sleep = waits.append  # the waits, without the waiting
+    subscribe_snapshots(lark.app, "lark", le.TENANT_KEY, LARK_CHATS[:1])
+    lark.fake.fail(method, status=429, times=LARK_RETRIES + 1, reset=1)
+    runner = job_runner(lark.app, lark.running.posters())
+    assert runner.tick(NOW).failed  # given up after the retries; the ledger keeps it
+    assert lark_posts(lark.fake, LARK_CHATS[0]) == []
+    assert waits == [1.0] * LARK_RETRIES  # each wait was the reset header's
+    run_for(runner, RECOVERY)
+    assert_lark_posted_once(lark, LARK_CHATS[:1])
+
+
+def test_lark_a_burst_on_the_reply_still_answers_the_command_once(lark: LarkBot) -> None:
+    lark.fake.fail(REPLY, status=429, reset=1)
+    lark.fake.fail(REPLY, status=502)
+    event = le.message_event("@_user_1 leaderboard gmv 7d MY", GROUP, mentions=[le.BOT_OPEN_ID])
+    status, _ = lark.deliver(event)
+    assert status == 200
+    (card,) = lark.cards(GROUP)
+    assert MY_TOP in json.dumps(card, ensure_ascii=False)
+    calls = lark.fake.calls(REPLY)
+    assert [c.status for c in calls] == [429, 502, 200]
+    assert len({c.params["uuid"] for c in calls}) == 1  # one answer, sent three times
+
+
+@pytest.mark.parametrize("method", [CREATE, IMAGE])
+def test_lark_a_connection_lost_after_lark_stored_it_leaves_one_post(
+    lark: LarkBot, method: str
+) -> None:
+    subscribe_snapshots(lark.app, "lark", le.TENANT_KEY, LARK_CHATS[:1])
+    lark.fake.reset_after(method)
+    run_for(job_runner(lark.app, lark.running.posters()), RECOVERY)
+    assert lark.fake.calls(method)[0].dropped
+    assert_lark_posted_once(lark, LARK_CHATS[:1])
