@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 
+UNKNOWN_COMMAND = "unknown"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0)
 
 
@@ -48,3 +51,9 @@ class Metrics:
     def render(self) -> bytes:
         """The Prometheus text exposition of every metric."""
         return generate_latest(self.registry)
+
+
+def command_label(name: str, known: Container[str]) -> str:
+    """The `command` label for `name`: itself when it is a command, else one shared value, so
+    what people type cannot grow the metrics without bound."""
+    return name if name in known else UNKNOWN_COMMAND

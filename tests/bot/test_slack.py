@@ -327,6 +327,9 @@ def test_health_and_metrics(bot: SlackBot) -> None:
     url = bot.fake.response_url("m")
     bot.send(slash_command("/leaderboard", "MY", response_url=url))
     only_response(bot, url)
+    junk = bot.fake.response_url("junk")
+    bot.send(slash_command("/creatorbot", "xyzzy-1234 MY", response_url=junk))
+    only_response(bot, junk)
     with urlopen(base + "/healthz") as health:
         assert json.load(health) == {"status": "ok"}
     with urlopen(base + "/metrics") as metrics:
@@ -334,6 +337,12 @@ def test_health_and_metrics(bot: SlackBot) -> None:
     assert 'creatorbot_requests_total{outcome="200",platform="slack"}' in exposition
     assert "creatorbot_ack_seconds_bucket" in exposition
     assert "xoxb-test" not in exposition
+    # What people type is not a label: unknown commands share one, so metrics stay bounded.
+    assert (
+        'creatorbot_answer_seconds_count{command="leaderboard",platform="slack"} 1.0' in exposition
+    )
+    assert 'creatorbot_answer_seconds_count{command="unknown",platform="slack"} 1.0' in exposition
+    assert "xyzzy" not in exposition
 
 
 def test_charts_are_uploaded_and_shown_with_the_answer(bot: SlackBot) -> None:

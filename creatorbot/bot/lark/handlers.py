@@ -17,7 +17,7 @@ from creatorbot.bot.lark import convert
 from creatorbot.bot.lark.api import Card, LarkApi
 from creatorbot.bot.lark.deliver import card_for, send_files
 from creatorbot.bot.lark.form import SUBMIT, form_card, submitted, thanks_card
-from creatorbot.bot.metrics import Metrics
+from creatorbot.bot.metrics import Metrics, command_label
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.feedback import FORM_ACTION
 from creatorbot.commands.forms import FORM_ID, FormLink
@@ -131,9 +131,9 @@ class LarkHandlers:
             self.api.send_card(chat, card)
         send_files(self.api, reply, chat)
         self.metrics.posts.labels(platform="lark", outcome="posted").inc()
-        self.metrics.answer_seconds.labels(platform="lark", command=_name(text)).observe(
-            time.perf_counter() - started
-        )
+        self.metrics.answer_seconds.labels(
+            platform="lark", command=command_label(_name(text), self.router.commands)
+        ).observe(time.perf_counter() - started)
 
     # --- the bot menu and the first DM ------------------------------------------------------
 

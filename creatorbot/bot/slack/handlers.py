@@ -15,7 +15,7 @@ from slack_bolt import Ack, BoltResponse, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from creatorbot.bot.metrics import Metrics
+from creatorbot.bot.metrics import Metrics, command_label
 from creatorbot.bot.slack import convert, modal
 from creatorbot.bot.slack.blocks import action_name
 from creatorbot.bot.slack.deliver import SHARE, message_for, upload_files, with_share_button
@@ -110,9 +110,9 @@ class SlackHandlers:
             response_type="ephemeral",
             replace_original=replace,
         )
-        self.metrics.answer_seconds.labels(platform="slack", command=_name(request.text)).observe(
-            time.perf_counter() - started
-        )
+        self.metrics.answer_seconds.labels(
+            platform="slack", command=command_label(_name(request.text), self.router.commands)
+        ).observe(time.perf_counter() - started)
 
     # --- buttons --------------------------------------------------------------------------
 
