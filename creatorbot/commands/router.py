@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from creatorbot.commands.core import Call, CommandRequest, Services, UserError
@@ -26,6 +27,28 @@ logger = logging.getLogger(__name__)
 UMBRELLA = "creatorbot"
 FORM_ERROR = "_form"  # the key of an error about the whole submission, not one field
 PUBLIC_IN_CHANNEL = frozenset({"digest"})  # commands whose effect is posting to the channel
+# SQLSTATE classes that mean the server is not there for us: connection exceptions, and the
+# server shutting down, crashed or still starting up.
+UNREACHABLE_STATES = ("08", "57P")
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """Whether `exc` (or what it was raised from) says the database could not be reached or the
+    connection to it was lost, rather than that something failed inside it."""
+    seen: BaseException | None = exc
+    for _ in range(5):  # a rollback failing after the connection went is chained to it
+        if seen is None:
+            return False
+        if isinstance(seen, DBAPIError):
+            if seen.connection_invalidated:
+                return True
+            if isinstance(seen, (OperationalError, InterfaceError)):
+                # psycopg gives no SQLSTATE for a failure on the client side (no connection).
+                state = getattr(seen.orig, "sqlstate", "")
+                if state is None or str(state).startswith(UNREACHABLE_STATES):
+                    return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 @dataclass(frozen=True)
@@ -93,22 +116,25 @@ class Router:
                 if not result.ok:
                     session.rollback()
             outcome = "answered" if result.ok else "refused"
-        except Exception:
+        except Exception as exc:
             ref = uuid.uuid4().hex[:8]
-            logger.exception(
-                "form submission failed",
-                extra={
-                    "form": form,
-                    "user": request.user,
-                    "platform": request.platform,
-                    "ref": ref,
-                },
-            )
-            message = lang._(
-                "Nothing was saved: something went wrong on our side (reference {ref}). "
-                "Please try again."
-            ).format(ref=ref)
-            return FormResult(ok=False, errors={FORM_ERROR: message})
+            context = {"form": form, "user": request.user, "platform": request.platform}
+            if database_unreachable(exc):
+                logger.error(
+                    "form submission failed: database unreachable",
+                    extra={**context, "ref": ref, "error": _reason(exc)},
+                )
+                message = lang._(
+                    "Nothing was saved: I can't reach the database right now. "
+                    "Please try again in a minute (reference {ref})."
+                )
+            else:
+                logger.exception("form submission failed", extra={**context, "ref": ref})
+                message = lang._(
+                    "Nothing was saved: something went wrong on our side (reference {ref}). "
+                    "Please try again."
+                )
+            return FormResult(ok=False, errors={FORM_ERROR: message.format(ref=ref)})
         finally:
             self._audit(request, f"form:{form}", "", outcome, None, started)
         return result
@@ -181,15 +207,24 @@ class Router:
         except UserError as exc:
             outcome = "refused"
             reply = error(exc.message, *exc.hints)
-        except Exception:
+        except Exception as exc:
             ref = uuid.uuid4().hex[:8]
-            logger.exception("command failed", extra={**context, "ref": ref})
-            reply = error(
-                lang._(
+            if database_unreachable(exc):
+                logger.error(
+                    "command failed: database unreachable",
+                    extra={**context, "ref": ref, "error": _reason(exc)},
+                )
+                message = lang._(
+                    "I can't reach the database right now, so nothing was changed. "
+                    "Please try again in a minute (reference {ref})."
+                )
+            else:
+                logger.exception("command failed", extra={**context, "ref": ref})
+                message = lang._(
                     "Something went wrong on our side and the team has been told "
                     "(reference {ref}). Please try again in a minute."
-                ).format(ref=ref)
-            )
+                )
+            reply = error(message.format(ref=ref))
         latency = round((time.perf_counter() - started) * 1000, 1)
         logger.info("command answered", extra={**context, "ok": reply.ok, "latency_ms": latency})
         self._audit(request, name, arguments, outcome, reply.rows if reply.ok else None, started)
@@ -260,3 +295,10 @@ class Router:
         if hint:
             message = f"{message} {hint}"
         return error(message, lang._("Type `help` to see every command."))
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of what the driver said: while the database is away, one line per request
+    says why, rather than a traceback."""
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_MMAP_BYTES = 1 << 30
+CONNECT_TIMEOUT_SECONDS = 5  # PostgreSQL: give up on a connect after this, unless the URL says
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -29,7 +30,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
         # psycopg 3 is the driver we ship; plain postgresql:// URLs should just work.
-        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        parsed = parsed.set(drivername="postgresql+psycopg")
+        url = parsed.render_as_string(hide_password=False)
+    if parsed.get_driver_name() == "psycopg" and "connect_timeout" not in parsed.query:
+        # Without it, a database that accepts connections but never answers holds a worker
+        # (and the user waiting on it) for psycopg's default of two minutes per connect.
+        kwargs["connect_args"] = {
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            **kwargs.get("connect_args", {}),
+        }
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

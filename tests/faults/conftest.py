@@ -1,0 +1,86 @@
+"""The database behind a switch: a private PostgreSQL schema that the bot reaches through a proxy
+the test can take down, and a direct engine to look at what was really written."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
+
+from creatorbot.storage.db import make_engine, upgrade
+from creatorbot.storage.models import Base
+from tests.bot.slack_harness import SlackBot, running_bot
+from tests.conftest import DEFAULT_PG, KEEP
+from tests.faults.proxy import Proxy
+
+
+@dataclass(frozen=True)
+class Database:
+    """The schema, the server it lives on, and an engine that goes around the proxy."""
+
+    schema: str
+    server: URL
+    direct: Engine
+
+    def through(self, proxy: Proxy) -> str:
+        """The DATABASE_URL that reaches this schema through `proxy`; its connections are named
+        after the schema, so a test can see them on the server."""
+        query = {**self.server.query, "options": f"-csearch_path={self.schema}"}
+        query["application_name"] = self.schema
+        url = self.server.set(host="127.0.0.1", port=proxy.port, query=query)
+        return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def fault_database() -> Iterator[Database]:
+    """A private schema in the test PostgreSQL, migrated once (the bot only checks it)."""
+    server = make_url(os.environ.get("TEST_DATABASE_URL", DEFAULT_PG))
+    schema = f"creatorbot_faults_{uuid.uuid4().hex[:8]}"
+    direct = make_engine(
+        server.render_as_string(hide_password=False),
+        connect_args={"options": f"-csearch_path={schema}"},
+    )
+    try:
+        with direct.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except OperationalError as exc:
+        direct.dispose()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI and is not reachable at {server}: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {server}")
+    upgrade(direct)
+    yield Database(schema, server, direct)
+    with direct.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    direct.dispose()
+
+
+@pytest.fixture
+def database(fault_database: Database) -> Database:
+    """The schema, emptied (markets kept)."""
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables if t.name not in KEEP)
+    with fault_database.direct.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return fault_database
+
+
+@pytest.fixture
+def proxy(fault_database: Database) -> Iterator[Proxy]:
+    """The switch between the bot and its database, up."""
+    server = fault_database.server
+    with Proxy((server.host or "127.0.0.1", server.port or 5432)) as running:
+        yield running
+
+
+@pytest.fixture
+def bot(tmp_path: Path, database: Database, proxy: Proxy) -> Iterator[SlackBot]:
+    """The real bot in HTTP mode, on the fake Slack, its database behind `proxy`."""
+    with running_bot(tmp_path, database_url=database.through(proxy)) as running:
+        yield running

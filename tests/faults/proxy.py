@@ -1,0 +1,114 @@
+"""A loopback TCP proxy in front of the database that a test can switch down and back up."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from types import TracebackType
+from typing import Self
+
+CHUNK = 65536
+
+
+class Proxy:
+    """Forwards 127.0.0.1:`port` to `upstream`. `down()` cuts every live connection and closes
+    new ones at once; `up()` forwards again; `drop()` cuts the live ones and stays up."""
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        self.upstream = upstream
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._lock = threading.Lock()
+        self._live: set[socket.socket] = set()
+        self._up = True
+        self.accepted = 0  # connections the bot opened, forwarded or not
+        self._thread = threading.Thread(target=self._accept, name="db-proxy", daemon=True)
+
+    @property
+    def port(self) -> int:
+        """The port the bot connects to."""
+        return int(self._listener.getsockname()[1])
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def down(self) -> None:
+        """The database is gone: live connections are cut, new ones closed on arrival."""
+        with self._lock:
+            self._up = False
+        self.drop()
+
+    def up(self) -> None:
+        """The database is back."""
+        with self._lock:
+            self._up = True
+
+    def drop(self) -> None:
+        """Cut every live connection, both ways (the server sees its client go, and lets go of
+        its locks)."""
+        with self._lock:
+            live, self._live = self._live, set()
+        for sock in live:
+            _cut(sock)
+
+    def close(self) -> None:
+        """Stop listening and cut everything."""
+        self.down()
+        _cut(self._listener)
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _address = self._listener.accept()
+            except OSError:
+                return  # closed
+            with self._lock:
+                self.accepted += 1
+                up = self._up
+            if not up:
+                _cut(client)
+                continue
+            try:
+                server = socket.create_connection(self.upstream, timeout=5)
+            except OSError:
+                _cut(client)
+                continue
+            server.settimeout(None)
+            with self._lock:
+                up = self._up  # it may have gone down meanwhile
+                if up:
+                    self._live.update((client, server))
+            if not up:
+                _cut(client)
+                _cut(server)
+                continue
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while chunk := source.recv(CHUNK):
+                sink.sendall(chunk)
+        except OSError:
+            pass
+        with self._lock:
+            self._live.difference_update((source, sink))
+        _cut(source)
+        _cut(sink)
+
+
+def _cut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+    sock.close()
