@@ -5,9 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from creatorbot.bot.app import App
 from creatorbot.bot.cli_progress import progress_bar
-from creatorbot.storage.importers import KINDS, ImportFailed, import_file
+from creatorbot.storage.importers import KINDS, ImportFailed, disk_full, import_file, messages
 
 PROGRESS_FROM = 2_000  # rows; smaller files finish before a bar would be worth drawing
 
@@ -34,8 +36,22 @@ def run_import(app: App, kind: str, path: Path) -> int:
     except ImportFailed as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    except (DBAPIError, OSError) as exc:
+        if not disk_full(exc):
+            raise
+        # The transaction was rolled back on the way out of `begin()`: nothing of it stays.
+        print(messages.DISK_FULL.format(source=path.name, disk=_disk(app)), file=sys.stderr)
+        return 1
     print(
         f"Imported {result.rows} {kind} rows from {path.name}: "
         f"{result.inserted} new, {result.updated} updated."
     )
     return 0
+
+
+def _disk(app: App) -> str:
+    """Where space must be freed: the SQLite file's disk, or the database server's."""
+    url = app.engine.url
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return messages.SQLITE_DISK.format(path=Path(url.database).resolve())
+    return messages.SERVER_DISK

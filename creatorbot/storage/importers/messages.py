@@ -44,6 +44,12 @@ NOT_XLSX = "not a readable .xlsx workbook"
 SUMMARY_ONE = "{source}: 1 problem, nothing was imported"
 SUMMARY_MANY = "{source}: {count:,} problems, nothing was imported"
 AND_MORE = "… and {count:,} more"
+DISK_FULL = (
+    "{source}: the disk is full, nothing was imported (the database is as it was before).\n"
+    "Free some space on {disk}, then run the same import again."
+)
+SQLITE_DISK = "the disk that holds {path}"
+SERVER_DISK = "the database server's disk"
 WHOLE_FILE = "file"
 ROW = "row {row}"
 COLUMN = ", column {column}"
