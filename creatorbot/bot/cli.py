@@ -9,6 +9,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from creatorbot.bot import logs
 from creatorbot.bot.app import App, SchemaOutOfDate, build
 from creatorbot.bot.cli_jobs import parse_moment, platform_posters
@@ -17,6 +19,7 @@ from creatorbot.bot.scheduling import post_on_demand
 from creatorbot.bot.settings import Settings
 from creatorbot.commands.i18n import LANGUAGES, language_of
 from creatorbot.storage.db import make_engine, upgrade
+from creatorbot.storage.failures import database_unreachable, first_line
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -26,15 +29,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     # At the console, answers are the output: only warnings and errors are logged there.
     quiet = args.command in ("shell", "ask", "demo", "demo-data", "import", "jobs")
     logs.configure(args.log_level or ("WARNING" if quiet else settings.log_level))
-    if args.command == "db":
-        engine = make_engine(settings.resolved_database_url)
-        upgrade(engine)
-        print("The database is up to date.")
-        return 0
     try:
+        if args.command == "db":
+            upgrade(make_engine(settings.resolved_database_url))
+            print("The database is up to date.")
+            return 0
         app = build(settings)
     except SchemaOutOfDate as exc:
         print(f"creatorbot: {exc}", file=sys.stderr)
+        return 2
+    except DBAPIError as exc:
+        if not database_unreachable(exc):
+            raise
+        print(
+            f"creatorbot: the database could not be reached ({first_line(exc)}). "
+            "Check that it is running and that DATABASE_URL points at it.",
+            file=sys.stderr,
+        )
         return 2
     try:
         return int(HANDLERS[args.command](app, args))

@@ -9,7 +9,8 @@ from sqlalchemy.exc import DBAPIError
 
 from creatorbot.bot.app import App
 from creatorbot.bot.cli_progress import progress_bar
-from creatorbot.storage.importers import KINDS, ImportFailed, disk_full, import_file, messages
+from creatorbot.storage.failures import database_unreachable, disk_full, first_line
+from creatorbot.storage.importers import KINDS, ImportFailed, import_file, messages
 
 PROGRESS_FROM = 2_000  # rows; smaller files finish before a bar would be worth drawing
 
@@ -37,10 +38,16 @@ def run_import(app: App, kind: str, path: Path) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     except (DBAPIError, OSError) as exc:
-        if not disk_full(exc):
-            raise
         # The transaction was rolled back on the way out of `begin()`: nothing of it stays.
-        print(messages.DISK_FULL.format(source=path.name, disk=_disk(app)), file=sys.stderr)
+        if disk_full(exc):
+            print(messages.DISK_FULL.format(source=path.name, disk=_disk(app)), file=sys.stderr)
+        elif database_unreachable(exc):
+            print(
+                messages.UNREACHABLE.format(source=path.name, reason=first_line(exc)),
+                file=sys.stderr,
+            )
+        else:
+            raise
         return 1
     print(
         f"Imported {result.rows} {kind} rows from {path.name}: "

@@ -10,7 +10,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from creatorbot.commands.core import Call, CommandRequest, Services, UserError
@@ -21,34 +20,13 @@ from creatorbot.commands.parsing import did_you_mean
 from creatorbot.commands.policy import ADMIN_ONLY, FORM_ROLE, Principal, needed_role, principal_of
 from creatorbot.commands.reply import Reply, Text, error, inert, mention_of
 from creatorbot.commands.trail import record
+from creatorbot.storage.failures import database_unreachable, first_line
 
 logger = logging.getLogger(__name__)
 
 UMBRELLA = "creatorbot"
 FORM_ERROR = "_form"  # the key of an error about the whole submission, not one field
 PUBLIC_IN_CHANNEL = frozenset({"digest"})  # commands whose effect is posting to the channel
-# SQLSTATE classes that mean the server is not there for us: connection exceptions, and the
-# server shutting down, crashed or still starting up.
-UNREACHABLE_STATES = ("08", "57P")
-
-
-def database_unreachable(exc: BaseException) -> bool:
-    """Whether `exc` (or what it was raised from) says the database could not be reached or the
-    connection to it was lost, rather than that something failed inside it."""
-    seen: BaseException | None = exc
-    for _ in range(5):  # a rollback failing after the connection went is chained to it
-        if seen is None:
-            return False
-        if isinstance(seen, DBAPIError):
-            if seen.connection_invalidated:
-                return True
-            if isinstance(seen, (OperationalError, InterfaceError)):
-                # psycopg gives no SQLSTATE for a failure on the client side (no connection).
-                state = getattr(seen.orig, "sqlstate", "")
-                if state is None or str(state).startswith(UNREACHABLE_STATES):
-                    return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 @dataclass(frozen=True)
@@ -117,19 +95,14 @@ class Router:
                     session.rollback()
             outcome = "answered" if result.ok else "refused"
         except Exception as exc:
-            ref = uuid.uuid4().hex[:8]
             context = {"form": form, "user": request.user, "platform": request.platform}
-            if database_unreachable(exc):
-                logger.error(
-                    "form submission failed: database unreachable",
-                    extra={**context, "ref": ref, "error": _reason(exc)},
-                )
+            ref, unreachable = logged_failure("form submission failed", exc, context)
+            if unreachable:
                 message = lang._(
                     "Nothing was saved: I can't reach the database right now. "
                     "Please try again in a minute (reference {ref})."
                 )
             else:
-                logger.exception("form submission failed", extra={**context, "ref": ref})
                 message = lang._(
                     "Nothing was saved: something went wrong on our side (reference {ref}). "
                     "Please try again."
@@ -208,18 +181,13 @@ class Router:
             outcome = "refused"
             reply = error(exc.message, *exc.hints)
         except Exception as exc:
-            ref = uuid.uuid4().hex[:8]
-            if database_unreachable(exc):
-                logger.error(
-                    "command failed: database unreachable",
-                    extra={**context, "ref": ref, "error": _reason(exc)},
-                )
+            ref, unreachable = logged_failure("command failed", exc, context)
+            if unreachable:
                 message = lang._(
                     "I can't reach the database right now, so nothing was changed. "
                     "Please try again in a minute (reference {ref})."
                 )
             else:
-                logger.exception("command failed", extra={**context, "ref": ref})
                 message = lang._(
                     "Something went wrong on our side and the team has been told "
                     "(reference {ref}). Please try again in a minute."
@@ -297,8 +265,15 @@ class Router:
         return error(message, lang._("Type `help` to see every command."))
 
 
-def _reason(exc: BaseException) -> str:
-    """The first line of what the driver said: while the database is away, one line per request
-    says why, rather than a traceback."""
-    text = str(getattr(exc, "orig", None) or exc)
-    return text.splitlines()[0] if text else type(exc).__name__
+def logged_failure(what: str, exc: BaseException, context: dict[str, str]) -> tuple[str, bool]:
+    """Log a failure under a fresh reference the user is given; (reference, whether the
+    database was out of reach). An outage is one line with the driver's reason, not a traceback
+    per request."""
+    ref = uuid.uuid4().hex[:8]
+    if database_unreachable(exc):
+        logger.error(
+            f"{what}: database unreachable", extra={**context, "ref": ref, "error": first_line(exc)}
+        )
+        return ref, True
+    logger.exception(what, extra={**context, "ref": ref})
+    return ref, False

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from creatorbot.jobs.runner import Runner
 from creatorbot.storage.audit import trim
 from creatorbot.storage.events import forget_events
+from creatorbot.storage.failures import database_unreachable, first_line
 from creatorbot.storage.leader import LeaderLock
 
 logger = logging.getLogger(__name__)
@@ -75,18 +76,23 @@ class Scheduler:
     def tick(self) -> None:
         """One heartbeat: lead if the lock is free, then run what is due (again, if a wake-up
         came while it ran)."""
-        if not self.lock.held():
-            if not self.lock.acquire():
-                return  # standby: another instance leads
-            logger.info("this instance now leads the scheduler")
-        self._again.clear()
         try:
+            if not self.lock.held():
+                if not self.lock.acquire():
+                    return  # standby: another instance leads
+                logger.info("this instance now leads the scheduler")
+            self._again.clear()
             self.runner.tick(self.clock(), still_leading=self.lock.held)
             while self._again.is_set():
                 self._again.clear()
                 self.runner.tick(self.clock(), still_leading=self.lock.held)
-        except Exception:
-            logger.exception("scheduler tick failed")  # the next tick tries again
+        except Exception as exc:  # the next tick tries again
+            if database_unreachable(exc):
+                logger.error(
+                    "scheduler tick skipped: database unreachable", extra={"error": first_line(exc)}
+                )
+            else:
+                logger.exception("scheduler tick failed")
 
     def housekeeping(self) -> None:
         """Forget platform deliveries too old to be retried, and audit entries older than the

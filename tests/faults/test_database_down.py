@@ -20,13 +20,13 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecution
 from sqlalchemy import Connection, event, func, select, text
 from sqlalchemy.exc import OperationalError
 
-from creatorbot.commands.router import database_unreachable
 from creatorbot.jobs.catalog import jobs
 from creatorbot.jobs.posting import Posters
 from creatorbot.jobs.registry import JobRun, JobSpec, Post
 from creatorbot.jobs.runner import Runner
 from creatorbot.jobs.scheduler import Scheduler
 from creatorbot.storage import db, leader
+from creatorbot.storage.failures import database_unreachable
 from creatorbot.storage.leader import LeaderLock
 from creatorbot.storage.models import (
     Base,
@@ -216,9 +216,11 @@ class Heartbeat:
         self._done.get(timeout=WAIT)
 
     def beat(self) -> None:
-        """One tick, now; returns once it is over, however it ended."""
+        """One tick, now; returns once it is over. A tick never fails: an outage is the
+        scheduler's to handle, not APScheduler's."""
         self.scheduler.wake()
-        self._done.get(timeout=WAIT)
+        finished = self._done.get(timeout=WAIT)
+        assert finished.exception is None, finished.exception
 
     def stop(self) -> None:
         self.scheduler.shutdown()

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from creatorbot.bot.cli import main
 from creatorbot.storage import writer
 from creatorbot.storage.demo.world import DemoSpec, build_world
-from creatorbot.storage.importers import disk_full
+from creatorbot.storage.failures import disk_full
 
 # Big enough that the second daily file takes a couple of hundred pages to write (and draws the
 # progress bar), small enough that each case takes about a second.

@@ -1,8 +1,7 @@
 """Importers for the canonical CSV/XLSX files: validate every row, then write in one go."""
 
-from creatorbot.storage.importers.disk import disk_full
 from creatorbot.storage.importers.errors import ImportFailed, RowError
 from creatorbot.storage.importers.kinds import KINDS
 from creatorbot.storage.importers.run import ImportResult, import_file
 
-__all__ = ["KINDS", "ImportFailed", "ImportResult", "RowError", "disk_full", "import_file"]
+__all__ = ["KINDS", "ImportFailed", "ImportResult", "RowError", "import_file"]

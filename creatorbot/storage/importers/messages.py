@@ -48,6 +48,10 @@ DISK_FULL = (
     "{source}: the disk is full, nothing was imported (the database is as it was before).\n"
     "Free some space on {disk}, then run the same import again."
 )
+UNREACHABLE = (
+    "{source}: the database could not be reached, nothing was imported ({reason}).\n"
+    "Check that it is running and that DATABASE_URL points at it, then run the same import again."
+)
 SQLITE_DISK = "the disk that holds {path}"
 SERVER_DISK = "the database server's disk"
 WHOLE_FILE = "file"
