@@ -19,7 +19,7 @@ from creatorbot.bot.scheduling import post_on_demand
 from creatorbot.bot.settings import Settings
 from creatorbot.commands.i18n import LANGUAGES, language_of
 from creatorbot.storage.db import make_engine, upgrade
-from creatorbot.storage.failures import database_unreachable, first_line
+from creatorbot.storage.failures import database_unreachable, disk_full, first_line
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,13 +39,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"creatorbot: {exc}", file=sys.stderr)
         return 2
     except DBAPIError as exc:
-        if not database_unreachable(exc):
+        if database_unreachable(exc):
+            said = (
+                f"the database could not be reached ({first_line(exc)}). "
+                "Check that it is running and that DATABASE_URL points at it."
+            )
+        elif disk_full(exc):
+            said = "the disk is full: the database could not be prepared. Free some space."
+        else:
             raise
-        print(
-            f"creatorbot: the database could not be reached ({first_line(exc)}). "
-            "Check that it is running and that DATABASE_URL points at it.",
-            file=sys.stderr,
-        )
+        print(f"creatorbot: {said}", file=sys.stderr)
         return 2
     try:
         return int(HANDLERS[args.command](app, args))

@@ -1,14 +1,18 @@
-"""`creatorbot import KIND FILE`: validate, then write in one transaction, with a progress bar."""
+"""`creatorbot import KIND FILE`: validate, then write in one transaction, with a progress bar;
+written to the audit log like any command."""
 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
 from creatorbot.bot.app import App
 from creatorbot.bot.cli_progress import progress_bar
+from creatorbot.commands.core import CommandRequest
+from creatorbot.commands.trail import record
 from creatorbot.storage.failures import database_unreachable, disk_full, first_line
 from creatorbot.storage.importers import KINDS, ImportFailed, import_file, messages
 
@@ -23,6 +27,27 @@ def run_import(app: App, kind: str, path: Path) -> int:
     if not path.is_file():
         print(f"creatorbot: no such file: {path}", file=sys.stderr)
         return 2
+    started = time.perf_counter()
+    outcome, rows = "failed", None
+    try:
+        code, outcome, rows = _import(app, kind, path)
+        return code
+    finally:
+        record(
+            app.sessions,
+            CommandRequest(text="", platform="console"),
+            command="import",
+            arguments=f"{kind} {path.name}",
+            allowed=True,
+            outcome=outcome,
+            rows=rows,
+            latency_ms=round((time.perf_counter() - started) * 1000),
+            at=app.services.clock(),
+        )
+
+
+def _import(app: App, kind: str, path: Path) -> tuple[int, str, int | None]:
+    """The import itself: (exit code, audit outcome, rows imported)."""
     column_map = app.settings.column_map.get(kind) or app.settings.column_map.get("*")
     try:
         with progress_bar(f"importing {kind}") as bar, app.sessions.begin() as session:
@@ -36,7 +61,7 @@ def run_import(app: App, kind: str, path: Path) -> int:
             )
     except ImportFailed as exc:
         print(str(exc), file=sys.stderr)
-        return 1
+        return 1, "refused", None
     except (DBAPIError, OSError) as exc:
         # The transaction was rolled back on the way out of `begin()`: nothing of it stays.
         if disk_full(exc):
@@ -48,12 +73,12 @@ def run_import(app: App, kind: str, path: Path) -> int:
             )
         else:
             raise
-        return 1
+        return 1, "failed", None
     print(
         f"Imported {result.rows} {kind} rows from {path.name}: "
         f"{result.inserted} new, {result.updated} updated."
     )
-    return 0
+    return 0, "answered", result.rows
 
 
 def _disk(app: App) -> str:

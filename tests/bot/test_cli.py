@@ -147,6 +147,20 @@ def test_import_reports_what_it_did_and_refuses_a_bad_file(
     assert "nothing was imported" in err
     assert main(["ask", "leaderboard", "IT"]) == 0
     assert "There is no data for Italy yet." in capsys.readouterr().out
+    # Imports are in the audit log beside commands: what, how it ended, how many rows.
+    assert main(["ask", "audit"]) == 0
+    logged = [line.split() for line in capsys.readouterr().out.splitlines() if "import" in line]
+    assert [line[3:] for line in logged] == [
+        ["console", "import", "daily_metrics", "daily.csv", "refused", line_ms(logged[0])],
+        ["console", "import", "creators", "creators.csv", "answered", "1", line_ms(logged[1])],
+        ["console", "import", "creators", "creators.csv", "answered", "1", line_ms(logged[2])],
+    ]
+
+
+def line_ms(words: list[str]) -> str:
+    """The latency column of an audit line, whatever it measured."""
+    assert words[-1].isdigit()
+    return words[-1]
 
 
 def test_import_of_an_unknown_kind(

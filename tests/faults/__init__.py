@@ -1,1 +1,22 @@
-"""Fault-injection suite."""
+"""Fault-injection suite: the real bot against the fakes on 127.0.0.1, with faults injected.
+
+Fault → where it is injected → what must hold:
+
+- The database down during a command, a write, a scheduled post and a form submit
+  (`test_database_down.py`; PostgreSQL behind the loopback proxy in `proxy.py`): the user is told
+  in their language that the database can't be reached, nothing is half-written, and the same bot
+  answers correctly once it is back; connections cut under the pool are replaced; a database that
+  accepts but never answers is given up on within the connect timeout.
+- The database down under the command line (`test_database_down_cli.py`): a plain line, and an
+  import cut off part-way writes nothing.
+- Slack and Lark 429 and 5xx bursts on posts, chart uploads, response URLs and replies, within
+  and beyond the clients' retry budget (`test_platform_faults.py`): one post or answer each,
+  none lost, charts never dropped from a scheduled post.
+- The connection lost after Slack or Lark stored a post (`test_platform_faults.py`, the fakes'
+  `reset_after`): no duplicate, the ledger records the post.
+- SIGKILL in the middle of a job, after each of its posts (`tests/jobs/test_crash.py`): after a
+  restart every channel has exactly one post.
+- The disk full during an import, at every phase of the write (`test_disk_full.py`; SQLite's
+  `max_page_count`, and PostgreSQL's and the OS's disk-full errors): a plain answer, the database
+  exactly as before, and the same import complete once there is room.
+"""

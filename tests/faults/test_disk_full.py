@@ -390,6 +390,20 @@ def test_every_kind_of_full_disk_gets_the_same_plain_answer(
     assert contents(sqlite_file) == stored
 
 
+def test_a_disk_too_full_to_create_the_database_is_said_plainly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first command on a new machine creates and migrates the SQLite file: no room, no
+    traceback."""
+    use_data_dir(monkeypatch, tmp_path / "fresh")
+    with room_for(2):
+        assert main(["ask", "help"]) == 2
+    said = capsys.readouterr().err
+    assert "creatorbot: the disk is full" in said and "Free some space" in said
+    assert "Traceback" not in said
+    assert main(["ask", "help"]) == 0  # with room, the same command creates it and answers
+
+
 def test_a_full_disk_is_told_from_other_failures() -> None:
     def wrapped(exc: Exception) -> OperationalError:
         return OperationalError("INSERT …", None, exc)
