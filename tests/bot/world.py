@@ -105,6 +105,24 @@ def job_runner(app: App, posters: dict[str, Poster]) -> Runner:
     )
 
 
+def subscribe_snapshots(app: App, platform: str, workspace: str, channels: tuple[str, ...]) -> None:
+    """Each channel subscribed yesterday to the MY snapshot at 09:00: due at NOW (09:30 MYT)."""
+    with app.sessions.begin() as session:
+        for channel in channels:
+            subscribe(
+                platform=platform,
+                workspace=workspace,
+                channel=channel,
+                kind=SubscriptionKind.SNAPSHOT,
+                market="MY",
+                at_time="09:00",
+                locale="en",
+                created_by="setup",
+                now=NOW - dt.timedelta(days=1),
+                session=session,
+            )
+
+
 def ended_campaign_with_feedback_prompts(
     app: App, *, platform: str, workspace: str, channel: str
 ) -> None:

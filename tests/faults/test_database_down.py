@@ -34,11 +34,9 @@ from creatorbot.storage.models import (
     Run,
     RunStatus,
     Subscription,
-    SubscriptionKind,
 )
-from creatorbot.storage.subscriptions import subscribe
 from tests.bot.slack_harness import SlackBot
-from tests.bot.world import NOW
+from tests.bot.world import NOW, subscribe_snapshots
 from tests.fakes.slack_requests import slash_command, view_submission
 from tests.faults.conftest import Database
 from tests.faults.proxy import Proxy
@@ -250,19 +248,7 @@ def test_a_scheduled_post_through_an_outage_goes_out_exactly_once(
     # this test and other runs on the same server out of each other's way.
     monkeypatch.setattr(leader, "LOCK_KEY", random.getrandbits(62))
     clock = [NOW - dt.timedelta(hours=1)]  # 08:30 in Kuala Lumpur: the 09:00 post is not due
-    with bot.app.sessions.begin() as session:
-        subscribe(
-            platform="slack",
-            workspace="T1",
-            channel="C9",
-            kind=SubscriptionKind.SNAPSHOT,
-            market="MY",
-            at_time="09:00",
-            locale="en",
-            created_by="U1",
-            now=NOW - dt.timedelta(days=1),
-            session=session,
-        )
+    subscribe_snapshots(bot.app, "slack", "T1", ("C9",))
     specs = jobs()
     if moment == "while building":
         specs["snapshot"] = build_then(specs["snapshot"], proxy.down)

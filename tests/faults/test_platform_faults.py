@@ -17,11 +17,10 @@ from creatorbot.bot.app import App
 from creatorbot.bot.lark.api import RETRIES as LARK_RETRIES
 from creatorbot.bot.slack.poster import RATE_LIMIT_RETRIES
 from creatorbot.jobs.runner import Runner
-from creatorbot.storage.models import Run, RunStatus, Subscription, SubscriptionKind
-from creatorbot.storage.subscriptions import subscribe
+from creatorbot.storage.models import Run, RunStatus, Subscription
 from tests.bot.lark_harness import LarkBot, running_lark_bot
 from tests.bot.slack_harness import SlackBot, running_bot
-from tests.bot.world import NOW, job_runner
+from tests.bot.world import NOW, job_runner, subscribe_snapshots
 from tests.fakes import lark_events as le
 from tests.fakes.lark_api import CREATE, IMAGE, REPLY, FakeLark
 from tests.fakes.slack_api import RESPONSE_URL, UPLOAD, FakeSlack
@@ -49,24 +48,6 @@ def lark(tmp_path: Path) -> Iterator[LarkBot]:
 
 
 # --- the world and what users see -------------------------------------------------------------
-
-
-def subscribe_snapshots(app: App, platform: str, workspace: str, channels: tuple[str, ...]) -> None:
-    """Each channel subscribed yesterday to the MY snapshot at 09:00: due at NOW (09:30 MYT)."""
-    with app.sessions.begin() as session:
-        for channel in channels:
-            subscribe(
-                platform=platform,
-                workspace=workspace,
-                channel=channel,
-                kind=SubscriptionKind.SNAPSHOT,
-                market="MY",
-                at_time="09:00",
-                locale="en",
-                created_by="setup",
-                now=NOW - dt.timedelta(days=1),
-                session=session,
-            )
 
 
 def run_for(runner: Runner, minutes: int) -> None:
