@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.commands.core import CommandRequest
 from creatorbot.storage.audit import Audited, append
+from creatorbot.storage.failures import database_unreachable, disk_full, first_line
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +61,9 @@ def record(
     try:
         with sessions.begin() as session:
             append(entry, session=session)
-    except Exception:
-        logger.exception(
-            "audit entry not written",
-            extra={"command": command, "user": request.user, "outcome": outcome},
-        )
+    except Exception as exc:
+        context = {"command": command, "user": request.user, "outcome": outcome}
+        if database_unreachable(exc) or disk_full(exc):  # one line with the reason, no traceback
+            logger.error("audit entry not written", extra={**context, "error": first_line(exc)})
+        else:
+            logger.exception("audit entry not written", extra=context)

@@ -144,12 +144,18 @@ def test_a_command_while_the_database_is_down_says_so_then_works_once_it_is_back
     arguments: str,
     down: tuple[str, ...],
     back: tuple[str, ...],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     assert all(figure in ask(bot, "/leaderboard", arguments, user) for figure in back)
     cut(proxy, database)
 
+    caplog.clear()
     answer = ask(bot, "/leaderboard", arguments, user)
     assert all(words in answer for words in down)
+    # The log says why in a line per failure (the command's, its audit entry's), no traceback.
+    failures = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert failures and not any(r.exc_info for r in failures)
+    assert {r.getMessage() for r in failures} >= {"command failed: database unreachable"}
     assert REFERENCE.search(answer)
     assert not any(figure in answer for figure in back)
     assert_plain_words(answer, proxy)
