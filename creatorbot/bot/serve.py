@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +13,7 @@ from pydantic import SecretStr
 from creatorbot.bot.app import App
 from creatorbot.bot.http import Handler, WebApp, make_server, run_until_closed
 from creatorbot.bot.metrics import Metrics
+from creatorbot.bot.pool import WorkPool
 from creatorbot.bot.scheduling import start_scheduler
 from creatorbot.jobs.posting import Poster
 from creatorbot.jobs.scheduler import SchedulerRefused
@@ -27,7 +27,7 @@ class Running:
     """The wired web front and what it drives; `close()` stops it all."""
 
     web: WebApp
-    pool: ThreadPoolExecutor
+    pool: WorkPool
     metrics: Metrics
     platforms: dict[str, Any] = field(default_factory=dict)
 
@@ -53,7 +53,7 @@ def wire(app: App) -> Running:
     """Build the platforms the settings configure and the routes they answer."""
     settings = app.settings
     metrics = Metrics()
-    pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="work")
+    pool = WorkPool(settings.workers, settings.backlog)
     routes: dict[str, Handler] = {}
     platforms: dict[str, Any] = {}
     if settings.has_slack:

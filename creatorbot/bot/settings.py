@@ -60,6 +60,7 @@ class Settings(BaseSettings):
 
     port: int = Field(default=3000, validation_alias="PORT")
     workers: int = Field(default=32, ge=1, validation_alias="CREATORBOT_WORKERS")
+    backlog: int = Field(default=256, ge=0, validation_alias="CREATORBOT_BACKLOG")
     http_threads: int = Field(default=16, ge=1, validation_alias="CREATORBOT_HTTP_THREADS")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
 

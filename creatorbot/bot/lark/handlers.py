@@ -18,6 +18,7 @@ from creatorbot.bot.lark.api import Card, LarkApi
 from creatorbot.bot.lark.deliver import card_for, send_files
 from creatorbot.bot.lark.form import SUBMIT, form_card, submitted, thanks_card
 from creatorbot.bot.metrics import Metrics, command_label
+from creatorbot.bot.pool import Busy, busy_message
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.feedback import FORM_ACTION
 from creatorbot.commands.forms import FORM_ID, FormLink
@@ -179,13 +180,20 @@ class LarkHandlers:
             if name == SUBMIT:
                 return self._submit_form(argument, action.get("form_value") or {}, request)
             if name == FORM_ACTION:
-                self._submit(self._send_form, FormLink.parse(argument), request, to=user)
+                self.pool.submit(
+                    self._guarded, self._send_form, (FormLink.parse(argument), request), user
+                )
                 return _toast("info", lang._("The form is in your chat with creatorbot."))
             if name == RUN:
                 return self._rerun(request, message_id)
             if name == OPEN:
-                self._submit(self._answer_card_action, request, message_id, to=user)
+                self.pool.submit(
+                    self._guarded, self._answer_card_action, (request, message_id), user
+                )
                 return {}
+        except Busy:
+            self._count_busy("card_action", user)
+            return _toast("warning", busy_message(lang))
         except Exception:
             self.metrics.errors.labels(platform="lark", stage="card_action").inc()
             logger.exception("card action failed", extra={"action": name[:40], "user": user})
@@ -272,7 +280,16 @@ class LarkHandlers:
         return convert.request(text, user=user, chat=chat, tenant=tenant, locale=self.locale)
 
     def _submit(self, work: Callable[..., None], *args: Any, to: str) -> None:
-        self.pool.submit(self._guarded, work, args, to)
+        try:
+            self.pool.submit(self._guarded, work, args, to)
+        except Busy:
+            self._count_busy(work.__name__, to)
+            if to:
+                self._tell(to, busy_message(Lang(self.locale)))
+
+    def _count_busy(self, work: str, user: str) -> None:
+        self.metrics.requests.labels(platform="lark", outcome="busy").inc()
+        logger.warning("busy: request refused", extra={"work": work, "user": user})
 
     def _guarded(self, work: Callable[..., None], args: tuple[Any, ...], to: str) -> None:
         """Run work off the event thread; a failure is logged and the user told, privately."""
@@ -283,11 +300,14 @@ class LarkHandlers:
             logger.exception("lark work failed", extra={"work": work.__name__, "user": to})
             if not to:
                 return
-            lang = Lang(self.locale)
-            try:
-                self.api.send(to, "text", {"text": _sorry(lang)}, uuid=None)
-            except Exception:
-                logger.exception("could not tell the user", extra={"user": to})
+            self._tell(to, _sorry(Lang(self.locale)))
+
+    def _tell(self, to: str, text: str) -> None:
+        """A short text message to `to`, privately; a failure to send it is only logged."""
+        try:
+            self.api.send(to, "text", {"text": text}, uuid=None)
+        except Exception:
+            logger.exception("could not tell the user", extra={"user": to})
 
 
 def _toast(kind: str, content: str) -> Answer:

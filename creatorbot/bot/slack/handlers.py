@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.bot.metrics import Metrics, command_label
+from creatorbot.bot.pool import Busy, busy_message
 from creatorbot.bot.slack import convert, modal
 from creatorbot.bot.slack.blocks import action_name
 from creatorbot.bot.slack.deliver import SHARE, message_for, upload_files, with_share_button
@@ -277,7 +278,14 @@ class SlackHandlers:
         respond: Respond | None = None,
         user: str | None = None,
     ) -> None:
-        self.pool.submit(self._guarded, work, args, respond, user)
+        try:
+            self.pool.submit(self._guarded, work, args, respond, user)
+        except Busy:
+            self.metrics.requests.labels(platform="slack", outcome="busy").inc()
+            logger.warning("busy: request refused", extra={"work": work.__name__, "user": user})
+            if respond is not None:
+                lang = Lang(self.profiles.get(user).locale if user else "en")
+                respond(text=busy_message(lang), response_type="ephemeral")
 
     def _guarded(
         self,
