@@ -26,6 +26,9 @@ class CommandRequest:
     public: bool = (
         False  # the answer would be posted in the channel for everyone (not just the user)
     )
+    # The groups given a role that the user is in, as the platform told (Slack user group ids,
+    # Lark open_department_ids); they count only when the user has no role of their own.
+    groups: frozenset[str] = frozenset()
 
 
 def utc_now() -> dt.datetime:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.grants import grants_of
-from creatorbot.storage.models import Role
+from creatorbot.storage.grants import grants_of, group_grants
+from creatorbot.storage.models import Role, RoleGrant
 
 # Higher sees more; cm and am differ in what they work on, not in what they may do.
 LEVEL = {Role.VIEWER: 0, Role.CM: 1, Role.AM: 1, Role.LEAD: 2, Role.ADMIN: 3}
@@ -45,17 +45,32 @@ SYSTEM = Principal("system", Role.ADMIN)  # scheduled jobs, the console operator
 
 
 def principal_of(
-    platform: str, user: str, *, admins: Collection[str], session: Session
+    platform: str,
+    user: str,
+    *,
+    groups: Collection[str] = (),
+    admins: Collection[str],
+    session: Session,
 ) -> Principal:
     """Who is asking: the console's operator and the bootstrap admins are admins of every market;
-    anyone else has what admins granted them, or nothing."""
+    anyone else has the role admins granted them, or else what the `groups` they are in were
+    granted, or nothing."""
     if platform == CONSOLE or user in admins:
         return Principal(user, Role.ADMIN)
     grants = grants_of(platform, user, session=session)
     if not grants:
+        grants = group_grants(platform, groups, session=session)
+    if not grants:
         return Principal(user, None, frozenset())
-    role = max((g.role for g in grants), key=LEVEL.__getitem__)
-    mine = [g for g in grants if g.role == role]
+    return _strongest(user, grants)
+
+
+def _strongest(user: str, grants: Collection[RoleGrant]) -> Principal:
+    """The highest level among `grants`, in every market a grant of that level gives. A person
+    has one role; several groups may give several, and cm and am (one level) add up."""
+    level = max(LEVEL[g.role] for g in grants)
+    mine = [g for g in grants if LEVEL[g.role] == level]
+    role = min((g.role for g in mine), key=lambda r: r.value)  # the same whatever the order
     if any(g.market is None for g in mine):
         return Principal(user, role)
     return Principal(user, role, frozenset(str(g.market) for g in mine))

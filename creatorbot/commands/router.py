@@ -202,7 +202,11 @@ class Router:
 
     def _principal(self, request: CommandRequest, session: Session) -> Principal:
         return principal_of(
-            request.platform, request.user, admins=self.services.admins, session=session
+            request.platform,
+            request.user,
+            groups=request.groups,
+            admins=self.services.admins,
+            session=session,
         )
 
     def _denial(self, principal: Principal, lang: Lang, name: str = "") -> str:

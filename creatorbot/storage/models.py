@@ -348,7 +348,8 @@ class Alert(Base):
 
 
 class RoleGrant(Base):
-    """A role given to a chat user, for one market or (market NULL) for all of them."""
+    """A role given to a chat user, or to a group of them (user_id `group:S…` for a Slack user
+    group, `dept:od-…` for a Lark department), for one market or (market NULL) for all."""
 
     __tablename__ = "role_grants"
     __table_args__ = (UniqueConstraint("platform", "user_id", "role", "market"),)
@@ -362,6 +363,8 @@ class RoleGrant(Base):
     granted_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+    # A group's name as the platform showed it when the role was granted (`@cm-my`), if it did.
+    name: Mapped[str | None] = mapped_column(String(128))
 
 
 class AuditEntry(Base):
