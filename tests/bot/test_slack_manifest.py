@@ -34,3 +34,5 @@ def test_scopes_cover_what_the_bot_calls() -> None:
     assert needed | {"app_mentions:read", "im:history"} <= scopes
     # conversations.history, where a scheduled post is looked for by its ledger key
     assert {"channels:history", "groups:history"} <= scopes
+    # usergroups.users.list, the members of a user group given a role
+    assert "usergroups:read" in scopes

@@ -8,7 +8,7 @@ import mimetypes
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
@@ -89,7 +89,7 @@ class FakeSlack(LoopbackFake):
 
     Web API calls are recorded under their method name ("chat.postMessage"); raw uploads under
     "upload" and response_url posts under "response_url", so all three take faults and delays.
-    reset() forgets calls, files and faults but keeps the users and channels added.
+    reset() forgets calls, files and faults but keeps the users, channels and groups added.
     """
 
     def __init__(self) -> None:
@@ -97,6 +97,7 @@ class FakeSlack(LoopbackFake):
         self._lock = threading.RLock()
         self._users: dict[str, dict[str, Any]] = {}
         self._channels: dict[str, dict[str, Any]] = {}
+        self._groups: dict[str, dict[str, Any]] = {}
         self._serial = 0
         self._response_urls = 0
         self._methods: dict[str, Callable[[Params], dict[str, Any]]] = {
@@ -112,6 +113,7 @@ class FakeSlack(LoopbackFake):
             "users.info": self._users_info,
             "conversations.info": self._conversations_info,
             "conversations.history": self._conversations_history,
+            "usergroups.users.list": self._usergroups_users_list,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
             "files.info": self._files_info,
@@ -174,6 +176,21 @@ class FakeSlack(LoopbackFake):
     ) -> None:
         with self._lock:
             self._channels[channel_id] = {"name": name or channel_id.lower(), "external": external}
+
+    def add_group(
+        self, group_id: str, *, handle: str | None = None, users: Sequence[str] = ()
+    ) -> str:
+        """A user group (`S…`) with these members; the mention of it as Slack sends it in an
+        escaped slash command (`<!subteam^S0123ABC|@cm-my>`)."""
+        handle = handle or group_id.lower()
+        with self._lock:
+            self._groups[group_id] = {"handle": handle, "users": list(users)}
+        return f"<!subteam^{group_id}|@{handle}>"
+
+    def set_group_members(self, group_id: str, users: Sequence[str]) -> None:
+        """Replace a user group's members, as an admin editing it in Slack."""
+        with self._lock:
+            self._groups[group_id]["users"] = list(users)
 
     # ---- fault injection
 
@@ -530,6 +547,13 @@ class FakeSlack(LoopbackFake):
             if float(m["ts"]) > oldest
         ]
         return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
+
+    def _usergroups_users_list(self, params: Params) -> dict[str, Any]:
+        """A user group's member ids (scope usergroups:read); no_such_subteam for others."""
+        group = self._groups.get(params.get("usergroup", ""))
+        if group is None:
+            return _error("no_such_subteam")
+        return {"ok": True, "users": list(group["users"])}
 
     def _conversations_info(self, params: Params) -> dict[str, Any]:
         channel_id = params.get("channel")

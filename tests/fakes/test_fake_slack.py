@@ -223,6 +223,23 @@ def test_views_open_records_the_decoded_view(fake: FakeSlack, client: WebClient)
     assert fake.views()[0]["view"] == view
 
 
+def test_user_groups_list_their_members_and_follow_changes(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    mention = fake.add_group("SCMMY", handle="cm-my", users=["U1", "U2"])
+    assert mention == "<!subteam^SCMMY|@cm-my>"
+    assert client.usergroups_users_list(usergroup="SCMMY")["users"] == ["U1", "U2"]
+    fake.set_group_members("SCMMY", ["U2"])
+    assert client.usergroups_users_list(usergroup="SCMMY")["users"] == ["U2"]
+    with pytest.raises(SlackApiError, match="no_such_subteam"):
+        client.usergroups_users_list(usergroup="SNOPE")
+    fake.fail("usergroups.users.list", status=200, error="missing_scope")
+    with pytest.raises(SlackApiError, match="missing_scope"):
+        client.usergroups_users_list(usergroup="SCMMY")
+    asked = [c.params["usergroup"] for c in fake.calls("usergroups.users.list")]
+    assert asked == ["SCMMY", "SCMMY", "SNOPE", "SCMMY"]
+
+
 def test_auth_and_unknown_methods(fake: FakeSlack, client: WebClient) -> None:
     assert client.auth_test()["user_id"] == "UBOT"
     with pytest.raises(SlackApiError, match="not_authed"):

@@ -120,8 +120,10 @@ def request(
     locale: str = "en",
     external: bool = False,
     public: bool = False,
+    groups: frozenset[str] = frozenset(),
 ) -> CommandRequest:
-    """The neutral request for a Slack user's command text."""
+    """The neutral request for a Slack user's command text; `groups`: the user groups with a
+    role the user is in."""
     return CommandRequest(
         text=text,
         platform=PLATFORM,
@@ -131,4 +133,5 @@ def request(
         locale=locale,
         external=external,
         public=public,
+        groups=groups,
     )

@@ -15,11 +15,13 @@ from slack_bolt import Ack, BoltResponse, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from creatorbot.bot.memberships import mapped_reader
 from creatorbot.bot.metrics import Metrics, command_label
 from creatorbot.bot.pool import Busy, busy_message
 from creatorbot.bot.slack import convert, modal
 from creatorbot.bot.slack.blocks import action_name
 from creatorbot.bot.slack.deliver import SHARE, message_for, upload_files, with_share_button
+from creatorbot.bot.slack.groups import UserGroups
 from creatorbot.bot.slack.respond import PatientRespond
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.feedback import FORM_ACTION
@@ -56,6 +58,7 @@ class SlackHandlers:
         self.clock = clock
         self.profiles = convert.Profiles(client)
         self.channels = convert.Channels(client)
+        self.groups = UserGroups(client, mapped_reader(sessions, convert.PLATFORM))
 
     # --- duplicate deliveries -------------------------------------------------------------
 
@@ -95,6 +98,7 @@ class SlackHandlers:
             team=command.get("team_id", ""),
             locale=profile.locale,
             external=self.channels.external(channel),
+            groups=self.groups.of(command["user_id"]),
         )
         self._respond(request, respond)
 
@@ -140,6 +144,7 @@ class SlackHandlers:
             locale=profile.locale,
             external=self.channels.external(channel),
             public=name == SHARE,
+            groups=self.groups.of(user),
         )
         if name == FORM_ACTION:
             self._open_form(value, body["trigger_id"], profile.locale, {"channel_id": channel})
@@ -202,6 +207,7 @@ class SlackHandlers:
             channel=metadata.get("channel", ""),
             team=(body.get("team") or {}).get("id", ""),
             locale=locale,
+            groups=self.groups.of(body["user"]["id"]),
         )
         spec = self.router.forms[name]
         values = modal.submitted_values(view)
@@ -240,6 +246,7 @@ class SlackHandlers:
             locale=profile.locale,
             external=in_channel and self.channels.external(channel),
             public=in_channel,
+            groups=self.groups.of(user),
         )
         reply = self.router.handle(request)
         message = message_for(self.client, reply, Lang(request.locale))
@@ -263,7 +270,9 @@ class SlackHandlers:
 
     def _publish_home(self, user: str) -> None:
         profile = self.profiles.get(user)
-        request = convert.request("home", user=user, locale=profile.locale)
+        request = convert.request(
+            "home", user=user, locale=profile.locale, groups=self.groups.of(user)
+        )
         owner = Owner(email=profile.email, name=profile.name)
         reply = self.router.run(request, lambda call: portfolio(owner, call))
         message = message_for(self.client, reply, Lang(profile.locale))
