@@ -29,6 +29,7 @@ PATCH = "im.v1.messages.patch"
 IMAGE = "im.v1.images.create"
 FILE = "im.v1.files.create"
 BOT_INFO = "bot.v3.info"
+CONTACT_USER = "contact.v3.users.get"
 WS_ENDPOINT = "callback.ws.endpoint"  # the long connection's endpoint discovery (no token)
 BOT_OPEN_ID = "ou_bot"
 
@@ -39,6 +40,7 @@ INVALID_TOKEN = 99991663
 BAD_SECRET = 10014
 INVALID_PARAM = 230001
 NOT_FOUND = 230011
+NO_USER_AUTHORITY = 41050  # the user is outside the app's contacts range (or unknown)
 
 # What the endpoint discovery tells the SDK's long-connection client (seconds; -1: forever).
 WS_CLIENT_CONFIG = {
@@ -86,7 +88,8 @@ class _Reply:
 
 
 class FakeLark(LoopbackFake):
-    """The Open API endpoints the bot uses: tenant token, send/reply/patch messages, image upload.
+    """The Open API endpoints the bot uses: tenant token, send/reply/patch messages, image upload,
+    a user's departments (contact v3 user get; set_departments() fills the directory).
 
     im.* calls need `Authorization: Bearer <token>` with a token this fake issued for
     app_id/app_secret. Messages are kept per chat; a `uuid` seen within an hour returns the
@@ -108,6 +111,7 @@ class FakeLark(LoopbackFake):
         self._files: dict[str, dict[str, Any]] = {}
         self._inbound: dict[str, dict[str, Any]] = {}
         self._patches: list[dict[str, Any]] = []
+        self._contacts: dict[str, list[str]] = {}
         self._calls: list[Call] = []
         self._requests_total = 0
         self._forced: dict[str, list[_Fault]] = {}
@@ -162,6 +166,14 @@ class FakeLark(LoopbackFake):
         """Make every issued tenant token invalid, as after its `expire` seconds."""
         with self._lock:
             self._tokens.clear()
+
+    # ---- the directory
+
+    def set_departments(self, open_id: str, departments: list[str]) -> None:
+        """Put a user in exactly these departments (open_department_ids, `od-…`); a user never
+        set is outside the app's contacts range."""
+        with self._lock:
+            self._contacts[open_id] = list(departments)
 
     # ---- reading what happened
 
@@ -262,6 +274,8 @@ class FakeLark(LoopbackFake):
             handler = None
         if method in (REPLY, PATCH):
             params["message_id"] = parts.path.split("/")[5]
+        if method == CONTACT_USER:
+            params["user_id"] = parts.path.split("/")[5]
         with self._lock:
             seconds = self._delays.get(method, 0.0)
         if seconds:
@@ -306,6 +320,8 @@ class FakeLark(LoopbackFake):
             return BOT_INFO, self._bot_info
         if verb == "POST" and path == "/callback/ws/endpoint":
             return WS_ENDPOINT, self._ws_endpoint
+        if verb == "GET" and segments[:4] == ["open-apis", "contact", "v3", "users"]:
+            return (CONTACT_USER, self._contact_user) if len(segments) == 5 else ("", None)
         if segments[:3] == ["open-apis", "im", "v1"] and len(segments) >= 5:
             if segments[3] == "messages" and len(segments) == 6 and segments[5] == "reply":
                 return (REPLY, self._reply) if verb == "POST" else ("", None)
@@ -445,6 +461,19 @@ class FakeLark(LoopbackFake):
             return _Reply(200, _error(INVALID_PARAM, "no long-connection server attached"))
         data = {"URL": self.ws_url, "ClientConfig": dict(WS_CLIENT_CONFIG)}
         return _Reply(200, {"code": 0, "msg": "ok", "data": data})
+
+    def _contact_user(self, params: Params) -> _Reply:
+        """contact v3 user get: the user's department_ids, as open_department_ids only when
+        asked for them (the default is also open_department_id, as on Lark)."""
+        if params.get("user_id_type", "open_id") != "open_id":
+            return _Reply(400, _error(INVALID_PARAM, "this fake knows users by open_id only"))
+        if params.get("department_id_type", "open_department_id") != "open_department_id":
+            return _Reply(400, _error(INVALID_PARAM, "this fake knows open_department_ids only"))
+        departments = self._contacts.get(str(params["user_id"]))
+        if departments is None:
+            return _Reply(400, _error(NO_USER_AUTHORITY, "no user authority error"))
+        user = {"open_id": params["user_id"], "department_ids": list(departments)}
+        return _Reply(200, _ok({"user": user}))
 
     def _bot_info(self, params: Params) -> _Reply:
         bot = {"open_id": BOT_OPEN_ID, "app_name": "creatorbot", "activate_status": 2}

@@ -15,10 +15,13 @@ from tests.fakes import lark_events as le
 from tests.fakes.lark_api import (
     APP_ID,
     APP_SECRET,
+    CONTACT_USER,
     CREATE,
     IMAGE,
+    INVALID_PARAM,
     INVALID_TOKEN,
     MISSING_TOKEN,
+    NO_USER_AUTHORITY,
     PATCH,
     RATE_LIMITED,
     REPLY,
@@ -224,6 +227,26 @@ def test_reset_after_stores_the_message_and_drops_the_connection(fake: FakeLark)
     [message] = fake.messages("oc_1")  # the retry with the uuid found the first one
     assert body["data"]["message_id"] == message["message_id"]
     assert [c.dropped for c in fake.calls(CREATE)] == [True, False]
+
+
+def test_contact_user_get_tells_a_users_departments(fake: FakeLark) -> None:
+    token = tenant_token(fake)
+
+    def get(user: str, department_id_type: str = "open_department_id", **auth: Any) -> Response:
+        query = f"user_id_type=open_id&department_id_type={department_id_type}"
+        path = f"/open-apis/contact/v3/users/{user}?{query}"
+        return call(fake, "GET", path, raw=b"", **({"token": token} | auth))
+
+    fake.set_departments("ou_farah", ["od-cmmy", "od-all"])
+    status, _, body = get("ou_farah")
+    assert status == 200 and body["code"] == 0
+    assert body["data"]["user"]["department_ids"] == ["od-cmmy", "od-all"]
+    assert get("ou_farah", "department_id")[2]["code"] == INVALID_PARAM
+    unknown = get("ou_nobody")
+    assert unknown[0] == 400 and unknown[2]["code"] == NO_USER_AUTHORITY
+    assert get("ou_farah", token=None)[2]["code"] == MISSING_TOKEN
+    asked = [c.params["user_id"] for c in fake.calls(CONTACT_USER)]
+    assert asked == ["ou_farah", "ou_farah", "ou_nobody", "ou_farah"]
 
 
 def test_im_calls_need_an_issued_token(fake: FakeLark) -> None:

@@ -1,5 +1,6 @@
 """The Lark Open API calls creatorbot makes (send, reply, update a card, upload an image or a
-file, who the bot is), paced at 5 messages a second per chat and retried on rate limits."""
+file, who the bot is, a user's departments), paced at 5 messages a second per chat and retried
+on rate limits."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import lark_oapi as lark
+from lark_oapi.api.contact.v3 import GetUserRequest
 from lark_oapi.api.im.v1 import (
     CreateFileRequest,
     CreateFileRequestBody,
@@ -201,17 +203,44 @@ class LarkApi:
             self._bot = str((body.get("bot") or {}).get("open_id") or "") or None
         return self._bot
 
+    # --- who is in which department ---------------------------------------------------------
+
+    def departments_of(self, open_id: str) -> list[str]:
+        """The open_department_ids of the departments a user is directly in (contact v3 user
+        get: needs `contact:contact.base:readonly` and `contact:user.department:readonly`, and
+        the user inside the app's contacts range). Tried twice at most: a command waits on it."""
+        request = (
+            GetUserRequest.builder()
+            .user_id(open_id)
+            .user_id_type("open_id")
+            .department_id_type("open_department_id")
+            .build()
+        )
+        data = self._call(
+            "contact.user.get", lambda: self.client.contact.v3.user.get(request), retries=1
+        )
+        user = data.get("user")
+        departments = user.get("department_ids") if isinstance(user, dict) else None
+        return [str(department) for department in departments or []]
+
     # --- plumbing ---------------------------------------------------------------------------
 
-    def _call(self, method: str, send: Callable[[], Any], whole: bool = False) -> dict[str, Any]:
-        """Make the call, waiting out rate limits and retrying server errors; its `data`."""
+    def _call(
+        self,
+        method: str,
+        send: Callable[[], Any],
+        whole: bool = False,
+        retries: int = RETRIES,
+    ) -> dict[str, Any]:
+        """Make the call, waiting out rate limits and retrying server errors (`retries` times at
+        most); its `data`."""
         pause = 0.5
         fresh_token = False
-        for attempt in range(RETRIES + 1):
+        for attempt in range(retries + 1):
             try:
                 response = send()
             except Exception as exc:  # a reset connection, a timeout: the uuid makes it safe
-                if attempt == RETRIES:
+                if attempt == retries:
                     raise LarkError(method, None, str(exc)) from exc
                 self.sleep(pause)
                 pause *= 2
@@ -228,7 +257,7 @@ class LarkApi:
                 continue
             retry_after = _reset(raw.headers if raw is not None else {})
             rate_limited = status == 429 or code == RATE_LIMITED
-            if attempt < RETRIES and (rate_limited or (status or 0) >= 500):
+            if attempt < retries and (rate_limited or (status or 0) >= 500):
                 wait = min(retry_after if rate_limited and retry_after else pause, MAX_WAIT)
                 logger.info(
                     "Lark asked to wait",
@@ -238,7 +267,7 @@ class LarkApi:
                 pause *= 2
                 continue
             raise LarkError(method, code, str(body.get("msg") or response.msg or ""), status)
-        raise LarkError(method, None, "no answer")  # pragma: no cover - the loop always returns
+        raise LarkError(method, None, "no answer")  # a fresh token asked on the last attempt
 
     def forget_token(self) -> None:
         """Drop the SDK's cached tenant token (a process-wide cache keyed by app id), so the

@@ -75,9 +75,22 @@ def open_id(ids: dict[str, Any] | None) -> str:
 
 
 def request(
-    text: str, *, user: str, chat: str = "", tenant: str = "", locale: str
+    text: str,
+    *,
+    user: str,
+    chat: str = "",
+    tenant: str = "",
+    locale: str,
+    groups: frozenset[str] = frozenset(),
 ) -> CommandRequest:
-    """The neutral request for a Lark user's command text."""
+    """The neutral request for a Lark user's command text; `groups`: the departments with a
+    role the user is in."""
     return CommandRequest(
-        text=text, platform=PLATFORM, workspace=tenant, channel=chat, user=user, locale=locale
+        text=text,
+        platform=PLATFORM,
+        workspace=tenant,
+        channel=chat,
+        user=user,
+        locale=locale,
+        groups=groups,
     )

@@ -17,6 +17,8 @@ from creatorbot.bot.lark import convert
 from creatorbot.bot.lark.api import Card, LarkApi
 from creatorbot.bot.lark.deliver import card_for, send_files
 from creatorbot.bot.lark.form import SUBMIT, form_card, submitted, thanks_card
+from creatorbot.bot.lark.groups import Departments
+from creatorbot.bot.memberships import mapped_reader
 from creatorbot.bot.metrics import Metrics, command_label
 from creatorbot.bot.pool import Busy, busy_message
 from creatorbot.commands.core import CommandRequest
@@ -75,6 +77,7 @@ class LarkHandlers:
         self.sessions = sessions
         self.clock = clock
         self.locale = locale
+        self.departments = Departments(api, mapped_reader(sessions, convert.PLATFORM))
         self.routes: dict[str, Callable[[dict[str, Any], str], Answer | None]] = {
             MESSAGE: self.on_message,
             MENU: self.on_menu,
@@ -277,7 +280,14 @@ class LarkHandlers:
     # --- plumbing ---------------------------------------------------------------------------
 
     def _request(self, text: str, user: str, chat: str, tenant: str) -> CommandRequest:
-        return convert.request(text, user=user, chat=chat, tenant=tenant, locale=self.locale)
+        return convert.request(
+            text,
+            user=user,
+            chat=chat,
+            tenant=tenant,
+            locale=self.locale,
+            groups=self.departments.of(user),
+        )
 
     def _submit(self, work: Callable[..., None], *args: Any, to: str) -> None:
         try:
