@@ -9,11 +9,6 @@ import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
-
-from creatorbot.storage.grants import mapped_groups
-
 logger = logging.getLogger(__name__)
 
 MEMBERSHIP_TTL = 300.0  # seconds: someone added to or removed from a group counts within it
@@ -56,21 +51,3 @@ class Kept(Generic[T]):
         """Drop every kept value: the next look-ups ask the platform."""
         with self._lock:
             self._kept.clear()
-
-
-def mapped_reader(sessions: sessionmaker[Session], platform: str) -> Callable[[], frozenset[str]]:
-    """A function giving the ids of the platform's groups that have a role, read from the
-    grants each time (a new grant counts at once). A database that cannot be read gives none:
-    the command that follows says the database is out of reach."""
-
-    def read() -> frozenset[str]:
-        try:
-            with sessions.begin() as session:
-                return mapped_groups(platform, session=session)
-        except SQLAlchemyError as exc:
-            logger.warning(
-                "groups with a role unknown", extra={"platform": platform, "error": str(exc)[:200]}
-            )
-            return frozenset()
-
-    return read

@@ -26,9 +26,10 @@ class CommandRequest:
     public: bool = (
         False  # the answer would be posted in the channel for everyone (not just the user)
     )
-    # The groups given a role that the user is in, as the platform told (Slack user group ids,
-    # Lark open_department_ids); they count only when the user has no role of their own.
-    groups: frozenset[str] = frozenset()
+    # Given the platform's groups that have a role (Slack user group ids, Lark
+    # open_department_ids), those the user is in, as the platform tells; asked only when the
+    # user has no role of their own.
+    member_of: Callable[[frozenset[str]], frozenset[str]] | None = None
 
 
 def utc_now() -> dt.datetime:

@@ -3,12 +3,12 @@ the market check every command's data passes through."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.grants import grants_of, group_grants
+from creatorbot.storage.grants import grants_of, group_grants, mapped_groups
 from creatorbot.storage.models import Role, RoleGrant
 
 # Higher sees more; cm and am differ in what they work on, not in what they may do.
@@ -48,18 +48,19 @@ def principal_of(
     platform: str,
     user: str,
     *,
-    groups: Collection[str] = (),
+    member_of: Callable[[frozenset[str]], frozenset[str]] | None = None,
     admins: Collection[str],
     session: Session,
 ) -> Principal:
     """Who is asking: the console's operator and the bootstrap admins are admins of every market;
-    anyone else has the role admins granted them, or else what the `groups` they are in were
-    granted, or nothing."""
+    anyone else has the role admins granted them, or else what the groups they are in were
+    granted (`member_of` tells which of the groups with a role they are in), or nothing."""
     if platform == CONSOLE or user in admins:
         return Principal(user, Role.ADMIN)
     grants = grants_of(platform, user, session=session)
-    if not grants:
-        grants = group_grants(platform, groups, session=session)
+    if not grants and member_of is not None:
+        mapped = mapped_groups(platform, session=session)
+        grants = group_grants(platform, member_of(mapped), session=session) if mapped else []
     if not grants:
         return Principal(user, None, frozenset())
     return _strongest(user, grants)

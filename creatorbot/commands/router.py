@@ -204,7 +204,7 @@ class Router:
         return principal_of(
             request.platform,
             request.user,
-            groups=request.groups,
+            member_of=request.member_of,
             admins=self.services.admins,
             session=session,
         )

@@ -5,7 +5,7 @@ grant at that level; a revoked group gives nothing; `access list` shows the grou
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,13 +41,18 @@ def router(sessions: sessionmaker[Session]) -> Router:
     return Router(commands(), services)
 
 
+def in_groups(groups: Iterable[str]) -> Callable[[frozenset[str]], frozenset[str]]:
+    """What the platform says: the user is in `groups` (of those with a role)."""
+    return lambda mapped: mapped & frozenset(groups)
+
+
 @pytest.fixture
 def ask(router: Router) -> Ask:
     """What a user sees, on Slack unless told, in the groups the platform said they are in."""
 
     def send(user: str, text: str, *groups: str, platform: str = "slack", **request: str) -> str:
         asked = CommandRequest(
-            text=text, platform=platform, user=user, groups=frozenset(groups), **request
+            text=text, platform=platform, user=user, member_of=in_groups(groups), **request
         )
         return render(router.handle(asked))
 
@@ -97,7 +102,7 @@ def test_the_highest_group_role_counts_in_the_markets_of_that_level(
     def principal(*groups: str) -> tuple[Role | None, frozenset[str] | None]:
         with sessions.begin() as session:
             found = principal_of(
-                "slack", "U5", groups=frozenset(groups), admins=frozenset(), session=session
+                "slack", "U5", member_of=in_groups(groups), admins=frozenset(), session=session
             )
         return found.role, found.markets
 

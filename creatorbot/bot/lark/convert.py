@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from creatorbot.commands.core import CommandRequest
@@ -81,10 +81,10 @@ def request(
     chat: str = "",
     tenant: str = "",
     locale: str,
-    groups: frozenset[str] = frozenset(),
+    member_of: Callable[[frozenset[str]], frozenset[str]] | None = None,
 ) -> CommandRequest:
-    """The neutral request for a Lark user's command text; `groups`: the departments with a
-    role the user is in."""
+    """The neutral request for a Lark user's command text; `member_of`: which of the departments
+    with a role the user is in."""
     return CommandRequest(
         text=text,
         platform=PLATFORM,
@@ -92,5 +92,5 @@ def request(
         channel=chat,
         user=user,
         locale=locale,
-        groups=groups,
+        member_of=member_of,
     )

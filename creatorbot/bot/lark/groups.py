@@ -20,21 +20,16 @@ class Departments:
     def __init__(
         self,
         api: LarkApi,
-        mapped: Callable[[], frozenset[str]],
         *,
         ttl: float = MEMBERSHIP_TTL,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.api = api
-        self.mapped = mapped
         self.departments: Kept[frozenset[str]] = Kept(self._fetch, ttl=ttl, clock=clock)
 
-    def of(self, user: str) -> frozenset[str]:
-        """The ids of the departments with a role that `user` is in (no call when none has)."""
-        if not user:
-            return frozenset()
-        mapped = self.mapped()
-        if not mapped:
+    def of(self, user: str, mapped: frozenset[str]) -> frozenset[str]:
+        """Which of the `mapped` departments (those with a role) `user` is in."""
+        if not user or not mapped:
             return frozenset()
         return mapped & (self.departments.get(user) or frozenset())
 

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,7 +19,6 @@ from creatorbot.bot.lark.api import Card, LarkApi
 from creatorbot.bot.lark.deliver import card_for, send_files
 from creatorbot.bot.lark.form import SUBMIT, form_card, submitted, thanks_card
 from creatorbot.bot.lark.groups import Departments
-from creatorbot.bot.memberships import mapped_reader
 from creatorbot.bot.metrics import Metrics, command_label
 from creatorbot.bot.pool import Busy, busy_message
 from creatorbot.commands.core import CommandRequest
@@ -77,7 +77,7 @@ class LarkHandlers:
         self.sessions = sessions
         self.clock = clock
         self.locale = locale
-        self.departments = Departments(api, mapped_reader(sessions, convert.PLATFORM))
+        self.departments = Departments(api)
         self.routes: dict[str, Callable[[dict[str, Any], str], Answer | None]] = {
             MESSAGE: self.on_message,
             MENU: self.on_menu,
@@ -286,7 +286,7 @@ class LarkHandlers:
             chat=chat,
             tenant=tenant,
             locale=self.locale,
-            groups=self.departments.of(user),
+            member_of=partial(self.departments.of, user),
         )
 
     def _submit(self, work: Callable[..., None], *args: Any, to: str) -> None:

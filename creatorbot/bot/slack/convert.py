@@ -120,10 +120,10 @@ def request(
     locale: str = "en",
     external: bool = False,
     public: bool = False,
-    groups: frozenset[str] = frozenset(),
+    member_of: Callable[[frozenset[str]], frozenset[str]] | None = None,
 ) -> CommandRequest:
-    """The neutral request for a Slack user's command text; `groups`: the user groups with a
-    role the user is in."""
+    """The neutral request for a Slack user's command text; `member_of`: which of the user
+    groups with a role the user is in."""
     return CommandRequest(
         text=text,
         platform=PLATFORM,
@@ -133,5 +133,5 @@ def request(
         locale=locale,
         external=external,
         public=public,
-        groups=groups,
+        member_of=member_of,
     )

@@ -23,20 +23,18 @@ class UserGroups:
     def __init__(
         self,
         client: WebClient,
-        mapped: Callable[[], frozenset[str]],
         *,
         ttl: float = MEMBERSHIP_TTL,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
-        self.mapped = mapped
         self.members: Kept[frozenset[str]] = Kept(self._fetch, ttl=ttl, clock=clock)
 
-    def of(self, user: str) -> frozenset[str]:
-        """The ids of the groups with a role that `user` is in (no call when none has one)."""
+    def of(self, user: str, mapped: frozenset[str]) -> frozenset[str]:
+        """Which of the `mapped` groups (those with a role) `user` is in."""
         if not user:
             return frozenset()
-        return frozenset(g for g in self.mapped() if user in (self.members.get(g) or ()))
+        return frozenset(g for g in mapped if user in (self.members.get(g) or ()))
 
     def forget(self) -> None:
         """Ask Slack again on the next look-up (tests; after a change made in Slack)."""

@@ -9,13 +9,13 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, BoltResponse, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from creatorbot.bot.memberships import mapped_reader
 from creatorbot.bot.metrics import Metrics, command_label
 from creatorbot.bot.pool import Busy, busy_message
 from creatorbot.bot.slack import convert, modal
@@ -58,7 +58,7 @@ class SlackHandlers:
         self.clock = clock
         self.profiles = convert.Profiles(client)
         self.channels = convert.Channels(client)
-        self.groups = UserGroups(client, mapped_reader(sessions, convert.PLATFORM))
+        self.groups = UserGroups(client)
 
     # --- duplicate deliveries -------------------------------------------------------------
 
@@ -98,7 +98,7 @@ class SlackHandlers:
             team=command.get("team_id", ""),
             locale=profile.locale,
             external=self.channels.external(channel),
-            groups=self.groups.of(command["user_id"]),
+            member_of=partial(self.groups.of, command["user_id"]),
         )
         self._respond(request, respond)
 
@@ -144,7 +144,7 @@ class SlackHandlers:
             locale=profile.locale,
             external=self.channels.external(channel),
             public=name == SHARE,
-            groups=self.groups.of(user),
+            member_of=partial(self.groups.of, user),
         )
         if name == FORM_ACTION:
             self._open_form(value, body["trigger_id"], profile.locale, {"channel_id": channel})
@@ -207,7 +207,7 @@ class SlackHandlers:
             channel=metadata.get("channel", ""),
             team=(body.get("team") or {}).get("id", ""),
             locale=locale,
-            groups=self.groups.of(body["user"]["id"]),
+            member_of=partial(self.groups.of, body["user"]["id"]),
         )
         spec = self.router.forms[name]
         values = modal.submitted_values(view)
@@ -246,7 +246,7 @@ class SlackHandlers:
             locale=profile.locale,
             external=in_channel and self.channels.external(channel),
             public=in_channel,
-            groups=self.groups.of(user),
+            member_of=partial(self.groups.of, user),
         )
         reply = self.router.handle(request)
         message = message_for(self.client, reply, Lang(request.locale))
@@ -271,7 +271,7 @@ class SlackHandlers:
     def _publish_home(self, user: str) -> None:
         profile = self.profiles.get(user)
         request = convert.request(
-            "home", user=user, locale=profile.locale, groups=self.groups.of(user)
+            "home", user=user, locale=profile.locale, member_of=partial(self.groups.of, user)
         )
         owner = Owner(email=profile.email, name=profile.name)
         reply = self.router.run(request, lambda call: portfolio(owner, call))
