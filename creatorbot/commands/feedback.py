@@ -16,7 +16,15 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from creatorbot.commands.core import Call
-from creatorbot.commands.forms import FEEDBACK, FORM_ID, LANGUAGES, RATINGS, TOPICS, FormResult
+from creatorbot.commands.forms import (
+    FEEDBACK,
+    FORM_ID,
+    LANGUAGES,
+    RATINGS,
+    TOPICS,
+    FormResult,
+    submission_key,
+)
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.lookups import find_campaign
 from creatorbot.commands.parsing import unknown_word, words
@@ -34,6 +42,7 @@ from creatorbot.commands.reply import (
 )
 from creatorbot.storage.feedback import (
     ExportRow,
+    already_saved,
     feedback_rows,
     feedback_summary,
     form_by_id,
@@ -286,6 +295,11 @@ def submit(values: Mapping[str, str], call: Call) -> FormResult:
     language = clean["language"] if clean["language"] in dict(LANGUAGES) else lang.language
     if errors:
         return FormResult(ok=False, errors=errors)
+    submission = submission_key(values)
+    if submission and already_saved(
+        call.request.platform, call.request.user, submission, session=call.session
+    ):  # sent again after its answer was lost: it is kept once
+        return FormResult(ok=True, message=lang._("Saved. Thank you!"))
     save_feedback(
         form_id=answered_prompt(values.get(FORM_ID) or "", call),
         now=call.services.clock(),
@@ -297,6 +311,7 @@ def submit(values: Mapping[str, str], call: Call) -> FormResult:
         language=language,
         creator_id=creator_id,
         campaign_id=campaign_id,
+        submission=submission,
         session=call.session,
     )
     return FormResult(ok=True, message=lang._("Saved. Thank you!"))

@@ -3,6 +3,8 @@ button opens one with, and the result of a submission. Labels are catalog messag
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -46,6 +48,18 @@ class FormResult:
 
 
 FORM_ID = "form"  # the link's key for the prompt a submission answers (a FeedbackForm id)
+# The key of the platform's id for the form being submitted (a Slack modal's view id, a Lark
+# card's message id): the same form sent again with the same answers is one submission.
+SUBMISSION = "_submission"
+
+
+def submission_key(values: Mapping[str, str]) -> str | None:
+    """What identifies one submission: the form it came from and every answer in it; None
+    when the platform named no form (the console)."""
+    if not values.get(SUBMISSION):
+        return None
+    answers = json.dumps(sorted(values.items()), ensure_ascii=False)
+    return hashlib.sha256(answers.encode()).hexdigest()[:40]
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,11 @@ def save_feedback(
     campaign_id: int | None,
     form_id: int | None = None,
     now: dt.datetime | None = None,
+    submission: str | None = None,
     session: Session,
 ) -> int:
-    """Store one response; returns its id once flushed (the caller commits)."""
+    """Store one response; returns its id once flushed (the caller commits). `submission`
+    names the submission it came from: `already_saved` tells whether one was kept."""
     response = FeedbackResponse(
         platform=platform,
         user_id=user_id,
@@ -49,10 +51,21 @@ def save_feedback(
         campaign_id=campaign_id,
         form_id=form_id,
         created_at=now or dt.datetime.now(dt.UTC),
+        submission=submission,
     )
     session.add(response)
     session.flush()
     return response.id
+
+
+def already_saved(platform: str, user_id: str, submission: str, *, session: Session) -> bool:
+    """Whether this person's `submission` was kept already."""
+    query = select(FeedbackResponse.id).where(
+        FeedbackResponse.platform == platform,
+        FeedbackResponse.user_id == user_id,
+        FeedbackResponse.submission == submission,
+    )
+    return session.scalar(query) is not None
 
 
 @dataclass(frozen=True)

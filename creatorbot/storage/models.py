@@ -263,6 +263,9 @@ class FeedbackResponse(Base):
     """What one team member logged about a creator or a campaign."""
 
     __tablename__ = "feedback_responses"
+    __table_args__ = (
+        Index("ix_feedback_responses_submission", "platform", "user_id", "submission", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     form_id: Mapped[int | None] = mapped_column(
@@ -278,6 +281,9 @@ class FeedbackResponse(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), index=True
+    )
+    submission: Mapped[str | None] = mapped_column(
+        String(64), doc="one submission of one form with these answers: sent again, kept once"
     )
 
 

@@ -292,6 +292,10 @@ def test_the_feedback_card_form_round_trips_into_the_report(bot: LarkBot) -> Non
     with bot.app.sessions() as session:
         saved = session.scalars(select(FeedbackResponse)).one()
     assert saved.user_id == "ou_farah"
+    # The same card sent again (a new delivery: the first answer was lost) is kept once.
+    again = {**submission, "header": {**submission["header"], "event_id": "ev-again"}}
+    assert bot.deliver(again)[1]["toast"]["type"] == "success"
+    assert feedback_count(bot) == 1
 
     bot.deliver(le.message_event("feedback report", "oc_dm5", chat_type="p2p"))
     report = shown(bot.cards("oc_dm5")[-1])

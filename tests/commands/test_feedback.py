@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.bot.render_text import render
 from creatorbot.commands.core import CommandRequest, Services
-from creatorbot.commands.forms import FEEDBACK, FORM_ID
+from creatorbot.commands.forms import FEEDBACK, FORM_ID, SUBMISSION
 from creatorbot.commands.registry import commands, forms
 from creatorbot.commands.reply import Buttons, Fields, File, Reply, Table
 from creatorbot.commands.router import FORM_ERROR, Router
@@ -66,6 +66,24 @@ def test_a_valid_submission_is_saved(forms_router: Router, sessions: sessionmake
     assert result.ok
     assert result.message == "Saved. Thank you!"
     assert count(sessions) == 1
+
+
+def test_the_same_form_sent_again_with_the_same_answers_is_kept_once(
+    forms_router: Router, sessions: sessionmaker[Session]
+) -> None:
+    answers = {"creator": "amir", "rating": "4", "topic": "payout", "comment": "Late"}
+    for _ in range(2):  # a resubmission, after its answer was lost on the way back
+        assert send(forms_router, {**answers, SUBMISSION: "V1"}).message == "Saved. Thank you!"
+    assert count(sessions) == 1
+    # Other answers in the same form, another form, or no form named (the console): new ones.
+    assert send(forms_router, {**answers, "comment": "Later", SUBMISSION: "V1"}).ok
+    assert send(forms_router, {**answers, SUBMISSION: "V2"}).ok
+    assert send(forms_router, answers).ok and send(forms_router, answers).ok
+    assert count(sessions) == 5
+    # Someone else sending the same answers from a form with the same id is someone else.
+    other = CommandRequest(text="", user="U2")
+    assert forms_router.submit(other, "feedback", {**answers, SUBMISSION: "V1"}).ok
+    assert count(sessions) == 6
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
+import psycopg
 import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from sqlalchemy import Connection, event, func, select, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from creatorbot.jobs.catalog import jobs
 from creatorbot.jobs.posting import Posters
@@ -302,11 +304,13 @@ def test_a_scheduled_post_through_an_outage_goes_out_exactly_once(
 
 
 def open_feedback_form(bot: SlackBot, user: str) -> dict[str, Any]:
-    """`/feedback` opens the modal (that needs no database); the view as Slack keeps it."""
+    """`/feedback` opens the modal (that needs no database); the view as Slack keeps it, with
+    the id Slack gave it."""
     before = len(bot.fake.views())
     bot.send(slash_command("/feedback", "", user_id=user, response_url=bot.fake.response_url()))
     bot.fake.wait_for(lambda: len(bot.fake.views()) > before, WAIT)
-    view: dict[str, Any] = bot.fake.views()[-1]["view"]
+    opened = [c for c in bot.fake.calls("views.open") if not c.failed][-1]
+    view: dict[str, Any] = opened.response["view"]
     return view
 
 
@@ -319,7 +323,11 @@ def submit(bot: SlackBot, view: dict[str, Any], user: str) -> dict[str, Any]:
         "comment": {"comment": {"type": "plain_text_input", "value": "Paid late again"}},
     }
     body = view_submission(
-        view["callback_id"], values, user_id=user, private_metadata=view["private_metadata"]
+        view["callback_id"],
+        values,
+        user_id=user,
+        view_id=view["id"],
+        private_metadata=view["private_metadata"],
     )
     status, answer, seconds = bot.send(body)
     assert status == 200 and seconds < 3
@@ -365,6 +373,37 @@ def test_a_form_submitted_while_the_database_is_away_is_refused_then_saved_once(
     assert count(database, FeedbackResponse) == 1
     report = ask(bot, "/feedback", "report", user)
     assert "Paid late again" in report and "4 / 5" in report
+
+
+def test_a_form_whose_saved_answer_was_lost_is_kept_once_when_sent_again(
+    bot: SlackBot, proxy: Proxy, database: Database
+) -> None:
+    """The worst moment: the server committed the response, then the connection went before
+    the bot heard so. The modal says nothing was saved; sent again, it is still kept once."""
+    view = open_feedback_form(bot, "U1")
+    lost: list[bool] = []
+
+    def connection_lost_after_commit(_session: Session) -> None:
+        if not lost:
+            lost.append(True)
+            proxy.down()
+            cause = psycopg.OperationalError("server closed the connection unexpectedly")
+            raise OperationalError("COMMIT", None, cause)
+
+    event.listen(bot.app.sessions, "after_commit", connection_lost_after_commit)
+    try:
+        ack = submit(bot, view, "U1")
+    finally:
+        event.remove(bot.app.sessions, "after_commit", connection_lost_after_commit)
+    assert lost and ack["response_action"] == "errors"
+    assert count(database, FeedbackResponse) == 1  # it was saved all the same
+
+    proxy.up()
+    ack = submit(bot, view, "U1")  # the same modal, the same answers
+    assert ack["response_action"] == "update"
+    assert count(database, FeedbackResponse) == 1
+    ack = submit(bot, open_feedback_form(bot, "U1"), "U1")  # a new form is a new response
+    assert count(database, FeedbackResponse) == 2
 
 
 def test_a_broken_query_is_not_mistaken_for_an_outage(bot: SlackBot, database: Database) -> None:

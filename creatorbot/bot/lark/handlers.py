@@ -23,7 +23,7 @@ from creatorbot.bot.metrics import Metrics, command_label
 from creatorbot.bot.pool import Busy, busy_message
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.feedback import FORM_ACTION
-from creatorbot.commands.forms import FORM_ID, FormLink
+from creatorbot.commands.forms import FORM_ID, SUBMISSION, FormLink
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.reply import Reply, Text
 from creatorbot.commands.router import Router, split_command
@@ -181,7 +181,8 @@ class LarkHandlers:
         lang = Lang(request.locale)
         try:
             if name == SUBMIT:
-                return self._submit_form(argument, action.get("form_value") or {}, request)
+                form_value = action.get("form_value") or {}
+                return self._submit_form(argument, form_value, request, message_id)
             if name == FORM_ACTION:
                 self.pool.submit(
                     self._guarded, self._send_form, (FormLink.parse(argument), request), user
@@ -205,7 +206,7 @@ class LarkHandlers:
         return {}
 
     def _submit_form(
-        self, link_value: str, form_value: dict[str, Any], request: CommandRequest
+        self, link_value: str, form_value: dict[str, Any], request: CommandRequest, card: str
     ) -> Answer:
         link = FormLink.parse(link_value)
         spec = self.router.forms.get(link.name)
@@ -214,6 +215,7 @@ class LarkHandlers:
             return _toast("error", _sorry(lang))
         values = submitted(spec.form, form_value)
         values[FORM_ID] = str(link.prefill.get(FORM_ID) or "")
+        values[SUBMISSION] = card
         result = self.router.submit(request, link.name, values)
         if not result.ok:
             return _toast("error", " ".join(result.errors.values())[:300])

@@ -25,7 +25,7 @@ from creatorbot.bot.slack.groups import UserGroups
 from creatorbot.bot.slack.respond import PatientRespond
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.feedback import FORM_ACTION
-from creatorbot.commands.forms import FORM_ID, FormLink
+from creatorbot.commands.forms import FORM_ID, SUBMISSION, FormLink
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.portfolio import Owner, portfolio
 from creatorbot.commands.router import Router, split_command
@@ -212,6 +212,7 @@ class SlackHandlers:
         spec = self.router.forms[name]
         values = modal.submitted_values(view)
         values[FORM_ID] = str(metadata.get(FORM_ID) or "")
+        values[SUBMISSION] = str(view.get("id") or "")
         result = self.router.submit(request, name, values)
         if result.ok:
             ack(
