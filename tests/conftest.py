@@ -6,6 +6,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,11 +32,12 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_engine() -> Iterator[Engine]:
-    """A private schema in the test PostgreSQL, migrated once for the whole run."""
+@contextmanager
+def private_schema(prefix: str) -> Iterator[tuple[Engine, str]]:
+    """A migrated schema of its own in the test PostgreSQL, and an engine working in it; dropped
+    afterwards. Without a reachable server: a failure in CI, a skip elsewhere."""
     url = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
-    schema = f"creatorbot_test_{uuid.uuid4().hex[:8]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
     engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
     try:
         with engine.begin() as conn:
@@ -46,10 +48,19 @@ def postgres_engine() -> Iterator[Engine]:
             pytest.fail(f"PostgreSQL is required in CI and is not reachable at {url}: {exc}")
         pytest.skip(f"PostgreSQL not reachable at {url}")
     upgrade(engine)
-    yield engine
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    engine.dispose()
+    try:
+        yield engine, schema
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    """A private schema in the test PostgreSQL, migrated once for the whole run."""
+    with private_schema("creatorbot_test") as (engine, _schema):
+        yield engine
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

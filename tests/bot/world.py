@@ -105,19 +105,28 @@ def job_runner(app: App, posters: dict[str, Poster]) -> Runner:
     )
 
 
-def subscribe_snapshots(app: App, platform: str, workspace: str, channels: tuple[str, ...]) -> None:
-    """Each channel subscribed yesterday to the MY snapshot at 09:00: due at NOW (09:30 MYT)."""
+def subscribe_channels(
+    app: App,
+    platform: str,
+    workspace: str,
+    channels: tuple[str, ...],
+    *,
+    kind: SubscriptionKind = SubscriptionKind.SNAPSHOT,
+    by: str = "setup",
+) -> None:
+    """Each channel subscribed yesterday to MY's posts of `kind` (the snapshot unless told) at
+    09:00: due at NOW (09:30 MYT)."""
     with app.sessions.begin() as session:
         for channel in channels:
             subscribe(
                 platform=platform,
                 workspace=workspace,
                 channel=channel,
-                kind=SubscriptionKind.SNAPSHOT,
+                kind=kind,
                 market="MY",
                 at_time="09:00",
                 locale="en",
-                created_by="setup",
+                created_by=by,
                 now=NOW - dt.timedelta(days=1),
                 session=session,
             )
@@ -142,15 +151,6 @@ def ended_campaign_with_feedback_prompts(
     }
     with app.sessions.begin() as session:
         writer.write_campaigns(pd.DataFrame([campaign]), session=session)
-        subscribe(
-            platform=platform,
-            workspace=workspace,
-            channel=channel,
-            kind=SubscriptionKind.FEEDBACK,
-            market="MY",
-            at_time="09:00",
-            locale="en",
-            created_by="U1",
-            now=NOW - dt.timedelta(days=1),
-            session=session,
-        )
+    subscribe_channels(
+        app, platform, workspace, (channel,), kind=SubscriptionKind.FEEDBACK, by="U1"
+    )

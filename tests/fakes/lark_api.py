@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.fakes.loopback import LoopbackFake, Request
+from tests.fakes.loopback import LoopbackFake, Request, Resets
 from tests.fakes.slack_api import _multipart_parts
 
 APP_ID = "cli_test_app"
@@ -116,7 +116,7 @@ class FakeLark(LoopbackFake):
         self._requests_total = 0
         self._forced: dict[str, list[_Fault]] = {}
         self._delays: dict[str, float] = {}
-        self._resets: dict[str, int] = {}
+        self._resets = Resets()
         # Wall clock for token expiry and the uuid window; tests may replace it to move time.
         self.clock: Callable[[], float] = time.time
         # Called (under the fake's lock) with each authorised im call before it is answered;
@@ -151,10 +151,8 @@ class FakeLark(LoopbackFake):
         """The next `times` calls of `method` take effect (a message is stored, an image kept)
         and then the connection is closed without a response: the caller cannot tell whether
         Lark acted. A fail() queued for the same call wins over this."""
-        if times <= 0:
-            return
         with self._lock:
-            self._resets[method] = self._resets.get(method, 0) + times
+            self._resets.add(method, times)
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -288,7 +286,7 @@ class FakeLark(LoopbackFake):
                 reply = _Reply(400 if method else 404, _error(INVALID_PARAM, "bad request"))
             else:
                 reply = self._answer(method, params, req.headers.get("Authorization", ""), handler)
-            dropped = fault is None and self._take_reset(method)
+            dropped = fault is None and self._resets.take(method)
             self._calls.append(
                 Call(
                     method=method or parts.path,
@@ -352,13 +350,6 @@ class FakeLark(LoopbackFake):
         if fault.times <= 0:
             queue.pop(0)
         return fault
-
-    def _take_reset(self, method: str) -> bool:
-        left = self._resets.get(method, 0)
-        if left <= 0:
-            return False
-        self._resets[method] = left - 1
-        return True
 
     def _next_id(self, prefix: str) -> str:
         self._serial += 1

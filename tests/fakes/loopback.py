@@ -34,6 +34,28 @@ class Request(BaseHTTPRequestHandler):
         """Keep test output quiet; the recorded calls say what happened."""
 
 
+class Resets:
+    """How many of each method's next calls are to be acted on and then answered by closing the
+    connection (a fake's `reset_after`); the fake's own lock guards it."""
+
+    def __init__(self) -> None:
+        self._left: dict[str, int] = {}
+
+    def add(self, method: str, times: int) -> None:
+        self._left[method] = self._left.get(method, 0) + max(times, 0)
+
+    def take(self, method: str) -> bool:
+        """Whether this call of `method` is one of them (counted off if so)."""
+        left = self._left.get(method, 0)
+        if left <= 0:
+            return False
+        self._left[method] = left - 1
+        return True
+
+    def clear(self) -> None:
+        self._left.clear()
+
+
 class Running:
     """A fake's life as a context manager: `start()` on entry, `stop()` on exit."""
 

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
-from tests.fakes.loopback import LoopbackFake, Request
+from tests.fakes.loopback import LoopbackFake, Request, Resets
 
 # Pseudo-methods for the two endpoints that are not Web API methods, usable with fail()/delay()
 # and reset_after().
@@ -123,7 +123,7 @@ class FakeSlack(LoopbackFake):
         self._forced: dict[str, list[_Fault]] = {}
         self._ratios: dict[str, _Ratio] = {}
         self._delays: dict[str, float] = {}
-        self._resets: dict[str, int] = {}
+        self._resets = Resets()
         self._pending: dict[str, dict[str, Any]] = {}
         self._files: dict[str, dict[str, Any]] = {}
         self._uploads: list[dict[str, Any]] = []
@@ -237,10 +237,8 @@ class FakeSlack(LoopbackFake):
         """The next `times` calls of `method` take effect (a post is stored and in the history)
         and then the connection is closed without a response: the caller cannot tell whether
         Slack acted. A fail() queued for the same call wins over this."""
-        if times <= 0:
-            return
         with self._lock:
-            self._resets[method] = self._resets.get(method, 0) + times
+            self._resets.add(method, times)
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -324,7 +322,7 @@ class FakeSlack(LoopbackFake):
         with self._lock:
             fault = self._take_fault(method)
             reply = _fault_reply(fault) if fault else answer()
-            dropped = fault is None and self._take_reset(method)
+            dropped = fault is None and self._resets.take(method)
             self._calls.append(
                 Call(
                     method=method,
@@ -380,13 +378,6 @@ class FakeSlack(LoopbackFake):
         if ratio is not None and ratio.rng.random() < ratio.ratio:
             return ratio.fault
         return None
-
-    def _take_reset(self, method: str) -> bool:
-        left = self._resets.get(method, 0)
-        if left <= 0:
-            return False
-        self._resets[method] = left - 1
-        return True
 
     def _web_api(self, method: str, params: Params, headers: Message) -> _Reply:
         auth = headers.get("Authorization", "")

@@ -3,21 +3,17 @@ the test can take down, and a direct engine to look at what was really written."
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import URL
 
-from creatorbot.storage.db import make_engine, upgrade
 from creatorbot.storage.models import Base
 from tests.bot.slack_harness import SlackBot, running_bot
-from tests.conftest import DEFAULT_PG, KEEP
+from tests.conftest import KEEP, private_schema
 from tests.faults.proxy import Proxy
 
 
@@ -41,25 +37,8 @@ class Database:
 @pytest.fixture(scope="session")
 def fault_database() -> Iterator[Database]:
     """A private schema in the test PostgreSQL, migrated once (the bot only checks it)."""
-    server = make_url(os.environ.get("TEST_DATABASE_URL", DEFAULT_PG))
-    schema = f"creatorbot_faults_{uuid.uuid4().hex[:8]}"
-    direct = make_engine(
-        server.render_as_string(hide_password=False),
-        connect_args={"options": f"-csearch_path={schema}"},
-    )
-    try:
-        with direct.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-    except OperationalError as exc:
-        direct.dispose()
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required in CI and is not reachable at {server}: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {server}")
-    upgrade(direct)
-    yield Database(schema, server, direct)
-    with direct.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    direct.dispose()
+    with private_schema("creatorbot_faults") as (direct, schema):
+        yield Database(schema, direct.url, direct)
 
 
 @pytest.fixture

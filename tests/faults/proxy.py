@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
-from types import TracebackType
 from typing import Self
+
+from tests.fakes.loopback import Running
 
 CHUNK = 65536
 
 
-class Proxy:
+class Proxy(Running):
     """Forwards 127.0.0.1:`port` to `upstream`. `down()` cuts every live connection and closes
     new ones at once; `up()` forwards again; `drop()` cuts the live ones and stays up."""
 
@@ -29,17 +30,10 @@ class Proxy:
         """The port the bot connects to."""
         return int(self._listener.getsockname()[1])
 
-    def __enter__(self) -> Self:
+    def start(self) -> Self:
+        """Accept connections in a daemon thread."""
         self._thread.start()
         return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def down(self) -> None:
         """The database is gone: live connections are cut, new ones closed on arrival."""
@@ -60,7 +54,7 @@ class Proxy:
         for sock in live:
             _cut(sock)
 
-    def close(self) -> None:
+    def stop(self) -> None:
         """Stop listening and cut everything."""
         self.down()
         _cut(self._listener)

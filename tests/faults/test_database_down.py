@@ -38,7 +38,7 @@ from creatorbot.storage.models import (
     Subscription,
 )
 from tests.bot.slack_harness import SlackBot
-from tests.bot.world import NOW, subscribe_snapshots
+from tests.bot.world import NOW, subscribe_channels
 from tests.fakes.slack_requests import slash_command, view_submission
 from tests.faults.conftest import Database
 from tests.faults.proxy import Proxy
@@ -256,7 +256,7 @@ def test_a_scheduled_post_through_an_outage_goes_out_exactly_once(
     # this test and other runs on the same server out of each other's way.
     monkeypatch.setattr(leader, "LOCK_KEY", random.getrandbits(62))
     clock = [NOW - dt.timedelta(hours=1)]  # 08:30 in Kuala Lumpur: the 09:00 post is not due
-    subscribe_snapshots(bot.app, "slack", "T1", ("C9",))
+    subscribe_channels(bot.app, "slack", "T1", ("C9",))
     specs = jobs()
     if moment == "while building":
         specs["snapshot"] = build_then(specs["snapshot"], proxy.down)

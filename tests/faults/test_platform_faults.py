@@ -20,7 +20,7 @@ from creatorbot.jobs.runner import Runner
 from creatorbot.storage.models import Run, RunStatus, Subscription
 from tests.bot.lark_harness import LarkBot, running_lark_bot
 from tests.bot.slack_harness import SlackBot, running_bot
-from tests.bot.world import NOW, job_runner, subscribe_snapshots
+from tests.bot.world import NOW, job_runner, subscribe_channels
 from tests.fakes import lark_events as le
 from tests.fakes.lark_api import CREATE, IMAGE, REPLY, FakeLark
 from tests.fakes.slack_api import RESPONSE_URL, UPLOAD, FakeSlack
@@ -132,7 +132,7 @@ def assert_lark_posted_once(bot: LarkBot, chats: tuple[str, ...]) -> None:
 
 
 def test_slack_429s_and_5xx_on_posting_lose_no_scheduled_post(slack: SlackBot) -> None:
-    subscribe_snapshots(slack.app, "slack", "T1", SLACK_CHANNELS)
+    subscribe_channels(slack.app, "slack", "T1", SLACK_CHANNELS)
     slack.fake.fail("chat.postMessage", status=429, times=2, retry_after=0)
     slack.fake.fail("chat.postMessage", status=500, times=2)
     run_for(job_runner(slack.app, slack.running.posters()), RECOVERY)
@@ -142,7 +142,7 @@ def test_slack_429s_and_5xx_on_posting_lose_no_scheduled_post(slack: SlackBot) -
 
 
 def test_slack_429s_and_5xx_on_chart_uploads_lose_no_chart(slack: SlackBot) -> None:
-    subscribe_snapshots(slack.app, "slack", "T1", SLACK_CHANNELS)
+    subscribe_channels(slack.app, "slack", "T1", SLACK_CHANNELS)
     slack.fake.fail("files.getUploadURLExternal", status=500)
     slack.fake.fail(UPLOAD, status=503)
     slack.fake.fail("files.completeUploadExternal", status=429, retry_after=0)
@@ -152,7 +152,7 @@ def test_slack_429s_and_5xx_on_chart_uploads_lose_no_chart(slack: SlackBot) -> N
 
 
 def test_slack_429s_past_the_retry_budget_are_posted_on_a_later_tick(slack: SlackBot) -> None:
-    subscribe_snapshots(slack.app, "slack", "T1", SLACK_CHANNELS[:1])
+    subscribe_channels(slack.app, "slack", "T1", SLACK_CHANNELS[:1])
     slack.fake.fail("chat.postMessage", status=429, times=RATE_LIMIT_RETRIES + 1, retry_after=0)
     runner = job_runner(slack.app, slack.running.posters())
     assert runner.tick(NOW).failed  # the client gave up; the ledger keeps the run for later
@@ -189,7 +189,7 @@ def test_slack_a_chart_upload_failing_during_a_command_still_answers_it(slack: S
 def test_slack_a_connection_lost_after_slack_stored_it_leaves_one_post(
     slack: SlackBot, method: str
 ) -> None:
-    subscribe_snapshots(slack.app, "slack", "T1", SLACK_CHANNELS[:1])
+    subscribe_channels(slack.app, "slack", "T1", SLACK_CHANNELS[:1])
     slack.fake.reset_after(method)
     run_for(job_runner(slack.app, slack.running.posters()), RECOVERY)
     assert slack.fake.calls(method)[0].dropped
@@ -200,7 +200,7 @@ def test_slack_a_connection_lost_after_slack_stored_it_leaves_one_post(
 
 
 def test_lark_429s_and_5xx_on_sends_and_images_lose_no_scheduled_post(lark: LarkBot) -> None:
-    subscribe_snapshots(lark.app, "lark", le.TENANT_KEY, LARK_CHATS)
+    subscribe_channels(lark.app, "lark", le.TENANT_KEY, LARK_CHATS)
     lark.fake.fail(CREATE, status=429, reset=1)
     lark.fake.fail(CREATE, status=500)
     lark.fake.fail(IMAGE, status=503)
@@ -216,7 +216,7 @@ def test_lark_a_burst_past_the_retry_budget_is_posted_on_a_later_tick(
 ) -> None:
     waits: list[float] = []
     lark.running.platforms["lark"].api.sleep = waits.append  # the waits, without the waiting
-    subscribe_snapshots(lark.app, "lark", le.TENANT_KEY, LARK_CHATS[:1])
+    subscribe_channels(lark.app, "lark", le.TENANT_KEY, LARK_CHATS[:1])
     lark.fake.fail(method, status=429, times=LARK_RETRIES + 1, reset=1)
     runner = job_runner(lark.app, lark.running.posters())
     assert runner.tick(NOW).failed  # given up after the retries; the ledger keeps it
@@ -243,7 +243,7 @@ def test_lark_a_burst_on_the_reply_still_answers_the_command_once(lark: LarkBot)
 def test_lark_a_connection_lost_after_lark_stored_it_leaves_one_post(
     lark: LarkBot, method: str
 ) -> None:
-    subscribe_snapshots(lark.app, "lark", le.TENANT_KEY, LARK_CHATS[:1])
+    subscribe_channels(lark.app, "lark", le.TENANT_KEY, LARK_CHATS[:1])
     lark.fake.reset_after(method)
     run_for(job_runner(lark.app, lark.running.posters()), RECOVERY)
     assert lark.fake.calls(method)[0].dropped
