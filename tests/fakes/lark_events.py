@@ -128,6 +128,19 @@ def card_action(
     }
 
 
+def menu_click(key: str, open_id: str = "ou_1", *, event_id: str | None = None) -> Body:
+    """An application.bot.menu_v6 event: a click on the bot menu item whose event key is `key`."""
+    return {
+        "schema": "2.0",
+        "header": _header("application.bot.menu_v6", event_id, VERIFICATION_TOKEN),
+        "event": {
+            "operator": {"operator_name": open_id, "operator_id": _user_ids(open_id)},
+            "event_key": key,
+            "timestamp": int(time.time()),
+        },
+    }
+
+
 def url_verification(challenge: str, token: str = VERIFICATION_TOKEN) -> Body:
     """The challenge Lark posts when the request URL is configured; answer {"challenge": ...}."""
     return {"challenge": challenge, "token": token, "type": "url_verification"}

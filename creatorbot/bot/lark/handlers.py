@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from creatorbot.bot import exports
 from creatorbot.bot.lark import convert
 from creatorbot.bot.lark.api import Card, LarkApi
 from creatorbot.bot.lark.deliver import card_for, send_files
@@ -127,13 +128,16 @@ class LarkHandlers:
             self._send_form(FormLink("feedback"), request, note_in=message if group else None)
             return
         started = time.perf_counter()
+        lang = Lang(request.locale)
         reply = self.router.handle(request)
-        card = card_for(self.api, reply, Lang(request.locale))
+        if group:  # the card is for the group, the file for the asker only
+            reply = exports.sent_to(reply, lang, user)
+        card = card_for(self.api, reply, lang)
         if group:
             self.api.reply_card(str(message["message_id"]), card, chat=chat)
         else:
             self.api.send_card(chat, card)
-        send_files(self.api, reply, chat)
+        send_files(self.api, reply, user)
         self.metrics.posts.labels(platform="lark", outcome="posted").inc()
         self.metrics.answer_seconds.labels(
             platform="lark", command=command_label(_name(text), self.router.commands)
@@ -251,14 +255,18 @@ class LarkHandlers:
             logger.exception("late card update failed", extra={"message": message_id})
 
     def _answer_card_action(self, request: CommandRequest, message_id: str) -> None:
-        reply = self.router.handle(request)
-        card = card_for(self.api, reply, Lang(request.locale))
-        self.api.reply_card(message_id, card, chat=request.channel)
-        send_files(self.api, reply, request.channel)
+        lang = Lang(request.locale)
+        reply = exports.sent_to(self.router.handle(request), lang, request.user)
+        self.api.reply_card(message_id, card_for(self.api, reply, lang), chat=request.channel)
+        send_files(self.api, reply, request.user)
         self.metrics.posts.labels(platform="lark", outcome="posted").inc()
 
     def _card(self, request: CommandRequest) -> Card:
-        return card_for(self.api, self.router.handle(request), Lang(request.locale))
+        """The re-run's card; its files (an Export button's) sent to the asker's chat first."""
+        lang = Lang(request.locale)
+        reply = exports.sent_to(self.router.handle(request), lang, request.user)
+        send_files(self.api, reply, request.user)
+        return card_for(self.api, reply, lang)
 
     # --- forms ------------------------------------------------------------------------------
 

@@ -16,11 +16,12 @@ from slack_bolt import Ack, BoltResponse, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from creatorbot.bot import exports
 from creatorbot.bot.metrics import Metrics, command_label
 from creatorbot.bot.pool import Busy, busy_message
 from creatorbot.bot.slack import convert, modal
 from creatorbot.bot.slack.blocks import action_name
-from creatorbot.bot.slack.deliver import SHARE, message_for, upload_files, with_share_button
+from creatorbot.bot.slack.deliver import SHARE, message_for, send_privately, with_share_button
 from creatorbot.bot.slack.groups import UserGroups
 from creatorbot.bot.slack.respond import PatientRespond
 from creatorbot.commands.core import CommandRequest
@@ -104,11 +105,11 @@ class SlackHandlers:
 
     def _respond(self, request: CommandRequest, respond: Respond, replace: bool = False) -> None:
         started = time.perf_counter()
-        reply = self.router.handle(request)
         lang = Lang(request.locale)
-        message = message_for(self.client, with_share_button(reply, request.text, lang), lang)
-        if request.channel:
-            upload_files(self.client, reply, request.channel)
+        reply = exports.in_your_chat(self.router.handle(request), lang)
+        reply = with_share_button(reply, request.text, lang)
+        files = send_privately(self.client, reply, request.user)
+        message = message_for(self.client, reply, lang, files=files)
         respond(
             text=message.text,
             blocks=message.blocks,
@@ -164,7 +165,7 @@ class SlackHandlers:
         if not reply.ok:
             self._respond(request, respond)
             return
-        message = message_for(self.client, reply, lang)
+        message = message_for(self.client, exports.kept_back(reply, lang), lang)
         self.client.chat_postMessage(
             channel=request.channel, text=message.text, blocks=message.blocks
         )
@@ -172,12 +173,13 @@ class SlackHandlers:
         respond(delete_original=True)
 
     def _show_in_modal(self, request: CommandRequest, trigger_id: str) -> None:
-        reply = self.router.handle(request)
         lang = Lang(request.locale)
+        reply = exports.in_your_chat(self.router.handle(request), lang)
         message = message_for(self.client, reply, lang)
         self.client.views_open(
             trigger_id=trigger_id, view=modal.message_view("creatorbot", message)
         )
+        send_privately(self.client, reply, request.user)  # after: a trigger lasts 3 seconds
 
     # --- forms ----------------------------------------------------------------------------
 
@@ -249,8 +251,12 @@ class SlackHandlers:
             public=in_channel,
             member_of=partial(self.groups.of, user),
         )
+        lang = Lang(request.locale)
         reply = self.router.handle(request)
-        message = message_for(self.client, reply, Lang(request.locale))
+        if in_channel:  # the answer is for everyone there, the file for the asker only
+            reply = exports.sent_to(reply, lang, user)
+        files = send_privately(self.client, reply, user)
+        message = message_for(self.client, reply, lang, files=None if in_channel else files)
         thread = event.get("thread_ts") or (event.get("ts") if in_channel else None)
         if request.external and not reply.ok:  # the refusal is for the asker's eyes only
             self.client.chat_postEphemeral(

@@ -16,7 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from creatorbot.bot.slack.blocks import SlackMessage
-from creatorbot.bot.slack.deliver import SLACK_FAILURES, message_for, upload_files
+from creatorbot.bot.slack.deliver import SLACK_FAILURES, message_for, share_files
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.reply import Reply
 from creatorbot.jobs.posting import PostFailed, Target
@@ -43,7 +43,7 @@ class SlackPoster:
         try:
             message = message_for(self.client, reply, lang, charts_required=True)
             ref = self._send(target, message, key)
-            upload_files(self.client, reply, target.channel)
+            share_files(self.client, reply, target.channel)
         except SLACK_FAILURES as exc:
             raise PostFailed(_describe(exc)) from exc
         return ref
