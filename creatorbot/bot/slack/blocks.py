@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -49,6 +50,7 @@ MAX_FALLBACK = 3000
 MAX_MESSAGE_CHARS = 12_000
 
 FENCE = "```"
+_FENCES = re.compile("`{3,}")
 ELLIPSIS = "…"
 # A longer cell is clipped, so that one long name cannot widen every row of a table.
 CELL_WIDTH = 60
@@ -106,6 +108,8 @@ def escape(text: str) -> str:
     """Text Slack shows as typed: no mention, link or channel can be smuggled in; only the
     Reply's own mention tokens become mentions."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Three backticks would open a code block that swallows the rest of the answer.
+    escaped = _FENCES.sub(lambda run: "ʼ" * len(run.group()), escaped)
     return MENTION.sub(r"<@\1>", escaped)
 
 
