@@ -4,16 +4,11 @@ logged; `feedback export [campaign:SLUG] [csv|xlsx]` attaches every response as 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from creatorbot.commands.core import Call
 from creatorbot.commands.forms import (
@@ -40,6 +35,7 @@ from creatorbot.commands.reply import (
     Table,
     Text,
 )
+from creatorbot.commands.spreadsheet import CSV_MIME, XLSX_MIME, Cell, csv_bytes, xlsx_bytes
 from creatorbot.storage.feedback import (
     ExportRow,
     already_saved,
@@ -57,14 +53,9 @@ FORM_ACTION = "form"
 ACTIONS = ("report", "export")
 FORMATS = ("csv", "xlsx")
 EXPORT_COLUMNS = ("date", "user", "creator", "campaign", "rating", "topic", "language", "comment")
-CSV_MIME = "text/csv"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A CSV cell starting like a formula is run by Excel; a leading quote keeps it text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9_.]+")
 
 Action = Literal["form", "report", "export"]
-Cell = dt.date | int | str  # one cell of an export
 
 
 @dataclass(frozen=True)
@@ -211,44 +202,15 @@ def export_cells(row: ExportRow) -> tuple[Cell, ...]:
 
 
 def export_csv(rows: Sequence[ExportRow]) -> bytes:
-    """The responses as CSV: UTF-8 with a BOM (so Excel reads accents right), a header row,
-    days as YYYY-MM-DD, text that would start a formula kept as text by a leading quote."""
-    buffer = io.StringIO()
-    out = csv.writer(buffer)
-    out.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        out.writerow([_csv_cell(cell) for cell in export_cells(row)])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def _csv_cell(value: Cell) -> Cell:
-    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
+    """The responses as CSV (commands/spreadsheet.py: text quoted and never run as a formula,
+    the rating a bare number, days as YYYY-MM-DD)."""
+    return csv_bytes(EXPORT_COLUMNS, (export_cells(row) for row in rows))
 
 
 def export_xlsx(rows: Sequence[ExportRow]) -> bytes:
-    """The responses as one XLSX sheet: a header row, the day as a date, the rating as a
-    number, every text cell stored as text (never run as a formula)."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None  # a new workbook has one sheet
-    sheet.title = "feedback"
-    sheet.append(EXPORT_COLUMNS)
-    for row in rows:
-        sheet.append([_xlsx_cell(cell) for cell in export_cells(row)])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # openpyxl would take "=…" for a formula
-            elif isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _xlsx_cell(value: Cell) -> Cell:
-    # XML cannot hold most control characters; they carry nothing a reader needs.
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    """The responses as one XLSX sheet: the day as a date, the rating as a number, every text
+    cell stored as text (never run as a formula)."""
+    return xlsx_bytes("feedback", EXPORT_COLUMNS, (export_cells(row) for row in rows))
 
 
 def topic_label(topic: str, lang: Lang) -> str:

@@ -28,9 +28,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
-        # psycopg 3 is the driver we ship; plain postgresql:// URLs should just work.
-        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername != (postgres := postgres_driver(parsed.drivername)):
+        parsed = parsed.set(drivername=postgres)
         url = parsed.render_as_string(hide_password=False)
     if parsed.get_driver_name() == "psycopg" and "connect_timeout" not in parsed.query:
         # Without it, a database that accepts connections but never answers holds a worker
@@ -40,6 +39,17 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             **kwargs.get("connect_args", {}),
         }
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def postgres_driver(drivername: str) -> str:
+    """The dialect and driver SQLAlchemy should load for a URL's scheme: `postgres://` (as
+    Heroku, Render and Fly give it) is `postgresql://`, and PostgreSQL without a driver (which
+    SQLAlchemy reads as psycopg2, not installed) or with psycopg2 is psycopg 3, the driver we
+    ship. Any other scheme is kept."""
+    backend, _, driver = drivername.partition("+")
+    if backend not in ("postgres", "postgresql"):
+        return drivername
+    return "postgresql+" + ("psycopg" if driver in ("", "psycopg2") else driver)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
