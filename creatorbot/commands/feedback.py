@@ -21,7 +21,7 @@ from creatorbot.commands.forms import (
     submission_key,
 )
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.lookups import find_campaign
+from creatorbot.commands.lookups import creators_meant, find_campaign
 from creatorbot.commands.parsing import unknown_word, words
 from creatorbot.commands.reply import (
     Button,
@@ -44,9 +44,9 @@ from creatorbot.storage.feedback import (
     form_by_id,
     save_feedback,
 )
+from creatorbot.storage.handles import shown
 from creatorbot.storage.models import Campaign
 from creatorbot.storage.queries.campaigns import campaign_by_slug
-from creatorbot.storage.queries.creators import find_creators
 
 USAGE = "feedback | feedback report [campaign:SLUG] | feedback export [campaign:SLUG] [csv|xlsx]"
 FORM_ACTION = "form"
@@ -227,19 +227,20 @@ def submit(values: Mapping[str, str], call: Call) -> FormResult:
     if not clean["creator"] and not clean["campaign"]:
         errors["creator"] = lang._("Name a creator, a campaign, or both.")
     if clean["creator"]:
-        found = [
-            c
-            for c in find_creators(clean["creator"], session=call.session)
-            if call.principal.sees(c.market)
-        ]
+        found = creators_meant(clean["creator"], call)
         if len(found) == 1:
             creator_id = found[0].id
+        elif found:  # in several markets, or look-alike handles: never pick one
+            choices = lang._(" or ").join(
+                f"#{c.id} (@{shown(c.handle)} · {c.market})" for c in found[:5]
+            )
+            errors["creator"] = lang._(
+                "“{name}” may be more than one creator: {choices}. Write the number, e.g. {id}."
+            ).format(name=shown(clean["creator"]), choices=choices, id=f"#{found[0].id}")
         else:
-            errors["creator"] = (
-                lang._("I can't find a creator called “{name}”.")
-                if not found
-                else lang._("“{name}” is a creator in more than one market; use the handle.")
-            ).format(name=clean["creator"])
+            errors["creator"] = lang._("I can't find a creator called “{name}”.").format(
+                name=clean["creator"]
+            )
     if clean["campaign"]:
         campaign = campaign_by_slug(clean["campaign"], session=call.session)
         if campaign is None or not call.principal.sees(campaign.market):

@@ -120,6 +120,9 @@ class Creator(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     market: Mapped[str] = mapped_column(ForeignKey("markets.code"))
     handle: Mapped[str] = mapped_column(String(64))
+    # The handle up to case, Unicode form and invisible characters (storage/handles.py): two
+    # creators a reader cannot tell apart share it, so look-ups find both.
+    handle_key: Mapped[str] = mapped_column(Text, server_default="")
     display_name: Mapped[str] = mapped_column(String(128))
     tier: Mapped[str] = mapped_column(String(32))
     category: Mapped[str] = mapped_column(String(64))
@@ -145,6 +148,7 @@ class Tier(Base):
 # `creator NAME` matches handles and display names case-insensitively: an index each, so a
 # look-up among a million creators is a probe, not a scan.
 Index("ix_creators_lower_handle", func.lower(Creator.handle))
+Index("ix_creators_handle_key", Creator.handle_key)
 Index("ix_creators_lower_display_name", func.lower(Creator.display_name))
 
 
