@@ -6,8 +6,11 @@ Fault → where it is injected → what must hold:
   (`test_database_down.py`; PostgreSQL behind the loopback proxy in `proxy.py`): the user is told
   in their language that the database can't be reached, nothing is half-written, and the same bot
   answers correctly once it is back; connections cut under the pool are replaced; a database that
-  accepts but never answers is given up on within the connect timeout; a form whose commit went
-  through but whose answer was lost is kept once when sent again.
+  accepts but never answers is given up on within the connect timeout; one that stops answering
+  on an established connection mid-command (the proxy frozen) is given up on within the
+  statement timeout and its grace, and the user told; a statement running too long is cancelled
+  by the server; a form whose commit went through but whose answer was lost is kept once when
+  sent again.
 - The database down under the command line (`test_database_down_cli.py`): a plain line, and an
   import cut off part-way writes nothing.
 - Slack and Lark 429 and 5xx bursts on posts, chart uploads, response URLs and replies, within
