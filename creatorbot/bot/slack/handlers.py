@@ -14,6 +14,7 @@ from typing import Any
 
 from slack_bolt import Ack, BoltResponse, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.bot.metrics import Metrics, command_label
@@ -81,15 +82,15 @@ class SlackHandlers:
         ack()
         respond = PatientRespond(respond)
         text = convert.command_text(command["command"], command.get("text", ""))
+        if split_command(text) == ("feedback", ""):
+            self._open_form("feedback", command["trigger_id"], command["user_id"], command)
+            return
         self._submit(
             self._answer_command, text, command, respond, respond=respond, user=command["user_id"]
         )
 
     def _answer_command(self, text: str, command: dict[str, Any], respond: Respond) -> None:
         profile = self.profiles.get(command["user_id"])
-        if split_command(text) == ("feedback", ""):
-            self._open_form("feedback", command["trigger_id"], profile.locale, command)
-            return
         channel = command.get("channel_id", "")
         request = convert.request(
             text,
@@ -124,12 +125,29 @@ class SlackHandlers:
     def on_action(
         self, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
     ) -> None:
-        """A creatorbot button: ack now, then share, re-run, open, or open a form."""
+        """A creatorbot button: ack now, then share, re-run, open, or open a form. A form, or an
+        answer where there is no chat (App Home, a modal), opens a modal at once: its trigger
+        expires 3 s after the click."""
         ack()
         respond = PatientRespond(respond)
-        self._submit(self._act, body, action, respond, respond=respond, user=body["user"]["id"])
+        user = body["user"]["id"]
+        channel = (body.get("channel") or {}).get("id", "")
+        if action_name(action.get("action_id", "")) == FORM_ACTION:
+            value = str(action.get("value", ""))
+            self._open_form(value, body["trigger_id"], user, {"channel_id": channel})
+            return
+        if body.get("view") is not None or not body.get("response_url"):
+            self._answer_in_modal(body, action, user)
+            return
+        self._submit(self._act, body, action, respond, respond=respond, user=user)
 
-    def _act(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+    def _act(
+        self,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: Respond | None,
+        modal_id: str | None = None,
+    ) -> None:
         name = action_name(action.get("action_id", ""))
         value = str(action.get("value", ""))
         user = body["user"]["id"]
@@ -146,10 +164,10 @@ class SlackHandlers:
             public=name == SHARE,
             member_of=partial(self.groups.of, user),
         )
-        if name == FORM_ACTION:
-            self._open_form(value, body["trigger_id"], profile.locale, {"channel_id": channel})
-        elif body.get("view") is not None or not body.get("response_url"):
-            self._show_in_modal(request, body["trigger_id"])  # App Home or a modal: no chat
+        if modal_id is not None:
+            self._show_in_modal(request, modal_id)
+        elif respond is None:
+            return
         elif name == SHARE:
             self._share(request, respond)
         elif name in (RUN, OPEN):
@@ -171,29 +189,74 @@ class SlackHandlers:
         self.metrics.posts.labels(platform="slack", outcome="posted").inc()
         respond(delete_original=True)
 
-    def _show_in_modal(self, request: CommandRequest, trigger_id: str) -> None:
+    def _answer_in_modal(self, body: dict[str, Any], action: dict[str, Any], user: str) -> None:
+        """Open a modal that says the answer is coming, then fill it in from the worker pool
+        (or say the bot is busy)."""
+        known = self.profiles.known(user)
+        lang = Lang(known.locale if known else "en")
+        opened = self.client.views_open(
+            trigger_id=body["trigger_id"], view=modal.notice_view(lang._("Working on it…"))
+        )
+        modal_id = str(opened["view"]["id"])
+        try:
+            self.pool.submit(self._guarded, self._act, (body, action, None, modal_id), None, user)
+        except Busy:
+            self.metrics.requests.labels(platform="slack", outcome="busy").inc()
+            logger.warning("busy: request refused", extra={"work": "_act", "user": user})
+            self.client.views_update(view_id=modal_id, view=modal.notice_view(busy_message(lang)))
+
+    def _show_in_modal(self, request: CommandRequest, modal_id: str) -> None:
         reply = self.router.handle(request)
         lang = Lang(request.locale)
         message = message_for(self.client, reply, lang)
-        self.client.views_open(
-            trigger_id=trigger_id, view=modal.message_view("creatorbot", message)
-        )
+        self.client.views_update(view_id=modal_id, view=modal.message_view("creatorbot", message))
 
     # --- forms ----------------------------------------------------------------------------
 
-    def _open_form(self, value: str, trigger_id: str, locale: str, origin: dict[str, Any]) -> None:
+    def _open_form(self, value: str, trigger_id: str, user: str, origin: dict[str, Any]) -> None:
         """Open the form a button value names (`feedback?form=12&campaign=my-1111`), its
-        fields pre-filled; the prompt it answers travels in the modal's private metadata."""
+        fields pre-filled; the prompt it answers travels in the modal's private metadata. It
+        opens at once, before any lookup: in the user's language if it is known (looked up
+        within the hour), else in English, put in their language from the worker pool (when the
+        pool is full, it stays in English, and works all the same)."""
         link = FormLink.parse(value)
-        spec = self.router.forms.get(link.name)
-        if spec is None:
+        if link.name not in self.router.forms:
             logger.warning("unknown form", extra={"form": link.name[:40]})
             return
-        metadata = {"channel": origin.get("channel_id", ""), "locale": locale}
+        known = self.profiles.known(user)
+        view = self._form_view(link, origin, known.locale if known else None)
+        opened = self.client.views_open(trigger_id=trigger_id, view=view)
+        if known is not None:
+            return
+        shown = opened["view"]
+        fill = (link, origin, user, str(shown["id"]), str(shown.get("hash") or ""))
+        try:
+            self.pool.submit(self._guarded, self._translate_form, fill, None, user)
+        except Busy:
+            logger.info("form left in English: every worker is busy", extra={"user": user})
+
+    def _translate_form(
+        self, link: FormLink, origin: dict[str, Any], user: str, view_id: str, view_hash: str
+    ) -> None:
+        locale = self.profiles.get(user).locale
+        if Lang(locale).language == Lang().language:
+            return  # already in it
+        view = self._form_view(link, origin, locale)
+        try:  # the hash: a form already submitted (or closed) is left alone
+            self.client.views_update(view_id=view_id, hash=view_hash or None, view=view)
+        except SlackApiError as exc:
+            logger.info("form not translated", extra={"error": exc.response.get("error")})
+
+    def _form_view(
+        self, link: FormLink, origin: dict[str, Any], locale: str | None
+    ) -> dict[str, Any]:
+        metadata = {"channel": origin.get("channel_id", "")}
+        if locale is not None:  # else the submission looks the user's language up
+            metadata["locale"] = locale
         if link.prefill.get(FORM_ID):
             metadata[FORM_ID] = link.prefill[FORM_ID]
-        view = modal.form_view(spec.form, Lang(locale), metadata, link.prefill)
-        self.client.views_open(trigger_id=trigger_id, view=view)
+        form = self.router.forms[link.name].form
+        return modal.form_view(form, Lang(locale or "en"), metadata, link.prefill)
 
     def on_submit(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         """A form submitted: saved and committed BEFORE the ack says so; any failure keeps the
