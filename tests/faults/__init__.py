@@ -17,7 +17,9 @@ Fault → where it is injected → what must hold:
   and beyond the clients' retry budget (`test_platform_faults.py`): one post or answer each,
   none lost, charts never dropped from a scheduled post.
 - The connection lost after Slack or Lark stored a post (`test_platform_faults.py`, the fakes'
-  `reset_after`): no duplicate, the ledger records the post.
+  `reset_after`): no duplicate, the ledger records the post. The same for answers: an @mention's
+  or a DM's, a shared answer, a Lark reply (one message, found by its metadata key or kept once
+  by its `uuid`), and an answer on a response_url (not sent again).
 - SIGKILL in the middle of a job, after each of its posts (`tests/jobs/test_crash.py`): after a
   restart every channel has exactly one post.
 - The disk full during an import, at every phase of the write (`test_disk_full.py`; SQLite's

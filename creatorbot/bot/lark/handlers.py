@@ -19,6 +19,7 @@ from creatorbot.bot.lark.api import Card, LarkApi
 from creatorbot.bot.lark.deliver import card_for, send_files
 from creatorbot.bot.lark.form import SUBMIT, form_card, submitted, thanks_card
 from creatorbot.bot.lark.groups import Departments
+from creatorbot.bot.lark.poster import post_uuid
 from creatorbot.bot.metrics import Metrics, command_label
 from creatorbot.bot.pool import Busy, WorkPool, busy_message
 from creatorbot.commands.core import CommandRequest
@@ -135,11 +136,13 @@ class LarkHandlers:
         started = time.perf_counter()
         reply = self.router.handle(request)
         card = card_for(self.api, reply, Lang(request.locale))
+        # One answer per message asked, whatever happens on the way: Lark keeps the first.
+        once = post_uuid(f"answer:{message.get('message_id', '')}")
         if group:
-            self.api.reply_card(str(message["message_id"]), card, chat=chat)
+            self.api.reply_card(str(message["message_id"]), card, chat=chat, uuid=once)
         else:
-            self.api.send_card(chat, card)
-        send_files(self.api, reply, chat)
+            self.api.send_card(chat, card, uuid=once)
+        send_files(self.api, reply, chat, uuid=once)
         self.metrics.posts.labels(platform="lark", outcome="posted").inc()
         self.metrics.answer_seconds.labels(
             platform="lark", command=command_label(_name(text), self.router.commands)

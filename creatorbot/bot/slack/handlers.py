@@ -3,6 +3,7 @@ pool. Commands, buttons, the feedback modal, @mentions, DMs and the App Home."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -21,9 +22,16 @@ from creatorbot.bot.metrics import Metrics, command_label
 from creatorbot.bot.pool import Busy, busy_message
 from creatorbot.bot.slack import convert, modal
 from creatorbot.bot.slack.blocks import action_name
-from creatorbot.bot.slack.deliver import SHARE, message_for, upload_files, with_share_button
+from creatorbot.bot.slack.deliver import (
+    SHARE,
+    SLACK_FAILURES,
+    message_for,
+    upload_files,
+    with_share_button,
+)
 from creatorbot.bot.slack.groups import UserGroups
-from creatorbot.bot.slack.respond import PatientRespond
+from creatorbot.bot.slack.poster import post_once, without_blind_resends
+from creatorbot.bot.slack.respond import AnswerLost, PatientRespond
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.feedback import FORM_ACTION
 from creatorbot.commands.forms import FORM_ID, SUBMISSION, FormLink
@@ -60,6 +68,7 @@ class SlackHandlers:
         self.profiles = convert.Profiles(client)
         self.channels = convert.Channels(client)
         self.groups = UserGroups(client)
+        self.sender = without_blind_resends(client)  # answers that must not go out twice
 
     # --- duplicate deliveries -------------------------------------------------------------
 
@@ -169,13 +178,13 @@ class SlackHandlers:
         elif respond is None:
             return
         elif name == SHARE:
-            self._share(request, respond)
+            self._share(request, respond, str(action.get("action_ts") or body.get("trigger_id")))
         elif name in (RUN, OPEN):
             self._respond(request, respond, replace=name == RUN)
         else:
             logger.warning("unknown action", extra={"action": action.get("action_id")})
 
-    def _share(self, request: CommandRequest, respond: Respond) -> None:
+    def _share(self, request: CommandRequest, respond: Respond, share_id: str) -> None:
         """Post the answer publicly in the channel, then remove the private copy."""
         reply = self.router.handle(request)
         lang = Lang(request.locale)
@@ -183,9 +192,8 @@ class SlackHandlers:
             self._respond(request, respond)
             return
         message = message_for(self.client, reply, lang)
-        self.client.chat_postMessage(
-            channel=request.channel, text=message.text, blocks=message.blocks
-        )
+        key = f"share:{request.user}:{request.channel}:{share_id}"
+        post_once(self.sender, self.client, request.channel, message, key)
         self.metrics.posts.labels(platform="slack", outcome="posted").inc()
         respond(delete_original=True)
 
@@ -320,9 +328,14 @@ class SlackHandlers:
                 channel=channel, user=user, text=message.text, blocks=message.blocks
             )
             return
-        self.client.chat_postMessage(
-            channel=request.channel, text=message.text, blocks=message.blocks, thread_ts=thread
-        )
+        key = f"answer:{channel}:{event.get('ts', '')}"  # the message answered: one answer
+        try:
+            post_once(self.sender, self.client, channel, message, key, thread_ts=thread)
+        except SLACK_FAILURES:
+            lang = Lang(request.locale)
+            with contextlib.suppress(*SLACK_FAILURES):  # Slack may be out of reach altogether
+                self.client.chat_postEphemeral(channel=channel, user=user, text=_sorry(lang))
+            raise
         self.metrics.posts.labels(platform="slack", outcome="posted").inc()
 
     # --- App Home -------------------------------------------------------------------------
@@ -371,17 +384,15 @@ class SlackHandlers:
         user is waiting on a response_url, answered with a short apology — never silence."""
         try:
             work(*args)
+        except AnswerLost as exc:  # an apology could follow an answer that did arrive
+            self.metrics.errors.labels(platform="slack", stage="answer_lost").inc()
+            logger.warning("answer may not have arrived: %s", exc, extra={"user": user})
         except Exception:
             self.metrics.errors.labels(platform="slack", stage=work.__name__).inc()
             logger.exception("slack work failed", extra={"work": work.__name__, "user": user})
             if respond is not None:
                 lang = Lang(self.profiles.get(user).locale if user else "en")
-                respond(
-                    text=lang._(
-                        "Sorry, I couldn't answer that just now. Please try again in a minute."
-                    ),
-                    response_type="ephemeral",
-                )
+                respond(text=_sorry(lang), response_type="ephemeral")
 
     def on_error(self, error: Exception, body: dict[str, Any]) -> None:
         """Bolt's last resort: log with context (never the payload's secrets)."""
@@ -391,6 +402,10 @@ class SlackHandlers:
             error,
             extra={"type": body.get("type"), "team": (body.get("team") or {}).get("id")},
         )
+
+
+def _sorry(lang: Lang) -> str:
+    return lang._("Sorry, I couldn't answer that just now. Please try again in a minute.")
 
 
 def _name(text: str) -> str:
