@@ -21,11 +21,17 @@ from creatorbot.commands.i18n import LANGUAGES, language_of
 from creatorbot.storage.db import make_engine, upgrade
 from creatorbot.storage.failures import database_unreachable, disk_full, first_line
 
+# Verbs an operator watches (with a progress bar and Ctrl-C) whose statements may rightly run
+# for minutes (a big import, its board refresh, the demo world): no statement timeout.
+LONG_JOBS = ("import", "demo-data", "demo")
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `creatorbot` console script."""
     args = parser().parse_args(argv)
     settings = Settings()
+    if args.command in LONG_JOBS:
+        settings = settings.model_copy(update={"statement_timeout_seconds": 0})
     # At the console, answers are the output: only warnings and errors are logged there.
     quiet = args.command in ("shell", "ask", "demo", "demo-data", "import", "jobs")
     logs.configure(args.log_level or ("WARNING" if quiet else settings.log_level))

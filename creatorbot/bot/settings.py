@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     )
 
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    statement_timeout_seconds: float = Field(
+        default=30, ge=0, validation_alias="CREATORBOT_STATEMENT_TIMEOUT_SECONDS"
+    )
     data_dir: Path = Field(
         default=Path("data"), validation_alias=AliasChoices("CREATORBOT_DATA_DIR", "data_dir")
     )

@@ -114,6 +114,7 @@ class FakeSlack(LoopbackFake):
             "conversations.info": self._conversations_info,
             "conversations.open": self._conversations_open,
             "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
             "usergroups.users.list": self._usergroups_users_list,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
@@ -548,6 +549,21 @@ class FakeSlack(LoopbackFake):
             m if wanted else {k: v for k, v in m.items() if k != "metadata"}
             for m in reversed(self._history.get(params.get("channel", ""), []))
             if float(m["ts"]) > oldest
+        ]
+        return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
+
+    def _conversations_replies(self, params: Params) -> dict[str, Any]:
+        """A thread: the bot's messages in it, oldest first (the fake keeps only what the bot
+        posted, so the parent is listed only when the bot posted it); metadata when asked."""
+        thread = str(params.get("ts") or "")
+        if not thread:
+            return _error("thread_not_found")
+        limit = int(params.get("limit") or 1000)
+        wanted = params.get("include_all_metadata") in _TRUE
+        messages = [
+            m if wanted else {k: v for k, v in m.items() if k != "metadata"}
+            for m in self._history.get(params.get("channel", ""), [])
+            if thread in (m["ts"], m.get("thread_ts"))
         ]
         return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
 

@@ -20,8 +20,9 @@ from creatorbot.bot.lark.api import Card, LarkApi
 from creatorbot.bot.lark.deliver import card_for, send_files
 from creatorbot.bot.lark.form import SUBMIT, form_card, submitted, thanks_card
 from creatorbot.bot.lark.groups import Departments
+from creatorbot.bot.lark.poster import post_uuid
 from creatorbot.bot.metrics import Metrics, command_label
-from creatorbot.bot.pool import Busy, busy_message
+from creatorbot.bot.pool import Busy, WorkPool, busy_message
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.feedback import FORM_ACTION
 from creatorbot.commands.forms import FORM_ID, SUBMISSION, FormLink
@@ -37,6 +38,10 @@ OPEN = "open"  # run a command and answer with a new card (open creator, acknowl
 CARD_BUDGET = 2.0  # seconds a card action may spend before answering with a toast instead
 # On the long connection a handler holds the SDK's only loop: other events wait behind it.
 CARD_BUDGET_LONG_CONNECTION = 0.5
+# Busy notices go out from threads of their own: never on the event's thread (it would hold up
+# Lark's 3-second ack), never on the full worker pool; past these, a notice is dropped.
+NOTICE_THREADS = 2
+NOTICE_BACKLOG = 64
 MESSAGE = "im.message.receive_v1"
 MENU = "application.bot.menu_v6"
 ENTERED = "im.chat.access_event.bot_p2p_chat_entered_v1"
@@ -69,8 +74,10 @@ class LarkHandlers:
         clock: Callable[[], dt.datetime],
         locale: str = "en",
         card_budget: float = CARD_BUDGET,
+        notices: Executor | None = None,
     ) -> None:
         self.router = router
+        self.notices = notices or WorkPool(NOTICE_THREADS, NOTICE_BACKLOG)
         self.card_budget = card_budget
         self.api = api
         self.pool = pool
@@ -133,11 +140,13 @@ class LarkHandlers:
         if group:  # the card is for the group, the file for the asker only
             reply = exports.sent_to(reply, lang, user)
         card = card_for(self.api, reply, lang)
+        # One answer per message asked, whatever happens on the way: Lark keeps the first.
+        once = post_uuid(f"answer:{message.get('message_id', '')}")
         if group:
-            self.api.reply_card(str(message["message_id"]), card, chat=chat)
+            self.api.reply_card(str(message["message_id"]), card, chat=chat, uuid=once)
         else:
-            self.api.send_card(chat, card)
-        send_files(self.api, reply, user)
+            self.api.send_card(chat, card, uuid=once)
+        send_files(self.api, reply, user, uuid=once)
         self.metrics.posts.labels(platform="lark", outcome="posted").inc()
         self.metrics.answer_seconds.labels(
             platform="lark", command=command_label(_name(text), self.router.commands)
@@ -305,7 +314,7 @@ class LarkHandlers:
         except Busy:
             self._count_busy(work.__name__, to)
             if to:
-                self._tell(to, busy_message(Lang(self.locale)))
+                self._tell_later(to, busy_message(Lang(self.locale)))
 
     def _count_busy(self, work: str, user: str) -> None:
         self.metrics.requests.labels(platform="lark", outcome="busy").inc()
@@ -321,6 +330,13 @@ class LarkHandlers:
             if not to:
                 return
             self._tell(to, _sorry(Lang(self.locale)))
+
+    def _tell_later(self, to: str, text: str) -> None:
+        """`_tell`, from the notice threads: the event is answered without waiting for Lark."""
+        try:
+            self.notices.submit(self._tell, to, text)
+        except Busy:
+            logger.warning("busy notice dropped", extra={"user": to})
 
     def _tell(self, to: str, text: str) -> None:
         """A short text message to `to`, privately; a failure to send it is only logged."""

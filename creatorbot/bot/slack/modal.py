@@ -107,6 +107,16 @@ def message_view(title: str, message: SlackMessage) -> dict[str, Any]:
     }
 
 
+def notice_view(text: str) -> dict[str, Any]:
+    """A modal that says one thing: opened at once while its answer is being made."""
+    return {
+        "type": "modal",
+        "title": _plain("creatorbot", TITLE_MAX),
+        "close": _plain("OK", TITLE_MAX),
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": escape(text)}}],
+    }
+
+
 def thanks_view(form: Form, lang: Lang, message: str) -> dict[str, Any]:
     """What the modal turns into once the submission is saved."""
     return {
