@@ -9,9 +9,10 @@ import re
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any
 
 from slack_bolt import App as BoltApp
-from slack_bolt import BoltRequest
+from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.orm import Session, sessionmaker
@@ -56,7 +57,7 @@ class SlackPlatform:
             for secret in (signing_secret, previous_signing_secret)
             if secret
         ]
-        self.bolt = BoltApp(
+        self.bolt = QuietBolt(
             client=self.client,
             signing_secret=signing_secret,
             request_verification_enabled=False,  # handle_http verifies, against both secrets
@@ -107,6 +108,26 @@ class SlackPlatform:
     def socket_mode(self, app_token: str) -> SocketModeHandler:
         """A Socket Mode connection (no public URL needed); `.start()` blocks, `.connect()` not."""
         return SocketModeHandler(self.bolt, app_token)
+
+
+class QuietBolt(BoltApp):
+    """Bolt, answering a request no listener wants (someone else's button, a closed modal, a
+    shortcut, an options request, an event we did not ask for) with a quiet 200: Bolt's 404
+    would make Slack retry the event, or show the user an error for a click we mean to ignore.
+    Overriding dispatch covers HTTP and Socket Mode alike."""
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        response = super().dispatch(req)
+        if response.status != 404:
+            return response
+        logger.info("slack request left unanswered on purpose", extra=_kind_of(req.body))
+        return BoltResponse(status=200, body="")
+
+
+def _kind_of(body: dict[str, Any]) -> dict[str, str]:
+    """What kind of request a body is, for the log (never its content)."""
+    event = body.get("event") if isinstance(body.get("event"), dict) else {}
+    return {"type": str(body.get("type"))[:40], "event": str(event.get("type") or "")[:40]}
 
 
 def register(bolt: BoltApp, handlers: SlackHandlers) -> None:

@@ -131,6 +131,9 @@ class SlackHandlers:
 
     def _act(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         name = action_name(action.get("action_id", ""))
+        if name not in (FORM_ACTION, SHARE, RUN, OPEN):  # a retired button: nothing to run
+            logger.warning("unknown action", extra={"action": str(action.get("action_id"))[:60]})
+            return
         value = str(action.get("value", ""))
         user = body["user"]["id"]
         profile = self.profiles.get(user)
@@ -152,10 +155,8 @@ class SlackHandlers:
             self._show_in_modal(request, body["trigger_id"])  # App Home or a modal: no chat
         elif name == SHARE:
             self._share(request, respond)
-        elif name in (RUN, OPEN):
-            self._respond(request, respond, replace=name == RUN)
         else:
-            logger.warning("unknown action", extra={"action": action.get("action_id")})
+            self._respond(request, respond, replace=name == RUN)
 
     def _share(self, request: CommandRequest, respond: Respond) -> None:
         """Post the answer publicly in the channel, then remove the private copy."""
