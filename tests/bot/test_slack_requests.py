@@ -181,7 +181,6 @@ GOOD_VALUES = {
 ODD_FORMS = {
     "metadata not JSON": ("cb.form.feedback", GOOD_VALUES, "{not json"),
     "metadata not an object": ("cb.form.feedback", GOOD_VALUES, "[1, 2]"),
-    "metadata with odd types": ("cb.form.feedback", GOOD_VALUES, '{"locale": 7, "channel": []}'),
     "a form that no longer exists": ("cb.form.retired", GOOD_VALUES, "{}"),
     "values of an unexpected shape": ("cb.form.feedback", {"creator": "amir", "rating": []}, "{}"),
 }
@@ -210,6 +209,18 @@ def test_a_form_that_cannot_be_read_is_refused_in_the_users_language(
     else:
         assert answer["errors"]
     assert feedback_saved(bot) == 0
+
+
+def test_metadata_values_of_odd_types_are_ignored_and_the_answer_saved(bot: SlackBot) -> None:
+    metadata = '{"locale": 7, "channel": [], "form": {"id": 1}}'
+    status, body, _ = bot.send(
+        view_submission("cb.form.feedback", GOOD_VALUES, user_id="U2", private_metadata=metadata)
+    )
+    assert status == 200, body
+    answer = json.loads(body)
+    assert answer["response_action"] == "update"
+    assert "Salvato" in json.dumps(answer, ensure_ascii=False)  # in Marco's own language
+    assert feedback_saved(bot) == 1
 
 
 def test_a_form_missing_its_answers_is_refused_on_the_fields(bot: SlackBot) -> None:

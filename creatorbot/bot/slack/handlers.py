@@ -4,7 +4,6 @@ pool. Commands, buttons, the feedback modal, @mentions, DMs and the App Home."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -199,18 +198,25 @@ class SlackHandlers:
     def on_submit(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         """A form submitted: saved and committed BEFORE the ack says so; any failure keeps the
         modal open with the error shown on the field it concerns."""
-        name = view["callback_id"].removeprefix(modal.CALLBACK_PREFIX)
-        metadata = json.loads(view.get("private_metadata") or "{}")
-        locale = metadata.get("locale") or self.profiles.get(body["user"]["id"]).locale
+        name = str(view.get("callback_id", "")).removeprefix(modal.CALLBACK_PREFIX)
+        user = str((body.get("user") or {}).get("id") or "")
+        metadata = modal.metadata_of(view)
+        locale = (metadata or {}).get("locale") or self.profiles.get(user).locale
+        spec = self.router.forms.get(name)
+        if spec is None or metadata is None or not user:
+            # A modal of another version, or tampered with: nothing to save it into.
+            logger.warning("form refused", extra={"form": name[:40], "user": user})
+            lang = Lang(locale)
+            ack(response_action="update", view=modal.notice_view("creatorbot", _stale(lang)))
+            return
         request = convert.request(
             "",
-            user=body["user"]["id"],
+            user=user,
             channel=metadata.get("channel", ""),
             team=(body.get("team") or {}).get("id", ""),
             locale=locale,
-            member_of=partial(self.groups.of, body["user"]["id"]),
+            member_of=partial(self.groups.of, user),
         )
-        spec = self.router.forms[name]
         values = modal.submitted_values(view)
         values[FORM_ID] = str(metadata.get(FORM_ID) or "")
         values[SUBMISSION] = str(view.get("id") or "")
@@ -329,6 +335,13 @@ class SlackHandlers:
             error,
             extra={"type": body.get("type"), "team": (body.get("team") or {}).get("id")},
         )
+
+
+def _stale(lang: Lang) -> str:
+    return lang._(
+        "This form can't be sent any more (it may come from an older version of creatorbot). "
+        "Close it and open the form again."
+    )
 
 
 def _name(text: str) -> str:
