@@ -21,6 +21,7 @@ from creatorbot.bot.http import HttpRequest, HttpResponse, text
 from creatorbot.bot.metrics import Metrics
 from creatorbot.bot.slack.blocks import ACTION_PREFIX
 from creatorbot.bot.slack.handlers import SlackHandlers
+from creatorbot.bot.slack.installs import Installs
 from creatorbot.bot.slack.modal import CALLBACK_PREFIX
 from creatorbot.bot.slack.poster import SlackPoster, slack_client
 from creatorbot.commands.router import Router
@@ -73,7 +74,8 @@ class SlackPlatform:
             sessions=sessions,
             clock=clock,
         )
-        register(self.bolt, self.handlers)
+        self.installs = Installs(sessions, clock)
+        register(self.bolt, self.handlers, self.installs)
 
     def handle_http(self, request: HttpRequest) -> HttpResponse:
         """`POST /slack/events`: verified (signature by the current or the previous secret,
@@ -126,11 +128,12 @@ class QuietBolt(BoltApp):
 
 def _kind_of(body: dict[str, Any]) -> dict[str, str]:
     """What kind of request a body is, for the log (never its content)."""
-    event = body.get("event") if isinstance(body.get("event"), dict) else {}
+    found = body.get("event")
+    event: dict[str, Any] = found if isinstance(found, dict) else {}
     return {"type": str(body.get("type"))[:40], "event": str(event.get("type") or "")[:40]}
 
 
-def register(bolt: BoltApp, handlers: SlackHandlers) -> None:
+def register(bolt: BoltApp, handlers: SlackHandlers, installs: Installs) -> None:
     """Every Slack listener, in one place."""
     bolt.middleware(handlers.drop_duplicates)
     for command in SLASH_COMMANDS:
@@ -140,4 +143,6 @@ def register(bolt: BoltApp, handlers: SlackHandlers) -> None:
     bolt.event("app_mention")(handlers.on_mention)
     bolt.event("message")(handlers.on_message)
     bolt.event("app_home_opened")(handlers.on_home_opened)
+    bolt.event("app_uninstalled")(installs.on_uninstalled)
+    bolt.event("tokens_revoked")(installs.on_tokens_revoked)
     bolt.error(handlers.on_error)
