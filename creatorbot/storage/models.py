@@ -69,6 +69,13 @@ class SubscriptionKind(enum.StrEnum):
     FEEDBACK = "feedback"
 
 
+class SuspendReason(enum.StrEnum):
+    """Why a workspace takes no scheduled posts from the app."""
+
+    UNINSTALLED = "uninstalled"  # the platform said the app was removed from it
+    REVOKED = "revoked"  # the app's token for it was revoked, or refused on a post
+
+
 class RunStatus(enum.StrEnum):
     """The life of one (job, subscription, period) row in the run ledger."""
 
@@ -309,6 +316,13 @@ class Subscription(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
+    )
+    # Set while the workspace takes no posts from the app (SuspendReason); not the channel's
+    # own pause: lifting one leaves the other as it was.
+    suspended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    suspended_reason: Mapped[str | None] = mapped_column(String(16))
+    resumed_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), doc="posting started again after a suspension: nothing due before"
     )
 
 

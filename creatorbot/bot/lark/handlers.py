@@ -96,7 +96,7 @@ class LarkHandlers:
     def dispatch(self, body: dict[str, Any]) -> Answer:
         """One authenticated event (schema 2.0) → the answer Lark gets back ({} for events;
         a toast and/or card for card actions). An event delivered again is dropped."""
-        header = body.get("header") or {}
+        header = _part(body, "header")
         kind = str(header.get("event_type") or "")
         event_id = str(header.get("event_id") or "")
         handler = self.routes.get(kind)
@@ -111,7 +111,7 @@ class LarkHandlers:
                 logger.info("duplicate delivery dropped", extra={"event_id": event_id})
                 return {}
         self.metrics.requests.labels(platform="lark", outcome=kind).inc()
-        return handler(body.get("event") or {}, str(header.get("tenant_key") or "")) or {}
+        return handler(_part(body, "event"), str(header.get("tenant_key") or "")) or {}
 
     # --- messages ---------------------------------------------------------------------------
 
@@ -183,18 +183,18 @@ class LarkHandlers:
     def on_card_action(self, event: dict[str, Any], tenant: str) -> Answer:
         """A button or a form's submit. Answered now: a form is saved before the answer says
         so; a re-run replaces the card if it is ready in time, else the card follows."""
-        action = event.get("action") or {}
-        value: dict[str, Any] = action["value"] if isinstance(action.get("value"), dict) else {}
+        action = _part(event, "action")
+        value = _part(action, "value")
         name, argument = str(value.get("action") or ""), str(value.get("value") or "")
-        user = convert.open_id(event.get("operator"))
-        context = event.get("context") or {}
+        user = convert.open_id(_part(event, "operator"))
+        context = _part(event, "context")
         chat = str(context.get("open_chat_id") or "")
         message_id = str(context.get("open_message_id") or "")
         request = self._request(argument, user, chat, tenant)
         lang = Lang(request.locale)
         try:
             if name == SUBMIT:
-                form_value = action.get("form_value") or {}
+                form_value = _part(action, "form_value")
                 return self._submit_form(argument, form_value, request, message_id)
             if name == FORM_ACTION:
                 self.pool.submit(
@@ -344,6 +344,13 @@ class LarkHandlers:
             self.api.send(to, "text", {"text": text}, uuid=None)
         except Exception:
             logger.exception("could not tell the user", extra={"user": to})
+
+
+def _part(body: dict[str, Any], name: str) -> dict[str, Any]:
+    """A part of a callback that should be an object; {} when absent or of another shape, so
+    an odd callback is answered (and ignored), never a 500."""
+    found = body.get(name)
+    return found if isinstance(found, dict) else {}
 
 
 def _toast(kind: str, content: str) -> Answer:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -142,7 +141,11 @@ class SlackHandlers:
         respond = PatientRespond(respond)
         user = body["user"]["id"]
         channel = (body.get("channel") or {}).get("id", "")
-        if action_name(action.get("action_id", "")) == FORM_ACTION:
+        name = action_name(action.get("action_id", ""))
+        if name not in (FORM_ACTION, SHARE, RUN, OPEN):  # a retired button: nothing to run
+            logger.warning("unknown action", extra={"action": str(action.get("action_id"))[:60]})
+            return
+        if name == FORM_ACTION:
             value = str(action.get("value", ""))
             self._open_form(value, body["trigger_id"], user, {"channel_id": channel})
             return
@@ -180,10 +183,8 @@ class SlackHandlers:
             return
         elif name == SHARE:
             self._share(request, respond, str(action.get("action_ts") or body.get("trigger_id")))
-        elif name in (RUN, OPEN):
-            self._respond(request, respond, replace=name == RUN)
         else:
-            logger.warning("unknown action", extra={"action": action.get("action_id")})
+            self._respond(request, respond, replace=name == RUN)
 
     def _share(self, request: CommandRequest, respond: Respond, share_id: str) -> None:
         """Post the answer publicly in the channel, then remove the private copy."""
@@ -271,18 +272,25 @@ class SlackHandlers:
     def on_submit(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         """A form submitted: saved and committed BEFORE the ack says so; any failure keeps the
         modal open with the error shown on the field it concerns."""
-        name = view["callback_id"].removeprefix(modal.CALLBACK_PREFIX)
-        metadata = json.loads(view.get("private_metadata") or "{}")
-        locale = metadata.get("locale") or self.profiles.get(body["user"]["id"]).locale
+        name = str(view.get("callback_id", "")).removeprefix(modal.CALLBACK_PREFIX)
+        user = str((body.get("user") or {}).get("id") or "")
+        metadata = modal.metadata_of(view)
+        locale = (metadata or {}).get("locale") or self.profiles.get(user).locale
+        spec = self.router.forms.get(name)
+        if spec is None or metadata is None or not user:
+            # A modal of another version, or tampered with: nothing to save it into.
+            logger.warning("form refused", extra={"form": name[:40], "user": user})
+            lang = Lang(locale)
+            ack(response_action="update", view=modal.notice_view(_stale(lang)))
+            return
         request = convert.request(
             "",
-            user=body["user"]["id"],
+            user=user,
             channel=metadata.get("channel", ""),
             team=(body.get("team") or {}).get("id", ""),
             locale=locale,
-            member_of=partial(self.groups.of, body["user"]["id"]),
+            member_of=partial(self.groups.of, user),
         )
-        spec = self.router.forms[name]
         values = modal.submitted_values(view)
         values[FORM_ID] = str(metadata.get(FORM_ID) or "")
         values[SUBMISSION] = str(view.get("id") or "")
@@ -411,6 +419,13 @@ class SlackHandlers:
 
 def _sorry(lang: Lang) -> str:
     return lang._("Sorry, I couldn't answer that just now. Please try again in a minute.")
+
+
+def _stale(lang: Lang) -> str:
+    return lang._(
+        "This form can't be sent any more (it may come from an older version of creatorbot). "
+        "Close it and open the form again."
+    )
 
 
 def _name(text: str) -> str:

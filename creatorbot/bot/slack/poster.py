@@ -19,7 +19,7 @@ from creatorbot.bot.slack.blocks import SlackMessage
 from creatorbot.bot.slack.deliver import SLACK_FAILURES, message_for, share_files
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.reply import Reply
-from creatorbot.jobs.posting import PostFailed, Target
+from creatorbot.jobs.posting import NotInstalled, PostFailed, Target
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,11 @@ RATE_LIMIT_RETRIES = 6  # each waits Slack's Retry-After; a post is only sent ag
 EVENT_TYPE = "creatorbot_post"
 HISTORY_LIMIT = 200  # a recovered post is recent: the last 200 messages of the channel hold it
 CONNECTION_LOST = (OSError, HTTPException)  # a reset, a close without an answer, a timeout
+# Slack's answers when the workspace no longer accepts the bot's token (app uninstalled, token
+# revoked or expired, workspace or bot deactivated): every post would be refused alike.
+TOKEN_REFUSED = frozenset(
+    {"token_revoked", "token_expired", "invalid_auth", "account_inactive", "not_authed"}
+)
 
 
 class SlackPoster:
@@ -45,7 +50,7 @@ class SlackPoster:
             ref = self._send(target, message, key)
             share_files(self.client, reply, target.channel)
         except SLACK_FAILURES as exc:
-            raise PostFailed(_describe(exc)) from exc
+            raise _failure(exc) from exc
         return ref
 
     def _send(self, target: Target, message: SlackMessage, key: str) -> str:
@@ -61,7 +66,7 @@ class SlackPoster:
         try:
             ts = find_key(self.client, target.channel, key)
         except SLACK_FAILURES as exc:
-            raise PostFailed(_describe(exc)) from exc
+            raise _failure(exc) from exc
         return None if ts is None else f"{target.channel}:{ts}"
 
 
@@ -154,6 +159,13 @@ def _key_of(message: dict[str, Any]) -> str | None:
     if metadata.get("event_type") != EVENT_TYPE:
         return None
     return (metadata.get("event_payload") or {}).get("key")
+
+
+def _failure(exc: Exception) -> PostFailed:
+    """What the runner is told of a failed call: NotInstalled when Slack refused the token."""
+    if isinstance(exc, SlackApiError) and exc.response.get("error") in TOKEN_REFUSED:
+        return NotInstalled(_describe(exc))
+    return PostFailed(_describe(exc))
 
 
 def _describe(exc: Exception) -> str:

@@ -2,7 +2,7 @@
 look-up finds every creator a typed handle could mean and an import can refuse look-alikes.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-04 09:00:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from creatorbot.storage.handles import handle_key
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
