@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from creatorbot.storage.models import FeedbackResponse, Run, RunStatus
+from creatorbot.storage.models import FeedbackResponse, Run, RunStatus, Subscription
 from tests.bot.slack_harness import SlackBot, running_bot
 from tests.bot.world import NOW, job_runner, subscribe_channels
 from tests.fakes.slack_requests import (
@@ -101,11 +101,23 @@ def snapshot_posts(bot: SlackBot, channel: str) -> int:
     return len(bot.fake.posts(channel))
 
 
+def wait_suspended(bot: SlackBot, count: int) -> None:
+    """Slack events are acked before their listener runs: wait for it to have suspended."""
+
+    def suspended() -> bool:
+        with bot.app.sessions() as session:
+            query = select(func.count()).where(Subscription.suspended_at.is_not(None))
+            return session.scalar(query) == count
+
+    bot.fake.wait_for(suspended)
+
+
 def test_an_uninstall_stops_that_workspaces_posts_until_resumed(bot: SlackBot) -> None:
     subscribe_channels(bot.app, "slack", "T1", ("C1",))
     subscribe_channels(bot.app, "slack", "T2", ("C2",))
     status, _, _ = bot.send(event({"type": "app_uninstalled"}, event_id="EvGone", team_id="T1"))
     assert status == 200
+    wait_suspended(bot, 1)
     runner = job_runner(bot.app, bot.running.posters())
 
     report = runner.tick(NOW)
@@ -139,6 +151,8 @@ def test_revoked_bot_tokens_stop_the_posts_but_revoked_user_tokens_do_not(bot: S
     bots = {"type": "tokens_revoked", "tokens": {"oauth": ["U2"], "bot": ["UBOT"]}}
     assert bot.send(event(users_only, event_id="EvUsers", team_id="T2"))[0] == 200
     assert bot.send(event(bots, event_id="EvBot", team_id="T1"))[0] == 200
+    wait_suspended(bot, 1)
+    time.sleep(0.3)  # and give the user-token revocation as long to (wrongly) suspend T2
 
     job_runner(bot.app, bot.running.posters()).tick(NOW)
     assert snapshot_posts(bot, "C1") == 0
