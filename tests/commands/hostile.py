@@ -60,9 +60,11 @@ CREATORS_HEADER = [
 
 def demo_app(path: Path, template: Path, spec: DemoSpec = SPEC) -> tuple[App, World]:
     """The bot over a fresh SQLite copy of the migrated `template` at `path`, holding the demo
-    world of `spec`, with the clock at NOW and charts on."""
+    world of `spec`, with the clock at NOW, charts on and no rate limit (the fuzz asks a lot)."""
     shutil.copy(template, path)
-    settings = Settings(DATABASE_URL=f"sqlite:///{path}", _env_file=None)
+    settings = Settings(
+        DATABASE_URL=f"sqlite:///{path}", CREATORBOT_RATE_LIMIT_PER_MINUTE=0, _env_file=None
+    )
     app = build(settings, clock=lambda: NOW)
     world = build_world(spec)
     with app.sessions.begin() as session:
