@@ -66,7 +66,10 @@ class App:
 def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App:
     """Wire the bot. A SQLite database is created and migrated on first use; PostgreSQL must
     be migrated explicitly (`creatorbot db upgrade`), so replicas never race on a migration."""
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(
+        settings.resolved_database_url,
+        statement_timeout=settings.statement_timeout_seconds or None,
+    )
     if engine.dialect.name == "sqlite":
         upgrade(engine)
     else:

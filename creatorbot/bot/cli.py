@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from creatorbot.bot import logs
 from creatorbot.bot.app import App, SchemaOutOfDate, build
@@ -21,14 +21,26 @@ from creatorbot.commands.i18n import LANGUAGES, language_of
 from creatorbot.storage.db import make_engine, upgrade
 from creatorbot.storage.failures import database_unreachable, disk_full, first_line
 
+# Verbs an operator watches (with a progress bar and Ctrl-C) whose statements may rightly run
+# for minutes (a big import, its board refresh, the demo world): no statement timeout.
+LONG_JOBS = ("import", "demo-data", "demo")
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `creatorbot` console script."""
     args = parser().parse_args(argv)
     settings = Settings()
+    if args.command in LONG_JOBS:
+        settings = settings.model_copy(update={"statement_timeout_seconds": 0})
     # At the console, answers are the output: only warnings and errors are logged there.
     quiet = args.command in ("shell", "ask", "demo", "demo-data", "import", "jobs")
     logs.configure(args.log_level or ("WARNING" if quiet else settings.log_level))
+    if args.command == "run" and not args.console:
+        refused = start_problems(settings, terminal=sys.stdin.isatty())
+        for problem in refused:
+            print(f"creatorbot: {problem}", file=sys.stderr)
+        if refused:
+            return 2
     try:
         if args.command == "db":
             upgrade(make_engine(settings.resolved_database_url))
@@ -37,6 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         app = build(settings)
     except SchemaOutOfDate as exc:
         print(f"creatorbot: {exc}", file=sys.stderr)
+        return 2
+    except (ArgumentError, NoSuchModuleError):
+        # Not echoed: the URL may hold a password.
+        print(f"creatorbot: {BAD_DATABASE_URL}", file=sys.stderr)
         return 2
     except DBAPIError as exc:
         if database_unreachable(exc):
@@ -56,12 +72,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         app.close()
 
 
+BAD_DATABASE_URL = (
+    "DATABASE_URL is not a database URL creatorbot can use: give "
+    "postgresql://USER:PASSWORD@HOST:5432/NAME (postgres:// works too), "
+    "or leave it empty for a SQLite file under CREATORBOT_DATA_DIR."
+)
+NO_TERMINAL = (
+    "no Slack or Lark credentials are configured and there is no terminal to run the console "
+    "on: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, or LARK_APP_ID with "
+    "LARK_APP_SECRET (see .env.example); for the console, run `creatorbot shell`."
+)
+
+
+def start_problems(settings: Settings, *, terminal: bool) -> list[str]:
+    """Why `creatorbot run` must not start: a platform configured only in part (it would be
+    left out, or the bot fall back to a console nobody reads), or no platform at all and no
+    terminal (a container would read end of input and exit looking healthy)."""
+    problems = settings.platform_problems()
+    if not problems and not settings.has_platform and not terminal:
+        problems.append(NO_TERMINAL)
+    return problems
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per verb."""
     top = argparse.ArgumentParser(prog="creatorbot", description=__doc__)
     top.add_argument("--log-level", help="DEBUG, INFO, WARNING… (default: LOG_LEVEL or INFO)")
     verbs = top.add_subparsers(dest="command", required=True)
-    verbs.add_parser("run", help="run the bot (the console when no platform is configured)")
+    run = verbs.add_parser(
+        "run", help="run the bot on Slack and/or Lark (the console when none is configured)"
+    )
+    run.add_argument(
+        "--console", action="store_true", help="run on the console even if a platform is set up"
+    )
     for name, text in (("shell", "an interactive prompt"), ("ask", "answer one command")):
         verb = verbs.add_parser(name, help=text)
         verb.add_argument("--locale", choices=LANGUAGES, help="language of the answers")
@@ -101,9 +144,11 @@ def console_locale(requested: str | None, settings: Settings) -> str:
 
 
 def cmd_run(app: App, args: argparse.Namespace) -> int:
-    from creatorbot.bot.serve import has_platform, serve
+    from creatorbot.bot.serve import serve
 
-    if has_platform(app):
+    if args.console:
+        return cmd_shell(app, args)
+    if app.settings.has_platform:
         return serve(app)
     print("No Slack or Lark credentials are configured: running on the console.")
     return cmd_shell(app, args)

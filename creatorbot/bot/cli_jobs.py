@@ -81,6 +81,8 @@ def listing(app: App, now: dt.datetime, rows: int = 20) -> int:
         )
         following = upcoming[0].due.isoformat(timespec="minutes") if upcoming else "—"
         state = "paused" if s.paused else ("war-room" if s.war_room else "active")
+        if s.suspended_at is not None:  # the workspace took the app away: see `digest list`
+            state = s.suspended_reason or "suspended"
         print(
             f"  #{s.id:<4} {s.kind.value:9} {s.market:3} {s.at_time} {state:9} "
             f"{s.platform}:{s.channel}  next {following}"

@@ -44,11 +44,6 @@ class Running:
         return {name: platform.poster() for name, platform in self.platforms.items()}
 
 
-def has_platform(app: App) -> bool:
-    """Whether Slack or Lark credentials are configured."""
-    return app.settings.has_slack or app.settings.has_lark
-
-
 def wire(app: App) -> Running:
     """Build the platforms the settings configure and the routes they answer."""
     settings = app.settings

@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     )
 
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    statement_timeout_seconds: float = Field(
+        default=30, ge=0, validation_alias="CREATORBOT_STATEMENT_TIMEOUT_SECONDS"
+    )
     data_dir: Path = Field(
         default=Path("data"), validation_alias=AliasChoices("CREATORBOT_DATA_DIR", "data_dir")
     )
@@ -73,8 +76,9 @@ class Settings(BaseSettings):
 
     @property
     def has_slack(self) -> bool:
-        """Whether Slack credentials are configured."""
-        return bool(self.slack_bot_token and self.slack_signing_secret)
+        """Whether Slack can run: the bot token, and how Slack reaches us (the signing secret
+        for HTTP; the app token for Socket Mode, which needs no signing secret)."""
+        return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
 
     @property
     def has_lark(self) -> bool:
@@ -82,6 +86,78 @@ class Settings(BaseSettings):
         return bool(self.lark_app_id and self.lark_app_secret)
 
     @property
+    def has_platform(self) -> bool:
+        """Whether Slack or Lark is configured (else the bot can only run on the console)."""
+        return self.has_slack or self.has_lark
+
+    def platform_problems(self) -> list[str]:
+        """Why a platform set up only in part cannot start, one plain sentence each, naming the
+        settings missing and the ones that are there (never their values); empty when every
+        platform is either complete or not configured at all."""
+        problems = []
+        slack = _given(
+            SLACK_BOT_TOKEN=self.slack_bot_token,
+            SLACK_SIGNING_SECRET=self.slack_signing_secret,
+            SLACK_PREVIOUS_SIGNING_SECRET=self.slack_previous_signing_secret,
+            SLACK_APP_TOKEN=self.slack_app_token,
+        )
+        if slack and not self.slack_bot_token:
+            problems.append(
+                f"{_not_set(['SLACK_BOT_TOKEN'], slack)}: set SLACK_BOT_TOKEN too, "
+                f"or {_unset(slack)} to run on the console."
+            )
+        elif slack and not (self.slack_signing_secret or self.slack_app_token):
+            problems.append(
+                f"{_not_set(['SLACK_SIGNING_SECRET'], slack)}: set SLACK_SIGNING_SECRET (HTTP) "
+                f"or SLACK_APP_TOKEN (Socket Mode) as well, or {_unset(slack)} to run on "
+                "the console."
+            )
+        lark = _given(
+            LARK_APP_ID=self.lark_app_id,
+            LARK_APP_SECRET=self.lark_app_secret,
+            LARK_VERIFICATION_TOKEN=self.lark_verification_token,
+            LARK_ENCRYPT_KEY=self.lark_encrypt_key,
+        )
+        app = ("LARK_APP_ID", "LARK_APP_SECRET")
+        callbacks = ("LARK_VERIFICATION_TOKEN", "LARK_ENCRYPT_KEY")
+        if lark and not self.has_lark:
+            absent = [name for name in app if name not in lark]
+            problems.append(
+                f"{_not_set(absent, lark)}: set {' and '.join(absent)} too, "
+                f"or {_unset(lark)} to run on the console."
+            )
+        elif lark and self.lark_mode == "http" and not set(callbacks) <= set(lark):
+            absent = [name for name in callbacks if name not in lark]
+            problems.append(
+                f"{_not_set(absent)} but LARK_MODE is http: Lark's HTTP callbacks need "
+                "LARK_VERIFICATION_TOKEN and LARK_ENCRYPT_KEY (Developer Console → Events & "
+                "Callbacks → Encryption strategy); or set LARK_MODE=websocket for the long "
+                "connection."
+            )
+        return problems
+
+    @property
     def admin_ids(self) -> frozenset[str]:
         """The bootstrap admins' user ids, from the comma-separated `CREATORBOT_ADMINS`."""
         return frozenset(part.strip() for part in self.admins.split(",") if part.strip())
+
+
+def _given(**values: object) -> list[str]:
+    """The names of the settings that have a value."""
+    return [name for name, value in values.items() if value]
+
+
+def _not_set(absent: list[str], present: list[str] | None = None) -> str:
+    """ "A is not set but B and C are"; without `present`, only "A is not set"."""
+    said = f"{_names(absent)} {'is' if len(absent) == 1 else 'are'} not set"
+    if present:
+        said += f" but {_names(present)} {'is' if len(present) == 1 else 'are'}"
+    return said
+
+
+def _unset(present: list[str]) -> str:
+    return f"unset {present[0]}" if len(present) == 1 else "unset them all"
+
+
+def _names(names: list[str]) -> str:
+    return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]

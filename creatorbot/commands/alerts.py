@@ -171,8 +171,9 @@ def alert_post(market: str, call: Call, *, local_today: dt.date) -> AlertPost:
         late = stale_data(market, latest, due)
         record([late], [_late(late, place, Lang("en", market))], session=call.session)
         alerts = [a for a in postable(market, due, session=call.session) if a.metric == FRESHNESS]
-        reply = render(place, due, alerts, None, call, lang) if alerts else None
-        return AlertPost(reply, latest, fresh=False)
+        # A notice, not an item to act on: no number, no buttons (see `_not_actionable`).
+        notice = (_header(place, due, lang), Text(_late(late, place, lang)))
+        return AlertPost(Reply(notice) if alerts else None, latest, fresh=False)
     failed: list[Block] = []
     scan = _scanned(place, due, call, lang, failed)
     alerts = _anomalies(market, due, call)
@@ -242,7 +243,7 @@ def render(
     lead: list[Block] | None = None,
 ) -> Reply:
     """The post: a header, then per subject (most money at stake first, SHOWN at most) its
-    reasons, owner and money at stake with Acknowledge and Snooze buttons."""
+    number, reasons, owner and money at stake with Acknowledge and Snooze buttons."""
     entries: dict[tuple[str, str], list[Alert]] = {}
     for alert in alerts:
         entries.setdefault((alert.subject_kind, alert.subject_key), []).append(alert)
@@ -251,9 +252,9 @@ def render(
     blocks: list[Block] = [_header(market, day, lang), *(lead or [])]
     if scan is not None and abs(scan.shift - 1) >= NOTABLE_SHIFT:
         blocks.append(Context(_shift(scan.shift, day, lang)))
-    for rank, found in enumerate(list(entries.values())[:SHOWN], start=1):
+    for found in list(entries.values())[:SHOWN]:
         label = lang._(parts.ALERT).format(id=found[0].id)
-        entry = partial(_entry, rank, found, people, scan, market, call, lang)
+        entry = partial(_entry, found, people, scan, market, call, lang)
         blocks += part(f"alert {found[0].id}", label, call, lang, entry)
     hidden = len(entries) - SHOWN
     if hidden > 0:
@@ -271,7 +272,6 @@ def render(
 
 
 def _entry(
-    rank: int,
     found: list[Alert],
     people: dict[str, Creator],
     scan: DayScan | None,
@@ -279,11 +279,14 @@ def _entry(
     call: Call,
     lang: Lang,
 ) -> list[Block]:
-    """One subject's alerts: its name and owner, what happened, the money at stake, buttons."""
+    """One subject's alerts: its number, name and owner, what happened, the money at stake,
+    buttons."""
     first = found[0]
     name, owner = _subject(first, people, market, call)
     sessions = _sessions(scan, first)
-    title = " · ".join([f"*{rank}. {name}*", *owner, f"#{first.id}"])
+    # The entry's number is the one its buttons and `alerts ack|snooze` take, and the only
+    # number it shows: a rank beside it was read as the alert's number and acted on.
+    title = " · ".join([f"*#{first.id} {name}*", *owner])
     lines = [title, _reason(found, sessions, market, lang)]
     if first.impact:
         money = lang.money(max(a.impact for a in found), market.currency, market.minor_units)
@@ -413,6 +416,8 @@ def _handled(query: HandleQuery, call: Call) -> Reply:
     call.require_market(alert.market)
     market = all_markets(session=call.session)[alert.market]
     lang = call.lang.for_market(market.code)
+    if alert.metric == FRESHNESS:
+        raise _not_actionable(alert, market, lang)
     people = creators_by_handle(market.code, [alert.subject_key], session=call.session)
     subject, _owner = _subject(alert, people, market, call)
     user = call.request.user
@@ -426,3 +431,17 @@ def _handled(query: HandleQuery, call: Call) -> Reply:
     snooze(alert, user, until, session=call.session)
     text = lang._("Snoozed until {day}: no alerts about {subject} until then.")
     return Reply((Text(text.format(day=lang.date(until), subject=subject)),))
+
+
+def _not_actionable(alert: Alert, market: Market, lang: Lang) -> UserError:
+    """The data-late notice is shown without a number and has no buttons: acknowledging it would
+    change nothing, and snoozing it would hide the next outage for a week."""
+    return UserError(
+        lang._(
+            "#{id} is the data-late notice for {market}, not an anomaly: it clears itself when "
+            "the missing day arrives, so there is nothing to acknowledge or snooze."
+        ).format(id=alert.id, market=lang.market_name(market.code)),
+        lang._(
+            "`alerts {market}` shows the anomalies you can act on, each with its number."
+        ).format(market=market.code),
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NoReturn
 
 import pandas as pd
 
@@ -15,6 +16,7 @@ from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.feedback import topic_label
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.labels import change_label, creator_label
+from creatorbot.commands.lookups import creator_number, creators_meant
 from creatorbot.commands.markets import is_market_word
 from creatorbot.commands.parsing import did_you_mean, words
 from creatorbot.commands.reply import (
@@ -31,10 +33,12 @@ from creatorbot.commands.reply import (
     Text,
 )
 from creatorbot.storage.feedback import latest_feedback
+from creatorbot.storage.handles import shown
 from creatorbot.storage.models import Creator, Market
 from creatorbot.storage.queries.alerts import open_alerts
 from creatorbot.storage.queries.campaigns import creator_standings
 from creatorbot.storage.queries.creators import (
+    creator_by_id,
     creator_campaigns,
     creator_daily,
     creator_names_like,
@@ -45,6 +49,8 @@ from creatorbot.storage.queries.markets import all_markets, latest_day, market_t
 USAGE = "creator HANDLE [market]"
 HISTORY_DAYS = 60  # two 30-day windows
 CAMPAIGNS_SHOWN = 5
+WHICH_ONE = 20  # creators listed by a "which one?" answer
+BUTTONS = 5  # of them with a button
 
 
 @dataclass(frozen=True)
@@ -68,19 +74,13 @@ def parse(text: str, call: Call) -> CreatorQuery:
     return CreatorQuery(" ".join(tokens), market)
 
 
-def find(query: CreatorQuery, call: Call) -> Creator:
-    """The one creator the query names, or a helpful error."""
+def find(query: CreatorQuery, call: Call) -> list[Creator]:
+    """The creators the query may mean, all of one market (several when their handles differ
+    only by case or invisible characters), or a helpful error."""
     lang = call.lang
-    everywhere = find_creators(query.name, session=call.session, market=query.market)
-    found = [c for c in everywhere if call.principal.sees(c.market)]
-    if everywhere and not found:
-        call.require_market(everywhere[0].market)
+    found = creators_meant(query.name, call, query.market)
     if not found:
-        # Only names the user may see: a "did you mean" must not reveal another market's creators.
-        like = creator_names_like(query.name, session=call.session, markets=call.principal.markets)
-        hint = did_you_mean(query.name, like, lang)
-        message = lang._("I can't find a creator called “{name}”.").format(name=query.name)
-        raise UserError(" ".join(p for p in (message, hint) if p))
+        _refuse(query, call)
     if len({c.market for c in found}) > 1:
         markets = ", ".join(sorted({c.market for c in found}))
         raise UserError(
@@ -88,16 +88,81 @@ def find(query: CreatorQuery, call: Call) -> Creator:
                 "“{name}” is a creator in {markets}. Add the market, e.g. `creator {name} {m}`."
             ).format(name=query.name, markets=markets, m=found[0].market)
         )
-    return found[0]
+    return found
+
+
+def _refuse(query: CreatorQuery, call: Call) -> NoReturn:
+    """Why nothing was found: another market's creator, a number naming nobody, or a name with
+    a "did you mean" among the names the user may see (never another market's)."""
+    lang = call.lang
+    number = creator_number(query.name)
+    if number is not None:
+        creator = creator_by_id(number, session=call.session)
+        if creator is not None:
+            call.require_market(creator.market)
+        raise UserError(lang._("There is no creator #{id}.").format(id=number))
+    everywhere = find_creators(query.name, session=call.session, market=query.market)
+    if everywhere:
+        call.require_market(everywhere[0].market)
+    like = creator_names_like(query.name, session=call.session, markets=call.principal.markets)
+    hint = did_you_mean(query.name, like, lang)
+    message = lang._("I can't find a creator called “{name}”.").format(name=query.name)
+    raise UserError(" ".join(p for p in (message, hint) if p))
+
+
+def which_one(name: str, found: list[Creator], call: Call) -> Reply:
+    """Several creators the name may mean: each with its handle as it really is (invisible
+    characters written out) and the `creator #ID` that opens it."""
+    lang = call.lang
+    market = lang.market_name(found[0].market)
+    if len({c.handle_key for c in found}) == 1:
+        question = lang._(
+            "“{name}” may be any of these creators in {market}: their handles differ only by "
+            "case or invisible characters. Which one?"
+        )
+    else:
+        question = lang._("“{name}” may be any of these creators in {market}. Which one?")
+    listed = found[:WHICH_ONE]
+    rows = tuple(
+        (
+            f"creator #{c.id}",
+            f"@{shown(c.handle)}",
+            c.display_name,
+            lang.number(c.followers),
+            c.cm or "—",
+        )
+        for c in listed
+    )
+    columns = (
+        Column(lang._("Open with")),
+        Column(lang._("Handle")),
+        Column(lang._("Name")),
+        Column(lang._("Followers"), "right"),
+        Column(lang._("Creator Manager")),
+    )
+    buttons = tuple(
+        Button(f"@{shown(c.handle)}", "open", f"creator #{c.id}") for c in listed[:BUTTONS]
+    )
+    return Reply(
+        (
+            Text(question.format(name=shown(name), market=market)),
+            Table(columns, rows),
+            Buttons(buttons),
+        ),
+        rows=len(rows),
+    )
 
 
 def answer(query: CreatorQuery, call: Call) -> Reply:
     """The creator's profile, as a CM reads it before a call."""
-    creator = find(query, call)
+    found = find(query, call)
+    if len(found) > 1:
+        return which_one(query.name, found, call)
+    creator = found[0]
     market = all_markets(session=call.session)[creator.market]
     lang = call.lang.for_market(market.code)
     end = latest_day(market.code, session=call.session)
-    title = f"{creator_label(creator.display_name, creator.handle)} · {market.code}"
+    title = f"{creator_label(creator.display_name, shown(creator.handle))} · {market.code}"
     if end is None:
         fields = _identity(creator, creator.tier, lang)
         return Reply((Header(title), Fields(fields), Context(lang._("No sales data yet."))))

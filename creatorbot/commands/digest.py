@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import event
 
@@ -14,8 +15,15 @@ from creatorbot.commands.markets import is_market_word, resolve_market
 from creatorbot.commands.parsing import unknown_word, words
 from creatorbot.commands.reply import Column, Context, Header, Reply, Table, Text
 from creatorbot.storage import ledger
-from creatorbot.storage.models import Run, RunStatus, Subscription, SubscriptionKind
-from creatorbot.storage.subscriptions import channel_subscriptions, subscribe
+from creatorbot.storage.models import (
+    Run,
+    RunStatus,
+    Subscription,
+    SubscriptionKind,
+    SuspendReason,
+)
+from creatorbot.storage.queries.markets import all_markets
+from creatorbot.storage.subscriptions import channel_subscriptions, lift_suspension, subscribe
 
 USAGE = (
     "digest subscribe snapshot|alerts|feedback [market] [at HH:MM] | digest list | "
@@ -37,6 +45,10 @@ STATUS_LABELS = {
     RunStatus.SKIPPED: N_("skipped"),
 }
 CONSOLE_CHANNEL = "console"
+SUSPENDED = {
+    SuspendReason.UNINSTALLED: N_("Paused: the app was uninstalled from this workspace on {date}."),
+    SuspendReason.REVOKED: N_("Paused: the app's access to this workspace was revoked on {date}."),
+}
 
 
 @dataclass(frozen=True)
@@ -142,6 +154,14 @@ def answer(query: DigestQuery, call: Call) -> Reply:
         call.session.delete(subscription)
         return Reply((Text(lang._("Unsubscribed: {what}.").format(what=what)),))
     if query.action in ("pause", "resume"):
+        if query.action == "resume" and subscription.suspended_at is not None:
+            # The workspace's posts stopped together; whoever brings the app back resumes them.
+            lift_suspension(
+                subscription.platform,
+                subscription.workspace,
+                now=call.services.clock(),
+                session=call.session,
+            )
         subscription.paused = query.action == "pause"
         message = lang._("Paused: {what}.") if subscription.paused else lang._("Resumed: {what}.")
         return Reply((Text(message.format(what=what)),))
@@ -218,6 +238,9 @@ def _list(call: Call) -> Reply:
             rows,
         ),
     ]
+    suspended = next((s for s in mine if s.suspended_at is not None), None)
+    if suspended is not None:
+        blocks.append(Text(_suspension(suspended, call)))
     failed = [run for run in runs if run.status is RunStatus.FAILED]
     for run in failed[-5:]:
         blocks.append(Text(_failure(run, lang)))
@@ -234,8 +257,25 @@ def _list(call: Call) -> Reply:
     return Reply(tuple(blocks), rows=len(rows))
 
 
+def _suspension(subscription: Subscription, call: Call) -> str:
+    """Why the workspace's posts stopped, since when (the market's day), and how to start
+    them again."""
+    assert subscription.suspended_at is not None
+    lang = call.lang
+    reason = SuspendReason(subscription.suspended_reason or SuspendReason.REVOKED)
+    zone = ZoneInfo(all_markets(session=call.session)[subscription.market].timezone)
+    stamp = subscription.suspended_at
+    stamp = stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)  # SQLite: stored as UTC
+    when = lang.date(stamp.astimezone(zone).date())
+    hint = lang._(
+        "Once the app is back, `digest resume {id}` starts this workspace's scheduled posts again."
+    )
+    return lang._(SUSPENDED[reason]).format(date=when) + " " + hint.format(id=subscription.id)
+
+
 def _row(subscription: Subscription, last: Run | None, lang: Lang) -> tuple[str, ...]:
-    state = lang._("paused") if subscription.paused else lang._("active")
+    stopped = subscription.paused or subscription.suspended_at is not None
+    state = lang._("paused") if stopped else lang._("active")
     if subscription.war_room:
         state += " · " + lang._("war-room")
     return (
@@ -282,6 +322,8 @@ def _war_room(subscription: Subscription, on: bool, call: Call) -> Reply:
 
 
 def _run_now(subscription: Subscription, call: Call) -> Reply:
+    if subscription.suspended_at is not None:  # the runner would leave it queued for ever
+        raise UserError(_suspension(subscription, call))
     now = call.services.clock()
     job = JOB_OF_KIND[subscription.kind]
     period = f"manual:{now.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%S}"

@@ -4,16 +4,11 @@ logged; `feedback export [campaign:SLUG] [csv|xlsx]` attaches every response as 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from creatorbot.commands.core import Call
 from creatorbot.commands.forms import (
@@ -26,7 +21,7 @@ from creatorbot.commands.forms import (
     submission_key,
 )
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.lookups import find_campaign
+from creatorbot.commands.lookups import creators_meant, find_campaign
 from creatorbot.commands.parsing import unknown_word, words
 from creatorbot.commands.reply import (
     Button,
@@ -40,6 +35,7 @@ from creatorbot.commands.reply import (
     Table,
     Text,
 )
+from creatorbot.commands.spreadsheet import CSV_MIME, XLSX_MIME, Cell, csv_bytes, xlsx_bytes
 from creatorbot.storage.feedback import (
     ExportRow,
     already_saved,
@@ -48,23 +44,18 @@ from creatorbot.storage.feedback import (
     form_by_id,
     save_feedback,
 )
+from creatorbot.storage.handles import shown
 from creatorbot.storage.models import Campaign
 from creatorbot.storage.queries.campaigns import campaign_by_slug
-from creatorbot.storage.queries.creators import find_creators
 
 USAGE = "feedback | feedback report [campaign:SLUG] | feedback export [campaign:SLUG] [csv|xlsx]"
 FORM_ACTION = "form"
 ACTIONS = ("report", "export")
 FORMATS = ("csv", "xlsx")
 EXPORT_COLUMNS = ("date", "user", "creator", "campaign", "rating", "topic", "language", "comment")
-CSV_MIME = "text/csv"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A CSV cell starting like a formula is run by Excel; a leading quote keeps it text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9_.]+")
 
 Action = Literal["form", "report", "export"]
-Cell = dt.date | int | str  # one cell of an export
 
 
 @dataclass(frozen=True)
@@ -211,44 +202,15 @@ def export_cells(row: ExportRow) -> tuple[Cell, ...]:
 
 
 def export_csv(rows: Sequence[ExportRow]) -> bytes:
-    """The responses as CSV: UTF-8 with a BOM (so Excel reads accents right), a header row,
-    days as YYYY-MM-DD, text that would start a formula kept as text by a leading quote."""
-    buffer = io.StringIO()
-    out = csv.writer(buffer)
-    out.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        out.writerow([_csv_cell(cell) for cell in export_cells(row)])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def _csv_cell(value: Cell) -> Cell:
-    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
+    """The responses as CSV (commands/spreadsheet.py: text quoted and never run as a formula,
+    the rating a bare number, days as YYYY-MM-DD)."""
+    return csv_bytes(EXPORT_COLUMNS, (export_cells(row) for row in rows))
 
 
 def export_xlsx(rows: Sequence[ExportRow]) -> bytes:
-    """The responses as one XLSX sheet: a header row, the day as a date, the rating as a
-    number, every text cell stored as text (never run as a formula)."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None  # a new workbook has one sheet
-    sheet.title = "feedback"
-    sheet.append(EXPORT_COLUMNS)
-    for row in rows:
-        sheet.append([_xlsx_cell(cell) for cell in export_cells(row)])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # openpyxl would take "=…" for a formula
-            elif isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _xlsx_cell(value: Cell) -> Cell:
-    # XML cannot hold most control characters; they carry nothing a reader needs.
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    """The responses as one XLSX sheet: the day as a date, the rating as a number, every text
+    cell stored as text (never run as a formula)."""
+    return xlsx_bytes("feedback", EXPORT_COLUMNS, (export_cells(row) for row in rows))
 
 
 def topic_label(topic: str, lang: Lang) -> str:
@@ -265,19 +227,20 @@ def submit(values: Mapping[str, str], call: Call) -> FormResult:
     if not clean["creator"] and not clean["campaign"]:
         errors["creator"] = lang._("Name a creator, a campaign, or both.")
     if clean["creator"]:
-        found = [
-            c
-            for c in find_creators(clean["creator"], session=call.session)
-            if call.principal.sees(c.market)
-        ]
+        found = creators_meant(clean["creator"], call)
         if len(found) == 1:
             creator_id = found[0].id
+        elif found:  # in several markets, or look-alike handles: never pick one
+            choices = lang._(" or ").join(
+                f"#{c.id} (@{shown(c.handle)} · {c.market})" for c in found[:5]
+            )
+            errors["creator"] = lang._(
+                "“{name}” may be more than one creator: {choices}. Write the number, e.g. {id}."
+            ).format(name=shown(clean["creator"]), choices=choices, id=f"#{found[0].id}")
         else:
-            errors["creator"] = (
-                lang._("I can't find a creator called “{name}”.")
-                if not found
-                else lang._("“{name}” is a creator in more than one market; use the handle.")
-            ).format(name=clean["creator"])
+            errors["creator"] = lang._("I can't find a creator called “{name}”.").format(
+                name=clean["creator"]
+            )
     if clean["campaign"]:
         campaign = campaign_by_slug(clean["campaign"], session=call.session)
         if campaign is None or not call.principal.sees(campaign.market):

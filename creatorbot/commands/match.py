@@ -11,8 +11,6 @@ candidate (up to 500) as a CSV that Excel opens as it is. Contact details are ne
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import shlex
 from dataclasses import dataclass
@@ -39,6 +37,7 @@ from creatorbot.commands.reply import (
     Table,
     Text,
 )
+from creatorbot.commands.spreadsheet import CSV_MIME, csv_bytes
 from creatorbot.storage.models import Market
 from creatorbot.storage.money import from_minor
 from creatorbot.storage.queries.markets import categories, latest_day
@@ -63,8 +62,6 @@ EXPORT_COLUMNS = (
     "running_campaigns",
     "score",
 )
-# A cell starting with one of these is a formula to Excel: a display name must stay text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9_.]+")
 
 
@@ -324,7 +321,7 @@ def export(shortlist: Shortlist, title: str, lang: Lang) -> tuple[Block, ...]:
             rows,
         )
     text = line.format(count=lang.number(rows), total=lang.number(total))
-    return (Text(text), File(file_name(shortlist), export_csv(shortlist), "text/csv", title))
+    return (Text(text), File(file_name(shortlist), export_csv(shortlist), CSV_MIME, title))
 
 
 def file_name(shortlist: Shortlist) -> str:
@@ -334,36 +331,29 @@ def file_name(shortlist: Shortlist) -> str:
 
 
 def export_csv(shortlist: Shortlist) -> bytes:
-    """The candidates as CSV: UTF-8 with a BOM (so Excel reads accents right), a header row,
-    plain numbers (money with the currency's decimals, growth as a ratio), no contact details."""
-    buffer = io.StringIO()
-    out = csv.writer(buffer)
-    out.writerow(EXPORT_COLUMNS)
+    """The candidates as CSV (commands/spreadsheet.py: text quoted and never run as a formula):
+    plain numbers (money with the currency's decimals, growth as a ratio, "new" for a creator
+    with nothing before), no contact details."""
     minor_units = shortlist.market.minor_units
-    for c in candidates_of(shortlist.ranked.head(EXPORT_ROWS)):
-        rate = conversion(c.orders_30d, c.views_30d, 2)
-        out.writerow(
-            (
-                c.rank,
-                _text_cell(c.handle),
-                _text_cell(c.display_name),
-                _text_cell(c.tier),
-                c.followers,
-                f"{from_minor(c.gmv_30d, minor_units):.{minor_units}f}",
-                c.orders_30d,
-                "" if rate is None else f"{rate}",
-                "new" if c.growth is None else _ratio(c.gmv_30d, c.gmv_prev),
-                c.running,
-                f"{c.score:.4f}",
-            )
+    rows = (
+        (
+            c.rank,
+            c.handle,
+            c.display_name,
+            c.tier,
+            c.followers,
+            from_minor(c.gmv_30d, minor_units),
+            c.orders_30d,
+            conversion(c.orders_30d, c.views_30d, 2),
+            "new" if c.growth is None else _ratio(c.gmv_30d, c.gmv_prev),
+            c.running,
+            Decimal(f"{c.score:.4f}"),
         )
-    return buffer.getvalue().encode("utf-8-sig")
+        for c in candidates_of(shortlist.ranked.head(EXPORT_ROWS))
+    )
+    return csv_bytes(EXPORT_COLUMNS, rows)
 
 
-def _ratio(now: int, before: int) -> str:
+def _ratio(now: int, before: int) -> Decimal:
     value = Decimal(now - before) / Decimal(before)
-    return f"{value.quantize(Decimal('0.0001'), rounding=ROUND_HALF_UP)}"
-
-
-def _text_cell(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_START) else value
+    return value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)

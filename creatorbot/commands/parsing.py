@@ -18,7 +18,12 @@ MAX_INPUT = 500
 def words(text: str, lang: Lang) -> list[str]:
     """Split a command's arguments like a shell would (quotes group words)."""
     # Control characters (NUL above all) never mean anything in a command; databases reject NUL.
-    text = "".join(char if char.isprintable() else " " for char in text)
+    # Invisible format characters (zero-width space, BOM, bidi marks) never separate words: a
+    # handle pasted with one is still one word.
+    text = "".join(
+        char if char.isprintable() else "" if unicodedata.category(char) == "Cf" else " "
+        for char in text
+    )
     if len(text) > MAX_INPUT:
         raise UserError(lang._("That command is too long. Keep it under 500 characters."))
     try:

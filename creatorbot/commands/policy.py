@@ -13,7 +13,7 @@ from creatorbot.storage.models import Role, RoleGrant
 
 # Higher sees more; cm and am differ in what they work on, not in what they may do.
 LEVEL = {Role.VIEWER: 0, Role.CM: 1, Role.AM: 1, Role.LEAD: 2, Role.ADMIN: 3}
-ADMIN_ONLY = frozenset({"access", "audit", "digest", "import"})
+ADMIN_ONLY = frozenset({"access", "audit", "digest"})
 FORM_ROLE = Role.CM  # who may submit a form (feedback): not a viewer
 CONSOLE = "console"
 

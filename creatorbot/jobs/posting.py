@@ -27,6 +27,11 @@ class PostFailed(Exception):
     """The platform refused or failed the post; the runner records it and retries later."""
 
 
+class NotInstalled(PostFailed):
+    """The workspace no longer takes the app's posts (uninstalled, token revoked): trying again
+    cannot help until someone brings the app back, so the runner stops its posts instead."""
+
+
 class Poster(Protocol):
     """What a platform adapter provides to jobs."""
 

@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session
 from creatorbot.commands.core import Call, CommandRequest, Services
 from creatorbot.commands.i18n import Lang
 from creatorbot.jobs.periods import Period, as_utc, parse_at, period_from_key, periods_between
-from creatorbot.jobs.posting import Posters, Target
+from creatorbot.jobs.posting import NotInstalled, Posters, Target
 from creatorbot.jobs.registry import JobRun, JobSpec, Post
 from creatorbot.storage import ledger
-from creatorbot.storage.models import Run, RunStatus, Subscription
+from creatorbot.storage.models import Run, RunStatus, Subscription, SuspendReason
 from creatorbot.storage.queries.campaigns import mega_sale_running
 from creatorbot.storage.queries.markets import all_markets
-from creatorbot.storage.subscriptions import all_subscriptions
+from creatorbot.storage.subscriptions import all_subscriptions, suspend_workspace
 
 logger = logging.getLogger(__name__)
 
@@ -99,11 +99,18 @@ class Runner:
             subscriptions = self._subscriptions()
             work = self._claim_open(now, subscriptions, report)
             work += self._claim_due(now, subscriptions, report)
+            gone: dict[tuple[str, str], str] = {}  # workspaces found refusing the app's posts
             for item in work:
                 if not still_leading():
                     logger.warning("lost the scheduler lead; leaving the rest to the new leader")
                     break
-                self._do(item, now, report)
+                where = (item.subscription.platform, item.subscription.workspace)
+                if where in gone:  # refused alike: recorded, not tried
+                    self._failed(item, gone[where], now, report, gone=True)
+                    continue
+                error = self._do(item, now, report)
+                if error is not None:
+                    gone[where] = error
         return report
 
     # --- claiming -------------------------------------------------------------------------
@@ -125,6 +132,8 @@ class Runner:
             subscription = subscriptions.get(run.subscription_id)
             spec = self.jobs.get(run.job)
             if subscription is None or spec is None or not self._open_is_due(run, now):
+                continue
+            if subscription.suspended_at is not None:  # left as it is until the app is back
                 continue
             with self.services.sessions.begin() as session:
                 if not ledger.claim_again(
@@ -151,7 +160,7 @@ class Runner:
         """Scheduled periods that have no ledger row yet: claimed, or skipped when too old."""
         work = []
         for subscription in subscriptions.values():
-            if subscription.paused:
+            if subscription.paused or subscription.suspended_at is not None:
                 continue
             for spec in self._jobs_of(subscription):
                 with self.services.sessions.begin() as session:
@@ -173,6 +182,8 @@ class Runner:
         self, spec: JobSpec, subscription: Subscription, now: dt.datetime, session: Session
     ) -> list[Period]:
         start = max(as_utc(subscription.created_at), now - LOOKBACK)
+        if subscription.resumed_at is not None:  # nothing due while the app was gone
+            start = max(start, as_utc(subscription.resumed_at))
         zone = self._zone(subscription)
         found: list[Period] = []
         if spec.cadence is not None:
@@ -217,7 +228,8 @@ class Runner:
 
     # --- doing ----------------------------------------------------------------------------
 
-    def _do(self, item: Work, now: dt.datetime, report: TickReport) -> None:
+    def _do(self, item: Work, now: dt.datetime, report: TickReport) -> str | None:
+        """Post one run and record how it went; the error when its workspace is gone."""
         subscription = item.subscription
         target = Target(
             subscription.platform, subscription.workspace, subscription.channel, subscription.locale
@@ -230,17 +242,9 @@ class Runner:
             ref = found or (poster.post(target, post.reply, key=key) if post.reply else None)
         except Exception as exc:
             logger.warning("post failed", extra={"key": key, "error": str(exc)})
-            retry_at = now + retry_delay(item.attempts) if item.attempts < MAX_ATTEMPTS else None
-            with self.services.sessions.begin() as session:
-                ledger.failed(
-                    item.run_id,
-                    worker=self.worker,
-                    error=f"{type(exc).__name__}: {exc}",
-                    retry_at=retry_at,
-                    session=session,
-                )
-            report.failed.append(key)
-            return
+            gone = isinstance(exc, NotInstalled)
+            self._failed(item, f"{type(exc).__name__}: {exc}", now, report, gone=gone)
+            return f"{type(exc).__name__}: {exc}" if gone else None
         with self.services.sessions.begin() as session:
             ledger.posted(
                 item.run_id,
@@ -252,6 +256,29 @@ class Runner:
             )
         (report.found if found else report.posted if ref else report.quiet).append(key)
         logger.info("posted" if ref else "nothing to post", extra={"key": key, "ref": ref})
+        return None
+
+    def _failed(
+        self, item: Work, error: str, now: dt.datetime, report: TickReport, *, gone: bool
+    ) -> None:
+        """Record a failed post, retried with backoff; when its workspace no longer takes the
+        app's posts, not retried, and the workspace's posts stop until the app is back."""
+        retry_at = now + retry_delay(item.attempts) if item.attempts < MAX_ATTEMPTS else None
+        subscription = item.subscription
+        with self.services.sessions.begin() as session:
+            if gone:
+                retry_at = None
+                suspend_workspace(
+                    subscription.platform,
+                    subscription.workspace,
+                    SuspendReason.REVOKED,
+                    now=now,
+                    session=session,
+                )
+            ledger.failed(
+                item.run_id, worker=self.worker, error=error, retry_at=retry_at, session=session
+            )
+        report.failed.append(ledger_key(item.spec.name, subscription.id, item.period.key))
 
     def _build(self, item: Work, now: dt.datetime) -> Post:
         subscription = item.subscription

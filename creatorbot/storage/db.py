@@ -12,15 +12,19 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from creatorbot.storage import links
+
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_MMAP_BYTES = 1 << 30
-CONNECT_TIMEOUT_SECONDS = 5  # PostgreSQL: give up on a connect after this, unless the URL says
+SQLITE_BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another's write to finish
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create the engine for `url`; a SQLite file's folder is created on first use."""
+def make_engine(url: str, *, statement_timeout: float | None = None, **kwargs: Any) -> Engine:
+    """Create the engine for `url`; a SQLite file's folder is created on first use. On
+    PostgreSQL, `statement_timeout` (seconds; None: none of ours) bounds each statement on the
+    server, and the wait for any answer on the client (`links.watch`)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -28,18 +32,24 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
-        # psycopg 3 is the driver we ship; plain postgresql:// URLs should just work.
-        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername != (postgres := postgres_driver(parsed.drivername)):
+        parsed = parsed.set(drivername=postgres)
         url = parsed.render_as_string(hide_password=False)
-    if parsed.get_driver_name() == "psycopg" and "connect_timeout" not in parsed.query:
-        # Without it, a database that accepts connections but never answers holds a worker
-        # (and the user waiting on it) for psycopg's default of two minutes per connect.
-        kwargs["connect_args"] = {
-            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
-            **kwargs.get("connect_args", {}),
-        }
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    if parsed.get_driver_name() == "psycopg":
+        links.watch(engine, statement_timeout)
+    return engine
+
+
+def postgres_driver(drivername: str) -> str:
+    """The dialect and driver SQLAlchemy should load for a URL's scheme: `postgres://` (as
+    Heroku, Render and Fly give it) is `postgresql://`, and PostgreSQL without a driver (which
+    SQLAlchemy reads as psycopg2, not installed) or with psycopg2 is psycopg 3, the driver we
+    ship. Any other scheme is kept."""
+    backend, _, driver = drivername.partition("+")
+    if backend not in ("postgres", "postgresql"):
+        return drivername
+    return "postgresql+" + ("psycopg" if driver in ("", "psycopg2") else driver)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -47,7 +57,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     # Reads through a memory map skip a copy per page; only pages touched become resident.
     cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cursor.close()

@@ -69,6 +69,13 @@ class SubscriptionKind(enum.StrEnum):
     FEEDBACK = "feedback"
 
 
+class SuspendReason(enum.StrEnum):
+    """Why a workspace takes no scheduled posts from the app."""
+
+    UNINSTALLED = "uninstalled"  # the platform said the app was removed from it
+    REVOKED = "revoked"  # the app's token for it was revoked, or refused on a post
+
+
 class RunStatus(enum.StrEnum):
     """The life of one (job, subscription, period) row in the run ledger."""
 
@@ -120,6 +127,9 @@ class Creator(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     market: Mapped[str] = mapped_column(ForeignKey("markets.code"))
     handle: Mapped[str] = mapped_column(String(64))
+    # The handle up to case, Unicode form and invisible characters (storage/handles.py): two
+    # creators a reader cannot tell apart share it, so look-ups find both.
+    handle_key: Mapped[str] = mapped_column(Text, server_default="")
     display_name: Mapped[str] = mapped_column(String(128))
     tier: Mapped[str] = mapped_column(String(32))
     category: Mapped[str] = mapped_column(String(64))
@@ -145,6 +155,7 @@ class Tier(Base):
 # `creator NAME` matches handles and display names case-insensitively: an index each, so a
 # look-up among a million creators is a probe, not a scan.
 Index("ix_creators_lower_handle", func.lower(Creator.handle))
+Index("ix_creators_handle_key", Creator.handle_key)
 Index("ix_creators_lower_display_name", func.lower(Creator.display_name))
 
 
@@ -305,6 +316,13 @@ class Subscription(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
+    )
+    # Set while the workspace takes no posts from the app (SuspendReason); not the channel's
+    # own pause: lifting one leaves the other as it was.
+    suspended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    suspended_reason: Mapped[str | None] = mapped_column(String(16))
+    resumed_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), doc="posting started again after a suspension: nothing due before"
     )
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.models import Subscription, SubscriptionKind
+from creatorbot.storage.models import Subscription, SubscriptionKind, SuspendReason
 
 
 def subscribe(
@@ -64,3 +64,37 @@ def all_subscriptions(*, session: Session, active_only: bool = False) -> list[Su
     if active_only:
         query = query.where(Subscription.paused.is_(False))
     return list(session.scalars(query))
+
+
+def suspend_workspace(
+    platform: str, workspace: str, reason: SuspendReason, *, now: dt.datetime, session: Session
+) -> int:
+    """Stop the scheduled posts of every subscription of a workspace that no longer takes the
+    app's posts; those already suspended keep their first date and reason. How many stopped."""
+    statement = (
+        update(Subscription)
+        .where(
+            Subscription.platform == platform,
+            Subscription.workspace == workspace,
+            Subscription.suspended_at.is_(None),
+        )
+        .values(suspended_at=now, suspended_reason=reason.value)
+        .execution_options(synchronize_session=False)
+    )
+    return int(session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def lift_suspension(platform: str, workspace: str, *, now: dt.datetime, session: Session) -> int:
+    """Let a workspace's suspended subscriptions post again from `now` (nothing due while
+    they were suspended is posted late). How many started again."""
+    statement = (
+        update(Subscription)
+        .where(
+            Subscription.platform == platform,
+            Subscription.workspace == workspace,
+            Subscription.suspended_at.is_not(None),
+        )
+        .values(suspended_at=None, suspended_reason=None, resumed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from creatorbot.storage import campaign_stats
 from creatorbot.storage.changes import daily_changes, lock_markets
 from creatorbot.storage.daycolumns import update_day_columns
+from creatorbot.storage.handles import handle_keys
 from creatorbot.storage.models import (
     Campaign,
     Creator,
@@ -112,10 +113,11 @@ def write_creators(
     frame: pd.DataFrame, *, session: Session, progress: Progress | None = None
 ) -> int:
     """Upsert creators on (market, handle). Optional columns email/phone are kept if present."""
-    columns = [*CREATOR_COLUMNS, *(c for c in CONTACT_COLUMNS if c in frame.columns)]
+    columns = [*CREATOR_COLUMNS, "handle_key", *(c for c in CONTACT_COLUMNS if c in frame.columns)]
     key = ("market", "handle")
+    keyed = frame.assign(handle_key=handle_keys(frame["handle"]))
     written = upsert_frame(
-        table_of(Creator), frame, columns, key, session=session, progress=progress
+        table_of(Creator), keyed, columns, key, session=session, progress=progress
     )
     forget(session=session)  # a roster read before no longer describes the creators
     return written

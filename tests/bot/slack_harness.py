@@ -40,7 +40,11 @@ class SlackBot:
 
 @contextmanager
 def running_bot(
-    tmp_path: Path, *, database_url: str | None = None, **settings: Any
+    tmp_path: Path,
+    *,
+    database_url: str | None = None,
+    signing_secret: str | None = SECRET,
+    **settings: Any,
 ) -> Iterator[SlackBot]:
     """Start the fake Slack and the bot's HTTP server on 127.0.0.1; stop both afterwards. The
     bot's database is a fresh SQLite file unless `database_url` names a migrated, empty one."""
@@ -50,7 +54,7 @@ def running_bot(
         config = Settings(
             DATABASE_URL=database_url or f"sqlite:///{tmp_path / 'bot.sqlite3'}",
             SLACK_BOT_TOKEN="xoxb-test",
-            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_SIGNING_SECRET=signing_secret,
             SLACK_API_URL=fake.api_url,
             _env_file=None,
             **settings,

@@ -17,6 +17,7 @@ from creatorbot.commands.reply import Reply
 from tests.bot.lark_harness import LarkBot, running_lark_bot
 from tests.bot.slack_harness import SlackBot, running_bot
 from tests.bot.test_slack import only_response
+from tests.fakes import lark_api as lf
 from tests.fakes import lark_events as le
 from tests.fakes.slack_requests import slash_command
 
@@ -135,6 +136,29 @@ def test_lark_a_message_past_the_backlog_is_told_to_try_again(
             release.set()
         (card,) = bot.cards("oc_dm1")  # the first is answered after all, where it was asked
         assert "amir" in json.dumps(card)
+
+
+def test_lark_the_busy_notice_never_holds_up_the_ack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lark wants its answer within 3 seconds; telling someone the bot is busy is a message to
+    send like any other, and Lark may be slow to take it."""
+    release = threading.Event()
+    with running_lark_bot(tmp_path, CREATORBOT_WORKERS=1, CREATORBOT_BACKLOG=0) as bot:
+        holding, held = blocked_router(bot.app.router, release)
+        monkeypatch.setattr(bot.app.router, "handle", held)
+        try:
+            ask(bot, "leaderboard gmv 7d MY", "oc_dm1", "ou_farah")
+            assert holding.wait(WAIT)
+            bot.fake.delay(lf.CREATE, 4.0)  # every message takes Lark 4 seconds to take
+            status, _ = ask(bot, "leaderboard gmv 7d MY", "oc_dm2", "ou_marco")
+            assert status == 200 and bot.seconds < 3  # acked at once all the same
+            dm = bot.fake.dm("ou_marco")
+            bot.fake.wait_for(lambda: len(bot.fake.messages(dm)) >= 1, WAIT)
+            (told,) = bot.fake.messages(dm)
+            assert json.loads(told["content"]) == {"text": BUSY}
+        finally:
+            release.set()
 
 
 def ask(bot: LarkBot, text: str, chat: str, user: str) -> tuple[int, dict[str, Any]]:

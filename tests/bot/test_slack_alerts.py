@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from creatorbot.storage.models import Alert, AlertStatus, SubscriptionKind
 from creatorbot.storage.subscriptions import subscribe
 from tests.bot.slack_harness import SlackBot, running_bot
 from tests.bot.world import END, NOW, job_runner
-from tests.fakes.slack_requests import block_action
+from tests.fakes.slack_requests import block_action, slash_command
 
 BIG = ("mira", "nadia", "omar", "putri", "qistina", "rosli", "sara", "tariq")
 COLLAPSING = ("mira", "nadia")  # both sell almost nothing on END; mira again on END + 4
@@ -164,3 +165,63 @@ def test_acknowledge_and_snooze_from_the_buttons_and_a_snoozed_creator_stays_sil
     shown = json.dumps(posts[1]["blocks"])
     assert "Omar (@omar)" in shown
     assert "@mira" not in shown
+
+
+def subscribe_c5(bot: SlackBot) -> None:
+    """Channel C5 gets Malaysia's alerts every morning."""
+    with bot.app.sessions.begin() as session:
+        subscribe(
+            platform="slack",
+            workspace="T1",
+            channel="C5",
+            kind=SubscriptionKind.ALERTS,
+            market="MY",
+            at_time="09:00",
+            locale="en",
+            created_by="U1",
+            now=NOW - DAY,
+            session=session,
+        )
+
+
+def entries_with_buttons(post: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """Each entry's text and the commands its buttons run, as a user sees them in order."""
+    blocks = post["blocks"]
+    return [
+        (text["text"]["text"], [element["value"] for element in actions["elements"]])
+        for text, actions in zip(blocks, blocks[1:], strict=False)
+        if actions["type"] == "actions" and text["type"] == "section"
+    ]
+
+
+def test_the_number_on_each_alert_is_the_one_its_buttons_take_and_a_late_notice_has_none(
+    bot: SlackBot,
+) -> None:
+    subscribe_c5(bot)
+    morning(bot, NOW)  # END's anomalies: Mira and Nadia
+    [post] = bot.fake.posts("C5")
+    seen = entries_with_buttons(post)
+    assert len(seen) == 2
+    for text, commands in seen:
+        numbers = re.findall(r"(?<![\w<@])#?(\d+)\.? ", text.split("\n")[0])
+        [number] = numbers  # one number on the entry's title: the alert's
+        assert text.startswith(f"*#{number} ")
+        assert commands == [f"alerts ack {number}", f"alerts snooze {number}"]
+
+    # The next morning the day's data has not come: the data-late notice, with nothing to
+    # press and no number to type; typing its number anyway gets a clear refusal.
+    morning(bot, NOW + DAY)
+    late = bot.fake.posts("C5")[1]
+    shown = json.dumps(late["blocks"])
+    assert "Data is late" in shown
+    assert not [b for b in late["blocks"] if b["type"] == "actions"]
+    assert "#" not in shown
+    with bot.app.sessions() as session:
+        [notice] = session.scalars(select(Alert).where(Alert.metric == "freshness"))
+    url = bot.fake.response_url("ack-late")
+    bot.send(slash_command("/creatorbot", f"alerts ack {notice.id}", response_url=url))
+    bot.fake.wait_for(lambda: len(bot.fake.responses(url)) == 1)
+    answer = json.dumps(bot.fake.responses(url)[0])
+    assert f"#{notice.id} is the data-late notice for Malaysia, not an anomaly" in answer
+    with bot.app.sessions() as session:
+        assert session.get(Alert, notice.id).status == AlertStatus.OPEN  # type: ignore[union-attr]

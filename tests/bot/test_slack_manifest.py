@@ -36,3 +36,5 @@ def test_scopes_cover_what_the_bot_calls() -> None:
     assert {"channels:history", "groups:history"} <= scopes
     # usergroups.users.list, the members of a user group given a role
     assert "usergroups:read" in scopes
+    # conversations.open: an export goes to the asker's DM, never to the channel asked in
+    assert "im:write" in scopes

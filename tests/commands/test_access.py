@@ -15,7 +15,7 @@ from creatorbot.commands.core import CommandRequest, Services
 from creatorbot.commands.forms import FEEDBACK
 from creatorbot.commands.registry import commands, forms
 from creatorbot.commands.router import FORM_ERROR, Router
-from creatorbot.storage.models import FeedbackResponse
+from creatorbot.storage.models import Alert, AlertStatus, Creator, FeedbackResponse
 from tests.commands.conftest import NOW, creator_row, metric_row, seed
 
 END = dt.date(2026, 11, 23)
@@ -179,3 +179,33 @@ def test_forms_need_a_cm_and_only_reach_their_markets(
     assert stored() == 0
     assert submit("U3", "amir") == {}
     assert stored() == 1
+
+
+def test_numbers_and_handles_of_another_market_are_refused(
+    ask: Ask, world: sessionmaker[Session]
+) -> None:
+    """What a command takes by number (an alert) or by `#ID` (a creator) is refused when it is
+    another market's, and changes nothing."""
+    with world.begin() as session:
+        alert = Alert(
+            market="IT",
+            subject_kind="creator",
+            subject_key="giulia",
+            metric="gmv",
+            day=END,
+            observed=1,
+            expected=100,
+            impact=99,
+            reason="",
+            status=AlertStatus.OPEN,
+        )
+        session.add(alert)
+        session.flush()
+        alert_id = alert.id
+        giulia = session.query(Creator).filter_by(handle="giulia").one().id
+    ask(ADMIN, "access grant slack:U3 cm MY")
+    assert ask("U3", f"alerts ack {alert_id}") == "You don't have access to IT."
+    assert ask("U3", f"alerts snooze {alert_id}") == "You don't have access to IT."
+    assert ask("U3", f"creator #{giulia}") == "You don't have access to IT."
+    with world() as session:
+        assert session.get(Alert, alert_id).status == AlertStatus.OPEN  # type: ignore[union-attr]

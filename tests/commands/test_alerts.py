@@ -5,6 +5,7 @@ data freshness alert; acknowledging and snoozing; bad input answered clearly."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +22,7 @@ from creatorbot.commands.registry import commands
 from creatorbot.commands.reply import Button, Buttons, Context, Header, Reply, Text, mention_of
 from creatorbot.commands.router import Command, Router
 from creatorbot.storage import writer
-from creatorbot.storage.models import Alert
+from creatorbot.storage.models import Alert, AlertStatus
 from tests.commands.conftest import NOW, creator_row, metric_row, seed
 
 END = dt.date(2026, 11, 21)  # a Saturday; NOW is Tuesday 24 Nov in Malaysia
@@ -156,9 +157,9 @@ def expected_entries() -> list[tuple[str, str, str]]:
     )
     slot = "CTR 90% below its usual Saturday (0.20% vs 2.00%)"
     return [
-        (f"*1. Budi (@budi)* · {FARAH}", budi, f"{rm(round(budi_stake))} at stake"),
-        (f"*2. Aisyah (@aisyah)* · {FARAH}", aisyah, f"{rm(round(aisyah_stake))} at stake"),
-        (f"*3. Slot {SLOT}*", slot, f"{rm(round(slot_stake))} at stake"),
+        (f"*Budi (@budi)* · {FARAH}", budi, f"{rm(round(budi_stake))} at stake"),
+        (f"*Aisyah (@aisyah)* · {FARAH}", aisyah, f"{rm(round(aisyah_stake))} at stake"),
+        (f"*Slot {SLOT}*", slot, f"{rm(round(slot_stake))} at stake"),
     ]
 
 
@@ -167,7 +168,7 @@ def entries(answer: Reply) -> list[tuple[str, str, str]]:
     found = []
     for text in texts:
         title, reason, stake = text.split("\n")
-        found.append((title.rsplit(" · #", 1)[0], reason, stake))
+        found.append((re.sub(r"^\*#\d+ ", "*", title), reason, stake))
     return found
 
 
@@ -260,7 +261,7 @@ def test_stale_data_gets_one_freshness_alert_instead_of_a_collapse(
     arrived = job(dt.date(2026, 11, 24))
     assert (arrived.data_day, arrived.fresh) == (monday, True)
     assert arrived.reply is not None
-    assert [title for title, _, _ in entries(arrived.reply)] == [f"*1. Chen (@chen)* · {FARAH}"]
+    assert [title for title, _, _ in entries(arrived.reply)] == [f"*Chen (@chen)* · {FARAH}"]
 
 
 def test_acknowledge_and_snooze_answer_and_silence(
@@ -273,7 +274,7 @@ def test_acknowledge_and_snooze_answer_and_silence(
     snoozed = render(reply(f"alerts snooze {ids[('aisyah', 'gmv')]}"))
     assert snoozed == "Snoozed until 1 Dec 2026: no alerts about Aisyah (@aisyah) until then."
     left = entries(reply("alerts MY as-of:2026-11-21"))
-    assert [title for title, _, _ in left] == [f"*1. Slot {SLOT}*"]
+    assert [title for title, _, _ in left] == [f"*Slot {SLOT}*"]
 
 
 @pytest.mark.parametrize(
@@ -298,3 +299,60 @@ def test_bad_input_gets_a_clear_answer(reply: Callable[..., Reply], text: str, s
 
 def test_a_market_without_data_says_how_to_fill_it(reply: Callable[..., Reply]) -> None:
     assert "There is no data for Italy yet." in render(reply("alerts IT"))
+
+
+NUMBERED = re.compile(r"(?:^|\n)\*(\d+)\. ")  # "*1. Budi …": a rank, not what `alerts ack` takes
+
+
+def freshness_alert(sessions: sessionmaker[Session]) -> Alert:
+    with sessions.begin() as session:
+        [found] = session.scalars(select(Alert).where(Alert.metric == "freshness"))
+        session.expunge(found)
+        return found
+
+
+def test_every_number_shown_is_the_one_ack_and_snooze_take(
+    reply: Callable[..., Reply], seeded: sessionmaker[Session]
+) -> None:
+    # The morning post found the data late (recording the data-late notice first), then
+    # someone reads the day's alerts and acts on the numbers they see.
+    with seeded.begin() as session:
+        alerts.alert_post("MY", call(seeded, session), local_today=dt.date(2026, 11, 24))
+    answer = reply("alerts MY")
+    texts = [b.text for b in answer.blocks if isinstance(b, Text)]
+    assert texts[0].startswith("Data is late")
+    assert not NUMBERED.search("\n".join(texts))
+    ids = alert_ids(seeded)
+    entries_and_buttons = [
+        (text, buttons)
+        for text, buttons in zip(answer.blocks, answer.blocks[1:], strict=False)
+        if isinstance(buttons, Buttons) and isinstance(text, Text)
+    ]
+    shown = [int(re.findall(r"#(\d+)", text.text)[0]) for text, _ in entries_and_buttons]
+    assert shown == [ids[("budi", "gmv")], ids[("aisyah", "gmv")], ids[("Banner A", "ctr")]]
+    for (text, buttons), number in zip(entries_and_buttons, shown, strict=True):
+        assert text.text.startswith(f"*#{number} ")
+        assert [b.value for b in buttons.buttons] == [
+            f"alerts ack {number}",
+            f"alerts snooze {number}",
+        ]
+    late = freshness_alert(seeded)
+    assert late.id not in shown
+    refused = reply(f"alerts ack {late.id}")
+    assert not refused.ok
+    assert render(refused).startswith(
+        f"#{late.id} is the data-late notice for Malaysia, not an anomaly: it clears itself "
+        "when the missing day arrives, so there is nothing to acknowledge or snooze."
+    )
+    assert not reply(f"alerts snooze {late.id}").ok
+    assert freshness_alert(seeded).status == AlertStatus.OPEN
+
+
+def test_the_data_late_post_offers_nothing_to_acknowledge(seeded: sessionmaker[Session]) -> None:
+    with seeded.begin() as session:
+        post = alerts.alert_post("MY", call(seeded, session), local_today=dt.date(2026, 11, 24))
+    assert post.reply is not None
+    assert not [b for b in post.reply.blocks if isinstance(b, Buttons)]
+    text = render(post.reply)
+    assert "#" not in text and not NUMBERED.search(text)
+    assert "Data is late: the latest data for Malaysia is from 21 Nov 2026" in text

@@ -39,7 +39,10 @@ WORDS = st.sampled_from(
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150,
+    deadline=None,
+    derandomize=True,  # the same lines every run: CI never fails on a new draw
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     st.lists(st.one_of(WORDS, st.text(max_size=12)), max_size=8),

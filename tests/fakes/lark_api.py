@@ -217,6 +217,26 @@ class FakeLark(LoopbackFake):
         with self._lock:
             return [dict(f) for f in self._files.values()]
 
+    def file_messages(self, chat_id: str | None = None) -> list[dict[str, Any]]:
+        """The file messages the bot sent (optionally in one chat): chat_id, how it was addressed
+        (receive_id_type, receive_id; None for a reply), file_name and content."""
+        with self._lock:
+            found = []
+            for message in self.messages(chat_id):
+                if message["msg_type"] != "file":
+                    continue
+                upload = self._files[json.loads(message["content"])["file_key"]]
+                found.append(
+                    {
+                        "chat_id": message["chat_id"],
+                        "receive_id_type": message["receive_id_type"],
+                        "receive_id": message["receive_id"],
+                        "file_name": upload["file_name"],
+                        "content": upload["content"],
+                    }
+                )
+            return found
+
     def receive(self, message: dict[str, Any]) -> None:
         """Keep a message a user sent (the `message` of an im.message.receive_v1 event), so the
         bot can reply to it; it is not listed by messages(), which shows what the bot sent."""
@@ -370,7 +390,7 @@ class FakeLark(LoopbackFake):
         if kind not in ("chat_id", "open_id") or not to:
             return _Reply(400, _error(INVALID_PARAM, "receive_id_type chat_id|open_id and id"))
         chat_id = to if kind == "chat_id" else self.dm(to)
-        return self._store(params, chat_id=chat_id, parent=None)
+        return self._store(params, chat_id=chat_id, parent=None, receiver=(str(kind), to))
 
     def _reply(self, params: Params) -> _Reply:
         parent = self._messages.get(params["message_id"]) or self._inbound.get(params["message_id"])
@@ -378,7 +398,14 @@ class FakeLark(LoopbackFake):
             return _Reply(400, _error(NOT_FOUND, "message not found"))
         return self._store(params, chat_id=parent["chat_id"], parent=parent)
 
-    def _store(self, params: Params, *, chat_id: str, parent: dict[str, Any] | None) -> _Reply:
+    def _store(
+        self,
+        params: Params,
+        *,
+        chat_id: str,
+        parent: dict[str, Any] | None,
+        receiver: tuple[str, str] | None = None,
+    ) -> _Reply:
         problem = _check_content(params, self._images, self._files)
         if problem:
             return _Reply(400, _error(INVALID_PARAM, problem))
@@ -396,6 +423,8 @@ class FakeLark(LoopbackFake):
             "msg_type": params["msg_type"],
             "content": params["content"],
             "uuid": uuid,
+            "receive_id_type": receiver[0] if receiver else None,
+            "receive_id": receiver[1] if receiver else None,
             "root_id": (parent.get("root_id") or parent["message_id"]) if parent else None,
             "parent_id": parent["message_id"] if parent else None,
             "reply_in_thread": bool(params.get("reply_in_thread")) if parent else False,

@@ -1,4 +1,5 @@
-"""Event callbacks shaped, encrypted and signed as Lark sends them to the bot (schema 2.0)."""
+"""Event callbacks shaped, encrypted and signed as Lark sends them to the bot (schema 2.0), and
+the older card callbacks some apps still receive (no schema, signed with the verification token)."""
 
 from __future__ import annotations
 
@@ -128,6 +129,19 @@ def card_action(
     }
 
 
+def menu_click(key: str, open_id: str = "ou_1", *, event_id: str | None = None) -> Body:
+    """An application.bot.menu_v6 event: a click on the bot menu item whose event key is `key`."""
+    return {
+        "schema": "2.0",
+        "header": _header("application.bot.menu_v6", event_id, VERIFICATION_TOKEN),
+        "event": {
+            "operator": {"operator_name": open_id, "operator_id": _user_ids(open_id)},
+            "event_key": key,
+            "timestamp": int(time.time()),
+        },
+    }
+
+
 def url_verification(challenge: str, token: str = VERIFICATION_TOKEN) -> Body:
     """The challenge Lark posts when the request URL is configured; answer {"challenge": ...}."""
     return {"challenge": challenge, "token": token, "type": "url_verification"}
@@ -196,3 +210,59 @@ def opened(raw: bytes, headers: dict[str, str], encrypt_key: str = ENCRYPT_KEY) 
     if "encrypt" in body:
         body = json.loads(decrypt(body["encrypt"], encrypt_key))
     return body
+
+
+def legacy_card_action(
+    value: Body | str,
+    open_id: str = "ou_1",
+    message_id: str = "om_1",
+    form_value: Body | None = None,
+    *,
+    chat_id: str = "oc_1",
+    tag: str = "button",
+) -> Body:
+    """A card callback in the format before 2.0 (a card request URL set under Features → Bot):
+    flat, no schema or header, and its `token` is the card's update token, not ours."""
+    action: Body = {"value": value, "tag": tag}
+    if form_value is not None:
+        action["form_value"] = form_value
+        action["name"] = "submit"
+    return {
+        "open_id": open_id,
+        "user_id": f"u_{open_id}",
+        "open_message_id": message_id,
+        "open_chat_id": chat_id,
+        "tenant_key": TENANT_KEY,
+        "token": f"c-{secrets.token_hex(16)}",
+        "action": action,
+    }
+
+
+def legacy_signature(timestamp: str, nonce: str, verification_token: str, raw: bytes) -> str:
+    """X-Lark-Signature of an old card callback: sha1 hex of timestamp + nonce +
+    verification_token + raw body (lark_oapi's CardActionHandler checks the same)."""
+    return hashlib.sha1((timestamp + nonce + verification_token).encode() + raw).hexdigest()
+
+
+def legacy_signed(
+    body: Body,
+    verification_token: str = VERIFICATION_TOKEN,
+    *,
+    encrypt_key: str | None = None,
+    timestamp: int | str | None = None,
+    nonce: str | None = None,
+) -> tuple[bytes, dict[str, str]]:
+    """An old card callback as Lark posts it: the body as is (encrypted when `encrypt_key` is
+    given) and the signature headers over the raw body, keyed with the verification token."""
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    if encrypt_key is not None:
+        raw = json.dumps({"encrypt": encrypt(raw, encrypt_key)}).encode()
+    stamp = str(int(time.time())) if timestamp is None else str(timestamp)
+    nonce = nonce or secrets.token_hex(8)
+    headers = {
+        "Content-Type": JSON,
+        "X-Lark-Request-Timestamp": stamp,
+        "X-Lark-Request-Nonce": nonce,
+        "X-Lark-Signature": legacy_signature(stamp, nonce, verification_token, raw),
+    }
+    return raw, headers

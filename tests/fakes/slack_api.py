@@ -112,7 +112,9 @@ class FakeSlack(LoopbackFake):
             "views.update": self._views_update,
             "users.info": self._users_info,
             "conversations.info": self._conversations_info,
+            "conversations.open": self._conversations_open,
             "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
             "usergroups.users.list": self._usergroups_users_list,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
@@ -191,6 +193,12 @@ class FakeSlack(LoopbackFake):
         """Replace a user group's members, as an admin editing it in Slack."""
         with self._lock:
             self._groups[group_id]["users"] = list(users)
+
+    @staticmethod
+    def dm(user_id: str) -> str:
+        """The id of the bot's direct-message channel with a user (what conversations.open
+        answers for that user)."""
+        return f"D{user_id}"
 
     # ---- fault injection
 
@@ -282,9 +290,14 @@ class FakeSlack(LoopbackFake):
         return [c.params for c in self.calls(method) if not c.failed]
 
     def uploads(self) -> list[dict[str, Any]]:
-        """Completed file uploads: file_id, filename, title, length, content, channel_id, ..."""
+        """Completed file uploads: file_id, filename, title, length, content, channel_id, ...,
+        permalink and `shared`, the conversations the file was shared in ([] for a private one)."""
         with self._lock:
             return [dict(u) for u in self._uploads]
+
+    def files_in(self, channel: str) -> list[dict[str, Any]]:
+        """The uploads shared in one conversation: what its file list shows."""
+        return [u for u in self.uploads() if channel in u["shared"]]
 
     def summary(self) -> str:
         calls = self.calls()
@@ -539,6 +552,21 @@ class FakeSlack(LoopbackFake):
         ]
         return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
 
+    def _conversations_replies(self, params: Params) -> dict[str, Any]:
+        """A thread: the bot's messages in it, oldest first (the fake keeps only what the bot
+        posted, so the parent is listed only when the bot posted it); metadata when asked."""
+        thread = str(params.get("ts") or "")
+        if not thread:
+            return _error("thread_not_found")
+        limit = int(params.get("limit") or 1000)
+        wanted = params.get("include_all_metadata") in _TRUE
+        messages = [
+            m if wanted else {k: v for k, v in m.items() if k != "metadata"}
+            for m in self._history.get(params.get("channel", ""), [])
+            if thread in (m["ts"], m.get("thread_ts"))
+        ]
+        return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
+
     def _usergroups_users_list(self, params: Params) -> dict[str, Any]:
         """A user group's member ids (scope usergroups:read); no_such_subteam for others."""
         group = self._groups.get(params.get("usergroup", ""))
@@ -546,10 +574,24 @@ class FakeSlack(LoopbackFake):
             return _error("no_such_subteam")
         return {"ok": True, "users": list(group["users"])}
 
+    def _conversations_open(self, params: Params) -> dict[str, Any]:
+        """The bot's direct-message channel with one user (scope im:write); opening it again
+        answers the same id, as Slack does."""
+        users = [u for u in str(params.get("users") or "").split(",") if u]
+        if params.get("channel"):
+            return {"ok": True, "no_op": True, "channel": {"id": params["channel"]}}
+        if len(users) != 1:
+            return _error("invalid_arguments" if not users else "not_supported")
+        if users[0] not in self._users:
+            return _error("user_not_found")
+        return {"ok": True, "no_op": True, "channel": {"id": self.dm(users[0])}}
+
     def _conversations_info(self, params: Params) -> dict[str, Any]:
         channel_id = params.get("channel")
         if not channel_id:
             return _error("channel_not_found")
+        if channel_id.startswith("D"):
+            return {"ok": True, "channel": {"id": channel_id, "is_im": True, "is_channel": False}}
         # A channel never added is a plain internal one, so tests add only the special ones.
         known = self._channels.get(channel_id, {"name": channel_id.lower(), "external": False})
         return {
@@ -600,6 +642,7 @@ class FakeSlack(LoopbackFake):
             pending = self._pending.pop(f["id"])
             filename, content = pending["filename"], pending["content"]
             title = f.get("title") or filename
+            # Without channel_id or channels the file is private, in no conversation's list.
             shared = [channel_id] if channel_id else channels
             info = {
                 "id": f["id"],
@@ -623,6 +666,8 @@ class FakeSlack(LoopbackFake):
                     "channels": channels,
                     "initial_comment": params.get("initial_comment"),
                     "thread_ts": params.get("thread_ts"),
+                    "permalink": info["permalink"],
+                    "shared": list(shared),
                 }
             )
             completed.append(info)

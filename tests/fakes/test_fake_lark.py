@@ -130,6 +130,46 @@ def test_uuid_is_forgotten_after_an_hour(fake: FakeLark) -> None:
     assert len(fake.messages("oc_1")) == 2
 
 
+def test_a_file_message_is_kept_with_whom_it_was_sent_to(fake: FakeLark) -> None:
+    token = tenant_token(fake)
+    boundary = "lark-boundary"
+    multipart = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file_type"\r\n\r\nstream\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file_name"\r\n\r\nx.csv\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\n'
+        "\r\na,b\r\n"
+        f"--{boundary}--\r\n"
+    ).encode()
+    status, _, body = call(
+        fake,
+        "POST",
+        "/open-apis/im/v1/files",
+        raw=multipart,
+        token=token,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert status == 200 and body["code"] == 0
+    content = json.dumps({"file_key": body["data"]["file_key"]})
+    status, _, body = call(
+        fake,
+        "POST",
+        "/open-apis/im/v1/messages?receive_id_type=open_id",
+        {"receive_id": "ou_1", "msg_type": "file", "content": content},
+        token=token,
+    )
+    assert status == 200 and body["code"] == 0
+    assert fake.file_messages() == [
+        {
+            "chat_id": fake.dm("ou_1"),
+            "receive_id_type": "open_id",
+            "receive_id": "ou_1",
+            "file_name": "x.csv",
+            "content": b"a,b",
+        }
+    ]
+    assert fake.file_messages("oc_1") == []
+
+
 def test_reply_patch_and_image(fake: FakeLark) -> None:
     token = tenant_token(fake)
     root = send(fake, token, "oc_1", msg_type="text", content='{"text": "q"}')[2]["data"]

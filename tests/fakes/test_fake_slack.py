@@ -102,6 +102,22 @@ def test_upload_to_a_channel_keeps_the_channel(fake: FakeSlack, client: WebClien
     assert fake.uploads()[0]["channel_id"] == "C1"
 
 
+def test_a_file_is_listed_only_where_it_was_shared(fake: FakeSlack, client: WebClient) -> None:
+    fake.add_user("U1")
+    dm = client.conversations_open(users="U1")["channel"]["id"]
+    shared = client.files_upload_v2(content=b"a,b\n", filename="top.csv", channel=dm)["file"]
+    client.files_upload_v2(content=PNG, filename="chart.png")
+
+    assert dm == fake.dm("U1") == client.conversations_open(users="U1")["channel"]["id"]
+    assert [u["filename"] for u in fake.files_in(dm)] == ["top.csv"]
+    assert [u["shared"] for u in fake.uploads()] == [[dm], []]  # the chart is in no list
+    assert shared["permalink"] == fake.uploads()[0]["permalink"]
+    assert client.conversations_info(channel=dm)["channel"]["is_im"] is True
+    with pytest.raises(SlackApiError) as caught:
+        client.conversations_open(users="U404")
+    assert caught.value.response["error"] == "user_not_found"
+
+
 def test_multipart_upload_is_accepted(fake: FakeSlack, client: WebClient) -> None:
     url = client.files_getUploadURLExternal(filename="chart.png", length=len(PNG))["upload_url"]
     body = (

@@ -6,15 +6,20 @@ Fault → where it is injected → what must hold:
   (`test_database_down.py`; PostgreSQL behind the loopback proxy in `proxy.py`): the user is told
   in their language that the database can't be reached, nothing is half-written, and the same bot
   answers correctly once it is back; connections cut under the pool are replaced; a database that
-  accepts but never answers is given up on within the connect timeout; a form whose commit went
-  through but whose answer was lost is kept once when sent again.
+  accepts but never answers is given up on within the connect timeout; one that stops answering
+  on an established connection mid-command (the proxy frozen) is given up on within the
+  statement timeout and its grace, and the user told; a statement running too long is cancelled
+  by the server; a form whose commit went through but whose answer was lost is kept once when
+  sent again.
 - The database down under the command line (`test_database_down_cli.py`): a plain line, and an
   import cut off part-way writes nothing.
 - Slack and Lark 429 and 5xx bursts on posts, chart uploads, response URLs and replies, within
   and beyond the clients' retry budget (`test_platform_faults.py`): one post or answer each,
   none lost, charts never dropped from a scheduled post.
 - The connection lost after Slack or Lark stored a post (`test_platform_faults.py`, the fakes'
-  `reset_after`): no duplicate, the ledger records the post.
+  `reset_after`): no duplicate, the ledger records the post. The same for answers: an @mention's
+  or a DM's, a shared answer, a Lark reply (one message, found by its metadata key or kept once
+  by its `uuid`), and an answer on a response_url (not sent again).
 - SIGKILL in the middle of a job, after each of its posts (`tests/jobs/test_crash.py`): after a
   restart every channel has exactly one post.
 - The disk full during an import, at every phase of the write (`test_disk_full.py`; SQLite's

@@ -14,7 +14,10 @@ CHUNK = 65536
 
 class Proxy(Running):
     """Forwards 127.0.0.1:`port` to `upstream`. `down()` cuts every live connection and closes
-    new ones at once; `up()` forwards again; `drop()` cuts the live ones and stays up."""
+    new ones at once; `up()` forwards again; `drop()` cuts the live ones and stays up;
+    `freeze()` stops forwarding without closing anything (new connections are accepted and left
+    waiting), as a paused server or a hung proxy on the way: every packet is still
+    acknowledged, nothing is ever answered."""
 
     def __init__(self, upstream: tuple[str, int]) -> None:
         self.upstream = upstream
@@ -22,6 +25,8 @@ class Proxy(Running):
         self._lock = threading.Lock()
         self._live: set[socket.socket] = set()
         self._up = True
+        self._flowing = threading.Event()
+        self._flowing.set()
         self.accepted = 0  # connections the bot opened, forwarded or not
         self._thread = threading.Thread(target=self._accept, name="db-proxy", daemon=True)
 
@@ -39,12 +44,18 @@ class Proxy(Running):
         """The database is gone: live connections are cut, new ones closed on arrival."""
         with self._lock:
             self._up = False
+        self._flowing.set()  # what waited in a freeze meets the cut
         self.drop()
 
     def up(self) -> None:
-        """The database is back."""
+        """The database is back (or thawed: what was held goes through)."""
         with self._lock:
             self._up = True
+        self._flowing.set()
+
+    def freeze(self) -> None:
+        """The database stops answering, every connection left open."""
+        self._flowing.clear()
 
     def drop(self) -> None:
         """Cut every live connection, both ways (the server sees its client go, and lets go of
@@ -70,29 +81,36 @@ class Proxy(Running):
             with self._lock:
                 self.accepted += 1
                 up = self._up
-            if not up:
-                _cut(client)
-                continue
-            try:
-                server = socket.create_connection(self.upstream, timeout=5)
-            except OSError:
-                _cut(client)
-                continue
-            server.settimeout(None)
-            with self._lock:
-                up = self._up  # it may have gone down meanwhile
                 if up:
-                    self._live.update((client, server))
+                    self._live.add(client)
             if not up:
                 _cut(client)
-                _cut(server)
                 continue
-            for source, sink in ((client, server), (server, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+            threading.Thread(target=self._forward, args=(client,), daemon=True).start()
+
+    def _forward(self, client: socket.socket) -> None:
+        self._flowing.wait()  # a frozen proxy holds a new connection open, unanswered
+        try:
+            server = socket.create_connection(self.upstream, timeout=5)
+        except OSError:
+            _cut(client)
+            return
+        server.settimeout(None)
+        with self._lock:
+            up = self._up and client in self._live  # it may have gone down meanwhile
+            if up:
+                self._live.add(server)
+        if not up:
+            _cut(client)
+            _cut(server)
+            return
+        for source, sink in ((client, server), (server, client)):
+            threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
 
     def _pump(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while chunk := source.recv(CHUNK):
+                self._flowing.wait()
                 sink.sendall(chunk)
         except OSError:
             pass

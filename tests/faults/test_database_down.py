@@ -13,12 +13,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
-from sqlalchemy import Connection, event, func, select, text
+from sqlalchemy import Connection, event, func, make_url, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -27,7 +28,7 @@ from creatorbot.jobs.posting import Posters
 from creatorbot.jobs.registry import JobRun, JobSpec, Post
 from creatorbot.jobs.runner import Runner
 from creatorbot.jobs.scheduler import Scheduler
-from creatorbot.storage import db, leader
+from creatorbot.storage import db, leader, links
 from creatorbot.storage.failures import database_unreachable
 from creatorbot.storage.leader import LeaderLock
 from creatorbot.storage.models import (
@@ -37,7 +38,7 @@ from creatorbot.storage.models import (
     RunStatus,
     Subscription,
 )
-from tests.bot.slack_harness import SlackBot
+from tests.bot.slack_harness import SlackBot, running_bot
 from tests.bot.world import NOW, subscribe_channels
 from tests.fakes.slack_requests import slash_command, view_submission
 from tests.faults.conftest import Database
@@ -423,7 +424,7 @@ def test_a_broken_query_is_not_mistaken_for_an_outage(bot: SlackBot, database: D
 
 
 def test_a_database_that_never_answers_is_given_up_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(db, "CONNECT_TIMEOUT_SECONDS", 2)  # psycopg's least; the default is 5
+    monkeypatch.setattr(links, "CONNECT_TIMEOUT_SECONDS", 2)  # psycopg's least; the default is 5
     with socket.create_server(("127.0.0.1", 0)) as silent:  # takes the connection, says nothing
         engine = db.make_engine(
             f"postgresql+psycopg://postgres@127.0.0.1:{silent.getsockname()[1]}/x"
@@ -434,3 +435,103 @@ def test_a_database_that_never_answers_is_given_up_on(monkeypatch: pytest.Monkey
         engine.dispose()
     assert time.monotonic() - started < 30  # generous: without a timeout psycopg waits 130 s
     assert database_unreachable(caught.value)
+
+
+# --- a database that stops answering ----------------------------------------------------------
+
+
+@contextmanager
+def frozen_at_first_statement(bot: SlackBot, proxy: Proxy) -> Iterator[None]:
+    """The database stops answering as the bot sends its next statement, on a connection the
+    pool had already opened: a paused server, a proxy on the way that hangs. Thawed afterwards."""
+    fired: list[bool] = []
+
+    def freeze(*_args: Any) -> None:
+        if not fired:
+            fired.append(True)
+            proxy.freeze()
+
+    event.listen(bot.app.engine, "before_cursor_execute", freeze)
+    try:
+        yield
+    finally:
+        event.remove(bot.app.engine, "before_cursor_execute", freeze)
+        proxy.up()
+    assert fired, "the bot sent no statement"
+
+
+def test_a_command_on_a_database_that_stops_answering_is_given_up_on(
+    tmp_path: Path,
+    database: Database,
+    proxy: Proxy,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Small limits, so the test is quick: 1 s on the server, 0.5 s more on the client, and a
+    # connect (the audit entry's, through the frozen proxy) given up after psycopg's least.
+    monkeypatch.setattr(links, "ANSWER_GRACE_SECONDS", 0.5)
+    monkeypatch.setattr(links, "CONNECT_TIMEOUT_SECONDS", 2)
+    settings = {"CREATORBOT_STATEMENT_TIMEOUT_SECONDS": 1}
+    with running_bot(tmp_path, database_url=database.through(proxy), **settings) as bot:
+        assert AMIR_7D in ask(bot, "/leaderboard", "gmv 7d MY")
+        assert bot.app.engine.pool.checkedin() >= 1  # an established connection, ready
+
+        url = bot.fake.response_url("frozen")
+        with frozen_at_first_statement(bot, proxy):
+            started = time.monotonic()
+            status, _body, seconds = bot.send(
+                slash_command("/leaderboard", "gmv 7d MY", response_url=url)
+            )
+            assert status == 200 and seconds < 3
+            bot.fake.wait_for(lambda: len(bot.fake.responses(url)) >= 1, WAIT)
+            waited = time.monotonic() - started
+        answer = shown(bot.fake.responses(url)[0])
+        assert "I can't reach the database right now" in answer
+        assert REFERENCE.search(answer)
+        assert_plain_words(answer, proxy)
+        # The statement's 1.5 s and the audit entry's connect of 2 s, give or take: bounded.
+        assert waited < 8, waited
+
+        assert AMIR_7D in ask(bot, "/leaderboard", "gmv 7d MY")  # thawed: answered again
+
+
+def test_a_statement_running_too_long_is_cancelled_by_the_server(
+    database: Database, proxy: Proxy
+) -> None:
+    engine = db.make_engine(database.through(proxy), statement_timeout=0.5)
+    try:
+        with engine.connect() as conn:
+            assert conn.scalar(text("SHOW statement_timeout")) == "500ms"
+            started = time.monotonic()
+            with pytest.raises(OperationalError) as caught:
+                conn.execute(text("SELECT pg_sleep(5)"))
+            assert time.monotonic() - started < 3
+            # The server cancelled it: the database is there, the statement was too slow.
+            assert isinstance(caught.value.orig, psycopg.errors.QueryCanceled)
+            assert not database_unreachable(caught.value)
+    finally:
+        engine.dispose()
+
+
+def test_connections_ask_for_tcp_keepalives_and_a_url_may_say_otherwise(
+    database: Database, proxy: Proxy
+) -> None:
+    url = make_url(database.through(proxy))
+    options = f"{url.query['options']} -c statement_timeout=7s"
+    engine = db.make_engine(
+        url.update_query_dict({"options": options, "keepalives_idle": "45"}).render_as_string(
+            hide_password=False
+        ),
+        statement_timeout=0.5,
+    )
+    try:
+        with engine.connect() as conn:
+            assert conn.scalar(text("SHOW statement_timeout")) == "7s"  # the URL's
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            asked = raw.info.get_parameters()  # type: ignore[attr-defined]
+    finally:
+        engine.dispose()
+    assert asked["keepalives"] == "1"
+    assert asked["keepalives_idle"] == "45"  # the URL's
+    assert asked["keepalives_interval"] == "10" and asked["keepalives_count"] == "3"
+    assert asked["tcp_user_timeout"] == "30000"

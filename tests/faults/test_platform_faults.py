@@ -24,7 +24,7 @@ from tests.bot.world import NOW, job_runner, subscribe_channels
 from tests.fakes import lark_events as le
 from tests.fakes.lark_api import CREATE, IMAGE, REPLY, FakeLark
 from tests.fakes.slack_api import RESPONSE_URL, UPLOAD, FakeSlack
-from tests.fakes.slack_requests import slash_command
+from tests.fakes.slack_requests import block_action, event, slash_command
 
 PNG = b"\x89PNG"
 MINUTE = dt.timedelta(minutes=1)
@@ -196,6 +196,64 @@ def test_slack_a_connection_lost_after_slack_stored_it_leaves_one_post(
     assert_slack_posted_once(slack, SLACK_CHANNELS[:1])
 
 
+def mention(channel: str, *, im: bool = False) -> bytes:
+    """`@creatorbot leaderboard gmv 7d MY` in a channel, or the same words in a DM."""
+    said: dict[str, Any] = {
+        "type": "message" if im else "app_mention",
+        "user": "U1",
+        "text": "leaderboard gmv 7d MY" if im else "<@UBOT> leaderboard gmv 7d MY",
+        "channel": channel,
+        "ts": "1700000000.000042",
+        "team": "T1",
+    }
+    if im:
+        said["channel_type"] = "im"
+    return event(said, event_id=f"Ev-{channel}")
+
+
+def share(slack: SlackBot, channel: str) -> bytes:
+    """A click on an answer's Share in channel button."""
+    url = slack.fake.response_url("share")
+    return block_action("cb.share.0", "leaderboard gmv 7d MY", channel_id=channel, response_url=url)
+
+
+@pytest.mark.parametrize("asked", ["mention", "direct message", "share"])
+def test_slack_an_answer_whose_connection_was_lost_after_slack_stored_it_is_posted_once(
+    slack: SlackBot, asked: str
+) -> None:
+    channel = "D7" if asked == "direct message" else "C7"
+    body = {
+        "mention": lambda: mention(channel),
+        "direct message": lambda: mention(channel, im=True),
+        "share": lambda: share(slack, channel),
+    }[asked]()
+    slack.fake.reset_after("chat.postMessage")
+    assert slack.send(body)[0] == 200
+    slack.fake.wait_for(lambda: len(slack_posts(slack.fake, channel)) >= 1, 15)
+    time.sleep(1.5)  # a second post (slack_sdk resends after about a second) would be here
+    (post,) = slack_posts(slack.fake, channel)
+    assert slack.fake.calls("chat.postMessage")[0].dropped
+    assert MY_TOP in json.dumps(post["blocks"])
+    if asked == "mention":
+        assert post["thread_ts"] == "1700000000.000042"  # in the thread it was asked in
+    assert slack.fake.ephemerals() == []  # and nobody was told it failed
+
+
+def test_slack_an_answer_on_a_response_url_is_not_sent_again_after_a_lost_connection(
+    slack: SlackBot,
+) -> None:
+    """A response_url has no idempotency key and no history: an answer whose connection went
+    after Slack took it is not sent again (only a 429 or 5xx says Slack did not take it)."""
+    url = slack.fake.response_url("lost")
+    slack.fake.reset_after(RESPONSE_URL)
+    slack.send(slash_command("/leaderboard", "gmv 7d MY", response_url=url))
+    slack.fake.wait_for(lambda: len(slack.fake.responses(url)) >= 1, 15)
+    time.sleep(1.5)  # a second post (slack_sdk resends after about a second) would be here
+    (answer,) = slack.fake.responses(url)
+    assert MY_TOP in json.dumps(answer["blocks"])
+    assert len(slack.fake.calls(RESPONSE_URL)) == 1
+
+
 # --- Lark -------------------------------------------------------------------------------------
 
 
@@ -248,3 +306,25 @@ def test_lark_a_connection_lost_after_lark_stored_it_leaves_one_post(
     run_for(job_runner(lark.app, lark.running.posters()), RECOVERY)
     assert lark.fake.calls(method)[0].dropped
     assert_lark_posted_once(lark, LARK_CHATS[:1])
+
+
+@pytest.mark.parametrize("asked", ["group", "direct message"])
+def test_lark_an_answer_whose_connection_was_lost_after_lark_stored_it_is_sent_once(
+    lark: LarkBot, asked: str
+) -> None:
+    if asked == "group":
+        method, chat = REPLY, GROUP
+        said = le.message_event("@_user_1 leaderboard gmv 7d MY", chat, mentions=[le.BOT_OPEN_ID])
+    else:
+        method, chat = CREATE, "oc_dm1"
+        said = le.message_event("leaderboard gmv 7d MY", chat, chat_type="p2p")
+    lark.fake.reset_after(method)
+    status, _ = lark.deliver(said)
+    assert status == 200
+    (card,) = lark.cards(chat)
+    time.sleep(1.0)  # a second answer would be here by now (the client retries after 0.5 s)
+    assert len(lark.fake.cards(chat)) == 1
+    assert MY_TOP in json.dumps(card, ensure_ascii=False)
+    calls = lark.fake.calls(method)
+    assert calls[0].dropped and len(calls) == 2  # sent again, and Lark kept the first
+    assert len({c.params["uuid"] for c in calls}) == 1 and calls[0].params["uuid"]

@@ -27,6 +27,7 @@ from lark_oapi.event.callback.model.p2_card_action_trigger import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.bot.http import HttpRequest, HttpResponse, text
+from creatorbot.bot.lark import legacy
 from creatorbot.bot.lark.api import LarkApi
 from creatorbot.bot.lark.handlers import (
     CARD_ACTION,
@@ -130,7 +131,14 @@ class LarkPlatform:
         with our key and carries our verification token. Raises Unauthenticated or ValueError."""
         envelope = _object(request.body)
         body = self._decrypt(envelope) if "encrypt" in envelope else envelope
-        if body.get("type") != "url_verification":  # the URL check is not signed; token only
+        if body.get("type") == "url_verification":  # not signed; token only
+            challenge = body.get("challenge")
+            if not isinstance(challenge, str) or not challenge:
+                raise ValueError("a URL check without its challenge")
+        elif legacy.is_card_action(body):  # signed otherwise, and its token is the card's
+            self._check_signature(request, old_card=True)
+            return legacy.as_card_action(body)
+        else:
             self._check_signature(request)
         header: dict[str, Any] = body["header"] if isinstance(body.get("header"), dict) else body
         token = str(header.get("token") or "")
@@ -138,7 +146,9 @@ class LarkPlatform:
             raise Unauthenticated("verification token does not match")
         return body
 
-    def _check_signature(self, request: HttpRequest) -> None:
+    def _check_signature(self, request: HttpRequest, old_card: bool = False) -> None:
+        """Lark's signature headers, within 5 minutes: sha256 keyed with the encrypt key, or
+        for the old card callbacks sha1 keyed with the verification token."""
         timestamp = request.header("X-Lark-Request-Timestamp") or ""
         nonce = request.header("X-Lark-Request-Nonce") or ""
         signature = request.header("X-Lark-Signature") or ""
@@ -146,6 +156,11 @@ class LarkPlatform:
             raise Unauthenticated("missing signature headers")
         if abs(self.wall() - int(timestamp)) > MAX_SKEW:
             raise Unauthenticated("stale timestamp")
+        if old_card:
+            token = self.verification_token
+            if not legacy.signature_matches(timestamp, nonce, token, request.body, signature):
+                raise Unauthenticated("old card callback signature does not match")
+            return
         signed = (timestamp + nonce + self.encrypt_key).encode() + request.body
         expected = hashlib.sha256(signed).hexdigest()
         if not hmac.compare_digest(expected.encode(), signature.encode()):

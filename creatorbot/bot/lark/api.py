@@ -132,13 +132,15 @@ class LarkApi:
         data = self._call("im.message.create", lambda: self.client.im.v1.message.create(request))
         return str(data["message_id"])
 
-    def reply_card(self, message_id: str, card: Card, *, chat: str) -> str:
-        """Answer a message with a card, in its thread when it has one; the answer's id."""
+    def reply_card(self, message_id: str, card: Card, *, chat: str, uuid: str | None = None) -> str:
+        """Answer a message with a card, in its thread when it has one; the answer's id. Like
+        every send, it carries a `uuid` (a fresh one unless given): a retry after a lost
+        connection returns the first answer instead of making a second."""
         body = (
             ReplyMessageRequestBody.builder()
             .msg_type("interactive")
             .content(json.dumps(card, ensure_ascii=False))
-            .uuid(uuids.uuid4().hex)
+            .uuid(uuid or uuids.uuid4().hex)
             .build()
         )
         request = ReplyMessageRequest.builder().message_id(message_id).request_body(body).build()

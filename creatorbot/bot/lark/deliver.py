@@ -1,5 +1,5 @@
 """Reply → what Lark shows: charts uploaded as images, the card, then each export as a file
-message in the same chat."""
+message (to the asker's own chat with the bot, for an answer)."""
 
 from __future__ import annotations
 
@@ -42,8 +42,10 @@ def card_for(api: LarkApi, reply: Reply, lang: Lang, *, charts_required: bool = 
 
 
 def send_files(api: LarkApi, reply: Reply, to: str, *, uuid: str | None = None) -> int:
-    """Send each export of the reply to the chat as a file message; how many went out.
-    With `uuid` (a post's), each file's message gets one derived from it, idempotent too."""
+    """Send each export of the reply as a file message to `to`; how many went out. An answer's
+    files go to the asker (`ou_…`: their chat with the bot), never to a group; a scheduled
+    post's to its subscribed chat. With `uuid` (a post's), each file's message gets one derived
+    from it, idempotent too."""
     sent = 0
     for block in reply.blocks:
         if isinstance(block, File):

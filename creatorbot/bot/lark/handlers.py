@@ -14,13 +14,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from creatorbot.bot import exports
 from creatorbot.bot.lark import convert
 from creatorbot.bot.lark.api import Card, LarkApi
 from creatorbot.bot.lark.deliver import card_for, send_files
 from creatorbot.bot.lark.form import SUBMIT, form_card, submitted, thanks_card
 from creatorbot.bot.lark.groups import Departments
+from creatorbot.bot.lark.poster import post_uuid
 from creatorbot.bot.metrics import Metrics, command_label
-from creatorbot.bot.pool import Busy, busy_message
+from creatorbot.bot.pool import Busy, WorkPool, busy_message
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.feedback import FORM_ACTION
 from creatorbot.commands.forms import FORM_ID, SUBMISSION, FormLink
@@ -36,6 +38,10 @@ OPEN = "open"  # run a command and answer with a new card (open creator, acknowl
 CARD_BUDGET = 2.0  # seconds a card action may spend before answering with a toast instead
 # On the long connection a handler holds the SDK's only loop: other events wait behind it.
 CARD_BUDGET_LONG_CONNECTION = 0.5
+# Busy notices go out from threads of their own: never on the event's thread (it would hold up
+# Lark's 3-second ack), never on the full worker pool; past these, a notice is dropped.
+NOTICE_THREADS = 2
+NOTICE_BACKLOG = 64
 MESSAGE = "im.message.receive_v1"
 MENU = "application.bot.menu_v6"
 ENTERED = "im.chat.access_event.bot_p2p_chat_entered_v1"
@@ -68,8 +74,10 @@ class LarkHandlers:
         clock: Callable[[], dt.datetime],
         locale: str = "en",
         card_budget: float = CARD_BUDGET,
+        notices: Executor | None = None,
     ) -> None:
         self.router = router
+        self.notices = notices or WorkPool(NOTICE_THREADS, NOTICE_BACKLOG)
         self.card_budget = card_budget
         self.api = api
         self.pool = pool
@@ -88,7 +96,7 @@ class LarkHandlers:
     def dispatch(self, body: dict[str, Any]) -> Answer:
         """One authenticated event (schema 2.0) → the answer Lark gets back ({} for events;
         a toast and/or card for card actions). An event delivered again is dropped."""
-        header = body.get("header") or {}
+        header = _part(body, "header")
         kind = str(header.get("event_type") or "")
         event_id = str(header.get("event_id") or "")
         handler = self.routes.get(kind)
@@ -103,7 +111,7 @@ class LarkHandlers:
                 logger.info("duplicate delivery dropped", extra={"event_id": event_id})
                 return {}
         self.metrics.requests.labels(platform="lark", outcome=kind).inc()
-        return handler(body.get("event") or {}, str(header.get("tenant_key") or "")) or {}
+        return handler(_part(body, "event"), str(header.get("tenant_key") or "")) or {}
 
     # --- messages ---------------------------------------------------------------------------
 
@@ -127,13 +135,18 @@ class LarkHandlers:
             self._send_form(FormLink("feedback"), request, note_in=message if group else None)
             return
         started = time.perf_counter()
+        lang = Lang(request.locale)
         reply = self.router.handle(request)
-        card = card_for(self.api, reply, Lang(request.locale))
+        if group:  # the card is for the group, the file for the asker only
+            reply = exports.sent_to(reply, lang, user)
+        card = card_for(self.api, reply, lang)
+        # One answer per message asked, whatever happens on the way: Lark keeps the first.
+        once = post_uuid(f"answer:{message.get('message_id', '')}")
         if group:
-            self.api.reply_card(str(message["message_id"]), card, chat=chat)
+            self.api.reply_card(str(message["message_id"]), card, chat=chat, uuid=once)
         else:
-            self.api.send_card(chat, card)
-        send_files(self.api, reply, chat)
+            self.api.send_card(chat, card, uuid=once)
+        send_files(self.api, reply, user, uuid=once)
         self.metrics.posts.labels(platform="lark", outcome="posted").inc()
         self.metrics.answer_seconds.labels(
             platform="lark", command=command_label(_name(text), self.router.commands)
@@ -170,18 +183,18 @@ class LarkHandlers:
     def on_card_action(self, event: dict[str, Any], tenant: str) -> Answer:
         """A button or a form's submit. Answered now: a form is saved before the answer says
         so; a re-run replaces the card if it is ready in time, else the card follows."""
-        action = event.get("action") or {}
-        value: dict[str, Any] = action["value"] if isinstance(action.get("value"), dict) else {}
+        action = _part(event, "action")
+        value = _part(action, "value")
         name, argument = str(value.get("action") or ""), str(value.get("value") or "")
-        user = convert.open_id(event.get("operator"))
-        context = event.get("context") or {}
+        user = convert.open_id(_part(event, "operator"))
+        context = _part(event, "context")
         chat = str(context.get("open_chat_id") or "")
         message_id = str(context.get("open_message_id") or "")
         request = self._request(argument, user, chat, tenant)
         lang = Lang(request.locale)
         try:
             if name == SUBMIT:
-                form_value = action.get("form_value") or {}
+                form_value = _part(action, "form_value")
                 return self._submit_form(argument, form_value, request, message_id)
             if name == FORM_ACTION:
                 self.pool.submit(
@@ -251,14 +264,18 @@ class LarkHandlers:
             logger.exception("late card update failed", extra={"message": message_id})
 
     def _answer_card_action(self, request: CommandRequest, message_id: str) -> None:
-        reply = self.router.handle(request)
-        card = card_for(self.api, reply, Lang(request.locale))
-        self.api.reply_card(message_id, card, chat=request.channel)
-        send_files(self.api, reply, request.channel)
+        lang = Lang(request.locale)
+        reply = exports.sent_to(self.router.handle(request), lang, request.user)
+        self.api.reply_card(message_id, card_for(self.api, reply, lang), chat=request.channel)
+        send_files(self.api, reply, request.user)
         self.metrics.posts.labels(platform="lark", outcome="posted").inc()
 
     def _card(self, request: CommandRequest) -> Card:
-        return card_for(self.api, self.router.handle(request), Lang(request.locale))
+        """The re-run's card; its files (an Export button's) sent to the asker's chat first."""
+        lang = Lang(request.locale)
+        reply = exports.sent_to(self.router.handle(request), lang, request.user)
+        send_files(self.api, reply, request.user)
+        return card_for(self.api, reply, lang)
 
     # --- forms ------------------------------------------------------------------------------
 
@@ -297,7 +314,7 @@ class LarkHandlers:
         except Busy:
             self._count_busy(work.__name__, to)
             if to:
-                self._tell(to, busy_message(Lang(self.locale)))
+                self._tell_later(to, busy_message(Lang(self.locale)))
 
     def _count_busy(self, work: str, user: str) -> None:
         self.metrics.requests.labels(platform="lark", outcome="busy").inc()
@@ -314,12 +331,26 @@ class LarkHandlers:
                 return
             self._tell(to, _sorry(Lang(self.locale)))
 
+    def _tell_later(self, to: str, text: str) -> None:
+        """`_tell`, from the notice threads: the event is answered without waiting for Lark."""
+        try:
+            self.notices.submit(self._tell, to, text)
+        except Busy:
+            logger.warning("busy notice dropped", extra={"user": to})
+
     def _tell(self, to: str, text: str) -> None:
         """A short text message to `to`, privately; a failure to send it is only logged."""
         try:
             self.api.send(to, "text", {"text": text}, uuid=None)
         except Exception:
             logger.exception("could not tell the user", extra={"user": to})
+
+
+def _part(body: dict[str, Any], name: str) -> dict[str, Any]:
+    """A part of a callback that should be an object; {} when absent or of another shape, so
+    an odd callback is answered (and ignored), never a 500."""
+    found = body.get(name)
+    return found if isinstance(found, dict) else {}
 
 
 def _toast(kind: str, content: str) -> Answer:

@@ -9,9 +9,10 @@ import re
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any
 
 from slack_bolt import App as BoltApp
-from slack_bolt import BoltRequest
+from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,6 +21,7 @@ from creatorbot.bot.http import HttpRequest, HttpResponse, text
 from creatorbot.bot.metrics import Metrics
 from creatorbot.bot.slack.blocks import ACTION_PREFIX
 from creatorbot.bot.slack.handlers import SlackHandlers
+from creatorbot.bot.slack.installs import Installs
 from creatorbot.bot.slack.modal import CALLBACK_PREFIX
 from creatorbot.bot.slack.poster import SlackPoster, slack_client
 from creatorbot.commands.router import Router
@@ -56,7 +58,7 @@ class SlackPlatform:
             for secret in (signing_secret, previous_signing_secret)
             if secret
         ]
-        self.bolt = BoltApp(
+        self.bolt = QuietBolt(
             client=self.client,
             signing_secret=signing_secret,
             request_verification_enabled=False,  # handle_http verifies, against both secrets
@@ -72,7 +74,8 @@ class SlackPlatform:
             sessions=sessions,
             clock=clock,
         )
-        register(self.bolt, self.handlers)
+        self.installs = Installs(sessions, clock)
+        register(self.bolt, self.handlers, self.installs)
 
     def handle_http(self, request: HttpRequest) -> HttpResponse:
         """`POST /slack/events`: verified (signature by the current or the previous secret,
@@ -109,7 +112,28 @@ class SlackPlatform:
         return SocketModeHandler(self.bolt, app_token)
 
 
-def register(bolt: BoltApp, handlers: SlackHandlers) -> None:
+class QuietBolt(BoltApp):
+    """Bolt, answering a request no listener wants (someone else's button, a closed modal, a
+    shortcut, an options request, an event we did not ask for) with a quiet 200: Bolt's 404
+    would make Slack retry the event, or show the user an error for a click we mean to ignore.
+    Overriding dispatch covers HTTP and Socket Mode alike."""
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        response = super().dispatch(req)
+        if response.status != 404:
+            return response
+        logger.info("slack request left unanswered on purpose", extra=_kind_of(req.body))
+        return BoltResponse(status=200, body="")
+
+
+def _kind_of(body: dict[str, Any]) -> dict[str, str]:
+    """What kind of request a body is, for the log (never its content)."""
+    found = body.get("event")
+    event: dict[str, Any] = found if isinstance(found, dict) else {}
+    return {"type": str(body.get("type"))[:40], "event": str(event.get("type") or "")[:40]}
+
+
+def register(bolt: BoltApp, handlers: SlackHandlers, installs: Installs) -> None:
     """Every Slack listener, in one place."""
     bolt.middleware(handlers.drop_duplicates)
     for command in SLASH_COMMANDS:
@@ -119,4 +143,6 @@ def register(bolt: BoltApp, handlers: SlackHandlers) -> None:
     bolt.event("app_mention")(handlers.on_mention)
     bolt.event("message")(handlers.on_message)
     bolt.event("app_home_opened")(handlers.on_home_opened)
+    bolt.event("app_uninstalled")(installs.on_uninstalled)
+    bolt.event("tokens_revoked")(installs.on_tokens_revoked)
     bolt.error(handlers.on_error)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -49,6 +50,7 @@ MAX_FALLBACK = 3000
 MAX_MESSAGE_CHARS = 12_000
 
 FENCE = "```"
+_FENCES = re.compile("`{3,}")
 ELLIPSIS = "…"
 # A longer cell is clipped, so that one long name cannot widen every row of a table.
 CELL_WIDTH = 60
@@ -79,10 +81,12 @@ def render_message(
     images: Mapping[int, str] | None = None,
     more_label: MoreLabel | None = None,
     shortened_label: str | None = None,
+    files: Mapping[int, str] | None = None,
 ) -> SlackMessage:
-    """The Reply as a Slack message; `images` maps an Image block's index to its Slack file id."""
+    """The Reply as a Slack message; `images` maps an Image block's index to its Slack file id,
+    `files` a File block's index to the link of the file sent."""
     text = _fallback(reply)
-    drafts = list(_drafts(reply, images or {}, more_label or showing_rows))
+    drafts = list(_drafts(reply, images or {}, more_label or showing_rows, files or {}))
     room = _Size(MAX_BLOCKS, MAX_MESSAGE_CHARS - len(text))
     blocks, complete = _layout(drafts, room)
     if not complete:
@@ -104,6 +108,8 @@ def escape(text: str) -> str:
     """Text Slack shows as typed: no mention, link or channel can be smuggled in; only the
     Reply's own mention tokens become mentions."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Three backticks would open a code block that swallows the rest of the answer.
+    escaped = _FENCES.sub(lambda run: "ʼ" * len(run.group()), escaped)
     return MENTION.sub(r"<@\1>", escaped)
 
 
@@ -232,6 +238,15 @@ def _image(image: Image, file_id: str | None) -> list[SlackBlock]:
     if title:
         block["title"] = _plain(_cut(title, MAX_IMAGE_TEXT))
     return [block]
+
+
+def _file(file: File, link: str | None) -> list[SlackBlock]:
+    """A file's line: its name, a link to it where it was sent when there is one."""
+    half = MAX_CONTEXT_TEXT // 2
+    name = _cut(escape(_one_line(file.name)), half)
+    if link and len(link) < half and not any(c in link for c in "<>| "):
+        name = f"<{link}|{name}>"
+    return [{"type": "context", "elements": [_mrkdwn(f"📎 {name}")]}]
 
 
 def _button(button: Button, number: int) -> SlackBlock | None:
@@ -439,7 +454,9 @@ class _TableDraft:
         return chunks
 
 
-def _drafts(reply: Reply, images: Mapping[int, str], more_label: MoreLabel) -> Iterator[_Draft]:
+def _drafts(
+    reply: Reply, images: Mapping[int, str], more_label: MoreLabel, files: Mapping[int, str]
+) -> Iterator[_Draft]:
     numbers = itertools.count()
     pinned = False
     for index, block in enumerate(reply.blocks):
@@ -457,8 +474,8 @@ def _drafts(reply: Reply, images: Mapping[int, str], more_label: MoreLabel) -> I
                 blocks = _fields(items)
             case Image():
                 blocks = _image(block, images.get(index))
-            case File(name=name):
-                blocks = [_context_block(f"📎 {name}")]  # the file itself is uploaded beside
+            case File():
+                blocks = _file(block, files.get(index))  # the file itself is sent on its own
             case Buttons(buttons):
                 blocks = _actions(buttons, numbers)
             case Context(text):

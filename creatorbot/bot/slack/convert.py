@@ -61,6 +61,12 @@ class _Remembered(Generic[T]):
             self._cache[key] = (time.monotonic() + LOOKUP_TTL, value)
         return value
 
+    def known(self, key: str) -> T | None:
+        """The value if it was looked up within the hour, else None: never a lookup."""
+        with self._lock:
+            cached = self._cache.get(key)
+        return cached[1] if cached and cached[0] > time.monotonic() else None
+
 
 class Profiles:
     """Slack profiles looked up once an hour per user (users.info)."""
@@ -72,6 +78,10 @@ class Profiles:
     def get(self, user_id: str) -> Profile:
         """The user's profile; English and no email when Slack cannot tell."""
         return self._remembered.get(user_id)
+
+    def known(self, user_id: str) -> Profile | None:
+        """The user's profile if it was looked up within the hour; None rather than a wait."""
+        return self._remembered.known(user_id)
 
     def _fetch(self, user_id: str) -> Profile:
         try:

@@ -1,9 +1,11 @@
-"""Reply → what Slack shows: charts uploaded first (files_upload_v2), then Block Kit blocks,
-with the actions creatorbot adds to an answer (Share in channel)."""
+"""Reply → what Slack shows: charts uploaded first (files_upload_v2), exports sent to the asker
+privately, then Block Kit blocks, with the actions creatorbot adds to an answer (Share in
+channel)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import replace
 from http.client import HTTPException
 from typing import Any
@@ -54,8 +56,29 @@ def upload_charts(client: WebClient, reply: Reply, *, required: bool = False) ->
     return files
 
 
-def upload_files(client: WebClient, reply: Reply, channel: str) -> int:
-    """Share each file of the reply (an export) in the channel the user asked in."""
+def send_privately(client: WebClient, reply: Reply, user: str) -> dict[int, str]:
+    """Upload each file of the reply (an export) into `user`'s direct messages with creatorbot,
+    never into the channel they asked in: an answer only they see must not leave a file in the
+    channel's list (Slack Connect guests included). Block index → the file's link, for the
+    answer to point at."""
+    files = [(index, block) for index, block in enumerate(reply.blocks) if isinstance(block, File)]
+    if not files:
+        return {}
+    dm = str(client.conversations_open(users=user)["channel"]["id"])
+    links: dict[int, str] = {}
+    for index, block in files:
+        response = client.files_upload_v2(
+            channel=dm, content=block.content, filename=block.name, title=block.title or block.name
+        )
+        uploaded: list[dict[str, Any]] = response.get("files") or [response.get("file") or {}]
+        if uploaded and uploaded[0].get("permalink"):
+            links[index] = str(uploaded[0]["permalink"])
+    return links
+
+
+def share_files(client: WebClient, reply: Reply, channel: str) -> int:
+    """Share each file of a scheduled post in its channel, which subscribed to the post; never
+    for an answer to someone (see send_privately)."""
     shared = 0
     for block in reply.blocks:
         if isinstance(block, File):
@@ -70,12 +93,19 @@ def upload_files(client: WebClient, reply: Reply, channel: str) -> int:
 
 
 def message_for(
-    client: WebClient, reply: Reply, lang: Lang, *, charts_required: bool = False
+    client: WebClient,
+    reply: Reply,
+    lang: Lang,
+    *,
+    charts_required: bool = False,
+    files: Mapping[int, str] | None = None,
 ) -> SlackMessage:
-    """The Block Kit message for a reply, charts uploaded (see upload_charts for `required`)."""
+    """The Block Kit message for a reply, charts uploaded (see upload_charts for `required`);
+    `files` links File blocks to where they were sent (see send_privately)."""
     return render_message(
         reply,
         images=upload_charts(client, reply, required=charts_required),
+        files=files,
         more_label=rows_shown(lang),
         shortened_label=lang._("This answer was shortened to fit in Slack."),
     )

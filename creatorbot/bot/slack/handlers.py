@@ -3,8 +3,8 @@ pool. Commands, buttons, the feedback modal, @mentions, DMs and the App Home."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -14,15 +14,24 @@ from typing import Any
 
 from slack_bolt import Ack, BoltResponse, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
+from creatorbot.bot import exports
 from creatorbot.bot.metrics import Metrics, command_label
 from creatorbot.bot.pool import Busy, busy_message
 from creatorbot.bot.slack import convert, modal
 from creatorbot.bot.slack.blocks import action_name
-from creatorbot.bot.slack.deliver import SHARE, message_for, upload_files, with_share_button
+from creatorbot.bot.slack.deliver import (
+    SHARE,
+    SLACK_FAILURES,
+    message_for,
+    send_privately,
+    with_share_button,
+)
 from creatorbot.bot.slack.groups import UserGroups
-from creatorbot.bot.slack.respond import PatientRespond
+from creatorbot.bot.slack.poster import post_once, without_blind_resends
+from creatorbot.bot.slack.respond import AnswerLost, PatientRespond
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.feedback import FORM_ACTION
 from creatorbot.commands.forms import FORM_ID, SUBMISSION, FormLink
@@ -59,6 +68,7 @@ class SlackHandlers:
         self.profiles = convert.Profiles(client)
         self.channels = convert.Channels(client)
         self.groups = UserGroups(client)
+        self.sender = without_blind_resends(client)  # answers that must not go out twice
 
     # --- duplicate deliveries -------------------------------------------------------------
 
@@ -81,15 +91,15 @@ class SlackHandlers:
         ack()
         respond = PatientRespond(respond)
         text = convert.command_text(command["command"], command.get("text", ""))
+        if split_command(text) == ("feedback", ""):
+            self._open_form("feedback", command["trigger_id"], command["user_id"], command)
+            return
         self._submit(
             self._answer_command, text, command, respond, respond=respond, user=command["user_id"]
         )
 
     def _answer_command(self, text: str, command: dict[str, Any], respond: Respond) -> None:
         profile = self.profiles.get(command["user_id"])
-        if split_command(text) == ("feedback", ""):
-            self._open_form("feedback", command["trigger_id"], profile.locale, command)
-            return
         channel = command.get("channel_id", "")
         request = convert.request(
             text,
@@ -104,11 +114,11 @@ class SlackHandlers:
 
     def _respond(self, request: CommandRequest, respond: Respond, replace: bool = False) -> None:
         started = time.perf_counter()
-        reply = self.router.handle(request)
         lang = Lang(request.locale)
-        message = message_for(self.client, with_share_button(reply, request.text, lang), lang)
-        if request.channel:
-            upload_files(self.client, reply, request.channel)
+        reply = exports.in_your_chat(self.router.handle(request), lang)
+        reply = with_share_button(reply, request.text, lang)
+        files = send_privately(self.client, reply, request.user)
+        message = message_for(self.client, reply, lang, files=files)
         respond(
             text=message.text,
             blocks=message.blocks,
@@ -124,12 +134,33 @@ class SlackHandlers:
     def on_action(
         self, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
     ) -> None:
-        """A creatorbot button: ack now, then share, re-run, open, or open a form."""
+        """A creatorbot button: ack now, then share, re-run, open, or open a form. A form, or an
+        answer where there is no chat (App Home, a modal), opens a modal at once: its trigger
+        expires 3 s after the click."""
         ack()
         respond = PatientRespond(respond)
-        self._submit(self._act, body, action, respond, respond=respond, user=body["user"]["id"])
+        user = body["user"]["id"]
+        channel = (body.get("channel") or {}).get("id", "")
+        name = action_name(action.get("action_id", ""))
+        if name not in (FORM_ACTION, SHARE, RUN, OPEN):  # a retired button: nothing to run
+            logger.warning("unknown action", extra={"action": str(action.get("action_id"))[:60]})
+            return
+        if name == FORM_ACTION:
+            value = str(action.get("value", ""))
+            self._open_form(value, body["trigger_id"], user, {"channel_id": channel})
+            return
+        if body.get("view") is not None or not body.get("response_url"):
+            self._answer_in_modal(body, action, user)
+            return
+        self._submit(self._act, body, action, respond, respond=respond, user=user)
 
-    def _act(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+    def _act(
+        self,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: Respond | None,
+        modal_id: str | None = None,
+    ) -> None:
         name = action_name(action.get("action_id", ""))
         value = str(action.get("value", ""))
         user = body["user"]["id"]
@@ -146,70 +177,120 @@ class SlackHandlers:
             public=name == SHARE,
             member_of=partial(self.groups.of, user),
         )
-        if name == FORM_ACTION:
-            self._open_form(value, body["trigger_id"], profile.locale, {"channel_id": channel})
-        elif body.get("view") is not None or not body.get("response_url"):
-            self._show_in_modal(request, body["trigger_id"])  # App Home or a modal: no chat
+        if modal_id is not None:
+            self._show_in_modal(request, modal_id)
+        elif respond is None:
+            return
         elif name == SHARE:
-            self._share(request, respond)
-        elif name in (RUN, OPEN):
-            self._respond(request, respond, replace=name == RUN)
+            self._share(request, respond, str(action.get("action_ts") or body.get("trigger_id")))
         else:
-            logger.warning("unknown action", extra={"action": action.get("action_id")})
+            self._respond(request, respond, replace=name == RUN)
 
-    def _share(self, request: CommandRequest, respond: Respond) -> None:
+    def _share(self, request: CommandRequest, respond: Respond, share_id: str) -> None:
         """Post the answer publicly in the channel, then remove the private copy."""
         reply = self.router.handle(request)
         lang = Lang(request.locale)
         if not reply.ok:
             self._respond(request, respond)
             return
-        message = message_for(self.client, reply, lang)
-        self.client.chat_postMessage(
-            channel=request.channel, text=message.text, blocks=message.blocks
-        )
+        message = message_for(self.client, exports.kept_back(reply, lang), lang)
+        key = f"share:{request.user}:{request.channel}:{share_id}"
+        post_once(self.sender, self.client, request.channel, message, key)
         self.metrics.posts.labels(platform="slack", outcome="posted").inc()
         respond(delete_original=True)
 
-    def _show_in_modal(self, request: CommandRequest, trigger_id: str) -> None:
-        reply = self.router.handle(request)
-        lang = Lang(request.locale)
-        message = message_for(self.client, reply, lang)
-        self.client.views_open(
-            trigger_id=trigger_id, view=modal.message_view("creatorbot", message)
+    def _answer_in_modal(self, body: dict[str, Any], action: dict[str, Any], user: str) -> None:
+        """Open a modal that says the answer is coming, then fill it in from the worker pool
+        (or say the bot is busy)."""
+        known = self.profiles.known(user)
+        lang = Lang(known.locale if known else "en")
+        opened = self.client.views_open(
+            trigger_id=body["trigger_id"], view=modal.notice_view(lang._("Working on it…"))
         )
+        modal_id = str(opened["view"]["id"])
+        try:
+            self.pool.submit(self._guarded, self._act, (body, action, None, modal_id), None, user)
+        except Busy:
+            self.metrics.requests.labels(platform="slack", outcome="busy").inc()
+            logger.warning("busy: request refused", extra={"work": "_act", "user": user})
+            self.client.views_update(view_id=modal_id, view=modal.notice_view(busy_message(lang)))
+
+    def _show_in_modal(self, request: CommandRequest, modal_id: str) -> None:
+        lang = Lang(request.locale)
+        reply = exports.in_your_chat(self.router.handle(request), lang)
+        message = message_for(self.client, reply, lang)
+        self.client.views_update(view_id=modal_id, view=modal.message_view("creatorbot", message))
+        send_privately(self.client, reply, request.user)
 
     # --- forms ----------------------------------------------------------------------------
 
-    def _open_form(self, value: str, trigger_id: str, locale: str, origin: dict[str, Any]) -> None:
+    def _open_form(self, value: str, trigger_id: str, user: str, origin: dict[str, Any]) -> None:
         """Open the form a button value names (`feedback?form=12&campaign=my-1111`), its
-        fields pre-filled; the prompt it answers travels in the modal's private metadata."""
+        fields pre-filled; the prompt it answers travels in the modal's private metadata. It
+        opens at once, before any lookup: in the user's language if it is known (looked up
+        within the hour), else in English, put in their language from the worker pool (when the
+        pool is full, it stays in English, and works all the same)."""
         link = FormLink.parse(value)
-        spec = self.router.forms.get(link.name)
-        if spec is None:
+        if link.name not in self.router.forms:
             logger.warning("unknown form", extra={"form": link.name[:40]})
             return
-        metadata = {"channel": origin.get("channel_id", ""), "locale": locale}
+        known = self.profiles.known(user)
+        view = self._form_view(link, origin, known.locale if known else None)
+        opened = self.client.views_open(trigger_id=trigger_id, view=view)
+        if known is not None:
+            return
+        shown = opened["view"]
+        fill = (link, origin, user, str(shown["id"]), str(shown.get("hash") or ""))
+        try:
+            self.pool.submit(self._guarded, self._translate_form, fill, None, user)
+        except Busy:
+            logger.info("form left in English: every worker is busy", extra={"user": user})
+
+    def _translate_form(
+        self, link: FormLink, origin: dict[str, Any], user: str, view_id: str, view_hash: str
+    ) -> None:
+        locale = self.profiles.get(user).locale
+        if Lang(locale).language == Lang().language:
+            return  # already in it
+        view = self._form_view(link, origin, locale)
+        try:  # the hash: a form already submitted (or closed) is left alone
+            self.client.views_update(view_id=view_id, hash=view_hash or None, view=view)
+        except SlackApiError as exc:
+            logger.info("form not translated", extra={"error": exc.response.get("error")})
+
+    def _form_view(
+        self, link: FormLink, origin: dict[str, Any], locale: str | None
+    ) -> dict[str, Any]:
+        metadata = {"channel": origin.get("channel_id", "")}
+        if locale is not None:  # else the submission looks the user's language up
+            metadata["locale"] = locale
         if link.prefill.get(FORM_ID):
             metadata[FORM_ID] = link.prefill[FORM_ID]
-        view = modal.form_view(spec.form, Lang(locale), metadata, link.prefill)
-        self.client.views_open(trigger_id=trigger_id, view=view)
+        form = self.router.forms[link.name].form
+        return modal.form_view(form, Lang(locale or "en"), metadata, link.prefill)
 
     def on_submit(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         """A form submitted: saved and committed BEFORE the ack says so; any failure keeps the
         modal open with the error shown on the field it concerns."""
-        name = view["callback_id"].removeprefix(modal.CALLBACK_PREFIX)
-        metadata = json.loads(view.get("private_metadata") or "{}")
-        locale = metadata.get("locale") or self.profiles.get(body["user"]["id"]).locale
+        name = str(view.get("callback_id", "")).removeprefix(modal.CALLBACK_PREFIX)
+        user = str((body.get("user") or {}).get("id") or "")
+        metadata = modal.metadata_of(view)
+        locale = (metadata or {}).get("locale") or self.profiles.get(user).locale
+        spec = self.router.forms.get(name)
+        if spec is None or metadata is None or not user:
+            # A modal of another version, or tampered with: nothing to save it into.
+            logger.warning("form refused", extra={"form": name[:40], "user": user})
+            lang = Lang(locale)
+            ack(response_action="update", view=modal.notice_view(_stale(lang)))
+            return
         request = convert.request(
             "",
-            user=body["user"]["id"],
+            user=user,
             channel=metadata.get("channel", ""),
             team=(body.get("team") or {}).get("id", ""),
             locale=locale,
-            member_of=partial(self.groups.of, body["user"]["id"]),
+            member_of=partial(self.groups.of, user),
         )
-        spec = self.router.forms[name]
         values = modal.submitted_values(view)
         values[FORM_ID] = str(metadata.get(FORM_ID) or "")
         values[SUBMISSION] = str(view.get("id") or "")
@@ -249,17 +330,25 @@ class SlackHandlers:
             public=in_channel,
             member_of=partial(self.groups.of, user),
         )
+        lang = Lang(request.locale)
         reply = self.router.handle(request)
-        message = message_for(self.client, reply, Lang(request.locale))
+        if in_channel:  # the answer is for everyone there, the file for the asker only
+            reply = exports.sent_to(reply, lang, user)
+        files = send_privately(self.client, reply, user)
+        message = message_for(self.client, reply, lang, files=None if in_channel else files)
         thread = event.get("thread_ts") or (event.get("ts") if in_channel else None)
         if request.external and not reply.ok:  # the refusal is for the asker's eyes only
             self.client.chat_postEphemeral(
                 channel=channel, user=user, text=message.text, blocks=message.blocks
             )
             return
-        self.client.chat_postMessage(
-            channel=request.channel, text=message.text, blocks=message.blocks, thread_ts=thread
-        )
+        key = f"answer:{channel}:{event.get('ts', '')}"  # the message answered: one answer
+        try:
+            post_once(self.sender, self.client, channel, message, key, thread_ts=thread)
+        except SLACK_FAILURES:
+            with contextlib.suppress(*SLACK_FAILURES):  # Slack may be out of reach altogether
+                self.client.chat_postEphemeral(channel=channel, user=user, text=_sorry(lang))
+            raise
         self.metrics.posts.labels(platform="slack", outcome="posted").inc()
 
     # --- App Home -------------------------------------------------------------------------
@@ -308,17 +397,15 @@ class SlackHandlers:
         user is waiting on a response_url, answered with a short apology — never silence."""
         try:
             work(*args)
+        except AnswerLost as exc:  # an apology could follow an answer that did arrive
+            self.metrics.errors.labels(platform="slack", stage="answer_lost").inc()
+            logger.warning("answer may not have arrived: %s", exc, extra={"user": user})
         except Exception:
             self.metrics.errors.labels(platform="slack", stage=work.__name__).inc()
             logger.exception("slack work failed", extra={"work": work.__name__, "user": user})
             if respond is not None:
                 lang = Lang(self.profiles.get(user).locale if user else "en")
-                respond(
-                    text=lang._(
-                        "Sorry, I couldn't answer that just now. Please try again in a minute."
-                    ),
-                    response_type="ephemeral",
-                )
+                respond(text=_sorry(lang), response_type="ephemeral")
 
     def on_error(self, error: Exception, body: dict[str, Any]) -> None:
         """Bolt's last resort: log with context (never the payload's secrets)."""
@@ -328,6 +415,17 @@ class SlackHandlers:
             error,
             extra={"type": body.get("type"), "team": (body.get("team") or {}).get("id")},
         )
+
+
+def _sorry(lang: Lang) -> str:
+    return lang._("Sorry, I couldn't answer that just now. Please try again in a minute.")
+
+
+def _stale(lang: Lang) -> str:
+    return lang._(
+        "This form can't be sent any more (it may come from an older version of creatorbot). "
+        "Close it and open the form again."
+    )
 
 
 def _name(text: str) -> str:

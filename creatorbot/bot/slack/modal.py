@@ -73,16 +73,33 @@ def _input(form_field: FormField, lang: Lang, initial: str = "") -> dict[str, An
     }
 
 
+def metadata_of(view: Mapping[str, Any]) -> dict[str, str] | None:
+    """The private metadata a form's modal was opened with, its values as text; None when it
+    is not the JSON object form_view wrote (another version's modal, or tampered with)."""
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(metadata, dict):
+        return None
+    return {str(k): v for k, v in metadata.items() if isinstance(v, str)}
+
+
 def submitted_values(view: Mapping[str, Any]) -> dict[str, str]:
-    """The values a user entered, by field name (a choice gives its value)."""
+    """The values a user entered, by field name (a choice gives its value); anything not of
+    the shape Slack documents is left out, for the form's own checks to report as missing."""
+    state = view.get("state")
+    blocks = state.get("values") if isinstance(state, dict) else None
     values: dict[str, str] = {}
-    for block_id, actions in (view.get("state", {}).get("values", {}) or {}).items():
-        for state in actions.values():
-            if state.get("type") == "static_select":
-                chosen = state.get("selected_option") or {}
-                values[block_id] = str(chosen.get("value", ""))
+    for block_id, actions in (blocks if isinstance(blocks, dict) else {}).items():
+        for element in actions.values() if isinstance(actions, dict) else ():
+            if not isinstance(element, dict):
+                continue
+            if element.get("type") == "static_select":
+                chosen = element.get("selected_option")
+                values[block_id] = str(chosen.get("value", "")) if isinstance(chosen, dict) else ""
             else:
-                values[block_id] = str(state.get("value") or "")
+                values[block_id] = str(element.get("value") or "")
     return values
 
 
@@ -104,6 +121,16 @@ def message_view(title: str, message: SlackMessage) -> dict[str, Any]:
         "title": _plain(title, TITLE_MAX),
         "close": _plain("OK", TITLE_MAX),
         "blocks": message.blocks,
+    }
+
+
+def notice_view(message: str, title: str = "creatorbot") -> dict[str, Any]:
+    """A modal that says one thing: an answer on its way, or a submission that can't be taken."""
+    return {
+        "type": "modal",
+        "title": _plain(title, TITLE_MAX),
+        "close": _plain("OK", TITLE_MAX),
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": escape(message)}}],
     }
 
 

@@ -1,6 +1,6 @@
-"""Jobs' posts on Slack: a Reply to a channel, tagged with its ledger key in message metadata
-so that, after a crash or a connection lost mid-post, the channel's history tells whether it
-went out."""
+"""Posts on Slack that must not go out twice (jobs' posts, answers to messages, shared
+answers): each is tagged with a key in its message metadata, never resent blindly, and after a
+connection lost mid-post the channel's history (or the thread's) tells whether it went out."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from creatorbot.bot.slack.blocks import SlackMessage
-from creatorbot.bot.slack.deliver import SLACK_FAILURES, message_for, upload_files
+from creatorbot.bot.slack.deliver import SLACK_FAILURES, message_for, share_files
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.reply import Reply
-from creatorbot.jobs.posting import PostFailed, Target
+from creatorbot.jobs.posting import NotInstalled, PostFailed, Target
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,11 @@ RATE_LIMIT_RETRIES = 6  # each waits Slack's Retry-After; a post is only sent ag
 EVENT_TYPE = "creatorbot_post"
 HISTORY_LIMIT = 200  # a recovered post is recent: the last 200 messages of the channel hold it
 CONNECTION_LOST = (OSError, HTTPException)  # a reset, a close without an answer, a timeout
+# Slack's answers when the workspace no longer accepts the bot's token (app uninstalled, token
+# revoked or expired, workspace or bot deactivated): every post would be refused alike.
+TOKEN_REFUSED = frozenset(
+    {"token_revoked", "token_expired", "invalid_auth", "account_inactive", "not_authed"}
+)
 
 
 class SlackPoster:
@@ -34,7 +39,7 @@ class SlackPoster:
 
     def __init__(self, client: WebClient) -> None:
         self.client = client
-        self.sender = _without_blind_resends(client)
+        self.sender = without_blind_resends(client)
 
     def post(self, target: Target, reply: Reply, *, key: str) -> str:
         """Upload the charts, post the blocks with the key, share the files; `channel:ts`. A chart
@@ -43,43 +48,83 @@ class SlackPoster:
         try:
             message = message_for(self.client, reply, lang, charts_required=True)
             ref = self._send(target, message, key)
-            upload_files(self.client, reply, target.channel)
+            share_files(self.client, reply, target.channel)
         except SLACK_FAILURES as exc:
-            raise PostFailed(_describe(exc)) from exc
+            raise _failure(exc) from exc
         return ref
 
     def _send(self, target: Target, message: SlackMessage, key: str) -> str:
-        """chat.postMessage, once. When the connection is lost before Slack answers, Slack may
-        have stored the message all the same: the history says, and a post found there is the
-        post; one not found fails, for the runner to look again before it posts again."""
-        try:
-            response = self.sender.chat_postMessage(
-                channel=target.channel,
-                text=message.text,
-                blocks=message.blocks,
-                metadata={"event_type": EVENT_TYPE, "event_payload": {"key": key}},
-                unfurl_links=False,
-            )
-        except CONNECTION_LOST:
-            found = self.find(target, key)
-            if found is None:
-                raise
-            logger.info("post found after a lost connection", extra={"key": key, "ref": found})
-            return found
-        return f"{response['channel']}:{response['ts']}"
+        """chat.postMessage, once; a post not found after a lost connection fails, for the
+        runner to look again before it posts again."""
+        ts = post_once(
+            self.sender, self.client, target.channel, message, key, attempts=1, unfurl_links=False
+        )
+        return f"{target.channel}:{ts}"
 
     def find(self, target: Target, key: str) -> str | None:
         """The `channel:ts` of a recent message in the channel that carries `key`."""
         try:
-            history = self.client.conversations_history(
-                channel=target.channel, include_all_metadata=True, limit=HISTORY_LIMIT
-            )
+            ts = find_key(self.client, target.channel, key)
         except SLACK_FAILURES as exc:
-            raise PostFailed(_describe(exc)) from exc
-        for message in history.get("messages") or []:
-            if _key_of(message) == key:
-                return f"{target.channel}:{message['ts']}"
-        return None
+            raise _failure(exc) from exc
+        return None if ts is None else f"{target.channel}:{ts}"
+
+
+def post_once(
+    sender: WebClient,
+    client: WebClient,
+    channel: str,
+    message: SlackMessage,
+    key: str,
+    *,
+    thread_ts: str | None = None,
+    attempts: int = 2,
+    **options: Any,
+) -> str:
+    """chat.postMessage through `sender` (see without_blind_resends), tagged with `key`; the
+    message's ts. When the connection is lost before Slack answers, Slack may have stored the
+    message all the same: the channel's history (or the thread's) says, and a message found
+    there is the message; one not found is posted again, `attempts` times in all, then the
+    lost connection is raised."""
+    for attempt in range(1, attempts + 1):
+        try:
+            response = sender.chat_postMessage(
+                channel=channel,
+                text=message.text,
+                blocks=message.blocks,
+                thread_ts=thread_ts,
+                metadata={"event_type": EVENT_TYPE, "event_payload": {"key": key}},
+                **options,
+            )
+            return str(response["ts"])
+        except CONNECTION_LOST:
+            found = find_key(client, channel, key, thread_ts=thread_ts)
+            if found is not None:
+                logger.info("post found after a lost connection", extra={"key": key})
+                return found
+            if attempt == attempts:
+                raise
+            logger.info("post not found after a lost connection: again", extra={"key": key})
+    raise AssertionError("attempts must be at least 1")
+
+
+def find_key(
+    client: WebClient, channel: str, key: str, *, thread_ts: str | None = None
+) -> str | None:
+    """The ts of a recent message in the channel (or in the thread of `thread_ts`) that carries
+    `key` in its metadata."""
+    if thread_ts:
+        found = client.conversations_replies(
+            channel=channel, ts=thread_ts, include_all_metadata=True, limit=HISTORY_LIMIT
+        )
+    else:
+        found = client.conversations_history(
+            channel=channel, include_all_metadata=True, limit=HISTORY_LIMIT
+        )
+    for message in found.get("messages") or []:
+        if _key_of(message) == key:
+            return str(message["ts"])
+    return None
 
 
 def slack_client(token: str, api_url: str) -> WebClient:
@@ -94,7 +139,7 @@ def slack_poster(token: str, api_url: str) -> SlackPoster:
     return SlackPoster(slack_client(token, api_url))
 
 
-def _without_blind_resends(client: WebClient) -> WebClient:
+def without_blind_resends(client: WebClient) -> WebClient:
     """The same client without slack_sdk's retry after a lost connection, which would post the
     message a second time when Slack had stored the first; rate-limit retries stay."""
     return WebClient(
@@ -114,6 +159,13 @@ def _key_of(message: dict[str, Any]) -> str | None:
     if metadata.get("event_type") != EVENT_TYPE:
         return None
     return (metadata.get("event_payload") or {}).get("key")
+
+
+def _failure(exc: Exception) -> PostFailed:
+    """What the runner is told of a failed call: NotInstalled when Slack refused the token."""
+    if isinstance(exc, SlackApiError) and exc.response.get("error") in TOKEN_REFUSED:
+        return NotInstalled(_describe(exc))
+    return PostFailed(_describe(exc))
 
 
 def _describe(exc: Exception) -> str:

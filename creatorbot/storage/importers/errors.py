@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from creatorbot.storage.handles import shown
 from creatorbot.storage.importers import messages
 
 MAX_ERRORS = 50
@@ -28,7 +29,8 @@ class RowError:
             where += messages.COLUMN.format(column=self.column)
         if self.value is None:
             return f"{where}: {self.problem}"
-        value = self.value if len(self.value) <= SHOWN_VALUE else self.value[:SHOWN_VALUE] + "…"
+        value = shown(self.value)  # a zero-width space or BOM in a cell, written out
+        value = value if len(value) <= SHOWN_VALUE else value[:SHOWN_VALUE] + "…"
         return f'{where}: "{value}" — {self.problem}'
 
 

@@ -123,6 +123,7 @@ CREATORS = Kind(
     ),
     key=("market", "handle"),
     existing=references.existing_creators,
+    checks=(references.check_look_alikes,),
 )
 
 DAILY_METRICS = Kind(

@@ -21,10 +21,19 @@ REPEATED_THRESHOLD = "the threshold {threshold} appears more than once"
 # Problems with what a value refers to.
 UNKNOWN_MARKET = "unknown market; known markets are {known}"
 UNKNOWN_CREATOR = "no creator with this handle in market {market}"
+UNKNOWN_CREATOR_LIKE = UNKNOWN_CREATOR + "; did you mean {handles}?"
+LOOK_ALIKE_STORED = (
+    "market {market} already has the creator “{handle}”, the same handle up to case or "
+    "invisible characters; write it exactly as stored"
+)
 UNKNOWN_CAMPAIGN = "no campaign with this slug"
 
 # Problems spanning several values or rows.
 DUPLICATE_KEY = "same {key} as row {first}; each may appear only once in a file"
+LOOK_ALIKE_IN_FILE = (
+    "the same handle as row {first} (“{handle}”) up to case or invisible characters; "
+    "write each creator's handle one way"
+)
 ENDS_BEFORE_START = "ends before starts_on ({starts})"
 CAMPAIGN_TOO_LONG = "the campaign lasts {days:,} days; a campaign lasts at most {limit} days"
 
@@ -58,4 +67,5 @@ SQLITE_DISK = "the disk that holds {path}"
 SERVER_DISK = "the database server's disk"
 WHOLE_FILE = "file"
 ROW = "row {row}"
+OR = " or "
 COLUMN = ", column {column}"

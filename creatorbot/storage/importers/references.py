@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.handles import handle_keys, shown
 from creatorbot.storage.importers import messages
 from creatorbot.storage.importers.errors import ErrorLog
 from creatorbot.storage.models import (
@@ -54,12 +55,78 @@ def _check_handles(
 ) -> None:
     wanted = market.notna() & handle.notna() & (handle != "")
     known = creator_ids(market.where(wanted), handle, session=session) >= 0
+    unknown = wanted & ~known
+    keys = handle_keys(handle[unknown])
+    # A handle that names a creator only up to case or invisible characters is not taken for
+    # it (which of two look-alikes would it be?), but the stored one is offered.
+    like = _look_alikes(market[unknown], keys, session=session)
+
+    def problem(row: int) -> str:
+        handles = like.get((market[row], keys[row]))
+        if not handles:
+            return messages.UNKNOWN_CREATOR.format(market=market[row])
+        offered = messages.OR.join(f"“{shown(h)}”" for h in handles)
+        return messages.UNKNOWN_CREATOR_LIKE.format(market=market[row], handles=offered)
+
+    log.add_rows(unknown, "handle", raw["handle"], problem)
+
+
+def check_look_alikes(
+    typed: pd.DataFrame, raw: pd.DataFrame, log: ErrorLog, session: Session
+) -> None:
+    """No two creators of a market may have handles equal up to case, Unicode form and invisible
+    characters (storage/handles.py): not two rows of the file (the later names the first), nor
+    a row and a stored creator whose handle is not exactly the row's."""
+    market, handle = typed["market"], typed["handle"]
+    wanted = market.notna() & handle.notna() & (handle != "")
+    rows = pd.DataFrame({"market": market[wanted], "key": handle_keys(handle[wanted])})
+    first = (
+        pd.Series(rows.index, index=rows.index)
+        .groupby([rows["market"], rows["key"]], sort=False)
+        .transform("min")
+    )
+    in_file = pd.Series(False, index=typed.index)
+    in_file[rows.index] = handle[first].to_numpy() != handle[rows.index].to_numpy()
     log.add_rows(
-        wanted & ~known,
+        in_file,
         "handle",
         raw["handle"],
-        lambda row: messages.UNKNOWN_CREATOR.format(market=market[row]),
+        lambda row: messages.LOOK_ALIKE_IN_FILE.format(
+            first=first[row], handle=shown(handle[first[row]])
+        ),
     )
+    stored = _look_alikes(rows["market"], rows["key"], session=session)
+    clashes: dict[int, str] = {}  # row: the stored look-alike it would sit beside
+    for row in rows.index[~in_file[rows.index].to_numpy()]:
+        found = stored.get((market[row], str(rows.at[row, "key"])), [])
+        if found and handle[row] not in found:  # the exact handle stored: an update
+            clashes[row] = found[0]
+    log.add_rows(
+        typed.index.to_series().isin(list(clashes)),
+        "handle",
+        raw["handle"],
+        lambda row: messages.LOOK_ALIKE_STORED.format(
+            market=market[row], handle=shown(clashes[row])
+        ),
+    )
+
+
+def _look_alikes(
+    market: pd.Series, keys: pd.Series, *, session: Session
+) -> dict[tuple[str, str], list[str]]:
+    """The stored handles of each (market, handle key) asked for, in handle order."""
+    wanted = set(zip(market, keys, strict=True))
+    found: dict[tuple[str, str], list[str]] = {}
+    for part in _chunked(sorted({key for _, key in wanted})):
+        query = (
+            select(Creator.market, Creator.handle_key, Creator.handle)
+            .where(Creator.handle_key.in_(part))
+            .order_by(Creator.handle)
+        )
+        for code, key, stored in session.execute(query):
+            if (code, key) in wanted:
+                found.setdefault((code, key), []).append(stored)
+    return found
 
 
 def _campaign_markets(slugs: Iterable[str], *, session: Session) -> dict[str, str]:

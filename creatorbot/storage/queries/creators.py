@@ -9,19 +9,29 @@ import pandas as pd
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.handles import handle_key
 from creatorbot.storage.models import Campaign, Creator, DailyMetric, Enrollment
 
 
 def find_creators(name: str, *, session: Session, market: str | None = None) -> list[Creator]:
-    """Creators whose handle (with or without @) or display name is `name`, case-insensitive."""
-    wanted = name.strip().lstrip("@").lower()
+    """Creators whose handle (with or without @) is `name` up to case, Unicode form and invisible
+    characters (storage/handles.py), or whose display name is `name`, case-insensitive."""
+    wanted = name.strip().lstrip("@")
     # Only the name conditions go to the database, so it probes their indexes (with the market
     # in the query too, SQLite would walk the market's creators in handle order instead).
     query = select(Creator).where(
-        or_(func.lower(Creator.handle) == wanted, func.lower(Creator.display_name) == wanted)
+        or_(
+            Creator.handle_key == handle_key(wanted),
+            func.lower(Creator.display_name) == wanted.lower(),
+        )
     )
     found = [c for c in session.scalars(query) if market is None or c.market == market]
     return sorted(found, key=lambda c: (c.market, c.handle))
+
+
+def creator_by_id(creator_id: int, *, session: Session) -> Creator | None:
+    """The creator with this id, or None."""
+    return session.get(Creator, creator_id) if 0 < creator_id < 2**31 else None
 
 
 def creator_daily(
