@@ -270,7 +270,8 @@ def _flag(
         _spread(_active(residual, seasonless[pick], rule), rule), expected[pick], typical
     )
     # Today's level is itself estimated from the days of its kind: its error widens the gap's.
-    spread = spread * np.sqrt(1 + MEDIAN_ERROR / same.sum())
+    # (Without any history day nothing is picked; the floor only spares a division by zero.)
+    spread = spread * np.sqrt(1 + MEDIAN_ERROR / max(int(same.sum()), 1))
     seen = observed[pick]
     gap = np.log(seen + rule.offset) - centre
     score = gap / spread

@@ -42,11 +42,14 @@ def pacing(
     to_date: int, starts: dt.date, ends: dt.date, through: dt.date, target: int | None
 ) -> Pacing:
     """Project the end total at the run-rate so far: to_date ÷ elapsed days × total days
-    (exact integer arithmetic, rounded down). Before the start, nothing is projected."""
+    (exact integer arithmetic, rounded down). Before the start, nothing is projected. A target
+    of 0 (or less) is no target: nothing can be measured against it."""
     total_days = (ends - starts).days + 1
     elapsed = min(max((through - starts).days + 1, 0), total_days)
     projected = to_date * total_days // elapsed if elapsed else 0
-    return Pacing(elapsed, total_days, to_date, projected, target)
+    return Pacing(
+        elapsed, total_days, to_date, projected, target if target and target > 0 else None
+    )
 
 
 def reached_tier(value: int, thresholds: Sequence[int]) -> int:

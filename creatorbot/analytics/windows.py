@@ -8,6 +8,10 @@ from dataclasses import dataclass
 
 PERIOD = re.compile(r"^(\d{1,3})d$")
 MAX_DAYS = 366
+# The days the bot answers about and stores: far from the calendar's ends, so that a window
+# and the window before it (up to a thousand years) never fall off it.
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,18 @@ class Window:
         """The window of equal length that ends the day before this one starts."""
         end = self.start - dt.timedelta(days=1)
         return Window(end - dt.timedelta(days=self.days - 1), end)
+
+
+def day_before(day: dt.date) -> dt.date:
+    """The day before `day` (the calendar's first day has none: itself)."""
+    return day - dt.timedelta(days=1) if day > dt.date.min else day
+
+
+def within_calendar(start: dt.date, end: dt.date) -> Window:
+    """The part of [start, end] from FIRST_DAY to LAST_DAY (a stored window may reach beyond:
+    no data does), never empty."""
+    end = max(FIRST_DAY, min(end, LAST_DAY))
+    return Window(min(max(start, FIRST_DAY), end), end)
 
 
 def is_period(word: str) -> bool:

@@ -30,6 +30,18 @@ class Wakeup:
             self.target()
 
 
+class FailureCount:
+    """What a failed part of an answer or post calls: the errors metric once the web front is
+    wired (`serve.wire`), nothing before."""
+
+    def __init__(self) -> None:
+        self.target: Callable[[str, str], None] | None = None
+
+    def __call__(self, platform: str, stage: str) -> None:
+        if self.target is not None:
+            self.target(platform, stage)
+
+
 class SchemaOutOfDate(RuntimeError):
     """The database needs `creatorbot db upgrade` before the bot can use it."""
 
@@ -44,6 +56,7 @@ class App:
     services: Services
     router: Router
     wake_jobs: Wakeup
+    failures: FailureCount
 
     def close(self) -> None:
         """Release database connections."""
@@ -63,6 +76,7 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
         check_schema(engine)
     sessions = make_sessionmaker(engine)
     wake_jobs = Wakeup()
+    failures = FailureCount()
     services = Services(
         sessions=sessions,
         clock=clock,
@@ -71,9 +85,10 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
         wake_jobs=wake_jobs,
         admins=settings.admin_ids,
         rate_limit_per_minute=settings.rate_limit_per_minute,
+        failed=failures,
     )
     router = Router(commands(), services, forms())
-    return App(settings, engine, sessions, services, router, wake_jobs)
+    return App(settings, engine, sessions, services, router, wake_jobs, failures)
 
 
 def check_schema(engine: Engine) -> None:

@@ -48,6 +48,9 @@ def wire(app: App) -> Running:
     """Build the platforms the settings configure and the routes they answer."""
     settings = app.settings
     metrics = Metrics()
+    app.failures.target = lambda platform, stage: metrics.errors.labels(
+        platform=platform, stage=stage
+    ).inc()
     pool = WorkPool(settings.workers, settings.backlog)
     routes: dict[str, Handler] = {}
     platforms: dict[str, Any] = {}

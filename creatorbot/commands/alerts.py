@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
+from creatorbot.commands import parts
 from creatorbot.commands.campaign import local_today
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.labels import creator_label, mention, metric_label
 from creatorbot.commands.markets import NoData, is_market_word, no_data, resolve_market
 from creatorbot.commands.parsing import AS_OF, parse_day, unknown_option, unknown_word, words
+from creatorbot.commands.parts import part
 from creatorbot.commands.reply import Block, Button, Buttons, Context, Header, Reply, Text
 from creatorbot.storage.alerts import (
     SNOOZE_DAYS,
@@ -119,9 +122,9 @@ def answer(query: AlertsQuery | HandleQuery, call: Call) -> Reply:
         return no_data(NoData(market), lang)
     day = query.as_of or latest
     _check_day(day, latest, market, lang)
-    scan = _scan(market, day, call)
-    alerts = _anomalies(market.code, day, call)
     blocks: list[Block] = []
+    scan = _scanned(market, day, call, lang, blocks)
+    alerts = _anomalies(market.code, day, call)
     due = local_today(market, call) - dt.timedelta(days=1)
     if query.as_of is None and latest < due:
         blocks.append(Text(_late(stale_data(market.code, latest, due), market, lang)))
@@ -171,9 +174,27 @@ def alert_post(market: str, call: Call, *, local_today: dt.date) -> AlertPost:
         # A notice, not an item to act on: no number, no buttons (see `_not_actionable`).
         notice = (_header(place, due, lang), Text(_late(late, place, lang)))
         return AlertPost(Reply(notice) if alerts else None, latest, fresh=False)
-    scan = _scan(place, due, call)
+    failed: list[Block] = []
+    scan = _scanned(place, due, call, lang, failed)
     alerts = _anomalies(market, due, call)
-    return AlertPost(render(place, due, alerts, scan, call, lang) if alerts else None, due)
+    if not alerts and not failed:
+        return AlertPost(None, due)
+    return AlertPost(render(place, due, alerts, scan, call, lang, failed), due)
+
+
+def _scanned(
+    market: Market, day: dt.date, call: Call, lang: Lang, blocks: list[Block]
+) -> DayScan | None:
+    """The day scanned and its findings recorded; if the scan fails, None, and a line saying
+    so added to `blocks` (the alerts recorded before are posted all the same)."""
+    scans: list[DayScan] = []
+
+    def scanning() -> list[Block]:
+        scans.append(_scan(market, day, call))
+        return []
+
+    blocks += part("scan", lang._(parts.SCAN), call, lang, scanning)
+    return scans[0] if scans else None
 
 
 def _anomalies(market: str, day: dt.date, call: Call) -> list[Alert]:
@@ -232,18 +253,9 @@ def render(
     if scan is not None and abs(scan.shift - 1) >= NOTABLE_SHIFT:
         blocks.append(Context(_shift(scan.shift, day, lang)))
     for found in list(entries.values())[:SHOWN]:
-        first = found[0]
-        name, owner = _subject(first, people, market, call)
-        sessions = _sessions(scan, first)
-        # The entry's number is the one its buttons and `alerts ack|snooze` take, and the only
-        # number it shows: a rank beside it was read as the alert's number and acted on.
-        title = " · ".join([f"*#{first.id} {name}*", *owner])
-        lines = [title, _reason(found, sessions, market, lang)]
-        if first.impact:
-            money = lang.money(max(a.impact for a in found), market.currency, market.minor_units)
-            lines.append(lang._("{money} at stake").format(money=money))
-        blocks.append(Text("\n".join(lines)))
-        blocks.append(_buttons(first, lang))
+        label = lang._(parts.ALERT).format(id=found[0].id)
+        entry = partial(_entry, found, people, scan, market, call, lang)
+        blocks += part(f"alert {found[0].id}", label, call, lang, entry)
     hidden = len(entries) - SHOWN
     if hidden > 0:
         blocks.append(
@@ -257,6 +269,29 @@ def render(
         )
     blocks.append(Context(_method(market, lang)))
     return Reply(tuple(blocks), rows=min(len(entries), SHOWN))
+
+
+def _entry(
+    found: list[Alert],
+    people: dict[str, Creator],
+    scan: DayScan | None,
+    market: Market,
+    call: Call,
+    lang: Lang,
+) -> list[Block]:
+    """One subject's alerts: its number, name and owner, what happened, the money at stake,
+    buttons."""
+    first = found[0]
+    name, owner = _subject(first, people, market, call)
+    sessions = _sessions(scan, first)
+    # The entry's number is the one its buttons and `alerts ack|snooze` take, and the only
+    # number it shows: a rank beside it was read as the alert's number and acted on.
+    title = " · ".join([f"*#{first.id} {name}*", *owner])
+    lines = [title, _reason(found, sessions, market, lang)]
+    if first.impact:
+        money = lang.money(max(a.impact for a in found), market.currency, market.minor_units)
+        lines.append(lang._("{money} at stake").format(money=money))
+    return [Text("\n".join(lines)), _buttons(first, lang)]
 
 
 def _header(market: Market, day: dt.date, lang: Lang) -> Header:

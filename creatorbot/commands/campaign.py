@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from creatorbot.analytics.campaigns import Pacing, neighbour_gaps, pacing
+from creatorbot.analytics.windows import day_before
+from creatorbot.commands import parts
 from creatorbot.commands.charts import cumulative_vs_target, daily_trend
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
@@ -20,6 +22,7 @@ from creatorbot.commands.labels import creator_label, metric_label, metric_value
 from creatorbot.commands.lookups import find_campaign
 from creatorbot.commands.markets import is_market_word, resolve_market
 from creatorbot.commands.parsing import words
+from creatorbot.commands.parts import part
 from creatorbot.commands.reply import (
     Block,
     Button,
@@ -36,6 +39,7 @@ from creatorbot.commands.reply import (
 from creatorbot.storage.models import Campaign, CampaignKind, Market
 from creatorbot.storage.queries.campaigns import (
     CampaignFigures,
+    CampaignTotals,
     campaign_slugs,
     current_campaigns,
 )
@@ -104,37 +108,62 @@ def status(campaign: Campaign, call: Call) -> Reply:
     lang = call.lang.for_market(market.code)
     today = local_today(market, call)
     latest = latest_day(market.code, session=call.session)
-    through = min(latest, campaign.ends_on) if latest else campaign.starts_on - dt.timedelta(1)
+    through = min(latest, campaign.ends_on) if latest else day_before(campaign.starts_on)
     started = through >= campaign.starts_on
     # Before the start there are no rows inside the window: every figure is zero.
     figures = CampaignFigures(campaign, latest, session=call.session)
-    totals = figures.totals()
-    gmv = totals.gmv
-    pace = pacing(gmv, campaign.starts_on, campaign.ends_on, through, campaign.gmv_target)
+    found: list[tuple[CampaignTotals, Pacing]] = []
 
     def money(minor: int) -> str:
         return lang.money(minor, market.currency, market.minor_units)
 
-    fields = [
+    def numbers() -> list[Block]:
+        totals = figures.totals()
+        pace = pacing(
+            totals.gmv, campaign.starts_on, campaign.ends_on, through, campaign.gmv_target
+        )
+        found.append((totals, pace))
+        enrolled = _enrolled(totals.enrolled, campaign.creator_target, lang)
+        fields = [
+            (lang._("GMV to date"), money(totals.gmv)),
+            (lang._("Orders to date"), lang.number(totals.orders)),
+            *target_fields(pace, started, money, lang),
+            (lang._("Creators enrolled"), enrolled),
+            (lang._("Active creators"), lang.number(totals.active)),
+        ]
+        return [Fields(tuple(fields))]
+
+    kind = lang._(KIND_LABELS[campaign.kind.value])
+    window = [
         (lang._("Window"), lang.window(campaign.starts_on, campaign.ends_on)),
         (lang._("Status"), status_label(campaign.starts_on, campaign.ends_on, today, lang)),
-        (lang._("GMV to date"), money(gmv)),
-        (lang._("Orders to date"), lang.number(totals.orders)),
-        *target_fields(pace, started, money, lang),
-        (lang._("Creators enrolled"), _enrolled(totals.enrolled, campaign.creator_target, lang)),
-        (lang._("Active creators"), lang.number(totals.active)),
     ]
-    kind = lang._(KIND_LABELS[campaign.kind.value])
     blocks: list[Block] = [
         Header(f"{campaign.name} · {kind} · {market.code}"),
-        Fields(tuple(fields)),
+        Fields(tuple(window)),
     ]
+    blocks += part("figures", lang._(parts.FIGURES), call, lang, numbers)
+    if not found:
+        return Reply(tuple(blocks))
+    totals, pace = found[0]
+    ranking, tiers = lang._(parts.RANKING), lang._(parts.TIERS)
     if campaign.kind is CampaignKind.INCENTIVE and campaign.reward_tiers:
-        blocks += _incentive(campaign, figures, pace, market, lang)
+        blocks += part(
+            "tiers", tiers, call, lang, lambda: _incentive(campaign, figures, pace, market, lang)
+        )
     elif campaign.kind is CampaignKind.COMPETITION:
-        blocks += _competition(campaign, figures.top(RANKING), totals.ranked, market, lang)
+        top = figures.top
+        blocks += part(
+            "ranking",
+            ranking,
+            call,
+            lang,
+            lambda: _competition(campaign, top(RANKING), totals.ranked, market, lang),
+        )
     elif totals.ranked:
-        blocks.append(_top(campaign, figures.top(TOP), market, lang))
+        blocks += part(
+            "ranking", ranking, call, lang, lambda: [_top(campaign, figures.top(TOP), market, lang)]
+        )
     note = (
         lang._("Sales of enrolled creators inside the window, through {day}.").format(
             day=lang.date(through)
@@ -142,10 +171,16 @@ def status(campaign: Campaign, call: Call) -> Reply:
         if started
         else lang._("Nothing is counted before the campaign starts.")
     )
-    if started and campaign.gmv_target:
+    if started and pace.target:
         note += " " + lang._("The projection assumes the pace so far continues to the end.")
     if started and call.services.charts:
-        blocks.append(_chart(campaign, figures, pace, market, lang))
+        blocks += part(
+            "chart",
+            lang._(parts.CHART),
+            call,
+            lang,
+            lambda: [_chart(campaign, figures, pace, market, lang)],
+        )
     blocks.append(Context(note))
     blocks.append(
         Buttons(
@@ -168,12 +203,12 @@ def _chart(
     days = [campaign.starts_on + dt.timedelta(days=n) for n in range(pace.elapsed_days)]
     by_day = dict(zip(daily["date"].tolist(), daily["gmv"].tolist(), strict=True))
     values = [int(by_day.get(day, 0)) for day in days]
-    if campaign.gmv_target:
+    if pace.target:
         running = pace.elapsed_days < pace.total_days
         return cumulative_vs_target(
             days,
             list(itertools.accumulate(values)),
-            target=campaign.gmv_target,
+            target=pace.target,
             end=campaign.ends_on,
             title=lang._("{name}: GMV against the target").format(name=campaign.name),
             lang=lang,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from creatorbot.analytics.rankings import rank, with_movement
-from creatorbot.analytics.windows import Window, is_period, window_for
+from creatorbot.analytics.windows import Window, is_period, window_for, within_calendar
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.labels import creator_label, metric_label, metric_value, period_label
@@ -182,7 +182,8 @@ def compute_exact(query: LeaderboardQuery, call: Call) -> Board:
                     name=campaign.name, day=lang.date(campaign.starts_on)
                 )
             )
-        period, window = "campaign", Window(campaign.starts_on, min(campaign.ends_on, end))
+        period = "campaign"
+        window = within_calendar(campaign.starts_on, min(campaign.ends_on, end))
     else:
         period = query.period or "7d"
         window = window_for(period, end)

@@ -8,6 +8,7 @@ import shlex
 import unicodedata
 from collections.abc import Iterable
 
+from creatorbot.analytics.windows import FIRST_DAY, LAST_DAY
 from creatorbot.commands.core import UserError
 from creatorbot.commands.i18n import Lang
 
@@ -89,8 +90,6 @@ def unknown_option(key: str, options: Iterable[str], lang: Lang, usage: str) -> 
 # The days a command may be asked about. Windows reach back two years before the day asked
 # (a 366-day period and the one before it), and the calendar ends in 9999: a day near either
 # end would overflow the date arithmetic.
-FIRST_DAY = dt.date(2000, 1, 1)
-LAST_DAY = dt.date(2999, 12, 31)
 
 
 def parse_day(value: str, lang: Lang) -> dt.date:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -12,7 +13,7 @@ from babel.dates import format_time
 
 from creatorbot.analytics.campaigns import neighbour_gaps, pacing
 from creatorbot.analytics.movers import movers
-from creatorbot.commands import leaderboard
+from creatorbot.commands import leaderboard, parts
 from creatorbot.commands.campaign import KIND_LABELS, local_today, status_label, target_fields
 from creatorbot.commands.charts import ranked_bars
 from creatorbot.commands.core import Call, UserError
@@ -21,6 +22,7 @@ from creatorbot.commands.labels import creator_label, metric_label, metric_value
 from creatorbot.commands.leaderboard import Board, LeaderboardQuery, movement_label
 from creatorbot.commands.markets import NoData, is_market_word, no_data, resolve_market
 from creatorbot.commands.parsing import AS_OF, parse_day, unknown_option, unknown_word, words
+from creatorbot.commands.parts import part
 from creatorbot.commands.reply import (
     Block,
     Button,
@@ -117,6 +119,9 @@ def build_snapshot(
 
     Days left count from the market's local today, or from the day after an `as_of` in the
     past. `hourly` makes it a war-room update headed with the local time.
+
+    Each section is built on its own (`parts.part`): one that fails is a line saying so, and
+    the others are posted.
     """
     place = resolve_market(market, call)
     lang = call.lang.for_market(place.code)
@@ -124,24 +129,45 @@ def build_snapshot(
     if end is None:
         return no_data(NoData(place), lang)
     query = LeaderboardQuery(METRIC, PERIOD, place.code, top=SHOWN, as_of=end)
-    board = leaderboard.compute(query, call)
+    boards: list[Board] = []
+
+    def ranking() -> list[Block]:
+        boards.append(leaderboard.compute(query, call))
+        return _leaderboard(boards[0], query, lang)
+
     today = local_today(place, call)
-    reference = today if as_of is None else min(today, as_of + ONE_DAY)
+    reference = today if as_of is None else min(today, end + ONE_DAY)
     running = running_campaigns(place.code, end, session=call.session)
     contests = _contests(running)
     sales = [c for c in running if c.kind is CampaignKind.MEGA_SALE]
     blocks: list[Block] = [_header(place, end, hourly, call, lang)]
-    blocks += _leaderboard(board, query, lang)
-    blocks += _movers(board, lang)
+    blocks += part("leaderboard", lang._(parts.LEADERBOARD), call, lang, ranking)
+    board = boards[0] if boards else None
+    if board is not None:
+        blocks += part("movers", lang._(parts.MOVERS), call, lang, lambda: _movers(board, lang))
     for contest in contests:
-        blocks += _competition(contest, end, reference, place, call, lang)
+        blocks += part(
+            f"competition {contest.slug}",
+            contest.name,
+            call,
+            lang,
+            partial(_competition, contest, end, reference, place, call, lang),
+        )
     for sale in sales:
-        blocks += _mega_sale(sale, end, reference, place, call, lang)
-    if call.services.charts and board.ranked_count:
-        blocks.append(_chart(board, lang))
+        blocks += part(
+            f"mega sale {sale.slug}",
+            sale.name,
+            call,
+            lang,
+            partial(_mega_sale, sale, end, reference, place, call, lang),
+        )
+    if board is not None and call.services.charts and board.ranked_count:
+        blocks += part("chart", lang._(parts.CHART), call, lang, lambda: [_chart(board, lang)])
     blocks.append(Context(_footer(place, end, hourly, call, lang)))
-    blocks.append(_buttons(board, query, [*contests, *sales], lang))
-    return Reply(tuple(blocks), rows=min(SHOWN, board.ranked_count))
+    buttons = _buttons(board, query, [*contests, *sales], lang)
+    if buttons.buttons:
+        blocks.append(buttons)
+    return Reply(tuple(blocks), rows=min(SHOWN, board.ranked_count) if board else 0)
 
 
 def _local_time(market: Market, call: Call, lang: Lang) -> str:
@@ -330,12 +356,12 @@ def _chart(board: Board, lang: Lang) -> Image:
 
 
 def _buttons(
-    board: Board, query: LeaderboardQuery, campaigns: list[Campaign], lang: Lang
+    board: Board | None, query: LeaderboardQuery, campaigns: list[Campaign], lang: Lang
 ) -> Buttons:
-    """The longer leaderboard, and each campaign shown."""
-    rows = min(LINK_ROWS, max(board.ranked_count, SHOWN))
-    buttons = [
-        Button(lang._("Leaderboard"), "open", leaderboard.command_text(board, query, rows)),
-        *(Button(c.name, "open", f"campaign {c.slug}") for c in campaigns),
-    ]
+    """The longer leaderboard (when it was built), and each campaign shown."""
+    buttons = [Button(c.name, "open", f"campaign {c.slug}") for c in campaigns]
+    if board is not None:
+        rows = min(LINK_ROWS, max(board.ranked_count, SHOWN))
+        text = leaderboard.command_text(board, query, rows)
+        buttons.insert(0, Button(lang._("Leaderboard"), "open", text))
     return Buttons(tuple(buttons))

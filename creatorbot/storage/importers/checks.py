@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from creatorbot.analytics.windows import MAX_DAYS
 from creatorbot.storage.importers import messages
 from creatorbot.storage.importers.errors import ErrorLog
 
@@ -43,4 +44,20 @@ def ends_not_before_start(
         "ends_on",
         raw["ends_on"],
         lambda row: messages.ENDS_BEFORE_START.format(starts=starts[row].strftime("%Y-%m-%d")),
+    )
+
+
+def window_not_too_long(
+    typed: pd.DataFrame, raw: pd.DataFrame, log: ErrorLog, session: Session
+) -> None:
+    """A campaign lasts at most MAX_DAYS, the longest period a leaderboard ranks: a window of
+    decades is a typo in a year, and every window the bot compares it with must fit the
+    calendar."""
+    days = (typed["ends_on"] - typed["starts_on"]).dt.days + 1
+    too_long = days > MAX_DAYS  # NaN (a date refused already) compares False
+    log.add_rows(
+        too_long,
+        "ends_on",
+        raw["ends_on"],
+        lambda row: messages.CAMPAIGN_TOO_LONG.format(days=int(days[row]), limit=MAX_DAYS),
     )

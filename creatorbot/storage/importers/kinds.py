@@ -164,7 +164,7 @@ CAMPAIGNS = Kind(
     ),
     key=("slug",),
     existing=references.existing_campaigns,
-    checks=(checks.ends_not_before_start,),
+    checks=(checks.ends_not_before_start, checks.window_not_too_long),
 )
 
 ENROLLMENTS = Kind(

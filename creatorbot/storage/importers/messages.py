@@ -6,6 +6,7 @@ from __future__ import annotations
 REQUIRED = "a value is required"
 TOO_LONG = "longer than {limit} characters"
 NOT_A_DATE = "expected a date as YYYY-MM-DD"
+DATE_OUT_OF_RANGE = "expected a date between {first} and {last}"
 NOT_A_COUNT = "expected a whole number ≥ 0"
 COUNT_TOO_LARGE = "expected a whole number ≤ {limit:,}"
 NOT_AN_AMOUNT = "expected an amount ≥ 0 with at most {decimals} decimals"
@@ -34,6 +35,7 @@ LOOK_ALIKE_IN_FILE = (
     "write each creator's handle one way"
 )
 ENDS_BEFORE_START = "ends before starts_on ({starts})"
+CAMPAIGN_TOO_LONG = "the campaign lasts {days:,} days; a campaign lasts at most {limit} days"
 
 # Problems with the file itself.
 MISSING_COLUMN = "required column is missing (the header has: {found})"

@@ -12,15 +12,17 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from creatorbot.analytics.windows import FIRST_DAY, LAST_DAY
 from creatorbot.storage.importers import messages
 from creatorbot.storage.importers.errors import ErrorLog
 from creatorbot.storage.importers.kinds import Field, Type
 from creatorbot.storage.money import to_minor
 
 # Amounts are kept below 10**15 minor units: far beyond any GMV, well inside int64 and exactly
-# representable by the float64 analytics may turn them into.
+# representable by the float64 analytics may turn them into. Counts too: a sum of thousands of
+# values at the limit (every day of the longest window, many times over) still fits int64.
 MINOR_DIGITS = 15
-COUNT_DIGITS = 18  # int64 holds every 18-digit number
+COUNT_DIGITS = 15
 FIXED_WIDTH = 40
 MIDNIGHT = " 00:00:00"  # how an XLSX date cell reads once taken as text
 
@@ -101,7 +103,11 @@ def _dates(field: Field, values: pd.Series, empty: pd.Series, log: ErrorLog) -> 
     shaped = values.where(lengths == len("YYYY-MM-DD"))
     dates = pd.to_datetime(shaped, format="%Y-%m-%d", errors="coerce")
     log.add_rows(~empty & dates.isna(), field.name, values, messages.NOT_A_DATE)
-    return dates
+    first, last = pd.Timestamp(FIRST_DAY), pd.Timestamp(LAST_DAY)
+    outside = dates.notna() & ((dates < first) | (dates > last))
+    problem = messages.DATE_OUT_OF_RANGE.format(first=FIRST_DAY, last=LAST_DAY)
+    log.add_rows(outside, field.name, values, problem)
+    return dates.mask(outside)
 
 
 def _counts(field: Field, values: pd.Series, empty: pd.Series, log: ErrorLog) -> pd.Series:
@@ -111,7 +117,7 @@ def _counts(field: Field, values: pd.Series, empty: pd.Series, log: ErrorLog) ->
     log.add_rows(~empty & ~_on(values, shaped), field.name, values, messages.NOT_A_COUNT)
     huge = shaped & (np.strings.str_len(whole) > COUNT_DIGITS)
     numbers = _integers(np.where(shaped & ~huge, whole, "0"))
-    limit = field.max_value if field.max_value is not None else 10**COUNT_DIGITS - 1
+    limit = min(10**COUNT_DIGITS - 1, field.max_value or 10**COUNT_DIGITS)
     too_large = _on(values, huge | (numbers > limit))
     log.add_rows(too_large, field.name, values, messages.COUNT_TOO_LARGE.format(limit=limit))
     return _maybe_null(field, _on(values, numbers), empty)

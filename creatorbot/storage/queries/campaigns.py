@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from creatorbot.analytics.campaigns import TierReport, tier_report
 from creatorbot.analytics.rankings import rank
+from creatorbot.analytics.windows import day_before
 from creatorbot.storage.campaign_stats.fresh import is_fresh, spec_of, stored_totals
 from creatorbot.storage.models import (
     Campaign,
@@ -111,7 +112,7 @@ class CampaignFigures:
     @property
     def through(self) -> dt.date:
         """The last day counted (the day before the start when the market has no data)."""
-        return self.latest or self.campaign.starts_on - dt.timedelta(days=1)
+        return self.latest or day_before(self.campaign.starts_on)
 
     def totals(self) -> CampaignTotals:
         """Enrolled and active creators, GMV, orders and the metric to date."""
@@ -206,7 +207,7 @@ def creator_standings(
         if row is not None and is_fresh(spec_of(campaign), row, latest):
             found[campaign.id] = Standing(int(row.value or 0), row.rank, int(row.ranked))
         else:
-            through = latest or campaign.starts_on - dt.timedelta(days=1)
+            through = latest or day_before(campaign.starts_on)
             creators = campaign_creator_totals(campaign, through, session=session)
             found[campaign.id] = _raw_standing(creators, creator_id)
     return found
