@@ -5,32 +5,21 @@ arrives there."""
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 
-from creatorbot.commands.core import CommandRequest
+from tests.bot import exports_world
+from tests.bot.exports_world import EXPORTS, MATCH, leave_feedback
 from tests.bot.lark_harness import LarkBot, running_lark_bot
 from tests.fakes import lark_events as le
 
 GROUP = "oc_group"
-COMMENT = "Live went well, samples came late"
-MATCH = "match beauty MY export"
-# What each export is called, worked out from the world (tests/bot/world.py: two beauty
-# creators in MY, days up to 2026-11-23, today 2026-11-24).
-EXPORTS = {
-    MATCH: "match-beauty-MY-2026-11-23.csv",
-    "feedback export": "feedback-all-2026-11-24.csv",
-    "feedback export xlsx": "feedback-all-2026-11-24.xlsx",
-}
 # What the group sees, addressed to the asker (<at> is Lark's mention), in en, it, ms.
 SENT_TO_YOU = {
     "en": "<at id=ou_farah></at>, I sent you the file in your chat with creatorbot.",
@@ -41,9 +30,7 @@ SENT_TO_YOU = {
 
 def lark_bot(tmp_path: Path, locale: str = "en") -> Iterator[LarkBot]:
     with running_lark_bot(tmp_path, CREATORBOT_LOCALE=locale) as running:
-        request = CommandRequest(text="", platform="lark", user="ou_1")
-        values = {"creator": "amir", "rating": "4", "topic": "samples", "comment": COMMENT}
-        assert running.app.router.submit(request, "feedback", values).ok
+        leave_feedback(running.app.router, "lark", "ou_1")
         yield running
 
 
@@ -74,16 +61,7 @@ def the_export(bot: LarkBot, name: str, open_id: str) -> dict[str, Any]:
 
 
 def assert_holds_the_data(export: dict[str, Any]) -> None:
-    content = bytes(export["content"])
-    if export["file_name"].startswith("match-"):
-        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-        assert {"amir", "bella"} <= {cell for row in rows[1:] for cell in row}
-    elif export["file_name"].endswith(".xlsx"):
-        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-        assert sheet is not None
-        assert COMMENT in [cell for row in sheet.iter_rows(values_only=True) for cell in row]
-    else:
-        assert COMMENT in content.decode("utf-8-sig")
+    exports_world.assert_holds_the_data(export["file_name"], bytes(export["content"]))
 
 
 @pytest.mark.parametrize("command", list(EXPORTS))

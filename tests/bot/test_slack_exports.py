@@ -4,30 +4,19 @@ where it is; no channel's file list ever holds one, Slack Connect or not."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 
-from creatorbot.commands.core import CommandRequest
+from tests.bot import exports_world
+from tests.bot.exports_world import EXPORTS, MATCH, leave_feedback
 from tests.bot.slack_harness import SlackBot, running_bot
 from tests.fakes.slack_requests import block_action, event, slash_command
 
-COMMENT = "Live went well, samples came late"
-# What each export is called and a check of its content, worked out from the world's data
-# (tests/bot/world.py: two beauty creators in MY, days up to 2026-11-23, today 2026-11-24).
-MATCH = "match beauty MY export"
-EXPORTS = {
-    MATCH: "match-beauty-MY-2026-11-23.csv",
-    "feedback export": "feedback-all-2026-11-24.csv",
-    "feedback export xlsx": "feedback-all-2026-11-24.xlsx",
-}
 # Where the file went, as the private answer says it (en, it, ms).
 IN_YOUR_CHAT = {
     "U1": "The file is in your chat with creatorbot.",
@@ -41,9 +30,7 @@ def bot(tmp_path: Path) -> Iterator[SlackBot]:
     with running_bot(tmp_path) as running:
         running.fake.add_user("U0LEAD", locale="ms-MY", real_name="Siti Aminah")
         running.fake.add_channel("CEXT", external=True)
-        request = CommandRequest(text="", platform="slack", user="U1")
-        values = {"creator": "amir", "rating": "4", "topic": "samples", "comment": COMMENT}
-        assert running.app.router.submit(request, "feedback", values).ok
+        leave_feedback(running.app.router, "slack", "U1")
         yield running
 
 
@@ -77,16 +64,7 @@ def the_export(bot: SlackBot, name: str, user: str) -> dict[str, Any]:
 
 
 def assert_holds_the_data(export: dict[str, Any]) -> None:
-    content = bytes(export["content"])
-    if export["filename"].startswith("match-"):
-        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-        assert {"amir", "bella"} <= {cell for row in rows[1:] for cell in row}
-    elif export["filename"].endswith(".xlsx"):
-        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-        assert sheet is not None
-        assert COMMENT in [cell for row in sheet.iter_rows(values_only=True) for cell in row]
-    else:
-        assert COMMENT in content.decode("utf-8-sig")
+    exports_world.assert_holds_the_data(export["filename"], bytes(export["content"]))
 
 
 def assert_linked(blocks: list[dict[str, Any]], export: dict[str, Any]) -> None:
