@@ -105,19 +105,7 @@ def alerts_of(bot: SlackBot, handle: str) -> list[Alert]:
 def test_acknowledge_and_snooze_from_the_buttons_and_a_snoozed_creator_stays_silent(
     bot: SlackBot,
 ) -> None:
-    with bot.app.sessions.begin() as session:
-        subscribe(
-            platform="slack",
-            workspace="T1",
-            channel="C5",
-            kind=SubscriptionKind.ALERTS,
-            market="MY",
-            at_time="09:00",
-            locale="en",
-            created_by="U1",
-            now=NOW - DAY,
-            session=session,
-        )
+    subscribe_c5(bot)
     morning(bot, NOW)  # 09:30 in Kuala Lumpur on END + 1: END's anomalies
     [post] = bot.fake.posts("C5")
     shown = json.dumps(post["blocks"])

@@ -10,6 +10,8 @@ import hmac
 import json
 import secrets
 import time
+from collections.abc import Callable
+from functools import partial
 from typing import Any, Literal
 
 from Crypto.Cipher import AES
@@ -186,15 +188,7 @@ def signed(
     raw = json.dumps(stamped, ensure_ascii=False).encode()
     if encrypted:
         raw = json.dumps({"encrypt": encrypt(raw, encrypt_key)}).encode()
-    stamp = str(int(time.time())) if timestamp is None else str(timestamp)
-    nonce = nonce or secrets.token_hex(8)
-    headers = {
-        "Content-Type": JSON,
-        "X-Lark-Request-Timestamp": stamp,
-        "X-Lark-Request-Nonce": nonce,
-        "X-Lark-Signature": signature(stamp, nonce, encrypt_key, raw),
-    }
-    return raw, headers
+    return raw, _stamped(raw, partial(signature, encrypt_key=encrypt_key), timestamp, nonce)
 
 
 def opened(raw: bytes, headers: dict[str, str], encrypt_key: str = ENCRYPT_KEY) -> Body:
@@ -257,12 +251,21 @@ def legacy_signed(
     raw = json.dumps(body, ensure_ascii=False).encode()
     if encrypt_key is not None:
         raw = json.dumps({"encrypt": encrypt(raw, encrypt_key)}).encode()
+    return raw, _stamped(
+        raw, partial(legacy_signature, verification_token=verification_token), timestamp, nonce
+    )
+
+
+def _stamped(
+    raw: bytes, sign: Callable[..., str], timestamp: int | str | None, nonce: str | None
+) -> dict[str, str]:
+    """The headers Lark sends with `raw`: a timestamp (now unless given), a nonce and `sign`'s
+    signature over them and the body."""
     stamp = str(int(time.time())) if timestamp is None else str(timestamp)
     nonce = nonce or secrets.token_hex(8)
-    headers = {
+    return {
         "Content-Type": JSON,
         "X-Lark-Request-Timestamp": stamp,
         "X-Lark-Request-Nonce": nonce,
-        "X-Lark-Signature": legacy_signature(stamp, nonce, verification_token, raw),
+        "X-Lark-Signature": sign(timestamp=stamp, nonce=nonce, raw=raw),
     }
-    return raw, headers
