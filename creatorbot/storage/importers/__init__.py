@@ -2,6 +2,23 @@
 
 from creatorbot.storage.importers.errors import ImportFailed, RowError
 from creatorbot.storage.importers.kinds import KINDS
-from creatorbot.storage.importers.run import ImportResult, import_file
+from creatorbot.storage.importers.run import (
+    ImportResult,
+    Prepared,
+    Preview,
+    import_file,
+    prepare,
+    write,
+)
 
-__all__ = ["KINDS", "ImportFailed", "ImportResult", "RowError", "import_file"]
+__all__ = [
+    "KINDS",
+    "ImportFailed",
+    "ImportResult",
+    "Prepared",
+    "Preview",
+    "RowError",
+    "import_file",
+    "prepare",
+    "write",
+]

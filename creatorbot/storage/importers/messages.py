@@ -50,6 +50,10 @@ TOO_MANY_VALUES = "this row has more values than the header has columns"
 UNREADABLE_CSV = "the file could not be read as CSV: {reason}"
 UNKNOWN_EXTENSION = "unsupported file type; expected a .csv or .xlsx file"
 NOT_XLSX = "not a readable .xlsx workbook"
+UNKNOWN_KIND = (
+    "the header matches no kind of file creatorbot knows; name the kind: "
+    "creatorbot import KIND FILE"
+)
 
 # How a failed import is summarized.
 SUMMARY_ONE = "{source}: 1 problem, nothing was imported"

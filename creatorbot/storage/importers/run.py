@@ -1,22 +1,29 @@
-"""`import_file`: read a canonical file, validate all of it, then write it through the writer."""
+"""Import a file in two steps: `prepare` (read, recognise, validate, preview; writes nothing) and
+`write` (the one write path every source shares: CLI, chat drop, inbox, warehouse sync)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.hooks import after_import
-from creatorbot.storage.importers.kinds import BY_NAME, KINDS
-from creatorbot.storage.importers.read import read_table
+from creatorbot.storage.importers import messages
+from creatorbot.storage.importers.errors import ImportFailed, RowError
+from creatorbot.storage.importers.kinds import BY_NAME, KINDS, Kind
+from creatorbot.storage.importers.read import Table, read_table
 from creatorbot.storage.importers.validate import validate
 from creatorbot.storage.roster import shared
 from creatorbot.storage.writer import WRITERS
 
 logger = logging.getLogger(__name__)
+
+CANONICAL = "canonical"
 
 
 @dataclass(frozen=True)
@@ -30,37 +37,132 @@ class ImportResult:
     updated: int
 
 
-def import_file(
-    kind: str,
+@dataclass(frozen=True)
+class Preview:
+    """What an import would do, shown before anything is written."""
+
+    source: str
+    kind: str  # the canonical kind written (daily_metrics, creators, …)
+    format: str  # CANONICAL, or the native export recognised (e.g. "creator_performance")
+    language: str | None  # the language of the headers recognised, when a native export
+    matched: tuple[str, ...]  # the file's columns that are read, as the file names them
+    unmatched: tuple[str, ...]  # the file's columns that are ignored
+    rows: int  # rows to write (after aggregation, e.g. orders to creator-days)
+    days: tuple[dt.date, ...]  # the days the rows are for (empty for kinds without a day)
+    new: int
+    updated: int
+    unknown_creators: int  # handles not yet stored in their market
+    creates_creators: bool  # whether those are created (else the file was refused)
+
+    @property
+    def columns(self) -> int:
+        return len(self.matched) + len(self.unmatched)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A validated file, ready for `write`: nothing of it is stored yet."""
+
+    preview: Preview
+    spec: Kind
+    typed: pd.DataFrame
+
+
+def prepare(
     path: Path,
     *,
     session: Session,
+    kind: str | None = None,
+    day: dt.date | None = None,
+    column_map: Mapping[str, str] | None = None,
+) -> Prepared:
+    """Read and validate the file at `path` as `kind` (None: recognised from its headers).
+
+    `day` is the day of a daily export that carries none itself. Raises `ImportFailed`, having
+    written nothing, when the file or any row is wrong."""
+    if kind is not None and kind not in BY_NAME:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    path = Path(path)
+    table = read_table(path, column_map)
+    spec = BY_NAME[kind] if kind is not None else recognise(table)
+    with shared(session=session):
+        typed = validate(spec, table, session=session)
+        existing = spec.existing(typed, session)
+    preview = Preview(
+        source=table.source,
+        kind=spec.name,
+        format=CANONICAL,
+        language=None,
+        matched=tuple(name for name in table.header if name and name in typed.columns),
+        unmatched=tuple(name for name in table.header if name and name not in typed.columns),
+        rows=len(typed),
+        days=_days(typed),
+        new=len(typed) - existing,
+        updated=existing,
+        unknown_creators=0,
+        creates_creators=False,
+    )
+    return Prepared(preview, spec, typed)
+
+
+def write(
+    prepared: Prepared,
+    *,
+    session: Session,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Write a prepared file inside the caller's transaction (never commits).
+
+    `on_total(rows)` is called once before writing and `progress(n)` as each batch of n rows is
+    written."""
+    typed, preview = prepared.typed, prepared.preview
+    with shared(session=session):
+        if on_total:
+            on_total(len(typed))
+        WRITERS[prepared.spec.name](typed, session=session, progress=progress)
+        after_import(prepared.spec.name, typed, session=session)
+    result = ImportResult(preview.kind, preview.rows, preview.new, preview.updated)
+    logger.info(
+        "imported %s",
+        preview.source,
+        extra={"kind": preview.kind, "rows": result.rows, "inserted": result.inserted},
+    )
+    return result
+
+
+def import_file(
+    kind: str | None,
+    path: Path,
+    *,
+    session: Session,
+    day: dt.date | None = None,
     column_map: Mapping[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import the file at `path` as `kind` inside the caller's transaction (never commits).
+    """`prepare` then `write` the file at `path` inside the caller's transaction (never commits).
 
-    `column_map` renames the file's own headers to canonical names. Raises `ImportFailed`, having
-    written nothing, when any row is wrong. `on_total(rows)` is called once before writing and
-    `progress(n)` as each batch of n rows is written.
-    """
-    spec = BY_NAME.get(kind)
-    if spec is None:
-        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
-    path = Path(path)
-    table = read_table(path, column_map)
-    with shared(session=session):  # validation, the writer and the boards read creators once
-        typed = validate(spec, table, session=session)
-        existing = spec.existing(typed, session)
-        if on_total:
-            on_total(len(typed))
-        WRITERS[kind](typed, session=session, progress=progress)
-        after_import(kind, typed, session=session)
-    result = ImportResult(kind, len(typed), len(typed) - existing, existing)
-    logger.info(
-        "imported %s",
-        path.name,
-        extra={"kind": kind, "rows": result.rows, "inserted": result.inserted},
-    )
-    return result
+    Raises `ImportFailed`, having written nothing, when any row is wrong."""
+    prepared = prepare(path, session=session, kind=kind, day=day, column_map=column_map)
+    return write(prepared, session=session, progress=progress, on_total=on_total)
+
+
+def recognise(table: Table) -> Kind:
+    """The canonical kind whose required columns the file's header holds, the most specific
+    (most columns) first."""
+    header = set(table.frame.columns)
+    fitting = [
+        spec
+        for spec in BY_NAME.values()
+        if all(f.name in header for f in spec.fields if not f.optional)
+    ]
+    if not fitting:
+        raise ImportFailed(table.source, [RowError(1, None, None, messages.UNKNOWN_KIND)])
+    return max(fitting, key=lambda spec: len(spec.fields))
+
+
+def _days(typed: pd.DataFrame) -> tuple[dt.date, ...]:
+    if "date" not in typed or typed.empty:
+        return ()
+    return tuple(sorted({stamp.date() for stamp in typed["date"].dropna().unique().tolist()}))
