@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,11 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.jobs.inbox import IMPORTED, KEPT, RECOVERED, REFUSED, Inbox
+from creatorbot.jobs.runner import Runner
+from creatorbot.jobs.scheduler import Scheduler
 from creatorbot.storage.db import make_sessionmaker
 from creatorbot.storage.inbox import InboxFolder
+from creatorbot.storage.leader import LeaderLock
 from tests.jobs.inbox_world import (
     audited,
     clock,
@@ -332,3 +336,37 @@ def test_two_pollers_that_both_think_they_lead_import_each_file_once(
     assert names(folder.done) == ["creators.csv"] + [f"day{day:02d}.csv" for day in range(1, 13)]
     for day, figures in expected.items():
         assert stored(sessions, dt.date(2026, 11, day)) == figures
+
+
+def test_only_the_scheduler_that_leads_polls_the_inbox(
+    folder: InboxFolder,
+    engine: Engine,
+    sessions: sessionmaker[Session],
+    make_runner: Callable[..., Runner],
+) -> None:
+    creators_file(folder.root / "creators.csv", 5)
+    leader, standby = (
+        Scheduler(make_runner(worker), LeaderLock(engine), sessions, clock, tick_seconds=3600)
+        for worker in ("w1", "w2")
+    )
+    polls = {}
+    for name, scheduler in (("leader", leader), ("standby", standby)):
+        scheduler.every(3600, "inbox", watch(folder, sessions).poll)
+        polls[name] = scheduler.aps.get_job("inbox").func
+    assert leader.lock.acquire() and not standby.lock.acquire()
+    try:
+        for _ in range(3):
+            polls["standby"]()
+        assert names(folder.root) == ["creators.csv"]  # a standby never touches the inbox
+        polls["leader"]()
+        polls["leader"]()
+        assert names(folder.done) == ["creators.csv"]
+        leader.lock.release()  # the leader is gone: the standby takes over
+        assert standby.lock.acquire()
+        creators_file(folder.root / "more.csv", 5)
+        polls["standby"]()
+        polls["standby"]()
+        assert names(folder.done) == ["creators.csv", "more.csv"]
+    finally:
+        leader.lock.release()
+        standby.lock.release()
