@@ -41,9 +41,11 @@ def make_inbox(
 
 
 def start_inbox(app: App, scheduler: Scheduler) -> Callable[[], None]:
-    """Poll CREATORBOT_INBOX every CREATORBOT_INBOX_POLL_SECONDS while this instance leads; returns
-    what to call at shutdown. Imports run without the statement timeout of chat answers (a big
-    file's write may rightly take minutes), on connections of their own."""
+    """Poll CREATORBOT_INBOX (when set) every CREATORBOT_INBOX_POLL_SECONDS while this instance
+    leads; returns what to call at shutdown. Imports run without the statement timeout of chat
+    answers (a big file's write may rightly take minutes), on connections of their own."""
+    if app.settings.inbox is None:
+        return lambda: None
     engine = app.engine
     if engine.dialect.name != "sqlite":
         engine = make_engine(app.settings.resolved_database_url)

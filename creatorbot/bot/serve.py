@@ -116,15 +116,13 @@ def serve(app: App, host: str = "0.0.0.0") -> int:
         logger.error("not starting", extra={"reason": str(exc)})
         running.close()
         return 2
-    close_inbox = lambda: None  # noqa: E731
-    if settings.inbox is not None:
-        try:
-            close_inbox = start_inbox(app, scheduler)
-        except OSError as exc:
-            logger.error("not starting", extra={"reason": f"CREATORBOT_INBOX: {exc}"})
-            scheduler.shutdown()
-            running.close()
-            return 2
+    try:
+        close_inbox = start_inbox(app, scheduler)
+    except OSError as exc:
+        logger.error("not starting", extra={"reason": f"CREATORBOT_INBOX: {exc}"})
+        scheduler.shutdown()
+        running.close()
+        return 2
     slack = running.platforms.get("slack")
     if slack is not None and settings.slack_app_token:
         socket = slack.socket_mode(settings.slack_app_token.get_secret_value())

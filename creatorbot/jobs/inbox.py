@@ -59,6 +59,7 @@ class Inbox:
     def poll(self, still_leading: Callable[[], bool] = lambda: True) -> list[Handled]:
         """Recover what a crash left in processing/, then take every settled file while this
         process leads; the database out of reach stops the poll, the file kept for the next."""
+        self.folder.prepare()  # processing/, done/ and failed/ again, should someone delete one
         handled = [
             Handled(name, RECOVERED, f"{name}: recovered from processing/ for the next poll")
             for name in self.folder.recover(self.clock())

@@ -10,11 +10,24 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from creatorbot.bot.app import App, build
 from creatorbot.bot.cli import main
+from creatorbot.bot.inbox import start_inbox
+from creatorbot.bot.scheduling import start_scheduler
+from creatorbot.bot.serve import serve
+from creatorbot.bot.settings import Settings
 from creatorbot.storage.db import make_sessionmaker
-from tests.jobs.inbox_world import audited, creators_file, daily_file, database_url, names, stored
+from creatorbot.storage.models import Creator
+from tests.jobs.inbox_world import (
+    audited,
+    creators_file,
+    daily_file,
+    database_url,
+    names,
+    stored,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -117,3 +130,45 @@ def test_two_creatorbot_processes_on_one_postgresql_import_each_file_once(
     )
     for day, figures in expected.items():
         assert stored(sessions, day) == figures
+
+
+def test_the_running_bot_polls_the_inbox_at_the_interval_it_is_given(inbox: Path) -> None:
+    app = build(Settings(CREATORBOT_INBOX=inbox, CREATORBOT_INBOX_POLL_SECONDS=7))
+    scheduler = start_scheduler(app, {})
+    try:
+        close = start_inbox(app, scheduler)
+        job = scheduler.aps.get_job("inbox")
+        assert job.trigger.interval == dt.timedelta(seconds=7)
+        creators_file(inbox / "creators.csv", 4)
+        job.func()
+        job.func()
+        assert names(inbox / "done") == ["creators.csv"]
+        assert len(stored_creators(app)) == 4
+        close()
+    finally:
+        scheduler.shutdown()
+        app.close()
+
+
+def test_the_bot_does_not_start_on_an_inbox_that_is_not_a_folder(
+    inbox: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = build(
+        Settings(
+            CREATORBOT_INBOX=inbox / "nowhere",
+            LARK_APP_ID="cli_x",
+            LARK_APP_SECRET="s",
+            LARK_MODE="websocket",
+        )
+    )
+    try:
+        assert serve(app) == 2
+        reasons = [getattr(r, "reason", "") for r in caplog.records if r.msg == "not starting"]
+        assert reasons == [f"CREATORBOT_INBOX: the inbox {inbox / 'nowhere'} is not a folder"]
+    finally:
+        app.close()
+
+
+def stored_creators(app: App) -> list[str]:
+    with app.sessions() as session:
+        return list(session.scalars(select(Creator.handle)))
