@@ -23,7 +23,7 @@ from creatorbot.storage.failures import database_unreachable, disk_full, first_l
 
 # Verbs an operator watches (with a progress bar and Ctrl-C) whose statements may rightly run
 # for minutes (a big import, its board refresh, the demo world): no statement timeout.
-LONG_JOBS = ("import", "demo-data", "demo")
+LONG_JOBS = ("import", "inbox", "demo-data", "demo")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in LONG_JOBS:
         settings = settings.model_copy(update={"statement_timeout_seconds": 0})
     # At the console, answers are the output: only warnings and errors are logged there.
-    quiet = args.command in ("shell", "ask", "demo", "demo-data", "import", "jobs")
+    quiet = args.command in ("shell", "ask", "demo", "demo-data", "import", "inbox", "jobs")
     logs.configure(args.log_level or ("WARNING" if quiet else settings.log_level))
     if args.command == "run" and not args.console:
         refused = start_problems(settings, terminal=sys.stdin.isatty())
@@ -113,6 +113,16 @@ def parser() -> argparse.ArgumentParser:
     importing = verbs.add_parser("import", help="import a CSV or XLSX file of canonical data")
     importing.add_argument("kind", help="creators, daily_metrics, campaigns, enrollments, …")
     importing.add_argument("file", type=Path)
+    inbox = verbs.add_parser(
+        "inbox", help="import what is in the inbox folder once, then exit (for a cron)"
+    )
+    inbox.add_argument("folder", nargs="?", type=Path, help="default: CREATORBOT_INBOX")
+    inbox.add_argument(
+        "--settle",
+        type=float,
+        default=5.0,
+        help="seconds between the two looks; a file that changed meanwhile waits (default 5)",
+    )
     demo_data = verbs.add_parser("demo-data", help="write the deterministic demo world")
     demo_data.add_argument("--creators", type=int, default=2000)
     demo_data.add_argument("--days", type=int, default=90)
@@ -174,6 +184,12 @@ def cmd_import(app: App, args: argparse.Namespace) -> int:
     return run_import(app, args.kind, args.file)
 
 
+def cmd_inbox(app: App, args: argparse.Namespace) -> int:
+    from creatorbot.bot.cli_inbox import run_inbox_once
+
+    return run_inbox_once(app, args.folder, args.settle)
+
+
 def cmd_demo_data(app: App, args: argparse.Namespace) -> int:
     from creatorbot.bot.cli_demo import write_demo
 
@@ -205,6 +221,7 @@ HANDLERS = {
     "shell": cmd_shell,
     "ask": cmd_ask,
     "import": cmd_import,
+    "inbox": cmd_inbox,
     "demo-data": cmd_demo_data,
     "demo": cmd_demo,
     "jobs": cmd_jobs,

@@ -12,6 +12,7 @@ from pydantic import SecretStr
 
 from creatorbot.bot.app import App
 from creatorbot.bot.http import Handler, WebApp, make_server, run_until_closed
+from creatorbot.bot.inbox import start_inbox
 from creatorbot.bot.metrics import Metrics
 from creatorbot.bot.pool import WorkPool
 from creatorbot.bot.scheduling import start_scheduler
@@ -115,6 +116,13 @@ def serve(app: App, host: str = "0.0.0.0") -> int:
         logger.error("not starting", extra={"reason": str(exc)})
         running.close()
         return 2
+    try:
+        close_inbox = start_inbox(app, scheduler)
+    except OSError as exc:
+        logger.error("not starting", extra={"reason": f"CREATORBOT_INBOX: {exc}"})
+        scheduler.shutdown()
+        running.close()
+        return 2
     slack = running.platforms.get("slack")
     if slack is not None and settings.slack_app_token:
         socket = slack.socket_mode(settings.slack_app_token.get_secret_value())
@@ -139,5 +147,6 @@ def serve(app: App, host: str = "0.0.0.0") -> int:
         run_until_closed(server)
     finally:
         scheduler.shutdown()
+        close_inbox()
         running.close()
     return 0

@@ -54,6 +54,11 @@ class Settings(BaseSettings):
         default=180, ge=0, validation_alias="CREATORBOT_JOBS_GRACE_MINUTES"
     )
 
+    inbox: Path | None = Field(default=None, validation_alias="CREATORBOT_INBOX")
+    inbox_poll_seconds: int = Field(
+        default=30, ge=1, validation_alias="CREATORBOT_INBOX_POLL_SECONDS"
+    )
+
     rate_limit_per_minute: int = Field(
         default=30, ge=0, validation_alias="CREATORBOT_RATE_LIMIT_PER_MINUTE"
     )

@@ -94,6 +94,24 @@ class Scheduler:
             else:
                 logger.exception("scheduler tick failed")
 
+    def every(self, seconds: int, name: str, work: Callable[[Callable[[], bool]], object]) -> None:
+        """Run `work(still_leading)` every `seconds` while this instance leads (the inbox); a
+        failure is logged and the next run tries again."""
+
+        def run() -> None:
+            try:
+                if self.lock.held():
+                    work(self.lock.held)
+            except Exception as exc:
+                if database_unreachable(exc):
+                    logger.error(
+                        "%s skipped: database unreachable", name, extra={"error": first_line(exc)}
+                    )
+                else:
+                    logger.exception("%s failed", name)
+
+        self.aps.add_job(run, "interval", seconds=seconds, id=name)
+
     def housekeeping(self) -> None:
         """Forget platform deliveries too old to be retried, and audit entries older than the
         retention."""

@@ -29,10 +29,17 @@ class LeaderLock:
         self._connection: Connection | None = None
         self._file: IO[str] | None = None
         self._memory: threading.Lock | None = None
+        # The scheduler's tick and its other leader-only jobs (housekeeping, the inbox) ask from
+        # their own threads; the lock's one connection must not be used by two at once.
+        self._guard = threading.RLock()
 
     def acquire(self) -> bool:
         """Take the lock if nobody holds it; True when it is ours (now or already)."""
-        if self.held():
+        with self._guard:
+            return self._acquire()
+
+    def _acquire(self) -> bool:
+        if self._held():
             return True
         if self.engine.dialect.name == "postgresql":
             return self._acquire_advisory()
@@ -43,6 +50,10 @@ class LeaderLock:
 
     def held(self) -> bool:
         """Whether this process still holds the lock (a lost database connection loses it)."""
+        with self._guard:
+            return self._held()
+
+    def _held(self) -> bool:
         if self._connection is not None:
             try:
                 self._connection.execute(text("SELECT 1"))
@@ -54,6 +65,10 @@ class LeaderLock:
 
     def release(self) -> None:
         """Let a standby take over."""
+        with self._guard:
+            self._release()
+
+    def _release(self) -> None:
         if self._connection is not None:
             with contextlib.suppress(SQLAlchemyError):
                 self._connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})

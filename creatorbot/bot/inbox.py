@@ -1,0 +1,58 @@
+"""The watched inbox in the running bot: a leader-only scheduler job over CREATORBOT_INBOX."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from creatorbot.bot.app import App
+from creatorbot.jobs.inbox import Inbox
+from creatorbot.jobs.scheduler import Scheduler
+from creatorbot.storage.db import make_engine, make_sessionmaker
+from creatorbot.storage.inbox import InboxFolder
+
+logger = logging.getLogger(__name__)
+
+NOT_SET = (
+    "no inbox: set CREATORBOT_INBOX to the folder to import from, or name it: "
+    "creatorbot inbox FOLDER"
+)
+
+
+def make_inbox(
+    app: App, folder: Path | None = None, sessions: sessionmaker[Session] | None = None
+) -> Inbox:
+    """The inbox at `folder` (default CREATORBOT_INBOX), its subfolders made; raises OSError when
+    it is not a folder."""
+    root = folder or app.settings.inbox
+    if root is None:
+        raise NotADirectoryError(NOT_SET)
+    watched = InboxFolder(root)
+    watched.prepare()
+    return Inbox(
+        watched,
+        sessions or app.sessions,
+        app.services.clock,
+        column_map=app.settings.column_map.get("*"),
+    )
+
+
+def start_inbox(app: App, scheduler: Scheduler) -> Callable[[], None]:
+    """Poll CREATORBOT_INBOX (when set) every CREATORBOT_INBOX_POLL_SECONDS while this instance
+    leads; returns what to call at shutdown. Imports run without the statement timeout of chat
+    answers (a big file's write may rightly take minutes), on connections of their own."""
+    if app.settings.inbox is None:
+        return lambda: None
+    engine = app.engine
+    if engine.dialect.name != "sqlite":
+        engine = make_engine(app.settings.resolved_database_url)
+    inbox = make_inbox(app, sessions=make_sessionmaker(engine))
+    scheduler.every(app.settings.inbox_poll_seconds, "inbox", inbox.poll)
+    logger.info(
+        "watching the inbox",
+        extra={"folder": str(inbox.folder.root), "seconds": app.settings.inbox_poll_seconds},
+    )
+    return engine.dispose if engine is not app.engine else lambda: None
