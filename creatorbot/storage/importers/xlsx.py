@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -26,6 +27,7 @@ CHUNK = 1024 * 1024
 # rows: what follows them (merged cells, validations) is no row.
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 _ROWS_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>")
+_SHEET = re.compile(r"(?:.*/)?worksheets/[^/]+\.xml$", re.IGNORECASE)
 _OVERLAP = 64  # bytes kept from one chunk to the next, so a tag cut in two is still found
 
 
@@ -34,14 +36,21 @@ def read_xlsx(path: Path, source: str) -> pd.DataFrame:
     ".0"), one list per row, rows padded to the widest; or `ImportFailed` saying why not."""
     check_archive(path, source)
     try:
+        # Opening a workbook reads each sheet through when it states no dimension: the rows
+        # are counted first.
+        with zipfile.ZipFile(path) as archive:
+            for entry in archive.infolist():
+                if _SHEET.match(entry.filename):
+                    with archive.open(entry) as stream:
+                        scan_rows(stream, source)
         workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except ImportFailed:
+        raise
     except Exception as exc:  # openpyxl fails on a malformed part in many ways
         raise _unreadable(exc, source) from exc
     try:
         sheet = workbook.worksheets[0]
         _check_dimension(sheet, source)
-        with workbook._archive.open(sheet._worksheet_path) as stream:  # type: ignore[attr-defined]
-            scan_rows(stream, source)
         rows = list(_rows(sheet, source))
     except ImportFailed:
         raise
@@ -148,12 +157,15 @@ def _text(value: Any) -> str:
 def _unreadable(exc: Exception, source: str) -> ImportFailed:
     """A clear reason for whatever openpyxl raised."""
     logger.info("unreadable workbook %s: %r", source, exc)
-    if isinstance(exc, DefusedXmlException):
-        return limits.refused(source, None, messages.XML_ENTITIES)
-    if isinstance(exc, ParseError):
-        return limits.refused(source, None, messages.BAD_XML.format(reason=exc))
-    if isinstance(exc, zipfile.BadZipFile):
-        return limits.refused(source, None, messages.BROKEN_ZIP.format(reason=exc))
+    cause: BaseException | None = exc
+    while cause is not None:  # openpyxl wraps what the XML parser raised in a ValueError
+        if isinstance(cause, DefusedXmlException):
+            return limits.refused(source, None, messages.XML_ENTITIES)
+        if isinstance(cause, ParseError):
+            return limits.refused(source, None, messages.BAD_XML.format(reason=cause))
+        if isinstance(cause, zipfile.BadZipFile | EOFError | zlib.error):
+            return limits.refused(source, None, messages.BROKEN_ZIP.format(reason=cause))
+        cause = cause.__cause__ or cause.__context__
     return limits.refused(source, None, messages.NOT_XLSX)
 
 
