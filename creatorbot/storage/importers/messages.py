@@ -7,6 +7,16 @@ REQUIRED = "a value is required"
 TOO_LONG = "longer than {limit} characters"
 NOT_A_DATE = "expected a date as YYYY-MM-DD"
 DATE_OUT_OF_RANGE = "expected a date between {first} and {last}"
+DATE_TOO_EARLY = "expected a date from {first} on"
+DATE_IN_FUTURE = (
+    "a day that has not come yet: expected a date between {first} and {last} (tomorrow in {zone})"
+)
+NOT_POSITIVE = "expected a value greater than 0"
+ZERO_THRESHOLD = "the tier “{tier}” has a threshold of 0; every threshold is greater than 0"
+CONTROL_CHARACTER = (
+    "contains a control character (NUL, a line break, a tab or another invisible code); remove it"
+)
+ONLY_MARKUP = "nothing is left once chat mentions and markup (@here, <!channel>, <at …>) go"
 NOT_A_COUNT = "expected a whole number ≥ 0"
 COUNT_TOO_LARGE = "expected a whole number ≤ {limit:,}"
 NOT_AN_AMOUNT = "expected an amount ≥ 0 with at most {decimals} decimals"
