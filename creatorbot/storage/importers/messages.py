@@ -85,6 +85,11 @@ UNKNOWN_KIND = (
     "creatorbot import KIND FILE"
 )
 
+BUSY = (
+    "another import was still being written after {minutes} minutes; "
+    "nothing was imported, run this one again"
+)
+
 # How a failed import is summarized.
 SUMMARY_ONE = "{source}: 1 problem, nothing was imported"
 SUMMARY_MANY = "{source}: {count:,} problems, nothing was imported"
