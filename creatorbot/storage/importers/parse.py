@@ -75,6 +75,9 @@ def _text(field: Field, values: pd.Series, empty: pd.Series, log: ErrorLog) -> p
     if _anywhere(CONTROL, values):
         control = values.str.contains(CONTROL, regex=True)
         log.add_rows(control, field.name, values, messages.CONTROL_CHARACTER)
+        # Refused, and blanked: the checks that follow look values up, and PostgreSQL takes
+        # no NUL even in a query.
+        values, empty = values.mask(control, ""), empty | control
     if field.shown and _anywhere(SUSPECT, values):
         values, empty = _plain(field, values, empty, log)
     if field.max_length is not None:
