@@ -35,6 +35,7 @@ bench: $(DEV_STAMP)  ## benchmarks and load scripts (loopback only); they print 
 	$(BIN)/python -m bench.commands
 	$(BIN)/python -m bench.anomalies
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.hostile
 
 eval: $(DEV_STAMP)  ## anomaly detection quality (precision, recall, beside the naive rule) and speed
 	$(BIN)/python -m bench.anomalies

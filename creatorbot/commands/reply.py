@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from creatorbot.storage.markup import inert as inert  # commands neutralise typed text with it
+
 Align = Literal["left", "right"]
 
 # A mention of a chat user inside any text: private-use characters no user types and `words`
@@ -17,15 +19,6 @@ MENTION = re.compile("\ue000([A-Za-z0-9_.:-]{1,64})\ue001")
 def mention_of(user_id: str) -> str:
     """The token that mentions (and notifies) a chat user in a Reply's text."""
     return f"\ue000{user_id}\ue001"
-
-
-_MARKERS = str.maketrans("", "", "\ue000\ue001")
-
-
-def inert(text: str) -> str:
-    """Text a person typed, without the mention markers: pasted into a comment or a command it
-    must not come back as a mention when the bot shows it."""
-    return text.translate(_MARKERS)
 
 
 @dataclass(frozen=True)

@@ -243,8 +243,13 @@ def test_a_corrected_past_day_moves_the_boards(
     leader = before.rows["handle"].iloc[0]
     assert leader != low["handle"]
     corrected = [
-        {**low, "gmv": 10**12, "orders": 10**6},  # this week: the new number one
-        {**low, "handle": leader, "date": END - dt.timedelta(days=10), "gmv": 10**11},  # last week
+        {**low, "gmv": 9 * 10**9, "orders": 10**6},  # this week: the new number one
+        {
+            **low,
+            "handle": leader,
+            "date": END - dt.timedelta(days=10),
+            "gmv": 5 * 10**9,
+        },  # last week
     ]
     with sessions.begin() as session:
         import_file("daily_metrics", daily_csv(tmp_path / "fix.csv", corrected), session=session)

@@ -53,6 +53,10 @@ class Field:
     max_value: int | None = None
     choices: tuple[str, ...] = ()
     default: str | None = None  # what an empty value means
+    digits: int | None = None  # amounts and counts: below 10**digits (parse.SUMMED_DIGITS)
+    positive: bool = False  # amounts and counts: 0 is refused (a target of 0 is a typo)
+    recent: bool = False  # a date data is about: not after tomorrow in the market's zone
+    shown: bool = False  # a name shown in chat: mentions and platform markup are stripped
 
 
 Check = Callable[[pd.DataFrame, pd.DataFrame, ErrorLog, Session], None]
@@ -72,6 +76,10 @@ class Kind:
     existing: Existing
     checks: tuple[Check, ...] = ()
 
+
+# Targets and thresholds are compared with sums, never summed over creators and days: they may
+# be as large as an amount can be exactly (see parse.SUMMED_DIGITS for the values that are).
+TARGET_DIGITS = 15
 
 # Most specific first: BigInteger and SmallInteger are both Integers.
 _INT_LIMITS = {SmallInteger: 2**15 - 1, BigInteger: 2**63 - 1, Integer: 2**31 - 1}
@@ -104,20 +112,31 @@ def date(column: InstrumentedAttribute[Any], **options: Any) -> Field:
     return Field(column.key, Type.DATE, **options)
 
 
+def name(column: InstrumentedAttribute[Any], **options: Any) -> Field:
+    """Text shown in chat (a name): mentions and platform markup are stripped from it."""
+    return text(column, shown=True, **options)
+
+
+def day(column: InstrumentedAttribute[Any], **options: Any) -> Field:
+    """The day figures are about: it has happened (tomorrow at the latest, in the market's
+    time zone)."""
+    return date(column, recent=True, **options)
+
+
 MARKET = Field("market", Type.MARKET)
 
 CREATORS = Kind(
     "creators",
     (
         text(Creator.handle),
-        text(Creator.display_name),
+        name(Creator.display_name),
         MARKET,
-        text(Creator.tier),
-        text(Creator.category),
+        name(Creator.tier),
+        name(Creator.category),
         count(Creator.followers),
-        text(Creator.cm, nullable=True),
-        text(Creator.am, nullable=True),
-        date(Creator.joined_on, nullable=True),
+        name(Creator.cm, nullable=True),
+        name(Creator.am, nullable=True),
+        day(Creator.joined_on, nullable=True),
         text(Creator.email, nullable=True, optional=True),
         text(Creator.phone, nullable=True, optional=True),
     ),
@@ -129,7 +148,7 @@ CREATORS = Kind(
 DAILY_METRICS = Kind(
     "daily_metrics",
     (
-        date(DailyMetric.date),
+        day(DailyMetric.date),
         MARKET,
         text(Creator.handle),
         money(DailyMetric.gmv),
@@ -152,14 +171,14 @@ CAMPAIGNS = Kind(
     "campaigns",
     (
         text(Campaign.slug),
-        text(Campaign.name),
+        name(Campaign.name),
         MARKET,
         Field("kind", Type.CHOICE, choices=tuple(kind.value for kind in CampaignKind)),
         date(Campaign.starts_on),
         date(Campaign.ends_on),
         Field("metric", Type.CHOICE, nullable=True, choices=RANKABLE, default="gmv"),
-        money(Campaign.gmv_target, nullable=True),
-        count(Campaign.creator_target, nullable=True),
+        money(Campaign.gmv_target, nullable=True, positive=True, digits=TARGET_DIGITS),
+        count(Campaign.creator_target, nullable=True, positive=True),
         Field("reward_tiers", Type.REWARD_TIERS, nullable=True),
     ),
     key=("slug",),
@@ -172,7 +191,7 @@ ENROLLMENTS = Kind(
     (
         text(Campaign.slug, name="campaign"),
         text(Creator.handle),
-        date(Enrollment.enrolled_on),
+        day(Enrollment.enrolled_on),
     ),
     key=("campaign", "handle"),
     existing=references.existing_enrollments,
@@ -181,7 +200,7 @@ ENROLLMENTS = Kind(
 
 TIERS = Kind(
     "tiers",
-    (MARKET, text(Tier.tier), count(Tier.rank), money(Tier.min_gmv_30d)),
+    (MARKET, name(Tier.tier), count(Tier.rank), money(Tier.min_gmv_30d, digits=TARGET_DIGITS)),
     key=("market", "tier"),
     existing=references.existing_tiers,
 )
@@ -189,10 +208,10 @@ TIERS = Kind(
 SLOT_METRICS = Kind(
     "slot_metrics",
     (
-        date(SlotMetric.date),
+        day(SlotMetric.date),
         MARKET,
-        text(SlotMetric.slot),
-        text(SlotMetric.surface),
+        name(SlotMetric.slot),
+        name(SlotMetric.surface),
         count(SlotMetric.impressions),
         count(SlotMetric.clicks),
         count(SlotMetric.conversions),

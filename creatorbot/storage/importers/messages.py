@@ -7,6 +7,16 @@ REQUIRED = "a value is required"
 TOO_LONG = "longer than {limit} characters"
 NOT_A_DATE = "expected a date as YYYY-MM-DD"
 DATE_OUT_OF_RANGE = "expected a date between {first} and {last}"
+DATE_TOO_EARLY = "expected a date from {first} on"
+DATE_IN_FUTURE = (
+    "a day that has not come yet: expected a date between {first} and {last} (tomorrow in {zone})"
+)
+NOT_POSITIVE = "expected a value greater than 0"
+ZERO_THRESHOLD = "the tier “{tier}” has a threshold of 0; every threshold is greater than 0"
+CONTROL_CHARACTER = (
+    "contains a control character (NUL, a line break, a tab or another invisible code); remove it"
+)
+ONLY_MARKUP = "nothing is left once chat mentions and markup (@here, <!channel>, <at …>) go"
 NOT_A_COUNT = "expected a whole number ≥ 0"
 COUNT_TOO_LARGE = "expected a whole number ≤ {limit:,}"
 NOT_AN_AMOUNT = "expected an amount ≥ 0 with at most {decimals} decimals"
@@ -50,9 +60,34 @@ TOO_MANY_VALUES = "this row has more values than the header has columns"
 UNREADABLE_CSV = "the file could not be read as CSV: {reason}"
 UNKNOWN_EXTENSION = "unsupported file type; expected a .csv or .xlsx file"
 NOT_XLSX = "not a readable .xlsx workbook"
+FILE_TOO_LARGE = "the file is {size}; at most {limit} is imported (split it by day or market)"
+TOO_MANY_ROWS = "the file has more than {limit:,} rows; split it by day or market"
+TOO_MANY_COLUMNS = "{count:,} columns; a file has at most {limit} columns"
+FAR_CELL = (
+    "the sheet claims cells up to {cell} ({rows:,} rows, {columns:,} columns); "
+    "a sheet has at most {row_limit:,} rows and {column_limit} columns"
+)
+ROW_TOO_LONG = "a row of the sheet is larger than {limit}; a row holds at most {columns} columns"
+BROKEN_ZIP = "not a readable .xlsx workbook: the zip archive is damaged ({reason})"
+ZIP_BOMB = (
+    "not a plausible .xlsx workbook: {part} would unpack to {size} "
+    "({ratio:,.0f} times its packed size); refused"
+)
+ZIP_TOO_LARGE = "not a plausible .xlsx workbook: {part} would unpack to {size}, more than {limit}"
+ZIP_ENTRIES = "not a plausible .xlsx workbook: {count:,} parts in the archive, at most {limit:,}"
+XML_ENTITIES = (
+    'the workbook\'s XML declares entities or a DTD (an "XML bomb" does); '
+    "refused: save it again from Excel"
+)
+BAD_XML = "not a readable .xlsx workbook: its XML is malformed ({reason})"
 UNKNOWN_KIND = (
     "the header matches no kind of file creatorbot knows; name the kind: "
     "creatorbot import KIND FILE"
+)
+
+BUSY = (
+    "another import was still being written after {minutes} minutes; "
+    "nothing was imported, run this one again"
 )
 
 # How a failed import is summarized.

@@ -16,13 +16,25 @@ from creatorbot.analytics.windows import FIRST_DAY, LAST_DAY
 from creatorbot.storage.importers import messages
 from creatorbot.storage.importers.errors import ErrorLog
 from creatorbot.storage.importers.kinds import Field, Type
+from creatorbot.storage.markup import SUSPECT, plain
 from creatorbot.storage.money import to_minor
 
-# Amounts are kept below 10**15 minor units: far beyond any GMV, well inside int64 and exactly
-# representable by the float64 analytics may turn them into. Counts too: a sum of thousands of
-# values at the limit (every day of the longest window, many times over) still fits int64.
+# No amount or count has more than 15 digits: inside int64 and exact in the float64 analytics
+# may turn it into. That is the bound of targets and thresholds, which are compared with sums.
 MINOR_DIGITS = 15
 COUNT_DIGITS = 15
+# Values that are summed — a creator-day's GMV (minor units), orders, views, followers — stay
+# below 10**10. The largest sum a command or the database makes is one market's figures over
+# the longest window: a million creators × 366 days is 3.7e8 rows, and 2.5 million creators ×
+# 366 days at the bound is still 9.2e18 = int64's limit. So no SUM overflows: SQLite raises on
+# it, pandas wraps silently. 10**10 minor units is 100 million RM or € a creator-day (10
+# billion in a currency without decimals); 10 billion views.
+SUMMED_DIGITS = 10
+# A reward is summed over a campaign's enrollees (a million at most): below 10**12 minor units.
+REWARD_DIGITS = 12
+# C0 and C1 control characters (NUL, line breaks, ESC, …): no name or code carries one, and a
+# terminal or a chat message may act on them.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 FIXED_WIDTH = 40
 MIDNIGHT = " 00:00:00"  # how an XLSX date cell reads once taken as text
 
@@ -60,11 +72,39 @@ def parse_column(
 
 
 def _text(field: Field, values: pd.Series, empty: pd.Series, log: ErrorLog) -> pd.Series:
+    if _anywhere(CONTROL, values):
+        control = values.str.contains(CONTROL, regex=True)
+        log.add_rows(control, field.name, values, messages.CONTROL_CHARACTER)
+        # Refused, and blanked: the checks that follow look values up, and PostgreSQL takes
+        # no NUL even in a query.
+        values, empty = values.mask(control, ""), empty | control
+    if field.shown and _anywhere(SUSPECT, values):
+        values, empty = _plain(field, values, empty, log)
     if field.max_length is not None:
         too_long = values.str.len() > field.max_length
         problem = messages.TOO_LONG.format(limit=field.max_length)
         log.add_rows(too_long, field.name, values, problem)
     return _or_none(field, values, empty)
+
+
+def _anywhere(pattern: re.Pattern[str], values: pd.Series) -> bool:
+    """Whether any value holds `pattern` (one search over the joined values: a million names
+    are checked in milliseconds)."""
+    return pattern.search("".join(values.to_numpy(dtype=object))) is not None
+
+
+def _plain(
+    field: Field, values: pd.Series, empty: pd.Series, log: ErrorLog
+) -> tuple[pd.Series, pd.Series]:
+    """Names without chat mentions or markup; a required name that was nothing else is refused."""
+    suspect = values.str.contains(SUSPECT, regex=True)
+    cleaned = values[suspect].map(plain)
+    if not field.nullable:
+        only_markup = pd.Series(False, index=values.index)
+        only_markup[cleaned.index] = (cleaned == "") & (values[suspect] != "")
+        log.add_rows(only_markup, field.name, values, messages.ONLY_MARKUP)
+    values = values.mask(suspect, cleaned)
+    return values, values == ""
 
 
 def _market(
@@ -104,8 +144,12 @@ def _dates(field: Field, values: pd.Series, empty: pd.Series, log: ErrorLog) -> 
     dates = pd.to_datetime(shaped, format="%Y-%m-%d", errors="coerce")
     log.add_rows(~empty & dates.isna(), field.name, values, messages.NOT_A_DATE)
     first, last = pd.Timestamp(FIRST_DAY), pd.Timestamp(LAST_DAY)
-    outside = dates.notna() & ((dates < first) | (dates > last))
-    problem = messages.DATE_OUT_OF_RANGE.format(first=FIRST_DAY, last=LAST_DAY)
+    if field.recent:  # the latest day is the market's tomorrow: `dates.not_after_tomorrow`
+        outside = dates.notna() & (dates < first)
+        problem = messages.DATE_TOO_EARLY.format(first=FIRST_DAY)
+    else:
+        outside = dates.notna() & ((dates < first) | (dates > last))
+        problem = messages.DATE_OUT_OF_RANGE.format(first=FIRST_DAY, last=LAST_DAY)
     log.add_rows(outside, field.name, values, problem)
     return dates.mask(outside)
 
@@ -117,10 +161,19 @@ def _counts(field: Field, values: pd.Series, empty: pd.Series, log: ErrorLog) ->
     log.add_rows(~empty & ~_on(values, shaped), field.name, values, messages.NOT_A_COUNT)
     huge = shaped & (np.strings.str_len(whole) > COUNT_DIGITS)
     numbers = _integers(np.where(shaped & ~huge, whole, "0"))
-    limit = min(10**COUNT_DIGITS - 1, field.max_value or 10**COUNT_DIGITS)
+    digits = field.digits or SUMMED_DIGITS
+    limit = min(10**digits - 1, field.max_value or 10**digits)
     too_large = _on(values, huge | (numbers > limit))
     log.add_rows(too_large, field.name, values, messages.COUNT_TOO_LARGE.format(limit=limit))
+    _refuse_zero(field, values, empty, _on(values, shaped & (numbers == 0)), log)
     return _maybe_null(field, _on(values, numbers), empty)
+
+
+def _refuse_zero(
+    field: Field, values: pd.Series, empty: pd.Series, zero: pd.Series, log: ErrorLog
+) -> None:
+    if field.positive:
+        log.add_rows(zero & ~empty, field.name, values, messages.NOT_POSITIVE)
 
 
 def _amounts(
@@ -136,18 +189,20 @@ def _amounts(
         & ((places == 0) | np.strings.isdecimal(decimals))
         & (places <= units)
     )
-    huge = shaped & (np.strings.str_len(whole) > MINOR_DIGITS - units)
+    digits = field.digits or SUMMED_DIGITS
+    huge = shaped & (np.strings.str_len(whole) > digits - units)
     for unit in np.unique(units):
         rows = _on(values, units == unit)
         problem = messages.NOT_AN_AMOUNT.format(decimals=unit)
         log.add_rows(rows & ~empty & ~_on(values, shaped), field.name, values, problem)
-        problem = messages.AMOUNT_TOO_LARGE.format(limit=10 ** (MINOR_DIGITS - int(unit)))
+        problem = messages.AMOUNT_TOO_LARGE.format(limit=10 ** (digits - int(unit)))
         log.add_rows(rows & _on(values, huge), field.name, values, problem)
     ok = shaped & ~huge
     whole_part = _integers(np.where(ok, whole, "0"))
     decimal_part = _integers(np.where(ok & (places > 0), decimals, "0"))
     places = np.where(ok, places, 0)
     minor = whole_part * 10**units + decimal_part * 10 ** (units - places)
+    _refuse_zero(field, values, empty, _on(values, ok & (minor == 0)), log)
     return _maybe_null(field, _on(values, minor), empty)
 
 
@@ -221,12 +276,16 @@ def reward_tiers(
     for part in filter(None, (p.strip() for p in text.split(";"))):
         pieces = [piece.strip() for piece in part.split(":")]
         shaped = len(pieces) == 2 and all(
-            re.fullmatch(amount_pattern(units), p) and len(p.split(".")[0]) <= MINOR_DIGITS - units
-            for p, units in zip(pieces, (reach_units, minor_units), strict=True)
+            re.fullmatch(amount_pattern(units), p) and len(p.split(".")[0]) <= digits - units
+            for p, units, digits in zip(
+                pieces, (reach_units, minor_units), (MINOR_DIGITS, REWARD_DIGITS), strict=True
+            )
         )
         if not shaped:
             return [], messages.BAD_REWARD_TIERS.format(decimals=minor_units)
         threshold, reward = to_minor(pieces[0], reach_units), to_minor(pieces[1], minor_units)
+        if threshold == 0:
+            return [], messages.ZERO_THRESHOLD.format(tier=part)
         if threshold in tiers:
             return [], messages.REPEATED_THRESHOLD.format(threshold=pieces[0])
         tiers[threshold] = reward

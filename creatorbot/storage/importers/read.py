@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.utils.exceptions import InvalidFileException
 
-from creatorbot.storage.importers import messages
+from creatorbot.storage.importers import limits, messages
 from creatorbot.storage.importers.errors import ImportFailed, RowError
+from creatorbot.storage.importers.xlsx import read_xlsx
 
 DELIMITERS = (",", ";", "\t")
 _EXTRA_FIELDS = re.compile(r"Expected \d+ fields in line (\d+)")
@@ -34,6 +33,7 @@ def read_table(path: Path, column_map: Mapping[str, str] | None = None) -> Table
     """Read `path` (.csv or .xlsx), strip every value and header, apply `column_map`."""
     source = path.name
     suffix = path.suffix.lower()
+    limits.check_size(path, source)
     if suffix == ".csv":
         grid, padded = _read_csv(path, source)
     elif suffix in (".xlsx", ".xlsm"):
@@ -56,6 +56,7 @@ def _read_csv(path: Path, source: str) -> tuple[pd.DataFrame, bool]:
     if not text.strip():
         raise _failed(source, 1, None, messages.EMPTY_FILE)
     sep = _delimiter(text)
+    limits.check_text(text, sep, source)
     try:
         grid = pd.read_csv(
             io.StringIO(text),
@@ -92,13 +93,7 @@ def _delimiter(text: str) -> str:
 
 
 def _read_xlsx(path: Path, source: str) -> tuple[pd.DataFrame, bool]:
-    try:
-        grid = pd.read_excel(
-            path, sheet_name=0, header=None, dtype=str, keep_default_na=False, engine="openpyxl"
-        )
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise _failed(source, None, None, messages.NOT_XLSX) from exc
-    return grid, True
+    return read_xlsx(path, source), True
 
 
 def _table(grid: pd.DataFrame, source: str, column_map: Mapping[str, str], *, strip: bool) -> Table:

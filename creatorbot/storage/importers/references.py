@@ -43,7 +43,7 @@ def check_enrollments(
 ) -> None:
     """Each row's campaign must exist and its handle be a creator of the campaign's market."""
     slugs = typed["campaign"]
-    found = _campaign_markets(slugs.dropna().unique(), session=session)
+    found = campaign_markets(slugs.dropna().unique(), session=session)
     market = slugs.map(found)
     unknown = slugs.notna() & (slugs != "") & market.isna()
     log.add_rows(unknown, "campaign", raw["campaign"], messages.UNKNOWN_CAMPAIGN)
@@ -129,7 +129,8 @@ def _look_alikes(
     return found
 
 
-def _campaign_markets(slugs: Iterable[str], *, session: Session) -> dict[str, str]:
+def campaign_markets(slugs: Iterable[str], *, session: Session) -> dict[str, str]:
+    """The market of each stored campaign among `slugs`."""
     found: dict[str, str] = {}
     for part in _chunked(list(slugs)):
         query = select(Campaign.slug, Campaign.market).where(Campaign.slug.in_(part))

@@ -16,6 +16,7 @@ from creatorbot.storage.boards.hooks import after_import
 from creatorbot.storage.importers import messages
 from creatorbot.storage.importers.errors import ImportFailed, RowError
 from creatorbot.storage.importers.kinds import BY_NAME, KINDS, Kind
+from creatorbot.storage.importers.lock import WAIT_SECONDS, ImportBusy, lock_imports
 from creatorbot.storage.importers.read import Table, read_table
 from creatorbot.storage.importers.validate import validate
 from creatorbot.storage.roster import shared
@@ -24,6 +25,7 @@ from creatorbot.storage.writer import WRITERS
 logger = logging.getLogger(__name__)
 
 CANONICAL = "canonical"
+BUSY = messages.BUSY.format(minutes=round(WAIT_SECONDS / 60))
 
 
 @dataclass(frozen=True)
@@ -117,12 +119,19 @@ def write(
     `on_total(rows)` is called once before writing and `progress(n)` as each batch of n rows is
     written."""
     typed, preview = prepared.typed, prepared.preview
+    # The preview's counts may be stale by now (another import, or the same file twice): they
+    # are counted again under the lock the write holds to its end.
+    try:
+        lock_imports(session=session)
+    except ImportBusy as exc:
+        raise ImportFailed(preview.source, [RowError(None, None, None, BUSY)]) from exc
     with shared(session=session):
+        existing = prepared.spec.existing(typed, session)
         if on_total:
             on_total(len(typed))
         WRITERS[prepared.spec.name](typed, session=session, progress=progress)
         after_import(prepared.spec.name, typed, session=session)
-    result = ImportResult(preview.kind, preview.rows, preview.new, preview.updated)
+    result = ImportResult(preview.kind, preview.rows, len(typed) - existing, existing)
     logger.info(
         "imported %s",
         preview.source,

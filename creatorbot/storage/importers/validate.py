@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.importers import checks, messages, references
+from creatorbot.storage.importers import checks, days, messages, references
 from creatorbot.storage.importers.errors import ErrorLog
 from creatorbot.storage.importers.kinds import Kind
 from creatorbot.storage.importers.parse import parse_column
@@ -40,6 +40,7 @@ def validate(kind: Kind, table: Table, *, session: Session) -> pd.DataFrame:
                 minor_units=minor_units,
                 threshold_units=_threshold_units(typed, minor_units),
             )
+    days.not_after_tomorrow(kind, typed, raw, log, session)
     checks.unique_keys(typed, raw, kind.key, log)
     for check in kind.checks:
         check(typed, raw, log, session)
