@@ -60,8 +60,11 @@ def figures_of(content: bytes) -> Figures:
     }
 
 
-def stored(sessions: sessionmaker[Session], days: set[dt.date] | None = None) -> Figures:
-    """(day, market, handle) → (gmv, orders) as stored, optionally for some days only."""
+def stored(
+    sessions: sessionmaker[Session], days: set[dt.date] | None = None, market: str | None = None
+) -> Figures:
+    """(day, market, handle) → (gmv, orders) as stored, optionally for some days (and one
+    market) only."""
     with sessions() as session:
         rows = session.execute(
             select(
@@ -73,7 +76,7 @@ def stored(sessions: sessionmaker[Session], days: set[dt.date] | None = None) ->
             ).join(Creator, Creator.id == DailyMetric.creator_id)
         ).all()
     return {
-        (day, market, handle): (Decimal(gmv) / 100, orders)
-        for day, market, handle, gmv, orders in rows
-        if days is None or day in days
+        (day, row_market, handle): (Decimal(gmv) / 100, orders)
+        for day, row_market, handle, gmv, orders in rows
+        if (days is None or day in days) and market in (None, row_market)
     }
