@@ -260,3 +260,29 @@ def test_a_file_too_large_is_refused_before_it_is_downloaded(bot: SlackBot) -> N
     message, _ = preview_of(bot)
     assert "“metrics.csv” is too large: I can import files up to 20 MB." in shown(message["blocks"])
     assert bot.fake.calls(DOWNLOAD) == [] and staged_count(bot) == 0
+
+
+def test_the_bots_own_files_in_the_dm_are_not_taken_for_drops(bot: SlackBot) -> None:
+    shared = bot.fake.add_file("UBOT", "export.csv", FILE, channel=bot.fake.dm("ULEAD"))
+    message = {
+        "type": "message",
+        "subtype": "file_share",
+        "channel_type": "im",
+        "user": "UBOT",
+        "files": [shared],
+        "channel": bot.fake.dm("ULEAD"),
+        "ts": "1700000000.000900",
+    }
+    bot.send(event(message, event_id="Ev-own-file"))
+    time.sleep(1.0)
+    assert bot.fake.posts() == [] and bot.fake.calls("files.info") == []
+
+
+def test_a_file_slack_will_not_describe_gets_an_apology(bot: SlackBot) -> None:
+    bot.fake.fail("files.info", status=200, error="file_not_found")
+    drop(bot)
+    bot.fake.wait_for(lambda: len(bot.fake.ephemerals()) == 1, timeout=15)
+    assert bot.fake.ephemerals()[0]["text"] == (
+        "Sorry, I couldn't answer that just now. Please try again in a minute."
+    )
+    assert staged_count(bot) == 0

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from creatorbot.bot.download import download
 from creatorbot.bot.slack import convert
-from creatorbot.bot.slack.deliver import message_for
+from creatorbot.bot.slack.deliver import SLACK_FAILURES, message_for
 from creatorbot.bot.slack.groups import UserGroups
 from creatorbot.bot.slack.poster import post_once
 from creatorbot.commands.core import CommandRequest
@@ -55,7 +55,16 @@ class SlackDrops:
             file_id = str(shared.get("id") or "")
             if not file_id:
                 continue
-            reply = receive(self.router, request, self._dropped(file_id))
+            try:
+                dropped = self._dropped(file_id)
+            except (*SLACK_FAILURES, KeyError, TypeError):
+                logger.exception("dropped file not described", extra={"file": file_id})
+                text = lang._(
+                    "Sorry, I couldn't answer that just now. Please try again in a minute."
+                )
+                self.client.chat_postEphemeral(channel=channel, user=user, text=text)
+                continue
+            reply = receive(self.router, request, dropped)
             message = message_for(self.client, reply, lang)
             post_once(self.sender, self.client, channel, message, f"drop:{channel}:{file_id}")
 

@@ -325,9 +325,12 @@ class SlackHandlers:
             return
         self._submit(self._answer_message, event)
 
-    def on_message(self, event: dict[str, Any]) -> None:
-        """A direct message to the bot is a command; one with files is a file to import."""
+    def on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        """A direct message to the bot is a command; one with files is a file to import (not
+        the bot's own: the exports it sends to a DM are file messages too)."""
         if event.get("channel_type") != "im" or event.get("bot_id"):
+            return
+        if event.get("user") in {a.get("user_id") for a in body.get("authorizations") or []}:
             return
         if event.get("files") and event.get("subtype") in (None, "file_share"):
             self._submit(self.drops.receive, event)
