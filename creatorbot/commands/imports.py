@@ -131,6 +131,13 @@ def _preview(dropped: Dropped, call: Call) -> Reply:
         content = dropped.fetch(staged.MAX_BYTES)
     except staged.TooLarge:
         raise _too_large(name, lang) from None
+    except OSError as exc:  # the platform refused the download, or the connection failed
+        logger.warning("dropped file not downloaded: %s", exc, extra={"file": name[:80]})
+        raise UserError(
+            lang._("I couldn't download “{name}”. Please send it again in a minute.").format(
+                name=name
+            )
+        ) from None
     try:
         prepared = _prepare(name, content, None, call)
     except ImportFailed as failed:

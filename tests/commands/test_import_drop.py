@@ -368,3 +368,34 @@ def test_a_failed_write_leaves_nothing_and_says_so(
     assert "Something went wrong on our side" in render(outcome.reply)
     assert stored(sessions) == before
     assert staged_rows(sessions)[0].state == "failed"
+
+
+def test_the_uploaders_one_market_goes_to_prepare_when_it_takes_one(
+    router: Router, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`prepare` will learn a `market=` keyword (native exports carry no market column): the
+    uploader's only market is passed then, and nothing while it does not take one."""
+    seen: list[str | None] = []
+    real = imports.prepare
+
+    def with_market(path: Any, *, session: Any, kind: Any = None, market: Any = None) -> Any:
+        seen.append(market)
+        return real(path, session=session, kind=kind)
+
+    monkeypatch.setattr(imports, "prepare", with_market)
+    assert receive(router, request("lead_my"), Upload().dropped).ok
+    assert receive(router, request("lead"), Upload().dropped).ok  # every market, no default
+    assert seen == ["MY", None]
+
+
+def test_a_download_that_fails_is_answered_plainly(
+    router: Router, sessions: sessionmaker[Session]
+) -> None:
+    def refused(limit: int) -> bytes:
+        raise ConnectionResetError("connection reset by peer")
+
+    reply = receive(router, request(locale="it"), Dropped("metrics.csv", 100, refused))
+    assert render(reply) == (
+        "Non sono riuscito a scaricare “metrics.csv”. Mandalo di nuovo tra un minuto."
+    )
+    assert staged_rows(sessions) == []
