@@ -1,5 +1,6 @@
-"""A file dropped in chat: its preview with Import and Cancel buttons, and what each button does
-(import it, with progress shown as it goes, or write nothing). Audited as `import`, like the CLI."""
+"""A file dropped in chat: checked and previewed (nothing written), then what its Import and
+Cancel buttons do (import it once, with progress shown as it goes; or write nothing). Audited as
+`import`, like the CLI."""
 
 from __future__ import annotations
 
@@ -12,22 +13,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from creatorbot.commands import import_replies as replies
 from creatorbot.commands.core import Call, CommandRequest, UserError
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.reply import Button, Buttons, Context, Fields, Header, Reply, Text
+from creatorbot.commands.reply import Reply, Text
 from creatorbot.commands.router import Router
 from creatorbot.storage import staged
 from creatorbot.storage.importers import ImportFailed
-from creatorbot.storage.importers.run import Prepared, Preview, prepare, write
+from creatorbot.storage.importers.run import Prepared, prepare, write
 
 logger = logging.getLogger(__name__)
 
 COMMAND = "import"  # the audit log's name for it, as for `creatorbot import`
-IMPORT = "import"  # the buttons' actions; their value is the staged file's token
-CANCEL = "import_cancel"
 EXTENSIONS = (".csv", ".xlsx")
 PROGRESS_EVERY = 2.0  # seconds between two progress edits of the message, at least
-SHOWN_PROBLEMS = 20  # lines of an ImportFailed shown in chat
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 
 
@@ -92,7 +91,7 @@ def cancel_import(router: Router, request: CommandRequest, token: str) -> Outcom
     """The Cancel button: nothing is written, the file is forgotten, and the message says so."""
     known = _peek(router, token)
     if known is None:
-        return Outcome(_expired(Lang(request.locale)))
+        return Outcome(replies.expired(Lang(request.locale)))
     lost: list[bool] = []
 
     def answer(call: Call) -> Reply:
@@ -106,7 +105,7 @@ def cancel_import(router: Router, request: CommandRequest, token: str) -> Outcom
         )
         if found is None:
             lost.append(True)
-            raise UserError(_why_not(known, call))
+            raise UserError(replies.why_not(known, call))
         text = call.lang._("Cancelled: nothing was imported from “{name}”.")
         return Reply((Text(text.format(name=found.filename)),))
 
@@ -126,11 +125,11 @@ def _preview(dropped: Dropped, call: Call) -> Reply:
             lang._("Export the data as CSV or Excel (.xlsx) and drop that file here."),
         )
     if dropped.size is not None and dropped.size > staged.MAX_BYTES:
-        raise _too_large(name, lang)
+        raise replies.too_large(name, lang)
     try:
         content = dropped.fetch(staged.MAX_BYTES)
     except staged.TooLarge:
-        raise _too_large(name, lang) from None
+        raise replies.too_large(name, lang) from None
     except OSError as exc:  # the platform refused the download, or the connection failed
         logger.warning("dropped file not downloaded: %s", exc, extra={"file": name[:80]})
         raise UserError(
@@ -141,7 +140,7 @@ def _preview(dropped: Dropped, call: Call) -> Reply:
     try:
         prepared = _prepare(name, content, None, call)
     except ImportFailed as failed:
-        return _refused(name, failed, lang)
+        return replies.refused(name, failed, lang)
     token = staged.stage(
         platform=call.request.platform,
         workspace=call.request.workspace,
@@ -152,96 +151,7 @@ def _preview(dropped: Dropped, call: Call) -> Reply:
         now=call.services.clock(),
         session=call.session,
     )
-    return _preview_reply(name, prepared.preview, token, lang)
-
-
-def _preview_reply(name: str, preview: Preview, token: str, lang: Lang) -> Reply:
-    kind = preview.kind
-    if preview.format != "canonical":
-        kind = f"{kind} ({preview.format}{', ' + preview.language if preview.language else ''})"
-    items = [
-        (lang._("Recognised as"), kind),
-        (
-            lang._("Columns"),
-            lang._("matched {matched} of {total} columns").format(
-                matched=lang.number(len(preview.matched)), total=lang.number(preview.columns)
-            ),
-        ),
-        (lang._("Rows"), lang.number(preview.rows)),
-        (lang._("Days"), _days(preview, lang)),
-        (
-            lang._("New / updated"),
-            lang._("{new} new, {updated} updated").format(
-                new=lang.number(preview.new), updated=lang.number(preview.updated)
-            ),
-        ),
-        (lang._("Unknown creators"), _unknown(preview, lang)),
-    ]
-    blocks: list[Header | Fields | Text | Buttons | Context] = [
-        Header(lang._("Import preview: {name}").format(name=name)),
-        Fields(tuple(items)),
-    ]
-    if preview.unmatched:
-        ignored = lang._("Not read: {columns}.").format(columns=", ".join(preview.unmatched))
-        blocks.append(Text(ignored))
-    blocks.append(
-        Buttons(
-            (
-                Button(lang._("Import"), IMPORT, token, style="primary"),
-                Button(lang._("Cancel"), CANCEL, token, style="danger"),
-            )
-        )
-    )
-    hint = lang._("Nothing is written until you press Import. The buttons work for 24 hours.")
-    blocks.append(Context(hint))
-    return Reply(tuple(blocks), rows=preview.rows)
-
-
-def _days(preview: Preview, lang: Lang) -> str:
-    if not preview.days:
-        return "—"
-    if len(preview.days) == 1:
-        return lang.date(preview.days[0])
-    count = lang.n_("{count} day", "{count} days", len(preview.days))
-    window = lang.window(preview.days[0], preview.days[-1])
-    return f"{window} ({count.format(count=lang.number(len(preview.days)))})"
-
-
-def _unknown(preview: Preview, lang: Lang) -> str:
-    if not preview.unknown_creators:
-        return lang._("none")
-    count = lang.number(preview.unknown_creators)
-    if preview.creates_creators:
-        return lang._("{count}, to be created").format(count=count)
-    return lang._("{count}, refused").format(count=count)
-
-
-def _refused(name: str, failed: ImportFailed, lang: Lang) -> Reply:
-    """Why a file cannot be imported: the import's own problem lines (English, as the CLI
-    prints them) under a heading in the reader's language."""
-    lines = str(failed).splitlines()
-    shown = lines[:SHOWN_PROBLEMS]
-    if len(lines) > len(shown):
-        shown.append("…")
-    return Reply(
-        (
-            Header(lang._("“{name}” can't be imported").format(name=name)),
-            Text(lang._("I found these problems, and nothing was written:")),
-            Text("\n".join(shown)),
-            Context(lang._("Fix the file and drop it here again.")),
-        ),
-        ok=False,
-    )
-
-
-def _too_large(name: str, lang: Lang) -> UserError:
-    megabytes = lang.number(staged.MAX_BYTES // (1024 * 1024))
-    return UserError(
-        lang._("“{name}” is too large: I can import files up to {size} MB.").format(
-            name=name, size=megabytes
-        ),
-        lang._("Split it (by day, for example) and drop each part."),
-    )
+    return replies.preview_reply(name, prepared.preview, token, lang)
 
 
 # --- the import ------------------------------------------------------------------------------
@@ -272,14 +182,16 @@ class _Attempt:
             self.expired = known is None or (
                 known.state == staged.STAGED and known.user_id == call.request.user
             )
-            raise UserError(_why_not(known, call) if known else _expired(lang).summary)
+            raise UserError(
+                replies.why_not(known, call) if known else replies.expired(lang).summary
+            )
         self.claimed = True
         progress = _Progress(found.filename, show, lang, clock)
         progress.show(0.0)
         try:
             prepared = _prepare(found.filename, found.content, found.kind, call)
         except ImportFailed as failed:
-            return _refused(found.filename, failed, lang)
+            return replies.refused(found.filename, failed, lang)
         result = write(
             prepared, session=call.session, progress=progress.advance, on_total=progress.start
         )
@@ -368,29 +280,3 @@ def _safe_name(name: str) -> str:
 def _peek(router: Router, token: str) -> staged.Staged | None:
     with router.services.sessions.begin() as session:
         return staged.peek(token[:64], session=session)
-
-
-def _why_not(known: staged.Staged, call: Call) -> str:
-    """Why a click found nothing to do with the staged file `known`."""
-    lang = call.lang
-    name = known.filename
-    if known.user_id != call.request.user or known.platform != call.request.platform:
-        return lang._("Only the person who dropped “{name}” can import it.").format(name=name)
-    if known.state == staged.IMPORTING:
-        return lang._("“{name}” is already being imported.").format(name=name)
-    if known.state == staged.IMPORTED:
-        return lang._("“{name}” was already imported.").format(name=name)
-    if known.state == staged.CANCELLED:
-        return lang._("“{name}” was cancelled: nothing was imported.").format(name=name)
-    if known.state == staged.FAILED:
-        return lang._("“{name}” was not imported. Drop the file again to try once more.").format(
-            name=name
-        )
-    return _expired(lang).summary
-
-
-def _expired(lang: Lang) -> Reply:
-    return Reply(
-        (Text(lang._("This preview has expired (they last 24 hours): drop the file again.")),),
-        ok=False,
-    )

@@ -15,7 +15,8 @@ from creatorbot.bot.lark.deliver import card_for
 from creatorbot.bot.lark.poster import post_uuid
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.imports import CANCEL, IMPORT, Dropped, cancel_import, receive, run_import
+from creatorbot.commands.import_replies import CANCEL, IMPORT
+from creatorbot.commands.imports import Dropped, cancel_import, receive, run_import
 from creatorbot.commands.reply import Reply
 from creatorbot.commands.router import Router
 

@@ -18,7 +18,8 @@ from creatorbot.bot.slack.groups import UserGroups
 from creatorbot.bot.slack.poster import post_once
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.imports import CANCEL, IMPORT, Dropped, cancel_import, receive, run_import
+from creatorbot.commands.import_replies import CANCEL, IMPORT
+from creatorbot.commands.imports import Dropped, cancel_import, receive, run_import
 from creatorbot.commands.reply import Reply
 from creatorbot.commands.router import Router
 
