@@ -16,6 +16,7 @@ SHOWN_PROBLEMS = 20  # lines of an ImportFailed shown in chat
 
 
 def preview_reply(name: str, preview: Preview, token: str, lang: Lang) -> Reply:
+    """What the file holds and would change, with the buttons that import it or drop it."""
     kind = preview.kind
     if preview.format != "canonical":
         kind = f"{kind} ({preview.format}{', ' + preview.language if preview.language else ''})"
@@ -95,6 +96,7 @@ def refused(name: str, failed: ImportFailed, lang: Lang) -> Reply:
 
 
 def too_large(name: str, lang: Lang) -> UserError:
+    """The answer to a file over the size dropped files may have."""
     megabytes = lang.number(staged.MAX_BYTES // (1024 * 1024))
     return UserError(
         lang._("“{name}” is too large: I can import files up to {size} MB.").format(
@@ -124,6 +126,7 @@ def why_not(known: staged.Staged, call: Call) -> str:
 
 
 def expired(lang: Lang) -> Reply:
+    """The answer to a click on a preview whose file is no longer kept."""
     return Reply(
         (Text(lang._("This preview has expired (they last 24 hours): drop the file again.")),),
         ok=False,

@@ -138,7 +138,7 @@ def _preview(dropped: Dropped, call: Call) -> Reply:
             )
         ) from None
     try:
-        prepared = _prepare(name, content, None, call)
+        prepared = _prepare(name, content, call)
     except ImportFailed as failed:
         return replies.refused(name, failed, lang)
     token = staged.stage(
@@ -189,7 +189,8 @@ class _Attempt:
         progress = _Progress(found.filename, show, lang, clock)
         progress.show(0.0)
         try:
-            prepared = _prepare(found.filename, found.content, found.kind, call)
+            # Recognised again, as for the preview: the same bytes, the same kind and format.
+            prepared = _prepare(found.filename, found.content, call)
         except ImportFailed as failed:
             return replies.refused(found.filename, failed, lang)
         result = write(
@@ -244,9 +245,10 @@ class _Progress:
 # --- shared ----------------------------------------------------------------------------------
 
 
-def _prepare(name: str, content: bytes, kind: str | None, call: Call) -> Prepared:
-    """`prepare` the file's bytes as `name` would be read (its extension tells the format),
-    for the market the uploader works in; then refuse rows of a market they may not see."""
+def _prepare(name: str, content: bytes, call: Call) -> Prepared:
+    """`prepare` the file's bytes as `name` would be read (its extension tells the format; the
+    kind is recognised from its headers), for the market the uploader works in; then refuse rows
+    of a market they may not see."""
     options: dict[str, object] = {}
     market = _market(call)
     if market is not None and "market" in inspect.signature(prepare).parameters:
@@ -255,7 +257,7 @@ def _prepare(name: str, content: bytes, kind: str | None, call: Call) -> Prepare
     with tempfile.TemporaryDirectory(prefix="creatorbot-drop-") as folder:
         path = Path(folder) / _safe_name(name)
         path.write_bytes(content)
-        prepared = reader(path, session=call.session, kind=kind, **options)
+        prepared = reader(path, session=call.session, **options)
     if "market" in prepared.typed.columns:
         for code in sorted({str(code) for code in prepared.typed["market"].dropna().unique()}):
             call.require_market(code)
