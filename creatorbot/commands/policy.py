@@ -15,6 +15,7 @@ from creatorbot.storage.models import Role, RoleGrant
 LEVEL = {Role.VIEWER: 0, Role.CM: 1, Role.AM: 1, Role.LEAD: 2, Role.ADMIN: 3}
 ADMIN_ONLY = frozenset({"access", "audit", "digest"})
 FORM_ROLE = Role.CM  # who may submit a form (feedback): not a viewer
+IMPORT_ROLE = Role.LEAD  # who may import a file dropped in chat
 CONSOLE = "console"
 
 
@@ -84,6 +85,8 @@ def needed_role(command: str, arguments: str) -> Role | None:
         return None
     if command in ADMIN_ONLY:
         return Role.ADMIN
+    if command == "import":
+        return IMPORT_ROLE
     if command == "feedback":
         return Role.LEAD if first == "export" else Role.CM
     if command == "alerts" and first in ("ack", "snooze"):

@@ -216,6 +216,11 @@ class Router:
             return lang._("Only an admin can use `{command}`. Ask one if you need it.").format(
                 command=name
             )
+        if name == "import":
+            return lang._(
+                "Only a lead or an admin can import files; your role is {role}. "
+                "Ask an admin if you need it."
+            ).format(role=principal.role.value)
         return lang._("Your role ({role}) can't do that. Ask an admin if you need it.").format(
             role=principal.role.value
         )

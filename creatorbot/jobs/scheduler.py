@@ -17,6 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.jobs.runner import Runner
+from creatorbot.storage import staged
 from creatorbot.storage.audit import trim
 from creatorbot.storage.events import forget_events
 from creatorbot.storage.failures import database_unreachable, first_line
@@ -113,15 +114,19 @@ class Scheduler:
         self.aps.add_job(run, "interval", seconds=seconds, id=name)
 
     def housekeeping(self) -> None:
-        """Forget platform deliveries too old to be retried, and audit entries older than the
-        retention."""
+        """Forget platform deliveries too old to be retried, audit entries older than the
+        retention, and files dropped in chat whose buttons have expired."""
         if not self.lock.held():
             return
         now = self.clock()
         with self.sessions.begin() as session:
             forgotten = forget_events(now - REMEMBER_EVENTS, session=session)
             trimmed = trim(now - self.audit_retention, session=session)
-        logger.info("housekeeping done", extra={"rows": forgotten, "audit_trimmed": trimmed})
+            dropped = staged.purge(now, session=session)
+        logger.info(
+            "housekeeping done",
+            extra={"rows": forgotten, "audit_trimmed": trimmed, "staged_files": dropped},
+        )
 
     def wake(self) -> None:
         """Tick now (a `digest run` was asked for) rather than at the next heartbeat; during a

@@ -542,3 +542,22 @@ class CampaignTotal(Base):
     through: Mapped[dt.date | None] = mapped_column(
         Date, doc="the market's latest day when computed (NULL: it had none)"
     )
+
+
+class StagedFile(Base):
+    """A file dropped in a chat with the bot, kept until its Import or Cancel button is clicked
+    (or it expires): whichever replica gets the click finds it here."""
+
+    __tablename__ = "staged_files"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)  # what the buttons carry
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace: Mapped[str] = mapped_column(String(64), default="")
+    user_id: Mapped[str] = mapped_column(String(64))  # the uploader: only they may click
+    filename: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(32))  # as the preview recognised it
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)  # emptied once imported or cancelled
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    state: Mapped[str] = mapped_column(String(16))  # staged, importing, imported, cancelled, failed

@@ -38,3 +38,5 @@ def test_scopes_cover_what_the_bot_calls() -> None:
     assert "usergroups:read" in scopes
     # conversations.open: an export goes to the asker's DM, never to the channel asked in
     assert "im:write" in scopes
+    # files.info and the private download of a file dropped in a DM to be imported
+    assert "files:read" in scopes

@@ -28,6 +28,7 @@ REPLY = "im.v1.messages.reply"
 PATCH = "im.v1.messages.patch"
 IMAGE = "im.v1.images.create"
 FILE = "im.v1.files.create"
+RESOURCE = "im.v1.messages.resources.get"  # a file a user sent, downloaded (im:resource)
 BOT_INFO = "bot.v3.info"
 CONTACT_USER = "contact.v3.users.get"
 WS_ENDPOINT = "callback.ws.endpoint"  # the long connection's endpoint discovery (no token)
@@ -81,10 +82,11 @@ class _Reply:
     status: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None  # a download's bytes, sent instead of the JSON body
 
     @property
     def ok(self) -> bool:
-        return self.status == 200 and self.body.get("code") == 0
+        return self.status == 200 and (self.raw is not None or self.body.get("code") == 0)
 
 
 class FakeLark(LoopbackFake):
@@ -110,6 +112,7 @@ class FakeLark(LoopbackFake):
         self._images: dict[str, dict[str, Any]] = {}
         self._files: dict[str, dict[str, Any]] = {}
         self._inbound: dict[str, dict[str, Any]] = {}
+        self._resources: dict[tuple[str, str], bytes] = {}
         self._patches: list[dict[str, Any]] = []
         self._contacts: dict[str, list[str]] = {}
         self._calls: list[Call] = []
@@ -247,6 +250,12 @@ class FakeLark(LoopbackFake):
                 "root_id": message.get("root_id") or None,
             }
 
+    def add_resource(self, message_id: str, file_key: str, content: bytes) -> None:
+        """The file a user's file message (`message_id`, its content's `file_key`) carries,
+        served by the message resource API to a caller with a tenant token."""
+        with self._lock:
+            self._resources[(message_id, file_key)] = content
+
     @staticmethod
     def dm(open_id: str) -> str:
         """The chat id under which messages sent to a user (receive_id_type=open_id) are kept."""
@@ -294,6 +303,8 @@ class FakeLark(LoopbackFake):
             params["message_id"] = parts.path.split("/")[5]
         if method == CONTACT_USER:
             params["user_id"] = parts.path.split("/")[5]
+        if method == RESOURCE:
+            params["message_id"], params["file_key"] = parts.path.split("/")[5:8:2]
         with self._lock:
             seconds = self._delays.get(method, 0.0)
         if seconds:
@@ -345,6 +356,8 @@ class FakeLark(LoopbackFake):
                 return (REPLY, self._reply) if verb == "POST" else ("", None)
             if segments[3] == "messages" and len(segments) == 5 and verb == "PATCH":
                 return PATCH, self._patch
+            if segments[3] == "messages" and len(segments) == 7 and segments[5] == "resources":
+                return (RESOURCE, self._resource) if verb == "GET" else ("", None)
         return "", None
 
     def _answer(
@@ -473,6 +486,16 @@ class FakeLark(LoopbackFake):
             "content": content,
         }
         return _Reply(200, _ok({"file_key": key}))
+
+    def _resource(self, params: Params) -> _Reply:
+        """GET /open-apis/im/v1/messages/{message_id}/resources/{file_key}?type=file: the bytes,
+        or Lark's JSON error for a file it does not know."""
+        if params.get("type") not in ("file", "image"):
+            return _Reply(400, _error(INVALID_PARAM, "type must be file or image"))
+        content = self._resources.get((str(params["message_id"]), str(params["file_key"])))
+        if content is None:
+            return _Reply(400, _error(NOT_FOUND, "resource not found"))
+        return _Reply(200, {}, {"Content-Type": "application/octet-stream"}, raw=content)
 
     def _ws_endpoint(self, params: Params) -> _Reply:
         if params.get("AppID") != self.app_id or params.get("AppSecret") != self.app_secret:
@@ -609,11 +632,11 @@ def _multipart_fields(body: bytes, content_type: str) -> Params:
 
 
 def _send(req: BaseHTTPRequestHandler, reply: _Reply) -> None:
-    data = json.dumps(reply.body).encode()
+    data = json.dumps(reply.body).encode() if reply.raw is None else reply.raw
+    headers = {"Content-Type": "application/json; charset=utf-8", **reply.headers}
     req.send_response(reply.status)
-    req.send_header("Content-Type", "application/json; charset=utf-8")
     req.send_header("Content-Length", str(len(data)))
-    for name, value in reply.headers.items():
+    for name, value in headers.items():
         req.send_header(name, value)
     req.end_headers()
     req.wfile.write(data)

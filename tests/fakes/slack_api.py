@@ -24,6 +24,7 @@ from tests.fakes.loopback import LoopbackFake, Request, Resets
 # and reset_after().
 UPLOAD = "upload"
 RESPONSE_URL = "response_url"
+DOWNLOAD = "download"  # a file's url_private_download, as a user's file is fetched
 
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
@@ -74,7 +75,7 @@ class _Ratio:
 @dataclass(frozen=True)
 class _Reply:
     status: int
-    body: dict[str, Any] | str
+    body: dict[str, Any] | str | bytes
     headers: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -193,6 +194,38 @@ class FakeSlack(LoopbackFake):
         """Replace a user group's members, as an admin editing it in Slack."""
         with self._lock:
             self._groups[group_id]["users"] = list(users)
+
+    def add_file(
+        self,
+        user_id: str,
+        name: str,
+        content: bytes,
+        *,
+        size: int | None = None,
+        channel: str | None = None,
+    ) -> dict[str, Any]:
+        """A file a user shared (in their DM with the bot unless `channel`): the file object as
+        a `message` event's `files` lists it, with only its id, as Slack does when the app must
+        ask files.info. files.info reports `size` (default: the true one); the content is served
+        at its url_private_download to a caller with a bot token only."""
+        with self._lock:
+            file_id = self._next_id("F")
+            where = channel or self.dm(user_id)
+            url = f"{self.base_url}/files-pri/{TEAM_ID}-{file_id}/download/{name}"
+            self._files[file_id] = {
+                "id": file_id,
+                "name": name,
+                "title": name,
+                "mimetype": mimetypes.guess_type(name)[0] or "application/octet-stream",
+                "size": len(content) if size is None else size,
+                "user": user_id,
+                "url_private": url.replace("/download/", "/"),
+                "url_private_download": url,
+                "permalink": f"{TEAM_URL}files/{user_id}/{file_id}/{name}",
+                "channels": [where],
+                "content": content,
+            }
+        return {"id": file_id, "mode": "hosted", "file_access": "check_file_info"}
 
     @staticmethod
     def dm(user_id: str) -> str:
@@ -371,6 +404,10 @@ class FakeSlack(LoopbackFake):
             content = _multipart_file(raw, content_type) if "multipart" in content_type else raw
             params = {"file_id": file_id, "length": len(content), "content": content}
             return UPLOAD, params, partial(self._upload, file_id, content)
+        if path.startswith("/files-pri/"):
+            file_id = path.removeprefix("/files-pri/").split("/")[0].partition("-")[2]
+            params = {"file": file_id, "authorization": headers.get("Authorization", "")}
+            return DOWNLOAD, params, partial(self._download, file_id, headers)
         if path.startswith("/response/"):
             try:
                 body = json.loads(raw or b"{}")
@@ -677,7 +714,18 @@ class FakeSlack(LoopbackFake):
         info = self._files.get(params.get("file", ""))
         if info is None:
             return _error("file_not_found")
-        return {"ok": True, "file": info}
+        return {"ok": True, "file": {k: v for k, v in info.items() if k != "content"}}
+
+    def _download(self, file_id: str, headers: Message) -> _Reply:
+        """A private file's bytes for a bot token; anyone else gets Slack's sign-in page."""
+        if not headers.get("Authorization", "").startswith("Bearer xoxb-"):
+            page = b"<html><body>Sign in to Slack</body></html>"
+            return _Reply(200, page, {"Content-Type": "text/html; charset=utf-8"})
+        with self._lock:
+            info = self._files.get(file_id)
+        if info is None or "content" not in info:
+            return _Reply(404, "file not found")
+        return _Reply(200, bytes(info["content"]), {"Content-Type": str(info["mimetype"])})
 
 
 def _error(code: str) -> dict[str, Any]:
@@ -750,12 +798,14 @@ def _multipart_file(body: bytes, content_type: str) -> bytes:
 def _send(req: BaseHTTPRequestHandler, reply: _Reply) -> None:
     if isinstance(reply.body, dict):
         data, content_type = json.dumps(reply.body).encode(), "application/json; charset=utf-8"
+    elif isinstance(reply.body, bytes):
+        data, content_type = reply.body, "application/octet-stream"
     else:
         data, content_type = reply.body.encode(), "text/plain; charset=utf-8"
+    headers = {"Content-Type": content_type, **reply.headers}
     req.send_response(reply.status)
-    req.send_header("Content-Type", content_type)
     req.send_header("Content-Length", str(len(data)))
-    for name, value in reply.headers.items():
+    for name, value in headers.items():
         req.send_header(name, value)
     req.end_headers()
     req.wfile.write(data)

@@ -363,3 +363,17 @@ def test_encryption_is_the_one_lark_sdk_decrypts() -> None:
     sealed = le.encrypt("héllo".encode(), "k1")
     assert AESCipher("k1").decrypt_str(sealed) == "héllo"
     assert le.decrypt(sealed, "k1") == "héllo".encode()
+
+
+def test_a_file_a_user_sent_is_downloaded_with_a_tenant_token_only(fake: FakeLark) -> None:
+    fake.add_resource("om_1", "file_v3_1", b"date,market\n")
+    path = "/open-apis/im/v1/messages/om_1/resources/file_v3_1?type=file"
+    request = urllib.request.Request(
+        f"{fake.base_url}{path}", headers={"Authorization": f"Bearer {tenant_token(fake)}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.read() == b"date,market\n"
+        assert response.headers["Content-Length"] == "12"
+    assert call(fake, "GET", path)[2]["code"] == MISSING_TOKEN
+    unknown = call(fake, "GET", path.replace("file_v3_1", "file_v3_2"), token=tenant_token(fake))
+    assert unknown[0] == 400

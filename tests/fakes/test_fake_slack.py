@@ -7,6 +7,7 @@ import json
 import random
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator, Sequence
 from urllib.parse import parse_qs
 
@@ -328,3 +329,22 @@ def test_bolt_dispatch_responds_through_the_fake(fake: FakeSlack, client: WebCli
     assert response.status == 200
     fake.wait_for(lambda: bool(fake.responses(url)))
     assert fake.responses(url)[0]["text"] == "Top 10"
+
+
+def test_a_users_file_is_described_and_downloaded_with_a_bot_token_only(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    fake.add_user("U1")
+    shared = fake.add_file("U1", "metrics.csv", b"date,market\n", size=99)
+    info = client.files_info(file=shared["id"])["file"]
+    assert (info["name"], info["size"], info["channels"]) == ("metrics.csv", 99, [fake.dm("U1")])
+    url = info["url_private_download"]
+
+    def get(headers: dict[str, str]) -> tuple[str, bytes]:
+        request = urllib.request.Request(url, headers=headers)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return str(response.headers["Content-Type"]), bytes(response.read())
+
+    assert get({"Authorization": "Bearer xoxb-test"}) == ("text/csv", b"date,market\n")
+    kind, page = get({})
+    assert kind.startswith("text/html") and b"Sign in" in page

@@ -8,14 +8,14 @@ import time
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.jobs.runner import Runner
 from creatorbot.jobs.scheduler import Scheduler, SchedulerRefused
-from creatorbot.storage import ledger
+from creatorbot.storage import ledger, staged
 from creatorbot.storage.leader import LeaderLock
-from creatorbot.storage.models import Subscription
+from creatorbot.storage.models import StagedFile, Subscription
 from tests.fakes.poster import RecordingPoster
 from tests.jobs.conftest import utc
 
@@ -89,3 +89,28 @@ def test_wake_posts_a_queued_run_without_waiting_for_the_heartbeat(
     finally:
         scheduler.shutdown()
     assert [p.key for p in poster.posted] == [f"creatorbot:snapshot:{sub.id}:manual:1"]
+
+
+def test_housekeeping_forgets_files_dropped_in_chat_once_their_buttons_expired(
+    engine: Engine, sessions: sessionmaker[Session], make_runner: Callable[..., Runner]
+) -> None:
+    with sessions.begin() as session:
+        for name, at in (("old.csv", NOW - staged.KEEP_FOR), ("new.csv", NOW)):
+            staged.stage(
+                platform="slack",
+                workspace="T1",
+                user=f"U-{name}",
+                filename=name,
+                kind="daily_metrics",
+                content=b"date,market\n",
+                now=at,
+                session=session,
+            )
+    scheduler = make_scheduler(engine, sessions, make_runner())
+    assert scheduler.lock.acquire()
+    try:
+        scheduler.housekeeping()
+    finally:
+        scheduler.lock.release()
+    with sessions() as session:
+        assert session.scalars(select(StagedFile.filename)).all() == ["new.csv"]

@@ -1,6 +1,6 @@
 """The Lark Open API calls creatorbot makes (send, reply, update a card, upload an image or a
-file, who the bot is, a user's departments), paced at 5 messages a second per chat and retried
-on rate limits."""
+file, download a file a user sent, who the bot is, a user's departments), paced at 5 messages a
+second per chat and retried on rate limits."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import time
 import uuid as uuids
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import lark_oapi as lark
 from lark_oapi.api.contact.v3 import GetUserRequest
@@ -29,6 +30,8 @@ from lark_oapi.api.im.v1 import (
     ReplyMessageRequestBody,
 )
 from lark_oapi.core.token.manager import TokenManager
+
+from creatorbot.bot.download import download
 
 logger = logging.getLogger(__name__)
 
@@ -184,6 +187,20 @@ class LarkApi:
             )
 
         return str(self._call("im.file.create", call)["file_key"])
+
+    def download_file(self, message_id: str, file_key: str, limit: int) -> bytes:
+        """The file a user sent in message `message_id` (message resource API; the app needs
+        `im:resource`), at most `limit` bytes: `TooLarge` past it, refused by its declared
+        length before the body is read."""
+        config = self.client.config
+        if config is None:
+            raise LarkError("im.message.resource.get", None, "no client configuration")
+        token = TokenManager.get_self_tenant_token(config)
+        url = (
+            f"{config.domain}/open-apis/im/v1/messages/{quote(message_id, safe='')}"
+            f"/resources/{quote(file_key, safe='')}?type=file"
+        )
+        return download(url, {"Authorization": f"Bearer {token}"}, limit)
 
     # --- who the bot is ---------------------------------------------------------------------
 

@@ -18,6 +18,8 @@ from creatorbot.bot import exports
 from creatorbot.bot.lark import convert
 from creatorbot.bot.lark.api import Card, LarkApi
 from creatorbot.bot.lark.deliver import card_for, send_files
+from creatorbot.bot.lark.drops import ACTIONS as DROP_ACTIONS
+from creatorbot.bot.lark.drops import FILE, LarkDrops
 from creatorbot.bot.lark.form import SUBMIT, form_card, submitted, thanks_card
 from creatorbot.bot.lark.groups import Departments
 from creatorbot.bot.lark.poster import post_uuid
@@ -86,6 +88,7 @@ class LarkHandlers:
         self.clock = clock
         self.locale = locale
         self.departments = Departments(api)
+        self.drops = LarkDrops(router=router, api=api, request=self._request)
         self.routes: dict[str, Callable[[dict[str, Any], str], Answer | None]] = {
             MESSAGE: self.on_message,
             MENU: self.on_menu,
@@ -116,11 +119,16 @@ class LarkHandlers:
     # --- messages ---------------------------------------------------------------------------
 
     def on_message(self, event: dict[str, Any], tenant: str) -> None:
-        """A DM to the bot, or a group message that @mentions it, is a command."""
+        """A DM to the bot, or a group message that @mentions it, is a command; a file sent in
+        the DM is a file to import (one sent in a group is left alone)."""
         if (event.get("sender") or {}).get("sender_type") != "user":
             return
         message = event.get("message") or {}
         user = convert.open_id((event.get("sender") or {}).get("sender_id"))
+        if message.get("message_type") == FILE:
+            if message.get("chat_type") == "p2p":
+                self._submit(self.drops.receive, message, user, tenant, to=user)
+            return
         self._submit(self._answer_message, message, user, tenant, to=user)
 
     def _answer_message(self, message: dict[str, Any], user: str, tenant: str) -> None:
@@ -201,6 +209,10 @@ class LarkHandlers:
                     self._guarded, self._send_form, (FormLink.parse(argument), request), user
                 )
                 return _toast("info", lang._("The form is in your chat with creatorbot."))
+            if name in DROP_ACTIONS:  # a dropped file's Import or Cancel
+                work = (name, request, argument, message_id)
+                self.pool.submit(self._guarded, self.drops.click, work, user)
+                return _toast("info", lang._("Working on it…"))
             if name == RUN:
                 return self._rerun(request, message_id)
             if name == OPEN:

@@ -29,6 +29,8 @@ from creatorbot.bot.slack.deliver import (
     send_privately,
     with_share_button,
 )
+from creatorbot.bot.slack.drops import ACTIONS as DROP_ACTIONS
+from creatorbot.bot.slack.drops import SlackDrops
 from creatorbot.bot.slack.groups import UserGroups
 from creatorbot.bot.slack.poster import post_once, without_blind_resends
 from creatorbot.bot.slack.respond import AnswerLost, PatientRespond
@@ -69,6 +71,13 @@ class SlackHandlers:
         self.channels = convert.Channels(client)
         self.groups = UserGroups(client)
         self.sender = without_blind_resends(client)  # answers that must not go out twice
+        self.drops = SlackDrops(
+            router=router,
+            client=client,
+            sender=self.sender,
+            profiles=self.profiles,
+            groups=self.groups,
+        )
 
     # --- duplicate deliveries -------------------------------------------------------------
 
@@ -142,6 +151,9 @@ class SlackHandlers:
         user = body["user"]["id"]
         channel = (body.get("channel") or {}).get("id", "")
         name = action_name(action.get("action_id", ""))
+        if name in DROP_ACTIONS:  # a dropped file's Import or Cancel
+            self._submit(self.drops.click, body, action, name, respond=respond, user=user)
+            return
         if name not in (FORM_ACTION, SHARE, RUN, OPEN):  # a retired button: nothing to run
             logger.warning("unknown action", extra={"action": str(action.get("action_id"))[:60]})
             return
@@ -306,12 +318,24 @@ class SlackHandlers:
     # --- messages -------------------------------------------------------------------------
 
     def on_mention(self, event: dict[str, Any]) -> None:
-        """`@creatorbot leaderboard gmv 7d` in a channel: answered in a thread, like the console."""
+        """`@creatorbot leaderboard gmv 7d` in a channel: answered in a thread, like the console.
+        A file shared with the mention is not imported there: the sender is told where to."""
+        if event.get("files"):
+            self._submit(self.drops.mentioned, event)
+            return
         self._submit(self._answer_message, event)
 
-    def on_message(self, event: dict[str, Any]) -> None:
-        """A direct message to the bot is a command."""
-        if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
+    def on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        """A direct message to the bot is a command; one with files is a file to import (not
+        the bot's own: the exports it sends to a DM are file messages too)."""
+        if event.get("channel_type") != "im" or event.get("bot_id"):
+            return
+        if event.get("user") in {a.get("user_id") for a in body.get("authorizations") or []}:
+            return
+        if event.get("files") and event.get("subtype") in (None, "file_share"):
+            self._submit(self.drops.receive, event)
+            return
+        if event.get("subtype"):
             return
         self._submit(self._answer_message, event)
 

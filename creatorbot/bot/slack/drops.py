@@ -1,0 +1,126 @@
+"""Files dropped in a DM to the bot on Slack: fetch the bytes (files.info, then the private
+download URL with the bot token), post the preview, and answer its Import and Cancel buttons by
+editing the message (chat.update) as the import goes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from slack_sdk import WebClient
+
+from creatorbot.bot.download import download
+from creatorbot.bot.slack import convert
+from creatorbot.bot.slack.deliver import SLACK_FAILURES, message_for
+from creatorbot.bot.slack.groups import UserGroups
+from creatorbot.bot.slack.poster import post_once
+from creatorbot.commands.core import CommandRequest
+from creatorbot.commands.i18n import Lang
+from creatorbot.commands.import_replies import CANCEL, IMPORT
+from creatorbot.commands.imports import Dropped, cancel_import, receive, run_import
+from creatorbot.commands.reply import Reply
+from creatorbot.commands.router import Router
+
+logger = logging.getLogger(__name__)
+
+ACTIONS = (IMPORT, CANCEL)
+
+
+class SlackDrops:
+    """A dropped file's preview, and what its buttons do; called from the worker pool."""
+
+    def __init__(
+        self,
+        *,
+        router: Router,
+        client: WebClient,
+        sender: WebClient,
+        profiles: convert.Profiles,
+        groups: UserGroups,
+    ) -> None:
+        self.router = router
+        self.client = client
+        self.sender = sender
+        self.profiles = profiles
+        self.groups = groups
+
+    def receive(self, event: dict[str, Any]) -> None:
+        """Each file of a DM message: its preview (or why not), posted once in the DM."""
+        user = str(event.get("user") or "")
+        channel = str(event.get("channel") or "")
+        request = self._request(user, channel, str(event.get("team") or ""))
+        lang = Lang(request.locale)
+        for shared in event.get("files") or []:
+            file_id = str(shared.get("id") or "")
+            if not file_id:
+                continue
+            try:
+                dropped = self._dropped(file_id)
+            except (*SLACK_FAILURES, KeyError, TypeError):
+                logger.exception("dropped file not described", extra={"file": file_id})
+                text = lang._(
+                    "Sorry, I couldn't answer that just now. Please try again in a minute."
+                )
+                self.client.chat_postEphemeral(channel=channel, user=user, text=text)
+                continue
+            reply = receive(self.router, request, dropped)
+            message = message_for(self.client, reply, lang)
+            post_once(self.sender, self.client, channel, message, f"drop:{channel}:{file_id}")
+
+    def mentioned(self, event: dict[str, Any]) -> None:
+        """A file shared with an @mention in a channel: imports happen in the DM, not here."""
+        user = str(event.get("user") or "")
+        lang = Lang(self.profiles.get(user).locale)
+        text = lang._("To import a file, send it to me in a direct message.")
+        self.client.chat_postEphemeral(
+            channel=str(event.get("channel") or ""), user=user, text=text
+        )
+
+    def click(self, body: dict[str, Any], action: dict[str, Any], name: str) -> None:
+        """Import or Cancel: the preview message becomes the progress, then the result; a click
+        that finds nothing to do is told so privately."""
+        user = body["user"]["id"]
+        channel = (body.get("channel") or {}).get("id", "")
+        ts = (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get(
+            "ts", ""
+        )
+        request = self._request(user, channel, (body.get("team") or {}).get("id", ""))
+        lang = Lang(request.locale)
+        token = str(action.get("value") or "")
+        edit = partial(self._edit, channel, ts, lang)
+        if name == IMPORT:
+            outcome = run_import(self.router, request, token, edit)
+        else:
+            outcome = cancel_import(self.router, request, token)
+        if outcome.replaces:
+            edit(outcome.reply)
+        else:
+            self.client.chat_postEphemeral(channel=channel, user=user, text=outcome.reply.summary)
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def _dropped(self, file_id: str) -> Dropped:
+        """What Slack says of the file (files.info); its bytes only when `fetch` is called."""
+        info: dict[str, Any] = self.client.files_info(file=file_id)["file"]
+        size = info.get("size")
+        url = str(info.get("url_private_download") or info.get("url_private") or "")
+        token = self.client.token or ""
+        fetch: Callable[[int], bytes] = partial(download, url, {"Authorization": f"Bearer {token}"})
+        name = str(info.get("name") or info.get("title") or file_id)
+        return Dropped(name, int(size) if isinstance(size, int) else None, fetch)
+
+    def _edit(self, channel: str, ts: str, lang: Lang, reply: Reply) -> None:
+        message = message_for(self.client, reply, lang)
+        self.client.chat_update(channel=channel, ts=ts, text=message.text, blocks=message.blocks)
+
+    def _request(self, user: str, channel: str, team: str) -> CommandRequest:
+        return convert.request(
+            "",
+            user=user,
+            channel=channel,
+            team=team,
+            locale=self.profiles.get(user).locale,
+            member_of=partial(self.groups.of, user),
+        )
