@@ -48,8 +48,9 @@ NOT_UTF8 = (
 )
 TOO_MANY_VALUES = "this row has more values than the header has columns"
 UNREADABLE_CSV = "the file could not be read as CSV: {reason}"
-UNKNOWN_EXTENSION = "unsupported file type; expected a .csv or .xlsx file"
+UNKNOWN_EXTENSION = "unsupported file type; expected a .csv, .tsv, .txt (tab-separated) or .xlsx file"
 NOT_XLSX = "not a readable .xlsx workbook"
+NOT_UTF16 = "the file starts as UTF-16 text but is not; save it again and import it"
 UNKNOWN_KIND = (
     "the header matches no kind of file creatorbot knows; name the kind: "
     "creatorbot import KIND FILE"
