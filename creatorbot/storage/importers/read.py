@@ -107,7 +107,9 @@ def _decode(data: bytes, source: str) -> str:
 
 def _field_counts(lines: list[str], sep: str) -> list[int]:
     try:
-        return [len(row) for row in csv.reader([line.rstrip("\r") for line in lines], delimiter=sep)]
+        return [
+            len(row) for row in csv.reader([line.rstrip("\r") for line in lines], delimiter=sep)
+        ]
     except csv.Error:
         return []
 
