@@ -15,7 +15,7 @@ from creatorbot.storage.importers.native.values import dates_in
 DATE_COLUMN = "date column"
 RANGE_LINE = "date range line"
 FILE_NAME = "file name"
-GIVEN = "--day"
+GIVEN = "--day option"
 _NAME_DAYS = re.compile(r"(?<!\d)(20\d{2})-?(\d{2})-?(\d{2})(?!\d)")
 
 

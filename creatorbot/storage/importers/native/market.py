@@ -22,7 +22,9 @@ def resolve(
 ) -> tuple[str, str]:
     """The export's market and how it was known. `seen` are the currency codes its amounts
     or its currency column write. Raises `ImportFailed` when it cannot be told."""
-    currencies = dict(session.execute(select(Market.code, Market.currency)).tuples().all())
+    currencies = {
+        code: currency for code, currency in session.execute(select(Market.code, Market.currency))
+    }
     seen = {code.upper() for code in seen}
     known = ", ".join(sorted(currencies))
 
