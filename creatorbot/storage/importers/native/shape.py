@@ -56,7 +56,7 @@ def shape(
     for column in spec.columns:
         if column.value is Value.MONEY and column.field in raw:
             seen |= values.currencies(raw[column.field])
-    if "currency" in raw:
+    if "currency" in raw and market_code is None:  # else each row is checked on its own
         seen |= {code.upper() for code in values.blank(raw["currency"]).unique() if code}
     code, market_source = market.resolve(table.source, market_code, seen, session=session)
 
