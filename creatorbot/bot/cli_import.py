@@ -21,7 +21,7 @@ from creatorbot.storage.importers import KINDS, ImportFailed, messages, prepare,
 from creatorbot.storage.importers.preview_text import preview_lines
 
 PROGRESS_FROM = 2_000  # rows; smaller files finish before a bar would be worth drawing
-DRY_RUN = "dry run"
+DRY_RUN = "dry-run"  # the audit outcome of a preview only
 
 
 @dataclass(frozen=True)
