@@ -61,8 +61,8 @@ def _read_csv(path: Path, source: str) -> tuple[pd.DataFrame, bool]:
         raise _failed(source, 1, None, messages.EMPTY_FILE)
     sep = _delimiter(text)
     # Lines before the header (fewer fields than it) would make pandas expect as few.
-    lines = text.split("\n", PREAMBLE_LINES)
-    counts = _field_counts(lines[:PREAMBLE_LINES], sep)
+    lines = _head(text)
+    counts = _field_counts(lines, sep)
     skipped = _before_header(counts)
     if skipped:
         text = text.split("\n", skipped)[skipped]
@@ -103,6 +103,16 @@ def _decode(data: bytes, source: str) -> str:
             byte=f"0x{data[exc.start]:02X}", position=exc.start - line_start + 1
         )
         raise _failed(source, data.count(b"\n", 0, exc.start) + 1, None, problem) from exc
+
+
+def _head(text: str) -> list[str]:
+    """The first PREAMBLE_LINES lines (without copying the rest of a large file)."""
+    end = -1
+    for _ in range(PREAMBLE_LINES):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text.split("\n")
+    return text[:end].split("\n")
 
 
 def _field_counts(lines: list[str], sep: str) -> list[int]:
@@ -152,7 +162,7 @@ def _delimiter(text: str) -> str:
 
     Excel in comma-decimal locales (Italy, among others) saves "CSV" with semicolons, and
     "Unicode text" with tabs; an export may open with a title or date-range line."""
-    lines = [line for line in text.split("\n", PREAMBLE_LINES)[:PREAMBLE_LINES] if line.strip()]
+    lines = [line for line in _head(text) if line.strip()]
     if len(lines) <= 1:
         header = lines[0] if lines else text
         return max(DELIMITERS, key=header.count)

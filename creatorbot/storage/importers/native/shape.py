@@ -62,7 +62,10 @@ def shape(
 
     log = ErrorLog()
     rows = pd.DataFrame(index=table.frame.index)
-    rows["handle"] = raw["handle"].str.strip().str.removeprefix("@")
+    handles = raw["handle"]  # stripped as read
+    if handles.str.startswith("@").any():  # as the UI shows a handle
+        handles = handles.str.removeprefix("@")
+    rows["handle"] = handles
     date_column = next(c.field for c in spec.columns if c.stores == "date")
     if date_column in raw:
         rows["date"], ranges = values.days(raw[date_column])
@@ -82,7 +85,7 @@ def shape(
         rows = _events(spec, rows, raw, header_of, code, log, source=table.source, session=session)
         headers.update({name: name for name in rows.columns if name not in headers})
     log.raise_if_any(table.source)
-    names = raw["creator_name"].str.strip() if "creator_name" in raw else rows["handle"]
+    names = raw["creator_name"] if "creator_name" in raw else rows["handle"]
     canonical = Table(table.source, rows, list(rows.columns), frozenset())
     return Shaped(canonical, names.loc[rows.index], code, market_source, day_source, headers)
 

@@ -29,6 +29,8 @@ SYMBOLS = {
     "$": "USD",
 }
 _PLAIN = re.compile(r"[^0-9.\n]")
+_UNPLAIN = re.compile(r"[^0-9.,\n-]")
+SAMPLE = 20_000
 _DECIMAL_COMMA = re.compile(r"\d,\d{1,2}(?![\d,.])|\.\d{3},")
 _MARK = re.compile(r"^\s*([^\d\s.,-][^\d]*?)?\s*-?[\d.,\s\u00a0\u202f]*?\s*([^\d\s.,%][^\d]*)?\s*$")
 
@@ -40,14 +42,21 @@ def blank(values: pd.Series) -> pd.Series:
 
 def decimal_comma(columns: list[pd.Series]) -> bool:
     """Whether the file writes amounts as 1.234,56 (Italian, Indonesian, Vietnamese Excel):
-    judged from any value with a decimal comma or a dot before a comma."""
-    return any(_DECIMAL_COMMA.search("\n".join(column.tolist())) for column in columns)
+    judged from any value with a decimal comma or a dot before a comma among the first SAMPLE
+    of each column. Only "1,234" and "1.234" depend on it: every other form reads one way."""
+    return any(
+        _DECIMAL_COMMA.search("\n".join(column.iloc[:SAMPLE].tolist())) for column in columns
+    )
 
 
 def number(values: pd.Series, *, comma: bool) -> pd.Series:
     """Numbers as canonical text (1234.56): currency marks, percent signs, spaces and the
     thousands separator removed; the decimal mark made a point. `comma` says what "1,234"
     and "1.234" mean in this file (a decimal comma, or a thousands comma)."""
+    codes, uniques = pd.factorize(values)
+    if len(uniques) * 4 < len(values):  # counts repeat: rewrite each distinct value once
+        shown = number(pd.Series(uniques, dtype=object), comma=comma).to_numpy(dtype=object)
+        return pd.Series(shown.take(codes), index=values.index)
     values = blank(values)
     text = "\n".join(values.tolist())
     if not comma and not _PLAIN.search(text):
@@ -55,10 +64,15 @@ def number(values: pd.Series, *, comma: bool) -> pd.Series:
     array = values.to_numpy(dtype=object)
     if max(map(len, array), default=0) > WIDTH:
         values = values.where(values.str.len() <= WIDTH, "?")
-    a = np.strings.strip(values.to_numpy(dtype=str))
-    a = np.strings.rstrip(np.strings.lstrip(a, MARKS), MARKS + "%")
-    for space in SPACES:
-        a = np.strings.replace(a, space, "")
+    a = values.to_numpy(dtype=str)
+    if _UNPLAIN.search(text):  # currency marks, percent signs, spaces
+        a = np.strings.strip(a)
+        a = np.strings.rstrip(np.strings.lstrip(a, MARKS), MARKS + "%")
+        for space in SPACES:
+            if space in text:
+                a = np.strings.replace(a, space, "")
+    if "," not in text and not comma:
+        return pd.Series(a.astype(object), index=values.index)
     commas, dots = np.strings.count(a, ","), np.strings.count(a, ".")
     length = np.strings.str_len(a)
     after_comma = length - np.strings.rfind(a, ",") - 1
