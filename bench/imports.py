@@ -166,7 +166,12 @@ def main() -> None:
         scale, db = args.child.split(":")
         print(json.dumps(child(scale, db, args.paths)))
         return
-    results = []
+    print(f"Native creator performance export, one day ({DAY}), every creator of the world")
+    print(
+        f"{'scale':5} {'db':10} {'rows':>10} {'import':>9} {'rows/s':>9} {'peak':>8} "
+        f"{'duckdb':>8} {'ratio':>7}",
+        flush=True,
+    )
     for scale in args.scales.split(","):
         for db in args.databases.split(","):
             prepare(scale, db)
@@ -180,20 +185,14 @@ def main() -> None:
                 )
             if run.returncode:
                 sys.exit(f"bench.imports: {scale} on {db} failed:\n{run.stderr}")
-            results.append((scale, db, json.loads(run.stdout.strip().splitlines()[-1])))
-            print(f"… {scale} on {db} done", file=sys.stderr)
-    print(f"Native creator performance export, one day ({DAY}), every creator of the world")
-    print(
-        f"{'scale':5} {'db':10} {'rows':>10} {'import':>9} {'rows/s':>9} {'peak':>8} "
-        f"{'duckdb':>8} {'ratio':>7}"
-    )
-    for scale, db, r in results:
-        ratio = r["seconds"] / r["duckdb"] if r["duckdb"] else float("inf")
-        print(
-            f"{scale:5} {db:10} {r['rows']:>10,} {r['seconds']:>7.1f} s "
-            f"{r['rows'] / r['seconds']:>9,.0f} {r['rss_mb']:>5.0f} MB "
-            f"{r['duckdb']:>6.1f} s {ratio:>6.1f}×"
-        )
+            r = json.loads(run.stdout.strip().splitlines()[-1])
+            ratio = r["seconds"] / r["duckdb"] if r["duckdb"] else float("inf")
+            print(
+                f"{scale:5} {db:10} {r['rows']:>10,} {r['seconds']:>7.1f} s "
+                f"{r['rows'] / r['seconds']:>9,.0f} {r['rss_mb']:>5.0f} MB "
+                f"{r['duckdb']:>6.1f} s {ratio:>6.1f}×",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
