@@ -4,6 +4,7 @@ Affiliate Center's English layout (RM1,234.50, "--", 5.93%, a date-range line), 
 SQLite and PostgreSQL in a child process (seconds, peak memory), beside DuckDB reading the same
 files and inserting the rows into a table.
 
+The canonical file of the same figures is imported beside it (the native path's overhead).
 The worlds are bench/commands.py's, built once per scale and database and reused.
 """
 
@@ -27,6 +28,7 @@ from bench.commands import END, connect_args, database_url, peak_rss_mb, prepare
 from creatorbot.storage.db import make_engine, make_sessionmaker
 from creatorbot.storage.importers import import_file
 from creatorbot.storage.models import Creator, Market
+from creatorbot.storage.writer import DAILY_COLUMNS
 
 DAY = END + dt.timedelta(days=1)
 HEADER = (
@@ -55,10 +57,11 @@ def amount(minor: int, symbol: str) -> str:
     return f"{symbol}{whole:,}.{cents:02d}"
 
 
-def write_exports(scale: str, db: str, folder: Path) -> list[Path]:
-    """One export per market of the world, for every one of its creators."""
+def write_exports(scale: str, db: str, folder: Path) -> tuple[list[Path], list[Path]]:
+    """One export per market of the world, for every one of its creators; and the canonical
+    files of the same figures, the baseline."""
     engine = make_engine(database_url(scale, db), connect_args=connect_args(scale, db))
-    paths = []
+    paths, baselines = [], []
     with make_sessionmaker(engine)() as session:
         markets = session.execute(select(Market.code, Market.currency)).all()
         for market, currency in markets:
@@ -69,14 +72,26 @@ def write_exports(scale: str, db: str, folder: Path) -> list[Path]:
             if not handles:
                 continue
             path = folder / f"creator_data_{market}.csv"
-            with path.open("w", newline="", encoding="utf-8-sig") as out:
+            baseline = folder / f"canonical_{market}.csv"
+            with (
+                path.open("w", newline="", encoding="utf-8-sig") as out,
+                baseline.open("w", newline="", encoding="utf-8") as plain,
+            ):
                 out.write(f"Date range: {DAY} ~ {DAY}\r\n")
                 writer = csv.writer(out)
                 writer.writerow(HEADER)
+                canonical = csv.writer(plain)
+                canonical.writerow(DAILY_COLUMNS)
                 for n, handle in enumerate(handles):
                     gmv = (n * 7919) % 5_000_000
                     live, video = gmv // 2, gmv // 4
                     orders = n % 40
+                    canonical.writerow(
+                        [DAY, market, handle, amount(gmv, "").replace(",", ""), orders]
+                        + [orders + n % 3, amount(live, "").replace(",", "")]
+                        + [amount(video, "").replace(",", ""), n % 2, 0, n % 3, n % 100_000]
+                        + [n % 50]
+                    )
                     writer.writerow(
                         [
                             handle.title(),
@@ -98,12 +113,13 @@ def write_exports(scale: str, db: str, folder: Path) -> list[Path]:
                         ]
                     )
             paths.append(path)
+            baselines.append(baseline)
     engine.dispose()
-    return paths
+    return paths, baselines
 
 
-def child(scale: str, db: str, paths: list[Path]) -> dict[str, Any]:
-    """Import the exports, each rolled back so the world stays as it was; then DuckDB on the
+def child(scale: str, db: str, paths: list[Path], *, duckdb: bool) -> dict[str, Any]:
+    """Import the files, each rolled back so the world stays as it was; then DuckDB on the
     same files."""
     engine = make_engine(database_url(scale, db), connect_args=connect_args(scale, db))
     sessions = make_sessionmaker(engine)
@@ -116,7 +132,12 @@ def child(scale: str, db: str, paths: list[Path]) -> dict[str, Any]:
             session.rollback()
     engine.dispose()
     rss = peak_rss_mb()
-    return {"rows": rows, "seconds": seconds, "rss_mb": rss, "duckdb": duck(paths)}
+    return {
+        "rows": rows,
+        "seconds": seconds,
+        "rss_mb": rss,
+        "duckdb": duck(paths) if duckdb else None,
+    }
 
 
 def duck(paths: list[Path]) -> float:
@@ -159,40 +180,48 @@ def main() -> None:
     parser.add_argument(
         "--databases", default=os.environ.get("BENCH_DATABASES", "sqlite,postgresql")
     )
-    parser.add_argument("--child", help=argparse.SUPPRESS)  # scale:db, in the child process
+    parser.add_argument("--child", help=argparse.SUPPRESS)  # scale:db:what, in the child
     parser.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        scale, db = args.child.split(":")
-        print(json.dumps(child(scale, db, args.paths)))
+        scale, db, what = args.child.split(":")
+        print(json.dumps(child(scale, db, args.paths, duckdb=what == "native")))
         return
-    print(f"Native creator performance export, one day ({DAY}), every creator of the world")
+    print(f"Native creator performance export, one day ({DAY}), every creator of the world;")
+    print("the canonical file of the same figures beside it, and DuckDB on the native export")
     print(
-        f"{'scale':5} {'db':10} {'rows':>10} {'import':>9} {'rows/s':>9} {'peak':>8} "
-        f"{'duckdb':>8} {'ratio':>7}",
+        f"{'scale':5} {'db':10} {'rows':>10} {'native':>9} {'peak':>8} {'canonical':>10} "
+        f"{'peak':>8} {'duckdb':>8} {'native/duckdb':>14}",
         flush=True,
     )
     for scale in args.scales.split(","):
         for db in args.databases.split(","):
             prepare(scale, db)
             with tempfile.TemporaryDirectory() as folder:
-                paths = write_exports(scale, db, Path(folder))
-                run = subprocess.run(
-                    [sys.executable, "-m", "bench.imports", "--child", f"{scale}:{db}"]
-                    + [str(path) for path in paths],
-                    capture_output=True,
-                    text=True,
-                )
-            if run.returncode:
-                sys.exit(f"bench.imports: {scale} on {db} failed:\n{run.stderr}")
-            r = json.loads(run.stdout.strip().splitlines()[-1])
-            ratio = r["seconds"] / r["duckdb"] if r["duckdb"] else float("inf")
+                paths, baselines = write_exports(scale, db, Path(folder))
+                native = run_child(scale, db, "native", paths)
+                canonical = run_child(scale, db, "canonical", baselines)
+            ratio = native["seconds"] / native["duckdb"]
             print(
-                f"{scale:5} {db:10} {r['rows']:>10,} {r['seconds']:>7.1f} s "
-                f"{r['rows'] / r['seconds']:>9,.0f} {r['rss_mb']:>5.0f} MB "
-                f"{r['duckdb']:>6.1f} s {ratio:>6.1f}×",
+                f"{scale:5} {db:10} {native['rows']:>10,} {native['seconds']:>7.1f} s "
+                f"{native['rss_mb']:>5.0f} MB {canonical['seconds']:>8.1f} s "
+                f"{canonical['rss_mb']:>5.0f} MB {native['duckdb']:>6.1f} s {ratio:>13.1f}×",
                 flush=True,
             )
+
+
+def run_child(scale: str, db: str, what: str, paths: list[Path]) -> dict[str, Any]:
+    """Import `paths` in a fresh process (its own peak memory); its figures."""
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.imports", "--child", f"{scale}:{db}:{what}"]
+        + [str(path) for path in paths],
+        capture_output=True,
+        text=True,
+    )
+    if run.returncode:
+        sys.exit(f"bench.imports: {what} {scale} on {db} failed:\n{run.stderr}")
+    result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
+    return result
 
 
 if __name__ == "__main__":
