@@ -31,6 +31,8 @@ SYMBOLS = {
 _PLAIN = re.compile(r"[^0-9.\n]")
 _UNPLAIN = re.compile(r"[^0-9.,\n-]")
 SAMPLE = 20_000
+# A comma that may be a decimal mark: not followed by exactly three digits, or after a point.
+_COMMA_POINT = re.compile(r",(?!\d{3}(?!\d))|\.\d*,")
 _DECIMAL_COMMA = re.compile(r"\d,\d{1,2}(?![\d,.])|\.\d{3},")
 _MARK = re.compile(r"^\s*([^\d\s.,-][^\d]*?)?\s*-?[\d.,\s\u00a0\u202f]*?\s*([^\d\s.,%][^\d]*)?\s*$")
 
@@ -71,7 +73,9 @@ def number(values: pd.Series, *, comma: bool) -> pd.Series:
         for space in SPACES:
             if space in text:
                 a = np.strings.replace(a, space, "")
-    if "," not in text and not comma:
+    if not comma and not _COMMA_POINT.search(text):  # every comma groups thousands
+        if "," in text:
+            a = np.strings.replace(a, ",", "")
         return pd.Series(a.astype(object), index=values.index)
     commas, dots = np.strings.count(a, ","), np.strings.count(a, ".")
     length = np.strings.str_len(a)
