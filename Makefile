@@ -34,6 +34,7 @@ bench: $(DEV_STAMP)  ## benchmarks and load scripts (loopback only); they print 
 	$(BIN)/python -m bench.slack_ack
 	$(BIN)/python -m bench.commands
 	$(BIN)/python -m bench.anomalies
+	$(BIN)/python -m bench.imports
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.hostile
 

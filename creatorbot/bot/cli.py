@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
@@ -110,9 +111,22 @@ def parser() -> argparse.ArgumentParser:
         verb.add_argument("--locale", choices=LANGUAGES, help="language of the answers")
         if name == "ask":
             verb.add_argument("text", nargs="+", help="the command, e.g. leaderboard gmv 7d MY")
-    importing = verbs.add_parser("import", help="import a CSV or XLSX file of canonical data")
-    importing.add_argument("kind", help="creators, daily_metrics, campaigns, enrollments, …")
-    importing.add_argument("file", type=Path)
+    importing = verbs.add_parser(
+        "import",
+        help="import a CSV, XLSX or tab-separated file: canonical, or a TikTok Shop export",
+        usage="creatorbot import [KIND] FILE [--day YYYY-MM-DD] [--market M] [--dry-run]",
+    )
+    importing.add_argument(
+        "kind", metavar="KIND", help="creators, daily_metrics, … (omit: recognised from the header)"
+    )
+    importing.add_argument("file", nargs="?", type=Path, metavar="FILE")
+    importing.add_argument(
+        "--day", type=dt.date.fromisoformat, help="the day of an export that names none"
+    )
+    importing.add_argument("--market", help="the market of a TikTok Shop export (e.g. MY)")
+    importing.add_argument(
+        "--dry-run", action="store_true", help="show what would be imported; write nothing"
+    )
     inbox = verbs.add_parser(
         "inbox", help="import what is in the inbox folder once, then exit (for a cron)"
     )
@@ -179,9 +193,15 @@ def cmd_ask(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_import(app: App, args: argparse.Namespace) -> int:
-    from creatorbot.bot.cli_import import run_import
+    from creatorbot.bot.cli_import import import_args, run_import
 
-    return run_import(app, args.kind, args.file)
+    asked = import_args(args.kind, args.file)
+    if isinstance(asked, str):
+        print(asked, file=sys.stderr)
+        return 2
+    market = args.market.upper() if args.market else None
+    asked = replace(asked, day=args.day, market=market, dry_run=args.dry_run)
+    return run_import(app, asked)
 
 
 def cmd_inbox(app: App, args: argparse.Namespace) -> int:

@@ -127,8 +127,14 @@ def write_daily_metrics(
     frame: pd.DataFrame, *, session: Session, progress: Progress | None = None
 ) -> int:
     """Upsert one row per (creator, date); money columns are minor units. Keeps the day
-    columns (`storage.daycolumns`) of every day written and the campaign stats in step."""
+    columns (`storage.daycolumns`) of every day written and the campaign stats in step.
+
+    A frame may carry only some metrics (a native export has its own part of a creator-day):
+    the others keep their stored values, and are 0 on a new row."""
     ids = _known_creators(frame, session=session)
+    absent = [metric for metric in DAILY_METRICS if metric not in frame.columns]
+    if absent:
+        frame = _with_stored(frame, ids, absent, session=session)
     # In key order, so each index takes its new entries in order, not scattered.
     out = frame.assign(creator_id=ids).sort_values(["creator_id", "date"], kind="mergesort")
     columns = ("creator_id", "date", "market", *DAILY_MONEY, *DAILY_COUNTS)
@@ -146,6 +152,33 @@ def write_daily_metrics(
         update_day_columns(out, session=session)
         campaign_stats.apply_daily_changes(changes, before, session=session)
     return written
+
+
+def _with_stored(
+    frame: pd.DataFrame, ids: np.ndarray, absent: list[str], *, session: Session
+) -> pd.DataFrame:
+    """`frame` with its `absent` metrics filled in from the stored rows of the same creator-days
+    (0 where none is stored), so the full-row upsert below leaves them as they are."""
+    days = pd.to_datetime(frame["date"])
+    columns = [getattr(DailyMetric, name) for name in absent]
+    query = select(DailyMetric.creator_id, DailyMetric.date, *columns).where(
+        DailyMetric.market.in_(frame["market"].unique().tolist()),
+        DailyMetric.date.in_([stamp.date() for stamp in days.unique()]),
+    )
+    stored = pd.DataFrame(session.execute(query).all(), columns=["creator_id", "date", *absent])
+    out = frame.copy()
+    if stored.empty:
+        for name in absent:
+            out[name] = 0
+        return out
+    keys = pd.MultiIndex.from_arrays(
+        [stored["creator_id"].to_numpy(), pd.to_datetime(stored["date"]).to_numpy()]
+    )
+    wanted = pd.MultiIndex.from_arrays([ids, days.to_numpy()])
+    found = stored.set_index(keys)[absent].reindex(wanted)
+    for name in absent:
+        out[name] = found[name].fillna(0).astype("int64").to_numpy()
+    return out
 
 
 def _past_latest(rows: pd.DataFrame, latest: Mapping[str, dt.date | None]) -> np.ndarray:

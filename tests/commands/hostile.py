@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from creatorbot.bot.app import App, build
-from creatorbot.bot.cli_import import run_import
+from creatorbot.bot.cli_import import ImportArgs, run_import
 from creatorbot.bot.settings import Settings
 from creatorbot.storage.demo import DemoSpec, World, build_world, write_world
 
@@ -86,5 +86,5 @@ def import_rows(
     path.write_text(csv_text(header, rows), encoding="utf-8")
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        code = run_import(app, kind, path)
+        code = run_import(app, ImportArgs(kind, path))
     return code, out.getvalue()

@@ -547,7 +547,7 @@ def test_a_bad_row_fails_the_import_and_names_row_and_column(
             id="extra values",
         ),
         pytest.param(
-            "tiers.txt",
+            "tiers.json",
             b"market,tier,rank,min_gmv_30d\n",
             None,
             "unsupported file type",

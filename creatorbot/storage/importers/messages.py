@@ -58,7 +58,9 @@ NOT_UTF8 = (
 )
 TOO_MANY_VALUES = "this row has more values than the header has columns"
 UNREADABLE_CSV = "the file could not be read as CSV: {reason}"
-UNKNOWN_EXTENSION = "unsupported file type; expected a .csv or .xlsx file"
+UNKNOWN_EXTENSION = (
+    "unsupported file type; expected a .csv, .tsv, .txt (tab-separated) or .xlsx file"
+)
 NOT_XLSX = "not a readable .xlsx workbook"
 FILE_TOO_LARGE = "the file is {size}; at most {limit} is imported (split it by day or market)"
 TOO_MANY_ROWS = "the file has more than {limit:,} rows; split it by day or market"
@@ -80,6 +82,7 @@ XML_ENTITIES = (
     "refused: save it again from Excel"
 )
 BAD_XML = "not a readable .xlsx workbook: its XML is malformed ({reason})"
+NOT_UTF16 = "the file starts as UTF-16 text but is not; save it again and import it"
 UNKNOWN_KIND = (
     "the header matches no kind of file creatorbot knows; name the kind: "
     "creatorbot import KIND FILE"
@@ -108,3 +111,26 @@ WHOLE_FILE = "file"
 ROW = "row {row}"
 OR = " or "
 COLUMN = ", column {column}"
+
+# Native exports.
+SEVERAL_DAYS = (
+    "the export covers {first} to {last} (its {where}); daily figures need an export of one "
+    "day: export each day on its own and import them one by one"
+)
+ROW_SEVERAL_DAYS = (
+    "this row covers several days; daily figures need an export of one day: export each day "
+    "on its own and import them one by one"
+)
+BAD_FILE_DAY = "the {where} names {day}, which is not a date"
+NO_DAY = (
+    "the export says which day it is for nowhere (no date column, date range line or date in "
+    "the file name); pass the day: --day YYYY-MM-DD"
+)
+NO_MARKET = (
+    "the export does not say which market it is for; pass it with --market (one of {known}) "
+    "or set CREATORBOT_DEFAULT_MARKET"
+)
+OTHER_CURRENCY = "market {market} counts in {currency}, but the export's amounts are in {seen}"
+NOT_A_DURATION = "expected a duration such as 01:23:05, 1h 23m or 83 (minutes)"
+OTHER_ROW_CURRENCY = "this order is in {currency}; market {market} counts in {expected}"
+REPEATED_ORDER = "the same order id as row {first}; each order may appear only once"

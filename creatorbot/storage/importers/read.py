@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +17,9 @@ from creatorbot.storage.importers.errors import ImportFailed, RowError
 from creatorbot.storage.importers.xlsx import read_xlsx
 
 DELIMITERS = (",", ";", "\t")
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+PREAMBLE_LINES = 10  # an export's header comes within its first lines
+PREAMBLE_WIDTH = 2  # values on a line before the header, such as "Date range:", "2026-12-01"
 _EXTRA_FIELDS = re.compile(r"Expected \d+ fields in line (\d+)")
 
 
@@ -27,35 +32,40 @@ class Table:
     frame: pd.DataFrame
     header: list[str]
     repeated: frozenset[str]
+    preamble: tuple[str, ...] = ()  # lines before the header (an export's title, date range)
 
 
 def read_table(path: Path, column_map: Mapping[str, str] | None = None) -> Table:
-    """Read `path` (.csv or .xlsx), strip every value and header, apply `column_map`."""
+    """Read `path` (.csv, .tsv, .txt or .xlsx), strip every value and header, apply
+    `column_map`. Lines before the header (an export's title or date range) are kept apart."""
     source = path.name
     suffix = path.suffix.lower()
     limits.check_size(path, source)
-    if suffix == ".csv":
+    if suffix in CSV_SUFFIXES:
         grid, padded = _read_csv(path, source)
     elif suffix in (".xlsx", ".xlsm"):
         grid, padded = _read_xlsx(path, source)
     else:
         raise _failed(source, None, path.suffix or None, messages.UNKNOWN_EXTENSION)
-    return _table(grid, source, column_map or {}, strip=padded)
+    skipped, preamble = _preamble(grid)
+    if skipped:
+        grid = grid.iloc[skipped:]
+    table = _table(grid, source, column_map or {}, strip=padded, first=skipped + 2)
+    return replace(table, preamble=preamble) if preamble else table
 
 
 def _read_csv(path: Path, source: str) -> tuple[pd.DataFrame, bool]:
     data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        problem = messages.NOT_UTF8.format(
-            byte=f"0x{data[exc.start]:02X}", position=exc.start - line_start + 1
-        )
-        raise _failed(source, data.count(b"\n", 0, exc.start) + 1, None, problem) from exc
+    text = _decode(data, source)
     if not text.strip():
         raise _failed(source, 1, None, messages.EMPTY_FILE)
     sep = _delimiter(text)
+    # Lines before the header (fewer fields than it) would make pandas expect as few.
+    lines = _head(text)
+    counts = _field_counts(lines, sep)
+    skipped = _before_header(counts)
+    if skipped:
+        text = text.split("\n", skipped)[skipped]
     limits.check_text(text, sep, source)
     try:
         grid = pd.read_csv(
@@ -73,7 +83,69 @@ def _read_csv(path: Path, source: str) -> tuple[pd.DataFrame, bool]:
         if match:
             raise _failed(source, int(match.group(1)), None, messages.TOO_MANY_VALUES) from exc
         raise _failed(source, None, None, messages.UNREADABLE_CSV.format(reason=exc)) from exc
+    if skipped:  # the preamble's lines come back as rows of their first cell
+        top = [[line.strip().strip(sep).strip('"')] for line in lines[:skipped]]
+        grid = pd.concat([pd.DataFrame(top, dtype=str), grid], ignore_index=True).fillna("")
     return grid, _padded(text, sep)
+
+
+def _decode(data: bytes, source: str) -> str:
+    """UTF-8 with or without BOM, or UTF-16 with its BOM (what Excel saves as "Unicode text")."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16").replace("\r\n", "\n")
+        except UnicodeDecodeError as exc:
+            raise _failed(source, None, None, messages.NOT_UTF16) from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        problem = messages.NOT_UTF8.format(
+            byte=f"0x{data[exc.start]:02X}", position=exc.start - line_start + 1
+        )
+        raise _failed(source, data.count(b"\n", 0, exc.start) + 1, None, problem) from exc
+
+
+def _head(text: str) -> list[str]:
+    """The first PREAMBLE_LINES lines (without copying the rest of a large file)."""
+    end = -1
+    for _ in range(PREAMBLE_LINES):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text.split("\n")
+    return text[:end].split("\n")
+
+
+def _field_counts(lines: list[str], sep: str) -> list[int]:
+    try:
+        return [
+            len(row) for row in csv.reader([line.rstrip("\r") for line in lines], delimiter=sep)
+        ]
+    except csv.Error:
+        return []
+
+
+def _before_header(widths: list[int]) -> int:
+    """How many of the first lines (of these widths) are an export's title or date range: the
+    lines of at most PREAMBLE_WIDTH values before the first of the widest line."""
+    if not widths:
+        return 0
+    widest = widths.index(max(widths))
+    if all(width <= PREAMBLE_WIDTH for width in widths[:widest]):
+        return widest
+    return 0
+
+
+def _preamble(grid: pd.DataFrame) -> tuple[int, tuple[str, ...]]:
+    """How many rows come before the header, and their text: rows before the first of the
+    first few rows that has as many values as the widest of them."""
+    top = grid.iloc[:PREAMBLE_LINES].fillna("").astype(str)
+    if len(top) < 2:
+        return 0, ()
+    filled = (top.apply(lambda column: column.str.strip()) != "").sum(axis=1).tolist()
+    skipped = _before_header(filled)
+    lines = tuple(" ".join(v for v in top.iloc[n] if v.strip()).strip() for n in range(skipped))
+    return skipped, lines
 
 
 def _padded(text: str, sep: str) -> bool:
@@ -87,16 +159,30 @@ def _padded(text: str, sep: str) -> bool:
 
 
 def _delimiter(text: str) -> str:
-    # Excel in comma-decimal locales (Italy, among others) saves "CSV" with semicolons.
-    header = text[: text.find("\n")] if "\n" in text else text
-    return max(DELIMITERS, key=header.count)
+    """The separator that splits the first lines into the most lines of one same width.
+
+    Excel in comma-decimal locales (Italy, among others) saves "CSV" with semicolons, and
+    "Unicode text" with tabs; an export may open with a title or date-range line."""
+    lines = [line for line in _head(text) if line.strip()]
+    if len(lines) <= 1:
+        header = lines[0] if lines else text
+        return max(DELIMITERS, key=header.count)
+
+    def fit(sep: str) -> tuple[int, int]:
+        counts = _field_counts(lines, sep)
+        widest = max(counts, default=1)
+        return (counts.count(widest) if widest > 1 else 0, widest)
+
+    return max(DELIMITERS, key=fit)
 
 
 def _read_xlsx(path: Path, source: str) -> tuple[pd.DataFrame, bool]:
     return read_xlsx(path, source), True
 
 
-def _table(grid: pd.DataFrame, source: str, column_map: Mapping[str, str], *, strip: bool) -> Table:
+def _table(
+    grid: pd.DataFrame, source: str, column_map: Mapping[str, str], *, strip: bool, first: int = 2
+) -> Table:
     if grid.empty and len(grid.columns) == 0:
         raise _failed(source, 1, None, messages.EMPTY_FILE)
     grid = grid.fillna("")
@@ -117,7 +203,7 @@ def _table(grid: pd.DataFrame, source: str, column_map: Mapping[str, str], *, st
         values = grid.iloc[1:, position]
         columns[name] = values.str.strip() if strip else values
     frame = pd.DataFrame(columns, copy=False)
-    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
+    frame.index = pd.RangeIndex(first, len(frame) + first, name="row")
     blank = _blank(frame)
     if blank.any():
         frame = frame[~blank]

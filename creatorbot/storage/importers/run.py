@@ -17,6 +17,8 @@ from creatorbot.storage.importers import messages
 from creatorbot.storage.importers.errors import ImportFailed, RowError
 from creatorbot.storage.importers.kinds import BY_NAME, KINDS, Kind
 from creatorbot.storage.importers.lock import WAIT_SECONDS, ImportBusy, lock_imports
+from creatorbot.storage.importers.native import aliases as native
+from creatorbot.storage.importers.native.prepare import prepare_native
 from creatorbot.storage.importers.read import Table, read_table
 from creatorbot.storage.importers.validate import validate
 from creatorbot.storage.roster import shared
@@ -26,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 CANONICAL = "canonical"
 BUSY = messages.BUSY.format(minutes=round(WAIT_SECONDS / 60))
+DAILY_METRICS = "daily_metrics"
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,9 @@ class Preview:
     updated: int
     unknown_creators: int  # handles not yet stored in their market
     creates_creators: bool  # whether those are created (else the file was refused)
+    market: str | None = None  # a native export's market (canonical files name theirs)
+    market_source: str | None = None  # how it was known: given, or inferred from the currency
+    day_source: str | None = None  # where a native export's day was read from
 
     @property
     def columns(self) -> int:
@@ -68,6 +74,7 @@ class Prepared:
     preview: Preview
     spec: Kind
     typed: pd.DataFrame
+    creators: pd.DataFrame | None = None  # typed creators to create before the rows
 
 
 def prepare(
@@ -77,16 +84,25 @@ def prepare(
     kind: str | None = None,
     day: dt.date | None = None,
     column_map: Mapping[str, str] | None = None,
+    market: str | None = None,
 ) -> Prepared:
-    """Read and validate the file at `path` as `kind` (None: recognised from its headers).
+    """Read and validate the file at `path` as `kind` (None: recognised from its headers),
+    a canonical file or a native TikTok Shop export (daily metrics).
 
-    `day` is the day of a daily export that carries none itself. Raises `ImportFailed`, having
-    written nothing, when the file or any row is wrong."""
+    `day` is the day of a daily export that carries none itself, `market` the market of a
+    native export (else inferred from its currency). Raises `ImportFailed`, having written
+    nothing, when the file or any row is wrong."""
     if kind is not None and kind not in BY_NAME:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     path = Path(path)
     table = read_table(path, column_map)
-    spec = BY_NAME[kind] if kind is not None else recognise(table)
+    spec = BY_NAME[kind] if kind is not None else _canonical(table)
+    if spec is None or (spec.name == DAILY_METRICS and not _fits(spec, table)):
+        found = native.recognise(table.header)
+        if found is not None:
+            return _prepare_native(found, table, market=market, day=day, session=session)
+    if spec is None:
+        raise ImportFailed(table.source, [RowError(1, None, None, messages.UNKNOWN_KIND)])
     with shared(session=session):
         typed = validate(spec, table, session=session)
         existing = spec.existing(typed, session)
@@ -129,6 +145,9 @@ def write(
         existing = prepared.spec.existing(typed, session)
         if on_total:
             on_total(len(typed))
+        if prepared.creators is not None and len(prepared.creators):
+            WRITERS["creators"](prepared.creators, session=session)
+            after_import("creators", prepared.creators, session=session)
         WRITERS[prepared.spec.name](typed, session=session, progress=progress)
         after_import(prepared.spec.name, typed, session=session)
     result = ImportResult(preview.kind, preview.rows, len(typed) - existing, existing)
@@ -149,26 +168,65 @@ def import_file(
     column_map: Mapping[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    market: str | None = None,
 ) -> ImportResult:
     """`prepare` then `write` the file at `path` inside the caller's transaction (never commits).
 
     Raises `ImportFailed`, having written nothing, when any row is wrong."""
-    prepared = prepare(path, session=session, kind=kind, day=day, column_map=column_map)
+    prepared = prepare(
+        path, session=session, kind=kind, day=day, column_map=column_map, market=market
+    )
     return write(prepared, session=session, progress=progress, on_total=on_total)
 
 
 def recognise(table: Table) -> Kind:
     """The canonical kind whose required columns the file's header holds, the most specific
     (most columns) first."""
-    header = set(table.frame.columns)
-    fitting = [
-        spec
-        for spec in BY_NAME.values()
-        if all(f.name in header for f in spec.fields if not f.optional)
-    ]
-    if not fitting:
+    spec = _canonical(table)
+    if spec is None:
         raise ImportFailed(table.source, [RowError(1, None, None, messages.UNKNOWN_KIND)])
-    return max(fitting, key=lambda spec: len(spec.fields))
+    return spec
+
+
+def _canonical(table: Table) -> Kind | None:
+    fitting = [spec for spec in BY_NAME.values() if _fits(spec, table)]
+    return max(fitting, key=lambda spec: len(spec.fields)) if fitting else None
+
+
+def _fits(spec: Kind, table: Table) -> bool:
+    return all(f.name in table.frame.columns for f in spec.fields if not f.optional)
+
+
+def _prepare_native(
+    found: native.Recognised,
+    table: Table,
+    *,
+    market: str | None,
+    day: dt.date | None,
+    session: Session,
+) -> Prepared:
+    with shared(session=session):
+        done = prepare_native(found, table, market=market, day=day, session=session)
+        existing = done.spec.existing(done.typed, session)
+    typed = done.typed
+    preview = Preview(
+        source=table.source,
+        kind=done.spec.name,
+        format=found.format.name,
+        language=found.language,
+        matched=tuple(found.fields),
+        unmatched=found.unmatched,
+        rows=len(typed),
+        days=_days(typed),
+        new=len(typed) - existing,
+        updated=existing,
+        unknown_creators=done.unknown,
+        creates_creators=found.format.creates_creators,
+        market=done.shaped.market,
+        market_source=done.shaped.market_source,
+        day_source=done.shaped.day_source,
+    )
+    return Prepared(preview, done.spec, typed, done.creators)
 
 
 def _days(typed: pd.DataFrame) -> tuple[dt.date, ...]:
