@@ -73,3 +73,8 @@ WHOLE_FILE = "file"
 ROW = "row {row}"
 OR = " or "
 COLUMN = ", column {column}"
+
+# Problems of a warehouse sync.
+OTHER_MARKET = "the sync is for market {market}; this row is of another market"
+SYNC_NOT_READ = "{source}: the warehouse could not be read, nothing was imported ({reason})"
+SYNC_NO_ROWS = "{source}: the query returned no rows for {day}, nothing was imported"
