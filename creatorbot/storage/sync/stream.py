@@ -33,9 +33,10 @@ def chunks(
     named `label`. Only one chunk is held at a time, on either side of the connection."""
     try:
         url = make_url(source.url)
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-            if not Path(url.database).is_file():  # SQLite would create an empty one
-                raise WarehouseError(f"no such database file: {Path(url.database).name}")
+        database = url.database if url.get_backend_name() == "sqlite" else None
+        if database not in (None, "", ":memory:") and not Path(str(database)).is_file():
+            # SQLite would create an empty one.
+            raise WarehouseError(f"no such database file: {Path(str(database)).name}")
         engine = create_engine(url, poolclass=NullPool, **dict(source.engine_options))
     except ImportError as exc:
         raise WarehouseError(f"the database driver is not installed ({exc.name})") from exc
@@ -68,7 +69,7 @@ def _read(
     streamed = connection.execution_options(stream_results=True, yield_per=source.chunk_rows)
     wanted = {name: value for name, value in params.items() if name in query.parameters}
     result = streamed.execute(text(query.sql), wanted)
-    header = [query.columns.get(name, name).strip() for name in result.keys()]
+    header = [query.columns.get(name, name).strip() for name in list(result.keys())]
     first = FIRST_ROW
     for part in result.partitions():
         yield _table(part, header, first, label)
