@@ -108,8 +108,7 @@ def run_sync(
         latency_ms=round((time.perf_counter() - started) * 1000),
         at=clock(),
     )
-    level = logging.INFO if outcome is SyncOutcome.OK else logging.WARNING
-    logger.log(level, "sync %s", outcome.value, extra={"source": source.name, "kind": kind})
+    logger.info("sync %s", outcome.value, extra={"source": source.name, "kind": kind})
     return SyncReport(source.name, kind, market, day, outcome, message, result)
 
 
@@ -165,7 +164,7 @@ class SyncSchedule:
         attempt = next_attempt([(r.outcome, r.started_at, r.finished_at) for r in tried], now)
         if attempt is None:
             return None
-        return run_sync(
+        report = run_sync(
             self.sessions,
             source,
             kind,
@@ -175,6 +174,12 @@ class SyncSchedule:
             attempt=attempt,
             user=SCHEDULER,
         )
+        if report is not None and report.outcome is SyncOutcome.FAILED:
+            logger.warning(
+                "scheduled sync failed",
+                extra={"source": source.name, "kind": kind, "market": market, "attempt": attempt},
+            )
+        return report
 
 
 def next_attempt(
