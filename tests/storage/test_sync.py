@@ -18,6 +18,7 @@ from creatorbot.storage.importers import ImportFailed, import_file
 from creatorbot.storage.models import Creator, DailyMetric, DayColumn
 from creatorbot.storage.sync import Source, SourcesError, SyncFailed, load_sources, sync_source
 from creatorbot.storage.sync.sources import Query
+from creatorbot.storage.sync.stream import chunks
 from tests.storage.warehouse import (
     COLUMNS,
     DAY,
@@ -279,3 +280,12 @@ def test_a_wrong_sources_file_is_explained(tmp_path: Path, text: str, problem: s
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SourcesError, match=problem):
         load_sources(path, {})
+
+
+def test_rows_are_read_in_chunks_of_the_size_asked(warehouse: Any) -> None:
+    source = source_for(*warehouse(creator_days(10)), chunk_rows=3)
+    parts = chunks(source, source.queries["daily_metrics"], {"day": DAY, "market": "MY"}, label="x")
+    tables = list(parts)
+    assert [len(t.frame) for t in tables] == [3, 3, 3, 1]
+    assert [t.frame.index[0] for t in tables] == [2, 5, 8, 11]  # rows numbered as in a CSV
+    assert tables[0].frame.loc[2, "gmv"] == str(creator_days(10)[0]["gmv"])

@@ -71,7 +71,7 @@ def _read(
     result = streamed.execute(text(query.sql), wanted)
     header = [query.columns.get(name, name).strip() for name in list(result.keys())]
     first = FIRST_ROW
-    for part in result.partitions():
+    for part in result.partitions(source.chunk_rows):
         yield _table(part, header, first, label)
         first += len(part)
 
@@ -79,10 +79,27 @@ def _read(
 def _table(rows: Sequence[Any], header: list[str], first: int, label: str) -> Table:
     keep = [header.index(name) for name in dict.fromkeys(header) if name]
     repeated = frozenset(name for name in header if name and header.count(name) > 1)
-    grid = pd.DataFrame.from_records(rows, columns=range(len(header)), coerce_float=False)
-    frame = pd.DataFrame({header[i]: as_text(grid[i]) for i in keep}, copy=False)
-    frame.index = pd.RangeIndex(first, first + len(frame), name="row")
+    index = pd.RangeIndex(first, first + len(rows), name="row")
+    values = list(zip(*rows, strict=True))  # column by column, as plain tuples
+    frame = pd.DataFrame(
+        {header[i]: as_text(_column(values[i], index)) for i in keep}, index=index, copy=False
+    )
     return Table(label, frame, header, repeated)
+
+
+def _column(values: tuple[Any, ...], index: pd.RangeIndex) -> pd.Series:
+    """One column as the driver gave it: numbers as numbers, anything else as objects."""
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    kinds = {type(value) for value in values}
+    try:
+        if kinds == {int}:
+            return pd.Series(column.astype(np.int64), index=index)
+        if kinds <= {float, int}:
+            return pd.Series(column.astype(np.float64), index=index)
+    except OverflowError:  # beyond int64: kept as it is, for validation to refuse
+        pass
+    return pd.Series(column, index=index, dtype=object)
 
 
 def as_text(values: pd.Series) -> pd.Series:
