@@ -19,6 +19,7 @@ from creatorbot.storage.importers.kinds import BY_NAME, Kind
 from creatorbot.storage.importers.read import Table
 from creatorbot.storage.importers.run import ImportResult
 from creatorbot.storage.importers.validate import validate
+from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.roster import shared
 from creatorbot.storage.sync.sources import Source
 from creatorbot.storage.sync.stored import stored_rows
@@ -94,6 +95,7 @@ class _Load:
         self.rows = 0
         self.before = 0  # rows stored, before the sync, under the keys' days it touched
         self.days: set[dt.date] = set()
+        self.latest: dict[str, dt.date | None] | None = None  # the market's, before the sync
         self.errors: list[RowError] = []
         self.total_errors = 0
         self.keys = np.empty(0, dtype=np.uint64)  # hashes of the keys written, sorted
@@ -145,7 +147,14 @@ class _Load:
         if new_days or not self.rows:  # before any row of those days is written
             self.before += stored_rows(self.spec.name, self.market, new_days, session=self.session)
         self.days |= days
-        WRITERS[self.spec.name](typed, session=self.session, progress=self.progress)
+        options: dict[str, object] = {}
+        if self.spec.name == "daily_metrics":
+            # Taken before the first chunk: keys never repeat across chunks (`_repeats`), so
+            # later chunks of a new day are inserted too, and nothing is read back for them.
+            if self.latest is None:
+                self.latest = {self.market: latest_day(self.market, session=self.session)}
+            options["latest_before"] = self.latest
+        WRITERS[self.spec.name](typed, session=self.session, progress=self.progress, **options)
         self.rows += len(typed)
         keys = np.concatenate([self.keys, hashes])
         order = np.argsort(keys, kind="stable")
