@@ -20,15 +20,17 @@ from typing import Any
 import duckdb
 import pandas as pd
 from sqlalchemy import create_engine, select, text
+from sqlalchemy.exc import DBAPIError
 
 from bench.commands import DATA, END, PG, connect_args, database_url, peak_rss_mb, prepare
 from creatorbot.storage.db import make_engine, make_sessionmaker
 from creatorbot.storage.models import Creator
 from creatorbot.storage.sync import Source, sync_source
-from creatorbot.storage.sync.sources import Query
+from creatorbot.storage.sync.sources import DEFAULT_CHUNK_ROWS, Query
 
 DAY = END + dt.timedelta(days=1)
-BATCH = 100_000  # warehouse rows inserted at a time while building it
+BATCH = 100_000
+CHUNK_ROWS = int(os.environ.get("BENCH_SYNC_CHUNK_ROWS", DEFAULT_CHUNK_ROWS))  # warehouse rows inserted at a time while building it
 QUERY = (
     "SELECT stat_day AS date, market, handle, gmv, orders, items_sold, live_gmv, video_gmv, "
     "live_sessions, live_minutes, video_posts, video_views, new_followers "
@@ -60,6 +62,14 @@ def build_warehouse(scale: str, kind: str) -> int:
     with engine.begin() as connection:
         if kind == "postgresql":
             connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {table.split('.')[0]}"))
+        try:
+            built = connection.scalar(text(f"SELECT count(*) FROM {table}"))
+        except DBAPIError:
+            built = None
+    if built == len(creators):  # built by an earlier run
+        engine.dispose()
+        return int(built)
+    with engine.begin() as connection:
         connection.execute(text(f"DROP TABLE IF EXISTS {table}"))
         money = "TEXT" if kind == "sqlite" else "NUMERIC(14, 2)"  # SQLite has no exact decimal
         connection.execute(text(DDL.format(table=table, money=money)))
@@ -105,7 +115,8 @@ def _row(n: int, market: str, handle: str) -> dict[str, Any]:
 def sync_child(scale: str, db: str, kind: str) -> dict[str, Any]:
     """In a process of its own: sync the day for every market, roll back, report."""
     url, table = warehouse(scale, kind)
-    source = Source("bench", url, {"daily_metrics": Query(QUERY.format(table=table))})
+    query = Query(QUERY.format(table=table))
+    source = Source("bench", url, {"daily_metrics": query}, chunk_rows=CHUNK_ROWS)
     engine = make_engine(database_url(scale, db), connect_args=connect_args(scale, db))
     sessions = make_sessionmaker(engine)
     rows = 0
