@@ -29,8 +29,8 @@ from creatorbot.storage.sync import Source, sync_source
 from creatorbot.storage.sync.sources import DEFAULT_CHUNK_ROWS, Query
 
 DAY = END + dt.timedelta(days=1)
-BATCH = 100_000
-CHUNK_ROWS = int(os.environ.get("BENCH_SYNC_CHUNK_ROWS", DEFAULT_CHUNK_ROWS))  # warehouse rows inserted at a time while building it
+BATCH = 100_000  # warehouse rows inserted at a time while building it
+CHUNK_ROWS = int(os.environ.get("BENCH_SYNC_CHUNK_ROWS", DEFAULT_CHUNK_ROWS))
 QUERY = (
     "SELECT stat_day AS date, market, handle, gmv, orders, items_sold, live_gmv, video_gmv, "
     "live_sessions, live_minutes, video_posts, video_views, new_followers "
