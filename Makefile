@@ -33,6 +33,7 @@ lint: $(DEV_STAMP)  ## ruff and mypy
 bench: $(DEV_STAMP)  ## benchmarks and load scripts (loopback only); they print their figures
 	$(BIN)/python -m bench.slack_ack
 	$(BIN)/python -m bench.commands
+	$(BIN)/python -m bench.sync
 	$(BIN)/python -m bench.anomalies
 	$(BIN)/python -m bench.imports
 	$(BIN)/python -m bench.load

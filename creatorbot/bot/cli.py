@@ -21,10 +21,12 @@ from creatorbot.bot.settings import Settings
 from creatorbot.commands.i18n import LANGUAGES, language_of
 from creatorbot.storage.db import make_engine, upgrade
 from creatorbot.storage.failures import database_unreachable, disk_full, first_line
+from creatorbot.storage.importers import KINDS
+from creatorbot.storage.sync import SourcesError
 
 # Verbs an operator watches (with a progress bar and Ctrl-C) whose statements may rightly run
 # for minutes (a big import, its board refresh, the demo world): no statement timeout.
-LONG_JOBS = ("import", "inbox", "demo-data", "demo")
+LONG_JOBS = ("import", "inbox", "sync", "demo-data", "demo")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,7 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in LONG_JOBS:
         settings = settings.model_copy(update={"statement_timeout_seconds": 0})
     # At the console, answers are the output: only warnings and errors are logged there.
-    quiet = args.command in ("shell", "ask", "demo", "demo-data", "import", "inbox", "jobs")
+    quiet = args.command in (
+        "shell", "ask", "demo", "demo-data", "import", "inbox", "sync", "jobs"
+    )
     logs.configure(args.log_level or ("WARNING" if quiet else settings.log_level))
     if args.command == "run" and not args.console:
         refused = start_problems(settings, terminal=sys.stdin.isatty())
@@ -90,6 +94,10 @@ def start_problems(settings: Settings, *, terminal: bool) -> list[str]:
     left out, or the bot fall back to a console nobody reads), or no platform at all and no
     terminal (a container would read end of input and exit looking healthy)."""
     problems = settings.platform_problems()
+    try:
+        settings.warehouse_sources(os.environ)
+    except SourcesError as exc:
+        problems.append(f"CREATORBOT_SOURCES: {exc}")
     if not problems and not settings.has_platform and not terminal:
         problems.append(NO_TERMINAL)
     return problems
@@ -137,6 +145,16 @@ def parser() -> argparse.ArgumentParser:
         default=5.0,
         help="seconds between the two looks; a file that changed meanwhile waits (default 5)",
     )
+    syncing = verbs.add_parser(
+        "sync", help="read the warehouse sources now (CREATORBOT_SOURCES); `sync status`"
+    )
+    syncing.add_argument(
+        "kind", nargs="?", choices=[*KINDS, "status"], help="one kind (default: all), or status"
+    )
+    syncing.add_argument(
+        "--day", type=dt.date.fromisoformat, help="the day (default: yesterday in each market)"
+    )
+    syncing.add_argument("--source", help="one source of the file (default: all)")
     demo_data = verbs.add_parser("demo-data", help="write the deterministic demo world")
     demo_data.add_argument("--creators", type=int, default=2000)
     demo_data.add_argument("--days", type=int, default=90)
@@ -210,6 +228,14 @@ def cmd_inbox(app: App, args: argparse.Namespace) -> int:
     return run_inbox_once(app, args.folder, args.settle)
 
 
+def cmd_sync(app: App, args: argparse.Namespace) -> int:
+    from creatorbot.bot.cli_sync import status, sync
+
+    if args.kind == "status":
+        return status(app)
+    return sync(app, args.kind, args.day, args.source)
+
+
 def cmd_demo_data(app: App, args: argparse.Namespace) -> int:
     from creatorbot.bot.cli_demo import write_demo
 
@@ -242,6 +268,7 @@ HANDLERS = {
     "ask": cmd_ask,
     "import": cmd_import,
     "inbox": cmd_inbox,
+    "sync": cmd_sync,
     "demo-data": cmd_demo_data,
     "demo": cmd_demo,
     "jobs": cmd_jobs,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import socket
 
@@ -12,7 +13,10 @@ from creatorbot.jobs.catalog import jobs
 from creatorbot.jobs.posting import Poster, Posters
 from creatorbot.jobs.runner import Runner, TickReport
 from creatorbot.jobs.scheduler import Scheduler
+from creatorbot.jobs.sync import SyncSchedule
 from creatorbot.storage.leader import LeaderLock
+
+logger = logging.getLogger(__name__)
 
 
 def worker_id() -> str:
@@ -40,10 +44,20 @@ def start_scheduler(app: App, posters: dict[str, Poster]) -> Scheduler:
         app.sessions,
         app.services.clock,
         audit_retention=dt.timedelta(days=app.settings.audit_retention_days),
+        sync=schedule.tick if (schedule := sync_schedule(app)) else None,
     )
     scheduler.start(standby=app.engine.dialect.name == "postgresql")
     app.wake_jobs.target = scheduler.wake
     return scheduler
+
+
+def sync_schedule(app: App) -> SyncSchedule | None:
+    """The daily warehouse sync, when a sources file is set (`creatorbot run` has checked it)."""
+    sources = app.settings.warehouse_sources(os.environ)
+    if not sources:
+        return None
+    logger.info("warehouse sync scheduled", extra={"sources": ",".join(sources)})
+    return SyncSchedule(app.sessions, sources, app.services.clock)
 
 
 def run_once(app: App, runner: Runner, at: dt.datetime) -> TickReport | None:

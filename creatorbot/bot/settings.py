@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from creatorbot.storage.sync import Source, load_sources
 
 
 class Settings(BaseSettings):
@@ -30,6 +33,7 @@ class Settings(BaseSettings):
     column_map: dict[str, dict[str, str]] = Field(
         default_factory=dict, validation_alias="CREATORBOT_COLUMN_MAP"
     )
+    sources: Path | None = Field(default=None, validation_alias="CREATORBOT_SOURCES")
 
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(
@@ -140,6 +144,11 @@ class Settings(BaseSettings):
                 "connection."
             )
         return problems
+
+    def warehouse_sources(self, environ: Mapping[str, str]) -> dict[str, Source]:
+        """The warehouses of the sources file (none when CREATORBOT_SOURCES is not set), their
+        URLs' `${NAME}`s taken from `environ`; SourcesError when the file cannot be used."""
+        return load_sources(self.sources, environ) if self.sources else {}
 
     @property
     def admin_ids(self) -> frozenset[str]:

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Protocol
 
+from sqlalchemy.orm import Session
+
 from creatorbot.commands import parts
 from creatorbot.commands.campaign import local_today
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.labels import creator_label, mention, metric_label
+from creatorbot.commands.late_sync import failed_sync
 from creatorbot.commands.markets import NoData, is_market_word, no_data, resolve_market
 from creatorbot.commands.parsing import AS_OF, parse_day, unknown_option, unknown_word, words
 from creatorbot.commands.parts import part
@@ -127,7 +130,8 @@ def answer(query: AlertsQuery | HandleQuery, call: Call) -> Reply:
     alerts = _anomalies(market.code, day, call)
     due = local_today(market, call) - dt.timedelta(days=1)
     if query.as_of is None and latest < due:
-        blocks.append(Text(_late(stale_data(market.code, latest, due), market, lang)))
+        late = stale_data(market.code, latest, due)
+        blocks.append(Text(_late(late, market, lang, call.session)))
     if not alerts:
         none = lang._("No new anomalies in {market} on {day}.").format(
             market=lang.market_name(market.code), day=lang.date(day)
@@ -169,10 +173,11 @@ def alert_post(market: str, call: Call, *, local_today: dt.date) -> AlertPost:
     due = local_today - dt.timedelta(days=1)
     if latest < due:
         late = stale_data(market, latest, due)
-        record([late], [_late(late, place, Lang("en", market))], session=call.session)
+        english = Lang("en", market)
+        record([late], [_late(late, place, english, call.session)], session=call.session)
         alerts = [a for a in postable(market, due, session=call.session) if a.metric == FRESHNESS]
         # A notice, not an item to act on: no number, no buttons (see `_not_actionable`).
-        notice = (_header(place, due, lang), Text(_late(late, place, lang)))
+        notice = (_header(place, due, lang), Text(_late(late, place, lang, call.session)))
         return AlertPost(Reply(notice) if alerts else None, latest, fresh=False)
     failed: list[Block] = []
     scan = _scanned(place, due, call, lang, failed)
@@ -377,9 +382,11 @@ def _value(value: int, metric: str, market: Market, lang: Lang) -> str:
     return lang.number(value)
 
 
-def _late(finding: Finding, market: Market, lang: Lang) -> str:
+def _late(finding: Finding, market: Market, lang: Lang, session: Session) -> str:
     latest = finding.day - dt.timedelta(days=finding.observed)
-    return _late_text(market, latest, finding.day, lang)
+    late = _late_text(market, latest, finding.day, lang)
+    why = failed_sync(market, finding.day, lang, session=session)
+    return f"{late} {why}" if why else late
 
 
 def _late_text(market: Market, latest: dt.date, due: dt.date, lang: Lang) -> str:

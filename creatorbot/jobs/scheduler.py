@@ -3,7 +3,9 @@
 Subscriptions live in the database, not in APScheduler: its job is only the heartbeat. Each tick
 checks that this process still holds the leader lock (a standby takes it when the leader dies)
 and hands the moment to the runner, which decides per subscription and period. A daily
-housekeeping job forgets old platform deliveries and trims the audit log to its retention.
+housekeeping job forgets old platform deliveries and trims the audit log to its retention; the
+warehouse sync, when sources are declared, ticks beside the posts (a long sync never holds
+them up).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from creatorbot.storage.leader import LeaderLock
 logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 20
+SYNC_SECONDS = 60
 REMEMBER_EVENTS = dt.timedelta(days=7)  # far beyond Slack's retries and Lark's re-pushes
 AUDIT_RETENTION = dt.timedelta(days=365)
 
@@ -46,6 +49,7 @@ class Scheduler:
         *,
         tick_seconds: int = TICK_SECONDS,
         audit_retention: dt.timedelta = AUDIT_RETENTION,
+        sync: Callable[[dt.datetime], object] | None = None,
     ) -> None:
         self.runner = runner
         self.lock = lock
@@ -59,6 +63,9 @@ class Scheduler:
         )
         self.aps.add_job(self.tick, "interval", seconds=tick_seconds, id="tick")
         self.aps.add_job(self.housekeeping, "cron", hour=3, minute=17, id="housekeeping")
+        self.sync = sync
+        if sync is not None:
+            self.aps.add_job(self.sync_tick, "interval", seconds=SYNC_SECONDS, id="sync")
 
     def start(self, *, standby: bool) -> bool:
         """Start ticking; True when this process leads. Without `standby` (SQLite, where a
@@ -127,6 +134,20 @@ class Scheduler:
             "housekeeping done",
             extra={"rows": forgotten, "audit_trimmed": trimmed, "staged_files": dropped},
         )
+
+    def sync_tick(self) -> None:
+        """Run the warehouse syncs that are due, on the leader only."""
+        if self.sync is None or not self.lock.held():
+            return
+        try:
+            self.sync(self.clock())
+        except Exception as exc:  # the next tick tries again
+            if database_unreachable(exc):
+                logger.error(
+                    "sync tick skipped: database unreachable", extra={"error": first_line(exc)}
+                )
+            else:
+                logger.exception("sync tick failed")
 
     def wake(self) -> None:
         """Tick now (a `digest run` was asked for) rather than at the next heartbeat; during a

@@ -7,6 +7,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -34,17 +35,24 @@ def lock_markets(markets: Iterable[str], *, session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
-def daily_changes(rows: pd.DataFrame, *, session: Session) -> pd.DataFrame:
+def daily_changes(
+    rows: pd.DataFrame, *, session: Session, unstored: np.ndarray | None = None
+) -> pd.DataFrame:
     """The change that upserting `rows` (creator_id, date, market and every rankable metric)
     will make: creator_id, date (datetime64), market and, per rankable metric, new − stored
     (stored counts as 0 for a new row). Rows that change nothing are dropped.
 
+    `unstored` marks the rows the caller knows have no stored row (not read back).
     Call it before the upsert, under `lock_markets`. The common case — a new day — reads nothing:
     stored rows are looked up by market and the distinct dates written (by creator and date when
     only a few creators are written, e.g. a late correction)."""
     new = rows[COLUMNS].assign(date=pd.to_datetime(rows["date"]))
     new = new.drop_duplicates(KEY, keep="last")  # the upsert keeps the last one too
-    old = _stored(new, session=session)
+    if unstored is None:
+        old = _stored(new, session=session)
+    else:  # the rows the caller knows have no stored row are not looked up
+        known = pd.Series(unstored, index=rows.index).loc[new.index].to_numpy(dtype=bool)
+        old = _stored(new[~known], session=session)
     if old.empty:
         changes = new
     else:

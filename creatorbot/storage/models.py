@@ -561,3 +561,34 @@ class StagedFile(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)  # emptied once imported or cancelled
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     state: Mapped[str] = mapped_column(String(16))  # staged, importing, imported, cancelled, failed
+
+
+class SyncOutcome(enum.StrEnum):
+    """How a warehouse sync run ended (`running` while it runs, or if its process died)."""
+
+    RUNNING = "running"
+    OK = "ok"
+    FAILED = "failed"
+
+
+class SyncRun(Base):
+    """One run of a warehouse source for one kind, market and day. A scheduled run carries its
+    `attempt` number, unique per (source, kind, market, day): inserting it is the claim, so two
+    processes never run the same attempt; a run asked for by hand has none."""
+
+    __tablename__ = "sync_runs"
+    __table_args__ = (UniqueConstraint("source", "kind", "market", "day", "attempt"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    market: Mapped[str] = mapped_column(String(8))
+    day: Mapped[dt.date] = mapped_column(Date)
+    attempt: Mapped[int | None] = mapped_column(SmallInteger)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    rows: Mapped[int | None] = mapped_column(Integer)
+    inserted: Mapped[int | None] = mapped_column(Integer)
+    updated: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[SyncOutcome] = mapped_column(_enum(SyncOutcome, "sync_outcome"))
+    error: Mapped[str | None] = mapped_column(Text)

@@ -124,13 +124,21 @@ def write_creators(
 
 
 def write_daily_metrics(
-    frame: pd.DataFrame, *, session: Session, progress: Progress | None = None
+    frame: pd.DataFrame,
+    *,
+    session: Session,
+    progress: Progress | None = None,
+    latest_before: Mapping[str, dt.date | None] | None = None,
 ) -> int:
     """Upsert one row per (creator, date); money columns are minor units. Keeps the day
     columns (`storage.daycolumns`) of every day written and the campaign stats in step.
 
     A frame may carry only some metrics (a native export has its own part of a creator-day):
-    the others keep their stored values, and are 0 on a new row."""
+    the others keep their stored values, and are 0 on a new row.
+
+    A write in several parts whose keys never repeat across parts (a warehouse sync) passes
+    the markets' latest days from before its first part as `latest_before`: keys past them are
+    still not stored, so they are inserted and nothing is read back for them."""
     ids = _known_creators(frame, session=session)
     absent = [metric for metric in DAILY_METRICS if metric not in frame.columns]
     if absent:
@@ -142,9 +150,11 @@ def write_daily_metrics(
     markets = sorted(out["market"].unique().tolist())
     lock_markets(markets, session=session)
     before = {market: latest_day(market, session=session) for market in markets}
-    changes = daily_changes(out, session=session)
+    unstored = {**before, **{m: d for m, d in (latest_before or {}).items() if m in before}}
     # Keys past the market's latest day cannot be stored yet: a plain insert is quicker.
-    new = _past_latest(out, before) & ~out.duplicated(list(key), keep=False)
+    past = _past_latest(out, unstored)
+    changes = daily_changes(out, session=session, unstored=past)
+    new = past & ~out.duplicated(list(key), keep=False)
     table = table_of(DailyMetric)
     with bulk_cache(session=session):
         written = insert_frame(table, out[new], columns, session=session, progress=progress)

@@ -134,3 +134,7 @@ OTHER_CURRENCY = "market {market} counts in {currency}, but the export's amounts
 NOT_A_DURATION = "expected a duration such as 01:23:05, 1h 23m or 83 (minutes)"
 OTHER_ROW_CURRENCY = "this order is in {currency}; market {market} counts in {expected}"
 REPEATED_ORDER = "the same order id as row {first}; each order may appear only once"
+# Problems of a warehouse sync.
+OTHER_MARKET = "the sync is for market {market}; this row is of another market"
+SYNC_NOT_READ = "{source}: the warehouse could not be read, nothing was imported ({reason})"
+SYNC_NO_ROWS = "{source}: the query returned no rows for {day}, nothing was imported"

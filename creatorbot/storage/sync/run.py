@@ -1,0 +1,184 @@
+"""Sync one kind from one source for one market and day: validated and written chunk by chunk
+through the importers' write path, inside the caller's transaction (which never commits here),
+so a failure anywhere leaves nothing behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from creatorbot.storage.boards.hooks import after_import
+from creatorbot.storage.importers import messages
+from creatorbot.storage.importers.errors import MAX_ERRORS, ErrorLog, ImportFailed, RowError
+from creatorbot.storage.importers.kinds import BY_NAME, Kind
+from creatorbot.storage.importers.read import Table
+from creatorbot.storage.importers.run import ImportResult
+from creatorbot.storage.importers.validate import validate
+from creatorbot.storage.queries.markets import latest_day
+from creatorbot.storage.roster import shared
+from creatorbot.storage.sync.sources import Source
+from creatorbot.storage.sync.stored import stored_rows
+from creatorbot.storage.sync.stream import WarehouseError, chunks
+from creatorbot.storage.writer import WRITERS
+
+logger = logging.getLogger(__name__)
+
+HEADER_ROW = 1
+
+
+class SyncFailed(Exception):
+    """The warehouse could not be read, or had no rows: nothing was written. `reason` is one
+    plain line, what the freshness alert repeats."""
+
+    def __init__(self, source: str, reason: str, message: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(message)
+
+
+def sync_source(
+    source: Source,
+    kind: str,
+    *,
+    market: str,
+    day: dt.date,
+    session: Session,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Read `kind` from `source` for `market` and `day` and write it inside the caller's
+    transaction. Raises `SyncFailed` (the warehouse) or `ImportFailed` (its rows), having
+    written nothing that the caller's rollback does not take back."""
+    label = f"{source.name} {kind}"
+    load = _Load(BY_NAME[kind], source.name, market, label, session, progress)
+    try:
+        with shared(session=session):
+            params = {"day": day, "market": market}
+            for table in chunks(source, source.queries[kind], params, label=label):
+                if not load.take(table):
+                    break
+            result = load.finish(day)
+    except WarehouseError as exc:
+        message = messages.SYNC_NOT_READ.format(source=label, reason=exc)
+        raise SyncFailed(source.name, str(exc), message) from exc
+    logger.info(
+        "synced %s",
+        label,
+        extra={"market": market, "day": day.isoformat(), "rows": result.rows},
+    )
+    return result
+
+
+class _Load:
+    """One sync's chunks as they arrive: validated, checked across chunks, written until a
+    problem is found; after one, only validated, so every problem is reported at once."""
+
+    def __init__(
+        self,
+        spec: Kind,
+        source: str,
+        market: str,
+        label: str,
+        session: Session,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        self.spec = spec
+        self.source = source
+        self.market = market
+        self.label = label
+        self.session = session
+        self.progress = progress
+        self.rows = 0
+        self.before = 0  # rows stored, before the sync, under the keys' days it touched
+        self.days: set[dt.date] = set()
+        self.latest: dict[str, dt.date | None] | None = None  # the market's, before the sync
+        self.errors: list[RowError] = []
+        self.total_errors = 0
+        self.keys = np.empty(0, dtype=np.uint64)  # hashes of the keys written, sorted
+        self.key_rows = np.empty(0, dtype=np.int64)  # the row of each, in the same order
+
+    def take(self, table: Table) -> bool:
+        """Validate and (while nothing was wrong) write one chunk; False to stop reading."""
+        try:
+            typed = validate(self.spec, table, session=self.session)
+        except ImportFailed as exc:
+            self._failed(exc.errors, exc.total_errors)
+            # A problem with the columns is the same in every chunk: one report is enough.
+            return not any(e.row in (None, HEADER_ROW) for e in exc.errors)
+        typed.index = table.frame.index
+        log = ErrorLog()
+        if "market" in typed:
+            other = typed["market"] != self.market
+            problem = messages.OTHER_MARKET.format(market=self.market)
+            log.add_rows(other, "market", table.frame["market"], problem)
+        hashes = self._repeats(typed, table, log)
+        if log:
+            self._failed(log.errors, log.total)
+        if self.total_errors:
+            return True
+        self._write(typed.reset_index(drop=True), hashes, table.frame.index.to_numpy())
+        return True
+
+    def _repeats(self, typed: pd.DataFrame, table: Table, log: ErrorLog) -> np.ndarray:
+        """Keys already seen in an earlier chunk (a chunk's own are checked by `validate`)."""
+        hashes = pd.util.hash_pandas_object(typed[list(self.spec.key)], index=False).to_numpy()
+        at = np.searchsorted(self.keys, hashes)
+        found = at < len(self.keys)
+        found[found] = self.keys[at[found]] == hashes[found]
+        if found.any():
+            first = dict(zip(typed.index[found], self.key_rows[at[found]], strict=True))
+            names = ", ".join(self.spec.key)
+            shown = table.frame[list(self.spec.key)].agg(", ".join, axis=1)
+            log.add_rows(
+                pd.Series(found, index=typed.index),
+                "+".join(self.spec.key),
+                shown,
+                lambda row: messages.DUPLICATE_KEY.format(key=names, first=first[row]),
+            )
+        return hashes
+
+    def _write(self, typed: pd.DataFrame, hashes: np.ndarray, rows: np.ndarray) -> None:
+        days = _days(typed)
+        new_days = days - self.days
+        if new_days or not self.rows:  # before any row of those days is written
+            self.before += stored_rows(self.spec.name, self.market, new_days, session=self.session)
+        self.days |= days
+        options: dict[str, object] = {}
+        if self.spec.name == "daily_metrics":
+            # Taken before the first chunk: keys never repeat across chunks (`_repeats`), so
+            # later chunks of a new day are inserted too, and nothing is read back for them.
+            if self.latest is None:
+                self.latest = {self.market: latest_day(self.market, session=self.session)}
+            options["latest_before"] = self.latest
+        WRITERS[self.spec.name](typed, session=self.session, progress=self.progress, **options)
+        self.rows += len(typed)
+        keys = np.concatenate([self.keys, hashes])
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.key_rows = keys[order], np.concatenate([self.key_rows, rows])[order]
+
+    def _failed(self, errors: list[RowError], total: int) -> None:
+        self.errors += errors[: MAX_ERRORS - len(self.errors)]
+        self.total_errors += total
+
+    def finish(self, day: dt.date) -> ImportResult:
+        """After the last chunk: every problem at once, or the boards refreshed and the
+        counts of what was written."""
+        if self.total_errors:
+            raise ImportFailed(self.label, self.errors, self.total_errors)
+        if not self.rows:
+            message = messages.SYNC_NO_ROWS.format(source=self.label, day=day.isoformat())
+            raise SyncFailed(self.source, "the query returned no rows", message)
+        after_import(self.spec.name, pd.DataFrame({"market": [self.market]}), session=self.session)
+        after = stored_rows(self.spec.name, self.market, self.days, session=self.session)
+        inserted = after - self.before
+        return ImportResult(self.spec.name, self.rows, inserted, self.rows - inserted)
+
+
+def _days(typed: pd.DataFrame) -> set[dt.date]:
+    if "date" not in typed:
+        return set()
+    return {stamp.date() for stamp in pd.to_datetime(typed["date"]).unique()}

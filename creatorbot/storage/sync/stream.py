@@ -1,0 +1,144 @@
+"""Read a source's query in chunks of rows, each as the text table the importers validate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from creatorbot.storage.importers.read import Table
+from creatorbot.storage.sync.sources import Query, Source
+
+FIRST_ROW = 2  # rows are numbered as a CSV export of the result would be: the header is row 1
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse could not be read (no server, no file, no dialect, a bad query); the
+    message is one plain line, without the URL."""
+
+
+def chunks(
+    source: Source, query: Query, params: Mapping[str, Any], *, label: str
+) -> Iterator[Table]:
+    """The query's rows, `source.chunk_rows` at a time, as tables of text (empty for NULL)
+    named `label`. Only one chunk is held at a time, on either side of the connection."""
+    try:
+        url = make_url(source.url)
+        database = url.database if url.get_backend_name() == "sqlite" else None
+        if database not in (None, "", ":memory:") and not Path(str(database)).is_file():
+            # SQLite would create an empty one.
+            raise WarehouseError(f"no such database file: {Path(str(database)).name}")
+        engine = create_engine(url, poolclass=NullPool, **dict(source.engine_options))
+    except ImportError as exc:
+        raise WarehouseError(f"the database driver is not installed ({exc.name})") from exc
+    except SQLAlchemyError as exc:
+        raise WarehouseError(f"not a usable SQLAlchemy URL ({type(exc).__name__})") from exc
+    try:
+        # Only the warehouse's own errors arrive here: the consumer's happen outside this frame.
+        with engine.connect() as connection:
+            yield from _read(connection, source, query, params, label)
+    except SQLAlchemyError as exc:
+        raise WarehouseError(reason(exc)) from exc
+    finally:
+        engine.dispose()
+
+
+def reason(exc: SQLAlchemyError) -> str:
+    """The first line of what the driver said (SQLAlchemy's own text adds the statement)."""
+    said = str(exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc)
+    lines = [line.strip() for line in said.splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def _read(
+    connection: Connection,
+    source: Source,
+    query: Query,
+    params: Mapping[str, Any],
+    label: str,
+) -> Iterator[Table]:
+    streamed = connection.execution_options(stream_results=True, yield_per=source.chunk_rows)
+    wanted = {name: value for name, value in params.items() if name in query.parameters}
+    result = streamed.execute(text(query.sql), wanted)
+    header = [query.columns.get(name, name).strip() for name in list(result.keys())]
+    first = FIRST_ROW
+    for part in result.partitions(source.chunk_rows):
+        yield _table(part, header, first, label)
+        first += len(part)
+
+
+def _table(rows: Sequence[Any], header: list[str], first: int, label: str) -> Table:
+    keep = [header.index(name) for name in dict.fromkeys(header) if name]
+    repeated = frozenset(name for name in header if name and header.count(name) > 1)
+    index = pd.RangeIndex(first, first + len(rows), name="row")
+    values = list(zip(*rows, strict=True))  # column by column, as plain tuples
+    frame = pd.DataFrame(
+        {header[i]: as_text(_column(values[i], index)) for i in keep}, index=index, copy=False
+    )
+    return Table(label, frame, header, repeated)
+
+
+def _column(values: tuple[Any, ...], index: pd.RangeIndex) -> pd.Series:
+    """One column as the driver gave it: numbers as numbers, anything else as objects."""
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    kinds = {type(value) for value in values}
+    try:
+        if kinds == {int}:
+            return pd.Series(column.astype(np.int64), index=index)
+        if kinds <= {float, int}:
+            return pd.Series(column.astype(np.float64), index=index)
+    except OverflowError:  # beyond int64: kept as it is, for validation to refuse
+        pass
+    return pd.Series(column, index=index, dtype=object)
+
+
+def as_text(values: pd.Series) -> pd.Series:
+    """A column of warehouse values as the text a canonical file would hold: dates as
+    YYYY-MM-DD, numbers in plain positional notation, NULL as empty."""
+    kind = values.dtype.kind
+    if kind in "iub":
+        return values.astype(str)
+    if kind == "f":
+        return pd.Series(_floats(values.to_numpy()), index=values.index, dtype=object)
+    if kind == "M":
+        return values.dt.strftime("%Y-%m-%d %H:%M:%S").fillna("")
+    inferred = pd.api.types.infer_dtype(values, skipna=True)
+    if inferred in ("string", "empty"):
+        return values.fillna("") if values.hasnans else values
+    return values.map(_cell)
+
+
+def _floats(values: np.ndarray) -> np.ndarray:
+    out = np.full(len(values), "", dtype=object)
+    present = ~np.isnan(values)
+    whole = present & (values == np.round(values)) & (np.abs(values) < 2**53)
+    out[whole] = values[whole].astype(np.int64).astype(str)
+    rest = present & ~whole
+    out[rest] = [np.format_float_positional(v, trim="-") for v in values[rest]]
+    return out
+
+
+def _cell(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    if isinstance(value, float):
+        return np.format_float_positional(value, trim="-")
+    if isinstance(value, dt.datetime):
+        return value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
