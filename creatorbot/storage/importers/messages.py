@@ -84,7 +84,10 @@ XML_ENTITIES = (
 BAD_XML = "not a readable .xlsx workbook: its XML is malformed ({reason})"
 NOT_UTF16 = "the file starts as UTF-16 text but is not; save it again and import it"
 UNKNOWN_KIND = (
-    "the header matches no kind of file creatorbot knows; name the kind: "
+    "the header matches no kind of file creatorbot knows (the canonical creators, "
+    "daily_metrics, campaigns, enrollments, tiers, slot_metrics; or a TikTok Shop creator "
+    "performance, LIVE analytics, video analytics or affiliate orders export); if its columns "
+    "are named differently, map them in CREATORBOT_COLUMN_MAP or name the kind: "
     "creatorbot import KIND FILE"
 )
 
