@@ -37,7 +37,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = settings.model_copy(update={"statement_timeout_seconds": 0})
     # At the console, answers are the output: only warnings and errors are logged there.
     quiet = args.command in ("shell", "ask", "demo", "demo-data", "import", "inbox", "sync", "jobs")
-    logs.configure(args.log_level or ("WARNING" if quiet else settings.log_level))
+    # inbox and sync print each file's or source's outcome themselves: their warnings would
+    # say it twice.
+    reported = args.command in ("inbox", "sync")
+    logs.configure(
+        args.log_level or ("ERROR" if reported else "WARNING" if quiet else settings.log_level)
+    )
     if args.command == "run" and not args.console:
         refused = start_problems(settings, terminal=sys.stdin.isatty())
         for problem in refused:
