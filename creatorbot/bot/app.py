@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -57,9 +57,23 @@ class App:
     router: Router
     wake_jobs: Wakeup
     failures: FailureCount
+    _long: tuple[Engine, sessionmaker[Session]] | None = field(default=None, repr=False)
+
+    @property
+    def long_sessions(self) -> sessionmaker[Session]:
+        """Sessions for work that may rightly take minutes (the inbox's imports, the warehouse
+        sync): on connections of their own, without the statement timeout of chat answers."""
+        if self.engine.dialect.name == "sqlite" or not self.settings.statement_timeout_seconds:
+            return self.sessions
+        if self._long is None:
+            engine = make_engine(self.settings.resolved_database_url)
+            self._long = (engine, make_sessionmaker(engine))
+        return self._long[1]
 
     def close(self) -> None:
         """Release database connections."""
+        if self._long is not None:
+            self._long[0].dispose()
         self.engine.dispose()
 
 

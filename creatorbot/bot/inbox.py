@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -11,7 +10,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from creatorbot.bot.app import App
 from creatorbot.jobs.inbox import Inbox
 from creatorbot.jobs.scheduler import Scheduler
-from creatorbot.storage.db import make_engine, make_sessionmaker
 from creatorbot.storage.inbox import InboxFolder
 
 logger = logging.getLogger(__name__)
@@ -40,19 +38,15 @@ def make_inbox(
     )
 
 
-def start_inbox(app: App, scheduler: Scheduler) -> Callable[[], None]:
+def start_inbox(app: App, scheduler: Scheduler) -> None:
     """Poll CREATORBOT_INBOX (when set) every CREATORBOT_INBOX_POLL_SECONDS while this instance
-    leads; returns what to call at shutdown. Imports run without the statement timeout of chat
+    leads. Imports run without the statement timeout of chat
     answers (a big file's write may rightly take minutes), on connections of their own."""
     if app.settings.inbox is None:
-        return lambda: None
-    engine = app.engine
-    if engine.dialect.name != "sqlite":
-        engine = make_engine(app.settings.resolved_database_url)
-    inbox = make_inbox(app, sessions=make_sessionmaker(engine))
+        return
+    inbox = make_inbox(app, sessions=app.long_sessions)
     scheduler.every(app.settings.inbox_poll_seconds, "inbox", inbox.poll)
     logger.info(
         "watching the inbox",
         extra={"folder": str(inbox.folder.root), "seconds": app.settings.inbox_poll_seconds},
     )
-    return engine.dispose if engine is not app.engine else lambda: None

@@ -57,7 +57,7 @@ def sync_schedule(app: App) -> SyncSchedule | None:
     if not sources:
         return None
     logger.info("warehouse sync scheduled", extra={"sources": ",".join(sources)})
-    return SyncSchedule(app.sessions, sources, app.services.clock)
+    return SyncSchedule(app.long_sessions, sources, app.services.clock)
 
 
 def run_once(app: App, runner: Runner, at: dt.datetime) -> TickReport | None:

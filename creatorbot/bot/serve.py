@@ -117,7 +117,7 @@ def serve(app: App, host: str = "0.0.0.0") -> int:
         running.close()
         return 2
     try:
-        close_inbox = start_inbox(app, scheduler)
+        start_inbox(app, scheduler)
     except OSError as exc:
         logger.error("not starting", extra={"reason": f"CREATORBOT_INBOX: {exc}"})
         scheduler.shutdown()
@@ -147,6 +147,5 @@ def serve(app: App, host: str = "0.0.0.0") -> int:
         run_until_closed(server)
     finally:
         scheduler.shutdown()
-        close_inbox()
         running.close()
     return 0

@@ -136,7 +136,7 @@ def test_the_running_bot_polls_the_inbox_at_the_interval_it_is_given(inbox: Path
     app = build(Settings(CREATORBOT_INBOX=inbox, CREATORBOT_INBOX_POLL_SECONDS=7))
     scheduler = start_scheduler(app, {})
     try:
-        close = start_inbox(app, scheduler)
+        start_inbox(app, scheduler)
         job = scheduler.aps.get_job("inbox")
         assert job.trigger.interval == dt.timedelta(seconds=7)
         creators_file(inbox / "creators.csv", 4)
@@ -144,7 +144,6 @@ def test_the_running_bot_polls_the_inbox_at_the_interval_it_is_given(inbox: Path
         job.func()
         assert names(inbox / "done") == ["creators.csv"]
         assert len(stored_creators(app)) == 4
-        close()
     finally:
         scheduler.shutdown()
         app.close()
