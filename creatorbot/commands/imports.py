@@ -113,6 +113,19 @@ def cancel_import(router: Router, request: CommandRequest, token: str) -> Outcom
     return Outcome(reply, replaces=reply.ok)
 
 
+def click(
+    router: Router,
+    request: CommandRequest,
+    button: str,
+    token: str,
+    show: Callable[[Reply], None],
+) -> Outcome:
+    """The preview's Import or Cancel button (`button`, as the preview names them)."""
+    if button == replies.IMPORT:
+        return run_import(router, request, token, show)
+    return cancel_import(router, request, token)
+
+
 # --- the preview -----------------------------------------------------------------------------
 
 

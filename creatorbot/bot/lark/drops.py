@@ -16,7 +16,7 @@ from creatorbot.bot.lark.poster import post_uuid
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.import_replies import CANCEL, IMPORT
-from creatorbot.commands.imports import Dropped, cancel_import, receive, run_import
+from creatorbot.commands.imports import Dropped, click, receive
 from creatorbot.commands.reply import Reply
 from creatorbot.commands.router import Router
 
@@ -59,10 +59,7 @@ class LarkDrops:
         nothing to do is told so in a private message."""
         lang = Lang(request.locale)
         edit = partial(self._edit, message_id, lang)
-        if name == IMPORT:
-            outcome = run_import(self.router, request, token, edit)
-        else:
-            outcome = cancel_import(self.router, request, token)
+        outcome = click(self.router, request, name, token, edit)
         if outcome.replaces:
             edit(outcome.reply)
         else:

@@ -19,7 +19,7 @@ from creatorbot.bot.slack.poster import post_once
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.import_replies import CANCEL, IMPORT
-from creatorbot.commands.imports import Dropped, cancel_import, receive, run_import
+from creatorbot.commands.imports import Dropped, click, receive
 from creatorbot.commands.reply import Reply
 from creatorbot.commands.router import Router
 
@@ -90,10 +90,7 @@ class SlackDrops:
         lang = Lang(request.locale)
         token = str(action.get("value") or "")
         edit = partial(self._edit, channel, ts, lang)
-        if name == IMPORT:
-            outcome = run_import(self.router, request, token, edit)
-        else:
-            outcome = cancel_import(self.router, request, token)
+        outcome = click(self.router, request, name, token, edit)
         if outcome.replaces:
             edit(outcome.reply)
         else:
