@@ -15,7 +15,7 @@ def N_(template: str) -> Message:
 class Message(str):
     """An English template of an import problem; `format` keeps what it was made of."""
 
-    def format(self, *args: Any, **params: Any) -> Said:  # type: ignore[override]
+    def format(self, *args: Any, **params: Any) -> Said:
         if args:  # the wording names every value; positional values could not be translated
             raise TypeError("import messages take named values only")
         return Said(str.format(self, **params), self, params)
