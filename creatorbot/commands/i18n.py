@@ -102,6 +102,10 @@ class Lang:
         """A market's name in the user's language (IT → Italia in Italian)."""
         return str(self._locale.territories.get(code.upper(), code.upper()))
 
+    def language_name(self, code: str) -> str:
+        """A language's name in the user's language (it → Italian, italiano, Itali)."""
+        return str(self._locale.languages.get(code, code))
+
     def money(self, minor: int, currency: str, minor_units: int = 2) -> str:
         """An exact amount given in minor units, e.g. RM1,234.56 or 1.234,56 €."""
         amount = Decimal(minor).scaleb(-minor_units)

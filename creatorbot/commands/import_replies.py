@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import Lang
+from creatorbot.commands.import_problems import failure_lines, problem_text
 from creatorbot.commands.reply import Button, Buttons, Context, Fields, Header, Reply, Text
 from creatorbot.storage import staged
 from creatorbot.storage.importers import ImportFailed
-from creatorbot.storage.importers.run import Preview
+from creatorbot.storage.importers.native.formats import FORMATS
+from creatorbot.storage.importers.run import CANONICAL, Preview
 
 IMPORT = "import"  # the buttons' actions; their value is the staged file's token
 CANCEL = "import_cancel"
@@ -17,11 +19,8 @@ SHOWN_PROBLEMS = 20  # lines of an ImportFailed shown in chat
 
 def preview_reply(name: str, preview: Preview, token: str, lang: Lang) -> Reply:
     """What the file holds and would change, with the buttons that import it or drop it."""
-    kind = preview.kind
-    if preview.format != "canonical":
-        kind = f"{kind} ({preview.format}{', ' + preview.language if preview.language else ''})"
     items = [
-        (lang._("Recognised as"), kind),
+        (lang._("Recognised as"), _recognised(preview, lang)),
         (
             lang._("Columns"),
             lang._("matched {matched} of {total} columns").format(
@@ -38,6 +37,10 @@ def preview_reply(name: str, preview: Preview, token: str, lang: Lang) -> Reply:
         ),
         (lang._("Unknown creators"), _unknown(preview, lang)),
     ]
+    if preview.market:
+        how = problem_text(preview.market_source or "", lang)
+        market = lang.market_name(preview.market)
+        items.insert(1, (lang._("Market"), f"{market} ({how})" if how else market))
     blocks: list[Header | Fields | Text | Buttons | Context] = [
         Header(lang._("Import preview: {name}").format(name=name)),
         Fields(tuple(items)),
@@ -58,14 +61,35 @@ def preview_reply(name: str, preview: Preview, token: str, lang: Lang) -> Reply:
     return Reply(tuple(blocks), rows=preview.rows)
 
 
+def _recognised(preview: Preview, lang: Lang) -> str:
+    """The kind, or the native export read as it and the language of its headers."""
+    if preview.format == CANONICAL:
+        return preview.kind
+    export = FORMATS[preview.format].label if preview.format in FORMATS else preview.format
+    if not preview.language:
+        return lang._("{export}, read as {kind}").format(
+            export=problem_text(export, lang), kind=preview.kind
+        )
+    return lang._("{export} ({language} headers), read as {kind}").format(
+        export=problem_text(export, lang),
+        language=lang.language_name(preview.language),
+        kind=preview.kind,
+    )
+
+
 def _days(preview: Preview, lang: Lang) -> str:
     if not preview.days:
         return "—"
     if len(preview.days) == 1:
-        return lang.date(preview.days[0])
-    count = lang.n_("{count} day", "{count} days", len(preview.days))
-    window = lang.window(preview.days[0], preview.days[-1])
-    return f"{window} ({count.format(count=lang.number(len(preview.days)))})"
+        shown = lang.date(preview.days[0])
+    else:
+        count = lang.n_("{count} day", "{count} days", len(preview.days))
+        window = lang.window(preview.days[0], preview.days[-1])
+        shown = f"{window} ({count.format(count=lang.number(len(preview.days)))})"
+    if preview.day_source:
+        where = problem_text(preview.day_source, lang)
+        shown += " · " + lang._("day from the {where}").format(where=where)
+    return shown
 
 
 def _unknown(preview: Preview, lang: Lang) -> str:
@@ -78,9 +102,9 @@ def _unknown(preview: Preview, lang: Lang) -> str:
 
 
 def refused(name: str, failed: ImportFailed, lang: Lang) -> Reply:
-    """Why a file cannot be imported: the import's own problem lines (English, as the CLI
-    prints them) under a heading in the reader's language."""
-    lines = str(failed).splitlines()
+    """Why a file cannot be imported: the import's problem lines, in the reader's language,
+    under a heading in it."""
+    lines = [part for text in failure_lines(failed, lang) for part in text.splitlines()]
     shown = lines[:SHOWN_PROBLEMS]
     if len(lines) > len(shown):
         shown.append("…")

@@ -228,3 +228,20 @@ def test_a_file_too_large_is_refused_by_its_declared_length(
     card, _ = preview_of(bot)
     assert "“metrics.csv” is too large" in shown(card)
     assert staged_count(bot) == 0
+
+
+@pytest.mark.parametrize("bot", ["ms"], indirect=True)
+def test_a_refused_file_reads_in_the_bots_language(bot: LarkBot) -> None:
+    bad = metrics_file(
+        [("2026-11-16", "MY", "amir", "1.11"), ("2026-11-16", "MY", "zed", "2.22")]
+    ).replace(b",amir,1.11,", b",amir,x,")
+    drop(bot, name="bad.csv", content=bad)
+    card, _ = preview_of(bot)
+    text = shown(card)
+    assert "“bad.csv” tidak boleh diimport" in text
+    assert "bad.csv: 2 masalah, tiada apa-apa yang diimport" in text
+    assert "baris 2, lajur gmv:" in text
+    assert "perlu amaun ≥ 0 dengan paling banyak 2 tempat perpuluhan" in text
+    assert "baris 3, lajur handle:" in text
+    assert "tiada kreator dengan handle ini di pasaran MY" in text
+    assert "row 2" not in text and staged_count(bot) == 0

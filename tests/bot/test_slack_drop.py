@@ -286,3 +286,22 @@ def test_a_file_slack_will_not_describe_gets_an_apology(bot: SlackBot) -> None:
         "Sorry, I couldn't answer that just now. Please try again in a minute."
     )
     assert staged_count(bot) == 0
+
+
+def test_a_refused_file_reads_in_the_uploaders_language(bot: SlackBot) -> None:
+    bot.fake.add_user("UIT", locale="it-IT")
+    with bot.app.sessions.begin() as session:
+        grant("slack", "UIT", Role.LEAD, [None], by="setup", now=NOW, session=session)
+    bad = metrics_file(
+        [("2026-11-16", "MY", "amir", "1.11"), ("2026-11-16", "MY", "zed", "2.22")]
+    ).replace(b",amir,1.11,", b",amir,x,")
+    drop(bot, "UIT", "bad.csv", bad)
+    message, _ = preview_of(bot, "UIT")
+    text = shown(message["blocks"])
+    assert "“bad.csv” non può essere importato" in text
+    assert "bad.csv: 2 problemi, non è stato importato nulla" in text
+    assert "riga 2, colonna gmv:" in text
+    assert "serve un importo ≥ 0 con al massimo 2 decimali" in text
+    assert "riga 3, colonna handle:" in text
+    assert "nessun creator con questo handle nel mercato MY" in text
+    assert "row 2" not in text and staged_count(bot) == 0

@@ -306,7 +306,7 @@ def test_a_file_larger_than_it_said_is_refused(
     assert "is too large" in render(reply) and staged_rows(sessions) == []
 
 
-def test_a_refused_file_shows_its_problems_under_a_translated_heading(
+def test_a_refused_file_shows_its_problems_in_the_readers_language(
     router: Router, sessions: sessionmaker[Session]
 ) -> None:
     bad = metrics_file([("2026-11-20", "MY", "alice", "12.00"), ("2026-11-20", "MY", "zed", "1")])
@@ -316,7 +316,8 @@ def test_a_refused_file_shows_its_problems_under_a_translated_heading(
     assert not reply.ok
     assert "“bad.csv” tidak boleh diimport" in text
     assert "Saya jumpa masalah ini, dan tiada apa-apa yang ditulis:" in text
-    assert "row 3" in text.lower() and "no creator with this handle in market MY" in text
+    assert '  baris 3, lajur handle: "zed" — tiada kreator dengan handle ini di pasaran MY' in text
+    assert "bad.csv: 1 masalah, tiada apa-apa yang diimport" in text
     assert buttons(reply) == {} and staged_rows(sessions) == []
 
 

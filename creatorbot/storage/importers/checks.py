@@ -43,7 +43,7 @@ def ends_not_before_start(
         backwards,
         "ends_on",
         raw["ends_on"],
-        lambda row: messages.ENDS_BEFORE_START.format(starts=starts[row].strftime("%Y-%m-%d")),
+        lambda row: messages.ENDS_BEFORE_START.format(starts=starts[row].date()),
     )
 
 

@@ -24,14 +24,23 @@ class RowError:
     problem: str
 
     def __str__(self) -> str:
-        where = messages.WHOLE_FILE if self.row is None else messages.ROW.format(row=self.row)
+        where: str = messages.WHOLE_FILE if self.row is None else messages.ROW.format(row=self.row)
         if self.column is not None:
             where += messages.COLUMN.format(column=self.column)
+        return line(where, self.cell, self.problem)
+
+    @property
+    def cell(self) -> str | None:
+        """The value as shown: invisible characters written out, a long one cut short."""
         if self.value is None:
-            return f"{where}: {self.problem}"
+            return None
         value = shown(self.value)  # a zero-width space or BOM in a cell, written out
-        value = value if len(value) <= SHOWN_VALUE else value[:SHOWN_VALUE] + "…"
-        return f'{where}: "{value}" — {self.problem}'
+        return value if len(value) <= SHOWN_VALUE else value[:SHOWN_VALUE] + "…"
+
+
+def line(where: str, cell: str | None, problem: str) -> str:
+    """A problem's line: where it is, the value, what is wrong with it."""
+    return f"{where}: {problem}" if cell is None else f'{where}: "{cell}" — {problem}'
 
 
 class ImportFailed(Exception):
@@ -46,7 +55,7 @@ class ImportFailed(Exception):
     def __str__(self) -> str:
         count = self.total_errors
         template = messages.SUMMARY_ONE if count == 1 else messages.SUMMARY_MANY
-        lines = [template.format(source=self.source, count=count)]
+        lines: list[str] = [template.format(source=self.source, count=count)]
         lines += [f"  {error}" for error in self.errors]
         if count > len(self.errors):
             lines.append("  " + messages.AND_MORE.format(count=count - len(self.errors)))

@@ -69,4 +69,4 @@ def refused(source: str, row: int | None, problem: str) -> ImportFailed:
 
 
 def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:,.0f} MB"
+    return messages.MEGABYTES.format(size=size / 1024 / 1024)

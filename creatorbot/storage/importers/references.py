@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from creatorbot.storage.handles import handle_keys, shown
 from creatorbot.storage.importers import messages
 from creatorbot.storage.importers.errors import ErrorLog
+from creatorbot.storage.importers.said import Alternatives
 from creatorbot.storage.models import (
     Campaign,
     Creator,
@@ -65,7 +66,7 @@ def _check_handles(
         handles = like.get((market[row], keys[row]))
         if not handles:
             return messages.UNKNOWN_CREATOR.format(market=market[row])
-        offered = messages.OR.join(f"“{shown(h)}”" for h in handles)
+        offered = Alternatives(f"“{shown(h)}”" for h in handles)
         return messages.UNKNOWN_CREATOR_LIKE.format(market=market[row], handles=offered)
 
     log.add_rows(unknown, "handle", raw["handle"], problem)

@@ -171,5 +171,5 @@ def _unreadable(exc: Exception, source: str) -> ImportFailed:
 
 def _size(size: int) -> str:
     if size >= 1024**3:
-        return f"{size / 1024**3:,.1f} GB"
-    return f"{size / 1024**2:,.0f} MB"
+        return messages.GIGABYTES.format(size=size / 1024**3)
+    return messages.MEGABYTES.format(size=size / 1024**2)

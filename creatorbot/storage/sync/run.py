@@ -170,7 +170,7 @@ class _Load:
         if self.total_errors:
             raise ImportFailed(self.label, self.errors, self.total_errors)
         if not self.rows:
-            message = messages.SYNC_NO_ROWS.format(source=self.label, day=day.isoformat())
+            message = messages.SYNC_NO_ROWS.format(source=self.label, day=day)
             raise SyncFailed(self.source, "the query returned no rows", message)
         after_import(self.spec.name, pd.DataFrame({"market": [self.market]}), session=self.session)
         after = stored_rows(self.spec.name, self.market, self.days, session=self.session)

@@ -12,10 +12,10 @@ from creatorbot.storage.importers import messages
 from creatorbot.storage.importers.errors import ImportFailed, RowError
 from creatorbot.storage.importers.native.values import dates_in
 
-DATE_COLUMN = "date column"
-RANGE_LINE = "date range line"
-FILE_NAME = "file name"
-GIVEN = "--day option"
+DATE_COLUMN = messages.DAY_FROM_DATE_COLUMN
+RANGE_LINE = messages.DAY_FROM_RANGE_LINE
+FILE_NAME = messages.DAY_FROM_FILE_NAME
+GIVEN = messages.DAY_FROM_OPTION
 _NAME_DAYS = re.compile(r"(?<!\d)(20\d{2})-?(\d{2})-?(\d{2})(?!\d)")
 
 
@@ -29,7 +29,7 @@ def file_day(source: str, preamble: Sequence[str], day: dt.date | None) -> tuple
         distinct = sorted(set(found))
         if len(distinct) > 1:
             problem = messages.SEVERAL_DAYS.format(
-                first=distinct[0], last=distinct[-1], where=where
+                first=_day(distinct[0]), last=_day(distinct[-1]), where=where
             )
             raise ImportFailed(source, [RowError(None, None, None, problem)])
         if distinct:
@@ -41,3 +41,11 @@ def file_day(source: str, preamble: Sequence[str], day: dt.date | None) -> tuple
     if day is not None:
         return day, GIVEN
     raise ImportFailed(source, [RowError(None, None, None, messages.NO_DAY)])
+
+
+def _day(text: str) -> dt.date | str:
+    """A day found as text, as a date when it is one (so that chat writes it its own way)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return text

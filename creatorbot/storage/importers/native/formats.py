@@ -6,6 +6,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from creatorbot.storage.importers.said import N_
+
 
 class Value(enum.Enum):
     """How a native column's text is read."""
@@ -37,7 +39,7 @@ class Format:
     """One native export."""
 
     name: str
-    label: str  # how the preview names it
+    label: str  # how the preview names it (translated in chat)
     columns: tuple[Column, ...]
     required: tuple[str, ...]
     events: bool = False  # rows are events summed to creator-days, not a creator's totals
@@ -50,7 +52,7 @@ class Format:
 
 CREATOR_PERFORMANCE = Format(
     "creator_performance",
-    "creator performance export",
+    N_("creator performance export"),
     (
         Column("creator_name", Value.TEXT),
         Column("handle", Value.HANDLE, "handle"),
@@ -76,7 +78,7 @@ CREATOR_PERFORMANCE = Format(
 
 LIVE_ANALYTICS = Format(
     "live_analytics",
-    "LIVE analytics export",
+    N_("LIVE analytics export"),
     (
         Column("handle", Value.HANDLE, "handle"),
         Column("title", Value.TEXT),
@@ -94,7 +96,7 @@ LIVE_ANALYTICS = Format(
 
 VIDEO_ANALYTICS = Format(
     "video_analytics",
-    "video analytics export",
+    N_("video analytics export"),
     (
         Column("handle", Value.HANDLE, "handle"),
         Column("title", Value.TEXT),
@@ -113,7 +115,7 @@ VIDEO_ANALYTICS = Format(
 
 ORDERS = Format(
     "affiliate_orders",
-    "affiliate orders export",
+    N_("affiliate orders export"),
     (
         Column("order_id", Value.ORDER),
         Column("handle", Value.HANDLE, "handle"),

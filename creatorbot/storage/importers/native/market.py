@@ -13,8 +13,8 @@ from creatorbot.storage.importers import messages
 from creatorbot.storage.importers.errors import ImportFailed, RowError
 from creatorbot.storage.models import Market
 
-GIVEN = "given"
-INFERRED = "inferred from the currency"
+GIVEN = messages.MARKET_GIVEN
+INFERRED = messages.MARKET_INFERRED
 
 
 def resolve(

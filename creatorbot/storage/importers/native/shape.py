@@ -70,7 +70,7 @@ def shape(
     if date_column in raw:
         rows["date"], ranges = values.days(raw[date_column])
         log.add_rows(ranges, header_of[date_column], raw[date_column], messages.ROW_SEVERAL_DAYS)
-        day_source = days.DATE_COLUMN
+        day_source: str = days.DATE_COLUMN
     else:
         the_day, day_source = days.file_day(table.source, table.preamble, day)
         rows["date"] = the_day.isoformat()
