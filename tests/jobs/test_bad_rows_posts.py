@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import update
 
 from creatorbot.bot.app import App
 from creatorbot.bot.serve import wire
@@ -19,7 +20,7 @@ from creatorbot.bot.slack.poster import slack_poster
 from creatorbot.commands import snapshot
 from creatorbot.storage import writer
 from creatorbot.storage.demo import World
-from creatorbot.storage.models import SubscriptionKind
+from creatorbot.storage.models import Campaign, SubscriptionKind
 from creatorbot.storage.subscriptions import subscribe
 from tests.bot.world import job_runner
 from tests.commands.hostile import CAMPAIGN_HEADER, NOW, demo_app, import_rows
@@ -65,10 +66,12 @@ def test_a_snapshot_with_a_poisoned_campaign_is_posted_with_every_section(
     bot: tuple[App, World], slack: FakeSlack, tmp_path: Path
 ) -> None:
     app, world = bot
-    # A GMV target of 0, imported; a window of centuries, stored before the import refused it.
+    # A GMV target of 0 and a window of centuries, both stored before the import refused them.
     sale = ["zero-sale", "Zero Sale", "MY", "mega_sale", "2026-11-10", "2026-11-30", "gmv"]
-    code, out = import_rows(app, tmp_path, "campaigns", CAMPAIGN_HEADER, [[*sale, "0", "", ""]])
+    code, out = import_rows(app, tmp_path, "campaigns", CAMPAIGN_HEADER, [[*sale, "", "", ""]])
     assert code == 0, out
+    with app.sessions.begin() as session:
+        session.execute(update(Campaign).where(Campaign.slug == "zero-sale").values(gmv_target=0))
     ages = {
         "slug": "ages",
         "name": "Race of Ages",
