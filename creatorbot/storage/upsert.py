@@ -1,6 +1,6 @@
 """Bulk writes — insert, upsert by key, add to stored numbers, update — with as few round trips
-as each database allows: executemany of plain tuples on SQLite, COPY into a staging table on
-PostgreSQL."""
+as each database allows: executemany of plain tuples on SQLite; on PostgreSQL, COPY (straight
+into the table for new rows, else into a staging table)."""
 
 from __future__ import annotations
 
@@ -135,6 +135,9 @@ def _insert(
     if not rows:
         return 0
     names = ", ".join(columns)
+    if _copying(rows, session) and not on_conflict:  # new rows: COPY straight into the table
+        _copy(table.name, names, rows, session=session, progress=progress)
+        return len(rows)
     if _copying(rows, session):
         with _staged(table, columns, rows, session=session, progress=progress) as staging:
             session.execute(
@@ -188,16 +191,28 @@ def _staged(
             "WITH NO DATA"
         )
     )
+    _copy(staging, names, rows, session=session, progress=progress)
+    session.execute(text(f"ANALYZE {staging}"))  # else the planner guesses its size: badly
+    yield staging
+    session.execute(text(f"DROP TABLE {staging}"))
+
+
+def _copy(
+    table: str,
+    names: str,
+    rows: list[tuple[Any, ...]],
+    *,
+    session: Session,
+    progress: Progress | None,
+) -> None:
+    """PostgreSQL: COPY `rows` into `table`'s columns `names`."""
     cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
         for chunk in _chunks(rows, CHUNK):
             for row in chunk:
                 copy.write_row(row)
             if progress:
                 progress(len(chunk))
-    session.execute(text(f"ANALYZE {staging}"))  # else the planner guesses its size: badly
-    yield staging
-    session.execute(text(f"DROP TABLE {staging}"))
 
 
 def _driver_rows(
