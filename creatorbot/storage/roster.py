@@ -32,7 +32,10 @@ class Roster:
     def ids_of(self, handles: pd.Series) -> np.ndarray:
         """The creator id of each handle; -1 where the market has no such creator."""
         ids = np.append(self.ids, -1)
-        return ids[self.handles.get_indexer(pd.Index(handles))]  # -1 picks the -1 appended
+        # As objects, like the roster's: text of another dtype (pandas' "string") would have
+        # the roster's whole index converted and hashed again on every look-up.
+        wanted = pd.Index(np.asarray(handles, dtype=object))
+        return ids[self.handles.get_indexer(wanted)]  # -1 picks the -1 appended
 
     def handles_of(self, ids: pd.Index) -> np.ndarray:
         """The handle of each creator id; "" where the market has no such creator."""

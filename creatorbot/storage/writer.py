@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from creatorbot.storage import campaign_stats
 from creatorbot.storage.changes import daily_changes, lock_markets
+from creatorbot.storage.dailyparts import DailyParts
 from creatorbot.storage.daycolumns import update_day_columns
 from creatorbot.storage.handles import handle_keys
 from creatorbot.storage.models import (
@@ -128,7 +129,7 @@ def write_daily_metrics(
     *,
     session: Session,
     progress: Progress | None = None,
-    latest_before: Mapping[str, dt.date | None] | None = None,
+    parts: DailyParts | None = None,
 ) -> int:
     """Upsert one row per (creator, date); money columns are minor units. Keeps the day
     columns (`storage.daycolumns`) of every day written and the campaign stats in step.
@@ -137,8 +138,9 @@ def write_daily_metrics(
     the others keep their stored values, and are 0 on a new row.
 
     A write in several parts whose keys never repeat across parts (a warehouse sync) passes
-    the markets' latest days from before its first part as `latest_before`: keys past them are
-    still not stored, so they are inserted and nothing is read back for them."""
+    its `DailyParts`: keys past the markets' latest days from before the first part are
+    inserted, nothing is read back for them, and the day columns and campaign stats are left
+    to `DailyParts.flush`."""
     ids = _known_creators(frame, session=session)
     absent = [metric for metric in DAILY_METRICS if metric not in frame.columns]
     if absent:
@@ -150,17 +152,19 @@ def write_daily_metrics(
     markets = sorted(out["market"].unique().tolist())
     lock_markets(markets, session=session)
     before = {market: latest_day(market, session=session) for market in markets}
-    unstored = {**before, **{m: d for m, d in (latest_before or {}).items() if m in before}}
     # Keys past the market's latest day cannot be stored yet: a plain insert is quicker.
-    past = _past_latest(out, unstored)
+    past = _past_latest(out, parts.started(before) if parts else before)
     changes = daily_changes(out, session=session, unstored=past)
     new = past & ~out.duplicated(list(key), keep=False)
     table = table_of(DailyMetric)
     with bulk_cache(session=session):
         written = insert_frame(table, out[new], columns, session=session, progress=progress)
         written += upsert_frame(table, out[~new], columns, key, session=session, progress=progress)
-        update_day_columns(out, session=session)
-        campaign_stats.apply_daily_changes(changes, before, session=session)
+        if parts is None:
+            update_day_columns(out, session=session)
+            campaign_stats.apply_daily_changes(changes, before, session=session)
+    if parts is not None:
+        parts.hold(out, changes, session=session)
     return written
 
 

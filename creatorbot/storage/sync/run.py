@@ -13,13 +13,13 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.hooks import after_import
+from creatorbot.storage.dailyparts import DailyParts
 from creatorbot.storage.importers import messages
 from creatorbot.storage.importers.errors import MAX_ERRORS, ErrorLog, ImportFailed, RowError
 from creatorbot.storage.importers.kinds import BY_NAME, Kind
 from creatorbot.storage.importers.read import Table
 from creatorbot.storage.importers.run import ImportResult
 from creatorbot.storage.importers.validate import validate
-from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.roster import shared
 from creatorbot.storage.sync.sources import Source
 from creatorbot.storage.sync.stored import stored_rows
@@ -95,7 +95,7 @@ class _Load:
         self.rows = 0
         self.before = 0  # rows stored, before the sync, under the keys' days it touched
         self.days: set[dt.date] = set()
-        self.latest: dict[str, dt.date | None] | None = None  # the market's, before the sync
+        self.parts = DailyParts()  # daily metrics: day columns and campaign stats at the end
         self.errors: list[RowError] = []
         self.total_errors = 0
         self.keys = np.empty(0, dtype=np.uint64)  # hashes of the keys written, sorted
@@ -149,11 +149,9 @@ class _Load:
         self.days |= days
         options: dict[str, object] = {}
         if self.spec.name == "daily_metrics":
-            # Taken before the first chunk: keys never repeat across chunks (`_repeats`), so
-            # later chunks of a new day are inserted too, and nothing is read back for them.
-            if self.latest is None:
-                self.latest = {self.market: latest_day(self.market, session=self.session)}
-            options["latest_before"] = self.latest
+            # Keys never repeat across chunks (`_repeats`): later chunks of a new day are
+            # inserted too, and the derived work is done once, in `finish`.
+            options["parts"] = self.parts
         WRITERS[self.spec.name](typed, session=self.session, progress=self.progress, **options)
         self.rows += len(typed)
         keys = np.concatenate([self.keys, hashes])
@@ -172,6 +170,7 @@ class _Load:
         if not self.rows:
             message = messages.SYNC_NO_ROWS.format(source=self.label, day=day)
             raise SyncFailed(self.source, "the query returned no rows", message)
+        self.parts.flush(session=self.session)
         after_import(self.spec.name, pd.DataFrame({"market": [self.market]}), session=self.session)
         after = stored_rows(self.spec.name, self.market, self.days, session=self.session)
         inserted = after - self.before

@@ -115,6 +115,11 @@ def as_text(values: pd.Series) -> pd.Series:
     inferred = pd.api.types.infer_dtype(values, skipna=True)
     if inferred in ("string", "empty"):
         return values.fillna("") if values.hasnans else values
+    kinds = {type(value) for value in values}
+    if kinds <= {dt.date, type(None)}:  # a day repeats on every row: each one written once
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+        shown = np.array([day.isoformat() for day in uniques] + [""], dtype=object)
+        return pd.Series(shown[codes], index=values.index, dtype=object)  # -1 picks the ""
     return values.map(_cell)
 
 

@@ -1,0 +1,67 @@
+"""A write of daily metrics in several parts (a warehouse sync's chunks): what the parts share,
+and the derived work — day columns, campaign stats — done once for all of them, not per part."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from creatorbot.storage import campaign_stats
+from creatorbot.storage.changes import COLUMNS as CHANGE_COLUMNS
+from creatorbot.storage.daycolumns import NAMES, update_day_columns
+from creatorbot.storage.queries.markets import latest_day
+from creatorbot.storage.upsert import bulk_cache
+
+# Rows held before the derived work is done for them: a bound on memory whatever the size.
+HELD_ROWS = 2_000_000
+
+
+class DailyParts:
+    """Parts whose keys never repeat across parts. Each part is upserted as it comes; its day
+    columns and campaign-stat changes are held and applied together by `flush` (the caller
+    calls it after the last part; it also runs when `HELD_ROWS` are held)."""
+
+    def __init__(self) -> None:
+        # Each market's latest day before the first part touching it: keys past it are still
+        # not stored in later parts, so they are inserted and nothing is read back for them.
+        self.first: dict[str, dt.date | None] = {}
+        # Each market's latest day when the stats last described it (before the held changes).
+        self.stats_before: dict[str, dt.date | None] = {}
+        self.rows: list[pd.DataFrame] = []
+        self.changes: list[pd.DataFrame] = []
+        self.held = 0
+
+    def started(self, before: dict[str, dt.date | None]) -> dict[str, dt.date | None]:
+        """Given the markets' latest days before this part, those before the first part."""
+        for market, day in before.items():
+            self.first.setdefault(market, day)
+            self.stats_before.setdefault(market, day)
+        return {market: self.first[market] for market in before}
+
+    def hold(self, rows: pd.DataFrame, changes: pd.DataFrame, *, session: Session) -> None:
+        """Keep a written part's rows (creator_id, date, market, every rankable metric) and its
+        changes until `flush`."""
+        self.rows.append(rows[[*NAMES, "market", "date"]])
+        self.changes.append(changes[CHANGE_COLUMNS])
+        self.held += len(rows)
+        if self.held >= HELD_ROWS:
+            self.flush(session=session)
+
+    def flush(self, *, session: Session) -> None:
+        """Bring the day columns and campaign stats up to date with every part held."""
+        if not self.rows:
+            return
+        rows = pd.concat(self.rows, ignore_index=True)
+        changes = pd.concat(self.changes, ignore_index=True)
+        self.rows, self.changes, self.held = [], [], 0
+        with bulk_cache(session=session):
+            update_day_columns(rows, session=session)
+            campaign_stats.apply_daily_changes(changes, self.stats_before, session=session)
+        self.stats_before = _latest(self.stats_before, session=session)
+
+
+def _latest(markets: Iterable[str], *, session: Session) -> dict[str, dt.date | None]:
+    return {market: latest_day(market, session=session) for market in markets}

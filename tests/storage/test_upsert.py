@@ -1,0 +1,70 @@
+"""Bulk writes: rows known to be new go straight in (COPY on PostgreSQL) and a key already
+stored fails the write; SQLite's bulk settings last only as long as the write."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from creatorbot.storage import upsert
+from creatorbot.storage.models import SlotMetric
+from creatorbot.storage.upsert import bulk_cache, insert_frame, table_of
+
+N = 2_500  # above upsert.COPY_FROM
+COLUMNS = ("date", "market", "slot", "surface", "impressions", "clicks", "conversions")
+
+
+def slots(first: int, count: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "date": pd.to_datetime([dt.date(2026, 11, 23)] * count),
+            "market": ["MY"] * count,
+            "slot": [f"s{n:05d}" for n in range(first, first + count)],
+            "surface": ["banner"] * count,
+            "impressions": range(first, first + count),
+            "clicks": [1] * count,
+            "conversions": [0] * count,
+        }
+    )
+
+
+def test_new_rows_go_straight_in_and_a_stored_key_fails(sessions: sessionmaker[Session]) -> None:
+    assert N >= upsert.COPY_FROM
+    table = table_of(SlotMetric)
+    with sessions.begin() as session:
+        assert insert_frame(table, slots(0, N), COLUMNS, session=session) == N
+    with sessions() as session:
+        count, total = session.execute(select(func.count(), func.sum(SlotMetric.impressions))).one()
+    assert (count, total) == (N, sum(range(N)))
+    with pytest.raises(IntegrityError), sessions.begin() as session:
+        insert_frame(table, slots(N - 1, N), COLUMNS, session=session)  # s02499 is stored
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(SlotMetric)) == N
+
+
+def test_sqlite_bulk_settings_are_restored_even_after_a_failure(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions() as session:
+        if session.get_bind().dialect.name != "sqlite":
+            with bulk_cache(session=session):  # nothing to set: a plain block
+                pass
+            return
+        driver = session.connection().connection.driver_connection
+        assert driver is not None
+
+        def pragma(name: str) -> int:
+            return int(driver.execute(f"PRAGMA {name}").fetchone()[0])
+
+        before = pragma("cache_size"), pragma("mmap_size")
+        assert before[1] > 0  # the engine maps the file for reads
+        with pytest.raises(RuntimeError), bulk_cache(session=session):
+            assert pragma("cache_size") == -upsert.BULK_CACHE_KIB
+            assert pragma("mmap_size") == 0
+            raise RuntimeError("the write failed")
+        assert (pragma("cache_size"), pragma("mmap_size")) == before
