@@ -12,22 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.storage.models import Creator, DailyMetric
+from tests.commands.hostile import METRICS_HEADER
 
-CANONICAL = [
-    "date",
-    "market",
-    "handle",
-    "gmv",
-    "orders",
-    "items_sold",
-    "live_gmv",
-    "video_gmv",
-    "live_sessions",
-    "live_minutes",
-    "video_posts",
-    "video_views",
-    "new_followers",
-]
+CANONICAL = METRICS_HEADER
 EXTRA = ["notes", "source", "region"]  # columns the importer does not read
 Key = tuple[dt.date, str, str]
 Figures = dict[Key, tuple[Decimal, int]]

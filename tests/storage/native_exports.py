@@ -17,18 +17,9 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-METRICS = (
-    "gmv",
-    "orders",
-    "items_sold",
-    "live_gmv",
-    "video_gmv",
-    "live_sessions",
-    "live_minutes",
-    "video_posts",
-    "video_views",
-    "new_followers",
-)
+from tests.commands.hostile import METRICS_HEADER
+
+METRICS = tuple(METRICS_HEADER[3:])  # the figures after date, market, handle
 
 # Creator performance headers: field → header, per language (as the UIs write them).
 PERFORMANCE = {
