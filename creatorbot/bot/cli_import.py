@@ -22,6 +22,9 @@ from creatorbot.storage.importers.preview_text import preview_lines
 
 PROGRESS_FROM = 2_000  # rows; smaller files finish before a bar would be worth drawing
 DRY_RUN = "dry-run"  # the audit outcome of a preview only
+NAME_THE_KIND = (
+    "If it is one of those kinds with its own headers, name its kind: creatorbot import KIND {file}"
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,8 @@ def _import(app: App, asked: ImportArgs) -> tuple[int, str, int | None]:
                 )
     except ImportFailed as exc:
         print(str(exc), file=sys.stderr)
+        if any(error.problem == messages.UNKNOWN_KIND for error in exc.errors):
+            print(NAME_THE_KIND.format(file=asked.path.name), file=sys.stderr)
         return 1, "refused", None
     except (DBAPIError, OSError) as exc:
         # The transaction was rolled back on the way out of `begin()`: nothing of it stays.

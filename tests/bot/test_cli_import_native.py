@@ -114,4 +114,6 @@ def test_import_names_the_missing_file_or_kind(
     odd = tmp_path / "odd.csv"
     odd.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
     assert main(["import", str(odd)]) == 1
-    assert "the header matches no kind of file creatorbot knows" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "the header matches no kind of file creatorbot knows" in said
+    assert "name its kind: creatorbot import KIND odd.csv" in said

@@ -90,6 +90,15 @@ def test_a_refused_drop_reads_in_the_readers_language(router: Router, language: 
     assert "expected" not in text and "row " not in text
 
 
+@pytest.mark.parametrize("language", ["en", "it", "ms"])
+def test_a_file_of_no_known_kind_dropped_in_chat_gives_no_command_line_advice(
+    router: Router, language: str
+) -> None:
+    text = drop(router, b"foo,bar\n1,2\n", "odd.csv", language)
+    assert "CREATORBOT_COLUMN_MAP" in text  # what an admin can do about it
+    assert "creatorbot import" not in text  # a chat has no command line
+
+
 def test_the_cli_and_the_inbox_keep_the_english_wording(
     sessions: sessionmaker[Session], router: Router, tmp_path: Path
 ) -> None:

@@ -96,8 +96,7 @@ UNKNOWN_KIND = N_(
     "the header matches no kind of file creatorbot knows (the canonical creators, "
     "daily_metrics, campaigns, enrollments, tiers, slot_metrics; or a TikTok Shop creator "
     "performance, LIVE analytics, video analytics or affiliate orders export); if its columns "
-    "are named differently, map them in CREATORBOT_COLUMN_MAP or name the kind: "
-    "creatorbot import KIND FILE"
+    "are named differently, an admin can map them in CREATORBOT_COLUMN_MAP"
 )
 
 BUSY = N_(
