@@ -67,16 +67,17 @@ class Inbox:
         now = self.folder.look()
         ready = self.folder.settled(self._seen, now)
         self._seen = now
-        for name in ready:
-            if not still_leading():
-                break
-            done = self.take(name)
-            if done is None:
-                continue  # another process took it first
-            handled.append(done)
-            if done.outcome == KEPT:
-                break  # the next files would meet the same database
-            del self._seen[name]  # a new file by the same name is looked at twice again
+        with self.folder.turn():
+            for name in ready:
+                if not still_leading():
+                    break
+                done = self.take(name)
+                if done is None:
+                    continue  # another process took it first
+                handled.append(done)
+                if done.outcome == KEPT:
+                    break  # the next files would meet the same database
+                del self._seen[name]  # a new file by the same name is looked at twice again
         return handled
 
     def waiting(self) -> list[str]:

@@ -11,6 +11,7 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -21,6 +22,7 @@ ACCEPTED = (".csv", ".xlsx", ".xlsm", ".txt", ".tsv")
 PROCESSING, DONE, FAILED = "processing", "done", "failed"
 REASONS = ".txt"  # failed/x.csv has its reasons in failed/x.csv.txt
 CLAIM_LOCK = ".claim.lock"
+TURN_LOCK = ".turn.lock"  # in processing/, beside the claims (folders)
 # An empty claim is a process between making its folder and moving the file in; one this old
 # was left by a crash at that moment.
 EMPTY_CLAIM_AGE = dt.timedelta(minutes=10)
@@ -85,6 +87,18 @@ class InboxFolder:
         oldest first (a creators file dropped before the day's figures is imported first)."""
         same = [name for name, stat in now.items() if before.get(name) == stat]
         return sorted(same, key=lambda name: (now[name][1], name))
+
+    @contextlib.contextmanager
+    def turn(self) -> Iterator[None]:
+        """One process takes files at a time, so files are imported in the order they came (a
+        creators file before the figures naming its creators) even beside a cron's pass: a
+        second process waits here, then finds the files gone."""
+        with (self.processing / TURN_LOCK).open("a", encoding="utf-8") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def claim(self, name: str) -> Claim | None:
         """Move the file into a claim of this process's own, atomically; None when another

@@ -12,11 +12,13 @@ import textwrap
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from creatorbot.jobs import inbox as inbox_job
 from creatorbot.jobs.inbox import IMPORTED, KEPT, RECOVERED, REFUSED, Inbox
 from creatorbot.jobs.runner import Runner
 from creatorbot.jobs.scheduler import Scheduler
@@ -45,6 +47,11 @@ def folder(tmp_path: Path) -> InboxFolder:
     return watched
 
 
+def claims(folder: InboxFolder) -> list[str]:
+    """The claims left in processing/ (its lock for taking turns aside)."""
+    return [p.name for p in folder.processing.iterdir() if not p.name.startswith(".")]
+
+
 def watch(folder: InboxFolder, sessions: sessionmaker[Session]) -> Inbox:
     return Inbox(InboxFolder(folder.root), sessions, clock)
 
@@ -71,7 +78,7 @@ def test_a_good_file_is_imported_once_filed_under_done_and_audited(
     assert stored(sessions) == expected
     assert names(folder.done) == ["creators.csv", "daily.csv"]
     assert names(folder.root) == [] and names(folder.failed) == []
-    assert list(folder.processing.iterdir()) == []
+    assert claims(folder) == []
     assert audited(sessions) == [
         ("inbox", "inbox", "creators creators.csv", "answered", 40),
         ("inbox", "inbox", "daily_metrics daily.csv", "answered", 40),
@@ -244,7 +251,7 @@ def test_a_crash_mid_import_leaves_the_file_in_processing_and_the_next_start_imp
     assert [(h.name, h.outcome) for h in handled] == [("daily.csv", IMPORTED)]
     assert stored(sessions) == expected
     assert names(folder.done) == ["creators.csv", "daily.csv"]
-    assert list(folder.processing.iterdir()) == []
+    assert claims(folder) == []
 
 
 def test_a_claim_of_a_live_process_is_not_recovered(
@@ -289,7 +296,7 @@ def test_the_database_down_keeps_the_file_for_the_next_poll(
     assert "kept for the next poll, the database is unavailable" in handled[0].said
     assert names(folder.root) == ["creators.csv", "more.csv"]
     assert names(folder.failed) == [] and names(folder.done) == []
-    assert list(folder.processing.iterdir()) == []
+    assert claims(folder) == []
     assert [(h.name, h.outcome) for h in down.poll()] == [("creators.csv", KEPT)]
 
     down.sessions = sqlite_sessions  # the database is back
@@ -370,3 +377,47 @@ def test_only_the_scheduler_that_leads_polls_the_inbox(
     finally:
         leader.lock.release()
         standby.lock.release()
+
+
+def test_a_second_process_waits_for_the_first_so_files_are_imported_in_their_order(
+    folder: InboxFolder, sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The creators file came first; while one process is still writing it, another must not
+    # take the day's figures that name those creators (they would be refused as unknown).
+    creators_file(folder.root / "creators.csv", 10, age=120)
+    expected = daily_file(folder.root / "daily.csv", 10, age=60)
+    first, second = watch(folder, sessions), watch(folder, sessions)
+    first.poll()
+    second.poll()
+    writing, finish = threading.Event(), threading.Event()
+    real_write = inbox_job.write
+
+    def slow_write(prepared: Any, **options: Any) -> Any:
+        if prepared.preview.kind == "creators":
+            writing.set()
+            finish.wait(30)
+        return real_write(prepared, **options)
+
+    monkeypatch.setattr(inbox_job, "write", slow_write)
+    handled: dict[str, list[str]] = {"first": [], "second": []}
+
+    def poll(name: str, inbox: Inbox) -> None:
+        handled[name] = [f"{h.name} {h.outcome}" for h in inbox.poll()]
+
+    one = threading.Thread(target=poll, args=("first", first))
+    one.start()
+    assert writing.wait(30)
+    two = threading.Thread(target=poll, args=("second", second))
+    two.start()
+    two.join(1.0)  # the second process is given time to take the day's file, if it would
+    finish.set()
+    one.join(30)
+    two.join(30)
+
+    assert names(folder.failed) == []
+    assert names(folder.done) == ["creators.csv", "daily.csv"]
+    assert handled["first"] + handled["second"] == [
+        f"creators.csv {IMPORTED}",
+        f"daily.csv {IMPORTED}",
+    ]
+    assert stored(sessions) == expected
