@@ -179,16 +179,9 @@ def import_file(
     return write(prepared, session=session, progress=progress, on_total=on_total)
 
 
-def recognise(table: Table) -> Kind:
-    """The canonical kind whose required columns the file's header holds, the most specific
-    (most columns) first."""
-    spec = _canonical(table)
-    if spec is None:
-        raise ImportFailed(table.source, [RowError(1, None, None, messages.UNKNOWN_KIND)])
-    return spec
-
-
 def _canonical(table: Table) -> Kind | None:
+    """The canonical kind whose required columns the file's header holds, the most specific
+    (most columns) first; None when none does."""
     fitting = [spec for spec in BY_NAME.values() if _fits(spec, table)]
     return max(fitting, key=lambda spec: len(spec.fields)) if fitting else None
 
