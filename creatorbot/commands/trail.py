@@ -45,7 +45,46 @@ def record(
     at: dt.datetime,
 ) -> None:
     """Append one entry; a failure to write it is logged, never shown to the user."""
-    entry = Audited(
+    entry = entry_of(
+        request,
+        command=command,
+        arguments=arguments,
+        allowed=allowed,
+        outcome=outcome,
+        rows=rows,
+        latency_ms=latency_ms,
+        at=at,
+    )
+    record_entry(sessions, entry)
+
+
+def record_entry(sessions: sessionmaker[Session], entry: Audited) -> None:
+    """Append `entry` in a transaction of its own; a failure is logged, never shown."""
+    try:
+        with sessions.begin() as session:
+            append(entry, session=session)
+    except Exception as exc:
+        context = {"command": entry.command, "user": entry.user_id, "outcome": entry.outcome}
+        if database_unreachable(exc) or disk_full(exc):  # one line with the reason, no traceback
+            logger.error("audit entry not written", extra={**context, "error": first_line(exc)})
+        else:
+            logger.exception("audit entry not written", extra=context)
+
+
+def entry_of(
+    request: CommandRequest,
+    *,
+    command: str,
+    arguments: str,
+    allowed: bool,
+    outcome: str,
+    rows: int | None,
+    latency_ms: int | None,
+    at: dt.datetime,
+) -> Audited:
+    """The entry for one command, its arguments redacted (for a write that is audited in its
+    own transaction, so that the two are committed together or not at all)."""
+    return Audited(
         at=at,
         platform=request.platform,
         workspace=request.workspace,
@@ -58,12 +97,3 @@ def record(
         rows=rows,
         latency_ms=latency_ms,
     )
-    try:
-        with sessions.begin() as session:
-            append(entry, session=session)
-    except Exception as exc:
-        context = {"command": command, "user": request.user, "outcome": outcome}
-        if database_unreachable(exc) or disk_full(exc):  # one line with the reason, no traceback
-            logger.error("audit entry not written", extra={**context, "error": first_line(exc)})
-        else:
-            logger.exception("audit entry not written", extra=context)

@@ -15,7 +15,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.commands.core import CommandRequest
-from creatorbot.commands.trail import record
+from creatorbot.commands.trail import entry_of, record_entry
+from creatorbot.storage.audit import Audited, append
+from creatorbot.storage.events import claim_event, seen
 from creatorbot.storage.failures import database_unreachable, disk_full, first_line
 from creatorbot.storage.importers import ImportFailed, prepare, write
 from creatorbot.storage.inbox import ACCEPTED, Claim, InboxFolder, Seen, accepted
@@ -61,8 +63,8 @@ class Inbox:
         process leads; the database out of reach stops the poll, the file kept for the next."""
         self.folder.prepare()  # processing/, done/ and failed/ again, should someone delete one
         handled = [
-            Handled(name, RECOVERED, f"{name}: recovered from processing/ for the next poll")
-            for name in self.folder.recover(self.clock())
+            self._recovered(name, where)
+            for name, where in self.folder.recover(self.clock(), self._committed)
         ]
         now = self.folder.look()
         ready = self.folder.settled(self._seen, now)
@@ -98,6 +100,10 @@ class Inbox:
             with self.sessions.begin() as session:
                 prepared = prepare(claim.path, session=session, column_map=self.column_map)
                 result = write(prepared, session=session)
+                # Committed with the rows: a crash before the file is filed finds them.
+                claim_event(PLATFORM, claim.id, self.clock(), session=session)
+                arguments = f"{result.kind} {name}"
+                append(self._entry(arguments, "answered", result.rows, started), session=session)
         except ImportFailed as exc:
             return self._refuse(claim, str(exc), started)
         except Exception as exc:
@@ -119,7 +125,6 @@ class Inbox:
             said,
             extra={"file": name, "kind": result.kind, "rows": result.rows, "moved_to": str(target)},
         )
-        self._audit(f"{result.kind} {name}", "answered", result.rows, started)
         return Handled(name, IMPORTED, said, target)
 
     def _refuse(
@@ -134,9 +139,23 @@ class Inbox:
         self._audit(claim.name, outcome, None, started)
         return Handled(claim.name, REFUSED, said, target)
 
+    def _recovered(self, name: str, where: Path) -> Handled:
+        if where.parent == self.folder.root:
+            return Handled(name, RECOVERED, f"{name}: recovered from processing/ for the next poll")
+        said = f"{name}: had been imported before the restart → {_shown(where, self.folder)}"
+        logger.info("inbox: %s", said, extra={"file": name, "moved_to": str(where)})
+        return Handled(name, RECOVERED, said, where)
+
+    def _committed(self, claim: str) -> bool:
+        """Whether the import of this claim was committed (its file was then never filed)."""
+        with self.sessions() as session:
+            return seen(PLATFORM, claim, session=session)
+
     def _audit(self, arguments: str, outcome: str, rows: int | None, started: float) -> None:
-        record(
-            self.sessions,
+        record_entry(self.sessions, self._entry(arguments, outcome, rows, started))
+
+    def _entry(self, arguments: str, outcome: str, rows: int | None, started: float) -> Audited:
+        return entry_of(
             CommandRequest(text="", platform=PLATFORM, user=PLATFORM),
             command="import",
             arguments=arguments,

@@ -31,3 +31,8 @@ def forget_events(before: dt.datetime, *, session: Session) -> int:
     """Drop the memory of deliveries older than `before` (no platform retries that late)."""
     result = session.execute(delete(SeenEvent).where(SeenEvent.seen_at < before))
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def seen(platform: str, event_id: str, *, session: Session) -> bool:
+    """Whether `event_id` was recorded as handled (and not yet forgotten)."""
+    return session.get(SeenEvent, (platform, event_id)) is not None

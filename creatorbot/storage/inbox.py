@@ -11,7 +11,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -50,6 +50,11 @@ class Claim:
     name: str  # as it was dropped
     path: Path  # where it is now: processing/<claim>/<name>
     lock: IO[str]
+
+    @property
+    def id(self) -> str:
+        """The claim's own name (its folder's), unique to this take of the file."""
+        return self.path.parent.name
 
 
 class InboxFolder:
@@ -128,17 +133,23 @@ class InboxFolder:
         """Not tried to the end (the database away): back in the inbox for the next poll."""
         return self._leave(claim, self.root, at)
 
-    def recover(self, at: dt.datetime) -> list[str]:
+    def recover(
+        self, at: dt.datetime, committed: Callable[[str], bool] = lambda claim: False
+    ) -> list[tuple[str, Path]]:
         """Put back in the inbox the files of claims whose process is gone (a crash mid-import),
-        so the next poll imports them; claims of a live process are left alone."""
+        so the next poll imports them, or under done/ those of a claim whose import was
+        `committed` (a crash before the file was filed); claims of a live process are left
+        alone. Returns each file's name and where it went."""
         recovered = []
         with os.scandir(self.processing) as boxes:
             for box in boxes:
                 if box.is_dir(follow_symlinks=False):
-                    recovered += self._recover(Path(box.path), at)
+                    recovered += self._recover(Path(box.path), at, committed)
         return recovered
 
-    def _recover(self, box: Path, at: dt.datetime) -> list[str]:
+    def _recover(
+        self, box: Path, at: dt.datetime, committed: Callable[[str], bool]
+    ) -> list[tuple[str, Path]]:
         try:
             lock = (box / CLAIM_LOCK).open("r+", encoding="utf-8")  # never creates one
         except (FileNotFoundError, NotADirectoryError):
@@ -155,13 +166,13 @@ class InboxFolder:
         if not files and _age(box) < EMPTY_CLAIM_AGE:
             lock.close()  # a claim being made right now
             return []
-        names = []
+        folder = self.done if files and committed(box.name) else self.root
+        moved = []
         for path in files:
-            _move(path, self.root, path.name, at)
-            names.append(path.name)
+            moved.append((path.name, _move(path, folder, path.name, at)))
             logger.warning("inbox: recovered a file left in processing", extra={"file": path.name})
         _drop(box, lock)
-        return names
+        return moved
 
     def _leave(
         self, claim: Claim, folder: Path, at: dt.datetime, *, reasons: str | None = None

@@ -254,6 +254,65 @@ def test_a_crash_mid_import_leaves_the_file_in_processing_and_the_next_start_imp
     assert claims(folder) == []
 
 
+CRASH_AFTER_COMMIT = textwrap.dedent(
+    """
+    import os, sys
+    from creatorbot.jobs import inbox as job
+    from creatorbot.storage.db import make_engine, make_sessionmaker
+    from creatorbot.storage.inbox import InboxFolder
+    from tests.jobs.inbox_world import clock
+
+    def die_before_filing(self, claim, at):
+        print("committed, not filed", flush=True)
+        os._exit(9)  # the power goes between the commit and the move to done/
+
+    InboxFolder.finish = die_before_filing
+    sessions = make_sessionmaker(make_engine(sys.argv[1]))
+    inbox = job.Inbox(InboxFolder(sys.argv[2]), sessions, clock)
+    inbox.poll()
+    inbox.poll()
+    """
+)
+
+
+def test_a_crash_after_the_commit_files_the_file_under_done_without_importing_it_again(
+    folder: InboxFolder, sessions: sessionmaker[Session], engine: Engine
+) -> None:
+    creators_file(folder.root / "creators.csv", 5)
+    inbox = watch(folder, sessions)
+    inbox.poll()
+    inbox.poll()
+    expected = daily_file(folder.root / "daily.csv", 5)
+    once = [
+        ("inbox", "inbox", "creators creators.csv", "answered", 5),
+        ("inbox", "inbox", "daily_metrics daily.csv", "answered", 5),
+    ]
+
+    crashed = subprocess.run(
+        [sys.executable, "-c", CRASH_AFTER_COMMIT, database_url(engine), str(folder.root)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+
+    assert crashed.returncode == 9, crashed.stderr
+    assert "committed, not filed" in crashed.stdout
+    assert stored(sessions) == expected  # the import is in, with its audit entry
+    assert audited(sessions) == once
+
+    restarted = watch(folder, sessions)
+    first = restarted.poll()
+
+    assert [(h.name, h.outcome) for h in first] == [("daily.csv", RECOVERED)]
+    assert first[0].said == "daily.csv: had been imported before the restart → done/daily.csv"
+    assert names(folder.done) == ["creators.csv", "daily.csv"] and names(folder.root) == []
+    assert restarted.poll() == [] and restarted.poll() == []
+    assert claims(folder) == []
+    assert audited(sessions) == once  # imported once, audited once
+
+
 def test_a_claim_of_a_live_process_is_not_recovered(
     folder: InboxFolder, sessions: sessionmaker[Session]
 ) -> None:
