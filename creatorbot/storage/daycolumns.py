@@ -94,20 +94,16 @@ def rebuild_days(market: str, days: Iterable[dt.date], *, session: Session) -> N
         _store(market, day, _from_rows(market, day, session=session), session=session)
 
 
-def stale_days(market: str, *, session: Session) -> list[dt.date]:
-    """Kept days whose columns are missing, incomplete, or do not match the daily rows' count
-    (including columns of a day whose rows are gone)."""
+def stale_days(market: str, *, session: Session, counted: bool = False) -> list[dt.date]:
+    """Kept days whose columns are missing or incomplete, and columns of a day whose rows are
+    gone. With `counted`, also days whose columns do not hold as many rows as the daily table
+    (which reads every kept row's index entry: seconds and hundreds of MB at a million creators,
+    so only after a migration, when an older writer may have skipped the columns). Without it,
+    a few index probes whatever the size of the data: the write path keeps the counts exact."""
     latest = latest_day(market, session=session)
     if latest is None:
         return []
     first = first_kept(latest)
-    counts = dict(
-        session.execute(
-            select(DailyMetric.date, func.count())
-            .where(DailyMetric.market == market, DailyMetric.date >= first)
-            .group_by(DailyMetric.date)
-        ).all()
-    )
     stored = dict(
         session.execute(
             select(DayColumn.date, func.min(DayColumn.rows))
@@ -116,9 +112,30 @@ def stale_days(market: str, *, session: Session) -> list[dt.date]:
             .having(func.count() == len(NAMES))
         ).all()
     )
-    return sorted(
-        day for day in counts.keys() | stored.keys() if stored.get(day) != counts.get(day)
+    if counted:
+        counts = dict(
+            session.execute(
+                select(DailyMetric.date, func.count())
+                .where(DailyMetric.market == market, DailyMetric.date >= first)
+                .group_by(DailyMetric.date)
+            ).all()
+        )
+        days = counts.keys() | stored.keys()
+        return sorted(day for day in days if stored.get(day) != counts.get(day))
+    with_rows = {day for day in _days(first, latest) if _has_rows(market, day, session=session)}
+    return sorted(with_rows ^ {day for day, rows in stored.items() if rows})
+
+
+def _days(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _has_rows(market: str, day: dt.date, *, session: Session) -> bool:
+    """Whether the daily table has a row of `market` on `day`: one index probe."""
+    query = select(DailyMetric.creator_id).where(
+        DailyMetric.market == market, DailyMetric.date == day
     )
+    return session.execute(query.limit(1)).first() is not None
 
 
 def read_day(market: str, day: dt.date, *, session: Session) -> Columns | None:
