@@ -126,10 +126,9 @@ def ask_exact(question: bench.Question, known: dict[str, Any], call: Call) -> An
             "MY", "beauty", window.start, end, before.start, before.end, end, session=session
         )
         ranked = matching.rank_matches(totals)
-        shown = ranked.head(500 if "export" in rest else 10)
-        return [
-            (h, round(s, 12)) for h, s in shown[["handle", "score"]].itertuples(index=False)
-        ], (len(ranked), len(matching.left_out(totals)))
+        shown = ranked.head(500 if "export" in rest else 10)[["handle", "score"]]
+        scored = [(h, round(s, 12)) for h, s in shown.itertuples(index=False)]
+        return scored, (len(ranked), len(matching.left_out(totals)))
     campaign = campaign_by_slug(rest, session=session)
     assert campaign is not None
     latest = latest_day(campaign.market, session=session)
