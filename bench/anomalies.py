@@ -208,10 +208,10 @@ def main() -> None:
         print(f"{name:<32}{score.flagged:>9,}{score.precision:>11.3f}{score.recall:>8.3f}")
     seconds = time_detection(1_000_000, args.seed)
     print(f"detection alone, 1,000,000 creators × {HISTORY} days: {seconds:.3f} s")
-    world = DATA / "bench-L.sqlite3"  # bench/commands.py's, under BENCH_DATA_DIR
-    found = time_world(world)
+    path = DATA / "bench-L.sqlite3"  # bench/commands.py's, under BENCH_DATA_DIR
+    found = time_world(path)
     if found is None:
-        print(f"{world} not built: run `make bench` (bench.commands builds it) to time the scan")
+        print(f"{path} not built: run `make bench` (bench.commands builds it) to time the scan")
         return
     creators, markets = found
     each = ", ".join(f"{code} {value:.3f} s" for code, value in markets.items())
