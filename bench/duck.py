@@ -2,8 +2,9 @@
 world under BENCH_DATA_DIR, rebuilt when the world changes), and DuckDB ad hoc answering each
 bench question on those rows — the same window, filters and ranking ties as the command.
 
-A question's DuckDB side is a function (connection, facts) → answer; `facts` are what the bench
-read from the world for its questions (the latest day of each market, a campaign of each kind, …).
+DuckDB holds the rows in memory (`connect`). A question's DuckDB side is a function
+(connection, facts) → answer; `facts` are what the bench read from the world for its questions
+(the latest day of each market, a campaign of each kind, …).
 """
 
 from __future__ import annotations
@@ -117,13 +118,14 @@ def parquet_dir(folder: Path, engine: Engine) -> tuple[Path, float]:
 
 
 def connect(folder: Path) -> Any:
-    """A DuckDB connection whose views read the world's Parquet files: every question is ad
-    hoc, straight from the files."""
+    """A DuckDB connection holding the world's rows as its own in-memory tables, read from the
+    Parquet files before any question is timed: then every question is ad hoc SQL over plain
+    tables (no index, nothing precomputed), DuckDB at its quickest."""
     import duckdb
 
     con = duckdb.connect()
     for name in EXPORTS:
-        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{folder / name}.parquet')")
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{folder / name}.parquet')")
     return con
 
 
@@ -548,11 +550,12 @@ WHERE market = $market AND date BETWEEN $first AND $end
 
 def alerts(market: str) -> Answer:
     """`alerts MARKET`: the latest day's creator anomalies. DuckDB gathers the 29 days of every
-    creator (orders, GMV, live minutes) as matrices; the detection is the bot's own
-    (`analytics.anomalies.detect_gated`, the rules of `rules_for`): only the reading differs."""
-    from creatorbot.analytics.anomalies import detect_gated
+    creator (orders, GMV, live minutes) as matrices; the judging is the bot's own (the creator
+    scan's `CreatorDays`: the same norms, gates and rules): only the reading differs. Returns the
+    creator ids (the matrices' rows) and the detections by metric."""
     from creatorbot.storage.models import Market
-    from creatorbot.storage.queries.anomaly_scan import CREATOR_ALSO, CREATOR_GATES, rules_for
+    from creatorbot.storage.queries.anomaly_inputs import Matrix
+    from creatorbot.storage.queries.anomaly_scan import CREATOR_METRICS, CreatorDays, rules_for
 
     def answer(con: Any, facts: Facts) -> Any:
         end = _day(facts["latest"][market])
@@ -562,27 +565,20 @@ def alerts(market: str) -> Answer:
         days = pd.to_datetime(frame["date"]).dt.date.to_numpy()
         calendar = sorted(set(days.tolist()))
         column = np.searchsorted(np.array(calendar, dtype=object), days)
-        matrices = {}
-        for name in (*CREATOR_GATES, *CREATOR_ALSO):
+        values = {}
+        for name in CREATOR_METRICS:
             matrix = np.zeros((len(ids), len(calendar)), dtype=np.int64, order="F")
             matrix[rows, column] = frame[name].to_numpy()
-            matrices[name] = matrix
-        weekdays = np.array([day.weekday() for day in calendar[:-1]])
-        currency = facts["currency"][market]
+            values[name] = matrix
         place = Market(
-            code=market, name="", currency=currency, minor_units=2, timezone="", locales=""
+            code=market,
+            name="",
+            currency=facts["currency"][market],
+            minor_units=2,
+            timezone="",
+            locales="",
         )
-        rules = rules_for(place)
-
-        def series(name: str) -> tuple[np.ndarray, np.ndarray]:
-            return matrices[name][:, :-1], matrices[name][:, -1]
-
-        return detect_gated(
-            {name: series(name) for name in CREATOR_GATES},
-            rules,
-            weekdays,
-            calendar[-1].weekday(),
-            also={name: series(name) for name in CREATOR_ALSO},
-        )
+        found = CreatorDays(Matrix(ids, tuple(calendar), values), rules_for(place)).detect()
+        return ids, found
 
     return answer

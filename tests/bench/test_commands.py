@@ -16,22 +16,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from bench import commands as bench
 from bench.duck import connect
 from creatorbot.analytics import matching
 from creatorbot.analytics.campaigns import pacing, tier_report
+from creatorbot.analytics.creators import window_change
 from creatorbot.analytics.windows import window_for
-from creatorbot.commands import leaderboard
+from creatorbot.commands import leaderboard, slots
 from creatorbot.commands.core import Call, CommandRequest, Services
 from creatorbot.storage.db import make_engine, make_sessionmaker
+from creatorbot.storage.models import Creator
+from creatorbot.storage.queries.anomaly_scan import scan_day
 from creatorbot.storage.queries.campaigns import (
     CampaignFigures,
     campaign_by_slug,
     campaign_creator_totals,
+    creator_standings,
 )
-from creatorbot.storage.queries.markets import latest_day
+from creatorbot.storage.queries.creators import creator_campaigns, creator_daily
+from creatorbot.storage.queries.markets import all_markets, latest_day
 from creatorbot.storage.queries.matching import match_candidates
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,6 +135,17 @@ def ask_exact(question: bench.Question, known: dict[str, Any], call: Call) -> An
         shown = ranked.head(500 if "export" in rest else 10)[["handle", "score"]]
         scored = [(h, round(s, 12)) for h, s in shown.itertuples(index=False)]
         return scored, (len(ranked), len(matching.left_out(totals)))
+    if name == "slots":
+        report = slots.compute(slots.parse(rest, call), call)
+        return report.slots[["slot", "impressions", "clicks", "conversions"]].values.tolist()
+    if name == "alerts":
+        end = dt.date.fromisoformat(known["latest"]["MY"])
+        scan = scan_day(all_markets(session=session)["MY"], end, session=session)
+        return sorted(
+            (f.subject_key, f.metric) for f in scan.findings if f.subject_kind == "creator"
+        )
+    if name == "creator":
+        return creator_figures(known, session)
     campaign = campaign_by_slug(rest, session=session)
     assert campaign is not None
     latest = latest_day(campaign.market, session=session)
@@ -156,9 +173,47 @@ def ask_exact(question: bench.Question, known: dict[str, Any], call: Call) -> An
     ]
 
 
-def as_duckdb_says(question: bench.Question, answer: Any) -> Any:
+def creator_figures(known: dict[str, Any], session: Session) -> Any:
+    """The creator's 7- and 30-day GMV and orders with the windows before, live and video GMV,
+    and the place in each of the latest five campaigns, as the profile computes them."""
+    end = dt.date.fromisoformat(known["latest"]["MY"])
+    creator = session.scalar(select(Creator).where(Creator.handle == known["handle"]))
+    assert creator is not None
+    daily = creator_daily(creator.id, end - dt.timedelta(days=59), end, session=session)
+    sums = []
+    for days, column in ((7, "gmv"), (7, "orders"), (30, "gmv"), (30, "orders")):
+        change = window_change(daily, column, end, days)
+        sums += [change.current, change.previous]
+    sums += [window_change(daily, c, end, 30).current for c in ("live_gmv", "video_gmv")]
+    campaigns = creator_campaigns(creator.id, session=session)[:5]
+    started = [c for c in campaigns if c.starts_on <= end]
+    standings = creator_standings(creator.id, started, end, session=session)
+    places = []
+    for campaign in campaigns:
+        standing = standings.get(campaign.id)
+        if standing is None or standing.rank is None:
+            places.append((campaign.slug, None, None))
+        else:
+            places.append((campaign.slug, standing.rank, standing.ranked))
+    return sums, places
+
+
+def as_duckdb_says(question: bench.Question, answer: Any, session: Session) -> Any:
     """DuckDB's rows in the shape of `ask_exact`."""
     name = question.text.split()[0]
+    if name == "slots":
+        return [[row[0], row[2], row[3], row[4]] for row in answer]
+    if name == "alerts":
+        ids, found = answer
+        handles = {i: h for i, h in session.execute(select(Creator.id, Creator.handle))}
+        flagged = [
+            (int(ids[row]), metric) for metric, d in found.items() for row in d.flagged["row"]
+        ]
+        return sorted((handles[creator_id], metric) for creator_id, metric in flagged)
+    if name == "creator":
+        profile, places = answer
+        ranked = [(slug, rank, ranked if rank else None) for slug, _, rank, ranked in places]
+        return list(profile[0][2:12]), ranked
     if name == "leaderboard":
         rows = [(r, h, v, p) for r, h, _, v, p, *_ in answer]
         return rows, (tuple(answer[0][5:7]) if answer else (0, 0))
@@ -173,7 +228,7 @@ def as_duckdb_says(question: bench.Question, answer: Any) -> Any:
 
 @pytest.mark.parametrize(
     "question",
-    [q for q in bench.QUESTIONS if q.text.split()[0] in ("leaderboard", "match", "campaign")],
+    [q for q in bench.QUESTIONS if not q.text.startswith("snapshot")],
     ids=lambda q: q.text,
 )
 def test_duckdb_answers_the_question_the_bot_answers(
@@ -188,8 +243,7 @@ def test_duckdb_answers_the_question_the_bot_answers(
         con = connect(folder / "duck-T-sqlite")
         with sessions() as session:
             call = Call(CommandRequest(text=question.text), session, Services(sessions=sessions))
-            assert as_duckdb_says(question, question.duck(con, known)) == ask_exact(
-                question, known, call
-            )
+            theirs = as_duckdb_says(question, question.duck(con, known), session)
+            assert theirs == ask_exact(question, known, call)
     finally:
         engine.dispose()
