@@ -424,7 +424,7 @@ def report(run: Run) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default=os.environ.get("BENCH_SCALES", "S,L"))
     parser.add_argument(
         "--databases", default=os.environ.get("BENCH_DATABASES", "sqlite,postgresql")

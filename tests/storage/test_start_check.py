@@ -1,7 +1,7 @@
 """The freshness check every start runs (boards and day columns against the latest day) still
-finds what is stale, and asks the daily table only point questions: one market's latest day, or
-whether one market-day has a row. It never counts or groups a range of daily rows, so a start
-costs the same at a million creators as at a hundred."""
+finds what is stale, and asks the daily table only what one index probe answers: a market's
+latest day, or its first day with rows from a given day on. It never counts or groups a range of
+daily rows, so a start costs the same at a million creators as at a hundred."""
 
 from __future__ import annotations
 
@@ -23,10 +23,13 @@ from tests.commands.conftest import creator_row, metric_row
 
 END = dt.date(2026, 11, 23)
 DAYS = 5
-# A statement on the daily table the check may issue: one market's latest day, or a probe of one
-# market-day for a single row.
+# A statement on the daily table the check may issue: one market's latest day, or its first day
+# with rows at or after a day (both one index probe).
 LATEST = re.compile(r"select max\(daily_metrics\.date\).*where daily_metrics\.market = ")
-PROBE = re.compile(r"where daily_metrics\.market = \S+ and daily_metrics\.date = \S+\s+limit")
+PROBE = re.compile(
+    r"select min\(daily_metrics\.date\).*where daily_metrics\.market = \S+ "
+    r"and daily_metrics\.date >= \S+ and daily_metrics\.date <= \S+$"
+)
 
 
 def seed(sessions: sessionmaker[Session], creators: int, *, boards: bool = True) -> None:
