@@ -95,9 +95,11 @@ def _child(
             return -first - 1
         if raw is None:  # the child ended
             child.wait()
-            if first < count and child.returncode:
+            if first < count and child.returncode:  # died on this question (out of memory, …)
                 errors.seek(0)
-                raise RuntimeError(f"bench child {argv} failed:\n{errors.read()[-2000:]}")
+                tail = " ".join(errors.read()[-300:].split())
+                lines[first] = {"index": first, "error": f"exit {child.returncode}: {tail}"}
+                return first + 1
             return count
         line = json.loads(raw)
         if "index" in line:

@@ -453,10 +453,15 @@ def main() -> None:
     print(
         "Commands at scale: each question answered by the bot and by DuckDB ad hoc on the same rows"
     )
+    failed = 0
     for scale in args.scales.split(","):
         for db in args.databases.split(","):
-            report(run_world(scale, db, args))
+            run = run_world(scale, db, args)
+            report(run)
             sys.stdout.flush()
+            failed += sum("error" in line for line in [*run.ours.values(), *run.duck.values()])
+    if failed:  # a question that fails is a broken bench, not a figure: `make bench` stops
+        sys.exit(f"bench.commands: {failed} answers failed (see the lines above)")
 
 
 if __name__ == "__main__":
