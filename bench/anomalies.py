@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import func, select
 
+from bench.commands import DATA
 from creatorbot.analytics.anomalies import detect_gated, naive
 from creatorbot.storage.db import make_engine, make_sessionmaker
 from creatorbot.storage.models import Creator, Market
@@ -35,7 +36,6 @@ MIN_GMV, MIN_ORDERS = int(RULES["gmv"].min_volume), int(RULES["orders"].min_volu
 DAY_NOISE = 0.25  # day-to-day noise of a creator's demand (log scale), beside Poisson orders
 PLANTED_SHARE = 0.01  # of the creators, each scanned day
 SALE_DAYS = (9, HISTORY + 3)  # market-wide ×1.6 days: one in the history, one scanned
-L_WORLD = Path("data/bench/bench-L.sqlite3")
 
 
 @dataclass(frozen=True)
@@ -208,9 +208,10 @@ def main() -> None:
         print(f"{name:<32}{score.flagged:>9,}{score.precision:>11.3f}{score.recall:>8.3f}")
     seconds = time_detection(1_000_000, args.seed)
     print(f"detection alone, 1,000,000 creators × {HISTORY} days: {seconds:.3f} s")
-    found = time_world(L_WORLD)
+    path = DATA / "bench-L.sqlite3"  # bench/commands.py's, under BENCH_DATA_DIR
+    found = time_world(path)
     if found is None:
-        print(f"{L_WORLD} not built: run `make bench` (bench.commands builds it) to time the scan")
+        print(f"{path} not built: run `make bench` (bench.commands builds it) to time the scan")
         return
     creators, markets = found
     each = ", ".join(f"{code} {value:.3f} s" for code, value in markets.items())

@@ -99,6 +99,7 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
         wake_jobs=wake_jobs,
         admins=settings.admin_ids,
         rate_limit_per_minute=settings.rate_limit_per_minute,
+        rate_limit_exempt=settings.rate_limit_exempt_ids,
         failed=failures,
     )
     router = Router(commands(), services, forms())

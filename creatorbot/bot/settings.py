@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(
         default=30, ge=0, validation_alias="CREATORBOT_RATE_LIMIT_PER_MINUTE"
     )
+    rate_limit_exempt: str = Field(default="", validation_alias="CREATORBOT_RATE_LIMIT_EXEMPT")
     audit_retention_days: int = Field(
         default=365, ge=1, validation_alias="CREATORBOT_AUDIT_RETENTION_DAYS"
     )
@@ -153,7 +154,17 @@ class Settings(BaseSettings):
     @property
     def admin_ids(self) -> frozenset[str]:
         """The bootstrap admins' user ids, from the comma-separated `CREATORBOT_ADMINS`."""
-        return frozenset(part.strip() for part in self.admins.split(",") if part.strip())
+        return _ids(self.admins)
+
+    @property
+    def rate_limit_exempt_ids(self) -> frozenset[str]:
+        """User ids the per-user rate limit never applies to, from the comma-separated
+        `CREATORBOT_RATE_LIMIT_EXEMPT` (a benchmark's user, a monitoring probe)."""
+        return _ids(self.rate_limit_exempt)
+
+
+def _ids(listed: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in listed.split(",") if part.strip())
 
 
 def _given(**values: object) -> list[str]:

@@ -15,7 +15,6 @@ import pandas as pd
 from creatorbot.analytics.campaigns import Pacing, neighbour_gaps, pacing
 from creatorbot.analytics.windows import day_before
 from creatorbot.commands import parts
-from creatorbot.commands.charts import cumulative_vs_target, daily_trend
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.labels import creator_label, metric_label, metric_value
@@ -199,6 +198,11 @@ def _chart(
     campaign: Campaign, figures: CampaignFigures, pace: Pacing, market: Market, lang: Lang
 ) -> Image:
     """GMV to date against the target (with the projection while it runs), else the daily GMV."""
+    from creatorbot.commands.charts import (
+        cumulative_vs_target,
+        daily_trend,
+    )  # matplotlib loads with the first chart, not at start
+
     daily = figures.days()
     days = [campaign.starts_on + dt.timedelta(days=n) for n in range(pace.elapsed_days)]
     by_day = dict(zip(daily["date"].tolist(), daily["gmv"].tolist(), strict=True))

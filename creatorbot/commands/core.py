@@ -49,6 +49,7 @@ class Services:
     wake_jobs: Callable[[], None] = lambda: None  # a post was queued (`digest run`): post it now
     admins: frozenset[str] = frozenset()  # chat user ids that are admins whatever is granted
     rate_limit_per_minute: int = 30  # commands one user may send a minute; 0: no limit
+    rate_limit_exempt: frozenset[str] = frozenset()  # user ids the limit never applies to
     # A part of an answer or post failed (platform, stage): the top floor counts it.
     failed: Callable[[str, str], None] = lambda platform, stage: None
 

@@ -11,7 +11,6 @@ from typing import NoReturn
 import pandas as pd
 
 from creatorbot.analytics.creators import next_tier, window_change
-from creatorbot.commands.charts import daily_trend
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.feedback import topic_label
 from creatorbot.commands.i18n import Lang
@@ -254,6 +253,10 @@ def _sales(
 
 def _chart(daily: pd.DataFrame, end: dt.date, market: Market, lang: Lang) -> Image:
     """Daily GMV of the last 30 days, the 30 days before drawn beside it."""
+    from creatorbot.commands.charts import (
+        daily_trend,
+    )  # matplotlib loads with the first chart, not at start
+
     by_day = dict(zip(daily["date"].tolist(), daily["gmv"].tolist(), strict=True))
     days = [end - dt.timedelta(days=n) for n in range(29, -1, -1)]
     before = [day - dt.timedelta(days=30) for day in days]

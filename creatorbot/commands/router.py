@@ -71,7 +71,9 @@ class Router:
         self.commands = dict(commands)
         self.services = services
         self.forms = dict(forms or {})
-        self.limiter = RateLimiter(services.rate_limit_per_minute)
+        self.limiter = RateLimiter(
+            services.rate_limit_per_minute, exempt=services.rate_limit_exempt
+        )
 
     def submit(self, request: CommandRequest, form: str, values: Mapping[str, str]) -> FormResult:
         """Validate and save a form submission. `ok` only once the database has committed it;

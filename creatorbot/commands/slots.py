@@ -11,7 +11,6 @@ import pandas as pd
 
 from creatorbot.analytics.slots import MIN_IMPRESSIONS, Standout, compare, standouts, totals
 from creatorbot.analytics.windows import Window, is_period, window_for
-from creatorbot.commands.charts import percent_bars
 from creatorbot.commands.core import Call
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.labels import change_label, period_label
@@ -153,6 +152,10 @@ def render(report: SlotReport, lang: Lang, chart: bool = False) -> Reply:
 
 def ctr_chart(slots: pd.DataFrame, lang: Lang) -> Image:
     """CTR per slot as bars, the best slot (by the same rule as the call-out) highlighted."""
+    from creatorbot.commands.charts import (
+        percent_bars,
+    )  # matplotlib loads with the first chart, not at start
+
     best, _lowest = standouts(slots, MIN_IMPRESSIONS)
     names = slots["slot"].tolist()
     return percent_bars(

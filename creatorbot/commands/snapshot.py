@@ -15,7 +15,6 @@ from creatorbot.analytics.campaigns import neighbour_gaps, pacing
 from creatorbot.analytics.movers import movers
 from creatorbot.commands import leaderboard, parts
 from creatorbot.commands.campaign import KIND_LABELS, local_today, status_label, target_fields
-from creatorbot.commands.charts import ranked_bars
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang, babel_locale
 from creatorbot.commands.labels import creator_label, metric_label, metric_value, period_label
@@ -339,6 +338,10 @@ def _mega_sale(
 
 
 def _chart(board: Board, lang: Lang) -> Image:
+    from creatorbot.commands.charts import (
+        ranked_bars,
+    )  # matplotlib loads with the first chart, not at start
+
     top = board.ranked.head(SHOWN)
     label = metric_label(board.metric, lang)
     title = lang._("Top creators by {metric}, {period}").format(

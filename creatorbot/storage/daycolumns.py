@@ -94,20 +94,17 @@ def rebuild_days(market: str, days: Iterable[dt.date], *, session: Session) -> N
         _store(market, day, _from_rows(market, day, session=session), session=session)
 
 
-def stale_days(market: str, *, session: Session) -> list[dt.date]:
-    """Kept days whose columns are missing, incomplete, or do not match the daily rows' count
-    (including columns of a day whose rows are gone)."""
+def stale_days(market: str, *, session: Session, counted: bool = False) -> list[dt.date]:
+    """Kept days whose columns are missing or incomplete, and columns of a day whose rows are
+    gone. With `counted`, also days whose columns do not hold as many rows as the daily table
+    (which reads every kept row's index entry: seconds and hundreds of MB at a million creators,
+    so only after a migration, when an older writer may have skipped the columns). Without it,
+    one index probe per kept day at most, whatever the size of the data: the write path keeps
+    the counts exact."""
     latest = latest_day(market, session=session)
     if latest is None:
         return []
     first = first_kept(latest)
-    counts = dict(
-        session.execute(
-            select(DailyMetric.date, func.count())
-            .where(DailyMetric.market == market, DailyMetric.date >= first)
-            .group_by(DailyMetric.date)
-        ).all()
-    )
     stored = dict(
         session.execute(
             select(DayColumn.date, func.min(DayColumn.rows))
@@ -116,9 +113,36 @@ def stale_days(market: str, *, session: Session) -> list[dt.date]:
             .having(func.count() == len(NAMES))
         ).all()
     )
-    return sorted(
-        day for day in counts.keys() | stored.keys() if stored.get(day) != counts.get(day)
-    )
+    if counted:
+        counts = dict(
+            session.execute(
+                select(DailyMetric.date, func.count())
+                .where(DailyMetric.market == market, DailyMetric.date >= first)
+                .group_by(DailyMetric.date)
+            ).all()
+        )
+        days = counts.keys() | stored.keys()
+        return sorted(day for day in days if stored.get(day) != counts.get(day))
+    return sorted(_days_with_rows(market, first, latest, session=session) ^ set(stored))
+
+
+def _days_with_rows(
+    market: str, first: dt.date, last: dt.date, *, session: Session
+) -> set[dt.date]:
+    """The days of [first, last] that have daily rows of `market`, found by hopping from one to
+    the next: each hop the first day at or after a day, which the (market, date) index answers
+    at once on both databases, however many rows a day has."""
+    found: set[dt.date] = set()
+    day: dt.date | None = first
+    while day is not None and day <= last:
+        query = select(func.min(DailyMetric.date)).where(
+            DailyMetric.market == market, DailyMetric.date >= day, DailyMetric.date <= last
+        )
+        day = session.scalar(query)
+        if day is not None:
+            found.add(day)
+            day += dt.timedelta(days=1)
+    return found
 
 
 def read_day(market: str, day: dt.date, *, session: Session) -> Columns | None:

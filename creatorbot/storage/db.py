@@ -8,6 +8,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -79,14 +80,17 @@ def alembic_config(engine: Engine) -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema up to `revision` (idempotent), then make sure what the write path
     maintains (boards, campaign stats) describes the data, so an upgraded database is fast at
-    once."""
+    once. At head already (every start of the bot on SQLite) that check is a few index probes;
+    after a migration it also counts the kept days' rows (see `stale_days`)."""
+    before = current_revision(engine)
     command.upgrade(alembic_config(engine), revision)
     if revision == "head":
         from creatorbot.storage import campaign_stats
         from creatorbot.storage.boards.hooks import refresh_stale
 
+        migrated = current_revision(engine) != before
         with make_sessionmaker(engine).begin() as session:
-            refreshed = refresh_stale(session=session)
+            refreshed = refresh_stale(session=session, counted=migrated)
         if refreshed:
             logger.info("boards refreshed after upgrade", extra={"markets": ",".join(refreshed)})
         with make_sessionmaker(engine).begin() as session:
@@ -95,6 +99,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             logger.info(
                 "campaign stats refreshed after upgrade", extra={"campaigns": len(campaigns)}
             )
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at (None before the first)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
 
 
 def database_ok(engine: Engine) -> bool:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.bot.render_text import render
+from creatorbot.bot.settings import Settings
 from creatorbot.commands.core import CommandRequest, Services
 from creatorbot.commands.limits import RateLimiter
 from creatorbot.commands.registry import commands, forms
@@ -106,6 +107,20 @@ def test_a_user_over_the_rate_limit_is_asked_politely_to_wait(
     assert "Please wait" in render(answers[3])
     assert router.handle(slack("help", user="U8")).ok  # someone else is not held up
     assert logged(sessions)[3].outcome == "rate_limited"
+
+
+def test_a_user_exempt_by_the_setting_is_never_limited_but_still_audited(
+    sessions: sessionmaker[Session],
+) -> None:
+    settings = Settings(_env_file=None, CREATORBOT_RATE_LIMIT_EXEMPT=f" bench , {ADMIN}")
+    assert settings.rate_limit_exempt_ids == {"bench", ADMIN}
+    router = router_over(
+        sessions, rate_limit_per_minute=3, rate_limit_exempt=settings.rate_limit_exempt_ids
+    )
+    assert all(router.handle(slack("help")).ok for _ in range(10))
+    assert [e.outcome for e in logged(sessions)] == ["answered"] * 10
+    others = [router.handle(slack("help", user="U8")) for _ in range(4)]
+    assert [a.ok for a in others] == [True, True, True, False]  # the others still are
 
 
 def test_the_rate_limit_window_slides() -> None:

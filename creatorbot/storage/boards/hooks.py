@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.refresh import Progress, refresh_boards
 from creatorbot.storage.daycolumns import rebuild_days, stale_days
-from creatorbot.storage.models import Board, DailyMetric, Market
+from creatorbot.storage.models import Board, Market
+from creatorbot.storage.queries.markets import latest_day
 
 # Daily metrics change the numbers; creators change who is in which tier and category.
 BOARD_KINDS = frozenset({"creators", "daily_metrics"})
@@ -30,27 +31,30 @@ def after_world(*, session: Session, progress: Progress | None = None) -> None:
     refresh_boards(markets, session=session, progress=progress)
 
 
-def stale_markets(*, session: Session) -> list[str]:
+def stale_markets(*, session: Session, counted: bool = False) -> list[str]:
     """Markets whose boards do not describe their latest day (e.g. just after an upgrade that
-    introduced boards, or a write that bypassed the import path)."""
-    latest = dict(
-        session.execute(
-            select(DailyMetric.market, func.max(DailyMetric.date)).group_by(DailyMetric.market)
-        ).all()
-    )
+    introduced boards, or a write that bypassed the import path), or whose day columns are stale
+    (`stale_days`; `counted` as there). Asked market by market, each an index probe: the check
+    at start costs the same at a thousand creators as at a million."""
     stored: dict[str, set[object]] = {}
     for market, end_day in session.execute(select(Board.market, Board.end_day).distinct()):
         stored.setdefault(market, set()).add(end_day)
-    return sorted(
-        m for m, day in latest.items() if stored.get(m) != {day} or stale_days(m, session=session)
-    )
+    found = []
+    for market in session.scalars(select(Market.code).order_by(Market.code)).all():
+        day = latest_day(market, session=session)
+        if day is None:
+            continue
+        if stored.get(market) != {day} or stale_days(market, session=session, counted=counted):
+            found.append(market)
+    return found
 
 
-def refresh_stale(*, session: Session) -> list[str]:
+def refresh_stale(*, session: Session, counted: bool = False) -> list[str]:
     """Bring every stale market's day columns and boards up to date; the markets refreshed."""
-    markets = stale_markets(session=session)
+    markets = stale_markets(session=session, counted=counted)
     for market in markets:
-        rebuild_days(market, stale_days(market, session=session), session=session)
+        days = stale_days(market, session=session, counted=counted)
+        rebuild_days(market, days, session=session)
     if markets:
         refresh_boards(markets, session=session)
     return markets
