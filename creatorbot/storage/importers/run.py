@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,13 +15,13 @@ from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.hooks import after_import
 from creatorbot.storage.importers import messages
+from creatorbot.storage.importers.chunked import validate_chunks
 from creatorbot.storage.importers.errors import ImportFailed, RowError
 from creatorbot.storage.importers.kinds import BY_NAME, KINDS, Kind
 from creatorbot.storage.importers.lock import WAIT_SECONDS, ImportBusy, lock_imports
 from creatorbot.storage.importers.native import aliases as native
 from creatorbot.storage.importers.native.prepare import prepare_native
-from creatorbot.storage.importers.read import Table, read_table
-from creatorbot.storage.importers.validate import validate
+from creatorbot.storage.importers.read import Table, read_chunks
 from creatorbot.storage.roster import shared
 from creatorbot.storage.writer import WRITERS
 
@@ -95,16 +96,18 @@ def prepare(
     if kind is not None and kind not in BY_NAME:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     path = Path(path)
-    table = read_table(path, column_map)
+    tables = read_chunks(path, column_map)
+    table = next(tables)  # the header and the first rows tell the kind
+    chunks = itertools.chain([table], tables)
     spec = BY_NAME[kind] if kind is not None else _canonical(table)
     if spec is None or (spec.name == DAILY_METRICS and not _fits(spec, table)):
         found = native.recognise(table.header)
         if found is not None:
-            return _prepare_native(found, table, market=market, day=day, session=session)
+            return _prepare_native(found, chunks, market=market, day=day, session=session)
     if spec is None:
         raise ImportFailed(table.source, [RowError(1, None, None, messages.UNKNOWN_KIND)])
     with shared(session=session):
-        typed = validate(spec, table, session=session)
+        typed = validate_chunks(spec, chunks, session=session)
         existing = spec.existing(typed, session)
     preview = Preview(
         source=table.source,
@@ -192,18 +195,18 @@ def _fits(spec: Kind, table: Table) -> bool:
 
 def _prepare_native(
     found: native.Recognised,
-    table: Table,
+    tables: Iterator[Table],
     *,
     market: str | None,
     day: dt.date | None,
     session: Session,
 ) -> Prepared:
     with shared(session=session):
-        done = prepare_native(found, table, market=market, day=day, session=session)
+        done = prepare_native(found, tables, market=market, day=day, session=session)
         existing = done.spec.existing(done.typed, session)
     typed = done.typed
     preview = Preview(
-        source=table.source,
+        source=done.source,
         kind=done.spec.name,
         format=found.format.name,
         language=found.language,
@@ -215,9 +218,9 @@ def _prepare_native(
         updated=existing,
         unknown_creators=done.unknown,
         creates_creators=found.format.creates_creators,
-        market=done.shaped.market,
-        market_source=done.shaped.market_source,
-        day_source=done.shaped.day_source,
+        market=done.settled.market,
+        market_source=done.settled.market_source,
+        day_source=done.settled.day_source,
     )
     return Prepared(preview, done.spec, typed, done.creators)
 
