@@ -1,6 +1,7 @@
-"""Files read a few rows at a time give the figures of the file read whole: a creator's orders
-spread over every chunk are summed to one creator-day, the preview counts what is new, a key
-or an order repeated in a later chunk is named, and a bad row in the last chunk writes nothing."""
+"""Files read (and written) a few rows at a time give the figures of the file read whole: a
+creator's orders spread over every chunk are summed to one creator-day, the preview counts what
+is new, a key or an order repeated in a later chunk is named, and a bad row in the last chunk
+writes nothing."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pandas as pd
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from creatorbot.storage.importers import ImportFailed, import_file, prepare, read
+from creatorbot.storage.importers import ImportFailed, import_file, prepare, read, run
 from tests.storage import native_exports as ne
 from tests.storage.native_world import add_creators, stored
 
@@ -24,7 +25,9 @@ MONEY = ("gmv", "live_gmv", "video_gmv")
 
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files read, and daily metrics written, CHUNK rows at a time."""
     monkeypatch.setattr(read, "CHUNK_ROWS", CHUNK)
+    monkeypatch.setattr(run, "WRITE_ROWS", CHUNK)
 
 
 @pytest.mark.parametrize(

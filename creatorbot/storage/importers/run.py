@@ -14,11 +14,13 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.hooks import after_import
+from creatorbot.storage.dailyparts import DailyParts
 from creatorbot.storage.importers import messages
 from creatorbot.storage.importers.chunked import validate_chunks
 from creatorbot.storage.importers.errors import ImportFailed, RowError
 from creatorbot.storage.importers.kinds import BY_NAME, KINDS, Kind
 from creatorbot.storage.importers.lock import WAIT_SECONDS, ImportBusy, lock_imports
+from creatorbot.storage.importers.memory import release_memory
 from creatorbot.storage.importers.native import aliases as native
 from creatorbot.storage.importers.native.prepare import prepare_native
 from creatorbot.storage.importers.read import Table, read_chunks
@@ -30,6 +32,8 @@ logger = logging.getLogger(__name__)
 CANONICAL = "canonical"
 BUSY = messages.BUSY.format(minutes=round(WAIT_SECONDS / 60))
 DAILY_METRICS = "daily_metrics"
+# Daily metrics written at a time: the driver's rows of a part take some 100 MB.
+WRITE_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,7 @@ def prepare(
     with shared(session=session):
         typed = validate_chunks(spec, chunks, session=session)
         existing = spec.existing(typed, session)
+    release_memory()  # the file's text
     preview = Preview(
         source=table.source,
         kind=spec.name,
@@ -151,8 +156,12 @@ def write(
         if prepared.creators is not None and len(prepared.creators):
             WRITERS["creators"](prepared.creators, session=session)
             after_import("creators", prepared.creators, session=session)
-        WRITERS[prepared.spec.name](typed, session=session, progress=progress)
+        if prepared.spec.name == DAILY_METRICS and len(typed) > WRITE_ROWS:
+            _write_in_parts(typed, session=session, progress=progress)
+        else:
+            WRITERS[prepared.spec.name](typed, session=session, progress=progress)
         after_import(prepared.spec.name, typed, session=session)
+    release_memory()
     result = ImportResult(preview.kind, preview.rows, len(typed) - existing, existing)
     logger.info(
         "imported %s",
@@ -160,6 +169,19 @@ def write(
         extra={"kind": preview.kind, "rows": result.rows, "inserted": result.inserted},
     )
     return result
+
+
+def _write_in_parts(
+    typed: pd.DataFrame, *, session: Session, progress: Callable[[int], None] | None
+) -> None:
+    """Daily metrics WRITE_ROWS at a time, as a sync writes its chunks: the rows the database
+    driver takes are built for one part at a time, and the day columns and campaign stats are
+    brought up to date once, for all of them."""
+    parts = DailyParts()
+    for start in range(0, len(typed), WRITE_ROWS):
+        part = typed.iloc[start : start + WRITE_ROWS]
+        WRITERS[DAILY_METRICS](part, session=session, progress=progress, parts=parts)
+    parts.flush(session=session)
 
 
 def import_file(
@@ -204,6 +226,7 @@ def _prepare_native(
     with shared(session=session):
         done = prepare_native(found, tables, market=market, day=day, session=session)
         existing = done.spec.existing(done.typed, session)
+    release_memory()  # the file's text
     typed = done.typed
     preview = Preview(
         source=done.source,
