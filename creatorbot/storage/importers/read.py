@@ -37,13 +37,6 @@ class Table:
     preamble: tuple[str, ...] = ()  # lines before the header (an export's title, date range)
 
 
-def read_table(path: Path, column_map: Mapping[str, str] | None = None) -> Table:
-    """The whole file at `path` as one table (see `read_chunks`): for files known to be small."""
-    tables = list(read_chunks(path, column_map))
-    frame = pd.concat([table.frame for table in tables]) if len(tables) > 1 else tables[0].frame
-    return replace(tables[0], frame=frame)
-
-
 def read_chunks(
     path: Path, column_map: Mapping[str, str] | None = None, *, rows: int | None = None
 ) -> Iterator[Table]:
