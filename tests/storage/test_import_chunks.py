@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from creatorbot.storage.importers import ImportFailed, import_file, prepare, read, run
+from creatorbot.storage.importers import ImportFailed, import_file, prepare, read, run, textscan
 from tests.storage import native_exports as ne
 from tests.storage.native_world import add_creators, stored
 
@@ -190,3 +190,22 @@ def test_problems_in_many_chunks_are_reported_as_for_the_whole_file(
     assert len(errors) == 50
     assert errors[0].startswith("row 2, column orders")
     assert (total, errors) == problems(10_000)
+
+
+def test_a_byte_that_is_not_utf8_past_the_first_block_is_named_by_line_and_position(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    # The file is checked a block at a time: a line running over the end of the first block,
+    # with a character cut in two by it, is still named by its own number and position.
+    line = b"MY,gold,1,5\n"
+    lines = (textscan.BLOCK - 100) // len(line)
+    head = b"market,tier,rank,min_gmv_30d\n" + line * lines
+    pad = b"x" * (textscan.BLOCK - 1 - len(head) - 6)
+    bad = b"IT,oro" + pad + "é".encode() + b" \xe8,1,5\n"  # é starts at the block's last byte
+    (tmp_path / "tiers.csv").write_bytes(head + bad)
+    with sessions.begin() as session, pytest.raises(ImportFailed) as failed:
+        import_file("tiers", tmp_path / "tiers.csv", session=session)
+    (error,) = failed.value.errors
+    assert error.row == lines + 2
+    position = 6 + len(pad) + 2 + 1 + 1
+    assert f"(byte 0xE8 at position {position} of this line)" in error.problem
