@@ -160,6 +160,7 @@ def write(
             _write_in_parts(typed, session=session, progress=progress)
         else:
             WRITERS[prepared.spec.name](typed, session=session, progress=progress)
+        release_memory()  # what the write freed (SQLite's page cache among it), before the boards
         after_import(prepared.spec.name, typed, session=session)
     release_memory()
     result = ImportResult(preview.kind, preview.rows, len(typed) - existing, existing)
