@@ -152,8 +152,8 @@ class _Load:
             message = messages.SYNC_NO_ROWS.format(source=self.label, day=day)
             raise SyncFailed(self.source, "the query returned no rows", message)
         self.parts.flush(session=self.session)
+        release_memory()  # what the writes freed, before the boards are refreshed
         after_import(self.spec.name, pd.DataFrame({"market": [self.market]}), session=self.session)
-        release_memory()
         after = stored_rows(self.spec.name, self.market, self.days, session=self.session)
         inserted = after - self.before
         return ImportResult(self.spec.name, self.rows, inserted, self.rows - inserted)
