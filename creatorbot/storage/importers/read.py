@@ -50,12 +50,14 @@ def read_chunks(
     rows = rows or CHUNK_ROWS
     limits.check_size(path, source)
     if suffix in CSV_SUFFIXES:
-        grids = _read_csv(path, source, rows)
+        grids, strip = _read_csv(path, source, rows), False
     elif suffix in (".xlsx", ".xlsm"):
-        grids = read_xlsx(path, source, rows)
+        # A cell may hold any whitespace around its text (a line break typed at its end, say):
+        # every value is stripped, as few files of that size are XLSX.
+        grids, strip = read_xlsx(path, source, rows), True
     else:
         raise _failed(source, None, path.suffix or None, messages.UNKNOWN_EXTENSION)
-    return _tables(grids, source, column_map or {})
+    return _tables(grids, source, column_map or {}, strip=strip)
 
 
 def _read_csv(path: Path, source: str, rows: int) -> Iterator[pd.DataFrame]:
@@ -159,7 +161,7 @@ def _delimiter(head: list[str]) -> str:
 
 
 def _tables(
-    grids: Iterator[pd.DataFrame], source: str, column_map: Mapping[str, str]
+    grids: Iterator[pd.DataFrame], source: str, column_map: Mapping[str, str], *, strip: bool
 ) -> Iterator[Table]:
     """The grids of a file (the first holding its first lines) as tables of its rows."""
     grid = next(grids, None)
@@ -183,7 +185,7 @@ def _tables(
     table = Table(source, pd.DataFrame(), header, frozenset(repeated), preamble)
     first, found = skipped + 2, False
     for rows in itertools.chain([grid.iloc[skipped + 1 :]], (g.fillna("") for g in grids)):
-        frame = _frame(rows, positions, first)
+        frame = _frame(rows, positions, first, strip=strip)
         if len(frame):
             found = True
             yield replace(table, frame=frame)
@@ -192,12 +194,15 @@ def _tables(
         raise _failed(source, 2, None, messages.NO_ROWS)
 
 
-def _frame(grid: pd.DataFrame, positions: Mapping[str, int], first: int) -> pd.DataFrame:
-    """The named columns of `grid`'s rows (numbered from `first`), stripped, blank rows out."""
+def _frame(
+    grid: pd.DataFrame, positions: Mapping[str, int], first: int, *, strip: bool
+) -> pd.DataFrame:
+    """The named columns of `grid`'s rows (numbered from `first`), stripped (all of them, or
+    those with spaces around a value), blank rows out."""
     columns: dict[str, pd.Series] = {}
     for name, position in positions.items():
         values = grid.iloc[:, position] if position < len(grid.columns) else _empty(grid)
-        columns[name] = values.str.strip() if _padded(values) else values
+        columns[name] = values.str.strip() if strip or _padded(values) else values
     frame = pd.DataFrame(columns, copy=False)
     frame.index = pd.RangeIndex(first, len(grid) + first, name="row")
     blank = _blank(frame)
