@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import DBAPIError
 
 from bench.commands import DATA, END, PG, connect_args, database_url, peak_rss_mb, prepare
+from bench.memory import PrivatePeak
 from creatorbot.storage.db import make_engine, make_sessionmaker
 from creatorbot.storage.models import Creator
 from creatorbot.storage.sync import Source, sync_source
@@ -59,9 +60,10 @@ def build_warehouse(scale: str, kind: str) -> int:
         creators = connection.execute(select(Creator.market, Creator.handle)).all()
     world.dispose()
     engine = create_engine(url)
-    with engine.begin() as connection:
-        if kind == "postgresql":
+    if kind == "postgresql":  # on its own: a failed count below would take it back
+        with engine.begin() as connection:
             connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {table.split('.')[0]}"))
+    with engine.begin() as connection:
         try:
             built = connection.scalar(text(f"SELECT count(*) FROM {table}"))
         except DBAPIError:
@@ -114,6 +116,7 @@ def _row(n: int, market: str, handle: str) -> dict[str, Any]:
 
 def sync_child(scale: str, db: str, kind: str) -> dict[str, Any]:
     """In a process of its own: sync the day for every market, roll back, report."""
+    private = PrivatePeak()
     url, table = warehouse(scale, kind)
     query = Query(QUERY.format(table=table))
     source = Source("bench", url, {"daily_metrics": query}, chunk_rows=CHUNK_ROWS)
@@ -129,7 +132,7 @@ def sync_child(scale: str, db: str, kind: str) -> dict[str, Any]:
         seconds = time.perf_counter() - started
         session.rollback()
     engine.dispose()
-    return {"rows": rows, "seconds": seconds, "rss_mb": peak_rss_mb()}
+    return {"rows": rows, "seconds": seconds, "rss_mb": peak_rss_mb(), "private_mb": private.stop()}
 
 
 def duckdb_child(scale: str, kind: str) -> dict[str, Any]:
@@ -181,14 +184,18 @@ def main() -> None:
             print(f"… {scale}: {kind} warehouse into {db} done", file=sys.stderr)
     print("Warehouse sync of one day (seconds, peak memory of the process; DuckDB ad hoc beside)")
     print(
+        "(RSS: resident memory, VmHWM; private: the same less the files mapped, see bench.memory)"
+    )
+    print(
         f"{'scale':5} {'warehouse':10} {'into':10} {'rows':>10} {'sync':>9} {'rows/s':>9} "
-        f"{'RSS':>8} {'duckdb':>8} {'RSS':>8} {'ratio':>6}"
+        f"{'RSS':>8} {'private':>8} {'duckdb':>8} {'RSS':>8} {'ratio':>6}"
     )
     for scale, kind, db, count, synced, duck in lines:
         assert synced["rows"] == count == duck["rows"], (synced, duck, count)
         print(
             f"{scale:5} {kind:10} {db:10} {count:>10,} {synced['seconds']:>7.1f} s "
             f"{count / synced['seconds']:>9,.0f} {synced['rss_mb']:>5.0f} MB "
+            f"{synced['private_mb']:>5.0f} MB "
             f"{duck['seconds']:>6.1f} s {duck['rss_mb']:>5.0f} MB "
             f"{synced['seconds'] / duck['seconds']:>5.1f}×"
         )

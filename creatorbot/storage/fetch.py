@@ -3,10 +3,13 @@ where building a SQLAlchemy Row per row costs more than the database does."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
+
+BATCH = 100_000
 
 
 def fetch_all(query: Select[*tuple[Any, ...]], *, session: Session) -> list[tuple[Any, ...]]:
@@ -16,6 +19,15 @@ def fetch_all(query: Select[*tuple[Any, ...]], *, session: Session) -> list[tupl
     as they are); results are not processed, so this is for integer and text columns (a date
     comes back as the driver gives it).
     """
+    return [row for batch in fetch_batches(query, session=session) for row in batch]
+
+
+def fetch_batches(
+    query: Select[*tuple[Any, ...]], *, session: Session, size: int | None = None
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of `query` as `fetch_all` gives them, `size` (default BATCH) at a time: a
+    million rows as Python tuples take some 200 MB, a batch of them a fraction."""
+    size = size or BATCH
     connection = session.connection()
     dialect = connection.dialect
     compiled = query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
@@ -30,6 +42,7 @@ def fetch_all(query: Select[*tuple[Any, ...]], *, session: Session) -> list[tupl
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(str(compiled), values)
-        return list(cursor.fetchall())
+        while batch := cursor.fetchmany(size):
+            yield list(batch)
     finally:
         cursor.close()

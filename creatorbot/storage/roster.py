@@ -10,10 +10,11 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.fetch import fetch_all
+from creatorbot.storage.fetch import fetch_all, fetch_batches
 from creatorbot.storage.models import Creator
 
 COLUMNS = ["creator_id", "handle", "tier", "category"]
@@ -120,11 +121,24 @@ def _details(*, session: Session) -> pd.DataFrame:
     pass over the whole table, which in table order beats a million index look-ups several
     times over."""
     query = select(Creator.id, Creator.tier, Creator.category)
-    rows = np.array(fetch_all(query, session=session), dtype=object).reshape(-1, 3)
+    ids: list[np.ndarray] = []
+    tiers: list[pd.Categorical] = []
+    categories: list[pd.Categorical] = []
+    for batch in fetch_batches(query, session=session):  # a batch of tuples at a time
+        rows = np.array(batch, dtype=object).reshape(-1, 3)
+        ids.append(rows[:, 0].astype(np.int64))
+        tiers.append(pd.Categorical(rows[:, 1]))
+        categories.append(pd.Categorical(rows[:, 2]))
     return pd.DataFrame(
-        {"tier": pd.Categorical(rows[:, 1]), "category": pd.Categorical(rows[:, 2])},
-        index=pd.Index(rows[:, 0].astype(np.int64)),
+        {"tier": _joined_categories(tiers), "category": _joined_categories(categories)},
+        index=pd.Index(np.concatenate(ids) if ids else np.empty(0, dtype=np.int64)),
     )
+
+
+def _joined_categories(parts: list[pd.Categorical]) -> pd.Categorical:
+    if not parts:
+        return pd.Categorical([])
+    return union_categoricals(parts, sort_categories=True) if len(parts) > 1 else parts[0]
 
 
 def _joined(roster: Roster, details: pd.DataFrame) -> pd.DataFrame:

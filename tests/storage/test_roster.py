@@ -4,10 +4,11 @@ never stale after creators are written inside it."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from creatorbot.storage import writer
+from creatorbot.storage import fetch, writer
 from creatorbot.storage.models import Creator
 from creatorbot.storage.roster import COLUMNS, creator_ids, creators, shared
 from tests.commands.conftest import creator_row
@@ -20,7 +21,11 @@ def write(session: Session, rows: list[dict[str, object]]) -> None:
     writer.write_creators(pd.DataFrame(rows), session=session)
 
 
-def test_creators_are_the_tables(sessions: sessionmaker[Session]) -> None:
+@pytest.mark.parametrize("batch", [fetch.BATCH, 2], ids=["one-batch", "batches"])
+def test_creators_are_the_tables(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    monkeypatch.setattr(fetch, "BATCH", batch)  # creators' tiers and categories read in batches
     rows = [
         creator_row(handle, market, tier=f"Tier{n % 2}", category=f"cat{n % 3}")
         for market, handles in HANDLES.items()

@@ -37,19 +37,6 @@ def check_size(path: Path, source: str) -> None:
         raise refused(source, None, problem)
 
 
-def check_text(text: str, sep: str, source: str) -> None:
-    """A CSV's header may name at most MAX_COLUMNS columns and the file hold at most MAX_ROWS
-    lines of data: counted on the text, before any parser sees it (a quoted line break counts
-    as a line, which only makes the count generous)."""
-    end = text.find("\n")
-    header = text if end < 0 else text[:end]
-    columns = header.count(sep) + 1
-    check_columns(columns, source)
-    lines = text.count("\n") + (not text.endswith("\n"))
-    if lines - 1 > MAX_ROWS:
-        raise refused(source, None, messages.TOO_MANY_ROWS.format(limit=MAX_ROWS))
-
-
 def check_columns(columns: int, source: str, row: int | None = 1) -> None:
     """At most MAX_COLUMNS columns."""
     if columns > MAX_COLUMNS:

@@ -1,18 +1,18 @@
-"""Read a CSV or XLSX file into a frame of stripped strings, indexed by spreadsheet row."""
+"""Read a CSV or XLSX file as frames of stripped strings indexed by spreadsheet row, a bounded
+number of rows at a time: memory stays bounded whatever the file's size."""
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
-from creatorbot.storage.importers import limits, messages
+from creatorbot.storage.importers import limits, messages, textscan
 from creatorbot.storage.importers.errors import ImportFailed, RowError
 from creatorbot.storage.importers.xlsx import read_xlsx
 
@@ -20,6 +20,8 @@ DELIMITERS = (",", ";", "\t")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 PREAMBLE_LINES = 10  # an export's header comes within its first lines
 PREAMBLE_WIDTH = 2  # values on a line before the header, such as "Date range:", "2026-12-01"
+CHUNK_ROWS = 100_000  # rows read at a time: some 100 MB of values at most
+SPACES = (" ", "\t", "\r", "\u00a0")  # around a value: stripped
 _EXTRA_FIELDS = re.compile(r"Expected \d+ fields in line (\d+)")
 
 
@@ -35,47 +37,70 @@ class Table:
     preamble: tuple[str, ...] = ()  # lines before the header (an export's title, date range)
 
 
-def read_table(path: Path, column_map: Mapping[str, str] | None = None) -> Table:
-    """Read `path` (.csv, .tsv, .txt or .xlsx), strip every value and header, apply
-    `column_map`. Lines before the header (an export's title or date range) are kept apart."""
+def read_chunks(
+    path: Path, column_map: Mapping[str, str] | None = None, *, rows: int | None = None
+) -> Iterator[Table]:
+    """Read `path` (.csv, .tsv, .txt or .xlsx) `rows` rows (default CHUNK_ROWS) at a time,
+    each value and header stripped, `column_map` applied; every table has the file's header
+    and its rows numbered as a spreadsheet shows them. Lines before the header (an export's
+    title or date range) are kept apart. Raises `ImportFailed` for a file that cannot be read
+    (before the first table for whatever its size, encoding, header and line count tell)."""
     source = path.name
     suffix = path.suffix.lower()
+    rows = rows or CHUNK_ROWS
     limits.check_size(path, source)
     if suffix in CSV_SUFFIXES:
-        grid, padded = _read_csv(path, source)
+        grids, strip = _read_csv(path, source, rows), False
     elif suffix in (".xlsx", ".xlsm"):
-        grid, padded = _read_xlsx(path, source)
+        # A cell may hold any whitespace around its text (a line break typed at its end, say):
+        # every value is stripped, as few files of that size are XLSX.
+        grids, strip = read_xlsx(path, source, rows), True
     else:
         raise _failed(source, None, path.suffix or None, messages.UNKNOWN_EXTENSION)
-    skipped, preamble = _preamble(grid)
-    if skipped:
-        grid = grid.iloc[skipped:]
-    table = _table(grid, source, column_map or {}, strip=padded, first=skipped + 2)
-    return replace(table, preamble=preamble) if preamble else table
+    return _tables(grids, source, column_map or {}, strip=strip)
 
 
-def _read_csv(path: Path, source: str) -> tuple[pd.DataFrame, bool]:
-    data = path.read_bytes()
-    text = _decode(data, source)
-    if not text.strip():
+def _read_csv(path: Path, source: str, rows: int) -> Iterator[pd.DataFrame]:
+    scanned = textscan.scan(path, source, PREAMBLE_LINES)
+    if scanned.blank:
         raise _failed(source, 1, None, messages.EMPTY_FILE)
-    sep = _delimiter(text)
+    lines = scanned.head
+    sep = _delimiter(lines)
     # Lines before the header (fewer fields than it) would make pandas expect as few.
-    lines = _head(text)
-    counts = _field_counts(lines, sep)
-    skipped = _before_header(counts)
-    if skipped:
-        text = text.split("\n", skipped)[skipped]
-    limits.check_text(text, sep, source)
+    skipped = _before_header(_field_counts(lines, sep))
+    header = lines[skipped] if skipped < len(lines) else ""
+    limits.check_columns(header.count(sep) + 1, source)
+    limits.check_rows(scanned.lines - skipped, source)
+    top = [[line.strip().strip(sep).strip('"')] for line in lines[:skipped]]
+    return _csv_grids(path, source, sep, scanned.encoding, skipped, top, rows)
+
+
+def _csv_grids(
+    path: Path,
+    source: str,
+    sep: str,
+    encoding: str,
+    skipped: int,
+    top: list[list[str]],
+    rows: int,
+) -> Iterator[pd.DataFrame]:
     try:
-        grid = pd.read_csv(
-            io.StringIO(text),
+        with pd.read_csv(
+            path,
             sep=sep,
             header=None,
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,  # keeps row numbers equal to what a spreadsheet shows
-        )
+            encoding=encoding,
+            skiprows=skipped,
+            chunksize=rows,
+        ) as reader:
+            for grid in reader:
+                if top:  # the preamble's lines come back as rows of their first cell
+                    grid = pd.concat([pd.DataFrame(top, dtype=str), grid], ignore_index=True)
+                    grid, top = grid.fillna(""), []
+                yield grid
     except pd.errors.EmptyDataError as exc:  # e.g. nothing but NUL bytes on a line
         raise _failed(source, 1, None, messages.EMPTY_FILE) from exc
     except pd.errors.ParserError as exc:
@@ -83,37 +108,6 @@ def _read_csv(path: Path, source: str) -> tuple[pd.DataFrame, bool]:
         if match:
             raise _failed(source, int(match.group(1)), None, messages.TOO_MANY_VALUES) from exc
         raise _failed(source, None, None, messages.UNREADABLE_CSV.format(reason=exc)) from exc
-    if skipped:  # the preamble's lines come back as rows of their first cell
-        top = [[line.strip().strip(sep).strip('"')] for line in lines[:skipped]]
-        grid = pd.concat([pd.DataFrame(top, dtype=str), grid], ignore_index=True).fillna("")
-    return grid, _padded(text, sep)
-
-
-def _decode(data: bytes, source: str) -> str:
-    """UTF-8 with or without BOM, or UTF-16 with its BOM (what Excel saves as "Unicode text")."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16").replace("\r\n", "\n")
-        except UnicodeDecodeError as exc:
-            raise _failed(source, None, None, messages.NOT_UTF16) from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        problem = messages.NOT_UTF8.format(
-            byte=f"0x{data[exc.start]:02X}", position=exc.start - line_start + 1
-        )
-        raise _failed(source, data.count(b"\n", 0, exc.start) + 1, None, problem) from exc
-
-
-def _head(text: str) -> list[str]:
-    """The first PREAMBLE_LINES lines (without copying the rest of a large file)."""
-    end = -1
-    for _ in range(PREAMBLE_LINES):
-        end = text.find("\n", end + 1)
-        if end < 0:
-            return text.split("\n")
-    return text[:end].split("\n")
 
 
 def _field_counts(lines: list[str], sep: str) -> list[int]:
@@ -148,24 +142,14 @@ def _preamble(grid: pd.DataFrame) -> tuple[int, tuple[str, ...]]:
     return skipped, lines
 
 
-def _padded(text: str, sep: str) -> bool:
-    """Whether any value may have spaces or tabs around it. A few substring searches over the
-    text are much cheaper than stripping every value of a large file."""
-    spaces = [space for space in (" ", "\t") if space != sep and space in text]
-    edges = (sep, '"', "\n", "\r")
-    return text.rstrip("\r\n").endswith(tuple(spaces)) or any(
-        space + edge in text or edge + space in text for space in spaces for edge in edges
-    )
-
-
-def _delimiter(text: str) -> str:
+def _delimiter(head: list[str]) -> str:
     """The separator that splits the first lines into the most lines of one same width.
 
     Excel in comma-decimal locales (Italy, among others) saves "CSV" with semicolons, and
     "Unicode text" with tabs; an export may open with a title or date-range line."""
-    lines = [line for line in _head(text) if line.strip()]
+    lines = [line for line in head if line.strip()]
     if len(lines) <= 1:
-        header = lines[0] if lines else text
+        header = lines[0] if lines else ""
         return max(DELIMITERS, key=header.count)
 
     def fit(sep: str) -> tuple[int, int]:
@@ -176,40 +160,69 @@ def _delimiter(text: str) -> str:
     return max(DELIMITERS, key=fit)
 
 
-def _read_xlsx(path: Path, source: str) -> tuple[pd.DataFrame, bool]:
-    return read_xlsx(path, source), True
-
-
-def _table(
-    grid: pd.DataFrame, source: str, column_map: Mapping[str, str], *, strip: bool, first: int = 2
-) -> Table:
-    if grid.empty and len(grid.columns) == 0:
+def _tables(
+    grids: Iterator[pd.DataFrame], source: str, column_map: Mapping[str, str], *, strip: bool
+) -> Iterator[Table]:
+    """The grids of a file (the first holding its first lines) as tables of its rows."""
+    grid = next(grids, None)
+    if grid is None or (grid.empty and len(grid.columns) == 0):
         raise _failed(source, 1, None, messages.EMPTY_FILE)
     grid = grid.fillna("")
+    skipped, preamble = _preamble(grid)
     renames = {key.strip(): value.strip() for key, value in column_map.items()}
-    header = [str(name).strip() for name in grid.iloc[0]]
-    header = [renames.get(name, name) for name in header]
+    header = [renames.get(name, name) for name in (str(n).strip() for n in grid.iloc[skipped])]
     if not any(header):
         raise _failed(source, 1, None, messages.EMPTY_FILE)
-
-    columns: dict[str, pd.Series] = {}
+    positions: dict[str, int] = {}
     repeated: set[str] = set()
     for position, name in enumerate(header):
         if not name:
             continue  # an unnamed column is an extra column: ignored
-        if name in columns:
+        if name in positions:
             repeated.add(name)
-            continue
-        values = grid.iloc[1:, position]
-        columns[name] = values.str.strip() if strip else values
-    frame = pd.DataFrame(columns, copy=False)
-    frame.index = pd.RangeIndex(first, len(frame) + first, name="row")
-    blank = _blank(frame)
-    if blank.any():
-        frame = frame[~blank]
-    if frame.empty:
+        else:
+            positions[name] = position
+    table = Table(source, pd.DataFrame(), header, frozenset(repeated), preamble)
+    first, found = skipped + 2, False
+    for rows in itertools.chain([grid.iloc[skipped + 1 :]], (g.fillna("") for g in grids)):
+        frame = _frame(rows, positions, first, strip=strip)
+        if len(frame):
+            found = True
+            yield replace(table, frame=frame)
+        first += len(rows)
+    if not found:
         raise _failed(source, 2, None, messages.NO_ROWS)
-    return Table(source, frame, header, frozenset(repeated))
+
+
+def _frame(
+    grid: pd.DataFrame, positions: Mapping[str, int], first: int, *, strip: bool
+) -> pd.DataFrame:
+    """The named columns of `grid`'s rows (numbered from `first`), stripped (all of them, or
+    those with spaces around a value), blank rows out."""
+    columns: dict[str, pd.Series] = {}
+    for name, position in positions.items():
+        values = grid.iloc[:, position] if position < len(grid.columns) else _empty(grid)
+        columns[name] = values.str.strip() if strip or _padded(values) else values
+    frame = pd.DataFrame(columns, copy=False)
+    frame.index = pd.RangeIndex(first, len(grid) + first, name="row")
+    blank = _blank(frame)
+    return frame[~blank] if blank.any() else frame
+
+
+def _empty(grid: pd.DataFrame) -> pd.Series:
+    return pd.Series("", index=grid.index, dtype=str)
+
+
+def _padded(values: pd.Series) -> bool:
+    """Whether any value may have spaces around it. A few substring searches over the column's
+    text are much cheaper than stripping every value of a large file."""
+    text = "\n".join(values.tolist())
+    spaces = [space for space in SPACES if space in text]
+    return bool(spaces) and (
+        text.startswith(tuple(spaces))
+        or text.endswith(tuple(spaces))
+        or any("\n" + space in text or space + "\n" in text for space in spaces)
+    )
 
 
 def _blank(frame: pd.DataFrame) -> pd.Series:

@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,14 +14,16 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.hooks import after_import
+from creatorbot.storage.dailyparts import DailyParts
 from creatorbot.storage.importers import messages
+from creatorbot.storage.importers.chunked import validate_chunks
 from creatorbot.storage.importers.errors import ImportFailed, RowError
 from creatorbot.storage.importers.kinds import BY_NAME, KINDS, Kind
 from creatorbot.storage.importers.lock import WAIT_SECONDS, ImportBusy, lock_imports
+from creatorbot.storage.importers.memory import release_memory
 from creatorbot.storage.importers.native import aliases as native
 from creatorbot.storage.importers.native.prepare import prepare_native
-from creatorbot.storage.importers.read import Table, read_table
-from creatorbot.storage.importers.validate import validate
+from creatorbot.storage.importers.read import Table, read_chunks
 from creatorbot.storage.roster import shared
 from creatorbot.storage.writer import WRITERS
 
@@ -29,6 +32,8 @@ logger = logging.getLogger(__name__)
 CANONICAL = "canonical"
 BUSY = messages.BUSY.format(minutes=round(WAIT_SECONDS / 60))
 DAILY_METRICS = "daily_metrics"
+# Daily metrics written at a time: the driver's rows of a part take some 100 MB.
+WRITE_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -95,17 +100,20 @@ def prepare(
     if kind is not None and kind not in BY_NAME:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     path = Path(path)
-    table = read_table(path, column_map)
+    tables = read_chunks(path, column_map)
+    table = next(tables)  # the header and the first rows tell the kind
+    chunks = itertools.chain([table], tables)
     spec = BY_NAME[kind] if kind is not None else _canonical(table)
     if spec is None or (spec.name == DAILY_METRICS and not _fits(spec, table)):
         found = native.recognise(table.header)
         if found is not None:
-            return _prepare_native(found, table, market=market, day=day, session=session)
+            return _prepare_native(found, chunks, market=market, day=day, session=session)
     if spec is None:
         raise ImportFailed(table.source, [RowError(1, None, None, messages.UNKNOWN_KIND)])
     with shared(session=session):
-        typed = validate(spec, table, session=session)
+        typed = validate_chunks(spec, chunks, session=session)
         existing = spec.existing(typed, session)
+    release_memory()  # the file's text
     preview = Preview(
         source=table.source,
         kind=spec.name,
@@ -148,8 +156,13 @@ def write(
         if prepared.creators is not None and len(prepared.creators):
             WRITERS["creators"](prepared.creators, session=session)
             after_import("creators", prepared.creators, session=session)
-        WRITERS[prepared.spec.name](typed, session=session, progress=progress)
+        if prepared.spec.name == DAILY_METRICS and len(typed) > WRITE_ROWS:
+            _write_in_parts(typed, session=session, progress=progress)
+        else:
+            WRITERS[prepared.spec.name](typed, session=session, progress=progress)
+        release_memory()  # what the write freed (SQLite's page cache among it), before the boards
         after_import(prepared.spec.name, typed, session=session)
+    release_memory()
     result = ImportResult(preview.kind, preview.rows, len(typed) - existing, existing)
     logger.info(
         "imported %s",
@@ -157,6 +170,19 @@ def write(
         extra={"kind": preview.kind, "rows": result.rows, "inserted": result.inserted},
     )
     return result
+
+
+def _write_in_parts(
+    typed: pd.DataFrame, *, session: Session, progress: Callable[[int], None] | None
+) -> None:
+    """Daily metrics WRITE_ROWS at a time, as a sync writes its chunks: the rows the database
+    driver takes are built for one part at a time, and the day columns and campaign stats are
+    brought up to date once, for all of them."""
+    parts = DailyParts()
+    for start in range(0, len(typed), WRITE_ROWS):
+        part = typed.iloc[start : start + WRITE_ROWS]
+        WRITERS[DAILY_METRICS](part, session=session, progress=progress, parts=parts)
+    parts.flush(session=session)
 
 
 def import_file(
@@ -192,18 +218,19 @@ def _fits(spec: Kind, table: Table) -> bool:
 
 def _prepare_native(
     found: native.Recognised,
-    table: Table,
+    tables: Iterator[Table],
     *,
     market: str | None,
     day: dt.date | None,
     session: Session,
 ) -> Prepared:
     with shared(session=session):
-        done = prepare_native(found, table, market=market, day=day, session=session)
+        done = prepare_native(found, tables, market=market, day=day, session=session)
         existing = done.spec.existing(done.typed, session)
+    release_memory()  # the file's text
     typed = done.typed
     preview = Preview(
-        source=table.source,
+        source=done.source,
         kind=done.spec.name,
         format=found.format.name,
         language=found.language,
@@ -215,9 +242,9 @@ def _prepare_native(
         updated=existing,
         unknown_creators=done.unknown,
         creates_creators=found.format.creates_creators,
-        market=done.shaped.market,
-        market_source=done.shaped.market_source,
-        day_source=done.shaped.day_source,
+        market=done.settled.market,
+        market_source=done.settled.market_source,
+        day_source=done.settled.day_source,
     )
     return Prepared(preview, done.spec, typed, done.creators)
 

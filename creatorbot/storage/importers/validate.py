@@ -22,6 +22,14 @@ SHOWN_HEADERS = 15
 def validate(kind: Kind, table: Table, *, session: Session) -> pd.DataFrame:
     """The file's rows as a typed frame ready for the writer, or `ImportFailed` listing every
     problem found (up to the cap)."""
+    typed, log = checked(kind, table, session=session)
+    log.raise_if_any(table.source)
+    return typed.reset_index(drop=True)
+
+
+def checked(kind: Kind, table: Table, *, session: Session) -> tuple[pd.DataFrame, ErrorLog]:
+    """The rows as typed values (indexed by row; None or NaT where a value is wrong) and the
+    problems found. A header that will not do raises `ImportFailed` at once."""
     log = ErrorLog()
     _check_header(kind, table, log)
     log.raise_if_any(table.source)
@@ -44,8 +52,7 @@ def validate(kind: Kind, table: Table, *, session: Session) -> pd.DataFrame:
     checks.unique_keys(typed, raw, kind.key, log)
     for check in kind.checks:
         check(typed, raw, log, session)
-    log.raise_if_any(table.source)
-    return typed.reset_index(drop=True)
+    return typed, log
 
 
 def _minor_units(raw: pd.DataFrame, markets: Mapping[str, int]) -> pd.Series:

@@ -31,9 +31,10 @@ _SHEET = re.compile(r"(?:.*/)?worksheets/[^/]+\.xml$", re.IGNORECASE)
 _OVERLAP = 64  # bytes kept from one chunk to the next, so a tag cut in two is still found
 
 
-def read_xlsx(path: Path, source: str) -> pd.DataFrame:
+def read_xlsx(path: Path, source: str, rows: int) -> Iterator[pd.DataFrame]:
     """The first sheet's cells as text (a date as "YYYY-MM-DD 00:00:00", a whole number without
-    ".0"), one list per row, rows padded to the widest; or `ImportFailed` saying why not."""
+    ".0"), `rows` rows at a time, each grid as wide as its widest row; or `ImportFailed` saying
+    why not."""
     check_archive(path, source)
     try:
         # Opening a workbook reads each sheet through when it states no dimension: the rows
@@ -51,15 +52,25 @@ def read_xlsx(path: Path, source: str) -> pd.DataFrame:
     try:
         sheet = workbook.worksheets[0]
         _check_dimension(sheet, source)
-        rows = list(_rows(sheet, source))
+        held: list[list[str]] = []
+        for row in _rows(sheet, source):
+            held.append(row)
+            if len(held) == rows:
+                yield _grid(held)
+                held = []
+        while held and not held[-1]:
+            held.pop()  # empty rows at the end of a sheet are no rows
+        if held:
+            yield _grid(held)
     except ImportFailed:
         raise
     except Exception as exc:
         raise _unreadable(exc, source) from exc
     finally:
         workbook.close()
-    while rows and not rows[-1]:
-        rows.pop()  # empty rows at the end of a sheet are no rows
+
+
+def _grid(rows: list[list[str]]) -> pd.DataFrame:
     width = max(map(len, rows), default=0)
     return pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=str)
 

@@ -8,17 +8,19 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.hooks import after_import
 from creatorbot.storage.dailyparts import DailyParts
 from creatorbot.storage.importers import messages
+from creatorbot.storage.importers.chunked import repeated_keys
 from creatorbot.storage.importers.errors import MAX_ERRORS, ErrorLog, ImportFailed, RowError
 from creatorbot.storage.importers.kinds import BY_NAME, Kind
+from creatorbot.storage.importers.memory import release_memory
 from creatorbot.storage.importers.read import Table
 from creatorbot.storage.importers.run import ImportResult
+from creatorbot.storage.importers.seen import SeenKeys
 from creatorbot.storage.importers.validate import validate
 from creatorbot.storage.roster import shared
 from creatorbot.storage.sync.sources import Source
@@ -98,8 +100,7 @@ class _Load:
         self.parts = DailyParts()  # daily metrics: day columns and campaign stats at the end
         self.errors: list[RowError] = []
         self.total_errors = 0
-        self.keys = np.empty(0, dtype=np.uint64)  # hashes of the keys written, sorted
-        self.key_rows = np.empty(0, dtype=np.int64)  # the row of each, in the same order
+        self.keys = SeenKeys()  # the keys written
 
     def take(self, table: Table) -> bool:
         """Validate and (while nothing was wrong) write one chunk; False to stop reading."""
@@ -115,33 +116,16 @@ class _Load:
             other = typed["market"] != self.market
             problem = messages.OTHER_MARKET.format(market=self.market)
             log.add_rows(other, "market", table.frame["market"], problem)
-        hashes = self._repeats(typed, table, log)
+        # Keys already written by an earlier chunk (a chunk's own are checked by `validate`).
+        repeated_keys(self.spec.key, typed, table, self.keys, log)
         if log:
             self._failed(log.errors, log.total)
         if self.total_errors:
             return True
-        self._write(typed.reset_index(drop=True), hashes, table.frame.index.to_numpy())
+        self._write(typed.reset_index(drop=True))
         return True
 
-    def _repeats(self, typed: pd.DataFrame, table: Table, log: ErrorLog) -> np.ndarray:
-        """Keys already seen in an earlier chunk (a chunk's own are checked by `validate`)."""
-        hashes = pd.util.hash_pandas_object(typed[list(self.spec.key)], index=False).to_numpy()
-        at = np.searchsorted(self.keys, hashes)
-        found = at < len(self.keys)
-        found[found] = self.keys[at[found]] == hashes[found]
-        if found.any():
-            first = dict(zip(typed.index[found], self.key_rows[at[found]], strict=True))
-            names = ", ".join(self.spec.key)
-            shown = table.frame[list(self.spec.key)].agg(", ".join, axis=1)
-            log.add_rows(
-                pd.Series(found, index=typed.index),
-                "+".join(self.spec.key),
-                shown,
-                lambda row: messages.DUPLICATE_KEY.format(key=names, first=first[row]),
-            )
-        return hashes
-
-    def _write(self, typed: pd.DataFrame, hashes: np.ndarray, rows: np.ndarray) -> None:
+    def _write(self, typed: pd.DataFrame) -> None:
         days = _days(typed)
         new_days = days - self.days
         if new_days or not self.rows:  # before any row of those days is written
@@ -154,9 +138,6 @@ class _Load:
             options["parts"] = self.parts
         WRITERS[self.spec.name](typed, session=self.session, progress=self.progress, **options)
         self.rows += len(typed)
-        keys = np.concatenate([self.keys, hashes])
-        order = np.argsort(keys, kind="stable")
-        self.keys, self.key_rows = keys[order], np.concatenate([self.key_rows, rows])[order]
 
     def _failed(self, errors: list[RowError], total: int) -> None:
         self.errors += errors[: MAX_ERRORS - len(self.errors)]
@@ -171,6 +152,7 @@ class _Load:
             message = messages.SYNC_NO_ROWS.format(source=self.label, day=day)
             raise SyncFailed(self.source, "the query returned no rows", message)
         self.parts.flush(session=self.session)
+        release_memory()  # what the writes freed, before the boards are refreshed
         after_import(self.spec.name, pd.DataFrame({"market": [self.market]}), session=self.session)
         after = stored_rows(self.spec.name, self.market, self.days, session=self.session)
         inserted = after - self.before

@@ -29,14 +29,12 @@ def unknown(rows: pd.DataFrame, *, session: Session) -> pd.Series:
     )
 
 
-def new_creators(
-    source: str, rows: pd.DataFrame, names: pd.Series, missing: pd.Series, *, session: Session
-) -> Table:
-    """A canonical creators file of the rows' creators that are `missing`, one row each."""
-    picked = rows.loc[missing, ["market", "handle"]].assign(display_name=names[missing])
-    picked = picked.drop_duplicates(["market", "handle"])
-    picked["display_name"] = picked["display_name"].where(
-        picked["display_name"] != "", picked["handle"]
+def new_creators(source: str, missing: pd.DataFrame, *, session: Session) -> Table:
+    """A canonical creators file of the `missing` rows' creators (market, handle and the
+    export's display name, in row order), one row each."""
+    picked = missing.drop_duplicates(["market", "handle"])
+    picked = picked.assign(
+        display_name=picked["display_name"].where(picked["display_name"] != "", picked["handle"])
     )
     tiers = {market: entry_tier(market, session=session) for market in picked["market"].unique()}
     frame = pd.DataFrame(

@@ -1,24 +1,28 @@
-"""Prepare a native export: shape it into canonical daily metrics, validate those as the
-canonical importer does, and settle which creators are new (created, or refused)."""
+"""Prepare a native export chunk by chunk: shape it into canonical daily metrics, validate
+those as the canonical importer does, and settle which creators are new (created, or
+refused)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+import itertools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.importers import references
-from creatorbot.storage.importers.errors import ImportFailed, RowError
+from creatorbot.storage.importers import read, references
+from creatorbot.storage.importers.chunked import Problems, repeated_keys
+from creatorbot.storage.importers.errors import ErrorLog, ImportFailed, RowError
 from creatorbot.storage.importers.kinds import CREATORS, DAILY_METRICS, Kind
 from creatorbot.storage.importers.native.aliases import Recognised
 from creatorbot.storage.importers.native.creators import new_creators, unknown
-from creatorbot.storage.importers.native.shape import Shaped, shape
+from creatorbot.storage.importers.native.shape import Events, Settled, settle, shape
 from creatorbot.storage.importers.read import Table
-from creatorbot.storage.importers.validate import validate
+from creatorbot.storage.importers.seen import SeenKeys
+from creatorbot.storage.importers.validate import checked, validate
 
 KEYS = ("date", "market", "handle")
 # Daily metrics of which an export may carry any part: the rest stays as stored.
@@ -43,34 +47,97 @@ class NativePrepared:
     typed: pd.DataFrame
     creators: pd.DataFrame | None  # typed canonical creators, None when none are new
     unknown: int  # creators of the export not stored yet
-    shaped: Shaped
+    settled: Settled
+    source: str
 
 
 def prepare_native(
     found: Recognised,
-    table: Table,
+    tables: Iterator[Table],
     *,
     market: str | None,
     day: dt.date | None,
     session: Session,
 ) -> NativePrepared:
-    """Validate `table` read as `found`; raises `ImportFailed` (nothing written) naming the
-    export's own columns."""
-    shaped = shape(found, table, market_code=market, day=day, session=session)
-    rows = shaped.table.frame
+    """Validate the export's `tables` (its chunks, in order) read as `found`; raises
+    `ImportFailed` (nothing written) naming the export's own columns."""
+    first = next(tables)
+    settled = settle(found, first, market_code=market, day=day, session=session)
     creates = found.format.creates_creators
     spec = CREATING if creates else PARTIAL
-    missing = unknown(rows, session=session)
+    rows = _Rows(settled, spec, session)
+    for table in itertools.chain([first], tables):
+        rows.take(table)
     try:
+        rows.problems.raise_if_any(first.source)
+        if found.format.events:  # summed across chunks: validated once summed
+            totals, names = rows.events.totals()
+            rows.check(Table(first.source, totals, list(totals.columns), frozenset()), names)
         creators = None
-        if creates and missing.any():
-            listing = new_creators(table.source, rows, shaped.names, missing, session=session)
+        if creates and rows.missing:
+            listing = new_creators(first.source, pd.concat(rows.missing), session=session)
             creators = validate(CREATORS, listing, session=session)
-        typed = validate(spec, shaped.table, session=session)
+        rows.checked.raise_if_any(first.source)
     except ImportFailed as exc:
-        raise _named(exc, shaped.headers) from None
-    unknown_count = int(rows.loc[missing, "handle"].nunique())
-    return NativePrepared(spec, typed, creators, unknown_count, shaped)
+        raise _named(exc, settled.headers) from None
+    typed = pd.concat(rows.typed, ignore_index=True) if len(rows.typed) > 1 else rows.typed[0]
+    return NativePrepared(spec, typed, creators, rows.unknown(), settled, first.source)
+
+
+class _Rows:
+    """An export's chunks as they are read: shaped, then validated (event rows once summed)."""
+
+    def __init__(self, settled: Settled, spec: Kind, session: Session) -> None:
+        self.settled = settled
+        self.spec = spec
+        self.session = session
+        self.problems = Problems()  # shaping's: when there are any, only those are reported
+        self.checked = Problems()  # validation's
+        self.events = Events(settled)
+        self.keys = SeenKeys()
+        self.typed: list[pd.DataFrame] = []
+        self.missing: list[pd.DataFrame] = []  # market, handle, display name of unknown creators
+
+    def take(self, table: Table) -> None:
+        log = ErrorLog()
+        shaped, names = shape(self.settled, table, log)
+        if self.settled.found.format.events:
+            self.events.repeated_orders(table, log)
+        self.problems.add_log(log)
+        if self.problems:
+            return  # nothing is summed or validated from a file that is wrong
+        if self.settled.found.format.events:
+            self.events.add(shaped, names)
+        else:
+            self.check(Table(table.source, shaped, list(shaped.columns), frozenset()), names)
+
+    def check(self, table: Table, names: pd.Series) -> None:
+        """Validate canonical rows (a chunk, or event totals) and note their unknown creators."""
+        for part in _parts(table):
+            typed, log = checked(self.spec, part, session=self.session)
+            repeated_keys(self.spec.key, typed, part, self.keys, log)
+            self.checked.add_log(log)
+            rows = part.frame
+            missing = unknown(rows, session=self.session)
+            if missing.any():
+                picked = rows.loc[missing, ["market", "handle"]]
+                self.missing.append(picked.assign(display_name=names.loc[picked.index]))
+            if not self.checked:
+                self.typed.append(typed.reset_index(drop=True))
+
+    def unknown(self) -> int:
+        """How many handles of the export are not stored creators of its market."""
+        if not self.missing:
+            return 0
+        return int(pd.concat(self.missing)["handle"].nunique())
+
+
+def _parts(table: Table) -> Iterator[Table]:
+    """`table` in chunks of as many rows as are read at a time (event totals can be as many
+    as the rows)."""
+    frame, size = table.frame, read.CHUNK_ROWS
+    for start in range(0, len(frame), size):
+        yield Table(table.source, frame.iloc[start : start + size], table.header, frozenset())
 
 
 def _named(failed: ImportFailed, headers: Mapping[str, str]) -> ImportFailed:

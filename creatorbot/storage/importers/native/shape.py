@@ -1,6 +1,7 @@
-"""A native export's rows as the canonical daily metrics file they stand for: values rewritten
-as canonical text, the market and day settled, event rows (LIVE streams, videos, orders) summed
-to one row per creator-day. Only the metrics the export carries are columns."""
+"""A native export's rows as the canonical daily metrics file they stand for, chunk by chunk:
+values rewritten as canonical text, the market and day settled once, event rows (LIVE streams,
+videos, orders) summed to one row per creator-day across chunks. Only the metrics the export
+carries are columns."""
 
 from __future__ import annotations
 
@@ -20,33 +21,52 @@ from creatorbot.storage.importers.native.aliases import Recognised, all_aliases,
 from creatorbot.storage.importers.native.formats import Format, Value
 from creatorbot.storage.importers.parse import parse_column
 from creatorbot.storage.importers.read import Table
+from creatorbot.storage.importers.seen import SeenKeys
 from creatorbot.storage.models import Market
 
 NUMBERS = (Value.MONEY, Value.COUNT, Value.PERCENT)
 
 
 @dataclass(frozen=True)
-class Shaped:
-    """The canonical rows of a native export and what was settled on the way."""
+class Settled:
+    """What holds for every row of a native export, settled from its first rows: how it writes
+    numbers, its market and its day."""
 
-    table: Table  # date, market, handle and the metrics the export carries, as canonical text
-    names: pd.Series  # each row's creator name as the export writes it ("" when it has none)
+    found: Recognised
+    header_of: dict[str, str]  # the export's field → its header
+    comma: bool  # amounts are written 1.234,56
     market: str
     market_source: str
+    day: dt.date | None  # the one day of an export without a date column
     day_source: str
-    headers: dict[str, str]  # canonical column → the export's header, for row problems
+    minor_units: int
+    currency: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Canonical column → the export's header, for row problems."""
+        spec = self.found.format
+        date_column = _date_column(spec)
+        headers = {
+            "handle": self.header_of["handle"],
+            "date": self.header_of.get(date_column, "date"),
+        }
+        for column in spec.columns:
+            if column.stores and column.field in self.header_of and column.value in NUMBERS:
+                headers.setdefault(str(column.stores), self.header_of[column.field])
+        return headers
 
 
-def shape(
+def settle(
     found: Recognised,
     table: Table,
     *,
     market_code: str | None,
     day: dt.date | None,
     session: Session,
-) -> Shaped:
-    """The canonical rows of `table`, read as `found` says. Raises `ImportFailed` (nothing
-    written) for a value, market or day that will not do."""
+) -> Settled:
+    """Settle from `table` (the export's first rows) how it writes numbers, its market and its
+    day. Raises `ImportFailed` (nothing written) for a market or day that will not do."""
     spec = found.format
     header_of = {field: header for header, field in found.fields.items()}
     raw = {field: table.frame[header] for field, header in header_of.items()}
@@ -59,56 +79,134 @@ def shape(
     if "currency" in raw and market_code is None:  # else each row is checked on its own
         seen |= {code.upper() for code in values.blank(raw["currency"]).unique() if code}
     code, market_source = market.resolve(table.source, market_code, seen, session=session)
+    the_day: dt.date | None = None
+    if _date_column(spec) in raw:
+        day_source: str = days.DATE_COLUMN
+    else:
+        the_day, day_source = days.file_day(table.source, table.preamble, day)
+    units, currency = session.execute(
+        select(Market.minor_units, Market.currency).where(Market.code == code)
+    ).one()
+    return Settled(
+        found, header_of, comma, code, market_source, the_day, day_source, int(units), currency
+    )
 
-    log = ErrorLog()
+
+def shape(settled: Settled, table: Table, log: ErrorLog) -> tuple[pd.DataFrame, pd.Series]:
+    """One chunk of the export as canonical rows (date, market, handle and the metrics it
+    carries, as text), and each row's creator name ("" when it has none); its problems go to
+    `log`. Event rows come back as `Events.add` takes them, not summed yet."""
+    spec = settled.found.format
+    header_of = settled.header_of
+    raw = {field: table.frame[header] for field, header in header_of.items()}
     rows = pd.DataFrame(index=table.frame.index)
     handles = raw["handle"]  # stripped as read
     if handles.str.startswith("@").any():  # as the UI shows a handle
         handles = handles.str.removeprefix("@")
     rows["handle"] = handles
-    date_column = next(c.field for c in spec.columns if c.stores == "date")
-    if date_column in raw:
+    date_column = _date_column(spec)
+    if settled.day is None:
         rows["date"], ranges = values.days(raw[date_column])
         log.add_rows(ranges, header_of[date_column], raw[date_column], messages.ROW_SEVERAL_DAYS)
-        day_source: str = days.DATE_COLUMN
     else:
-        the_day, day_source = days.file_day(table.source, table.preamble, day)
-        rows["date"] = the_day.isoformat()
-    rows["market"] = code
-    headers = {"handle": header_of["handle"], "date": header_of.get(date_column, "date")}
+        rows["date"] = settled.day.isoformat()
+    rows["market"] = settled.market
     metrics = [c for c in spec.columns if c.stores and c.field in raw and c.value in NUMBERS]
     for column in metrics:
-        text = values.number(raw[column.field], comma=comma)
+        text = values.number(raw[column.field], comma=settled.comma)
         rows[column.stores] = text.where(text != "", "0")  # none is 0 for a metric
-        headers[str(column.stores)] = header_of[column.field]
-    if spec.events:
-        rows = _events(spec, rows, raw, header_of, code, log, source=table.source, session=session)
-        headers.update({name: name for name in rows.columns if name not in headers})
-    log.raise_if_any(table.source)
     names = raw["creator_name"] if "creator_name" in raw else rows["handle"]
-    canonical = Table(table.source, rows, list(rows.columns), frozenset())
-    return Shaped(canonical, names.loc[rows.index], code, market_source, day_source, headers)
+    if spec.events:
+        rows = _event_values(settled, rows, raw, log)
+    return rows, names
 
 
-def _events(
-    spec: Format,
-    rows: pd.DataFrame,
-    raw: dict[str, pd.Series],
-    header_of: dict[str, str],
-    code: str,
-    log: ErrorLog,
-    *,
-    source: str,
-    session: Session,
+def _date_column(spec: Format) -> str:
+    return next(c.field for c in spec.columns if c.stores == "date")
+
+
+class Events:
+    """Event rows (LIVE streams, videos, orders) summed to one row per creator-day, chunk by
+    chunk: sums are summed again as chunks come, so a creator's rows may be anywhere in the
+    file. Each creator-day keeps the number (and the creator name) of the first row it sums,
+    which row problems name."""
+
+    def __init__(self, settled: Settled) -> None:
+        self.settled = settled
+        self.parts: list[pd.DataFrame] = []
+        self.orders = SeenKeys()  # order ids met in earlier chunks
+
+    def repeated_orders(self, table: Table, log: ErrorLog) -> None:
+        """An order id met in an earlier chunk (a chunk's own repeats are found by `shape`)."""
+        header = self.settled.header_of.get("order_id")
+        if header is None:
+            return
+        ids = table.frame[header]
+        given = ids[ids != ""]
+        hashes = pd.util.hash_pandas_object(given, index=False).to_numpy()
+        first = pd.Series(self.orders.first_rows(hashes), index=given.index)
+        log.add_rows(
+            first >= 0,
+            header,
+            given,
+            lambda row: messages.REPEATED_ORDER.format(first=first[row]),
+        )
+        self.orders.add(hashes, given.index.to_numpy())
+
+    def add(self, rows: pd.DataFrame, names: pd.Series) -> None:
+        """One chunk's event values (numbers, not text), summed per creator-day."""
+        self.parts.append(_sum(rows.assign(name=names.loc[rows.index].to_numpy())))
+
+    def totals(self) -> tuple[pd.DataFrame, pd.Series]:
+        """Every chunk's sums as canonical rows, one per creator-day, and their creator names."""
+        parts, self.parts = self.parts, []
+        summed = parts[0] if len(parts) == 1 else _sum(pd.concat(parts))
+        summed = summed.sort_values("row")
+        settled = self.settled
+        units = settled.minor_units
+        index = pd.Index(summed["row"].to_numpy(), name="row")
+        out = pd.DataFrame(
+            {
+                "date": summed["date"].to_numpy(),
+                "market": settled.market,
+                "handle": summed["handle"].to_numpy(),
+            },
+            index=index,
+        )
+        for name in summed.columns:
+            if name in ("date", "handle", "row", "name"):
+                continue
+            numbers = summed[name].to_numpy(dtype=np.int64)
+            if name == "live_minutes":
+                out[name] = ((numbers + 30) // 60).astype(str).astype(object)  # to the minute
+            elif name in MONEY:
+                out[name] = minor_text(numbers, units)
+            else:
+                out[name] = numbers.astype(str).astype(object)
+        return out, pd.Series(summed["name"].to_numpy(), index=index)
+
+
+MONEY = ("gmv", "live_gmv", "video_gmv")
+
+
+def _sum(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows summed per (date, handle), keeping the first row's number and name."""
+    numbers = [c for c in rows.columns if c not in ("date", "handle", "row", "name")]
+    grouped = rows.groupby(["date", "handle"], sort=False)
+    summed = grouped.agg({"row": "min", "name": "first", **{c: "sum" for c in numbers}})
+    return summed.reset_index()
+
+
+def _event_values(
+    settled: Settled, rows: pd.DataFrame, raw: dict[str, pd.Series], log: ErrorLog
 ) -> pd.DataFrame:
-    """Event rows summed to one row per creator-day, as canonical text; each keeps the number
-    of the first row it sums, which row problems name."""
-    units, currency = session.execute(
-        select(Market.minor_units, Market.currency).where(Market.code == code)
-    ).one()
-    per_row = pd.Series(units, index=rows.index)
+    """Event rows' values as numbers: amounts in minor units, durations in seconds, one per
+    row for the metric each row counts; the problems of any to `log`."""
+    spec = settled.found.format
+    header_of = settled.header_of
+    code, currency = settled.market, settled.currency
+    per_row = pd.Series(settled.minor_units, index=rows.index)
     summed = pd.DataFrame({"date": rows["date"], "handle": rows["handle"]}, index=rows.index)
-    money: list[str] = []
     for column in spec.columns:
         if column.field not in raw or column.stores in (None, "handle", "date"):
             continue
@@ -123,8 +221,6 @@ def _events(
         kind = Type.MONEY if column.value is Value.MONEY else Type.COUNT
         field = Field(header_of[column.field], kind)
         summed[name] = parse_column(field, rows[name], log, markets={}, minor_units=per_row)
-        if kind is Type.MONEY:
-            money.append(name)
     if "currency" in raw:
         written = values.blank(raw["currency"]).str.strip().str.upper()
         problem = messages.OTHER_ROW_CURRENCY
@@ -151,32 +247,10 @@ def _events(
         contents = values.blank(raw["content_type"]).map(normal).map(known)
         for target, kind_name in (("live_gmv", "live"), ("video_gmv", "video")):
             summed[target] = summed["gmv"].where(contents.eq(kind_name), 0)
-            money.append(target)
     if spec.row_counts:
         summed[spec.row_counts] = 1
-    log.raise_if_any(source)  # nothing is summed from a row that is wrong
     summed["row"] = summed.index
-    totals = summed.groupby(["date", "handle"], sort=False).agg(
-        {
-            "row": "min",
-            **{c: "sum" for c in summed.columns if c not in ("date", "handle", "row")},
-        }
-    )
-    totals = totals.reset_index().set_index("row").sort_index()
-    totals.index.name = "row"
-    out = pd.DataFrame(
-        {"date": totals["date"], "market": code, "handle": totals["handle"]}, index=totals.index
-    )
-    for name in totals.columns:
-        if name in ("date", "handle"):
-            continue
-        if name == "live_minutes":
-            out[name] = ((totals[name] + 30) // 60).astype(str)  # seconds to the nearest minute
-        elif name in money:
-            out[name] = minor_text(totals[name].to_numpy(dtype=np.int64), int(units))
-        else:
-            out[name] = totals[name].astype(np.int64).astype(str)
-    return out
+    return summed
 
 
 def content_types(spec: Format) -> dict[str, str]:

@@ -31,6 +31,7 @@ SYMBOLS = {
 _PLAIN = re.compile(r"[^0-9.\n]")
 _UNPLAIN = re.compile(r"[^0-9.,\n-]")
 SAMPLE = 20_000
+REPEATS_SAMPLE = 2_000  # values looked at to tell a column of few distinct values (counts)
 # A comma that may be a decimal mark: not followed by exactly three digits, or after a point.
 _COMMA_POINT = re.compile(r",(?!\d{3}(?!\d))|\.\d*,")
 _DECIMAL_COMMA = re.compile(r"\d,\d{1,2}(?![\d,.])|\.\d{3},")
@@ -55,10 +56,12 @@ def number(values: pd.Series, *, comma: bool) -> pd.Series:
     """Numbers as canonical text (1234.56): currency marks, percent signs, spaces and the
     thousands separator removed; the decimal mark made a point. `comma` says what "1,234"
     and "1.234" mean in this file (a decimal comma, or a thousands comma)."""
-    codes, uniques = pd.factorize(values)
-    if len(uniques) * 4 < len(values):  # counts repeat: rewrite each distinct value once
-        shown = number(pd.Series(uniques, dtype=object), comma=comma).to_numpy(dtype=object)
-        return pd.Series(shown.take(codes), index=values.index)
+    sample = values.iloc[:REPEATS_SAMPLE]
+    if sample.nunique() * 4 < len(sample):  # counts repeat: rewrite each distinct value once
+        codes, uniques = pd.factorize(values)
+        if len(uniques) * 4 < len(values):
+            shown = number(pd.Series(uniques, dtype=object), comma=comma).to_numpy(dtype=object)
+            return pd.Series(shown.take(codes), index=values.index)
     values = blank(values)
     text = "\n".join(values.tolist())
     if not comma and not _PLAIN.search(text):
