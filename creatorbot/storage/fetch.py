@@ -9,8 +9,12 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 
-def fetch_all(query: Select[*tuple[Any, ...]], *, session: Session) -> list[tuple[Any, ...]]:
+def fetch_all(
+    query: Select[*tuple[Any, ...]], *, session: Session, binary: bool = False
+) -> list[tuple[Any, ...]]:
     """Every row of `query` as a tuple of the driver's values, in the session's transaction.
+    `binary` asks PostgreSQL for its binary result format: blobs then arrive as they are
+    stored, not as hex text twice their size (other databases ignore it).
 
     Parameters pass through their types' bind processors (an IN list's values go to the driver
     as they are); results are not processed, so this is for integer and text columns (a date
@@ -29,7 +33,10 @@ def fetch_all(query: Select[*tuple[Any, ...]], *, session: Session) -> list[tupl
     )
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.execute(str(compiled), values)
+        if binary and dialect.name == "postgresql":
+            cursor.execute(str(compiled), values, binary=True)
+        else:
+            cursor.execute(str(compiled), values)
         return list(cursor.fetchall())
     finally:
         cursor.close()
