@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
-from sqlalchemy.orm import Session
 
 from creatorbot.analytics import matching
 from creatorbot.analytics.windows import Window, window_for
@@ -41,8 +40,8 @@ from creatorbot.commands.reply import (
 from creatorbot.commands.spreadsheet import CSV_MIME, csv_bytes
 from creatorbot.storage.models import Market
 from creatorbot.storage.money import from_minor
-from creatorbot.storage.queries.markets import categories, latest_day
-from creatorbot.storage.queries.match_sums import category_spelling, creator_details, match_sums
+from creatorbot.storage.queries.markets import latest_day
+from creatorbot.storage.queries.match_sums import creator_details, known_categories, match_sums
 from creatorbot.storage.queries.matching import match_candidates
 
 USAGE = "match CATEGORY [market] [top N] [export]"
@@ -161,7 +160,9 @@ def answer(query: MatchQuery, call: Call) -> Reply:
     end = latest_day(market.code, session=call.session)
     if end is None:
         return no_data(NoData(market), lang)
-    category = _category(query.category, market.code, lang, call.session)
+    category = _category(
+        query.category, known_categories(market.code, end, session=call.session), lang
+    )
     window = window_for(PERIOD, end)
     before = window.previous()
     places = max(query.top, EXPORT_ROWS if query.export else 0)
@@ -182,13 +183,8 @@ def answer(query: MatchQuery, call: Call) -> Reply:
     return render(Shortlist(market, category, window, ranked, len(scored), left_out), query, lang)
 
 
-def _category(value: str | None, market: str, lang: Lang, session: Session) -> str:
+def _category(value: str | None, known: list[str], lang: Lang) -> str:
     """The market's own spelling of the category asked for, or a helpful error."""
-    if value is not None:
-        found = category_spelling(market, value, session=session)
-        if found is not None:
-            return found
-    known = categories(market, session=session)
     listed = lang._("Known: {names}.").format(names=", ".join(known))
     if value is None:
         message = lang._("Which category? Write `match CATEGORY`, e.g. `match beauty MY`.")

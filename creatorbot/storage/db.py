@@ -82,13 +82,17 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     once."""
     command.upgrade(alembic_config(engine), revision)
     if revision == "head":
-        from creatorbot.storage import campaign_stats
+        from creatorbot.storage import campaign_stats, matchpools
         from creatorbot.storage.boards.hooks import refresh_stale
 
         with make_sessionmaker(engine).begin() as session:
             refreshed = refresh_stale(session=session)
         if refreshed:
             logger.info("boards refreshed after upgrade", extra={"markets": ",".join(refreshed)})
+        with make_sessionmaker(engine).begin() as session:
+            pools = matchpools.refresh_stale(session=session)
+        if pools:
+            logger.info("match pools refreshed after upgrade", extra={"markets": ",".join(pools)})
         with make_sessionmaker(engine).begin() as session:
             campaigns = campaign_stats.refresh_stale(session=session)
         if campaigns:
