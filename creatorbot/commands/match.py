@@ -168,7 +168,7 @@ def answer(query: MatchQuery, call: Call) -> Reply:
     places = max(query.top, EXPORT_ROWS if query.export else 0)
     args = (market.code, category, window.start, window.end, before.start, before.end, end)
     sums = match_sums(*args, session=call.session)
-    if sums is None:  # no day columns to read: sum the daily table (slow at scale, same answer)
+    if sums is None:  # neither pools nor day columns: sum the daily table (slow at scale)
         totals = match_candidates(*args, session=call.session)
         ranked = matching.rank_matches(totals)
         shortlist = Shortlist(
