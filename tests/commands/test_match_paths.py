@@ -22,10 +22,10 @@ from creatorbot.storage.demo import DemoSpec, build_world, write_world
 from creatorbot.storage.importers import import_file
 from creatorbot.storage.matchpools import pool_categories, windows
 from creatorbot.storage.models import Creator, DailyMetric, MatchPool
-from creatorbot.storage.queries.markets import latest_day
+from creatorbot.storage.queries.markets import categories, latest_day
 from creatorbot.storage.queries.match_sums import SUMS, match_sums
 from creatorbot.storage.queries.matching import match_candidates
-from creatorbot.storage.writer import DAILY_COLUMNS
+from creatorbot.storage.writer import CREATOR_COLUMNS, DAILY_COLUMNS
 from tests.commands.conftest import NOW
 
 END = NOW.date() - dt.timedelta(days=1)
@@ -59,9 +59,15 @@ def answers(sessions: sessionmaker[Session], texts: list[str]) -> dict[str, Repl
 def reference(
     sessions: sessionmaker[Session], texts: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> dict[str, Reply]:
-    """The answers with every figure summed from the daily table."""
+    """The answers with every figure summed from the daily table, and the categories read
+    from the creators."""
     with monkeypatch.context() as patched:
         patched.setattr(match, "match_sums", lambda *args, **kwargs: None)
+        patched.setattr(
+            match,
+            "known_categories",
+            lambda market, end, session: categories(market, session=session),
+        )
         return answers(sessions, texts)
 
 
@@ -133,4 +139,35 @@ def test_a_corrected_past_day_is_in_the_answer(
     after = answers(sessions, texts)
     assert after != before  # the correction moved someone
     assert after == reference(sessions, texts, monkeypatch)
+    sums_agree(sessions)
+
+
+def test_a_category_spelled_two_ways_is_one_category(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    world(sessions, 7)
+    with sessions() as session:
+        people = session.execute(
+            select(Creator).where(Creator.market == "MY", Creator.category == "beauty")
+        ).scalars()
+        moved = [
+            (c.handle, c.display_name, c.market, c.tier, "Beauty", c.followers, c.joined_on)
+            for n, c in enumerate(people)
+            if n % 2
+        ]
+    assert moved
+    path = tmp_path / "creators.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(CREATOR_COLUMNS)
+        for handle, name, market, tier, category, followers, joined in moved:
+            row = {"handle": handle, "display_name": name, "market": market, "tier": tier}
+            row |= {"category": category, "followers": followers, "joined_on": joined}
+            writer.writerow([row.get(column, "") for column in CREATOR_COLUMNS])
+    with sessions.begin() as session:
+        import_file("creators", path, session=session)
+        assert pool_categories("MY", END, session=session) is not None
+    texts = [f"match {spelling} MY {extra}" for spelling in ("beauty", "BEAUTY") for extra in ASKED]
+    expected = reference(sessions, texts, monkeypatch)
+    assert answers(sessions, texts) == expected
     sums_agree(sessions)
