@@ -9,11 +9,12 @@ of another day are not read (the question sums the day columns instead).
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from creatorbot.analytics.windows import window_for
@@ -89,6 +90,7 @@ def refresh_pools(markets: Iterable[str], *, session: Session) -> None:
     """Recompute the pools of each market from its day columns and creators (a market whose day
     columns cannot answer keeps none, and `match` sums them itself). Never commits."""
     wanted = sorted(set(markets))
+    _lock(wanted, session=session)
     people = creators(wanted, session=session)
     for market in wanted:
         session.execute(delete(MatchPool).where(MatchPool.market == market))
@@ -120,6 +122,15 @@ def refresh_pools(markets: Iterable[str], *, session: Session) -> None:
             ]
         if rows:
             session.execute(MatchPool.__table__.insert(), rows)  # type: ignore[attr-defined]
+
+
+def _lock(markets: list[str], *, session: Session) -> None:
+    # Two refreshes of one market at once would both delete, then clash on insert. Taken in one
+    # order everywhere (and after the boards' own lock on the import path), so none deadlock.
+    if session.get_bind().dialect.name == "postgresql":
+        for market in markets:
+            key = zlib.crc32(f"match_pools:{market}".encode())
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def stale_markets(*, session: Session) -> list[str]:
