@@ -2,8 +2,9 @@
 
     python -m bench.every_command --scale S --db sqlite [--repeat 10] [--only match,slots]
 
-Each kind of campaign in the world is asked about (the running one, else the latest), and
-`match` both as a table and with its export. Reads the bench worlds of `bench/commands.py`.
+Every campaign that has started is asked about, reported by kind, and `match` both as a table
+and with its export. Reads the bench worlds of `bench/commands.py` as they are (its `prepare`
+upgrades them; a world without match pools has `match` sum the day columns instead).
 """
 
 from __future__ import annotations
