@@ -71,6 +71,12 @@ def rank_matches(totals: pd.DataFrame) -> pd.DataFrame:
     """Score and rank the candidates in `totals` (one row per creator, with at least
     `COLUMNS`); returns them best first with `rank`, the signals, their percentiles and
     `score`. Creators without GMV or with `EXCLUDE_AT`+ running campaigns are not in it."""
+    return order(score(totals))
+
+
+def score(totals: pd.DataFrame) -> pd.DataFrame:
+    """The candidates in `totals` with their signals, percentiles and `score`, unordered.
+    Handles are not needed (every column of `COLUMNS` but `handle` is)."""
     found = candidates(totals)
     scored = signals(found[found["running"] < EXCLUDE_AT])
     scored["gmv_pct"] = percentile(scored["gmv_30d"].astype("float64"))
@@ -83,6 +89,20 @@ def rank_matches(totals: pd.DataFrame) -> pd.DataFrame:
         + GROWTH_WEIGHT * scored["growth_pct"]
         - OVERBOOKED_PENALTY * overbooked
     )
+    return scored
+
+
+def contenders(scored: pd.DataFrame, places: int) -> pd.DataFrame:
+    """The scored rows that can be among the first `places` once ties are broken by handle:
+    every row scoring at least the `places`-th best score (all rows when there are fewer)."""
+    if len(scored) <= places:
+        return scored
+    cut = scored["score"].nlargest(places).iloc[-1]
+    return scored[scored["score"] >= cut]
+
+
+def order(scored: pd.DataFrame) -> pd.DataFrame:
+    """Scored rows (with `handle`) best first, ties by handle, numbered from 1 in `rank`."""
     ranked = scored.sort_values(["score", "handle"], ascending=[False, True], kind="mergesort")
     ranked = ranked.reset_index(drop=True)
     ranked["rank"] = range(1, len(ranked) + 1)

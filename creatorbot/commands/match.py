@@ -40,7 +40,8 @@ from creatorbot.commands.reply import (
 from creatorbot.commands.spreadsheet import CSV_MIME, csv_bytes
 from creatorbot.storage.models import Market
 from creatorbot.storage.money import from_minor
-from creatorbot.storage.queries.markets import categories, latest_day
+from creatorbot.storage.queries.markets import latest_day
+from creatorbot.storage.queries.match_sums import creator_details, known_categories, match_sums
 from creatorbot.storage.queries.matching import match_candidates
 
 USAGE = "match CATEGORY [market] [top N] [export]"
@@ -108,7 +109,8 @@ class Shortlist:
     market: Market
     category: str
     window: Window
-    ranked: pd.DataFrame
+    ranked: pd.DataFrame  # the best candidates first; at least the ones an answer shows
+    total: int  # candidates in all
     left_out: int
 
 
@@ -158,23 +160,27 @@ def answer(query: MatchQuery, call: Call) -> Reply:
     end = latest_day(market.code, session=call.session)
     if end is None:
         return no_data(NoData(market), lang)
-    category = _category(query.category, categories(market.code, session=call.session), lang)
+    category = _category(
+        query.category, known_categories(market.code, end, session=call.session), lang
+    )
     window = window_for(PERIOD, end)
     before = window.previous()
-    totals = match_candidates(
-        market.code,
-        category,
-        window.start,
-        window.end,
-        before.start,
-        before.end,
-        end,
-        session=call.session,
-    )
-    shortlist = Shortlist(
-        market, category, window, matching.rank_matches(totals), len(matching.left_out(totals))
-    )
-    return render(shortlist, query, lang)
+    places = max(query.top, EXPORT_ROWS if query.export else 0)
+    args = (market.code, category, window.start, window.end, before.start, before.end, end)
+    sums = match_sums(*args, session=call.session)
+    if sums is None:  # neither pools nor day columns: sum the daily table (slow at scale)
+        totals = match_candidates(*args, session=call.session)
+        ranked = matching.rank_matches(totals)
+        shortlist = Shortlist(
+            market, category, window, ranked, len(ranked), len(matching.left_out(totals))
+        )
+        return render(shortlist, query, lang)
+    scored = matching.score(sums)
+    best = matching.contenders(scored, places)
+    named = best.merge(creator_details(best["creator_id"], session=call.session), on="creator_id")
+    ranked = matching.order(named).head(places)
+    left_out = len(matching.left_out(sums))
+    return render(Shortlist(market, category, window, ranked, len(scored), left_out), query, lang)
 
 
 def _category(value: str | None, known: list[str], lang: Lang) -> str:
@@ -206,12 +212,12 @@ def render(shortlist: Shortlist, query: MatchQuery, lang: Lang) -> Reply:
         return Reply((Header(title), Text(message), Context(explanation(shortlist, lang))))
     shown = ranked.head(query.top)
     small_print = explanation(shortlist, lang)
-    if len(ranked) > len(shown):
+    if shortlist.total > len(shown):
         showing = lang._("Showing the top {shown} of {total}.").format(
-            shown=len(shown), total=lang.number(len(ranked))
+            shown=len(shown), total=lang.number(shortlist.total)
         )
         small_print = f"{small_print} {showing}"
-    blocks: list[Block] = [Header(title), table(shown, len(ranked), market, lang)]
+    blocks: list[Block] = [Header(title), table(shown, shortlist.total, market, lang)]
     blocks.append(Context(small_print))
     if query.export:
         blocks.extend(export(shortlist, title, lang))
@@ -310,7 +316,7 @@ def command_text(shortlist: Shortlist, top: int) -> str:
 
 def export(shortlist: Shortlist, title: str, lang: Lang) -> tuple[Block, ...]:
     """A line saying the file is attached, and the CSV of every candidate (up to 500)."""
-    total = len(shortlist.ranked)
+    total = shortlist.total
     rows = min(total, EXPORT_ROWS)
     if rows < total:
         line = lang._("The top {count} of {total} candidates are in the attached file.")

@@ -85,7 +85,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     before = current_revision(engine)
     command.upgrade(alembic_config(engine), revision)
     if revision == "head":
-        from creatorbot.storage import campaign_stats
+        from creatorbot.storage import campaign_stats, matchpools
         from creatorbot.storage.boards.hooks import refresh_stale
 
         migrated = current_revision(engine) != before
@@ -93,6 +93,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             refreshed = refresh_stale(session=session, counted=migrated)
         if refreshed:
             logger.info("boards refreshed after upgrade", extra={"markets": ",".join(refreshed)})
+        with make_sessionmaker(engine).begin() as session:
+            pools = matchpools.refresh_stale(session=session)
+        if pools:
+            logger.info("match pools refreshed after upgrade", extra={"markets": ",".join(pools)})
         with make_sessionmaker(engine).begin() as session:
             campaigns = campaign_stats.refresh_stale(session=session)
         if campaigns:

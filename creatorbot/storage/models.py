@@ -479,6 +479,20 @@ class DayColumn(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary, doc="numpy .npy bytes")
 
 
+class MatchPool(Base):
+    """One column of a category's matchmaking candidates in a market (the creator ids, or one of
+    their 30-day figures, in the same order) as a packed numpy array, for the window ending on
+    `end_day`: kept by the import path so `match` never sums a month of rows per question."""
+
+    __tablename__ = "match_pools"
+
+    market: Mapped[str] = mapped_column(String(8), primary_key=True)
+    category: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    end_day: Mapped[dt.date] = mapped_column(Date, doc="the market's latest day when computed")
+    data: Mapped[bytes] = mapped_column(LargeBinary, doc="numpy .npy bytes")
+
+
 class CampaignStanding(Base):
     """One enrolled creator's figures in a campaign, summed over the campaign's window and kept
     by the write path: the campaign's metric (`value`), GMV, orders, and the rank by `value`."""

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.refresh import Progress, refresh_boards
 from creatorbot.storage.daycolumns import rebuild_days, stale_days
+from creatorbot.storage.matchpools import refresh_pools
 from creatorbot.storage.models import Board, Market
 from creatorbot.storage.queries.markets import latest_day
 
@@ -18,7 +19,9 @@ BOARD_KINDS = frozenset({"creators", "daily_metrics"})
 def after_import(kind: str, frame: pd.DataFrame, *, session: Session) -> None:
     """After an import of `kind` wrote `frame`: refresh the boards of the markets it touched."""
     if kind in BOARD_KINDS and len(frame):
-        refresh_boards(frame["market"].unique().tolist(), session=session)
+        markets = frame["market"].unique().tolist()
+        refresh_boards(markets, session=session)
+        refresh_pools(markets, session=session)  # `match` reads the same days and categories
 
 
 def after_world(*, session: Session, progress: Progress | None = None) -> None:
@@ -29,6 +32,7 @@ def after_world(*, session: Session, progress: Progress | None = None) -> None:
     for market in markets:
         rebuild_days(market, stale_days(market, session=session), session=session)
     refresh_boards(markets, session=session, progress=progress)
+    refresh_pools(markets, session=session)
 
 
 def stale_markets(*, session: Session, counted: bool = False) -> list[str]:

@@ -1,0 +1,188 @@
+"""Match pools: each category's creators with GMV in the last 30 days and the figures `match`
+scores them on, kept per market by the import path.
+
+A `match` question then reads a few packed arrays of one category instead of summing sixty days
+of a whole market. The pools describe the market's latest day when computed (`end_day`); pools
+of another day are not read (the question sums the day columns instead).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import Session
+
+from creatorbot.analytics.windows import window_for
+from creatorbot.storage.daycolumns import ID, first_kept, pack, unpack
+from creatorbot.storage.fetch import fetch_all
+from creatorbot.storage.models import DayColumn, Market, MatchPool
+from creatorbot.storage.queries.markets import latest_day
+from creatorbot.storage.roster import creators
+
+PERIOD = "30d"  # the window `match` scores, compared with the equal window before it
+FIGURES = ("gmv_30d", "orders_30d", "views_30d", "gmv_prev")
+NAMES = (ID, *FIGURES)
+# Each figure: the day-column metric summed, and over which window.
+SUMMED = {
+    "gmv_30d": ("gmv", 0),
+    "orders_30d": ("orders", 0),
+    "views_30d": ("video_views", 0),
+    "gmv_prev": ("gmv", 1),
+}
+Sums = dict[str, np.ndarray]
+
+
+def windows(end: dt.date) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
+    """(start, end) of the window `match` scores, ending on `end`, and of the window before."""
+    window = window_for(PERIOD, end)
+    before = window.previous()
+    return (window.start, window.end), (before.start, before.end)
+
+
+def window_sums(market: str, end: dt.date, *, session: Session) -> Sums | None:
+    """FIGURES of every creator with day columns in either window ending on `end` (the
+    market's latest day), as arrays indexed by creator id; None when the day columns cannot
+    answer (they do not reach that far back, or `end` has none)."""
+    (start, _), (prev_start, prev_end) = windows(end)
+    if prev_start < first_kept(end):
+        return None
+    ids = _columns(market, ID, prev_start, end, session=session)
+    if not len(ids.get(end, ())):
+        return None
+    size = max(int(day_ids[-1]) for day_ids in ids.values() if len(day_ids)) + 1
+    # Widened once here rather than on each metric that indexes by them.
+    positions = {day: day_ids.astype(np.intp) for day, day_ids in ids.items()}
+    spans = ((start, end), (prev_start, prev_end))
+    sums: Sums = {}
+    for figure, (metric, span) in SUMMED.items():
+        first, last = spans[span]
+        total = np.zeros(size, dtype=np.int64)
+        for day, values in _columns(market, metric, first, last, session=session).items():
+            # A day holds one row per creator, so no id repeats within it.
+            total[positions[day]] += values
+        sums[figure] = total
+    return sums
+
+
+def _columns(
+    market: str, name: str, first: dt.date, last: dt.date, *, session: Session
+) -> dict[dt.date, np.ndarray]:
+    """One stored day column of each day from `first` to `last`, as stored (not widened); in
+    PostgreSQL's binary format, so the blobs are not sent as hex text."""
+    query = select(DayColumn.date, DayColumn.data).where(
+        DayColumn.market == market, DayColumn.name == name, DayColumn.date.between(first, last)
+    )
+    rows = fetch_all(query, session=session, binary=True)
+    return {_day(day): unpack(bytes(data), widen=False) for day, data in rows}
+
+
+def _day(value: object) -> dt.date:
+    """A date as the driver gives it (SQLite: ISO text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def refresh_pools(markets: Iterable[str], *, session: Session) -> None:
+    """Recompute the pools of each market from its day columns and creators (a market whose day
+    columns cannot answer keeps none, and `match` sums them itself). Never commits."""
+    wanted = sorted(set(markets))
+    _lock(wanted, session=session)
+    people = creators(wanted, session=session)
+    for market in wanted:
+        session.execute(delete(MatchPool).where(MatchPool.market == market))
+        end = latest_day(market, session=session)
+        sums = None if end is None else window_sums(market, end, session=session)
+        if end is None or sums is None:
+            continue
+        mine = people[market]
+        ids = mine["creator_id"].to_numpy(dtype=np.int64)
+        known = ids < len(sums["gmv_30d"])
+        gmv = np.zeros(len(ids), dtype=np.int64)
+        gmv[known] = sums["gmv_30d"][ids[known]]
+        frame = pd.DataFrame(
+            {"creator_id": ids, "category": mine["category"].astype(str).to_numpy(), "gmv": gmv}
+        )
+        rows = []
+        for category, group in frame.groupby("category", sort=True):
+            members = np.sort(group.loc[group["gmv"] > 0, "creator_id"].to_numpy())
+            columns = {ID: members, **{name: sums[name][members] for name in FIGURES}}
+            rows += [
+                {
+                    "market": market,
+                    "category": str(category),
+                    "name": name,
+                    "end_day": end,
+                    "data": pack(values),
+                }
+                for name, values in columns.items()
+            ]
+        if rows:
+            session.execute(MatchPool.__table__.insert(), rows)  # type: ignore[attr-defined]
+
+
+def _lock(markets: list[str], *, session: Session) -> None:
+    # Two refreshes of one market at once would both delete, then clash on insert. Taken in one
+    # order everywhere (and after the boards' own lock on the import path), so none deadlock.
+    if session.get_bind().dialect.name == "postgresql":
+        for market in markets:
+            key = zlib.crc32(f"match_pools:{market}".encode())
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def stale_markets(*, session: Session) -> list[str]:
+    """Markets with data whose pools are missing or describe another day than their latest."""
+    stored = dict(
+        session.execute(
+            select(MatchPool.market, func.min(MatchPool.end_day)).group_by(MatchPool.market)
+        ).all()
+    )
+    markets = session.scalars(select(Market.code).order_by(Market.code)).all()
+    stale = []
+    for market in markets:
+        end = latest_day(market, session=session)
+        if end is not None and stored.get(market) != end:
+            stale.append(market)
+    return stale
+
+
+def refresh_stale(*, session: Session) -> list[str]:
+    """Refresh the pools of every stale market; the markets refreshed."""
+    markets = stale_markets(session=session)
+    if markets:
+        refresh_pools(markets, session=session)
+    return markets
+
+
+def pool_categories(market: str, end: dt.date, *, session: Session) -> list[str] | None:
+    """The market's categories as its creators spell them, in the database's order, from pools
+    describing `end`; None when there are none."""
+    query = (
+        select(MatchPool.category)
+        .where(MatchPool.market == market, MatchPool.name == ID, MatchPool.end_day == end)
+        .order_by(MatchPool.category)
+    )
+    found = list(session.scalars(query))
+    return found or None
+
+
+def read_pool(market: str, category: str, end: dt.date, *, session: Session) -> pd.DataFrame:
+    """creator_id and FIGURES of the candidates of `category` (every spelling whose lower()
+    is `category`'s lowercase, as the daily-table query matches it), ids ascending."""
+    query = select(MatchPool.category, MatchPool.name, MatchPool.data).where(
+        MatchPool.market == market,
+        MatchPool.end_day == end,
+        func.lower(MatchPool.category) == category.lower(),
+    )
+    spellings: dict[str, dict[str, np.ndarray]] = {}
+    for spelling, name, data in fetch_all(query, session=session, binary=True):
+        spellings.setdefault(str(spelling), {})[name] = unpack(bytes(data))
+    columns = {
+        name: np.concatenate([np.zeros(0, np.int64), *(c[name] for c in spellings.values())])
+        for name in NAMES
+    }
+    frame = pd.DataFrame(columns, columns=list(NAMES))
+    return frame.sort_values(ID, kind="mergesort").reset_index(drop=True).astype("int64")
