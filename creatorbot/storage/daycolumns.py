@@ -2,7 +2,9 @@
 
 The write path keeps them beside the daily rows (`update_day_columns`), so ranking a market over
 sixty days reads a few hundred small blobs instead of scanning millions of rows. They hold the
-days a standard board can reach; older ones are dropped as new days arrive.
+days any leaderboard can reach (a window of up to `MAX_DAYS` and the window before it); older
+ones are dropped as new days arrive. Each day's columns carry a stamp (`storage.stamps`) that a
+write replaces, so readers that cache them see a correction made by any process.
 """
 
 from __future__ import annotations
@@ -17,15 +19,17 @@ import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from creatorbot.analytics.windows import MAX_DAYS
 from creatorbot.storage.fetch import fetch_all
 from creatorbot.storage.models import DailyMetric, DayColumn
 from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.queries.metrics import RANKABLE
+from creatorbot.storage.stamps import day_key, restamp, unstamp_days
 
 ID = "creator_id"
 NAMES = (ID, *RANKABLE)
-# The longest reach of a standard board: a 31-day month to date and the 31 days before it.
-RETAIN_DAYS = 62
+# The longest reach of a leaderboard: a window of MAX_DAYS and the window before it.
+RETAIN_DAYS = 2 * MAX_DAYS
 Columns = dict[str, np.ndarray]
 
 
@@ -86,6 +90,7 @@ def update_day_columns(rows: pd.DataFrame, *, session: Session) -> None:
                     DayColumn.market == market, DayColumn.date < first_kept(latest)
                 )
             )
+            unstamp_days(market, first_kept(latest), session=session)
 
 
 def rebuild_days(market: str, days: Iterable[dt.date], *, session: Session) -> None:
@@ -146,6 +151,47 @@ def read_columns(
     return {day: unpack(data, widen=widen) for day, data in rows}
 
 
+def stored_days(market: str, first: dt.date, last: dt.date, *, session: Session) -> set[dt.date]:
+    """The days from `first` to `last` whose columns are stored (their blobs are not read)."""
+    query = select(DayColumn.date).where(
+        DayColumn.market == market, DayColumn.name == ID, DayColumn.date.between(first, last)
+    )
+    return set(session.scalars(query))
+
+
+def days_with_rows(market: str, days: Iterable[dt.date], *, session: Session) -> set[dt.date]:
+    """Which of `days` hold daily rows of the market (an index probe per day)."""
+    wanted = sorted(set(days))
+    found: set[dt.date] = set()
+    for start in range(0, len(wanted), 500):
+        part = wanted[start : start + 500]
+        query = (
+            select(DailyMetric.date)
+            .where(DailyMetric.market == market, DailyMetric.date.in_(part))
+            .distinct()
+        )
+        found.update(session.scalars(query))
+    return found
+
+
+def read_named(
+    market: str, name: str, days: Iterable[dt.date], *, session: Session
+) -> dict[dt.date, np.ndarray]:
+    """One stored column of each of `days` that has it, as stored (narrow), by day."""
+    wanted = sorted(set(days))
+    found: dict[dt.date, np.ndarray] = {}
+    for start in range(0, len(wanted), 500):
+        query = select(DayColumn.date, DayColumn.data).where(
+            DayColumn.market == market,
+            DayColumn.name == name,
+            DayColumn.date.in_(wanted[start : start + 500]),
+        )
+        found.update(
+            (day, unpack(data, widen=False)) for day, data in session.connection().execute(query)
+        )
+    return found
+
+
 def _row_count(market: str, day: dt.date, *, session: Session) -> int:
     query = select(func.count()).where(DailyMetric.market == market, DailyMetric.date == day)
     return int(session.scalar(query) or 0)
@@ -177,6 +223,7 @@ def _from_rows(market: str, day: dt.date, *, session: Session) -> Columns:
 
 def _store(market: str, day: dt.date, columns: Columns, *, session: Session) -> None:
     session.execute(delete(DayColumn).where(DayColumn.market == market, DayColumn.date == day))
+    restamp([day_key(market, day)], session=session)
     count = len(columns[ID])
     if not count:
         return  # a day without rows has no columns

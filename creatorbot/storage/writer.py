@@ -31,6 +31,7 @@ from creatorbot.storage.models import (
 )
 from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.roster import creator_ids, forget
+from creatorbot.storage.stamps import people_key, restamp
 from creatorbot.storage.upsert import bulk_cache, insert_frame, table_of, upsert_frame
 
 Progress = Callable[[int], None]
@@ -121,6 +122,7 @@ def write_creators(
         table_of(Creator), keyed, columns, key, session=session, progress=progress
     )
     forget(session=session)  # a roster read before no longer describes the creators
+    restamp(map(people_key, frame["market"].unique().tolist()), session=session)
     return written
 
 
@@ -269,6 +271,7 @@ def write_enrollments(
         table_of(Enrollment), rows, columns, key, session=session, progress=progress
     )
     campaign_stats.after_enrollments({cid for cid, _ in campaigns.values()}, session=session)
+    restamp({people_key(market) for _, market in campaigns.values()}, session=session)
     return written
 
 
