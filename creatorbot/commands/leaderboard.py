@@ -235,7 +235,9 @@ def _ranked(query: LeaderboardQuery, call: Call, *, fast: bool) -> Board:
 def _category(value: str | None, market: str, call: Call, *, fast: bool) -> str | None:
     """The category asked for, checked against the market's (read from the cached creators on
     the fast path; an unknown one is refused as the exact path refuses it)."""
-    if value is not None and fast:
+    if value is None:
+        return None  # without reading the market's categories (a scan of its creators)
+    if fast:
         for name in category_names(market, session=call.session):
             if name.lower() == value.lower():
                 return name

@@ -105,7 +105,8 @@ def _rows(
         query = select(Creator.id, Creator.handle, Creator.display_name, Creator.tier).where(
             Creator.id.in_(ids[start : start + 500].tolist())
         )
-        names.update((row[0], (row[1], row[2], row[3])) for row in session.execute(query))
+        rows = session.connection().execute(query)
+        names.update((row[0], (row[1], row[2], row[3])) for row in rows)
     if len(names) < len(ids):
         return None  # deleted since the creators were read
     described = [names[int(i)] for i in ids]
