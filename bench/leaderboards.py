@@ -211,9 +211,7 @@ def run(scale: str, db: str, repeat: int, exact: bool) -> None:
             Lang("en"),
         )
         texts = questions(session, end)
-        parsed = {
-            text: leaderboard.parse(text.removeprefix("leaderboard "), call) for text in texts
-        }
+        parsed = [leaderboard.parse(text.removeprefix("leaderboard "), call) for text in texts]
         started = time.perf_counter()
         duck = Duck(session, end, {q.metric for q in parsed})
         loaded = time.perf_counter() - started
