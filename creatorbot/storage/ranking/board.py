@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from creatorbot.analytics.windows import Window
-from creatorbot.storage.boards.compute import rank_keys, ranks_of
+from creatorbot.storage.boards.compute import KEY_LIMIT, ranks_of
 from creatorbot.storage.models import Creator
 from creatorbot.storage.queries.boards import COLUMNS
 from creatorbot.storage.ranking.days import Days
@@ -49,19 +49,34 @@ def rank_window(
     if not days.complete:
         return None
     inside = _members(market, group, tier, category, campaign_id, session=session)
-    now = days.total(metric, window)
-    then = days.total(metric, before)
-    if inside is not None:
-        now[~inside] = 0
-        then[~inside] = 0
-    now_keys, then_keys = rank_keys(now, group.later), rank_keys(then, group.later)
+    # With a filter only its members are summed: a tier and a category together are a few
+    # percent of the market, and gathering them beats adding up every creator.
+    members = None if inside is None else np.flatnonzero(inside)
+    later = group.later if members is None else group.later[members]
+    span = len(group.ids)  # `later` runs below it: the tie-break packed under the value
+    now = days.total(metric, window, members)
+    then = days.total(metric, before, members)
+    now_keys, then_keys = _keys(now, later, span), _keys(then, later, span)
     ranked = now_keys >= 0
     count = int(ranked.sum())
     total = int(now[ranked].sum())
     chosen = _best(now_keys, min(top, count))
     previous = ranks_of(then_keys, np.flatnonzero(then_keys >= 0), chosen)
-    rows = _rows(group, chosen, now, previous, session=session)
+    at = chosen if members is None else members[chosen]
+    rows = _rows(group, at, now[chosen], previous, session=session)
     return None if rows is None else Ranking(rows, count, total)
+
+
+def _keys(values: np.ndarray, later: np.ndarray, span: int) -> np.ndarray:
+    """One int64 per creator ordering as the leaderboard does (higher value first, then the
+    earlier handle: `later` counts the handles after it, below `span`), unique; -1 for those
+    not ranked (nothing above zero)."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    order = values
+    if values.max() >= KEY_LIMIT // max(span, 1):  # dense ranks keep the order, never overflow
+        order = np.unique(values, return_inverse=True)[1].astype(np.int64) + 1
+    return np.where(values > 0, order * span + later, -1)
 
 
 def _members(
@@ -96,9 +111,10 @@ def _best(keys: np.ndarray, top: int) -> np.ndarray:
 
 
 def _rows(
-    group: People, chosen: np.ndarray, now: np.ndarray, previous: np.ndarray, *, session: Session
+    group: People, chosen: np.ndarray, values: np.ndarray, previous: np.ndarray, *, session: Session
 ) -> pd.DataFrame | None:
-    """The chosen creators' rows with their names; None if one of them is gone."""
+    """The chosen creators' rows (positions, best first) with their names; None if one of
+    them is gone."""
     ids = group.ids[chosen]
     names: dict[int, tuple[str, str, str]] = {}
     for start in range(0, len(ids), 500):
@@ -117,7 +133,7 @@ def _rows(
             "handle": [d[0] for d in described],
             "display_name": [d[1] for d in described],
             "tier": [d[2] for d in described],
-            "value": now[chosen].astype(np.int64),
+            "value": values.astype(np.int64),
             "previous_rank": pd.array(
                 [int(r) if r else None for r in previous.tolist()], dtype="Int64"
             ),

@@ -88,21 +88,30 @@ class Days:
         positions = place[known].astype(np.int32)
         return Placement(None if known.all() else known, positions)
 
-    def total(self, metric: str, window: Window) -> np.ndarray:
-        """Each creator's `metric` summed over the stored days of `window` (inside the span)."""
+    def total(self, metric: str, window: Window, members: np.ndarray | None = None) -> np.ndarray:
+        """Each creator's `metric` summed over the stored days of `window` (inside the span):
+        of every creator, or of `members` only (positions, in their order)."""
         mine = [day for day in self.days if window.start <= day <= window.end]
-        totals = np.zeros(len(self._group.ids), dtype=np.int64)
+        size = len(self._group.ids) if members is None else len(members)
+        totals = np.zeros(size, dtype=np.int64)
         if not mine:
             return totals
         columns = self._arrays(metric, mine)
         for day in mine:
             place: Placement = self._places[day]
             values: np.ndarray = columns[day]
-            if place.positions is None:
-                np.add(totals, values, out=totals)
-                continue
-            if place.rows is not None:
-                values = values[place.rows]
-            # A day holds one row per creator: no position repeats, so a plain add is exact.
-            totals[place.positions] += values
+            if place.positions is None:  # row i is creator i
+                np.add(totals, values if members is None else values[members], out=totals)
+            elif members is None:
+                # A day holds one row per creator: no position repeats, a plain add is exact.
+                totals[place.positions] += values if place.rows is None else values[place.rows]
+            else:
+                totals += self._spread(place, values)[members]
         return totals
+
+    def _spread(self, place: Placement, values: np.ndarray) -> np.ndarray:
+        """A day's values at the positions of their creators (0 for creators without a row)."""
+        spread = np.zeros(len(self._group.ids), dtype=values.dtype)
+        assert place.positions is not None
+        spread[place.positions] = values if place.rows is None else values[place.rows]
+        return spread
