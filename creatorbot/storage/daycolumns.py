@@ -30,6 +30,11 @@ ID = "creator_id"
 NAMES = (ID, *RANKABLE)
 # The longest reach of a leaderboard: a window of MAX_DAYS and the window before it.
 RETAIN_DAYS = 2 * MAX_DAYS
+# The days whose columns are compared with the daily rows' counts at start (those the stored
+# boards reach: a 31-day month to date and the 31 days before it). Older kept days are only
+# checked for being there (`missing_days`), one index probe each: the start does not grow
+# with the history kept.
+CHECKED_DAYS = 62
 Columns = dict[str, np.ndarray]
 
 
@@ -100,12 +105,12 @@ def rebuild_days(market: str, days: Iterable[dt.date], *, session: Session) -> N
 
 
 def stale_days(market: str, *, session: Session) -> list[dt.date]:
-    """Kept days whose columns are missing, incomplete, or do not match the daily rows' count
-    (including columns of a day whose rows are gone)."""
+    """Recent days (the `CHECKED_DAYS` the boards reach) whose columns are missing, incomplete,
+    or do not match the daily rows' count (including columns of a day whose rows are gone)."""
     latest = latest_day(market, session=session)
     if latest is None:
         return []
-    first = first_kept(latest)
+    first = latest - dt.timedelta(days=CHECKED_DAYS - 1)
     counts = dict(
         session.execute(
             select(DailyMetric.date, func.count())
@@ -124,6 +129,18 @@ def stale_days(market: str, *, session: Session) -> list[dt.date]:
     return sorted(
         day for day in counts.keys() | stored.keys() if stored.get(day) != counts.get(day)
     )
+
+
+def missing_days(market: str, *, session: Session) -> list[dt.date]:
+    """Kept days that have daily rows but no columns (e.g. the older history after an upgrade
+    that keeps more days): the day columns of those days are read nowhere else."""
+    latest = latest_day(market, session=session)
+    if latest is None:
+        return []
+    first = first_kept(latest)
+    stored = stored_days(market, first, latest, session=session)
+    every = {first + dt.timedelta(days=n) for n in range((latest - first).days + 1)}
+    return sorted(days_with_rows(market, every - stored, session=session))
 
 
 def read_day(market: str, day: dt.date, *, session: Session) -> Columns | None:

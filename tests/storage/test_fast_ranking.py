@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.analytics.rankings import rank, with_movement
@@ -21,6 +21,8 @@ from creatorbot.commands import leaderboard
 from creatorbot.commands.core import Call, CommandRequest, Services, UserError
 from creatorbot.commands.i18n import Lang
 from creatorbot.storage import writer
+from creatorbot.storage.daycolumns import missing_days
+from creatorbot.storage.db import upgrade
 from creatorbot.storage.demo import DemoSpec, World, build_world, write_world
 from creatorbot.storage.models import Campaign, Creator, DayColumn
 from creatorbot.storage.queries.metrics import RANKABLE, metric_totals
@@ -189,8 +191,8 @@ def test_random_requests_rank_as_the_sql_path(
     check_random_requests(sessions)
 
 
-def test_a_day_without_columns_is_left_to_the_sql_path(
-    stored: World, sessions: sessionmaker[Session]
+def test_a_day_without_columns_is_left_to_the_sql_path_until_filled(
+    stored: World, engine: Engine, sessions: sessionmaker[Session]
 ) -> None:
     gap = END - dt.timedelta(days=2)
     window = Window(END - dt.timedelta(days=6), END)
@@ -207,6 +209,21 @@ def test_a_day_without_columns_is_left_to_the_sql_path(
         query = leaderboard.parse("gmv 7d MY tier:gold category:beauty", call)
         served = leaderboard.compute(query, call)
         assert len(served.ranked) == served.ranked_count  # every creator: the SQL path
+        assert missing_days("MY", session=session) == [gap]
+    upgrade(engine)  # as at start: the kept days without columns are filled
+    with sessions() as session:
+        assert missing_days("MY", session=session) == []
+        request = {
+            "market": "MY",
+            "metric": "orders",
+            "end": END,
+            "days": 7,
+            "tier": None,
+            "category": "beauty",
+            "campaign": None,
+            "top": 20,
+        }
+        check_same(session, request)
 
 
 def make_call(session: Session, sessions: sessionmaker[Session]) -> Call:

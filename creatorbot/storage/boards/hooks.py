@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.refresh import Progress, refresh_boards
-from creatorbot.storage.daycolumns import rebuild_days, stale_days
+from creatorbot.storage.daycolumns import missing_days, rebuild_days, stale_days
 from creatorbot.storage.models import Board, DailyMetric, Market
 from creatorbot.storage.stamps import people_key, restamp
 
@@ -28,6 +28,7 @@ def after_world(*, session: Session, progress: Progress | None = None) -> None:
     markets = session.scalars(select(Market.code)).all()
     for market in markets:
         rebuild_days(market, stale_days(market, session=session), session=session)
+        rebuild_days(market, missing_days(market, session=session), session=session)
     restamp(map(people_key, markets), session=session)  # a bulk load bypassed the writer
     refresh_boards(markets, session=session, progress=progress)
 
@@ -49,10 +50,13 @@ def stale_markets(*, session: Session) -> list[str]:
 
 
 def refresh_stale(*, session: Session) -> list[str]:
-    """Bring every stale market's day columns and boards up to date; the markets refreshed."""
+    """Bring every stale market's day columns and boards up to date, and fill the kept days
+    that have no columns (the history an upgrade starts to keep); the markets refreshed."""
     markets = stale_markets(session=session)
     for market in markets:
         rebuild_days(market, stale_days(market, session=session), session=session)
+    for market in session.scalars(select(Market.code)):
+        rebuild_days(market, missing_days(market, session=session), session=session)
     if markets:
         refresh_boards(markets, session=session)
     return markets
