@@ -27,7 +27,13 @@ from creatorbot.analytics.windows import Window, window_for
 from creatorbot.commands import leaderboard
 from creatorbot.commands.core import Call, CommandRequest, Services
 from creatorbot.commands.i18n import Lang
-from creatorbot.storage.daycolumns import ID, read_named, rebuild_days, stale_days
+from creatorbot.storage.daycolumns import (
+    ID,
+    missing_days,
+    read_named,
+    rebuild_days,
+    stale_days,
+)
 from creatorbot.storage.db import make_engine, make_sessionmaker
 from creatorbot.storage.models import Campaign, Creator, Enrollment
 from creatorbot.storage.queries.markets import latest_day
@@ -200,6 +206,7 @@ def run(scale: str, db: str, repeat: int, exact: bool) -> None:
         stamped = time.perf_counter()
         # As an upgrade does (the days a long window needs, the stamps); rolled back at the end.
         rebuild_days(MARKET, stale_days(MARKET, session=session), session=session)
+        rebuild_days(MARKET, missing_days(MARKET, session=session), session=session)
         stamp_unstamped(session=session)
         stamped = time.perf_counter() - stamped
         end = latest_day(MARKET, session=session)
