@@ -82,6 +82,8 @@ def update_day_columns(rows: pd.DataFrame, *, session: Session) -> None:
         written = _columns_of(part)
         if stored is not None:
             merged = _merge(stored, written)
+            if _same(stored, merged):
+                continue  # nothing changed: the day and its stamp stay as they are
         elif _row_count(market, day, session=session) == len(part):
             merged = written  # the day holds exactly the rows just written
         else:
@@ -102,6 +104,10 @@ def rebuild_days(market: str, days: Iterable[dt.date], *, session: Session) -> N
     """Recompute the columns of `days` from the daily rows (after a bulk load, or an upgrade)."""
     for day in days:
         _store(market, day, _from_rows(market, day, session=session), session=session)
+
+
+def _same(one: Columns, other: Columns) -> bool:
+    return all(np.array_equal(one[name], other[name]) for name in NAMES)
 
 
 def stale_days(market: str, *, session: Session) -> list[dt.date]:

@@ -9,9 +9,11 @@ means "never stamped": a reader must not cache what it reads then.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from collections.abc import Iterable
 
+import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
@@ -35,6 +37,21 @@ def restamp(keys: Iterable[str], *, session: Session) -> None:
         return
     session.execute(delete(Meta).where(Meta.key.in_(wanted)))
     session.execute(insert(Meta), [{"key": key, "value": secrets.token_hex(8)} for key in wanted])
+
+
+def people_written(market: str, kind: str, frame: pd.DataFrame, *, session: Session) -> None:
+    """Creators or enrolments (`kind`) of `market` were written as `frame`: a new people stamp,
+    unless the previous write of that kind was the same frame (re-importing a file changes
+    nothing, so the database stays exactly as it was)."""
+    digest = hashlib.sha256(
+        pd.util.hash_pandas_object(frame.reset_index(drop=True), index=False).to_numpy().tobytes()
+    ).hexdigest()[:16]
+    last = f"{people_key(market)}:last:{kind}"
+    if session.scalar(select(Meta.value).where(Meta.key == last)) == digest:
+        return
+    session.execute(delete(Meta).where(Meta.key == last))
+    session.execute(insert(Meta).values(key=last, value=digest))
+    restamp([people_key(market)], session=session)
 
 
 def unstamp_days(market: str, before: dt.date, *, session: Session) -> None:

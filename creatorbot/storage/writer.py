@@ -31,7 +31,7 @@ from creatorbot.storage.models import (
 )
 from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.roster import creator_ids, forget
-from creatorbot.storage.stamps import people_key, restamp
+from creatorbot.storage.stamps import people_written
 from creatorbot.storage.upsert import bulk_cache, insert_frame, table_of, upsert_frame
 
 Progress = Callable[[int], None]
@@ -122,7 +122,8 @@ def write_creators(
         table_of(Creator), keyed, columns, key, session=session, progress=progress
     )
     forget(session=session)  # a roster read before no longer describes the creators
-    restamp(map(people_key, frame["market"].unique().tolist()), session=session)
+    for market, part in keyed.groupby("market", sort=True):
+        people_written(str(market), "creators", part[columns], session=session)
     return written
 
 
@@ -271,7 +272,8 @@ def write_enrollments(
         table_of(Enrollment), rows, columns, key, session=session, progress=progress
     )
     campaign_stats.after_enrollments({cid for cid, _ in campaigns.values()}, session=session)
-    restamp({people_key(market) for _, market in campaigns.values()}, session=session)
+    for market, part in rows.groupby("market", sort=True):
+        people_written(str(market), "enrollments", part[list(columns)], session=session)
     return written
 
 

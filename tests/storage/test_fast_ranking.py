@@ -265,3 +265,39 @@ def test_the_command_replies_as_the_exact_path(
             assert (fast.ranked_count, fast.total) == (slow.ranked_count, slow.total), text
             lang = call.lang.for_market(fast.market.code)
             assert leaderboard.render(fast, query, lang) == leaderboard.render(slow, query, lang)
+
+
+def test_creators_and_enrolments_written_are_seen(
+    stored: World, sessions: sessionmaker[Session]
+) -> None:
+    with sessions() as session:
+        campaign_id, slug = session.execute(
+            select(Campaign.id, Campaign.slug).where(Campaign.market == "MY").limit(1)
+        ).one()
+    week = {
+        "market": "MY",
+        "metric": "gmv",
+        "end": END,
+        "days": 14,
+        "tier": "gold",
+        "category": None,
+        "campaign": None,
+        "top": TOP,
+    }
+    enrolled = {**week, "tier": None, "campaign": (campaign_id, "MY")}
+    with sessions() as session:
+        check_same(session, week)  # the creators and the enrolments are now cached
+        check_same(session, enrolled)
+    leader = day_rows(stored, "MY", END).sort_values("gmv").iloc[-1]["handle"]
+    creators = stored.creators
+    moved = creators[creators["handle"] == leader].assign(tier="Gold")
+    with sessions.begin() as session:
+        writer.write_creators(moved, session=session)
+        joined = pd.DataFrame({"campaign": [slug], "handle": [leader], "enrolled_on": [END]})
+        writer.write_enrollments(joined, session=session)
+    with sessions() as session:
+        check_same(session, week)
+        check_same(session, enrolled)
+        window = Window(END - dt.timedelta(days=13), END)
+        gold = rank_window("MY", "gmv", window, session=session, top=TOP, tier="gold")
+        assert gold is not None and leader in set(gold.rows["handle"])
