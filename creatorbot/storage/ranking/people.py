@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.compute import handle_tiebreak
 from creatorbot.storage.fetch import fetch_all
-from creatorbot.storage.models import Enrollment
+from creatorbot.storage.models import Creator, Enrollment
 from creatorbot.storage.ranking.cache import CACHE
-from creatorbot.storage.roster import creators
 from creatorbot.storage.stamps import people_stamp
 
 
@@ -63,12 +62,17 @@ def people(market: str, *, session: Session) -> People:
 
 
 def _read(market: str, stamp: str | None, *, session: Session) -> People:
-    frame = creators([market], session=session)[market]
-    ids = frame["creator_id"].to_numpy(dtype=np.int64)
-    later = handle_tiebreak(frame["handle"])
+    # One pass over the market's creators (the roster's reads serve every market at once).
+    query = select(Creator.id, Creator.handle, Creator.tier, Creator.category).where(
+        Creator.market == market
+    )
+    rows = fetch_all(query, session=session)
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    later = handle_tiebreak(pd.Series([row[1] for row in rows], dtype=object))
+    tiers, tier_names, _ = _codes(pd.Series([row[2] for row in rows], dtype=object))
+    categories, category_names, raw = _codes(pd.Series([row[3] for row in rows], dtype=object))
+    del rows
     order = np.argsort(ids, kind="stable")
-    tiers, tier_names, _ = _codes(frame["tier"])
-    categories, category_names, raw = _codes(frame["category"])
     return People(
         stamp=stamp,
         ids=ids[order],
