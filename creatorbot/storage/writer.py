@@ -123,7 +123,8 @@ def write_creators(
     )
     forget(session=session)  # a roster read before no longer describes the creators
     for market, part in keyed.groupby("market", sort=True):
-        people_written(str(market), "creators", part[columns], session=session)
+        cached = part[["handle", "tier", "category"]]
+        people_written(str(market), "creators", cached, session=session)
     return written
 
 
@@ -273,7 +274,8 @@ def write_enrollments(
     )
     campaign_stats.after_enrollments({cid for cid, _ in campaigns.values()}, session=session)
     for market, part in rows.groupby("market", sort=True):
-        people_written(str(market), "enrollments", part[list(columns)], session=session)
+        cached = part[["campaign_id", "creator_id"]]
+        people_written(str(market), "enrollments", cached, session=session)
     return written
 
 
