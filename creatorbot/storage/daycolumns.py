@@ -24,7 +24,7 @@ from creatorbot.storage.fetch import fetch_all
 from creatorbot.storage.models import DailyMetric, DayColumn
 from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.queries.metrics import RANKABLE
-from creatorbot.storage.stamps import day_key, restamp, unstamp_days
+from creatorbot.storage.stamps import day_key, digest, set_stamps, unstamp_days
 
 ID = "creator_id"
 NAMES = (ID, *RANKABLE)
@@ -246,14 +246,15 @@ def _from_rows(market: str, day: dt.date, *, session: Session) -> Columns:
 
 def _store(market: str, day: dt.date, columns: Columns, *, session: Session) -> None:
     session.execute(delete(DayColumn).where(DayColumn.market == market, DayColumn.date == day))
-    restamp([day_key(market, day)], session=session)
     count = len(columns[ID])
+    packed = {name: pack(columns[name]) for name in NAMES} if count else {}
+    set_stamps({day_key(market, day): digest(*packed.values())}, session=session)
     if not count:
         return  # a day without rows has no columns
     session.execute(
         DayColumn.__table__.insert(),  # type: ignore[attr-defined]
         [
-            {"market": market, "date": day, "name": name, "rows": count, "data": pack(values)}
-            for name, values in columns.items()
+            {"market": market, "date": day, "name": name, "rows": count, "data": data}
+            for name, data in packed.items()
         ],
     )

@@ -1,5 +1,7 @@
-"""Write stamps: a random token stored beside what a reader caches (a day's columns, a market's
-creators and enrolments), replaced on every write, so any process sees a change in the database.
+"""Write stamps: a token stored beside what a reader caches (a day's columns, a market's creators
+and enrolments), replaced whenever that changes, so any process sees a change in the database.
+A day's stamp is a digest of its columns; the people stamp chains a digest of each write onto
+the one before: the same writes leave the same stamps, a change leaves another.
 
 Stamps live in the `meta` table, one key each: `columns:{market}:{YYYY-MM-DD}` for a day's
 columns, `people:{market}` for the market's creators and campaign enrolments. A missing stamp
@@ -31,12 +33,25 @@ def people_key(market: str) -> str:
 
 
 def restamp(keys: Iterable[str], *, session: Session) -> None:
-    """Give each key a new token (what it stamps was just written)."""
-    wanted = sorted(set(keys))
-    if not wanted:
+    """Give each key a new random token (for what was stamped by nothing before)."""
+    set_stamps({key: secrets.token_hex(8) for key in keys}, session=session)
+
+
+def set_stamps(stamps: dict[str, str], *, session: Session) -> None:
+    """Store each key's stamp, replacing any before."""
+    if not stamps:
         return
-    session.execute(delete(Meta).where(Meta.key.in_(wanted)))
-    session.execute(insert(Meta), [{"key": key, "value": secrets.token_hex(8)} for key in wanted])
+    session.execute(delete(Meta).where(Meta.key.in_(sorted(stamps))))
+    session.execute(insert(Meta), [{"key": key, "value": value} for key, value in stamps.items()])
+
+
+def digest(*parts: bytes) -> str:
+    """A short digest of `parts` (a stamp)."""
+    hashed = hashlib.blake2b(digest_size=8)
+    for part in parts:
+        hashed.update(len(part).to_bytes(8, "little"))
+        hashed.update(part)
+    return hashed.hexdigest()
 
 
 def people_written(market: str, kind: str, frame: pd.DataFrame, *, session: Session) -> None:
@@ -44,17 +59,15 @@ def people_written(market: str, kind: str, frame: pd.DataFrame, *, session: Sess
     reader caches: handle, tier, category; campaign and creator ids): a new people stamp,
     unless the previous write of that kind was the same (re-importing a file changes nothing,
     so the database stays exactly as it was)."""
-    digest = hashlib.sha256()
-    for name in frame.columns:  # joined text: a few times quicker than hashing objects
-        digest.update("\x1f".join(map(str, frame[name].tolist())).encode())
-        digest.update(b"\x1e")
+    written = digest(
+        *("\x1f".join(map(str, frame[name].tolist())).encode() for name in frame.columns)
+    )  # joined text: a few times quicker than hashing the objects
     last = f"{people_key(market)}:last:{kind}"
-    value = digest.hexdigest()[:16]
-    if session.scalar(select(Meta.value).where(Meta.key == last)) == value:
+    if session.scalar(select(Meta.value).where(Meta.key == last)) == written:
         return
-    session.execute(delete(Meta).where(Meta.key == last))
-    session.execute(insert(Meta).values(key=last, value=value))
-    restamp([people_key(market)], session=session)
+    before = people_stamp(market, session=session) or ""
+    stamp = digest(before.encode(), kind.encode(), written.encode())
+    set_stamps({last: written, people_key(market): stamp}, session=session)
 
 
 def unstamp_days(market: str, before: dt.date, *, session: Session) -> None:

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 from creatorbot.storage.boards.refresh import Progress, refresh_boards
 from creatorbot.storage.daycolumns import missing_days, rebuild_days, stale_days
 from creatorbot.storage.models import Board, DailyMetric, Market
-from creatorbot.storage.stamps import people_key, restamp
 
 # Daily metrics change the numbers; creators change who is in which tier and category.
 BOARD_KINDS = frozenset({"creators", "daily_metrics"})
@@ -29,7 +28,6 @@ def after_world(*, session: Session, progress: Progress | None = None) -> None:
     for market in markets:
         rebuild_days(market, stale_days(market, session=session), session=session)
         rebuild_days(market, missing_days(market, session=session), session=session)
-    restamp(map(people_key, markets), session=session)  # a bulk load bypassed the writer
     refresh_boards(markets, session=session, progress=progress)
 
 
