@@ -15,6 +15,7 @@ from creatorbot.bot.settings import Settings
 from creatorbot.commands.core import Services, utc_now
 from creatorbot.commands.registry import commands, forms
 from creatorbot.commands.router import Router
+from creatorbot.storage import ranking
 from creatorbot.storage.db import alembic_config, make_engine, make_sessionmaker, upgrade
 
 
@@ -89,6 +90,7 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
     else:
         check_schema(engine)
     sessions = make_sessionmaker(engine)
+    ranking.configure(settings.ranking_cache_mb)
     wake_jobs = Wakeup()
     failures = FailureCount()
     services = Services(

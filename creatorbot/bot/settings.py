@@ -63,6 +63,7 @@ class Settings(BaseSettings):
         default=30, ge=1, validation_alias="CREATORBOT_INBOX_POLL_SECONDS"
     )
 
+    ranking_cache_mb: int = Field(default=256, ge=0, validation_alias="CREATORBOT_RANKING_CACHE_MB")
     rate_limit_per_minute: int = Field(
         default=30, ge=0, validation_alias="CREATORBOT_RATE_LIMIT_PER_MINUTE"
     )

@@ -43,6 +43,7 @@ from creatorbot.storage.models import Market
 from creatorbot.storage.queries.boards import read_board
 from creatorbot.storage.queries.markets import categories, latest_day, tier_names
 from creatorbot.storage.queries.metrics import RANKABLE, metric_totals
+from creatorbot.storage.ranking import category_names, rank_window
 
 USAGE = (
     "leaderboard [metric] [period] [market] [tier:T] [campaign:SLUG] [category:C] [top N] "
@@ -131,8 +132,10 @@ class Board:
 
 def compute(query: LeaderboardQuery, call: Call) -> Board:
     """Rank the market's creators for the query: read from the stored board when one answers
-    it (its top rows, enough for any Reply), else ranked from the raw rows (`compute_exact`)."""
-    return _stored(query, call) or compute_exact(query, call)
+    it, else ranked in memory from the day columns (`storage.ranking`), in both cases its top
+    rows (enough for any Reply); from the raw rows (`compute_exact`) only when a day the
+    windows need has no day columns."""
+    return _stored(query, call) or _ranked(query, call, fast=True)
 
 
 def _stored(query: LeaderboardQuery, call: Call) -> Board | None:
@@ -163,6 +166,10 @@ def _stored(query: LeaderboardQuery, call: Call) -> Board | None:
 
 def compute_exact(query: LeaderboardQuery, call: Call) -> Board:
     """Rank the market's creators for the query from the raw daily rows: every ranked creator."""
+    return _ranked(query, call, fast=False)
+
+
+def _ranked(query: LeaderboardQuery, call: Call, *, fast: bool) -> Board:
     lang = call.lang
     campaign = find_campaign(query.campaign, call) if query.campaign else None
     if campaign and query.market and query.market.upper() != campaign.market:
@@ -188,10 +195,24 @@ def compute_exact(query: LeaderboardQuery, call: Call) -> Board:
         period = query.period or "7d"
         window = window_for(period, end)
     tier = _check(query.tier, tier_names(market.code, session=call.session), "tier", lang)
-    category = _check(
-        query.category, categories(market.code, session=call.session), "category", lang
-    )
+    category = _category(query.category, market.code, call, fast=fast)
     campaign_id = campaign.id if campaign else None
+    if fast:
+        found = rank_window(
+            market.code,
+            query.metric,
+            window,
+            session=call.session,
+            top=max(query.top, BOARD_ROWS),
+            tier=tier,
+            category=category,
+            campaign_id=campaign_id,
+        )
+        if found is not None:
+            rows = found.rows.copy()
+            rows["movement"] = rows["previous_rank"] - rows["rank"]
+            rows["new"] = rows["previous_rank"].isna()
+            return Board(market, query.metric, period, window, rows, found.ranked, found.total)
 
     def ranked(span: Window) -> pd.DataFrame:
         totals = metric_totals(
@@ -209,6 +230,18 @@ def compute_exact(query: LeaderboardQuery, call: Call) -> Board:
     board = with_movement(ranked(window), ranked(window.previous()))
     total = int(board["value"].sum())
     return Board(market, query.metric, period, window, board, len(board), total)
+
+
+def _category(value: str | None, market: str, call: Call, *, fast: bool) -> str | None:
+    """The category asked for, checked against the market's (read from the cached creators on
+    the fast path; an unknown one is refused as the exact path refuses it)."""
+    if value is None:
+        return None  # without reading the market's categories (a scan of its creators)
+    if fast:
+        for name in category_names(market, session=call.session):
+            if name.lower() == value.lower():
+                return name
+    return _check(value, categories(market, session=call.session), "category", call.lang)
 
 
 def _check(value: str | None, known: list[str], what: str, lang: Lang) -> str | None:

@@ -2,7 +2,9 @@
 
 The write path keeps them beside the daily rows (`update_day_columns`), so ranking a market over
 sixty days reads a few hundred small blobs instead of scanning millions of rows. They hold the
-days a standard board can reach; older ones are dropped as new days arrive.
+days any leaderboard can reach (a window of up to `MAX_DAYS` and the window before it); older
+ones are dropped as new days arrive. Each day's columns carry a stamp (`storage.stamps`) that a
+write replaces, so readers that cache them see a correction made by any process.
 """
 
 from __future__ import annotations
@@ -17,15 +19,22 @@ import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from creatorbot.analytics.windows import MAX_DAYS
 from creatorbot.storage.fetch import fetch_all
 from creatorbot.storage.models import DailyMetric, DayColumn
 from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.queries.metrics import RANKABLE
+from creatorbot.storage.stamps import day_key, digest, set_stamps, unstamp_days
 
 ID = "creator_id"
 NAMES = (ID, *RANKABLE)
-# The longest reach of a standard board: a 31-day month to date and the 31 days before it.
-RETAIN_DAYS = 62
+# The longest reach of a leaderboard: a window of MAX_DAYS and the window before it.
+RETAIN_DAYS = 2 * MAX_DAYS
+# The days whose columns are compared with the daily rows' counts at start (those the stored
+# boards reach: a 31-day month to date and the 31 days before it). Older kept days are only
+# checked for being there (`missing_days`), one index probe each: the start does not grow
+# with the history kept.
+CHECKED_DAYS = 62
 Columns = dict[str, np.ndarray]
 
 
@@ -73,6 +82,8 @@ def update_day_columns(rows: pd.DataFrame, *, session: Session) -> None:
         written = _columns_of(part)
         if stored is not None:
             merged = _merge(stored, written)
+            if _same(stored, merged):
+                continue  # nothing changed: the day and its stamp stay as they are
         elif _row_count(market, day, session=session) == len(part):
             merged = written  # the day holds exactly the rows just written
         else:
@@ -86,6 +97,7 @@ def update_day_columns(rows: pd.DataFrame, *, session: Session) -> None:
                     DayColumn.market == market, DayColumn.date < first_kept(latest)
                 )
             )
+            unstamp_days(market, first_kept(latest), session=session)
 
 
 def rebuild_days(market: str, days: Iterable[dt.date], *, session: Session) -> None:
@@ -94,17 +106,21 @@ def rebuild_days(market: str, days: Iterable[dt.date], *, session: Session) -> N
         _store(market, day, _from_rows(market, day, session=session), session=session)
 
 
+def _same(one: Columns, other: Columns) -> bool:
+    return all(np.array_equal(one[name], other[name]) for name in NAMES)
+
+
 def stale_days(market: str, *, session: Session, counted: bool = False) -> list[dt.date]:
-    """Kept days whose columns are missing or incomplete, and columns of a day whose rows are
-    gone. With `counted`, also days whose columns do not hold as many rows as the daily table
-    (which reads every kept row's index entry: seconds and hundreds of MB at a million creators,
-    so only after a migration, when an older writer may have skipped the columns). Without it,
-    one index probe per kept day at most, whatever the size of the data: the write path keeps
-    the counts exact."""
+    """Recent days (the `CHECKED_DAYS` the boards reach) whose columns are missing or
+    incomplete, and columns of a day whose rows are gone. With `counted`, also days whose
+    columns do not hold as many rows as the daily table (which reads every such row's index
+    entry: seconds and hundreds of MB at a million creators, so only after a migration, when an
+    older writer may have skipped the columns). Without it, one index probe per day at most,
+    whatever the size of the data: the write path keeps the counts exact."""
     latest = latest_day(market, session=session)
     if latest is None:
         return []
-    first = first_kept(latest)
+    first = latest - dt.timedelta(days=CHECKED_DAYS - 1)
     stored = dict(
         session.execute(
             select(DayColumn.date, func.min(DayColumn.rows))
@@ -145,6 +161,18 @@ def _days_with_rows(
     return found
 
 
+def missing_days(market: str, *, session: Session) -> list[dt.date]:
+    """Kept days that have daily rows but no columns (e.g. the older history after an upgrade
+    that keeps more days): the day columns of those days are read nowhere else."""
+    latest = latest_day(market, session=session)
+    if latest is None:
+        return []
+    first = first_kept(latest)
+    stored = stored_days(market, first, latest, session=session)
+    every = {first + dt.timedelta(days=n) for n in range((latest - first).days + 1)}
+    return sorted(days_with_rows(market, every - stored, session=session))
+
+
 def read_day(market: str, day: dt.date, *, session: Session) -> Columns | None:
     """Every column of one day, ids ascending; None when they are not all stored."""
     found = {
@@ -168,6 +196,47 @@ def read_columns(
     )
     rows = session.connection().execute(query)
     return {day: unpack(data, widen=widen) for day, data in rows}
+
+
+def stored_days(market: str, first: dt.date, last: dt.date, *, session: Session) -> set[dt.date]:
+    """The days from `first` to `last` whose columns are stored (their blobs are not read)."""
+    query = select(DayColumn.date).where(
+        DayColumn.market == market, DayColumn.name == ID, DayColumn.date.between(first, last)
+    )
+    return set(session.scalars(query))
+
+
+def days_with_rows(market: str, days: Iterable[dt.date], *, session: Session) -> set[dt.date]:
+    """Which of `days` hold daily rows of the market (an index probe per day)."""
+    wanted = sorted(set(days))
+    found: set[dt.date] = set()
+    for start in range(0, len(wanted), 500):
+        part = wanted[start : start + 500]
+        query = (
+            select(DailyMetric.date)
+            .where(DailyMetric.market == market, DailyMetric.date.in_(part))
+            .distinct()
+        )
+        found.update(session.scalars(query))
+    return found
+
+
+def read_named(
+    market: str, name: str, days: Iterable[dt.date], *, session: Session
+) -> dict[dt.date, np.ndarray]:
+    """One stored column of each of `days` that has it, as stored (narrow), by day."""
+    wanted = sorted(set(days))
+    found: dict[dt.date, np.ndarray] = {}
+    for start in range(0, len(wanted), 500):
+        query = select(DayColumn.date, DayColumn.data).where(
+            DayColumn.market == market,
+            DayColumn.name == name,
+            DayColumn.date.in_(wanted[start : start + 500]),
+        )
+        found.update(
+            (day, unpack(data, widen=False)) for day, data in session.connection().execute(query)
+        )
+    return found
 
 
 def _row_count(market: str, day: dt.date, *, session: Session) -> int:
@@ -202,12 +271,14 @@ def _from_rows(market: str, day: dt.date, *, session: Session) -> Columns:
 def _store(market: str, day: dt.date, columns: Columns, *, session: Session) -> None:
     session.execute(delete(DayColumn).where(DayColumn.market == market, DayColumn.date == day))
     count = len(columns[ID])
+    packed = {name: pack(columns[name]) for name in NAMES} if count else {}
+    set_stamps({day_key(market, day): digest(*packed.values())}, session=session)
     if not count:
         return  # a day without rows has no columns
     session.execute(
         DayColumn.__table__.insert(),  # type: ignore[attr-defined]
         [
-            {"market": market, "date": day, "name": name, "rows": count, "data": pack(values)}
-            for name, values in columns.items()
+            {"market": market, "date": day, "name": name, "rows": count, "data": data}
+            for name, data in packed.items()
         ],
     )

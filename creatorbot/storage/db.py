@@ -87,10 +87,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     if revision == "head":
         from creatorbot.storage import campaign_stats, matchpools
         from creatorbot.storage.boards.hooks import refresh_stale
+        from creatorbot.storage.stamps import stamp_unstamped
 
         migrated = current_revision(engine) != before
         with make_sessionmaker(engine).begin() as session:
             refreshed = refresh_stale(session=session, counted=migrated)
+            stamp_unstamped(session=session)
         if refreshed:
             logger.info("boards refreshed after upgrade", extra={"markets": ",".join(refreshed)})
         with make_sessionmaker(engine).begin() as session:

@@ -31,6 +31,7 @@ from creatorbot.storage.models import (
 )
 from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.roster import creator_ids, forget
+from creatorbot.storage.stamps import people_written
 from creatorbot.storage.upsert import bulk_cache, insert_frame, table_of, upsert_frame
 
 Progress = Callable[[int], None]
@@ -121,6 +122,9 @@ def write_creators(
         table_of(Creator), keyed, columns, key, session=session, progress=progress
     )
     forget(session=session)  # a roster read before no longer describes the creators
+    for market, part in keyed.groupby("market", sort=True):
+        cached = part[["handle", "tier", "category"]]
+        people_written(str(market), "creators", cached, session=session)
     return written
 
 
@@ -269,6 +273,9 @@ def write_enrollments(
         table_of(Enrollment), rows, columns, key, session=session, progress=progress
     )
     campaign_stats.after_enrollments({cid for cid, _ in campaigns.values()}, session=session)
+    for market, part in rows.groupby("market", sort=True):
+        cached = part[["campaign_id", "creator_id"]]
+        people_written(str(market), "enrollments", cached, session=session)
     return written
 
 

@@ -284,7 +284,7 @@ def test_acknowledge_and_snooze_answer_and_silence(
         ("alerts MY when:2026-11-21", "I don't know the option “when:”."),
         ("alerts MY as-of:2026-11-31", "“2026-11-31” is not a date."),
         ("alerts MY as-of:2026-11-22", "There is no data for Malaysia on 22 Nov 2026 yet"),
-        ("alerts MY as-of:2026-10-01", "Alerts go back to 19 Oct 2026"),
+        ("alerts MY as-of:2024-12-01", "Alerts go back to 18 Dec 2024"),
         ("alerts ack", "Which alert? Write `alerts ack ID`"),
         ("alerts snooze twelve", "Which alert? Write `alerts snooze ID`"),
         ("alerts ack 999", "There is no alert #999."),

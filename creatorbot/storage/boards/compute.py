@@ -82,7 +82,7 @@ def rank_boards(
     """
     people = creators.reset_index(drop=True)
     ids = people["creator_id"].to_numpy(dtype=np.int64)
-    later = _handle_tiebreak(people["handle"])
+    later = handle_tiebreak(people["handle"])
     bounds = segment_bounds(end)
     scopes = _scopes(people)
     boards: list[tuple[str, str, str, int, int]] = []
@@ -92,7 +92,7 @@ def rank_boards(
         for period, (current, previous) in windows(end).items():
             now = _window_total(running, bounds, current)
             before = _window_total(running, bounds, previous)
-            now_keys, before_keys = _keys(now, later), _keys(before, later)
+            now_keys, before_keys = rank_keys(now, later), rank_keys(before, later)
             pool = _pool(now_keys, POOL_BOARDS * top)
             for scope, members, inside in scopes:
                 everyone = scope == ALL  # no need to copy every creator's values
@@ -103,7 +103,7 @@ def rank_boards(
                 boards.append((metric, period, scope, count, int(values[ranked].sum())))
                 chosen = _top(now_keys, members, inside, pool, count, top)
                 if len(chosen):
-                    was = _ranks_of(before_keys, members, chosen)
+                    was = ranks_of(before_keys, members, chosen)
                     rows.append(_Rows(metric, period, scope, ids[chosen], now[chosen], was))
     return Boards(pd.DataFrame(boards, columns=BOARD_COLUMNS), _rows_frame(rows))
 
@@ -148,7 +148,7 @@ def _window_total(running: np.ndarray, bounds: list[dt.date], window: Window) ->
     return running[after] - running[first]
 
 
-def _handle_tiebreak(handles: pd.Series) -> np.ndarray:
+def handle_tiebreak(handles: pd.Series) -> np.ndarray:
     """Per creator, how many creators' handles sort after theirs: on a tie, the higher number
     (the earlier handle) ranks first."""
     if handles.is_monotonic_increasing:  # as creators are read, in handle order: no sort
@@ -160,9 +160,9 @@ def _handle_tiebreak(handles: pd.Series) -> np.ndarray:
     return later
 
 
-def _keys(values: np.ndarray, later: np.ndarray) -> np.ndarray:
+def rank_keys(values: np.ndarray, later: np.ndarray) -> np.ndarray:
     """One int64 per creator ordering like the leaderboard (higher value first, then the
-    earlier handle: `later` is `_handle_tiebreak`), unique; -1 for creators not ranked."""
+    earlier handle: `later` is `handle_tiebreak`), unique; -1 for creators not ranked."""
     count = len(values)
     if count == 0:
         return np.zeros(0, dtype=np.int64)
@@ -198,7 +198,7 @@ def _top(
     return chosen[np.argsort(-keys[chosen])]
 
 
-def _ranks_of(keys: np.ndarray, members: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+def ranks_of(keys: np.ndarray, members: np.ndarray, chosen: np.ndarray) -> np.ndarray:
     """The rank of each `chosen` creator among `members` by `keys` (0 where not ranked)."""
     mine = keys[chosen]
     ranked = mine[mine >= 0]

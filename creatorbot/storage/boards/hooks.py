@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.refresh import Progress, refresh_boards
-from creatorbot.storage.daycolumns import rebuild_days, stale_days
+from creatorbot.storage.daycolumns import missing_days, rebuild_days, stale_days
 from creatorbot.storage.matchpools import refresh_pools
 from creatorbot.storage.models import Board, Market
 from creatorbot.storage.queries.markets import latest_day
@@ -31,6 +31,7 @@ def after_world(*, session: Session, progress: Progress | None = None) -> None:
     markets = session.scalars(select(Market.code)).all()
     for market in markets:
         rebuild_days(market, stale_days(market, session=session), session=session)
+        rebuild_days(market, missing_days(market, session=session), session=session)
     refresh_boards(markets, session=session, progress=progress)
     refresh_pools(markets, session=session)
 
@@ -54,11 +55,14 @@ def stale_markets(*, session: Session, counted: bool = False) -> list[str]:
 
 
 def refresh_stale(*, session: Session, counted: bool = False) -> list[str]:
-    """Bring every stale market's day columns and boards up to date; the markets refreshed."""
+    """Bring every stale market's day columns and boards up to date, and fill the kept days
+    that have no columns (the history an upgrade starts to keep); the markets refreshed."""
     markets = stale_markets(session=session, counted=counted)
     for market in markets:
         days = stale_days(market, session=session, counted=counted)
         rebuild_days(market, days, session=session)
+    for market in session.scalars(select(Market.code)):
+        rebuild_days(market, missing_days(market, session=session), session=session)
     if markets:
         refresh_boards(markets, session=session)
     return markets
