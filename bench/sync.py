@@ -59,9 +59,10 @@ def build_warehouse(scale: str, kind: str) -> int:
         creators = connection.execute(select(Creator.market, Creator.handle)).all()
     world.dispose()
     engine = create_engine(url)
-    with engine.begin() as connection:
-        if kind == "postgresql":
+    if kind == "postgresql":  # on its own: a failed count below would take it back too
+        with engine.begin() as connection:
             connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {table.split('.')[0]}"))
+    with engine.begin() as connection:
         try:
             built = connection.scalar(text(f"SELECT count(*) FROM {table}"))
         except DBAPIError:
