@@ -9,12 +9,16 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 
-def fetch_all(query: Select[*tuple[Any, ...]], *, session: Session) -> list[tuple[Any, ...]]:
+def fetch_all(
+    query: Select[*tuple[Any, ...]], *, session: Session, binary: bool = False
+) -> list[tuple[Any, ...]]:
     """Every row of `query` as a tuple of the driver's values, in the session's transaction.
 
     Parameters pass through their types' bind processors (an IN list's values go to the driver
-    as they are); results are not processed, so this is for integer and text columns (a date
-    comes back as the driver gives it).
+    as they are); results are not processed, so this is for integer, text and binary columns
+    (a date comes back as the driver gives it). `binary`: PostgreSQL sends the values in its
+    binary format, for large binary columns (as text they travel hex-encoded, twice the size,
+    and are decoded again).
     """
     connection = session.connection()
     dialect = connection.dialect
@@ -27,7 +31,10 @@ def fetch_all(query: Select[*tuple[Any, ...]], *, session: Session) -> list[tupl
     values: Any = (
         [params[name] for name in compiled.positiontup or ()] if compiled.positional else params
     )
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    driver: Any = connection.connection.driver_connection
+    cursor = (
+        driver.cursor(binary=True) if binary and dialect.name == "postgresql" else driver.cursor()
+    )
     try:
         cursor.execute(str(compiled), values)
         return list(cursor.fetchall())
