@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.fetch import fetch_all
+from creatorbot.storage.fetch import fetch_all, fetch_integers
 from creatorbot.storage.models import DailyMetric, DayColumn
 from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.queries.metrics import RANKABLE
@@ -199,8 +199,7 @@ def _from_rows(market: str, day: dt.date, *, session: Session) -> Columns:
     query = select(*(getattr(DailyMetric, name) for name in NAMES)).where(
         DailyMetric.market == market, DailyMetric.date == day
     )  # no ORDER BY: SQLite would walk the whole key index for it; numpy sorts instead
-    rows = fetch_all(query, session=session)
-    table = np.array(rows, dtype=np.int64).reshape(len(rows), len(NAMES))
+    table = fetch_integers(query, session=session)
     table = table[np.argsort(table[:, 0], kind="stable")]
     return {name: table[:, n] for n, name in enumerate(NAMES)}
 
