@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import operator
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any, cast
 
 import numpy as np
@@ -88,7 +90,7 @@ def update_day_columns(rows: pd.DataFrame, *, session: Session) -> None:
                     DayColumn.market == market, DayColumn.date < first_kept(latest)
                 )
             )
-            _forget(market, lambda day, latest=latest: day < first_kept(latest), session=session)
+            _forget(market, partial(operator.gt, first_kept(latest)), session=session)
 
 
 def rebuild_days(market: str, days: Iterable[dt.date], *, session: Session) -> None:
@@ -206,7 +208,7 @@ def _from_rows(market: str, day: dt.date, *, session: Session) -> Columns:
 
 def _store(market: str, day: dt.date, columns: Columns, *, session: Session) -> None:
     session.execute(delete(DayColumn).where(DayColumn.market == market, DayColumn.date == day))
-    _forget(market, lambda stored: stored == day, session=session)
+    _forget(market, partial(operator.eq, day), session=session)
     count = len(columns[ID])
     if not count:
         return  # a day without rows has no columns
