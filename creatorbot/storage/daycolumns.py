@@ -153,8 +153,7 @@ def read_columns(
         DayColumn.market == market,
         DayColumn.name == name,
         DayColumn.date.between(first, last),
-        # As ISO text, which both databases take for a date (`fetch_all` binds IN lists raw).
-        DayColumn.date.not_in([day.isoformat() for day in found]),
+        DayColumn.date.not_in(list(found)),
     )
     rows = fetch_all(query, session=session, binary=True)
     found.update((_day(day), unpack(data, widen=False)) for day, data in rows)
