@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
-from typing import cast
+import operator
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -20,13 +22,15 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from creatorbot.analytics.windows import MAX_DAYS
-from creatorbot.storage.fetch import fetch_all
+from creatorbot.storage.fetch import fetch_all, fetch_integers
 from creatorbot.storage.models import DailyMetric, DayColumn
 from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.queries.metrics import RANKABLE
+from creatorbot.storage.roster import written
 from creatorbot.storage.stamps import day_key, digest, set_stamps, unstamp_days
 
 ID = "creator_id"
+HELD = "day_columns"  # the key of the columns kept in `roster.written`
 NAMES = (ID, *RANKABLE)
 # The longest reach of a leaderboard: a window of MAX_DAYS and the window before it.
 RETAIN_DAYS = 2 * MAX_DAYS
@@ -98,6 +102,7 @@ def update_day_columns(rows: pd.DataFrame, *, session: Session) -> None:
                 )
             )
             unstamp_days(market, first_kept(latest), session=session)
+            _forget(market, partial(operator.gt, first_kept(latest)), session=session)
 
 
 def rebuild_days(market: str, days: Iterable[dt.date], *, session: Session) -> None:
@@ -191,11 +196,38 @@ def read_columns(
 ) -> dict[dt.date, np.ndarray]:
     """One stored column of every day from `first` to `last` that has it, by day, in one read
     (see `unpack` for `widen`)."""
+    found = {
+        day: values
+        for (kind, held_market, day, held_name), values in (_held(session) or {}).items()
+        if (kind, held_market, held_name) == (HELD, market, name) and first <= day <= last
+    }
     query = select(DayColumn.date, DayColumn.data).where(
-        DayColumn.market == market, DayColumn.name == name, DayColumn.date.between(first, last)
+        DayColumn.market == market,
+        DayColumn.name == name,
+        DayColumn.date.between(first, last),
+        DayColumn.date.not_in(list(found)),
     )
-    rows = session.connection().execute(query)
-    return {day: unpack(data, widen=widen) for day, data in rows}
+    rows = fetch_all(query, session=session, binary=True)
+    found.update((_day(day), unpack(data, widen=False)) for day, data in rows)
+    return {day: values.astype(np.int64) if widen else values for day, values in found.items()}
+
+
+def _held(session: Session) -> dict[Any, np.ndarray] | None:
+    """The columns stored earlier in this write (`roster.written`), keyed (HELD, market, day,
+    name), as `unpack` would read them back without widening."""
+    return written(session=session)
+
+
+def _forget(market: str, gone: Callable[[dt.date], bool], *, session: Session) -> None:
+    held = _held(session)
+    if held:
+        for key in [k for k in held if k[0] == HELD and k[1] == market and gone(k[2])]:
+            del held[key]
+
+
+def _day(value: dt.date | str) -> dt.date:
+    """A date as the driver gives it (SQLite's is ISO text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def stored_days(market: str, first: dt.date, last: dt.date, *, session: Session) -> set[dt.date]:
@@ -262,19 +294,23 @@ def _from_rows(market: str, day: dt.date, *, session: Session) -> Columns:
     query = select(*(getattr(DailyMetric, name) for name in NAMES)).where(
         DailyMetric.market == market, DailyMetric.date == day
     )  # no ORDER BY: SQLite would walk the whole key index for it; numpy sorts instead
-    rows = fetch_all(query, session=session)
-    table = np.array(rows, dtype=np.int64).reshape(len(rows), len(NAMES))
+    table = fetch_integers(query, session=session)
     table = table[np.argsort(table[:, 0], kind="stable")]
     return {name: table[:, n] for n, name in enumerate(NAMES)}
 
 
 def _store(market: str, day: dt.date, columns: Columns, *, session: Session) -> None:
     session.execute(delete(DayColumn).where(DayColumn.market == market, DayColumn.date == day))
+    _forget(market, partial(operator.eq, day), session=session)
     count = len(columns[ID])
     packed = {name: pack(columns[name]) for name in NAMES} if count else {}
     set_stamps({day_key(market, day): digest(*packed.values())}, session=session)
     if not count:
         return  # a day without rows has no columns
+    held = _held(session)
+    if held is not None:  # the boards refreshed next read the day from here
+        for name, values in columns.items():
+            held[(HELD, market, day, name)] = values.astype(_narrowest(values))
     session.execute(
         DayColumn.__table__.insert(),  # type: ignore[attr-defined]
         [

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -54,6 +55,8 @@ class _Read:
 
     rosters: dict[str, Roster] = field(default_factory=dict)
     details: pd.DataFrame | None = None  # every creator's tier and category, by id
+    # What the write path stored inside the block, by its own keys: reused, not read back.
+    written: dict[Any, Any] = field(default_factory=dict)
 
 
 @contextmanager
@@ -74,6 +77,13 @@ def forget(*, session: Session) -> None:
     """Creators were written: what a `shared` block read no longer describes them."""
     if _SHARED in session.info:
         session.info[_SHARED] = _Read()
+
+
+def written(*, session: Session) -> dict[Any, Any] | None:
+    """Where the write path keeps what it stored inside a `shared` block, for later steps of
+    the same write to reuse instead of reading it back; None outside a block."""
+    read = session.info.get(_SHARED)
+    return read.written if read is not None else None
 
 
 def roster(market: str, *, session: Session) -> Roster:

@@ -14,9 +14,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
+from creatorbot.storage import pgbinary
 from creatorbot.storage.models import Base
 
 CHUNK = 20_000
+BINARY_CHUNK = 100_000  # rows encoded at a time for a binary COPY
 COPY_FROM = 2_000  # rows: below this, plain upserts are as quick and simpler
 BULK_CACHE_KIB = 256 * 1024  # SQLite's page cache while a bulk write runs
 Progress = Callable[[int], None]
@@ -60,8 +62,7 @@ def upsert_frame(
     progress: Progress | None = None,
 ) -> int:
     """Upsert `frame[columns]`, updating every non-key column of rows whose `key` exists."""
-    rows = _driver_rows(table, frame, columns, session=session)
-    return _upsert(table, list(columns), rows, key, session=session, progress=progress)
+    return _upsert(table, list(columns), frame, key, session=session, progress=progress)
 
 
 def insert_frame(
@@ -74,8 +75,7 @@ def insert_frame(
 ) -> int:
     """Insert `frame[columns]` as new rows: quicker than an upsert, for keys known to be new
     (one already stored fails the write)."""
-    rows = _driver_rows(table, frame, columns, session=session)
-    return _insert(table, list(columns), rows, "", session=session, progress=progress)
+    return _insert(table, list(columns), frame, "", session=session, progress=progress)
 
 
 def add_frame(table: Table, frame: pd.DataFrame, key: Sequence[str], *, session: Session) -> int:
@@ -84,26 +84,25 @@ def add_frame(table: Table, frame: pd.DataFrame, key: Sequence[str], *, session:
     added = ", ".join(f"{c} = {table.name}.{c} + excluded.{c}" for c in frame if c not in key)
     on_conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {added}"
     columns = [str(c) for c in frame.columns]
-    rows = _driver_rows(table, frame, columns, session=session)
-    return _insert(table, columns, rows, on_conflict, session=session, progress=None)
+    return _insert(table, columns, frame, on_conflict, session=session, progress=None)
 
 
 def update_frame(table: Table, frame: pd.DataFrame, key: Sequence[str], *, session: Session) -> int:
     """Overwrite the non-key columns of `table`'s rows with `frame`'s, matched on `key`."""
     values = [str(c) for c in frame.columns if c not in key]
     columns = [*values, *key]
-    rows = _driver_rows(table, frame, columns, session=session)
-    if not rows:
+    if not len(frame):
         return 0
-    if _copying(rows, session):
-        with _staged(table, columns, rows, session=session, progress=None) as staging:
+    if _copying(frame, session):
+        with _staged(table, columns, frame, session=session, progress=None) as staging:
             sets = ", ".join(f"{c} = {staging}.{c}" for c in values)
             match = " AND ".join(f"{table.name}.{c} = {staging}.{c}" for c in key)
             session.execute(text(f"UPDATE {table.name} SET {sets} FROM {staging} WHERE {match}"))
-        return len(rows)
+        return len(frame)
     mark = _mark(session)
     sets = ", ".join(f"{c} = {mark}" for c in values)
     match = " AND ".join(f"{c} = {mark}" for c in key)
+    rows = _driver_rows(table, frame, columns, session=session)
     _executemany(f"UPDATE {table.name} SET {sets} WHERE {match}", rows, session, None)
     return len(rows)
 
@@ -111,7 +110,7 @@ def update_frame(table: Table, frame: pd.DataFrame, key: Sequence[str], *, sessi
 def _upsert(
     table: Table,
     columns: list[str],
-    rows: list[tuple[Any, ...]],
+    frame: pd.DataFrame,
     key: Sequence[str],
     *,
     session: Session,
@@ -124,43 +123,44 @@ def _upsert(
         else "DO NOTHING"
     )
     on_conflict = f"ON CONFLICT ({', '.join(key)}) {conflict}"
-    return _insert(table, columns, rows, on_conflict, session=session, progress=progress)
+    return _insert(table, columns, frame, on_conflict, session=session, progress=progress)
 
 
 def _insert(
     table: Table,
     columns: list[str],
-    rows: list[tuple[Any, ...]],
+    frame: pd.DataFrame,
     on_conflict: str,
     *,
     session: Session,
     progress: Progress | None,
 ) -> int:
-    """INSERT `rows` with the given ON CONFLICT clause (or none): straight in, or through
-    staging."""
-    if not rows:
+    """INSERT `frame[columns]` with the given ON CONFLICT clause (or none): straight in, or
+    through staging."""
+    if not len(frame):
         return 0
     names = ", ".join(columns)
-    if _copying(rows, session) and not on_conflict:  # new rows: COPY straight into the table
-        _copy(table.name, names, rows, session=session, progress=progress)
-        return len(rows)
-    if _copying(rows, session):
-        with _staged(table, columns, rows, session=session, progress=progress) as staging:
+    if _copying(frame, session) and not on_conflict:  # new rows: COPY straight into the table
+        _copy(table, table.name, columns, frame, session=session, progress=progress)
+        return len(frame)
+    if _copying(frame, session):
+        with _staged(table, columns, frame, session=session, progress=progress) as staging:
             session.execute(
                 text(
                     f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {staging} "
                     f"{on_conflict}"
                 )
             )
-        return len(rows)
+        return len(frame)
     marks = ", ".join([_mark(session)] * len(columns))
     sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks}) {on_conflict}"
+    rows = _driver_rows(table, frame, columns, session=session)
     _executemany(sql, rows, session, progress)
     return len(rows)
 
 
-def _copying(rows: Sequence[Any], session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql" and len(rows) >= COPY_FROM
+def _copying(frame: pd.DataFrame, session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql" and len(frame) >= COPY_FROM
 
 
 def _mark(session: Session) -> str:
@@ -181,7 +181,7 @@ def _executemany(
 def _staged(
     table: Table,
     columns: list[str],
-    rows: list[tuple[Any, ...]],
+    frame: pd.DataFrame,
     *,
     session: Session,
     progress: Progress | None,
@@ -197,34 +197,46 @@ def _staged(
             "WITH NO DATA"
         )
     )
-    _copy(staging, names, rows, session=session, progress=progress)
+    _copy(table, staging, columns, frame, session=session, progress=progress)
     session.execute(text(f"ANALYZE {staging}"))  # else the planner guesses its size: badly
     yield staging
     session.execute(text(f"DROP TABLE {staging}"))
 
 
 def _copy(
-    table: str,
-    names: str,
-    rows: list[tuple[Any, ...]],
+    table: Table,
+    target: str,
+    columns: list[str],
+    frame: pd.DataFrame,
     *,
     session: Session,
     progress: Progress | None,
 ) -> None:
-    """PostgreSQL: COPY `rows` into `table`'s columns `names`. The driver's errors are raised
-    as SQLAlchemy's (a key already stored is an `IntegrityError`), as a statement's would be."""
-    sql = f"COPY {table} ({names}) FROM STDIN"
+    """PostgreSQL: COPY `frame[columns]` into those columns of `target` (`table`, or a staging
+    table shaped like it), a block of rows at a time: in the binary format when numpy can
+    encode the block exactly, else as the driver's rows. The driver's errors are raised as
+    SQLAlchemy's (a key already stored is an `IntegrityError`), as a statement's would be."""
+    names = ", ".join(columns)
     dialect = session.get_bind().dialect
     cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        with cursor.copy(sql) as copy:
-            for chunk in _chunks(rows, CHUNK):
-                for row in chunk:
-                    copy.write_row(row)
-                if progress:
-                    progress(len(chunk))
-    except dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error) from exc
+    for start in range(0, len(frame), BINARY_CHUNK):
+        block = frame.iloc[start : start + BINARY_CHUNK]
+        encoded = pgbinary.encode(table, block, columns)
+        sql = f"COPY {target} ({names}) FROM STDIN"
+        try:
+            if encoded is not None:
+                with cursor.copy(f"{sql} (FORMAT BINARY)") as copy:
+                    copy.write(pgbinary.HEADER)
+                    copy.write(encoded)
+                    copy.write(pgbinary.TRAILER)
+            else:
+                with cursor.copy(sql) as copy:
+                    for row in _driver_rows(table, block, columns, session=session):
+                        copy.write_row(row)
+        except dialect.loaded_dbapi.Error as exc:
+            raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error) from exc
+        if progress:
+            progress(len(block))
 
 
 def _driver_rows(

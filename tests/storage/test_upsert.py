@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.storage import upsert
-from creatorbot.storage.models import SlotMetric
+from creatorbot.storage.models import Creator, SlotMetric
 from creatorbot.storage.upsert import bulk_cache, insert_frame, table_of
 
 N = 2_500  # above upsert.COPY_FROM
@@ -68,3 +68,53 @@ def test_sqlite_bulk_settings_are_restored_even_after_a_failure(
             assert pragma("mmap_size") == 0
             raise RuntimeError("the write failed")
         assert (pragma("cache_size"), pragma("mmap_size")) == before
+
+
+def creators(count: int, *, names: list[str]) -> pd.DataFrame:
+    """Creators with every kind of column a bulk write encodes: text, numbers of each width,
+    days, and missing values (no owner, no joining day) in every combination."""
+    return pd.DataFrame(
+        {
+            "market": ["MY"] * count,
+            "handle": [f"h{n:05d}" for n in range(count)],
+            "display_name": [names[n % len(names)] for n in range(count)],
+            "tier": ["gold"] * count,
+            "category": ["beauty"] * count,
+            "followers": [n * 1_000_003 if n % 7 else 2**40 + n for n in range(count)],
+            "cm": [None if n % 2 else f"cm{n % 10}" for n in range(count)],
+            "am": ["am1"] * count,
+            "joined_on": pd.to_datetime(
+                [
+                    None if n % 3 == 0 else dt.date(2024, 1, 1) + dt.timedelta(days=n % 400)
+                    for n in range(count)
+                ]
+            ),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "names",
+    [["Aisyah", "Bianca"], ["Aisyah", "Bea", "Chiara Rossi 💄", "Đặng"]],
+    ids=["fixed-width", "varying-width"],
+)
+def test_bulk_rows_read_back_exactly(sessions: sessionmaker[Session], names: list[str]) -> None:
+    """Whatever way the rows travel (numpy-encoded when they can be, as text otherwise), what
+    is stored is what was written, missing values included."""
+    assert N >= upsert.COPY_FROM
+    frame = creators(N, names=names)
+    columns = tuple(frame.columns)
+    with sessions.begin() as session:
+        insert_frame(table_of(Creator), frame, columns, session=session)
+    with sessions() as session:
+        stored = session.execute(
+            select(*(getattr(Creator, name) for name in columns)).order_by(Creator.handle)
+        ).all()
+    expected = [
+        tuple(
+            None if pd.isna(value) else value.date() if isinstance(value, pd.Timestamp) else value
+            for value in row
+        )
+        for row in frame.itertuples(index=False)
+    ]
+    assert [tuple(row) for row in stored] == expected

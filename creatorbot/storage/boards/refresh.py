@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Table, delete, insert, select, text
+from sqlalchemy import Table, delete, select, text
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.compute import ROW_COLUMNS, Boards, rank_boards
@@ -19,7 +19,7 @@ from creatorbot.storage.models import Board, BoardRow
 from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.queries.metrics import RANKABLE
 from creatorbot.storage.roster import creators
-from creatorbot.storage.upsert import table_of
+from creatorbot.storage.upsert import insert_frame, table_of
 
 logger = logging.getLogger(__name__)
 
@@ -101,10 +101,7 @@ def _store(market: str, end: dt.date, boards: Boards, *, session: Session) -> No
 
 
 def _insert(table: Table, frame: pd.DataFrame, *, session: Session) -> None:
-    if len(frame):
-        names = list(frame.columns)
-        rows = [dict(zip(names, row, strict=True)) for row in _plain(frame)]
-        session.execute(insert(table), rows)
+    insert_frame(table, frame, [str(name) for name in frame.columns], session=session)
 
 
 def _plain(frame: pd.DataFrame) -> list[tuple[Any, ...]]:

@@ -39,10 +39,16 @@ class Spans:
         self._creators = len(creator_ids)
         order = np.argsort(creator_ids, kind="stable")
         ascending = creator_ids[order]
-        self._days = [
-            self._locate(day, ids, ascending, order)
-            for day, ids in sorted(self._read(ID, widen=True).items())
-        ]
+        self._days: list[_Day] = []
+        before = np.zeros(0, dtype=np.int64)
+        for day, ids in sorted(self._read(ID, widen=True).items()):
+            if self._days and np.array_equal(ids, before):  # most days hold the same creators
+                last = self._days[-1]
+                segment = bisect_right(self._bounds, day) - 1
+                self._days.append(_Day(day, segment, last.known, last.position))
+            else:
+                self._days.append(self._locate(day, ids, ascending, order))
+            before = ids
 
     def _read(self, name: str, *, widen: bool) -> dict[dt.date, np.ndarray]:
         first, last = self._bounds[0], self._bounds[-1] - ONE_DAY

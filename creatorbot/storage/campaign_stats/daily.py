@@ -18,7 +18,7 @@ from creatorbot.storage.campaign_stats.fresh import Spec, is_fresh, specs, store
 from creatorbot.storage.campaign_stats.recompute import recompute
 from creatorbot.storage.campaign_stats.standings import FIGURES, restand
 from creatorbot.storage.campaign_stats.tables import DAYS, ENROLLMENTS, TOTALS
-from creatorbot.storage.fetch import fetch_all
+from creatorbot.storage.fetch import fetch_integers
 from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.upsert import add_frame
 
@@ -99,8 +99,7 @@ def _enrollments(
         ]
     else:
         parts = [query]
-    found = [np.array(fetch_all(part, session=session), dtype=np.int64) for part in parts]
-    pairs = np.concatenate([rows.reshape(-1, 2) for rows in found])
+    pairs = np.concatenate([fetch_integers(part, session=session) for part in parts])
     return {int(cid): pairs[pairs[:, 0] == cid, 1] for cid in np.unique(pairs[:, 0])}
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from creatorbot.analytics.rankings import rank
 from creatorbot.storage.campaign_stats.fresh import Spec
 from creatorbot.storage.campaign_stats.tables import STANDINGS, TOTALS
-from creatorbot.storage.fetch import fetch_all
+from creatorbot.storage.fetch import fetch_integers
 from creatorbot.storage.roster import roster
 from creatorbot.storage.upsert import update_frame
 
@@ -81,7 +81,7 @@ def _stored(spec: Spec, *, session: Session) -> pd.DataFrame:
     query = select(*(s[name] for name in names[:-1]), func.coalesce(s.rank, 0)).where(
         s.campaign_id == spec.id
     )
-    rows = np.array(fetch_all(query, session=session), dtype=np.int64).reshape(-1, len(names))
+    rows = fetch_integers(query, session=session)
     return pd.DataFrame(rows, columns=names).set_index("creator_id")
 
 

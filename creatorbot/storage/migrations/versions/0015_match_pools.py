@@ -1,6 +1,6 @@
 """Match pools: each category's matchmaking candidates and their 30-day figures, kept per market.
 
-Revision ID: 0019
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-06 06:30:00.000000
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019"
+revision = "0015"
 down_revision = "0014"
 branch_labels = None
 depends_on = None
