@@ -219,6 +219,18 @@ CRASH = textwrap.dedent(
 )
 
 
+def crash(script: str, engine: Engine, folder: InboxFolder) -> subprocess.CompletedProcess[str]:
+    """Run `script` (a bot process that dies on the way) against the database and the inbox."""
+    return subprocess.run(
+        [sys.executable, "-c", script, database_url(engine), str(folder.root)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+
+
 def test_a_crash_mid_import_leaves_the_file_in_processing_and_the_next_start_imports_it(
     folder: InboxFolder, sessions: sessionmaker[Session], engine: Engine
 ) -> None:
@@ -228,14 +240,7 @@ def test_a_crash_mid_import_leaves_the_file_in_processing_and_the_next_start_imp
     inbox.poll()
     expected = daily_file(folder.root / "daily.csv", 5)
 
-    crashed = subprocess.run(
-        [sys.executable, "-c", CRASH, database_url(engine), str(folder.root)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=120,
-    )
+    crashed = crash(CRASH, engine, folder)
 
     assert crashed.returncode == 9, crashed.stderr
     assert "written, not committed" in crashed.stdout
@@ -288,14 +293,7 @@ def test_a_crash_after_the_commit_files_the_file_under_done_without_importing_it
         ("inbox", "inbox", "daily_metrics daily.csv", "answered", 5),
     ]
 
-    crashed = subprocess.run(
-        [sys.executable, "-c", CRASH_AFTER_COMMIT, database_url(engine), str(folder.root)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=120,
-    )
+    crashed = crash(CRASH_AFTER_COMMIT, engine, folder)
 
     assert crashed.returncode == 9, crashed.stderr
     assert "committed, not filed" in crashed.stdout
