@@ -239,18 +239,12 @@ def stored_days(market: str, first: dt.date, last: dt.date, *, session: Session)
 
 
 def days_with_rows(market: str, days: Iterable[dt.date], *, session: Session) -> set[dt.date]:
-    """Which of `days` hold daily rows of the market (an index probe per day)."""
-    wanted = sorted(set(days))
-    found: set[dt.date] = set()
-    for start in range(0, len(wanted), 500):
-        part = wanted[start : start + 500]
-        query = (
-            select(DailyMetric.date)
-            .where(DailyMetric.market == market, DailyMetric.date.in_(part))
-            .distinct()
-        )
-        found.update(session.scalars(query))
-    return found
+    """Which of `days` hold daily rows of the market: an index probe per day with rows between
+    the first and the last of them, never a read of a day's rows."""
+    wanted = set(days)
+    if not wanted:
+        return set()
+    return _days_with_rows(market, min(wanted), max(wanted), session=session) & wanted
 
 
 def read_named(

@@ -354,7 +354,7 @@ def test_on_postgresql_a_full_disk_changes_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """PostgreSQL's disk cannot be filled from here: it answers 53100 as the second market's
-    boards are written, after every daily row went in."""
+    boards are replaced, after every daily row went in (the rows themselves go by COPY)."""
     use_data_dir(monkeypatch, tmp_path / "data")
     with pg_engine.connect() as connection:
         schema = connection.execute(text("SELECT current_schema()")).scalar_one()
@@ -365,7 +365,7 @@ def test_on_postgresql_a_full_disk_changes_nothing(
     capsys.readouterr()
     stored = contents(pg_engine)
 
-    with full_at("INSERT INTO board_rows", nth=2, error=postgres_full):
+    with full_at("DELETE FROM board_rows", nth=2, error=postgres_full):
         assert main(["import", "daily_metrics", str(before.big)]) == 1
 
     out, err = capsys.readouterr()
