@@ -35,6 +35,8 @@ from creatorbot.storage.queries.anomaly_inputs import (
     slot_matrix,
 )
 from creatorbot.storage.queries.markets import latest_day
+from creatorbot.storage.queries.scan_stamps import span_stamp
+from creatorbot.storage.ranking.cache import CACHE
 
 HISTORY_DAYS = 28  # the trailing baseline: four of each weekday
 CREATOR_GATES = ("orders", "gmv")  # a creator is judged only when big enough on both
@@ -103,17 +105,16 @@ class DayScan:
 
 
 def scan_day(market: Market, day: dt.date, *, session: Session) -> DayScan:
-    """Every anomaly of `market` on `day`."""
+    """Every anomaly of `market` on `day`. The creators' verdict (the day columns' part, the
+    scan's bulk) is kept in the process while the stamps of the days it read are unchanged;
+    the rest — campaigns, slots, the flagged creators' handles and rows — is read each time."""
     rules = rules_for(market)
-    first = day - dt.timedelta(days=HISTORY_DAYS)
-    matrix = creator_matrix(market.code, first, day, CREATOR_METRICS, session=session)
-    creators = CreatorDays(matrix, rules)
+    creators = creator_verdict(market, day, rules, session=session)
     findings, sessions = _creator_findings(market, day, creators, session=session)
-    findings += _campaign_findings(market, day, creators, session=session)
-    findings += _slot_findings(market, day, creators.order_value(), rules, session=session)
-    shift = creators.norms("gmv").shift if creators.judged and matrix.days[-1] == day else 1.0
+    findings += _campaign_findings(market, day, creators, rules, session=session)
+    findings += _slot_findings(market, day, creators.order_value, rules, session=session)
     ordered = sorted(findings, key=lambda f: (-f.impact, f.subject_kind, f.subject_key, f.metric))
-    return DayScan(market.code, day, tuple(ordered), shift, sessions)
+    return DayScan(market.code, day, tuple(ordered), creators.shift, sessions)
 
 
 def stale_data(market: str, latest: dt.date | None, due: dt.date) -> Finding:
@@ -180,39 +181,108 @@ class CreatorDays:
         return float(self.totals["gmv"][self.history].sum() / orders) if orders else 0.0
 
 
+@dataclass(frozen=True)
+class Flag:
+    """A creator flagged on one metric: its id, the day's value and the expected one."""
+
+    creator_id: int
+    observed: float
+    expected: float
+
+
+@dataclass(frozen=True)
+class CreatorVerdict:
+    """What the scan takes from the creator matrix of a day (`CreatorDays`), without the
+    matrix: the days it has, each metric's flagged creators (in detection order), the market
+    norms campaigns are judged with, the GMV per order and the day's GMV shift."""
+
+    days: tuple[dt.date, ...]
+    weekdays: np.ndarray
+    judged: bool
+    flagged: dict[str, tuple[Flag, ...]]
+    norms: dict[str, Norms]
+    order_value: float
+    shift: float
+
+    @property
+    def history(self) -> slice:
+        """The baseline's columns (every day but the scanned one)."""
+        return slice(0, max(len(self.days) - 1, 0))
+
+
+CAMPAIGN_METRICS = ("gmv", "orders")
+
+
+def verdict(creators: CreatorDays, day: dt.date) -> CreatorVerdict:
+    """The verdict of the creator matrix whose last column should be `day`."""
+    days = creators.matrix.days
+    on_day = creators.judged and days[-1] == day
+    keys = creators.matrix.keys
+    flagged = {
+        metric: tuple(
+            Flag(int(keys[int(r["row"])]), float(r["observed"]), float(r["expected"]))
+            for r in detection.flagged.to_dict("records")
+        )
+        for metric, detection in (creators.detect().items() if on_day else ())
+    }
+    norms = {metric: creators.norms(metric) for metric in CAMPAIGN_METRICS} if on_day else {}
+    return CreatorVerdict(
+        days=days,
+        weekdays=creators.weekdays,
+        judged=creators.judged,
+        flagged=flagged,
+        norms=norms,
+        order_value=creators.order_value(),
+        shift=norms["gmv"].shift if on_day else 1.0,
+    )
+
+
+def creator_verdict(
+    market: Market, day: dt.date, rules: dict[str, Rule], *, session: Session
+) -> CreatorVerdict:
+    """The verdict of `market`'s creators on `day`, from the process's cache when the stamps
+    of the days it reads (HISTORY_DAYS before `day`, and `day`) are those it was made under."""
+    first = day - dt.timedelta(days=HISTORY_DAYS)
+    stamp = span_stamp(market.code, first, day, session=session)
+    key = ("anomaly verdict", market.code, market.currency, day)
+    if stamp is not None:
+        found = CACHE.get(key, stamp)
+        if found is not None:
+            return found
+    matrix = creator_matrix(market.code, first, day, CREATOR_METRICS, session=session)
+    made = verdict(CreatorDays(matrix, rules), day)
+    if stamp is not None:
+        CACHE.put(key, stamp, made)
+    return made
+
+
 def _creator_findings(
-    market: Market, day: dt.date, creators: CreatorDays, *, session: Session
+    market: Market, day: dt.date, creators: CreatorVerdict, *, session: Session
 ) -> tuple[list[Finding], dict[str, LiveSessions]]:
-    """The creators' findings on `day` (the matrix's last day), and the live sessions of the
-    creators flagged."""
-    if creators.matrix.days[-1:] != (day,):
-        return [], {}
-    flagged = {metric: d.flagged for metric, d in creators.detect().items()}
-    ids = creators.matrix.keys
-    every = ids[sorted({int(r) for frame in flagged.values() for r in frame["row"]})]
-    if not len(every):
+    """The creators' findings on `day`, and the live sessions of the creators flagged (their
+    handles and raw rows read now: neither is in the day columns the verdict was made from)."""
+    every = sorted({flag.creator_id for flags in creators.flagged.values() for flag in flags})
+    if not every:
         return [], {}
     people = {i: c.handle for i, c in creators_by_id(every, session=session).items()}
     raw = creator_days(every, day - dt.timedelta(days=HISTORY_DAYS), day, session=session)
-    values = _unit_values(raw, day, creators.order_value())
+    values = _unit_values(raw, day, creators.order_value)
     findings = []
-    for metric, frame in flagged.items():
-        for record in frame.to_dict("records"):
-            creator_id = int(ids[int(record["row"])])
-            if creator_id not in people:
+    for metric, flags in creators.flagged.items():
+        for flag in flags:
+            if flag.creator_id not in people:
                 continue  # deleted since its day columns were written
-            gap = abs(float(record["observed"]) - float(record["expected"]))
-            value = values.get(metric, {}).get(creator_id, 1.0)
-            observed, expected = round(record["observed"]), round(record["expected"])
+            gap = abs(flag.observed - flag.expected)
+            value = values.get(metric, {}).get(flag.creator_id, 1.0)
             findings.append(
                 Finding(
                     market.code,
                     "creator",
-                    people[creator_id],
+                    people[flag.creator_id],
                     metric,
                     day,
-                    observed,
-                    expected,
+                    round(flag.observed),
+                    round(flag.expected),
                     round(gap * value),
                 )
             )
@@ -256,14 +326,19 @@ def _live_sessions(raw: pd.DataFrame, ids: Iterable[int], day: dt.date) -> dict[
 
 
 def _campaign_findings(
-    market: Market, day: dt.date, creators: CreatorDays, *, session: Session
+    market: Market,
+    day: dt.date,
+    creators: CreatorVerdict,
+    rules: dict[str, Rule],
+    *,
+    session: Session,
 ) -> list[Finding]:
     """Running campaigns' GMV and orders on `day`, judged with the market's weekday factors
     and shifts (a campaign sells what its creators sell)."""
-    if not creators.judged or creators.matrix.days[-1] != day:
+    if not creators.norms:  # no history, or no data on `day`
         return []
     latest = latest_day(market.code, session=session) or day
-    campaigns, matrix = campaign_matrix(market.code, creators.matrix.days, latest, session=session)
+    campaigns, matrix = campaign_matrix(market.code, creators.days, latest, session=session)
     findings = []
     for metric in ("gmv", "orders") if campaigns else ():
         values = matrix.values[metric]
@@ -272,13 +347,13 @@ def _campaign_findings(
             values[:, -1],
             creators.weekdays[creators.history],
             int(creators.weekdays[-1]),
-            creators.rules[metric],
-            creators.norms(metric),
+            rules[metric],
+            creators.norms[metric],
         )
         for record in detection.flagged.to_dict("records"):
             row = int(record["row"])
             gap = abs(float(record["observed"]) - float(record["expected"]))
-            per_order = _per_order(matrix, row, creators.history) or creators.order_value()
+            per_order = _per_order(matrix, row, creators.history) or creators.order_value
             findings.append(
                 Finding(
                     market.code,
