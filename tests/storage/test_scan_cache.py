@@ -1,7 +1,8 @@
-"""The anomaly scan kept between questions answers as a fresh scan does (one made with no
-cache at all), on both backends, after a past day is corrected, an enrolment is added and a
-slot's traffic changes; the change is seen through the stamps in the database, not through
-anything the writer did in this process."""
+"""The anomaly scan kept between questions (in the process, and in the database for other
+processes) answers as a fresh scan does — one made with no cache and no stored copy — on both
+backends, after a past day is corrected, an enrolment is added and a slot's traffic changes;
+the change is seen through the stamps in the database, not through anything the writer did in
+this process; another process reads the stored copy instead of the day columns."""
 
 from __future__ import annotations
 
@@ -37,15 +38,17 @@ def stored(world: World, sessions: sessionmaker[Session]) -> World:
 
 
 def asked(sessions: sessionmaker[Session]) -> DayScan:
-    """The scan as a question gets it: through the process's cache."""
-    with sessions() as session:
+    """The scan as a question gets it (committed, as the router does): through the cache."""
+    with sessions.begin() as session:
         return scan_day(all_markets(session=session)["MY"], END, session=session)
 
 
 def fresh(sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch) -> DayScan:
-    """The oracle: the scan made with a cache that keeps nothing."""
+    """The oracle: the scan made with a cache that keeps nothing and no stored copy."""
     with monkeypatch.context() as patch:
         patch.setattr(anomaly_scan, "CACHE", Cache(0))
+        patch.setattr(anomaly_scan, "load", lambda *args, **kwargs: None)
+        patch.setattr(anomaly_scan, "save", lambda *args, **kwargs: None)
         return asked(sessions)
 
 
@@ -116,3 +119,30 @@ def test_a_kept_scan_answers_as_a_fresh_one_after_each_change(
     changed = asked(sessions)
     assert changed == fresh(sessions, monkeypatch)
     assert changed != corrected
+
+
+def test_another_process_reads_the_stored_copy_until_a_day_changes(
+    stored: World, sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = asked(sessions)
+    CACHE.clear()  # another process: nothing kept in memory
+    read: list[str] = []
+    reading = anomaly_scan.creator_matrix
+
+    def counted(*args: object, **kwargs: object) -> object:
+        read.append("columns")
+        return reading(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(anomaly_scan, "creator_matrix", counted)
+    assert asked(sessions) == first
+    assert read == []  # the stored verdict, not the day columns
+    past = END - dt.timedelta(days=3)
+    daily = stored.daily_metrics
+    rows = daily[(daily["market"] == "MY") & (daily["date"] == past)].head(30)
+    with sessions.begin() as session:
+        writer.write_daily_metrics(rows.assign(gmv=rows["gmv"] * 40 + 10**7), session=session)
+    CACHE.clear()
+    again = asked(sessions)
+    assert read == ["columns"]  # the stored copy no longer matches the day's stamp
+    assert again == fresh(sessions, monkeypatch)
+    assert again != first

@@ -25,6 +25,7 @@ from creatorbot.analytics.anomalies import (
     weekday_factors,
 )
 from creatorbot.analytics.slots import MIN_IMPRESSIONS
+from creatorbot.storage.daycolumns import RETAIN_DAYS
 from creatorbot.storage.models import Market
 from creatorbot.storage.queries.anomaly_inputs import (
     Matrix,
@@ -33,6 +34,13 @@ from creatorbot.storage.queries.anomaly_inputs import (
     creator_matrix,
     creators_by_id,
     slot_matrix,
+)
+from creatorbot.storage.queries.anomaly_verdict import (
+    CreatorVerdict,
+    Flag,
+    load,
+    save,
+    validity,
 )
 from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.queries.scan_stamps import span_stamp
@@ -181,35 +189,6 @@ class CreatorDays:
         return float(self.totals["gmv"][self.history].sum() / orders) if orders else 0.0
 
 
-@dataclass(frozen=True)
-class Flag:
-    """A creator flagged on one metric: its id, the day's value and the expected one."""
-
-    creator_id: int
-    observed: float
-    expected: float
-
-
-@dataclass(frozen=True)
-class CreatorVerdict:
-    """What the scan takes from the creator matrix of a day (`CreatorDays`), without the
-    matrix: the days it has, each metric's flagged creators (in detection order), the market
-    norms campaigns are judged with, the GMV per order and the day's GMV shift."""
-
-    days: tuple[dt.date, ...]
-    weekdays: np.ndarray
-    judged: bool
-    flagged: dict[str, tuple[Flag, ...]]
-    norms: dict[str, Norms]
-    order_value: float
-    shift: float
-
-    @property
-    def history(self) -> slice:
-        """The baseline's columns (every day but the scanned one)."""
-        return slice(0, max(len(self.days) - 1, 0))
-
-
 CAMPAIGN_METRICS = ("gmv", "orders")
 
 
@@ -240,20 +219,32 @@ def verdict(creators: CreatorDays, day: dt.date) -> CreatorVerdict:
 def creator_verdict(
     market: Market, day: dt.date, rules: dict[str, Rule], *, session: Session
 ) -> CreatorVerdict:
-    """The verdict of `market`'s creators on `day`, from the process's cache when the stamps
-    of the days it reads (HISTORY_DAYS before `day`, and `day`) are those it was made under."""
+    """The verdict of `market`'s creators on `day`, made once for the stamps of the days it
+    reads (HISTORY_DAYS before `day`, and `day`): kept in the process and stored in the
+    database, so another process reads it instead of the day columns."""
     first = day - dt.timedelta(days=HISTORY_DAYS)
-    stamp = span_stamp(market.code, first, day, session=session)
+    span = span_stamp(market.code, first, day, session=session)
+    if span is None:  # a day written before stamps: nothing to tell a change by
+        return _made(market, first, day, rules, session=session)
     key = ("anomaly verdict", market.code, market.currency, day)
-    if stamp is not None:
-        found = CACHE.get(key, stamp)
-        if found is not None:
-            return found
+    found: CreatorVerdict | None = CACHE.get(key, span)
+    if found is not None:
+        return found
+    valid = validity(market.currency, span)
+    found = load(market.code, day, valid, session=session)
+    if found is None:
+        found = _made(market, first, day, rules, session=session)
+        horizon = day - dt.timedelta(days=RETAIN_DAYS)
+        save(market.code, day, valid, found, horizon=horizon, session=session)
+    CACHE.put(key, span, found)
+    return found
+
+
+def _made(
+    market: Market, first: dt.date, day: dt.date, rules: dict[str, Rule], *, session: Session
+) -> CreatorVerdict:
     matrix = creator_matrix(market.code, first, day, CREATOR_METRICS, session=session)
-    made = verdict(CreatorDays(matrix, rules), day)
-    if stamp is not None:
-        CACHE.put(key, stamp, made)
-    return made
+    return verdict(CreatorDays(matrix, rules), day)
 
 
 def _creator_findings(
