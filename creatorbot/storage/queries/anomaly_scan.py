@@ -300,20 +300,32 @@ def _by_creator(values: pd.Series) -> dict[int, float]:
 def _live_sessions(raw: pd.DataFrame, ids: Iterable[int], day: dt.date) -> dict[int, LiveSessions]:
     """Each creator's live sessions on `day`, and the median over the HISTORY_DAYS before it
     (days without a row count as none)."""
-    wanted = sorted(ids)
-    dates = pd.to_datetime(raw["date"]).dt.date
-    before = raw[dates < day]
-    table = before.pivot_table(
-        index="creator_id", columns="date", values="live_sessions", aggfunc="sum", fill_value=0
-    ).reindex(index=wanted, fill_value=0)
+    wanted = np.array(sorted(ids), dtype=np.int64)
+    first = day - dt.timedelta(days=HISTORY_DAYS)
+    back = np.array([(_as_date(d) - first).days for d in raw["date"]], dtype=np.int64)
+    creators = raw["creator_id"].to_numpy(dtype=np.int64)
+    row = np.searchsorted(wanted, creators)
+    known = row < len(wanted)
+    known[known] = wanted[row[known]] == creators[known]
+    counts = raw["live_sessions"].to_numpy(dtype=np.int64)
     history = np.zeros((len(wanted), HISTORY_DAYS))
-    history[:, : table.shape[1]] = table.to_numpy()
+    inside = known & (back >= 0) & (back < HISTORY_DAYS)
+    np.add.at(history, (row[inside], back[inside]), counts[inside])
     usual = np.floor(np.median(history, axis=1) + 0.5).astype(int)
-    on_day = raw[dates == day].groupby("creator_id")["live_sessions"].sum()
+    today = np.zeros(len(wanted), dtype=np.int64)
+    on_day = known & (back == HISTORY_DAYS)
+    np.add.at(today, row[on_day], counts[on_day])
     return {
-        creator_id: LiveSessions(int(on_day.get(creator_id, 0)), int(usual[n]))
+        int(creator_id): LiveSessions(int(today[n]), int(usual[n]))
         for n, creator_id in enumerate(wanted)
     }
+
+
+def _as_date(value: object) -> dt.date:
+    """A row's date as read (a date, a datetime or ISO text) as a date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def _campaign_findings(
