@@ -27,6 +27,7 @@ from creatorbot.storage.alerts import (
     postable,
     record,
     snooze,
+    unrecorded,
 )
 from creatorbot.storage.daycolumns import RETAIN_DAYS
 from creatorbot.storage.models import Alert, Creator, Market
@@ -210,11 +211,13 @@ def _anomalies(market: str, day: dt.date, call: Call) -> list[Alert]:
 
 
 def _scan(market: Market, day: dt.date, call: Call) -> DayScan:
-    """Scan the day and record its findings (with their reason in English, for the record)."""
+    """Scan the day and record its new findings (with their reason in English, for the
+    record: a finding recorded before keeps its alert as it is)."""
     scan = scan_day(market, day, session=call.session)
     english = Lang("en", market.code)
-    reasons = [_reason([f], _sessions(scan, f), market, english) for f in scan.findings]
-    record(scan.findings, reasons, session=call.session)
+    new = unrecorded(scan.findings, session=call.session)
+    reasons = [_reason([f], _sessions(scan, f), market, english) for f in new]
+    record(new, reasons, session=call.session)
     return scan
 
 

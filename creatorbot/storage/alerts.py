@@ -45,6 +45,23 @@ def record(findings: Sequence[Finding], reasons: Sequence[str], *, session: Sess
         session.execute(dialect.insert(table_of(Alert)).values(chunk).on_conflict_do_nothing())
 
 
+def unrecorded(findings: Sequence[Finding], *, session: Session) -> list[Finding]:
+    """The findings that have no alert yet (the others `record` would leave as they are), in
+    their order; one read per market-day among them."""
+    days = {(f.market, f.day) for f in findings}
+    known: set[tuple[str, str, str, str, dt.date]] = set()
+    for market, day in days:
+        query = select(Alert.subject_kind, Alert.subject_key, Alert.metric).where(
+            Alert.market == market, Alert.day == day
+        )
+        known |= {(market, kind, key, metric, day) for kind, key, metric in session.execute(query)}
+    return [
+        f
+        for f in findings
+        if (f.market, f.subject_kind, f.subject_key, f.metric, f.day) not in known
+    ]
+
+
 def alerts_on(market: str, day: dt.date, *, session: Session) -> list[Alert]:
     """Every alert of `market` on `day`, most money at stake first."""
     query = select(Alert).where(Alert.market == market, Alert.day == day)

@@ -8,7 +8,14 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from creatorbot.storage.alerts import acknowledge, alert_by_id, postable, record, snooze
+from creatorbot.storage.alerts import (
+    acknowledge,
+    alert_by_id,
+    postable,
+    record,
+    snooze,
+    unrecorded,
+)
 from creatorbot.storage.models import Alert, AlertStatus
 from creatorbot.storage.queries.anomaly_scan import Finding
 
@@ -53,6 +60,22 @@ def test_recording_twice_keeps_one_alert_and_its_first_reason(
         alert = session.scalar(select(Alert).where(Alert.metric == "gmv"))
         assert alert is not None
         assert (alert.observed, alert.reason, alert.status) == (100, "aisyah gmv", AlertStatus.OPEN)
+
+
+def test_only_findings_without_an_alert_are_left_to_record(
+    sessions: sessionmaker[Session],
+) -> None:
+    store(sessions, finding(), finding(key="budi", kind="slot"))
+    later = DAY + dt.timedelta(days=1)
+    asked = [
+        finding(observed=5),  # the same subject, metric and day: recorded already
+        finding(metric="orders"),
+        finding(key="budi"),  # a creator, not the slot of that name
+        finding(key="budi", kind="slot", day=later),
+        finding(key="budi", kind="slot"),
+    ]
+    with sessions.begin() as session:
+        assert unrecorded(asked, session=session) == asked[1:4]
 
 
 def test_postable_ranks_by_money_at_stake_and_is_the_same_every_time(

@@ -39,3 +39,11 @@ def test_the_bound_evicts_the_least_recently_used() -> None:
     assert cache.held <= 1 * KB and cache.get("four", 1) is not None
     cache.resize(0)
     assert cache.held == 0 and cache.get("four", 1) is None
+
+
+def test_arrays_inside_dicts_count_towards_the_bound() -> None:
+    cache = Cache(3 * KB)
+    cache.put("findings", 1, {"gmv": (block(1), block(1))})
+    assert cache.held == 2 * KB
+    cache.put("more", 1, {"orders": block(2)})
+    assert cache.get("findings", 1) is None and cache.held == 2 * KB

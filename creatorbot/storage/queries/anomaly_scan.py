@@ -25,6 +25,7 @@ from creatorbot.analytics.anomalies import (
     weekday_factors,
 )
 from creatorbot.analytics.slots import MIN_IMPRESSIONS
+from creatorbot.storage.daycolumns import RETAIN_DAYS
 from creatorbot.storage.models import Market
 from creatorbot.storage.queries.anomaly_inputs import (
     Matrix,
@@ -34,7 +35,16 @@ from creatorbot.storage.queries.anomaly_inputs import (
     creators_by_id,
     slot_matrix,
 )
+from creatorbot.storage.queries.anomaly_verdict import (
+    CreatorVerdict,
+    Flag,
+    load,
+    save,
+    validity,
+)
 from creatorbot.storage.queries.markets import latest_day
+from creatorbot.storage.queries.scan_stamps import span_stamp
+from creatorbot.storage.ranking.cache import CACHE
 
 HISTORY_DAYS = 28  # the trailing baseline: four of each weekday
 CREATOR_GATES = ("orders", "gmv")  # a creator is judged only when big enough on both
@@ -103,17 +113,16 @@ class DayScan:
 
 
 def scan_day(market: Market, day: dt.date, *, session: Session) -> DayScan:
-    """Every anomaly of `market` on `day`."""
+    """Every anomaly of `market` on `day`. The creators' verdict (the day columns' part, the
+    scan's bulk) is kept in the process while the stamps of the days it read are unchanged;
+    the rest — campaigns, slots, the flagged creators' handles and rows — is read each time."""
     rules = rules_for(market)
-    first = day - dt.timedelta(days=HISTORY_DAYS)
-    matrix = creator_matrix(market.code, first, day, CREATOR_METRICS, session=session)
-    creators = CreatorDays(matrix, rules)
+    creators = creator_verdict(market, day, rules, session=session)
     findings, sessions = _creator_findings(market, day, creators, session=session)
-    findings += _campaign_findings(market, day, creators, session=session)
-    findings += _slot_findings(market, day, creators.order_value(), rules, session=session)
-    shift = creators.norms("gmv").shift if creators.judged and matrix.days[-1] == day else 1.0
+    findings += _campaign_findings(market, day, creators, rules, session=session)
+    findings += _slot_findings(market, day, creators.order_value, rules, session=session)
     ordered = sorted(findings, key=lambda f: (-f.impact, f.subject_kind, f.subject_key, f.metric))
-    return DayScan(market.code, day, tuple(ordered), shift, sessions)
+    return DayScan(market.code, day, tuple(ordered), creators.shift, sessions)
 
 
 def stale_data(market: str, latest: dt.date | None, due: dt.date) -> Finding:
@@ -180,39 +189,91 @@ class CreatorDays:
         return float(self.totals["gmv"][self.history].sum() / orders) if orders else 0.0
 
 
+CAMPAIGN_METRICS = ("gmv", "orders")
+
+
+def verdict(creators: CreatorDays, day: dt.date) -> CreatorVerdict:
+    """The verdict of the creator matrix whose last column should be `day`."""
+    days = creators.matrix.days
+    on_day = creators.judged and days[-1] == day
+    keys = creators.matrix.keys
+    flagged = {
+        metric: tuple(
+            Flag(int(keys[int(r["row"])]), float(r["observed"]), float(r["expected"]))
+            for r in detection.flagged.to_dict("records")
+        )
+        for metric, detection in (creators.detect().items() if on_day else ())
+    }
+    norms = {metric: creators.norms(metric) for metric in CAMPAIGN_METRICS} if on_day else {}
+    return CreatorVerdict(
+        days=days,
+        weekdays=creators.weekdays,
+        judged=creators.judged,
+        flagged=flagged,
+        norms=norms,
+        order_value=creators.order_value(),
+        shift=norms["gmv"].shift if on_day else 1.0,
+    )
+
+
+def creator_verdict(
+    market: Market, day: dt.date, rules: dict[str, Rule], *, session: Session
+) -> CreatorVerdict:
+    """The verdict of `market`'s creators on `day`, made once for the stamps of the days it
+    reads (HISTORY_DAYS before `day`, and `day`): kept in the process and stored in the
+    database, so another process reads it instead of the day columns."""
+    first = day - dt.timedelta(days=HISTORY_DAYS)
+    span = span_stamp(market.code, first, day, session=session)
+    if span is None:  # a day written before stamps: nothing to tell a change by
+        return _made(market, first, day, rules, session=session)
+    key = ("anomaly verdict", market.code, market.currency, day)
+    found: CreatorVerdict | None = CACHE.get(key, span)
+    if found is not None:
+        return found
+    valid = validity(market.currency, span)
+    found = load(market.code, day, valid, session=session)
+    if found is None:
+        found = _made(market, first, day, rules, session=session)
+        horizon = day - dt.timedelta(days=RETAIN_DAYS)
+        save(market.code, day, valid, found, horizon=horizon, session=session)
+    CACHE.put(key, span, found)
+    return found
+
+
+def _made(
+    market: Market, first: dt.date, day: dt.date, rules: dict[str, Rule], *, session: Session
+) -> CreatorVerdict:
+    matrix = creator_matrix(market.code, first, day, CREATOR_METRICS, session=session)
+    return verdict(CreatorDays(matrix, rules), day)
+
+
 def _creator_findings(
-    market: Market, day: dt.date, creators: CreatorDays, *, session: Session
+    market: Market, day: dt.date, creators: CreatorVerdict, *, session: Session
 ) -> tuple[list[Finding], dict[str, LiveSessions]]:
-    """The creators' findings on `day` (the matrix's last day), and the live sessions of the
-    creators flagged."""
-    if creators.matrix.days[-1:] != (day,):
-        return [], {}
-    flagged = {metric: d.flagged for metric, d in creators.detect().items()}
-    ids = creators.matrix.keys
-    every = ids[sorted({int(r) for frame in flagged.values() for r in frame["row"]})]
-    if not len(every):
+    """The creators' findings on `day`, and the live sessions of the creators flagged (their
+    handles and raw rows read now: neither is in the day columns the verdict was made from)."""
+    every = sorted({flag.creator_id for flags in creators.flagged.values() for flag in flags})
+    if not every:
         return [], {}
     people = {i: c.handle for i, c in creators_by_id(every, session=session).items()}
     raw = creator_days(every, day - dt.timedelta(days=HISTORY_DAYS), day, session=session)
-    values = _unit_values(raw, day, creators.order_value())
+    values = _unit_values(raw, day, creators.order_value)
     findings = []
-    for metric, frame in flagged.items():
-        for record in frame.to_dict("records"):
-            creator_id = int(ids[int(record["row"])])
-            if creator_id not in people:
+    for metric, flags in creators.flagged.items():
+        for flag in flags:
+            if flag.creator_id not in people:
                 continue  # deleted since its day columns were written
-            gap = abs(float(record["observed"]) - float(record["expected"]))
-            value = values.get(metric, {}).get(creator_id, 1.0)
-            observed, expected = round(record["observed"]), round(record["expected"])
+            gap = abs(flag.observed - flag.expected)
+            value = values.get(metric, {}).get(flag.creator_id, 1.0)
             findings.append(
                 Finding(
                     market.code,
                     "creator",
-                    people[creator_id],
+                    people[flag.creator_id],
                     metric,
                     day,
-                    observed,
-                    expected,
+                    round(flag.observed),
+                    round(flag.expected),
                     round(gap * value),
                 )
             )
@@ -239,31 +300,48 @@ def _by_creator(values: pd.Series) -> dict[int, float]:
 def _live_sessions(raw: pd.DataFrame, ids: Iterable[int], day: dt.date) -> dict[int, LiveSessions]:
     """Each creator's live sessions on `day`, and the median over the HISTORY_DAYS before it
     (days without a row count as none)."""
-    wanted = sorted(ids)
-    dates = pd.to_datetime(raw["date"]).dt.date
-    before = raw[dates < day]
-    table = before.pivot_table(
-        index="creator_id", columns="date", values="live_sessions", aggfunc="sum", fill_value=0
-    ).reindex(index=wanted, fill_value=0)
+    wanted = np.array(sorted(ids), dtype=np.int64)
+    first = day - dt.timedelta(days=HISTORY_DAYS)
+    back = np.array([(_as_date(d) - first).days for d in raw["date"]], dtype=np.int64)
+    creators = raw["creator_id"].to_numpy(dtype=np.int64)
+    row = np.searchsorted(wanted, creators)
+    known = row < len(wanted)
+    known[known] = wanted[row[known]] == creators[known]
+    counts = raw["live_sessions"].to_numpy(dtype=np.int64)
     history = np.zeros((len(wanted), HISTORY_DAYS))
-    history[:, : table.shape[1]] = table.to_numpy()
+    inside = known & (back >= 0) & (back < HISTORY_DAYS)
+    np.add.at(history, (row[inside], back[inside]), counts[inside])
     usual = np.floor(np.median(history, axis=1) + 0.5).astype(int)
-    on_day = raw[dates == day].groupby("creator_id")["live_sessions"].sum()
+    today = np.zeros(len(wanted), dtype=np.int64)
+    on_day = known & (back == HISTORY_DAYS)
+    np.add.at(today, row[on_day], counts[on_day])
     return {
-        creator_id: LiveSessions(int(on_day.get(creator_id, 0)), int(usual[n]))
+        int(creator_id): LiveSessions(int(today[n]), int(usual[n]))
         for n, creator_id in enumerate(wanted)
     }
 
 
+def _as_date(value: object) -> dt.date:
+    """A row's date as read (a date, a datetime or ISO text) as a date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
 def _campaign_findings(
-    market: Market, day: dt.date, creators: CreatorDays, *, session: Session
+    market: Market,
+    day: dt.date,
+    creators: CreatorVerdict,
+    rules: dict[str, Rule],
+    *,
+    session: Session,
 ) -> list[Finding]:
     """Running campaigns' GMV and orders on `day`, judged with the market's weekday factors
     and shifts (a campaign sells what its creators sell)."""
-    if not creators.judged or creators.matrix.days[-1] != day:
+    if not creators.norms:  # no history, or no data on `day`
         return []
     latest = latest_day(market.code, session=session) or day
-    campaigns, matrix = campaign_matrix(market.code, creators.matrix.days, latest, session=session)
+    campaigns, matrix = campaign_matrix(market.code, creators.days, latest, session=session)
     findings = []
     for metric in ("gmv", "orders") if campaigns else ():
         values = matrix.values[metric]
@@ -272,13 +350,13 @@ def _campaign_findings(
             values[:, -1],
             creators.weekdays[creators.history],
             int(creators.weekdays[-1]),
-            creators.rules[metric],
-            creators.norms(metric),
+            rules[metric],
+            creators.norms[metric],
         )
         for record in detection.flagged.to_dict("records"):
             row = int(record["row"])
             gap = abs(float(record["observed"]) - float(record["expected"]))
-            per_order = _per_order(matrix, row, creators.history) or creators.order_value()
+            per_order = _per_order(matrix, row, creators.history) or creators.order_value
             findings.append(
                 Finding(
                     market.code,

@@ -13,11 +13,14 @@ DEFAULT_MB = 256
 
 
 def _size(value: Any) -> int:
-    """Bytes held by an entry's arrays (a tuple or object counts its array members)."""
+    """Bytes held by an entry's arrays (a tuple, dict or object counts its members; anything
+    else counts 64)."""
     if isinstance(value, np.ndarray):
         return int(value.nbytes)
     if isinstance(value, tuple):
         return sum(_size(part) for part in value)
+    if isinstance(value, dict):
+        return sum(_size(part) for part in value.values())
     members = getattr(value, "__dict__", None)
     if members is not None:
         return sum(_size(part) for part in members.values())
