@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.db import SQLITE_MMAP_BYTES
 from creatorbot.storage.models import Market
 from creatorbot.storage.ranking.cache import CACHE
 from creatorbot.storage.ranking.people import people
@@ -35,6 +36,7 @@ def warm(sessions: Callable[[], Session], markets: Iterable[str] | None = None) 
         try:
             with sessions() as session:
                 group = people(code, session=session)
+                _unmap(session)
         except Exception:
             logger.warning("ranking warm-up failed", extra={"market": code}, exc_info=True)
             continue
@@ -48,6 +50,16 @@ def warm(sessions: Callable[[], Session], markets: Iterable[str] | None = None) 
         )
         warmed.append(code)
     return warmed
+
+
+def _unmap(session: Session) -> None:
+    """On SQLite, drop the connection's memory map of the pages the read touched (a market's
+    whole creators table, hundreds of MB at a million creators, which would otherwise stay
+    resident in an idle bot), then map again on demand as before."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA mmap_size=0")
+        connection.exec_driver_sql(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
 
 
 def _markets(sessions: Callable[[], Session]) -> list[str]:
