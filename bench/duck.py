@@ -336,11 +336,17 @@ FROM merged ORDER BY impressions DESC, slot
 """
 
 
+LATEST_SLOT = "SELECT max(date) FROM slot_metrics WHERE market = $market"
+
+
 def slots(market: str, period: str = "7d") -> Answer:
-    """`slots MARKET [period]`: every slot beside the window before, rates and totals."""
+    """`slots MARKET [period]`: every slot beside the window before, rates and totals. As the
+    bot does, the window ends on the market's latest slot day, looked up on each ask (not
+    taken from the facts), so both sides answer the whole question."""
 
     def answer(con: Any, facts: Facts) -> Any:
-        end = _day(facts["latest_slot"][market])
+        latest = con.execute(LATEST_SLOT, {"market": market}).fetchone()[0]
+        end = latest if isinstance(latest, dt.date) else _day(str(latest))
         window = window_for(period, end)
         before = window.previous()
         params = {

@@ -19,6 +19,7 @@ from creatorbot.bot.scheduling import start_scheduler
 from creatorbot.jobs.posting import Poster
 from creatorbot.jobs.scheduler import SchedulerRefused
 from creatorbot.storage.db import database_ok
+from creatorbot.storage.ranking.warm import start_warming
 
 logger = logging.getLogger(__name__)
 
@@ -143,6 +144,8 @@ def serve(app: App, host: str = "0.0.0.0") -> int:
     logger.info(
         "listening", extra={"port": settings.port, "platforms": ",".join(running.platforms)}
     )
+    if settings.ranking_warm:  # after the server listens: ready does not wait for it
+        start_warming(app.sessions)
     try:
         run_until_closed(server)
     finally:

@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     )
 
     ranking_cache_mb: int = Field(default=256, ge=0, validation_alias="CREATORBOT_RANKING_CACHE_MB")
+    ranking_warm: bool = Field(default=True, validation_alias="CREATORBOT_RANKING_WARM")
     rate_limit_per_minute: int = Field(
         default=30, ge=0, validation_alias="CREATORBOT_RATE_LIMIT_PER_MINUTE"
     )

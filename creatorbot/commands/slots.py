@@ -41,6 +41,18 @@ USAGE = "slots [market] [period] [as-of:YYYY-MM-DD]"
 OPTIONS = ("as-of",)
 PERIODS = ("1d", "7d", "30d", "mtd")
 NONE = "—"  # a rate or change that is undefined (nothing to divide by)
+TABLE_COLUMNS = (
+    "slot",
+    "surface",
+    "impressions",
+    "impressions_change",
+    "clicks",
+    "ctr",
+    "ctr_change",
+    "conversions",
+    "cvr",
+    "cvr_change",
+)
 SURFACE_LABELS = {
     "ec_center": N_("EC Center"),
     "landing_page": N_("Landing page"),
@@ -196,20 +208,32 @@ def slot_table(slots: pd.DataFrame, lang: Lang) -> Table:
         Column(lang._("CVR"), "right"),
         Column(lang._("Δ CVR (pp)"), "right"),
     )
+    # Column lists, not `to_dict("records")`: a few rows, where pandas' per-row work showed.
     rows = tuple(
         (
-            str(row["slot"]),
-            surface_label(str(row["surface"]), lang),
-            lang.number(int(row["impressions"])),
-            change_label(known(row["impressions_change"]), lang, NONE),
-            lang.number(int(row["clicks"])),
-            rate(known(row["ctr"]), lang),
-            point_change(known(row["ctr_change"]), lang),
-            lang.number(int(row["conversions"])),
-            rate(known(row["cvr"]), lang),
-            point_change(known(row["cvr_change"]), lang),
+            str(slot),
+            surface_label(str(surface), lang),
+            lang.number(int(impressions)),
+            change_label(known(impressions_change), lang, NONE),
+            lang.number(int(clicks)),
+            rate(known(ctr), lang),
+            point_change(known(ctr_change), lang),
+            lang.number(int(conversions)),
+            rate(known(cvr), lang),
+            point_change(known(cvr_change), lang),
         )
-        for row in slots.to_dict("records")
+        for (
+            slot,
+            surface,
+            impressions,
+            impressions_change,
+            clicks,
+            ctr,
+            ctr_change,
+            conversions,
+            cvr,
+            cvr_change,
+        ) in zip(*(slots[name].tolist() for name in TABLE_COLUMNS), strict=True)
     )
     return Table(columns, rows)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -36,7 +37,11 @@ def slot_totals(market: str, start: dt.date, end: dt.date, *, session: Session) 
         .order_by(SlotMetric.slot)
     )
     rows = session.execute(query).all()
-    frame = pd.DataFrame([tuple(row) for row in rows], columns=COLUMNS)
-    for name in COUNTS:
-        frame[name] = frame[name].astype("int64")  # PostgreSQL sums BIGINT as NUMERIC
-    return frame
+    columns = list(zip(*rows, strict=True)) or [()] * len(COLUMNS)
+    return pd.DataFrame(
+        {
+            # PostgreSQL sums BIGINT as NUMERIC: the counts are made integers here.
+            name: np.array(values, dtype=object if name in ("slot", "surface") else np.int64)
+            for name, values in zip(COLUMNS, columns, strict=True)
+        }
+    )
