@@ -4,14 +4,14 @@ summed beside the raw rows (campaign stats)."""
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.advisory import xact_lock
 from creatorbot.storage.models import DailyMetric
 from creatorbot.storage.queries.metrics import RANKABLE
 from creatorbot.storage.upsert import table_of
@@ -31,8 +31,7 @@ def lock_markets(markets: Iterable[str], *, session: Session) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return
     for market in sorted(set(markets)):  # one order everywhere, so two writers cannot deadlock
-        key = zlib.crc32(f"daily_metrics:{market}".encode())
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        xact_lock(f"daily_metrics:{market}", session=session)
 
 
 def daily_changes(

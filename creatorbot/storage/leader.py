@@ -17,7 +17,9 @@ from typing import IO
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-LOCK_KEY = 0x63726561746F72  # "creator": the advisory lock every creatorbot scheduler asks for
+from creatorbot.storage.advisory import try_lock, unlock
+
+LOCK_NAME = "scheduler"  # the advisory lock every creatorbot scheduler of a schema asks for
 _memory_locks: dict[str, threading.Lock] = {}
 
 
@@ -71,7 +73,7 @@ class LeaderLock:
     def _release(self) -> None:
         if self._connection is not None:
             with contextlib.suppress(SQLAlchemyError):
-                self._connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
+                unlock(LOCK_NAME, connection=self._connection)
             self._drop_connection()
         if self._file is not None:
             fcntl.flock(self._file, fcntl.LOCK_UN)
@@ -83,8 +85,7 @@ class LeaderLock:
 
     def _acquire_advisory(self) -> bool:
         connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        got = connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY})
-        if got.scalar_one():
+        if try_lock(LOCK_NAME, connection=connection):
             self._connection = connection
             return True
         connection.close()

@@ -9,15 +9,15 @@ of another day are not read (the question sums the day columns instead).
 from __future__ import annotations
 
 import datetime as dt
-import zlib
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from creatorbot.analytics.windows import window_for
+from creatorbot.storage.advisory import xact_lock
 from creatorbot.storage.daycolumns import ID, first_kept, pack, unpack
 from creatorbot.storage.fetch import fetch_all
 from creatorbot.storage.models import DayColumn, Market, MatchPool
@@ -127,10 +127,8 @@ def refresh_pools(markets: Iterable[str], *, session: Session) -> None:
 def _lock(markets: list[str], *, session: Session) -> None:
     # Two refreshes of one market at once would both delete, then clash on insert. Taken in one
     # order everywhere (and after the boards' own lock on the import path), so none deadlock.
-    if session.get_bind().dialect.name == "postgresql":
-        for market in markets:
-            key = zlib.crc32(f"match_pools:{market}".encode())
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    for market in markets:
+        xact_lock(f"match_pools:{market}", session=session)
 
 
 def stale_markets(*, session: Session) -> list[str]:

@@ -253,9 +253,8 @@ def build_then(spec: JobSpec, before: Callable[[], None]) -> JobSpec:
 def test_a_scheduled_post_through_an_outage_goes_out_exactly_once(
     bot: SlackBot, proxy: Proxy, database: Database, moment: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The scheduler's advisory lock is per database, not per schema: a key of its own keeps
-    # this test and other runs on the same server out of each other's way.
-    monkeypatch.setattr(leader, "LOCK_KEY", random.getrandbits(62))
+    # A lock name of its own keeps this test and other runs in the same schema apart.
+    monkeypatch.setattr(leader, "LOCK_NAME", f"scheduler:{random.getrandbits(62)}")
     clock = [NOW - dt.timedelta(hours=1)]  # 08:30 in Kuala Lumpur: the 09:00 post is not due
     subscribe_channels(bot.app, "slack", "T1", ("C9",))
     specs = jobs()

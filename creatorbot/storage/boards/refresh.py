@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Table, delete, select, text
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.advisory import xact_lock
 from creatorbot.storage.boards.compute import ROW_COLUMNS, Boards, rank_boards
 from creatorbot.storage.boards.spans import Spans
 from creatorbot.storage.models import Board, BoardRow
@@ -64,9 +64,7 @@ def refresh_boards(
 
 def _lock(market: str, *, session: Session) -> None:
     # Two imports refreshing one market at once would both delete, then clash on insert.
-    if session.get_bind().dialect.name == "postgresql":
-        key = zlib.crc32(f"boards:{market}".encode())
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    xact_lock(f"boards:{market}", session=session)
 
 
 def _delete(market: str, *, session: Session) -> None:

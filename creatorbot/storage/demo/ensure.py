@@ -10,6 +10,7 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.storage import writer
+from creatorbot.storage.advisory import xact_lock
 from creatorbot.storage.demo.world import DEMO_VERSION, DemoSpec, build_world
 from creatorbot.storage.demo.write import write_world
 from creatorbot.storage.models import (
@@ -49,7 +50,7 @@ DEMO_TABLES = (
 )
 # Referenced by no other table, so PostgreSQL may TRUNCATE them instead of deleting row by row.
 LEAF_TABLES = tuple(model for model in DEMO_TABLES if model not in (Campaign, Creator))
-LOCK_KEY = 0x64656D6F  # "demo": one demo rebuild at a time across processes
+LOCK_NAME = "demo"  # one demo rebuild at a time across processes
 
 
 class DemoConflict(RuntimeError):
@@ -108,8 +109,7 @@ def ensure_demo(
             return False
     world = build_world(spec)
     with sessions.begin() as session:
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+        xact_lock(LOCK_NAME, session=session)
         current = stored_spec(session=session)
         if current == wanted:
             return False  # another process built it while we were generating

@@ -7,14 +7,14 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-import zlib
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from creatorbot.storage.advisory import try_xact_lock
 
 logger = logging.getLogger(__name__)
 
-KEY = zlib.crc32(b"creatorbot:imports")
+NAME = "creatorbot:imports"
 WAIT_SECONDS = 600.0  # an import of a million rows takes well under a minute
 POLL_SECONDS = 0.2
 
@@ -37,8 +37,7 @@ def lock_imports(*, session: Session, wait: float = WAIT_SECONDS) -> None:
 def _postgresql(session: Session, deadline: float) -> None:
     # A try in a loop rather than pg_advisory_xact_lock: a statement_timeout must not cut the
     # wait short, and the wait must end.
-    query = text("SELECT pg_try_advisory_xact_lock(:key)")
-    while not session.execute(query, {"key": KEY}).scalar_one():
+    while not try_xact_lock(NAME, session=session):
         _pause(deadline)
 
 
