@@ -42,10 +42,10 @@ def integers(field: Field, values: pd.Series, *, comma: bool, units: int) -> pd.
     if sample.nunique() * 4 < len(sample):  # counts repeat: each distinct value read once
         codes, uniques = pd.factorize(values)
         if len(uniques) * 4 < len(values):
-            found = integers(field, pd.Series(uniques, dtype=object), comma=comma, units=units)
-            if found is None:
+            each = integers(field, pd.Series(uniques, dtype=object), comma=comma, units=units)
+            if each is None:
                 return None
-            return _typed(field, found.to_numpy(dtype=np.int64).take(codes), values)
+            return _typed(field, each.to_numpy(dtype=np.int64).take(codes), values)
     places = units if money else 0
     array = values.where(~values.isin(NONE), "").to_numpy(dtype=str)
     width = array.dtype.itemsize // 4
