@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.fetch import fetch_all, fetch_batches
@@ -77,6 +77,21 @@ def forget(*, session: Session) -> None:
     """Creators were written: what a `shared` block read no longer describes them."""
     if _SHARED in session.info:
         session.info[_SHARED] = _Read()
+
+
+def recheck(*, session: Session) -> None:
+    """Keep what a `shared` block read only while it still holds: once the import lock is
+    taken, a market's roster read before it is dropped when creators were added since (the
+    product never deletes a creator nor changes a handle, so an unchanged count is an unchanged
+    roster); tiers and categories, which a creators file may change, are read again."""
+    read = session.info.get(_SHARED)
+    if read is None:
+        return
+    read.details = None
+    for market, kept in list(read.rosters.items()):
+        query = select(func.count()).select_from(Creator).where(Creator.market == market)
+        if session.scalar(query) != len(kept.ids):
+            del read.rosters[market]
 
 
 def written(*, session: Session) -> dict[Any, Any] | None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.storage import fetch, writer
 from creatorbot.storage.models import Creator
-from creatorbot.storage.roster import COLUMNS, creator_ids, creators, shared
+from creatorbot.storage.roster import COLUMNS, creator_ids, creators, recheck, roster, shared
 from tests.commands.conftest import creator_row
 
 # Code-point order differs from a linguistic collation's (upper case, "_", ".").
@@ -56,3 +56,29 @@ def test_a_shared_read_sees_creators_written_inside_it(sessions: sessionmaker[Se
         again = creator_ids(markets, handles, session=session)
         ids = dict(session.execute(select(Creator.market + ":" + Creator.handle, Creator.id)).all())
     assert list(again) == [ids["MY:amir"], ids["MY:bella"], ids["IT:amir"]]
+
+
+def test_a_roster_read_before_the_lock_is_dropped_once_another_import_adds_creators(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as session:
+        write(session, [creator_row("amir"), creator_row("giulia", "IT")])
+    markets, handles = pd.Series(["MY", "MY", "IT"]), pd.Series(["amir", "bella", "giulia"])
+    with sessions() as session, shared(session=session):
+        before = creator_ids(markets, handles, session=session)
+        assert list(before[1:2]) == [-1]
+        with sessions.begin() as other:  # another import, between a prepare and its write
+            write(other, [creator_row("bella")])
+        recheck(session=session)
+        after = creator_ids(markets, handles, session=session)
+        ids = dict(session.execute(select(Creator.market + ":" + Creator.handle, Creator.id)).all())
+    assert list(after) == [ids["MY:amir"], ids["MY:bella"], ids["IT:giulia"]]
+
+
+def test_an_unchanged_roster_is_kept_through_recheck(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        write(session, [creator_row("amir")])
+    with sessions() as session, shared(session=session):
+        first = roster("MY", session=session)
+        recheck(session=session)
+        assert roster("MY", session=session) is first

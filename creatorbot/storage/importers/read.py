@@ -35,6 +35,9 @@ class Table:
     header: list[str]
     repeated: frozenset[str]
     preamble: tuple[str, ...] = ()  # lines before the header (an export's title, date range)
+    # Columns that hold typed values already, checked as validation would (a native export's
+    # amounts and counts read straight into integers): validation takes them as they are.
+    parsed: frozenset[str] = frozenset()
 
 
 def read_chunks(

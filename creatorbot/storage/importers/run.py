@@ -24,7 +24,7 @@ from creatorbot.storage.importers.memory import release_memory
 from creatorbot.storage.importers.native import aliases as native
 from creatorbot.storage.importers.native.prepare import prepare_native
 from creatorbot.storage.importers.read import Table, read_chunks
-from creatorbot.storage.roster import shared
+from creatorbot.storage.roster import recheck, shared
 from creatorbot.storage.writer import WRITERS
 
 logger = logging.getLogger(__name__)
@@ -150,6 +150,7 @@ def write(
     except ImportBusy as exc:
         raise ImportFailed(preview.source, [RowError(None, None, None, BUSY)]) from exc
     with shared(session=session):
+        recheck(session=session)  # what `import_file`'s prepare read, if it still holds
         existing = prepared.spec.existing(typed, session)
         if on_total:
             on_total(len(typed))
@@ -199,10 +200,12 @@ def import_file(
     """`prepare` then `write` the file at `path` inside the caller's transaction (never commits).
 
     Raises `ImportFailed`, having written nothing, when any row is wrong."""
-    prepared = prepare(
-        path, session=session, kind=kind, day=day, column_map=column_map, market=market
-    )
-    return write(prepared, session=session, progress=progress, on_total=on_total)
+    # One block for both steps: the creators validation read serve the write too.
+    with shared(session=session):
+        prepared = prepare(
+            path, session=session, kind=kind, day=day, column_map=column_map, market=market
+        )
+        return write(prepared, session=session, progress=progress, on_total=on_total)
 
 
 def _canonical(table: Table) -> Kind | None:

@@ -39,7 +39,9 @@ def checked(kind: Kind, table: Table, *, session: Session) -> tuple[pd.DataFrame
     minor_units = _minor_units(raw, markets)
     typed = pd.DataFrame(index=raw.index)
     for field in kind.fields:
-        if field.name in raw:
+        if field.name in table.parsed:
+            typed[field.name] = raw[field.name]
+        elif field.name in raw:
             typed[field.name] = parse_column(
                 field,
                 raw[field.name],

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
+from pandas.api.types import is_integer_dtype
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.importers import read, references
@@ -109,7 +110,9 @@ class _Rows:
         if self.settled.found.format.events:
             self.events.add(shaped, names)
         else:
-            self.check(Table(table.source, shaped, list(shaped.columns), frozenset()), names)
+            parsed = frozenset(c for c in shaped.columns if is_integer_dtype(shaped[c]))
+            shaped_table = Table(table.source, shaped, list(shaped.columns), frozenset())
+            self.check(dataclasses.replace(shaped_table, parsed=parsed), names)
 
     def check(self, table: Table, names: pd.Series) -> None:
         """Validate canonical rows (a chunk, or event totals) and note their unknown creators."""
@@ -137,7 +140,8 @@ def _parts(table: Table) -> Iterator[Table]:
     as the rows)."""
     frame, size = table.frame, read.CHUNK_ROWS
     for start in range(0, len(frame), size):
-        yield Table(table.source, frame.iloc[start : start + size], table.header, frozenset())
+        part = frame.iloc[start : start + size]
+        yield Table(table.source, part, table.header, frozenset(), parsed=table.parsed)
 
 
 def _named(failed: ImportFailed, headers: Mapping[str, str]) -> ImportFailed:

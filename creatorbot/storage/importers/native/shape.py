@@ -15,16 +15,18 @@ from sqlalchemy.orm import Session
 
 from creatorbot.storage.importers import messages
 from creatorbot.storage.importers.errors import ErrorLog
-from creatorbot.storage.importers.kinds import Field, Type
+from creatorbot.storage.importers.kinds import DAILY_METRICS, Field, Type
 from creatorbot.storage.importers.native import days, market, values
 from creatorbot.storage.importers.native.aliases import Recognised, all_aliases, normal
 from creatorbot.storage.importers.native.formats import Format, Value
+from creatorbot.storage.importers.native.integers import integers
 from creatorbot.storage.importers.parse import parse_column
 from creatorbot.storage.importers.read import Table
 from creatorbot.storage.importers.seen import SeenKeys
 from creatorbot.storage.models import Market
 
 NUMBERS = (Value.MONEY, Value.COUNT, Value.PERCENT)
+FIELDS = {field.name: field for field in DAILY_METRICS.fields}
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,14 @@ def shape(settled: Settled, table: Table, log: ErrorLog) -> tuple[pd.DataFrame, 
     rows["market"] = settled.market
     metrics = [c for c in spec.columns if c.stores and c.field in raw and c.value in NUMBERS]
     for column in metrics:
+        if not spec.events:  # event values are summed first, then validated
+            field = FIELDS[str(column.stores)]
+            found = integers(
+                field, raw[column.field], comma=settled.comma, units=settled.minor_units
+            )
+            if found is not None:
+                rows[column.stores] = found  # typed: validation takes it as it is
+                continue
         text = values.number(raw[column.field], comma=settled.comma)
         rows[column.stores] = text.where(text != "", "0")  # none is 0 for a metric
     names = raw["creator_name"] if "creator_name" in raw else rows["handle"]
