@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from creatorbot.analytics.windows import window_for
 from creatorbot.storage.advisory import xact_lock
-from creatorbot.storage.daycolumns import ID, first_kept, pack, unpack
+from creatorbot.storage.daycolumns import ID, first_kept, iter_columns, pack, unpack
 from creatorbot.storage.fetch import fetch_all
-from creatorbot.storage.models import DayColumn, Market, MatchPool
+from creatorbot.storage.models import Market, MatchPool
 from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.roster import creators
 
@@ -51,39 +51,29 @@ def window_sums(market: str, end: dt.date, *, session: Session) -> Sums | None:
     (start, _), (prev_start, prev_end) = windows(end)
     if prev_start < first_kept(end):
         return None
-    ids = _columns(market, ID, prev_start, end, session=session)
-    if not len(ids.get(end, ())):
+    # One day's column read at a time; the days that hold the same creators (most of them)
+    # share one array of positions, widened once rather than on each metric indexing by them.
+    positions: dict[dt.date, np.ndarray] = {}
+    shared = previous = np.zeros(0, dtype=np.intp)
+    size = 0
+    for day, day_ids in iter_columns(market, ID, prev_start, end, session=session):
+        if not positions or not np.array_equal(day_ids, previous):
+            shared = day_ids.astype(np.intp)
+        positions[day], previous = shared, day_ids
+        if len(day_ids):
+            size = max(size, int(day_ids[-1]) + 1)  # ids ascending
+    if not len(positions.get(end, ())):
         return None
-    size = max(int(day_ids[-1]) for day_ids in ids.values() if len(day_ids)) + 1
-    # Widened once here rather than on each metric that indexes by them.
-    positions = {day: day_ids.astype(np.intp) for day, day_ids in ids.items()}
     spans = ((start, end), (prev_start, prev_end))
     sums: Sums = {}
     for figure, (metric, span) in SUMMED.items():
         first, last = spans[span]
         total = np.zeros(size, dtype=np.int64)
-        for day, values in _columns(market, metric, first, last, session=session).items():
+        for day, values in iter_columns(market, metric, first, last, session=session):
             # A day holds one row per creator, so no id repeats within it.
             total[positions[day]] += values
         sums[figure] = total
     return sums
-
-
-def _columns(
-    market: str, name: str, first: dt.date, last: dt.date, *, session: Session
-) -> dict[dt.date, np.ndarray]:
-    """One stored day column of each day from `first` to `last`, as stored (not widened); in
-    PostgreSQL's binary format, so the blobs are not sent as hex text."""
-    query = select(DayColumn.date, DayColumn.data).where(
-        DayColumn.market == market, DayColumn.name == name, DayColumn.date.between(first, last)
-    )
-    rows = fetch_all(query, session=session, binary=True)
-    return {_day(day): unpack(bytes(data), widen=False) for day, data in rows}
-
-
-def _day(value: object) -> dt.date:
-    """A date as the driver gives it (SQLite: ISO text)."""
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def refresh_pools(markets: Iterable[str], *, session: Session) -> None:

@@ -14,6 +14,7 @@ from creatorbot.storage import writer
 from creatorbot.storage.daycolumns import (
     NAMES,
     RETAIN_DAYS,
+    iter_columns,
     pack,
     read_day,
     stale_days,
@@ -145,3 +146,19 @@ def test_packing_is_exact_and_narrow(values: list[int]) -> None:
     assert unpack(data).tolist() == values
     if values and max(abs(v) for v in values) < 128:
         assert len(data) < 128 + 2 * len(values)  # one byte per value after the .npy header
+
+
+def test_columns_are_read_day_by_day_as_the_rows_hold_them(
+    seeded: sessionmaker[Session],
+) -> None:
+    """The boards' read: each day of a span in order, narrow, equal to the daily rows; days
+    outside the span and other markets are left out."""
+    first = END - dt.timedelta(days=1)
+    with seeded() as session:
+        for name in ("creator_id", "gmv"):
+            days = list(iter_columns("MY", name, first, END, session=session))
+            assert [day for day, _ in days] == [first, END]
+            for day, values in days:
+                assert values.tolist() == raw_day(session, "MY", day)[name]
+                assert values.dtype.itemsize < 8  # as stored: small numbers take less
+        assert [day for day, _ in iter_columns("IT", "gmv", first, END, session=session)] == [END]

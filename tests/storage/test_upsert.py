@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.storage import upsert
 from creatorbot.storage.models import Creator, SlotMetric
-from creatorbot.storage.upsert import bulk_cache, insert_frame, table_of
+from creatorbot.storage.upsert import bulk_cache, insert_frame, table_of, unmapped
 
 N = 2_500  # above upsert.COPY_FROM
 COLUMNS = ("date", "market", "slot", "surface", "impressions", "clicks", "conversions")
@@ -67,6 +67,28 @@ def test_sqlite_bulk_settings_are_restored_even_after_a_failure(
             assert pragma("cache_size") == -upsert.BULK_CACHE_KIB
             assert pragma("mmap_size") == 0
             raise RuntimeError("the write failed")
+        assert (pragma("cache_size"), pragma("mmap_size")) == before
+
+
+def test_sqlite_reads_unmapped_keep_the_cache_and_restore_the_map(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions() as session:
+        if session.get_bind().dialect.name != "sqlite":
+            with unmapped(session=session):  # nothing to set: a plain block
+                pass
+            return
+        driver = session.connection().connection.driver_connection
+        assert driver is not None
+
+        def pragma(name: str) -> int:
+            return int(driver.execute(f"PRAGMA {name}").fetchone()[0])
+
+        before = pragma("cache_size"), pragma("mmap_size")
+        assert before[1] > 0
+        with pytest.raises(RuntimeError), unmapped(session=session):
+            assert (pragma("cache_size"), pragma("mmap_size")) == (before[0], 0)
+            raise RuntimeError("the refresh failed")
         assert (pragma("cache_size"), pragma("mmap_size")) == before
 
 

@@ -78,7 +78,8 @@ def rank_boards(
 
     `creators`: creator_id, handle, tier, category for every creator of the market (scopes are
     the tiers and categories present). `spans(metric)`: the metric summed over each segment of
-    days (see `segment_bounds`) per creator, in the rows' order: shape (segments, creators).
+    days (see `segment_bounds`) per creator, in the rows' order: shape (segments, creators), an
+    array of its own that is summed in place (one metric's arrays are freed before the next's).
     """
     people = creators.reset_index(drop=True)
     ids = people["creator_id"].to_numpy(dtype=np.int64)
@@ -105,6 +106,7 @@ def rank_boards(
                 if len(chosen):
                     was = ranks_of(before_keys, members, chosen)
                     rows.append(_Rows(metric, period, scope, ids[chosen], now[chosen], was))
+        del running  # before the next metric's spans are summed
     return Boards(pd.DataFrame(boards, columns=BOARD_COLUMNS), _rows_frame(rows))
 
 
@@ -136,16 +138,18 @@ def _scopes(people: pd.DataFrame) -> list[tuple[str, np.ndarray, np.ndarray]]:
 
 
 def _running_totals(spans: np.ndarray) -> np.ndarray:
-    """Per creator, the metric summed over segments 0..i-1 in row i (row 0 is zero)."""
-    running = np.zeros((spans.shape[0] + 1, spans.shape[1]), dtype=np.int64)
-    for segment, sums in enumerate(spans):  # row by row: a few times quicker than cumsum's axis
-        np.add(running[segment], sums, out=running[segment + 1])
-    return running
+    """Per creator, the metric summed over segments 0..i in row i, summed in place: no second
+    (segments × creators) array beside the spans."""
+    for segment in range(1, spans.shape[0]):  # row by row: a few times quicker than cumsum's
+        np.add(spans[segment - 1], spans[segment], out=spans[segment])
+    return spans
 
 
 def _window_total(running: np.ndarray, bounds: list[dt.date], window: Window) -> np.ndarray:
     first, after = bounds.index(window.start), bounds.index(window.end + ONE_DAY)
-    return running[after] - running[first]
+    if first == 0:
+        return running[after - 1].copy()
+    return running[after - 1] - running[first - 1]
 
 
 def handle_tiebreak(handles: pd.Series) -> np.ndarray:

@@ -11,6 +11,7 @@ from creatorbot.storage.daycolumns import missing_days, rebuild_days, stale_days
 from creatorbot.storage.matchpools import refresh_pools
 from creatorbot.storage.models import Board, Market
 from creatorbot.storage.queries.markets import latest_day
+from creatorbot.storage.upsert import unmapped
 
 # Daily metrics change the numbers; creators change who is in which tier and category.
 BOARD_KINDS = frozenset({"creators", "daily_metrics"})
@@ -20,8 +21,9 @@ def after_import(kind: str, frame: pd.DataFrame, *, session: Session) -> None:
     """After an import of `kind` wrote `frame`: refresh the boards of the markets it touched."""
     if kind in BOARD_KINDS and len(frame):
         markets = frame["market"].unique().tolist()
-        refresh_boards(markets, session=session)
-        refresh_pools(markets, session=session)  # `match` reads the same days and categories
+        with unmapped(session=session):  # sixty days of columns read: not left mapped
+            refresh_boards(markets, session=session)
+            refresh_pools(markets, session=session)  # `match` reads the same days and categories
 
 
 def after_world(*, session: Session, progress: Progress | None = None) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.compute import segment_bounds
-from creatorbot.storage.daycolumns import ID, read_columns
+from creatorbot.storage.daycolumns import ID, iter_columns
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -39,20 +40,21 @@ class Spans:
         self._creators = len(creator_ids)
         order = np.argsort(creator_ids, kind="stable")
         ascending = creator_ids[order]
-        self._days: list[_Day] = []
+        self._days: dict[dt.date, _Day] = {}
+        last: _Day | None = None
         before = np.zeros(0, dtype=np.int64)
-        for day, ids in sorted(self._read(ID, widen=True).items()):
-            if self._days and np.array_equal(ids, before):  # most days hold the same creators
-                last = self._days[-1]
+        for day, ids in self._columns(ID):  # one day's ids at a time, as stored (narrow)
+            if last is not None and np.array_equal(ids, before):  # most days: same creators
                 segment = bisect_right(self._bounds, day) - 1
-                self._days.append(_Day(day, segment, last.known, last.position))
+                last = _Day(day, segment, last.known, last.position)
             else:
-                self._days.append(self._locate(day, ids, ascending, order))
+                last = self._locate(day, ids, ascending, order)
+            self._days[day] = last
             before = ids
 
-    def _read(self, name: str, *, widen: bool) -> dict[dt.date, np.ndarray]:
+    def _columns(self, name: str) -> Iterator[tuple[dt.date, np.ndarray]]:
         first, last = self._bounds[0], self._bounds[-1] - ONE_DAY
-        return read_columns(self._market, name, first, last, session=self._session, widen=widen)
+        return iter_columns(self._market, name, first, last, session=self._session)
 
     def _locate(
         self, day: dt.date, ids: np.ndarray, ascending: np.ndarray, order: np.ndarray
@@ -66,12 +68,12 @@ class Spans:
 
     def __call__(self, metric: str) -> np.ndarray:
         spans = np.zeros((len(self._bounds) - 1, self._creators), dtype=np.int64)
-        columns = self._read(metric, widen=False)
-        for day in self._days:
-            if not len(day.position):
+        for day, values in self._columns(metric):  # one day's column in memory at a time
+            where = self._days.get(day)
+            if where is None or not len(where.position):
                 continue
             # A day holds one row per creator, so no position repeats within it; adding into
             # the segment's row is quicker than indexing the whole array.
-            row = spans[day.segment]
-            row[day.position] += columns[day.day][day.known]
+            row = spans[where.segment]
+            row[where.position] += values[where.known]
         return spans

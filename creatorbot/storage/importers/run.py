@@ -72,14 +72,21 @@ class Preview:
         return len(self.matched) + len(self.unmatched)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Prepared:
-    """A validated file, ready for `write`: nothing of it is stored yet."""
+    """A validated file, ready for `write`: nothing of it is stored yet. It is written once:
+    `write` lets go of its rows as soon as they are stored (see `release`)."""
 
     preview: Preview
     spec: Kind
     typed: pd.DataFrame
     creators: pd.DataFrame | None = None  # typed creators to create before the rows
+
+    def release(self) -> None:
+        """Let go of the rows (a million rows' frame is some 200 MB) once they are written, so
+        the steps after the write do not run beside them; the preview stays."""
+        self.typed = self.typed.head(0).copy()
+        self.creators = None
 
 
 def prepare(
@@ -161,10 +168,14 @@ def write(
             _write_in_parts(typed, session=session, progress=progress)
         else:
             WRITERS[prepared.spec.name](typed, session=session, progress=progress)
-        release_memory()  # what the write freed (SQLite's page cache among it), before the boards
-        after_import(prepared.spec.name, typed, session=session)
+        rows = len(typed)
+        touched = typed[["market"]].drop_duplicates() if "market" in typed else typed.head(0)
+        prepared.release()
+        del typed
+        release_memory()  # what the write freed (SQLite's page cache, the rows), before the boards
+        after_import(prepared.spec.name, touched, session=session)
     release_memory()
-    result = ImportResult(preview.kind, preview.rows, len(typed) - existing, existing)
+    result = ImportResult(preview.kind, preview.rows, rows - existing, existing)
     logger.info(
         "imported %s",
         preview.source,

@@ -151,6 +151,7 @@ class _Load:
         if not self.rows:
             message = messages.SYNC_NO_ROWS.format(source=self.label, day=day)
             raise SyncFailed(self.source, "the query returned no rows", message)
+        self.keys = SeenKeys()  # every chunk is in: the keys met are no longer asked about
         self.parts.flush(session=self.session)
         release_memory()  # what the writes freed, before the boards are refreshed
         after_import(self.spec.name, pd.DataFrame({"market": [self.market]}), session=self.session)
