@@ -126,3 +126,45 @@ def test_two_imports_at_once(
             )
         }
     assert stored == expected
+
+
+def test_a_file_of_several_markets_holds_every_one_of_them_from_its_first_part(
+    pg_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file written in parts takes all its markets' locks before the first part, in the one
+    order every writer uses: were it to lock MY for its first part and IT only for a later one,
+    a writer holding IT and waiting for MY (a campaign recompute) would deadlock with it."""
+    from creatorbot.storage import writer
+    from creatorbot.storage.advisory import try_xact_lock
+    from creatorbot.storage.importers import run
+
+    sessions = make_sessionmaker(pg_engine)
+    lines = ["handle,display_name,market,tier,category,followers,cm,am,joined_on"]
+    lines += [f"m{n},M {n},MY,gold,beauty,1,,," for n in range(30)]
+    lines += [f"i{n},I {n},IT,gold,beauty,1,,," for n in range(30)]
+    (tmp_path / "creators.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with sessions.begin() as session:
+        import_file("creators", tmp_path / "creators.csv", session=session)
+    lines = [HEADER]
+    lines += [f"{DAY},MY,m{n},1.00,1,1,0,1.00,0,0,1,10,0" for n in range(30)]
+    lines += [f"{DAY},IT,i{n},1.00,1,1,0,1.00,0,0,1,10,0" for n in range(30)]
+    (tmp_path / "days.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(run, "WRITE_ROWS", 20)  # three parts: MY, MY and IT, IT
+
+    free_during_first_part: dict[str, bool] = {}
+    real = writer.lock_markets
+
+    def first_part_then_look(markets: Any, *, session: Session) -> None:
+        real(markets, session=session)
+        if free_during_first_part:
+            return
+        with sessions.begin() as other:  # another writer, in its own transaction
+            for market in ("IT", "MY"):
+                free_during_first_part[market] = try_xact_lock(
+                    f"daily_metrics:{market}", session=other
+                )
+
+    monkeypatch.setattr(writer, "lock_markets", first_part_then_look)
+    with sessions.begin() as session:
+        import_file("daily_metrics", tmp_path / "days.csv", session=session)
+    assert free_during_first_part == {"IT": False, "MY": False}

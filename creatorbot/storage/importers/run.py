@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.hooks import after_import
+from creatorbot.storage.changes import lock_markets
 from creatorbot.storage.dailyparts import DailyParts
 from creatorbot.storage.importers import messages
 from creatorbot.storage.importers.chunked import validate_chunks
@@ -189,7 +190,11 @@ def _write_in_parts(
 ) -> None:
     """Daily metrics WRITE_ROWS at a time, as a sync writes its chunks: the rows the database
     driver takes are built for one part at a time, and the day columns and campaign stats are
-    brought up to date once, for all of them."""
+    brought up to date once, for all of them.
+
+    Every market of the file is locked before the first part, in the order every writer takes
+    them: a part locking only its own markets would hold one while waiting for another."""
+    lock_markets(typed["market"].unique().tolist(), session=session)
     parts = DailyParts()
     for start in range(0, len(typed), WRITE_ROWS):
         part = typed.iloc[start : start + WRITE_ROWS]
