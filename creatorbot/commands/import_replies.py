@@ -37,6 +37,15 @@ def preview_reply(name: str, preview: Preview, token: str, lang: Lang) -> Reply:
         ),
         (lang._("Unknown creators"), _unknown(preview, lang)),
     ]
+    if preview.left_out_orders:
+        left_out = lang.n_(
+            "{count} cancelled or unpaid order",
+            "{count} cancelled or unpaid orders",
+            preview.left_out_orders,
+        )
+        items.append(
+            (lang._("Left out"), left_out.format(count=lang.number(preview.left_out_orders)))
+        )
     if preview.market:
         how = problem_text(preview.market_source or "", lang)
         market = lang.market_name(preview.market)

@@ -400,3 +400,17 @@ def test_a_download_that_fails_is_answered_plainly(
         "Non sono riuscito a scaricare “metrics.csv”. Mandalo di nuovo tra un minuto."
     )
     assert staged_rows(sessions) == []
+
+
+def test_the_preview_says_how_many_orders_are_left_out_in_the_readers_language(
+    router: Router, sessions: sessionmaker[Session]
+) -> None:
+    orders = (
+        b"Order ID,Creator username,Payment amount,Currency,Time created,Order status\n"
+        b"5701,alice,RM10.00,MYR,21/11/2026 10:00:00,Completed\n"
+        b"5702,alice,RM20.00,MYR,21/11/2026 11:00:00,Cancelled\n"
+        b"5703,bob,RM30.00,MYR,21/11/2026 12:00:00,Unpaid\n"
+    )
+    reply = receive(router, request("lead", "ms"), Upload(orders, name="orders.csv").dropped)
+    assert reply.ok, render(reply)
+    assert re.search(r"Dikecualikan +2 pesanan dibatalkan atau belum dibayar\n", render(reply))

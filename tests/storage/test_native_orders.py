@@ -101,3 +101,71 @@ def test_a_repeated_order_or_a_foreign_currency_is_refused(
     text = str(failed.value)
     assert "row 7, column Order ID" in text and "same order id as row 2" in text
     assert "row 4, column Currency" in text and "market MY counts in MYR" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "style", "market", "currency", "header", "words"),
+    [
+        ("en", ne.ENGLISH, "MY", "MYR", "Order status", ("Completed", "Cancelled", "Unpaid")),
+        (
+            "it",
+            ne.ITALIAN_EXCEL,
+            "IT",
+            "EUR",
+            "Stato dell'ordine",
+            ("Completato", "Annullato", "Non pagato"),
+        ),
+        (
+            "ms",
+            ne.UNICODE_TEXT,
+            "MY",
+            "MYR",
+            "Status pesanan",
+            ("Selesai", "Dibatalkan", "Belum dibayar"),
+        ),
+    ],
+    ids=["en", "it", "ms"],
+)
+def test_cancelled_and_unpaid_orders_are_left_out_and_counted_in_the_preview(
+    sessions: sessionmaker[Session],
+    tmp_path: Path,
+    language: str,
+    style: ne.Style,
+    market: str,
+    currency: str,
+    header: str,
+    words: tuple[str, str, str],
+) -> None:
+    """GMV is what was paid: a cancelled or unpaid order counts toward no figure of its
+    creator-day, and the preview says how many were left out."""
+    add_creators(sessions, tmp_path, market, HANDLES)
+    orders = ne.random_orders(HANDLES, DAYS, 120, seed=9)
+    statuses = [words[0] if n % 5 else words[1 + (n // 5) % 2] for n in range(len(orders))]
+    rows = ne.order_rows(orders, language, style, currency)
+    rows[0].append(header)
+    for row, status in zip(rows[1:], statuses, strict=True):
+        row.append(status if status != words[0] else f"  {status.upper()} ")
+    path = ne.write(rows, tmp_path, "affiliate_orders", style)
+
+    want: dict[tuple[dt.date, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    left_out = 0
+    for order, status in zip(orders, statuses, strict=True):
+        totals = want[(order.created.date(), order.handle)]
+        if status != words[0]:
+            left_out += 1
+            continue
+        totals["gmv"] += order.minor
+        totals["orders"] += 1
+        totals["items_sold"] += order.quantity
+
+    with sessions.begin() as session:
+        prepared = prepare(path, session=session)
+        assert prepared.preview.left_out_orders == left_out == 24
+    with sessions.begin() as session:
+        import_file(None, path, session=session)
+    with sessions() as session:
+        got = {(row["date"], row["handle"]): row for row in stored(session)}
+    assert set(got) == set(want)
+    for key, totals in want.items():
+        for name in ("gmv", "orders", "items_sold"):
+            assert got[key][name] == totals[name], (key, name)

@@ -43,6 +43,8 @@ def preview_lines(preview: Preview) -> list[str]:
             rows += f" (day from the {preview.day_source})"
     lines.append(rows)
     lines.append(f"New rows: {preview.new:,}; updated rows: {preview.updated:,}")
+    if preview.left_out_orders:
+        lines.append(f"Left out: {preview.left_out_orders:,} cancelled or unpaid orders")
     if preview.unknown_creators:
         if preview.creates_creators:
             lines.append(

@@ -67,6 +67,7 @@ class Preview:
     market: str | None = None  # a native export's market (canonical files name theirs)
     market_source: str | None = None  # how it was known: given, or inferred from the currency
     day_source: str | None = None  # where a native export's day was read from
+    left_out_orders: int = 0  # orders an orders export lists that count toward no figure
 
     @property
     def columns(self) -> int:
@@ -264,6 +265,7 @@ def _prepare_native(
         market=done.settled.market,
         market_source=done.settled.market_source,
         day_source=done.settled.day_source,
+        left_out_orders=done.left_out,
     )
     return Prepared(preview, done.spec, typed, done.creators)
 

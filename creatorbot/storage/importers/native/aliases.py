@@ -24,6 +24,7 @@ class Aliases:
     language: str
     columns: dict[str, str]
     content_types: dict[str, str]  # normalised content type → "live" or "video"
+    statuses: dict[str, str]  # normalised order status → "left_out" (cancelled, unpaid)
 
 
 @functools.cache
@@ -45,7 +46,12 @@ def all_aliases() -> tuple[Aliases, ...]:
                 for kind, texts in data.get("content_types", {}).items()
                 for text in texts
             }
-            found.append(Aliases(spec, language, columns, contents))
+            statuses = {
+                normal(text): kind
+                for kind, texts in data.get("statuses", {}).items()
+                for text in texts
+            }
+            found.append(Aliases(spec, language, columns, contents, statuses))
     return tuple(found)
 
 

@@ -50,6 +50,7 @@ class NativePrepared:
     unknown: int  # creators of the export not stored yet
     settled: Settled
     source: str
+    left_out: int = 0  # orders whose status (cancelled, unpaid) keeps them out of every figure
 
 
 def prepare_native(
@@ -82,7 +83,9 @@ def prepare_native(
     except ImportFailed as exc:
         raise _named(exc, settled.headers) from None
     typed = pd.concat(rows.typed, ignore_index=True) if len(rows.typed) > 1 else rows.typed[0]
-    return NativePrepared(spec, typed, creators, rows.unknown(), settled, first.source)
+    return NativePrepared(
+        spec, typed, creators, rows.unknown(), settled, first.source, rows.events.left_out
+    )
 
 
 class _Rows:

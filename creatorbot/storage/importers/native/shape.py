@@ -145,6 +145,7 @@ class Events:
         self.settled = settled
         self.parts: list[pd.DataFrame] = []
         self.orders = SeenKeys()  # order ids met in earlier chunks
+        self.left_out = 0  # orders whose status keeps them out of every figure
 
     def repeated_orders(self, table: Table, log: ErrorLog) -> None:
         """An order id met in an earlier chunk (a chunk's own repeats are found by `shape`)."""
@@ -172,6 +173,8 @@ class Events:
         parts, self.parts = self.parts, []
         summed = parts[0] if len(parts) == 1 else _sum(pd.concat(parts))
         summed = summed.sort_values("row")
+        if LEFT_OUT in summed:
+            self.left_out = int(summed.pop(LEFT_OUT).sum())
         settled = self.settled
         units = settled.minor_units
         index = pd.Index(summed["row"].to_numpy(), name="row")
@@ -197,6 +200,7 @@ class Events:
 
 
 MONEY = ("gmv", "live_gmv", "video_gmv")
+LEFT_OUT = "left_out"  # a status whose orders count toward no figure; its column counts them
 
 
 def _sum(rows: pd.DataFrame) -> pd.DataFrame:
@@ -259,8 +263,23 @@ def _event_values(
             summed[target] = summed["gmv"].where(contents.eq(kind_name), 0)
     if spec.row_counts:
         summed[spec.row_counts] = 1
+    if "status" in raw:
+        # GMV is what was paid: a cancelled or unpaid order counts toward no figure.
+        left = values.blank(raw["status"]).map(normal).map(statuses(spec)).eq(LEFT_OUT)
+        numbers = [c for c in summed.columns if c not in ("date", "handle")]
+        summed.loc[left, numbers] = 0
+        summed[LEFT_OUT] = left.astype(np.int64)
     summed["row"] = summed.index
     return summed
+
+
+def statuses(spec: Format) -> dict[str, str]:
+    """Every language's order statuses of the format: normalised status → its kind."""
+    found: dict[str, str] = {}
+    for aliases in all_aliases():
+        if aliases.format is spec:
+            found.update(aliases.statuses)
+    return found
 
 
 def content_types(spec: Format) -> dict[str, str]:
