@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from creatorbot.bot.settings import Settings
 from creatorbot.commands.core import Services, utc_now
 from creatorbot.commands.registry import commands, forms
-from creatorbot.jobs.posting import Poster
 from creatorbot.commands.router import Router
+from creatorbot.jobs.posting import Poster
 from creatorbot.storage import ranking
 from creatorbot.storage.db import alembic_config, make_engine, make_sessionmaker, upgrade
 

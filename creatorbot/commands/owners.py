@@ -8,7 +8,7 @@ import logging
 from creatorbot.commands.core import Call
 from creatorbot.commands.reply import mention_of
 from creatorbot.storage.models import Creator
-from creatorbot.storage.people import known_user, remember_user
+from creatorbot.storage.people import known_user, owner_names, remember_user
 
 logger = logging.getLogger(__name__)
 
@@ -55,3 +55,8 @@ def owner_mention(name: str, call: Call) -> str:
 def owned_by(creator: Creator, user: str, call: Call) -> bool:
     """Whether the chat user `user` is the creator's CM or AM."""
     return any(owner_user(name, call) == user for name in (creator.cm, creator.am) if name)
+
+
+def names_of(user: str, call: Call) -> list[str]:
+    """The names (emails, full names) the creators list the chat user `user` under."""
+    return [name for name in owner_names(session=call.session) if owner_user(name, call) == user]

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.models import ChatPerson
+from creatorbot.storage.models import ChatPerson, Creator
 
 FOUND_FOR = dt.timedelta(days=7)
 MISSING_FOR = dt.timedelta(days=1)
@@ -55,3 +56,10 @@ def remember_user(
             set_={"user_id": user_id, "checked_at": now},
         )
     )
+
+
+def owner_names(*, session: Session) -> list[str]:
+    """Every CM and AM the creators list (emails or full names), as written."""
+    cms = select(Creator.cm).where(Creator.cm.is_not(None)).distinct()
+    ams = select(Creator.am).where(Creator.am.is_not(None)).distinct()
+    return sorted({str(name) for name in session.scalars(union(cms, ams)) if name})
