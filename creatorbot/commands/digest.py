@@ -14,6 +14,7 @@ from creatorbot.commands.floors import FloorWords, opens_floor, take_floor
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.markets import is_market_word, resolve_market
 from creatorbot.commands.parsing import unknown_word, words
+from creatorbot.commands.policy import ME
 from creatorbot.commands.reply import Block, Column, Context, Header, Reply, Table, Text
 from creatorbot.storage import ledger
 from creatorbot.storage.models import (
@@ -39,7 +40,6 @@ USAGE = (
     "digest subscribe portfolio me [at HH:MM] | digest list | "
     "digest run|pause|resume|unsubscribe ID | digest war-room ID on|off"
 )
-ME = ("me", "io", "saya", "aku")  # a personal subscription, in each language
 ACTIONS = ("subscribe", "list", "run", "pause", "resume", "unsubscribe", "war-room")
 DEFAULT_AT = "09:00"
 KIND_LABELS = {
@@ -232,7 +232,7 @@ def _subscribe(query: DigestQuery, call: Call) -> Reply:
         )
     ]
     if query.kind is SubscriptionKind.ALERTS:
-        blocks.append(Context(_floor_text(subscription, market, lang)))
+        blocks.append(Context(_floor_text(subscription, market, lang.for_market(market.code))))
     hint = lang._("`digest run {id}` posts one now; `digest list` shows them all.")
     blocks.append(Context(hint.format(id=subscription.id)))
     return Reply(tuple(blocks))
