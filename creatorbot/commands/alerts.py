@@ -7,11 +7,13 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import partial
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from creatorbot.commands import parts
+from creatorbot.commands.alert_state import state as handled_state
 from creatorbot.commands.campaign import local_today
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import Lang
@@ -27,13 +29,15 @@ from creatorbot.storage.alerts import (
     SNOOZE_DAYS,
     acknowledge,
     alert_by_id,
+    alert_rank,
+    alerts_on,
     postable,
     record,
     snooze,
     unrecorded,
 )
 from creatorbot.storage.daycolumns import RETAIN_DAYS
-from creatorbot.storage.models import Alert, Creator, Market
+from creatorbot.storage.models import Alert, AlertStatus, Creator, Market
 from creatorbot.storage.queries.anomaly_inputs import creators_by_handle
 from creatorbot.storage.queries.anomaly_scan import (
     CTR_SCALE,
@@ -197,7 +201,7 @@ def alert_post(
         return AlertPost(Reply(notice) if alerts else None, latest, fresh=False)
     failed: list[Block] = []
     scan = _scanned(place, due, call, lang, failed, floor)
-    alerts = _anomalies(market, due, call, scan)
+    alerts = _anomalies(market, due, call, scan, handled=True)
     if owner is not None:
         alerts = _owned(alerts, owner, market, call)
         if not alerts:
@@ -236,11 +240,18 @@ def _scanned(
     return scans[0] if scans else None
 
 
-def _anomalies(market: str, day: dt.date, call: Call, scan: DayScan | None) -> list[Alert]:
+def _anomalies(
+    market: str, day: dt.date, call: Call, scan: DayScan | None, *, handled: bool = False
+) -> list[Alert]:
     """The day's alerts to post, but the data freshness alert: that one went out alone, while
     the day's data was missing. Only those the scan found (its floor's), when it ran: a lower
-    floor's subscription records alerts about creators this post's floor leaves out."""
+    floor's subscription records alerts about creators this post's floor leaves out. With
+    `handled`, also the day's alerts someone already acknowledged or snoozed (from an owner's
+    DM posted earlier): shown as handled, not left out."""
     found = [a for a in postable(market, day, session=call.session) if a.metric != FRESHNESS]
+    if handled:
+        done = [a for a in alerts_on(market, day, session=call.session) if a.handled_at]
+        found = sorted({a.id: a for a in [*found, *done]}.values(), key=alert_rank)
     if scan is None:
         return found
     keys = {(f.subject_kind, f.subject_key, f.metric) for f in scan.findings}
@@ -337,6 +348,9 @@ def _entry(
     if first.impact:
         money = lang.money(max(a.impact for a in found), market.currency, market.minor_units)
         lines.append(lang._("{money} at stake").format(money=money))
+    if first.status is not AlertStatus.OPEN:  # handled from another message of the day
+        zone = ZoneInfo(market.timezone)
+        return [Text("\n".join(lines)), Context(handled_state(first, zone, lang))]
     return [Text("\n".join(lines)), _buttons(first, lang)]
 
 

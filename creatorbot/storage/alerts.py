@@ -68,6 +68,11 @@ def alerts_on(market: str, day: dt.date, *, session: Session) -> list[Alert]:
     return sorted(session.scalars(query), key=_rank)
 
 
+def alert_rank(alert: Alert) -> tuple[int, str, str, str]:
+    """The order of a post: most money at stake first."""
+    return _rank(alert)
+
+
 def _rank(alert: Alert) -> tuple[int, str, str, str]:
     return (-alert.impact, alert.subject_kind, alert.subject_key, alert.metric)
 

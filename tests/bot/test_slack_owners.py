@@ -30,7 +30,7 @@ def bot(tmp_path: Path) -> Iterator[SlackBot]:
         yield running
 
 
-def team_channel(bot: SlackBot) -> None:
+def team_channel(bot: SlackBot, at: str = "09:00") -> None:
     """C5 gets Malaysia's alerts every morning, from the team's floor."""
     with bot.app.sessions.begin() as session:
         subscribe(
@@ -39,7 +39,7 @@ def team_channel(bot: SlackBot) -> None:
             channel="C5",
             kind=SubscriptionKind.ALERTS,
             market="MY",
-            at_time="09:00",
+            at_time=at,
             locale="en",
             created_by="U1",
             now=NOW - dt.timedelta(days=1),
@@ -109,7 +109,8 @@ def test_each_owner_gets_their_own_creators_by_dm_and_an_ack_shows_everywhere(
     answer = say(bot, "U1", "digest subscribe alerts me MY at 09:45 at least 5 orders a day")
     assert "Subscribed you to the anomaly alerts" in answer
     assert "from 5 orders and RM500.00 on a usual day" in answer
-    assert "Subscribed you" in say(bot, "U2", "digest subscribe alerts me MY at 09:45")
+    # Marco reads Slack in Italian
+    assert "Ti sei iscritto" in say(bot, "U2", "digest subscribe alerts me MY at 09:45")
     tick(bot, NOW + 20 * MINUTE)
 
     # The team channel: the big sellers, each with their owner mentioned (found by email).
@@ -189,3 +190,21 @@ def test_the_staff_list_overrides_the_lookup(tmp_path: Path) -> None:
         assert "<@U9>" in shown and "<@U2>" in shown
         asked = {c.params["email"] for c in bot.fake.calls("users.lookupByEmail")}
         assert FARAH not in asked
+
+
+def test_an_alert_the_owner_handled_in_their_dm_is_posted_to_the_channel_as_handled(
+    bot: SlackBot,
+) -> None:
+    """Farah's DM comes at 09:35, the channel's post at 09:50: she acknowledges Mira in
+    between, and the channel's post shows Mira handled, without buttons."""
+    team_channel(bot, at="09:50")
+    say(bot, "U1", "digest subscribe alerts me MY at 09:35")
+    tick(bot, NOW + 6 * MINUTE)
+    assert top(bot, "C5") == []
+    [farah] = top(bot, FARAH_DM)
+    click(bot, "U1", FARAH_DM, entries(farah)["mira"][0])
+    tick(bot, NOW + 21 * MINUTE)
+    [channel] = top(bot, "C5")
+    seen = entries(channel)
+    assert seen["mira"] == ["✅ Acknowledged by <@U1> on 24 Nov 2026 at 09:30."]
+    assert seen["nadia"][0].startswith("alerts ack ")
