@@ -15,6 +15,7 @@ from creatorbot.bot.settings import Settings
 from creatorbot.commands.core import Services, utc_now
 from creatorbot.commands.registry import commands, forms
 from creatorbot.commands.router import Router
+from creatorbot.jobs.posting import Poster
 from creatorbot.storage import ranking
 from creatorbot.storage.db import alembic_config, make_engine, make_sessionmaker, upgrade
 
@@ -43,6 +44,20 @@ class FailureCount:
             self.target(platform, stage)
 
 
+class People:
+    """What an owner lookup calls (`Services.lookup_user`): the poster of each platform this
+    process runs, once wired; a platform not wired is one that cannot be asked."""
+
+    def __init__(self) -> None:
+        self.posters: dict[str, Poster] = {}
+
+    def __call__(self, platform: str, workspace: str, email: str) -> str | None:
+        poster = self.posters.get(platform)
+        if poster is None:
+            raise LookupError(f"no {platform} connection in this process")
+        return poster.user_by_email(workspace, email)
+
+
 class SchemaOutOfDate(RuntimeError):
     """The database needs `creatorbot db upgrade` before the bot can use it."""
 
@@ -58,6 +73,7 @@ class App:
     router: Router
     wake_jobs: Wakeup
     failures: FailureCount
+    people: People = field(default_factory=People)
     _long: tuple[Engine, sessionmaker[Session]] | None = field(default=None, repr=False)
 
     @property
@@ -93,11 +109,13 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
     ranking.configure(settings.ranking_cache_mb)
     wake_jobs = Wakeup()
     failures = FailureCount()
+    people = People()
     services = Services(
         sessions=sessions,
         clock=clock,
         default_market=settings.default_market,
         staff=settings.staff,
+        lookup_user=people,
         wake_jobs=wake_jobs,
         admins=settings.admin_ids,
         rate_limit_per_minute=settings.rate_limit_per_minute,
@@ -105,7 +123,7 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
         failed=failures,
     )
     router = Router(commands(), services, forms())
-    return App(settings, engine, sessions, services, router, wake_jobs, failures)
+    return App(settings, engine, sessions, services, router, wake_jobs, failures, people)
 
 
 def check_schema(engine: Engine) -> None:

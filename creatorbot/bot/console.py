@@ -32,6 +32,23 @@ class ConsolePoster:
         """A terminal keeps no history to look in."""
         return None
 
+    def update(self, target: Target, ref: str, reply: Reply) -> None:
+        """A printed post cannot change: the new state is printed after it."""
+        self.write(f"┌─ {ref} now reads")
+        self.write(render(reply))
+        self.write("")
+
+    def reply_in_thread(self, target: Target, ref: str, reply: Reply, *, key: str) -> str:
+        """Print the answer, headed by the post it answers."""
+        self.write(f"┌─ in reply to {ref} · {key}")
+        self.write(render(reply))
+        self.write("")
+        return key
+
+    def user_by_email(self, workspace: str, email: str) -> str | None:
+        """A terminal has no directory of people."""
+        return None
+
 
 def ask(router: Router, text: str, locale: str = "en") -> Reply:
     """Answer one command typed by the local operator."""

@@ -25,7 +25,10 @@ def worker_id() -> str:
 
 
 def make_runner(app: App, posters: dict[str, Poster]) -> Runner:
-    """A runner over every declared job, posting through `posters` (the console's included)."""
+    """A runner over every declared job, posting through `posters` (the console's included);
+    owners are looked up through them too."""
+    for platform, poster in posters.items():
+        app.people.posters.setdefault(platform, poster)
     return Runner(
         app.services,
         Posters({"console": ConsolePoster(), **posters}),

@@ -94,7 +94,9 @@ def wire(app: App) -> Running:
         if not platform.long_connection:
             routes[lark.PATH] = platform.handle_http
     web = WebApp(routes, metrics, health=lambda: database_ok(app.engine))
-    return Running(web, pool, metrics, platforms)
+    running = Running(web, pool, metrics, platforms)
+    app.people.posters.update(running.posters())  # owners looked up through the same clients
+    return running
 
 
 def _secret(value: SecretStr | None) -> str:

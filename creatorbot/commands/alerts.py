@@ -7,38 +7,45 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import partial
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from creatorbot.commands import parts
+from creatorbot.commands.alert_state import state as handled_state
 from creatorbot.commands.campaign import local_today
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.labels import creator_label, mention, metric_label
+from creatorbot.commands.labels import creator_label, metric_label
 from creatorbot.commands.late_sync import failed_sync
 from creatorbot.commands.markets import NoData, is_market_word, no_data, resolve_market
+from creatorbot.commands.owners import owned_by, owner_mention
 from creatorbot.commands.parsing import AS_OF, parse_day, unknown_option, unknown_word, words
 from creatorbot.commands.parts import part
 from creatorbot.commands.reply import Block, Button, Buttons, Context, Header, Reply, Text
+from creatorbot.storage.alert_messages import queue_notice
 from creatorbot.storage.alerts import (
     SNOOZE_DAYS,
     acknowledge,
     alert_by_id,
+    alert_rank,
+    alerts_on,
     postable,
     record,
     snooze,
     unrecorded,
 )
 from creatorbot.storage.daycolumns import RETAIN_DAYS
-from creatorbot.storage.models import Alert, Creator, Market
+from creatorbot.storage.models import Alert, AlertStatus, Creator, Market
 from creatorbot.storage.queries.anomaly_inputs import creators_by_handle
 from creatorbot.storage.queries.anomaly_scan import (
     CTR_SCALE,
     FRESHNESS,
     HISTORY_DAYS,
-    MIN_ORDERS,
     DayScan,
     Finding,
+    Floor,
     LiveSessions,
     rules_for,
     scan_day,
@@ -79,6 +86,7 @@ class AlertPost:
     reply: Reply | None
     data_day: dt.date | None
     fresh: bool = True
+    alerts: tuple[int, ...] = ()  # the alerts the post carries (its buttons act on them)
 
 
 def parse(text: str, call: Call) -> AlertsQuery | HandleQuery:
@@ -128,7 +136,7 @@ def answer(query: AlertsQuery | HandleQuery, call: Call) -> Reply:
     _check_day(day, latest, market, lang)
     blocks: list[Block] = []
     scan = _scanned(market, day, call, lang, blocks)
-    alerts = _anomalies(market.code, day, call)
+    alerts = _anomalies(market.code, day, call, scan)
     due = local_today(market, call) - dt.timedelta(days=1)
     if query.as_of is None and latest < due:
         late = stale_data(market.code, latest, due)
@@ -162,10 +170,19 @@ def _check_day(day: dt.date, latest: dt.date, market: Market, lang: Lang) -> Non
         )
 
 
-def alert_post(market: str, call: Call, *, local_today: dt.date) -> AlertPost:
+def alert_post(
+    market: str,
+    call: Call,
+    *,
+    local_today: dt.date,
+    floor: Floor | None = None,
+    owner: str | None = None,
+) -> AlertPost:
     """The alert job's post for `market` on the market-local day `local_today`: yesterday's
     anomalies not posted before, or — when yesterday's data has not arrived — the data
-    freshness alert instead (the missing day is not a collapse). Records what it finds."""
+    freshness alert instead (the missing day is not a collapse). Records what it finds.
+    Creators are judged from `floor` (the team's unless given); with an `owner` (a chat user),
+    only the anomalies of their own creators, and no data-late notice (the channel has it)."""
     place = all_markets(session=call.session)[market]
     lang = call.lang.for_market(market)
     latest = latest_day(market, session=call.session)
@@ -173,6 +190,8 @@ def alert_post(market: str, call: Call, *, local_today: dt.date) -> AlertPost:
         return AlertPost(None, None)
     due = local_today - dt.timedelta(days=1)
     if latest < due:
+        if owner is not None:
+            return AlertPost(None, latest, fresh=False)
         late = stale_data(market, latest, due)
         english = Lang("en", market)
         record([late], [_late(late, place, english, call.session)], session=call.session)
@@ -181,39 +200,68 @@ def alert_post(market: str, call: Call, *, local_today: dt.date) -> AlertPost:
         notice = (_header(place, due, lang), Text(_late(late, place, lang, call.session)))
         return AlertPost(Reply(notice) if alerts else None, latest, fresh=False)
     failed: list[Block] = []
-    scan = _scanned(place, due, call, lang, failed)
-    alerts = _anomalies(market, due, call)
+    scan = _scanned(place, due, call, lang, failed, floor)
+    alerts = _anomalies(market, due, call, scan, handled=True)
+    if owner is not None:
+        alerts = _owned(alerts, owner, market, call)
+        if not alerts:
+            return AlertPost(None, due)
     if not alerts and not failed:
         return AlertPost(None, due)
-    return AlertPost(render(place, due, alerts, scan, call, lang, failed), due)
+    reply = render(place, due, alerts, scan, call, lang, failed, floor)
+    return AlertPost(reply, due, alerts=tuple(alert.id for alert in alerts))
+
+
+def _owned(alerts: list[Alert], owner: str, market: str, call: Call) -> list[Alert]:
+    """The alerts about creators whose CM or AM is the chat user `owner`."""
+    handles = [a.subject_key for a in alerts if a.subject_kind == "creator"]
+    people = creators_by_handle(market, handles, session=call.session)
+    mine = {h for h, c in people.items() if owned_by(c, owner, call)}
+    return [a for a in alerts if a.subject_kind == "creator" and a.subject_key in mine]
 
 
 def _scanned(
-    market: Market, day: dt.date, call: Call, lang: Lang, blocks: list[Block]
+    market: Market,
+    day: dt.date,
+    call: Call,
+    lang: Lang,
+    blocks: list[Block],
+    floor: Floor | None = None,
 ) -> DayScan | None:
     """The day scanned and its findings recorded; if the scan fails, None, and a line saying
     so added to `blocks` (the alerts recorded before are posted all the same)."""
     scans: list[DayScan] = []
 
     def scanning() -> list[Block]:
-        scans.append(_scan(market, day, call))
+        scans.append(_scan(market, day, call, floor))
         return []
 
     blocks += part("scan", lang._(parts.SCAN), call, lang, scanning)
     return scans[0] if scans else None
 
 
-def _anomalies(market: str, day: dt.date, call: Call) -> list[Alert]:
+def _anomalies(
+    market: str, day: dt.date, call: Call, scan: DayScan | None, *, handled: bool = False
+) -> list[Alert]:
     """The day's alerts to post, but the data freshness alert: that one went out alone, while
-    the day's data was missing."""
-    found = postable(market, day, session=call.session)
-    return [alert for alert in found if alert.metric != FRESHNESS]
+    the day's data was missing. Only those the scan found (its floor's), when it ran: a lower
+    floor's subscription records alerts about creators this post's floor leaves out. With
+    `handled`, also the day's alerts someone already acknowledged or snoozed (from an owner's
+    DM posted earlier): shown as handled, not left out."""
+    found = [a for a in postable(market, day, session=call.session) if a.metric != FRESHNESS]
+    if handled:
+        done = [a for a in alerts_on(market, day, session=call.session) if a.handled_at]
+        found = sorted({a.id: a for a in [*found, *done]}.values(), key=alert_rank)
+    if scan is None:
+        return found
+    keys = {(f.subject_kind, f.subject_key, f.metric) for f in scan.findings}
+    return [a for a in found if (a.subject_kind, a.subject_key, a.metric) in keys]
 
 
-def _scan(market: Market, day: dt.date, call: Call) -> DayScan:
+def _scan(market: Market, day: dt.date, call: Call, floor: Floor | None = None) -> DayScan:
     """Scan the day and record its new findings (with their reason in English, for the
     record: a finding recorded before keeps its alert as it is)."""
-    scan = scan_day(market, day, session=call.session)
+    scan = scan_day(market, day, session=call.session, floor=floor)
     english = Lang("en", market.code)
     new = unrecorded(scan.findings, session=call.session)
     reasons = [_reason([f], _sessions(scan, f), market, english) for f in new]
@@ -249,6 +297,7 @@ def render(
     call: Call,
     lang: Lang,
     lead: list[Block] | None = None,
+    floor: Floor | None = None,
 ) -> Reply:
     """The post: a header, then per subject (most money at stake first, SHOWN at most) its
     number, reasons, owner and money at stake with Acknowledge and Snooze buttons."""
@@ -275,7 +324,7 @@ def render(
                 ).format(n=hidden)
             )
         )
-    blocks.append(Context(_method(market, lang)))
+    blocks.append(Context(_method(market, lang, floor)))
     return Reply(tuple(blocks), rows=min(len(entries), SHOWN))
 
 
@@ -299,6 +348,9 @@ def _entry(
     if first.impact:
         money = lang.money(max(a.impact for a in found), market.currency, market.minor_units)
         lines.append(lang._("{money} at stake").format(money=money))
+    if first.status is not AlertStatus.OPEN:  # handled from another message of the day
+        zone = ZoneInfo(market.timezone)
+        return [Text("\n".join(lines)), Context(handled_state(first, zone, lang))]
     return [Text("\n".join(lines)), _buttons(first, lang)]
 
 
@@ -327,7 +379,7 @@ def _subject(
         creator = people.get(alert.subject_key)
         if creator is None:
             return f"@{alert.subject_key}", []
-        owner = [mention(creator.cm, call.services.staff)] if creator.cm else []
+        owner = [owner_mention(creator.cm, call)] if creator.cm else []
         return creator_label(creator.display_name, creator.handle), owner
     if alert.subject_kind == "campaign":
         campaign = campaign_by_slug(alert.subject_key, session=call.session)
@@ -406,14 +458,15 @@ def _shift(shift: float, day: dt.date, lang: Lang) -> str:
     ).format(times=lang.number(shift, digits=1), weekday=lang.date(day, "EEEE"))
 
 
-def _method(market: Market, lang: Lang) -> str:
-    gmv = rules_for(market)["gmv"].min_volume
+def _method(market: Market, lang: Lang, floor: Floor | None = None) -> str:
+    rules = rules_for(market, floor)
+    gmv, orders = rules["gmv"].min_volume, rules["orders"].min_volume
     return lang._(
         "Each creator, campaign and slot is compared with its own last {days} days, weekday by "
         "weekday. Creators are judged from {orders} orders and {gmv} on a usual day."
     ).format(
         days=HISTORY_DAYS,
-        orders=lang.number(MIN_ORDERS),
+        orders=lang.number(int(orders)),
         gmv=lang.money(int(gmv), market.currency, market.minor_units),
     )
 
@@ -431,16 +484,26 @@ def _handled(query: HandleQuery, call: Call) -> Reply:
     people = creators_by_handle(market.code, [alert.subject_key], session=call.session)
     subject, _owner = _subject(alert, people, market, call)
     user = call.request.user
+    now = call.services.clock()
+    _show_everywhere(alert, query.action, call)
     if query.action == "ack":
-        handled = acknowledge(alert, user, session=call.session)
+        handled = acknowledge(alert, user, session=call.session, at=now)
         text = lang._("Acknowledged: {subject} — {reason}.").format(
             subject=subject, reason=_reason(handled, None, market, lang)
         )
         return Reply((Text(text),))
     until = local_today(market, call) + dt.timedelta(days=SNOOZE_DAYS)
-    snooze(alert, user, until, session=call.session)
+    snooze(alert, user, until, session=call.session, at=now)
     text = lang._("Snoozed until {day}: no alerts about {subject} until then.")
     return Reply((Text(text.format(day=lang.date(until), subject=subject)),))
+
+
+def _show_everywhere(alert: Alert, action: str, call: Call) -> None:
+    """Every message carrying the alert (the channel's, the owner's DM) is updated for all to
+    see, and notes it in its thread: the posting floor does it once this is committed."""
+    user = call.request.user
+    queue_notice(alert.id, action, user, now=call.services.clock(), session=call.session)
+    event.listen(call.session, "after_commit", lambda _: call.services.wake_jobs(), once=True)
 
 
 def _not_actionable(alert: Alert, market: Market, lang: Lang) -> UserError:

@@ -46,6 +46,9 @@ class Services:
     default_market: str | None = None
     charts: bool = True  # off where only the figures matter (benchmarks, text-only platforms)
     staff: Mapping[str, str] = field(default_factory=dict)  # CM/AM name → chat user id
+    # (platform, workspace, email) → the chat user with that email, None when there is none;
+    # raises when the platform cannot be asked. Attached by the top floor.
+    lookup_user: Callable[[str, str, str], str | None] = lambda platform, workspace, email: None
     wake_jobs: Callable[[], None] = lambda: None  # a post was queued (`digest run`): post it now
     admins: frozenset[str] = frozenset()  # chat user ids that are admins whatever is granted
     rate_limit_per_minute: int = 30  # commands one user may send a minute; 0: no limit

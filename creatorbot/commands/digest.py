@@ -10,23 +10,34 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event
 
 from creatorbot.commands.core import Call, UserError
+from creatorbot.commands.floors import FloorWords, opens_floor, take_floor
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.markets import is_market_word, resolve_market
 from creatorbot.commands.parsing import unknown_word, words
-from creatorbot.commands.reply import Column, Context, Header, Reply, Table, Text
+from creatorbot.commands.policy import ME
+from creatorbot.commands.reply import Block, Column, Context, Header, Reply, Table, Text
 from creatorbot.storage import ledger
 from creatorbot.storage.models import (
+    Market,
     Run,
     RunStatus,
     Subscription,
     SubscriptionKind,
     SuspendReason,
 )
+from creatorbot.storage.queries.anomaly_scan import default_floor
 from creatorbot.storage.queries.markets import all_markets
-from creatorbot.storage.subscriptions import channel_subscriptions, lift_suspension, subscribe
+from creatorbot.storage.subscriptions import (
+    channel_subscriptions,
+    lift_suspension,
+    owner_subscriptions,
+    subscribe,
+)
 
 USAGE = (
-    "digest subscribe snapshot|alerts|feedback [market] [at HH:MM] | digest list | "
+    "digest subscribe snapshot|alerts|feedback [market] [at HH:MM] | "
+    "digest subscribe alerts me [market] [at HH:MM] [at least N orders a day] | "
+    "digest subscribe portfolio me [at HH:MM] | digest list | "
     "digest run|pause|resume|unsubscribe ID | digest war-room ID on|off"
 )
 ACTIONS = ("subscribe", "list", "run", "pause", "resume", "unsubscribe", "war-room")
@@ -35,6 +46,7 @@ KIND_LABELS = {
     SubscriptionKind.SNAPSHOT: N_("daily ranking snapshot"),
     SubscriptionKind.ALERTS: N_("anomaly alerts"),
     SubscriptionKind.FEEDBACK: N_("feedback prompts"),
+    SubscriptionKind.PORTFOLIO: N_("morning portfolio"),
 }
 STATUS_LABELS = {
     RunStatus.PENDING: N_("queued"),
@@ -61,6 +73,8 @@ class DigestQuery:
     at: str = DEFAULT_AT
     subscription: int | None = None
     on: bool = True
+    me: bool = False  # personal: to the user's DM, about their own creators
+    floor: FloorWords = FloorWords()
 
 
 def parse(text: str, call: Call) -> DigestQuery:
@@ -107,19 +121,24 @@ def _parse_subscribe(rest: list[str], call: Call) -> DigestQuery:
             call.lang._("Usage: {usage}").format(usage=USAGE),
         )
     kind = SubscriptionKind(rest[0].lower())
-    market, at = None, DEFAULT_AT
+    market, at, me, floor = None, DEFAULT_AT, False, FloorWords()
     tokens = rest[1:]
     while tokens:
+        if opens_floor(tokens):
+            floor = take_floor(tokens, floor, call.lang)
+            continue
         word = tokens.pop(0)
         if word.lower() == "at" and tokens:
             at = _parse_time(tokens.pop(0), call.lang)
         elif ":" in word and word[0].isdigit():
             at = _parse_time(word, call.lang)
+        elif word.lower() in ME:
+            me = True
         elif market is None and is_market_word(word, call):
             market = word.upper()
         else:
-            raise unknown_word(word, ("at",), call.lang, USAGE)
-    return DigestQuery("subscribe", kind=kind, market=market, at=at)
+            raise unknown_word(word, ("at", "me", "at least"), call.lang, USAGE)
+    return DigestQuery("subscribe", kind=kind, market=market, at=at, me=me, floor=floor)
 
 
 def _parse_time(value: str, lang: Lang) -> str:
@@ -172,12 +191,16 @@ def answer(query: DigestQuery, call: Call) -> Reply:
 
 def _subscribe(query: DigestQuery, call: Call) -> Reply:
     assert query.kind is not None
+    lang = call.lang
+    _check_personal(query, lang)
     market = resolve_market(query.market, call)
     request = call.request
+    floor = query.floor
     subscription = subscribe(
         platform=request.platform,
         workspace=request.workspace,
-        channel=request.channel or CONSOLE_CHANNEL,
+        # A personal subscription goes to the user's DM, wherever it was asked for.
+        channel=request.user if query.me else request.channel or CONSOLE_CHANNEL,
         kind=query.kind,
         market=market.code,
         at_time=query.at,
@@ -185,27 +208,54 @@ def _subscribe(query: DigestQuery, call: Call) -> Reply:
         created_by=request.user,
         now=call.services.clock(),
         session=call.session,
+        owner=request.user if query.me else None,
+        min_orders=floor.orders,
+        min_gmv=None if floor.money is None else int(floor.money * 10**market.minor_units),
     )
-    lang = call.lang
-    message = lang._(
-        "Subscribed this channel to the {what}, at {time} {zone} time. Its number: {id}."
-    )
-    return Reply(
-        (
-            Text(
-                message.format(
-                    what=lang._(KIND_LABELS[query.kind]) + " · " + lang.market_name(market.code),
-                    time=query.at,
-                    zone=market.timezone,
-                    id=subscription.id,
-                )
-            ),
-            Context(
-                lang._("`digest run {id}` posts one now; `digest list` shows them all.").format(
-                    id=subscription.id
-                )
-            ),
+    if query.me:
+        message = lang._(
+            "Subscribed you to the {what}, by direct message, at {time} {zone} time. "
+            "Its number: {id}."
         )
+    else:
+        message = lang._(
+            "Subscribed this channel to the {what}, at {time} {zone} time. Its number: {id}."
+        )
+    blocks: list[Block] = [
+        Text(
+            message.format(
+                what=lang._(KIND_LABELS[query.kind]) + " · " + lang.market_name(market.code),
+                time=query.at,
+                zone=market.timezone,
+                id=subscription.id,
+            )
+        )
+    ]
+    if query.kind is SubscriptionKind.ALERTS:
+        blocks.append(Context(_floor_text(subscription, market, lang.for_market(market.code))))
+    hint = lang._("`digest run {id}` posts one now; `digest list` shows them all.")
+    blocks.append(Context(hint.format(id=subscription.id)))
+    return Reply(tuple(blocks))
+
+
+def _check_personal(query: DigestQuery, lang: Lang) -> None:
+    """A portfolio is always someone's; a floor is for alerts only."""
+    if query.kind is SubscriptionKind.PORTFOLIO and not query.me:
+        raise UserError(
+            lang._("The morning portfolio is personal: it goes to you by direct message."),
+            lang._("Try: digest subscribe portfolio me at 09:00"),
+        )
+    if query.floor != FloorWords() and query.kind is not SubscriptionKind.ALERTS:
+        raise UserError(lang._("A floor (`at least …`) is for alert subscriptions only."))
+
+
+def _floor_text(subscription: Subscription, market: Market, lang: Lang) -> str:
+    """Which creators its alerts judge: the subscription's floor, the team's where unset."""
+    team = default_floor(market)
+    orders = team.orders if subscription.min_orders is None else subscription.min_orders
+    gmv = team.gmv if subscription.min_gmv is None else subscription.min_gmv
+    return lang._("Alerts about creators from {orders} orders and {gmv} on a usual day.").format(
+        orders=lang.number(orders), gmv=lang.money(gmv, market.currency, market.minor_units)
     )
 
 
@@ -341,17 +391,24 @@ JOB_OF_KIND = {
     SubscriptionKind.SNAPSHOT: "snapshot",
     SubscriptionKind.ALERTS: "alerts",
     SubscriptionKind.FEEDBACK: "feedback",
+    SubscriptionKind.PORTFOLIO: "portfolio",
 }
 
 
 def _channel(call: Call) -> list[Subscription]:
+    """The channel's subscriptions and the user's own (wherever they ask from)."""
     request = call.request
-    return channel_subscriptions(
+    found = channel_subscriptions(
         request.platform,
         request.workspace,
         request.channel or CONSOLE_CHANNEL,
         session=call.session,
     )
+    mine = owner_subscriptions(
+        request.platform, request.workspace, request.user, session=call.session
+    )
+    known = {s.id for s in found}
+    return sorted([*found, *(s for s in mine if s.id not in known)], key=lambda s: s.id)
 
 
 def _own(number: int | None, call: Call) -> Subscription:
@@ -367,4 +424,11 @@ def _own(number: int | None, call: Call) -> Subscription:
 
 def _describe(subscription: Subscription, lang: Lang) -> str:
     kind = lang._(KIND_LABELS[subscription.kind])
-    return f"#{subscription.id} {kind} · {lang.market_name(subscription.market)}"
+    described = f"#{subscription.id} {kind} · {lang.market_name(subscription.market)}"
+    if subscription.owner:
+        described += " · " + lang._("yours, by DM")
+    if subscription.min_orders is not None:
+        described += " · " + lang._("from {n} orders a day").format(
+            n=lang.number(subscription.min_orders)
+        )
+    return described

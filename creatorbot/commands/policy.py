@@ -17,6 +17,7 @@ ADMIN_ONLY = frozenset({"access", "audit", "digest"})
 FORM_ROLE = Role.CM  # who may submit a form (feedback): not a viewer
 IMPORT_ROLE = Role.LEAD  # who may import a file dropped in chat
 CONSOLE = "console"
+ME = ("me", "io", "saya", "aku")  # a personal subscription (`digest subscribe alerts me`)
 
 
 @dataclass(frozen=True)
@@ -78,11 +79,17 @@ def _strongest(user: str, grants: Collection[RoleGrant]) -> Principal:
     return Principal(user, role, frozenset(str(g.market) for g in mine))
 
 
+def _personal(arguments: str) -> bool:
+    return any(word.lower() in ME for word in arguments.split())
+
+
 def needed_role(command: str, arguments: str) -> Role | None:
     """The least role a command needs (None: anyone may run it, even without access)."""
     first = arguments.split(maxsplit=1)[0].lower() if arguments.strip() else ""
     if command == "help":
         return None
+    if command == "digest" and first == "subscribe" and _personal(arguments):
+        return Role.CM  # an owner subscribes themselves: their own DM, their own creators
     if command in ADMIN_ONLY:
         return Role.ADMIN
     if command == "import":

@@ -43,6 +43,19 @@ class Poster(Protocol):
         """The reference of a message posted earlier under `key`, if the platform has it."""
         ...
 
+    def update(self, target: Target, ref: str, reply: Reply) -> None:
+        """Show `reply` in place of the message `ref` posted, for everyone who sees it."""
+        ...
+
+    def reply_in_thread(self, target: Target, ref: str, reply: Reply, *, key: str) -> str:
+        """Answer the message `ref` in its thread; the answer's reference."""
+        ...
+
+    def user_by_email(self, workspace: str, email: str) -> str | None:
+        """The chat user of the workspace with this email; None when there is none. Raises
+        PostFailed when the platform cannot say."""
+        ...
+
 
 class Posters:
     """The posters of the platforms this process runs, by platform name."""
@@ -56,7 +69,15 @@ class Posters:
 
     def for_target(self, target: Target) -> Poster:
         """The poster of the target's platform; PostFailed when this process has none."""
-        poster = self._posters.get(target.platform)
+        return self.of(target.platform)
+
+    def of(self, platform: str) -> Poster:
+        """The poster of a platform; PostFailed when this process has none."""
+        poster = self._posters.get(platform)
         if poster is None:
-            raise PostFailed(f"no {target.platform} connection is configured in this process")
+            raise PostFailed(f"no {platform} connection is configured in this process")
         return poster
+
+    def user_by_email(self, platform: str, workspace: str, email: str) -> str | None:
+        """The chat user with this email on a platform (see Poster.user_by_email)."""
+        return self.of(platform).user_by_email(workspace, email)

@@ -22,6 +22,8 @@ class Post:
 
     reply: Reply | None
     data_day: dt.date | None = None
+    # Called with the message's reference in the unit of work that records the post.
+    after: Callable[[str, Session], None] | None = None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from creatorbot.commands.core import Call, CommandRequest, Services
 from creatorbot.commands.i18n import Lang
+from creatorbot.jobs.notices import show_notices
 from creatorbot.jobs.periods import Period, as_utc, parse_at, period_from_key, periods_between
 from creatorbot.jobs.posting import NotInstalled, Posters, Target
 from creatorbot.jobs.registry import JobRun, JobSpec, Post
@@ -55,6 +56,7 @@ class TickReport:
     found: list[str] = field(default_factory=list)  # recovered, and already on the platform
     failed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    noted: int = 0  # acknowledgements and snoozes shown on their alert messages
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,8 @@ class Runner:
                 error = self._do(item, now, report)
                 if error is not None:
                     gone[where] = error
+            if still_leading():
+                report.noted = show_notices(self.services, self.posters)
         return report
 
     # --- claiming -------------------------------------------------------------------------
@@ -254,6 +258,8 @@ class Runner:
                 now=now,
                 session=session,
             )
+            if ref and post.after is not None:
+                post.after(ref, session)
         (report.found if found else report.posted if ref else report.quiet).append(key)
         logger.info("posted" if ref else "nothing to post", extra={"key": key, "ref": ref})
         return None

@@ -68,6 +68,11 @@ def alerts_on(market: str, day: dt.date, *, session: Session) -> list[Alert]:
     return sorted(session.scalars(query), key=_rank)
 
 
+def alert_rank(alert: Alert) -> tuple[int, str, str, str]:
+    """The order of a post: most money at stake first."""
+    return _rank(alert)
+
+
 def _rank(alert: Alert) -> tuple[int, str, str, str]:
     return (-alert.impact, alert.subject_kind, alert.subject_key, alert.metric)
 
@@ -129,18 +134,29 @@ def siblings(alert: Alert, *, session: Session) -> list[Alert]:
     return sorted(session.scalars(query), key=_rank)
 
 
-def acknowledge(alert: Alert, user: str, *, session: Session) -> list[Alert]:
+def acknowledge(
+    alert: Alert, user: str, *, session: Session, at: dt.datetime | None = None
+) -> list[Alert]:
     """Mark the alert and its subject's other alerts of that day as acknowledged by `user`."""
     handled = siblings(alert, session=session)
-    _set(handled, session=session, status=AlertStatus.ACKNOWLEDGED, handled_by=user)
+    _set(handled, session=session, status=AlertStatus.ACKNOWLEDGED, handled_by=user, handled_at=at)
     return handled
 
 
-def snooze(alert: Alert, user: str, until: dt.date, *, session: Session) -> list[Alert]:
+def snooze(
+    alert: Alert, user: str, until: dt.date, *, session: Session, at: dt.datetime | None = None
+) -> list[Alert]:
     """Silence the alert's subject until `until` (alerts of days before it are not posted), and
     mark the subject's alerts of that day as snoozed by `user`."""
     handled = siblings(alert, session=session)
-    _set(handled, session=session, status=AlertStatus.SNOOZED, snoozed_until=until, handled_by=user)
+    _set(
+        handled,
+        session=session,
+        status=AlertStatus.SNOOZED,
+        snoozed_until=until,
+        handled_by=user,
+        handled_at=at,
+    )
     return handled
 
 

@@ -67,6 +67,7 @@ class SubscriptionKind(enum.StrEnum):
     SNAPSHOT = "snapshot"
     ALERTS = "alerts"
     FEEDBACK = "feedback"
+    PORTFOLIO = "portfolio"
 
 
 class SuspendReason(enum.StrEnum):
@@ -324,6 +325,12 @@ class Subscription(Base):
     resumed_at: Mapped[dt.datetime | None] = mapped_column(
         DateTime(timezone=True), doc="posting started again after a suspension: nothing due before"
     )
+    # A personal subscription (`… me`): the chat user whose own creators it covers; its
+    # channel is their direct messages. None: a channel's subscription, all the market.
+    owner: Mapped[str | None] = mapped_column(String(64))
+    # The alert floor: a creator's usual day must reach both to be judged (None: the default).
+    min_orders: Mapped[int | None] = mapped_column(Integer)
+    min_gmv: Mapped[int | None] = mapped_column(BigInteger, doc="minor units a day")
 
 
 class Run(Base):
@@ -366,9 +373,66 @@ class Alert(Base):
     status: Mapped[AlertStatus] = mapped_column(_enum(AlertStatus, "alert_status"))
     snoozed_until: Mapped[dt.date | None] = mapped_column(Date)
     handled_by: Mapped[str | None] = mapped_column(String(64))
+    handled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class ChatPerson(Base):
+    """A CM's or AM's email as a chat user of a workspace (None: no such user), as the platform
+    answered at `checked_at`; asked again once the answer is old."""
+
+    __tablename__ = "chat_people"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    workspace: Mapped[str] = mapped_column(String(64), primary_key=True)
+    email: Mapped[str] = mapped_column(String(255), primary_key=True)
+    user_id: Mapped[str | None] = mapped_column(String(64))
+    checked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AlertMessage(Base):
+    """A posted alert message (a channel's or an owner's DM) and what it showed, so that an
+    acknowledgement anywhere updates it in place."""
+
+    __tablename__ = "alert_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace: Mapped[str] = mapped_column(String(64), default="")
+    channel: Mapped[str] = mapped_column(String(64))
+    message_ref: Mapped[str] = mapped_column(String(128))
+    locale: Mapped[str] = mapped_column(String(8), default="en")
+    content: Mapped[str] = mapped_column(Text, doc="the post as shown, JSON")
+    posted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AlertMessageItem(Base):
+    """Which alerts an alert message carries."""
+
+    __tablename__ = "alert_message_items"
+
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("alert_messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    alert_id: Mapped[int] = mapped_column(
+        ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class AlertNotice(Base):
+    """An acknowledgement or snooze still to be shown on the messages that carry the alert
+    (`pending` until the posting floor has updated them and noted it in their threads)."""
+
+    __tablename__ = "alert_notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(8))
+    user_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
 
 
 class RoleGrant(Base):

@@ -22,8 +22,12 @@ def subscribe(
     created_by: str,
     now: dt.datetime,
     session: Session,
+    owner: str | None = None,
+    min_orders: int | None = None,
+    min_gmv: int | None = None,
 ) -> Subscription:
-    """A new subscription, effective from `now` (no period before it is ever posted)."""
+    """A new subscription, effective from `now` (no period before it is ever posted); with an
+    `owner`, a personal one (its channel is where they read it), and its alert floor."""
     subscription = Subscription(
         platform=platform,
         workspace=workspace,
@@ -36,6 +40,9 @@ def subscribe(
         created_at=now,
         paused=False,
         war_room=False,
+        owner=owner,
+        min_orders=min_orders,
+        min_gmv=min_gmv,
     )
     session.add(subscription)
     session.flush()
@@ -52,6 +59,22 @@ def channel_subscriptions(
             Subscription.platform == platform,
             Subscription.workspace == workspace,
             Subscription.channel == channel,
+        )
+        .order_by(Subscription.id)
+    )
+    return list(session.scalars(query))
+
+
+def owner_subscriptions(
+    platform: str, workspace: str, owner: str, *, session: Session
+) -> list[Subscription]:
+    """A user's personal subscriptions, oldest first."""
+    query = (
+        select(Subscription)
+        .where(
+            Subscription.platform == platform,
+            Subscription.workspace == workspace,
+            Subscription.owner == owner,
         )
         .order_by(Subscription.id)
     )

@@ -31,6 +31,7 @@ FILE = "im.v1.files.create"
 RESOURCE = "im.v1.messages.resources.get"  # a file a user sent, downloaded (im:resource)
 BOT_INFO = "bot.v3.info"
 CONTACT_USER = "contact.v3.users.get"
+CONTACT_IDS = "contact.v3.users.batch_get_id"  # open_ids by email (contact:user.id:readonly)
 WS_ENDPOINT = "callback.ws.endpoint"  # the long connection's endpoint discovery (no token)
 BOT_OPEN_ID = "ou_bot"
 
@@ -115,6 +116,7 @@ class FakeLark(LoopbackFake):
         self._resources: dict[tuple[str, str], bytes] = {}
         self._patches: list[dict[str, Any]] = []
         self._contacts: dict[str, list[str]] = {}
+        self._emails: dict[str, str] = {}
         self._calls: list[Call] = []
         self._requests_total = 0
         self._forced: dict[str, list[_Fault]] = {}
@@ -169,6 +171,11 @@ class FakeLark(LoopbackFake):
             self._tokens.clear()
 
     # ---- the directory
+
+    def add_person(self, open_id: str, email: str) -> None:
+        """A user of the tenant the app can find by email."""
+        with self._lock:
+            self._emails[email.lower()] = open_id
 
     def set_departments(self, open_id: str, departments: list[str]) -> None:
         """Put a user in exactly these departments (open_department_ids, `od-…`); a user never
@@ -349,6 +356,8 @@ class FakeLark(LoopbackFake):
             return BOT_INFO, self._bot_info
         if verb == "POST" and path == "/callback/ws/endpoint":
             return WS_ENDPOINT, self._ws_endpoint
+        if verb == "POST" and path == "/open-apis/contact/v3/users/batch_get_id":
+            return CONTACT_IDS, self._contact_ids
         if verb == "GET" and segments[:4] == ["open-apis", "contact", "v3", "users"]:
             return (CONTACT_USER, self._contact_user) if len(segments) == 5 else ("", None)
         if segments[:3] == ["open-apis", "im", "v1"] and len(segments) >= 5:
@@ -517,6 +526,20 @@ class FakeLark(LoopbackFake):
             return _Reply(400, _error(NO_USER_AUTHORITY, "no user authority error"))
         user = {"open_id": params["user_id"], "department_ids": list(departments)}
         return _Reply(200, _ok({"user": user}))
+
+    def _contact_ids(self, params: Params) -> _Reply:
+        """contact v3 users batch_get_id: each email asked, with the open_id of its user when
+        the user is known (and in the app's contacts range), without one otherwise."""
+        if params.get("user_id_type", "open_id") != "open_id":
+            return _Reply(400, _error(INVALID_PARAM, "this fake knows users by open_id only"))
+        emails = params.get("emails") or []
+        if not isinstance(emails, list) or len(emails) > 50:
+            return _Reply(400, _error(INVALID_PARAM, "emails: a list of at most 50"))
+        users = []
+        for email in emails:
+            found = self._emails.get(str(email).lower())
+            users.append({"email": email, **({"user_id": found} if found else {})})
+        return _Reply(200, _ok({"user_list": users}))
 
     def _bot_info(self, params: Params) -> _Reply:
         bot = {"open_id": BOT_OPEN_ID, "app_name": "creatorbot", "activate_status": 2}

@@ -28,6 +28,9 @@ class RecordingPoster:
     failures: int = 0
     store_failures: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
+    updated: list[tuple[str, Reply]] = field(default_factory=list)
+    threads: list[tuple[str, Reply]] = field(default_factory=list)
+    people: dict[str, str] = field(default_factory=dict)  # email → chat user id
 
     def fail_next(self, times: int, *, stored: bool = False) -> None:
         """Fail the next `times` posts."""
@@ -47,6 +50,18 @@ class RecordingPoster:
     def find(self, target: Target, key: str) -> str | None:
         with self.lock:
             return next((p.ref for p in self.posted if p.key == key), None)
+
+    def update(self, target: Target, ref: str, reply: Reply) -> None:
+        with self.lock:
+            self.updated.append((ref, reply))
+
+    def reply_in_thread(self, target: Target, ref: str, reply: Reply, *, key: str) -> str:
+        with self.lock:
+            self.threads.append((ref, reply))
+            return f"{ref}:{len(self.threads)}"
+
+    def user_by_email(self, workspace: str, email: str) -> str | None:
+        return self.people.get(email.lower())
 
     def keys(self, channel: str | None = None) -> list[str]:
         """The ledger keys posted, in order (optionally in one channel)."""

@@ -112,6 +112,7 @@ class FakeSlack(LoopbackFake):
             "views.publish": self._views_publish,
             "views.update": self._views_update,
             "users.info": self._users_info,
+            "users.lookupByEmail": self._users_lookup_by_email,
             "conversations.info": self._conversations_info,
             "conversations.open": self._conversations_open,
             "conversations.history": self._conversations_history,
@@ -306,6 +307,12 @@ class FakeSlack(LoopbackFake):
             for c in self.calls("chat.postMessage")
             if not c.failed and (channel is None or c.params.get("channel") == channel)
         ]
+
+    def shown(self, channel: str) -> list[dict[str, Any]]:
+        """The channel's messages as its members see them now (chat.update applied), oldest
+        first; thread replies carry `thread_ts`."""
+        with self._lock:
+            return [dict(m) for m in self._history.get(channel, [])]
 
     def ephemerals(self) -> list[Params]:
         return [c.params for c in self.calls("chat.postEphemeral") if not c.failed]
@@ -502,6 +509,11 @@ class FakeSlack(LoopbackFake):
         if not params.get("ts"):
             return _error("message_not_found")
         ts = params["ts"]
+        history = self._history.get(params["channel"], [])
+        found = next((n for n, m in enumerate(history) if m["ts"] == ts), None)
+        if found is not None:  # what everyone in the channel now sees
+            kept = {k: v for k, v in history[found].items() if k in ("thread_ts", "metadata")}
+            history[found] = {**self._message(params, ts), **kept}
         return {
             "ok": True,
             "channel": params["channel"],
@@ -576,6 +588,16 @@ class FakeSlack(LoopbackFake):
         if params.get("include_locale") in _TRUE:
             user["locale"] = known["locale"]
         return {"ok": True, "user": user}
+
+    def _users_lookup_by_email(self, params: Params) -> dict[str, Any]:
+        """The user with this email (scope users:read.email); users_not_found for others."""
+        email = str(params.get("email") or "").lower()
+        if not email:
+            return _error("invalid_email")
+        for known in self._users.values():
+            if known["email"].lower() == email:
+                return {"ok": True, "user": {**self._users_info({"user": known["id"]})["user"]}}
+        return _error("users_not_found")
 
     def _conversations_history(self, params: Params) -> dict[str, Any]:
         """The channel's messages, newest first; metadata only when asked for."""

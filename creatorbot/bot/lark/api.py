@@ -16,7 +16,11 @@ from typing import Any
 from urllib.parse import quote
 
 import lark_oapi as lark
-from lark_oapi.api.contact.v3 import GetUserRequest
+from lark_oapi.api.contact.v3 import (
+    BatchGetIdUserRequest,
+    BatchGetIdUserRequestBody,
+    GetUserRequest,
+)
 from lark_oapi.api.im.v1 import (
     CreateFileRequest,
     CreateFileRequestBody,
@@ -241,6 +245,22 @@ class LarkApi:
         user = data.get("user")
         departments = user.get("department_ids") if isinstance(user, dict) else None
         return [str(department) for department in departments or []]
+
+    def open_id_by_email(self, email: str) -> str | None:
+        """The open_id of the user with this email (contact v3 users batch_get_id: needs
+        `contact:user.id:readonly`); None when Lark finds none in the app's contacts range.
+        Tried twice at most: a post waits on it."""
+        body = BatchGetIdUserRequestBody.builder().emails([email]).build()
+        request = BatchGetIdUserRequest.builder().user_id_type("open_id").request_body(body).build()
+        data = self._call(
+            "contact.user.batch_get_id",
+            lambda: self.client.contact.v3.user.batch_get_id(request),
+            retries=1,
+        )
+        for user in data.get("user_list") or []:
+            if isinstance(user, dict) and user.get("user_id"):
+                return str(user["user_id"])
+        return None
 
     # --- plumbing ---------------------------------------------------------------------------
 

@@ -42,6 +42,32 @@ class LarkPoster:
         first one, so recovery posts again and Lark answers with what it already has."""
         return None
 
+    def update(self, target: Target, ref: str, reply: Reply) -> None:
+        """Patch the card `chat:message_id` (sent for all to share: everyone sees the update)."""
+        _chat, _, message_id = ref.rpartition(":")
+        try:
+            self.api.update_card(message_id, card_for(self.api, reply, Lang(target.locale)))
+        except LarkError as exc:
+            raise PostFailed(str(exc)) from exc
+
+    def reply_in_thread(self, target: Target, ref: str, reply: Reply, *, key: str) -> str:
+        """Answer the card `chat:message_id` with a card, once (the `uuid` of `key`)."""
+        chat, _, message_id = ref.rpartition(":")
+        try:
+            card = card_for(self.api, reply, Lang(target.locale))
+            answer = self.api.reply_card(message_id, card, chat=chat, uuid=post_uuid(key))
+        except LarkError as exc:
+            raise PostFailed(str(exc)) from exc
+        return f"{chat}:{answer}"
+
+    def user_by_email(self, workspace: str, email: str) -> str | None:
+        """The open_id of the user with this email (contact v3 batch_get_id); None when the
+        user is unknown or outside the app's contacts range."""
+        try:
+            return self.api.open_id_by_email(email)
+        except LarkError as exc:
+            raise PostFailed(str(exc)) from exc
+
 
 def lark_poster(app_id: str, app_secret: str, domain: str) -> LarkPoster:
     """A poster of its own, for processes that post without serving Lark (`jobs tick`)."""

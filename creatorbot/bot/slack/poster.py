@@ -46,28 +46,71 @@ class SlackPoster:
         that does not upload fails the post (the runner retries it) rather than dropping it."""
         lang = Lang(target.locale)
         try:
+            channel = self._channel(target)
             message = message_for(self.client, reply, lang, charts_required=True)
-            ref = self._send(target, message, key)
-            share_files(self.client, reply, target.channel)
+            ref = self._send(channel, message, key)
+            share_files(self.client, reply, channel)
         except SLACK_FAILURES as exc:
             raise _failure(exc) from exc
         return ref
 
-    def _send(self, target: Target, message: SlackMessage, key: str) -> str:
+    def _channel(self, target: Target) -> str:
+        """Where a post goes: a personal subscription names its user (`U…`), whose direct
+        messages with the app are opened (scope im:write); a channel is itself."""
+        if not target.channel.startswith(("U", "W")):
+            return target.channel
+        opened = self.client.conversations_open(users=target.channel)
+        return str(opened["channel"]["id"])
+
+    def _send(self, channel: str, message: SlackMessage, key: str) -> str:
         """chat.postMessage, once; a post not found after a lost connection fails, for the
         runner to look again before it posts again."""
         ts = post_once(
-            self.sender, self.client, target.channel, message, key, attempts=1, unfurl_links=False
+            self.sender, self.client, channel, message, key, attempts=1, unfurl_links=False
         )
-        return f"{target.channel}:{ts}"
+        return f"{channel}:{ts}"
 
     def find(self, target: Target, key: str) -> str | None:
         """The `channel:ts` of a recent message in the channel that carries `key`."""
         try:
-            ts = find_key(self.client, target.channel, key)
+            channel = self._channel(target)
+            ts = find_key(self.client, channel, key)
         except SLACK_FAILURES as exc:
             raise _failure(exc) from exc
-        return None if ts is None else f"{target.channel}:{ts}"
+        return None if ts is None else f"{channel}:{ts}"
+
+    def update(self, target: Target, ref: str, reply: Reply) -> None:
+        """chat.update of the message `channel:ts`: everyone in the channel sees the new one."""
+        channel, _, ts = ref.rpartition(":")
+        try:
+            message = message_for(self.client, reply, Lang(target.locale))
+            self.client.chat_update(
+                channel=channel, ts=ts, text=message.text, blocks=message.blocks
+            )
+        except SLACK_FAILURES as exc:
+            raise _failure(exc) from exc
+
+    def reply_in_thread(self, target: Target, ref: str, reply: Reply, *, key: str) -> str:
+        """A reply in the thread of the message `channel:ts`, once (tagged with `key`)."""
+        channel, _, ts = ref.rpartition(":")
+        try:
+            message = message_for(self.client, reply, Lang(target.locale))
+            posted = post_once(self.sender, self.client, channel, message, key, thread_ts=ts)
+        except SLACK_FAILURES as exc:
+            raise _failure(exc) from exc
+        return f"{channel}:{posted}"
+
+    def user_by_email(self, workspace: str, email: str) -> str | None:
+        """users.lookupByEmail (scope users:read.email); None when Slack knows no such user."""
+        try:
+            found = self.client.users_lookupByEmail(email=email)
+        except SlackApiError as exc:
+            if exc.response.get("error") == "users_not_found":
+                return None
+            raise _failure(exc) from exc
+        except SLACK_FAILURES as exc:
+            raise _failure(exc) from exc
+        return str(found["user"]["id"])
 
 
 def post_once(

@@ -15,6 +15,9 @@ from creatorbot.storage.demo.world import DEMO_VERSION, DemoSpec, build_world
 from creatorbot.storage.demo.write import write_world
 from creatorbot.storage.models import (
     Alert,
+    AlertMessage,
+    AlertMessageItem,
+    AlertNotice,
     Campaign,
     CampaignDay,
     CampaignStanding,
@@ -32,7 +35,8 @@ from creatorbot.storage.models import (
 logger = logging.getLogger(__name__)
 
 DEMO_KEY = "demo"
-# What a demo world consists of (alerts are derived from its numbers), children first.
+# What a demo world consists of (alerts are derived from its numbers, and so are the messages
+# that carried them), children first.
 # Markets, feedback, subscriptions, the run ledger, roles and the audit log are left alone.
 DEMO_TABLES = (
     CampaignStanding,
@@ -43,13 +47,17 @@ DEMO_TABLES = (
     DailyMetric,
     DayColumn,
     SlotMetric,
+    AlertNotice,
+    AlertMessageItem,
+    AlertMessage,
     Alert,
     Campaign,
     Tier,
     Creator,
 )
 # Referenced by no other table, so PostgreSQL may TRUNCATE them instead of deleting row by row.
-LEAF_TABLES = tuple(model for model in DEMO_TABLES if model not in (Campaign, Creator))
+REFERENCED = (Campaign, Creator, Alert, AlertMessage)
+LEAF_TABLES = tuple(model for model in DEMO_TABLES if model not in REFERENCED)
 LOCK_NAME = "demo"  # one demo rebuild at a time across processes
 
 

@@ -60,11 +60,31 @@ CTR_SCALE = 1_000_000  # CTR alerts keep observed and expected CTR in parts per 
 FRESHNESS = "freshness"
 
 
-def rules_for(market: Market) -> dict[str, Rule]:
-    """Each scanned metric's rule in `market` (its currency sets the GMV minimum)."""
-    gmv = MIN_GMV.get(market.currency, DEFAULT_MIN_GMV)
+@dataclass(frozen=True)
+class Floor:
+    """The least usual day a creator must have to be judged: orders, and GMV in minor units."""
+
+    orders: int
+    gmv: int
+
+    @property
+    def variant(self) -> str:
+        """How a verdict made under this floor is told from the default's."""
+        return f"{self.orders}:{self.gmv}"
+
+
+def default_floor(market: Market) -> Floor:
+    """The team's floor in `market`: 30 orders and RM500 / €100 a day (its currency's)."""
+    return Floor(MIN_ORDERS, MIN_GMV.get(market.currency, DEFAULT_MIN_GMV))
+
+
+def rules_for(market: Market, floor: Floor | None = None) -> dict[str, Rule]:
+    """Each scanned metric's rule in `market` (its currency sets the GMV minimum, unless a
+    subscription's `floor` sets both minimums)."""
+    floor = floor or default_floor(market)
+    gmv = floor.gmv
     return {
-        "orders": Rule(min_volume=MIN_ORDERS, offset=2, common=True),
+        "orders": Rule(min_volume=floor.orders, offset=2, common=True),
         "gmv": Rule(min_volume=gmv, offset=gmv / 10, common=True),
         "live_minutes": Rule(min_volume=MIN_LIVE_MINUTES, offset=10, common=True),
         "ctr": Rule(min_volume=0, offset=0.002),
@@ -112,12 +132,16 @@ class DayScan:
     sessions: dict[str, LiveSessions] = field(default_factory=dict)
 
 
-def scan_day(market: Market, day: dt.date, *, session: Session) -> DayScan:
-    """Every anomaly of `market` on `day`. The creators' verdict (the day columns' part, the
-    scan's bulk) is kept in the process while the stamps of the days it read are unchanged;
-    the rest — campaigns, slots, the flagged creators' handles and rows — is read each time."""
-    rules = rules_for(market)
-    creators = creator_verdict(market, day, rules, session=session)
+def scan_day(
+    market: Market, day: dt.date, *, session: Session, floor: Floor | None = None
+) -> DayScan:
+    """Every anomaly of `market` on `day` (creators judged from `floor`, the team's unless
+    given). The creators' verdict (the day columns' part, the scan's bulk) is kept in the
+    process while the stamps of the days it read are unchanged; the rest — campaigns, slots,
+    the flagged creators' handles and rows — is read each time."""
+    rules = rules_for(market, floor)
+    variant = "" if floor is None or floor == default_floor(market) else floor.variant
+    creators = creator_verdict(market, day, rules, session=session, variant=variant)
     findings, sessions = _creator_findings(market, day, creators, session=session)
     findings += _campaign_findings(market, day, creators, rules, session=session)
     findings += _slot_findings(market, day, creators.order_value, rules, session=session)
@@ -217,25 +241,33 @@ def verdict(creators: CreatorDays, day: dt.date) -> CreatorVerdict:
 
 
 def creator_verdict(
-    market: Market, day: dt.date, rules: dict[str, Rule], *, session: Session
+    market: Market,
+    day: dt.date,
+    rules: dict[str, Rule],
+    *,
+    session: Session,
+    variant: str = "",
 ) -> CreatorVerdict:
     """The verdict of `market`'s creators on `day`, made once for the stamps of the days it
     reads (HISTORY_DAYS before `day`, and `day`): kept in the process and stored in the
-    database, so another process reads it instead of the day columns."""
+    database, so another process reads it instead of the day columns. `variant` names a floor
+    other than the team's: its verdict is kept apart."""
     first = day - dt.timedelta(days=HISTORY_DAYS)
     span = span_stamp(market.code, first, day, session=session)
     if span is None:  # a day written before stamps: nothing to tell a change by
         return _made(market, first, day, rules, session=session)
-    key = ("anomaly verdict", market.code, market.currency, day)
+    key: tuple[object, ...] = ("anomaly verdict", market.code, market.currency, day)
+    if variant:
+        key += (variant,)
     found: CreatorVerdict | None = CACHE.get(key, span)
     if found is not None:
         return found
     valid = validity(market.currency, span)
-    found = load(market.code, day, valid, session=session)
+    found = load(market.code, day, valid, session=session, variant=variant)
     if found is None:
         found = _made(market, first, day, rules, session=session)
         horizon = day - dt.timedelta(days=RETAIN_DAYS)
-        save(market.code, day, valid, found, horizon=horizon, session=session)
+        save(market.code, day, valid, found, horizon=horizon, session=session, variant=variant)
     CACHE.put(key, span, found)
     return found
 

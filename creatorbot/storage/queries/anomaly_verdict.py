@@ -49,9 +49,11 @@ class CreatorVerdict:
         return slice(0, max(len(self.days) - 1, 0))
 
 
-def verdict_key(market: str, day: dt.date) -> str:
-    """The meta key of the stored verdict of a market-day."""
-    return f"verdict:{market}:{day.isoformat()}"
+def verdict_key(market: str, day: dt.date, variant: str = "") -> str:
+    """The meta key of the stored verdict of a market-day (under a floor `variant`, other than
+    the team's)."""
+    key = f"verdict:{market}:{day.isoformat()}"
+    return f"{key}:{variant}" if variant else key
 
 
 def validity(currency: str, span: tuple[tuple[dt.date, str], ...]) -> str:
@@ -60,9 +62,11 @@ def validity(currency: str, span: tuple[tuple[dt.date, str], ...]) -> str:
     return digest(FORMAT.encode(), currency.encode(), repr(span).encode())
 
 
-def load(market: str, day: dt.date, valid: str, *, session: Session) -> CreatorVerdict | None:
+def load(
+    market: str, day: dt.date, valid: str, *, session: Session, variant: str = ""
+) -> CreatorVerdict | None:
     """The stored verdict of the market-day, if it was made under `valid`."""
-    raw = session.scalar(select(Meta.value).where(Meta.key == verdict_key(market, day)))
+    raw = session.scalar(select(Meta.value).where(Meta.key == verdict_key(market, day, variant)))
     if raw is None:
         return None
     found = json.loads(raw)
@@ -79,10 +83,11 @@ def save(
     *,
     horizon: dt.date,
     session: Session,
+    variant: str = "",
 ) -> None:
     """Store the verdict under `valid` (replacing the day's copy), and drop the market's copies
     of days before `horizon`."""
-    key = verdict_key(market, day)
+    key = verdict_key(market, day, variant)
     value = json.dumps({"valid": valid, **_encoded(verdict)})
     session.execute(
         delete(Meta).where(

@@ -1,0 +1,105 @@
+"""`digest subscribe … me` and alert floors, as owners and admins type them in English,
+Italian and Malay."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from creatorbot.bot.render_text import render
+from creatorbot.commands.core import CommandRequest, Services
+from creatorbot.commands.registry import commands
+from creatorbot.commands.router import Router
+from creatorbot.storage.grants import grant
+from creatorbot.storage.models import Role, Subscription
+
+NOW = dt.datetime(2026, 11, 24, 1, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def router(sessions: sessionmaker[Session]) -> Router:
+    with sessions.begin() as session:
+        grant("slack", "U7", Role.CM, ["MY"], by="setup", now=NOW, session=session)
+    services = Services(sessions=sessions, clock=lambda: NOW, admins=frozenset({"U1"}))
+    return Router(commands(), services)
+
+
+def say(router: Router, text: str, user: str = "U1", locale: str = "en") -> tuple[bool, str]:
+    request = CommandRequest(
+        text=text, platform="slack", workspace="T1", channel="C1", user=user, locale=locale
+    )
+    reply = router.handle(request)
+    return reply.ok, render(reply)
+
+
+def stored(sessions: sessionmaker[Session]) -> list[tuple[object, ...]]:
+    with sessions() as session:
+        rows = session.scalars(select(Subscription).order_by(Subscription.id))
+        return [
+            (s.kind.value, s.channel, s.owner, s.at_time, s.min_orders, s.min_gmv) for s in rows
+        ]
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("digest subscribe alerts me MY at 08:30 at least 5 orders a day", "en"),
+        ("digest subscribe alerts io MY almeno 5 ordini al giorno at 08:30", "it"),
+        ("digest subscribe alerts saya MY sekurang-kurangnya 5 pesanan sehari at 08:30", "ms"),
+    ],
+)
+def test_a_personal_floor_in_each_language(
+    router: Router, sessions: sessionmaker[Session], text: str, locale: str
+) -> None:
+    ok, answer = say(router, text, locale=locale)
+    assert ok, answer
+    # To the user's DM (Slack opens it from their user id), their creators, from 5 orders a day.
+    assert stored(sessions) == [("alerts", "U1", "U1", "08:30", 5, None)]
+    # The team's GMV floor still holds (RM500.00, or 500,00 MYR in Italian): only orders were
+    # lowered.
+    assert "500.00" in answer or "500,00" in answer
+
+
+def test_a_team_channel_sets_its_own_floor_of_orders_and_money(
+    router: Router, sessions: sessionmaker[Session]
+) -> None:
+    ok, answer = say(router, "digest subscribe alerts MY at least 10 orders and at least RM300")
+    assert ok, answer
+    assert stored(sessions) == [("alerts", "C1", None, "09:00", 10, 30_000)]
+    assert "from 10 orders and RM300.00 on a usual day" in answer
+    ok, listed = say(router, "digest list")
+    assert "from 10 orders a day" in listed
+
+
+def test_a_cm_subscribes_themselves_but_not_a_channel(
+    router: Router, sessions: sessionmaker[Session]
+) -> None:
+    ok, answer = say(router, "digest subscribe portfolio me at 09:00", user="U7")
+    assert ok, answer
+    assert "by direct message" in answer
+    ok, answer = say(router, "digest subscribe alerts MY", user="U7")
+    assert not ok and "Only an admin" in answer
+    assert stored(sessions) == [("portfolio", "U7", "U7", "09:00", None, None)]
+    ok, listed = say(router, "digest list", user="U1")  # an admin sees the channel's only
+    assert "portfolio" not in listed
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("digest subscribe portfolio MY", "The morning portfolio is personal"),
+        ("digest subscribe snapshot MY at least 5 orders", "for alert subscriptions only"),
+        ("digest subscribe alerts me at least five orders", "Write the floor as"),
+        ("digest subscribe alerts me at least", "Write the floor as"),
+        ("digest subscribe alerts me at least 5", "Write the floor as"),
+    ],
+)
+def test_what_cannot_be_subscribed_is_explained(
+    router: Router, sessions: sessionmaker[Session], text: str, expected: str
+) -> None:
+    ok, answer = say(router, text)
+    assert not ok and expected in answer
+    assert stored(sessions) == []
