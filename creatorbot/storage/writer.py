@@ -146,9 +146,6 @@ def write_daily_metrics(
     inserted, nothing is read back for them, and the day columns and campaign stats are left
     to `DailyParts.flush`."""
     ids = _known_creators(frame, session=session)
-    absent = [metric for metric in DAILY_METRICS if metric not in frame.columns]
-    if absent:
-        frame = _with_stored(frame, ids, absent, session=session)
     # In key order, so each index takes its new entries in order, not scattered.
     out = frame.assign(creator_id=ids).sort_values(["creator_id", "date"], kind="mergesort")
     columns = ("creator_id", "date", "market", *DAILY_MONEY, *DAILY_COUNTS)
@@ -158,6 +155,9 @@ def write_daily_metrics(
     before = {market: latest_day(market, session=session) for market in markets}
     # Keys past the market's latest day cannot be stored yet: a plain insert is quicker.
     past = _past_latest(out, parts.started(before) if parts else before)
+    absent = [metric for metric in DAILY_METRICS if metric not in out.columns]
+    if absent:
+        out = _with_stored(out, past, absent, session=session)
     changes = daily_changes(out, session=session, unstored=past)
     new = past & ~out.duplicated(list(key), keep=False)
     table = table_of(DailyMetric)
@@ -173,29 +173,36 @@ def write_daily_metrics(
 
 
 def _with_stored(
-    frame: pd.DataFrame, ids: np.ndarray, absent: list[str], *, session: Session
+    frame: pd.DataFrame, unstored: np.ndarray, absent: list[str], *, session: Session
 ) -> pd.DataFrame:
-    """`frame` with its `absent` metrics filled in from the stored rows of the same creator-days
-    (0 where none is stored), so the full-row upsert below leaves them as they are."""
-    days = pd.to_datetime(frame["date"])
+    """`frame` (with its rows' creator_id) with its `absent` metrics filled in from the stored
+    rows of the same creator-days (0 where none is stored), so the full-row upsert below leaves
+    them as they are. Rows marked `unstored` (past their market's latest day) have none: only
+    the others are looked up — a day written in parts would otherwise read back, for each
+    part, every row the parts before it wrote."""
+    out = frame.copy()
+    for name in absent:
+        out[name] = 0
+    wanted = frame[~unstored]
+    if wanted.empty:
+        return out
+    days = pd.to_datetime(wanted["date"])
     columns = [getattr(DailyMetric, name) for name in absent]
     query = select(DailyMetric.creator_id, DailyMetric.date, *columns).where(
-        DailyMetric.market.in_(frame["market"].unique().tolist()),
+        DailyMetric.market.in_(wanted["market"].unique().tolist()),
         DailyMetric.date.in_([stamp.date() for stamp in days.unique()]),
     )
     stored = pd.DataFrame(session.execute(query).all(), columns=["creator_id", "date", *absent])
-    out = frame.copy()
     if stored.empty:
-        for name in absent:
-            out[name] = 0
         return out
     keys = pd.MultiIndex.from_arrays(
         [stored["creator_id"].to_numpy(), pd.to_datetime(stored["date"]).to_numpy()]
     )
-    wanted = pd.MultiIndex.from_arrays([ids, days.to_numpy()])
-    found = stored.set_index(keys)[absent].reindex(wanted)
+    rows = pd.MultiIndex.from_arrays([wanted["creator_id"].to_numpy(), days.to_numpy()])
+    found = stored.set_index(keys)[absent].reindex(rows)
     for name in absent:
-        out[name] = found[name].fillna(0).astype("int64").to_numpy()
+        filled = found[name].fillna(0).astype("int64").to_numpy()
+        out.loc[~unstored, name] = filled
     return out
 
 

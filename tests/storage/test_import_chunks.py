@@ -97,6 +97,33 @@ def test_a_canonical_file_in_chunks_counts_new_and_updated_rows_exactly(
         assert got[name].tolist() == want[name].tolist(), name
 
 
+def test_an_export_written_in_parts_keeps_what_it_lacks_where_a_row_is_stored(
+    sessions: sessionmaker[Session], tmp_path: Path, small_chunks: None
+) -> None:
+    # Parts of a new day store nothing the later parts need to read back; but where a row of
+    # the day is stored, the LIVE minutes the creator export lacks stay as they were.
+    handles = [f"creator.{n:02d}" for n in range(30)]
+    add_creators(sessions, tmp_path, "MY", handles)
+    before = ne.canonical_day(handles, "MY", DAYS[0], seed=5)
+    before = before.assign(live_minutes=[30 + n for n in range(len(before))])
+    kept = before.iloc[::4]  # one row in four stored: some in every part written
+    with sessions.begin() as session:
+        import_file("daily_metrics", ne.canonical_csv(kept, tmp_path, "some"), session=session)
+    after = ne.canonical_day(handles, "MY", DAYS[0], seed=6)
+    path = ne.write(ne.performance_rows(after, "en", ne.ENGLISH), tmp_path, "perf", ne.ENGLISH)
+    with sessions.begin() as session:
+        result = import_file(None, path, session=session)
+    assert (result.inserted, result.updated) == (len(handles) - len(kept), len(kept))
+    minutes = dict(zip(kept["handle"], kept["live_minutes"], strict=True))
+    with sessions() as session:
+        got = {row["handle"]: row for row in stored(session)}
+    assert set(got) == set(handles)
+    for row in after.itertuples(index=False):
+        assert got[row.handle]["live_minutes"] == minutes.get(row.handle, 0), row.handle
+        assert got[row.handle]["gmv"] == row.gmv
+        assert got[row.handle]["video_views"] == row.video_views
+
+
 def test_a_creator_export_in_chunks_counts_and_creates_its_new_creators(
     sessions: sessionmaker[Session], tmp_path: Path, small_chunks: None
 ) -> None:

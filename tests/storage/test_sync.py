@@ -142,6 +142,28 @@ def test_a_bad_row_in_a_late_chunk_leaves_nothing(
         assert session.scalar(select(func.count()).select_from(DayColumn)) == 0
 
 
+def test_counts_beyond_their_bounds_are_refused_and_named(
+    sessions: sessionmaker[Session], warehouse: Any, tmp_path: Path
+) -> None:
+    # Integer columns are taken as they come only when every value is a count validation
+    # accepts; otherwise each bad one is named, as in a file.
+    rows = creator_days(10)
+    seed_creators(sessions, tmp_path, rows)
+    rows[2]["orders"] = -1  # result row 4
+    rows[6]["video_views"] = 10**10  # result row 8: beyond what a sum can hold
+    source = source_for(*warehouse(rows), chunk_rows=4)
+
+    with pytest.raises(ImportFailed) as failed:
+        sync(sessions, source)
+
+    said = str(failed.value)
+    assert said.startswith("dwh-my daily_metrics: 2 problems, nothing was imported")
+    assert "row 4, column orders" in said and "-1" in said
+    assert "row 8, column video_views" in said and "10000000000" in said
+    with sessions.begin() as session:
+        assert stored(session) == {}
+
+
 def test_a_key_repeated_in_another_chunk_is_refused(
     sessions: sessionmaker[Session], warehouse: Any, tmp_path: Path
 ) -> None:

@@ -23,6 +23,7 @@ from creatorbot.storage.importers.run import ImportResult
 from creatorbot.storage.importers.seen import SeenKeys
 from creatorbot.storage.importers.validate import validate
 from creatorbot.storage.roster import shared
+from creatorbot.storage.sync.counts import with_counts
 from creatorbot.storage.sync.sources import Source
 from creatorbot.storage.sync.stored import stored_rows
 from creatorbot.storage.sync.stream import WarehouseError, chunks
@@ -104,6 +105,7 @@ class _Load:
 
     def take(self, table: Table) -> bool:
         """Validate and (while nothing was wrong) write one chunk; False to stop reading."""
+        table = with_counts(self.spec, table)
         try:
             typed = validate(self.spec, table, session=self.session)
         except ImportFailed as exc:

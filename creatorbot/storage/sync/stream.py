@@ -29,8 +29,9 @@ class WarehouseError(RuntimeError):
 def chunks(
     source: Source, query: Query, params: Mapping[str, Any], *, label: str
 ) -> Iterator[Table]:
-    """The query's rows, `source.chunk_rows` at a time, as tables of text (empty for NULL)
-    named `label`. Only one chunk is held at a time, on either side of the connection."""
+    """The query's rows, `source.chunk_rows` at a time, as tables of text (empty for NULL; a
+    column holding integers alone stays integers, see `counts`) named `label`. Only one chunk
+    is held at a time, on either side of the connection."""
     try:
         url = make_url(source.url)
         database = url.database if url.get_backend_name() == "sqlite" else None
@@ -81,10 +82,18 @@ def _table(rows: Sequence[Any], header: list[str], first: int, label: str) -> Ta
     repeated = frozenset(name for name in header if name and header.count(name) > 1)
     index = pd.RangeIndex(first, first + len(rows), name="row")
     values = list(zip(*rows, strict=True))  # column by column, as plain tuples
+    columns = {header[i]: _column(values[i], index) for i in keep}
     frame = pd.DataFrame(
-        {header[i]: as_text(_column(values[i], index)) for i in keep}, index=index, copy=False
+        {name: _text_unless_integers(column) for name, column in columns.items()},
+        index=index,
+        copy=False,
     )
     return Table(label, frame, header, repeated)
+
+
+def _text_unless_integers(column: pd.Series) -> pd.Series:
+    # Integers stay integers: the sync takes the counts among them as they are (`counts`).
+    return column if column.dtype.kind == "i" else as_text(column)
 
 
 def _column(values: tuple[Any, ...], index: pd.RangeIndex) -> pd.Series:
