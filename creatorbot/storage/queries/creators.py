@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 import pandas as pd
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.handles import handle_key
@@ -81,12 +81,17 @@ def creator_campaigns(creator_id: int, *, session: Session) -> list[Campaign]:
     return list(session.scalars(query))
 
 
+def owner_clause(names: Iterable[str]) -> ColumnElement[bool]:
+    """Creators whose CM or AM is one of `names` (emails or full names, case-insensitive; each
+    side an index probe)."""
+    wanted = [name.strip().lower() for name in names if name and name.strip()]
+    return or_(func.lower(Creator.cm).in_(wanted), func.lower(Creator.am).in_(wanted))
+
+
 def owned_creators(names: Iterable[str], *, session: Session) -> list[Creator]:
     """Creators whose CM or AM is one of `names` (emails or full names, case-insensitive)."""
-    wanted = [name.strip().lower() for name in names if name and name.strip()]
+    wanted = [name for name in names if name and name.strip()]
     if not wanted:
         return []
-    query = select(Creator).where(
-        or_(func.lower(Creator.cm).in_(wanted), func.lower(Creator.am).in_(wanted))
-    )
+    query = select(Creator).where(owner_clause(wanted))
     return list(session.scalars(query.order_by(Creator.market, Creator.handle)))

@@ -1,0 +1,106 @@
+"""`refresh_segments`: recompute a market's segments from its day columns, creators and tiers,
+and store them with a fresh stamp; and find the markets whose stored segments are stale."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Iterable
+
+import numpy as np
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from creatorbot.analytics.segments import COLUMNS, SegmentRules, compute, ladder
+from creatorbot.storage.advisory import xact_lock
+from creatorbot.storage.models import CreatorSegment, Market, SegmentRun
+from creatorbot.storage.queries.markets import latest_day, market_tiers
+from creatorbot.storage.roster import creators
+from creatorbot.storage.segments.gather import gather
+from creatorbot.storage.upsert import insert_frame, table_of
+
+logger = logging.getLogger(__name__)
+
+# The rules in force in this process: the defaults until the settings say otherwise.
+_RULES = [SegmentRules()]
+
+
+def configure(rules: SegmentRules) -> None:
+    """Use `rules` from now on (set once at start, from the settings)."""
+    _RULES[0] = rules
+
+
+def rules() -> SegmentRules:
+    """The rules in force."""
+    return _RULES[0]
+
+
+def refresh_segments(markets: Iterable[str], *, session: Session) -> None:
+    """Recompute each market's segments for its latest day (a market without data keeps none).
+    Runs in the caller's transaction, never commits."""
+    wanted = sorted(set(markets))
+    for market in wanted:
+        # Two refreshes of one market at once would both delete, then clash on insert.
+        xact_lock(f"segments:{market}", session=session)
+    people = creators(wanted, session=session)
+    current = rules()
+    for market in wanted:
+        started = time.perf_counter()
+        session.execute(delete(CreatorSegment).where(CreatorSegment.market == market))
+        session.execute(delete(SegmentRun).where(SegmentRun.market == market))
+        end = latest_day(market, session=session)
+        if end is None:
+            continue
+        mine = people[market]
+        ids = mine["creator_id"].to_numpy(dtype=np.int64)
+        figures = gather(market, end, ids, session=session)
+        tiers = [(t.tier, t.rank, t.min_gmv_30d) for t in market_tiers(market, session=session)]
+        found = compute(figures, ladder(mine["tier"].astype(object).tolist(), tiers), end, current)
+        if len(found):
+            frame = found.assign(market=market)
+            insert_frame(table_of(CreatorSegment), frame, ["market", *COLUMNS], session=session)
+        session.add(
+            SegmentRun(
+                market=market,
+                end_day=end,
+                rules=current.describe(),
+                stamp=uuid.uuid4().hex,
+                members=len(found),
+            )
+        )
+        session.flush()
+        logger.info(
+            "segments refreshed",
+            extra={
+                "market": market,
+                "end": end.isoformat(),
+                "members": len(found),
+                "seconds": round(time.perf_counter() - started, 3),
+            },
+        )
+
+
+def stale_markets(*, session: Session) -> list[str]:
+    """Markets whose segments are missing, describe another day than their latest, or were
+    computed under other rules."""
+    stored = {run.market: run for run in session.scalars(select(SegmentRun))}
+    described = rules().describe()
+    stale = []
+    for market in session.scalars(select(Market.code).order_by(Market.code)):
+        end = latest_day(market, session=session)
+        run = stored.get(market)
+        if end is None:
+            if run is not None:
+                stale.append(market)
+        elif run is None or run.end_day != end or run.rules != described:
+            stale.append(market)
+    return stale
+
+
+def refresh_stale(*, session: Session) -> list[str]:
+    """Refresh the segments of every stale market; the markets refreshed."""
+    markets = stale_markets(session=session)
+    if markets:
+        refresh_segments(markets, session=session)
+    return markets
