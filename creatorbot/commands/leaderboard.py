@@ -1,5 +1,6 @@
-"""`leaderboard [metric] [period] [market] [tier:T] [campaign:SLUG] [category:C] [top N]
-[as-of:YYYY-MM-DD]`: creators ranked by a metric's sum over a window, with rank movement."""
+"""`leaderboard [metric] [period] [market] [tier:T] [campaign:SLUG] [category:C] [segment:S]
+[top N] [as-of:YYYY-MM-DD]`: creators ranked by a metric's sum over a window, with rank
+movement."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from creatorbot.commands.reply import (
     Table,
     Text,
 )
+from creatorbot.commands.segments import segment_name
 from creatorbot.storage.boards import PERIODS, scope_of
 from creatorbot.storage.boards import TOP as BOARD_ROWS
 from creatorbot.storage.models import Market
@@ -46,13 +48,13 @@ from creatorbot.storage.queries.metrics import RANKABLE, metric_totals
 from creatorbot.storage.ranking import category_names, rank_window
 
 USAGE = (
-    "leaderboard [metric] [period] [market] [tier:T] [campaign:SLUG] [category:C] [top N] "
-    "[as-of:YYYY-MM-DD]"
+    "leaderboard [metric] [period] [market] [tier:T] [campaign:SLUG] [category:C] [segment:S] "
+    "[top N] [as-of:YYYY-MM-DD]"
 )
 DEFAULT_TOP = 10
 PAGE = 10  # rows added by "Show more"
 OPEN_BUTTONS = 3  # profiles one click away: the top creators
-OPTIONS = ("tier", "campaign", "category", "as-of", "top")
+OPTIONS = ("tier", "campaign", "category", "segment", "as-of", "top")
 TOP = re.compile(r"^top:?(\d+)$")
 
 
@@ -66,6 +68,7 @@ class LeaderboardQuery:
     tier: str | None = None
     campaign: str | None = None
     category: str | None = None
+    segment: str | None = None
     top: int = DEFAULT_TOP
     as_of: dt.date | None = None
 
@@ -109,6 +112,8 @@ def _option(key: str, value: str, lang: Lang) -> dict[str, object]:
         return {"campaign": value}
     if key == "category":
         return {"category": value}
+    if key == "segment":
+        return {"segment": segment_name(value, lang)}
     if key in AS_OF:
         return {"as_of": parse_day(value, lang)}
     if key == "top":
@@ -143,7 +148,7 @@ def _stored(query: LeaderboardQuery, call: Call) -> Board | None:
     at most one filter; None when the query is not one, or its board is missing or stale."""
     period = query.period or "7d"
     covered = period in PERIODS and query.top <= BOARD_ROWS
-    if not covered or query.campaign or (query.tier and query.category):
+    if not covered or query.campaign or query.segment or (query.tier and query.category):
         return None
     market = resolve_market(query.market, call)
     end = latest_day(market.code, session=call.session)
@@ -207,6 +212,7 @@ def _ranked(query: LeaderboardQuery, call: Call, *, fast: bool) -> Board:
             tier=tier,
             category=category,
             campaign_id=campaign_id,
+            segment=query.segment,
         )
         if found is not None:
             rows = found.rows.copy()
@@ -224,6 +230,7 @@ def _ranked(query: LeaderboardQuery, call: Call, *, fast: bool) -> Board:
             tier=tier,
             category=category,
             campaign_id=campaign_id,
+            segment=query.segment,
         )
         return rank(totals)
 
@@ -284,6 +291,7 @@ def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
             ("tier", query.tier),
             ("category", query.category),
             ("campaign", query.campaign),
+            ("segment", query.segment),
         )
         if value
     )
@@ -361,7 +369,12 @@ def command_text(board: Board, query: LeaderboardQuery, top: int, pinned: bool =
     if board.period != "campaign":
         words.append(board.period)
     words.append(board.market.code)
-    filters = (("tier", query.tier), ("category", query.category), ("campaign", query.campaign))
+    filters = (
+        ("tier", query.tier),
+        ("category", query.category),
+        ("campaign", query.campaign),
+        ("segment", query.segment),
+    )
     words += [f"{key}:{value}" for key, value in filters if value]
     words.append(f"top {top}")
     if pinned or query.as_of:

@@ -233,7 +233,7 @@ def test_segments_are_recomputed_when_stale_or_when_the_rules_change(
     with sessions() as session:
         run = session.get(SegmentRun, MARKET)
         assert run is not None and run.end_day == END
-        dormant = len(segment_members(MARKET, "dormant", session=session))  # type: ignore[arg-type]
+        dormant = len(segment_members(MARKET, "dormant", session=session))
     looser = SegmentRules(dormant_days=7)
     configure(looser)
     try:

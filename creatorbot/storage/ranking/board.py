@@ -16,7 +16,7 @@ from creatorbot.storage.boards.compute import KEY_LIMIT, ranks_of
 from creatorbot.storage.models import Creator
 from creatorbot.storage.queries.boards import COLUMNS
 from creatorbot.storage.ranking.days import Days
-from creatorbot.storage.ranking.people import People, enrolled, people
+from creatorbot.storage.ranking.people import People, enrolled, in_segment, people
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ def rank_window(
     tier: str | None = None,
     category: str | None = None,
     campaign_id: int | None = None,
+    segment: str | None = None,
 ) -> Ranking | None:
     """The market's leaderboard of `metric` over `window` (tier and category in any case; only
     creators enrolled in `campaign_id` when given), its best `top` rows. None when a day the
@@ -48,7 +49,7 @@ def rank_window(
     days = Days(market, Window(before.start, window.end), group, session=session)
     if not days.complete:
         return None
-    inside = _members(market, group, tier, category, campaign_id, session=session)
+    inside = _members(market, group, tier, category, campaign_id, segment, session=session)
     # With a filter only its members are summed: a tier and a category together are a few
     # percent of the market, and gathering them beats adding up every creator.
     members = None if inside is None else np.flatnonzero(inside)
@@ -85,6 +86,7 @@ def _members(
     tier: str | None,
     category: str | None,
     campaign_id: int | None,
+    segment: str | None,
     *,
     session: Session,
 ) -> np.ndarray | None:
@@ -97,6 +99,8 @@ def _members(
         masks.append(group.category_mask(category))
     if campaign_id is not None:
         masks.append(enrolled(market, campaign_id, group, session=session))
+    if segment is not None:
+        masks.append(in_segment(market, segment, group, session=session))
     for mask in masks:
         inside = mask if inside is None else inside & mask
     return inside

@@ -1,5 +1,5 @@
-"""Reading stored segments: a segment's members (cached in process under the run's stamp), one
-creator's memberships, and a segment's rows with their figures."""
+"""Reading stored segments: when they were computed, a segment's members, one creator's
+memberships, and a segment's rows with their figures."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from creatorbot.storage.fetch import fetch_all
 from creatorbot.storage.models import Creator, CreatorSegment, SegmentRun
-from creatorbot.storage.ranking.cache import CACHE
+from creatorbot.storage.queries.creators import owner_clause
 
 
 def segment_stamp(market: str, *, session: Session) -> tuple[dt.date, str] | None:
@@ -23,24 +23,15 @@ def segment_stamp(market: str, *, session: Session) -> tuple[dt.date, str] | Non
     return None if row is None else (row[0], row[1])
 
 
-def segment_members(market: str, segment: str, *, session: Session) -> np.ndarray | None:
-    """The creator ids in the market's stored `segment`, ascending; None when the market has no
-    stored segments."""
-    stamp = segment_stamp(market, session=session)
-    if stamp is None:
-        return None
-    key = ("segment", market, segment)
-    found = CACHE.get(key, stamp)
-    if found is not None:
-        return found
+def segment_members(market: str, segment: str, *, session: Session) -> np.ndarray:
+    """The creator ids in the market's stored `segment`, ascending (the fast ranking caches
+    them under the `segment_stamp`)."""
     query = (
         select(CreatorSegment.creator_id)
         .where(CreatorSegment.market == market, CreatorSegment.segment == segment)
         .order_by(CreatorSegment.creator_id)
     )
-    ids = np.array([row[0] for row in fetch_all(query, session=session)], dtype=np.int64)
-    CACHE.put(key, stamp, ids)
-    return ids
+    return np.array([row[0] for row in fetch_all(query, session=session)], dtype=np.int64)
 
 
 def creator_segments(creator_ids: Sequence[int], *, session: Session) -> list[CreatorSegment]:
@@ -68,7 +59,5 @@ def segment_rows(
         .where(CreatorSegment.market == market, CreatorSegment.segment == segment)
     )
     if owners is not None:
-        from creatorbot.storage.queries.creators import owner_clause
-
         query = query.where(owner_clause(owners))
     return [(row[0], row[1]) for row in session.execute(query)]
