@@ -64,3 +64,22 @@ def test_the_creator_card_says_why(
     assert "RM900.00 short of gold; needs RM1,060.00/day for 10 days (now RM970.00/day)" in close
     assert "Level-up" in close
     assert "Segments" not in chat("creator steady")
+
+
+def test_tiers_shows_who_can_level_up_and_who_may_drop(
+    sessions: sessionmaker[Session], chat: Callable[..., str]
+) -> None:
+    world(sessions)
+    said = chat("tiers MY")
+    rising = said[said.index("Can level up this month") : said.index("May drop a tier")]
+    falling = said[said.index("May drop a tier") :]
+    assert "(@close) → gold" in rising
+    # RM900 short; RM1,060 a day needed for the 10 days left, RM970 a day now.
+    assert "RM900.00" in rising and "RM1,060.00" in rising and "RM970.00" in rising
+    # quiet: nothing in the last 20 days, silver needs RM5,000 of 30-day GMV.
+    assert "(@quiet) · silver" in falling and "RM5,000.00" in falling
+    assert "(@steady)" not in said
+    assert "10 days left this month." in said
+    owned = chat("tiers MY cm:farah@example.com")
+    assert "(@close)" in owned and "(@quiet)" not in owned
+    assert "Non capisco" in chat("tiers MY boh", "it")

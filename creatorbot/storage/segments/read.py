@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.fetch import fetch_all
@@ -61,3 +62,29 @@ def segment_rows(
     if owners is not None:
         query = query.where(owner_clause(owners))
     return [(row[0], row[1]) for row in session.execute(query)]
+
+
+def segment_board(
+    market: str,
+    segment: str,
+    *,
+    session: Session,
+    order: Sequence[ColumnElement[Any]],
+    limit: int,
+    owners: Sequence[str] | None = None,
+) -> tuple[list[tuple[CreatorSegment, Creator]], int]:
+    """The first `limit` members of the market's stored `segment` by `order`, with their
+    creators, and how many members there are (of `owners` only, when given)."""
+    where = [CreatorSegment.market == market, CreatorSegment.segment == segment]
+    if owners is not None:
+        where.append(CreatorSegment.creator_id.in_(select(Creator.id).where(owner_clause(owners))))
+    query = (
+        select(CreatorSegment, Creator)
+        .join(Creator, Creator.id == CreatorSegment.creator_id)
+        .where(*where)
+        .order_by(*order, CreatorSegment.creator_id)
+        .limit(limit)
+    )
+    rows = [(row[0], row[1]) for row in session.execute(query)]
+    count = session.scalar(select(func.count()).select_from(CreatorSegment).where(*where))
+    return rows, int(count or 0)
