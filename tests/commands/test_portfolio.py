@@ -123,3 +123,13 @@ def test_the_app_home_shows_the_same_portfolio(sessions: sessionmaker[Session]) 
     said = render(reply)
     assert handles_in(said) == {"far", "quiet", "close", "big", "roma"}
     assert "(@roma) · IT" in said
+
+
+def test_the_leaderboard_keeps_a_cms_or_an_ams_creators(ask: Ask) -> None:
+    ask(ADMIN, "access grant U1 cm MY")
+    said = ask("U1", "leaderboard gmv 30d MY cm:me", known_as=(FARAH,))
+    assert handles_in(said) == {"far", "quiet", "big"}
+    assert "cm:me" in said
+    assert handles_in(ask("U1", "leaderboard gmv 30d MY am:me", known_as=(FARAH,))) == {"close"}
+    jason = ask("U1", "leaderboard gmv 30d MY cm:JASON@example.com")
+    assert handles_in(jason) == {"other"}

@@ -58,6 +58,7 @@ def exact(
     category: str | None,
     campaign_id: int | None,
     segment: str | None = None,
+    owners: tuple[str, tuple[str, ...]] | None = None,
 ) -> pd.DataFrame:
     """The oracle: the SQL path's totals, ranked, with movement against the window before."""
 
@@ -72,6 +73,7 @@ def exact(
             category=category,
             campaign_id=campaign_id,
             segment=segment,
+            owners=owners,
         )
         return rank(totals)
 
@@ -88,7 +90,11 @@ def choices(session: Session) -> dict[str, Any]:
     tiers = sorted({t.upper() for t in session.scalars(select(Creator.tier))})
     categories = sorted(set(session.scalars(select(Creator.category))))
     campaigns = list(session.execute(select(Campaign.id, Campaign.market)))
+    cms = sorted({str(c) for c in session.scalars(select(Creator.cm)) if c})
+    ams = sorted({str(a) for a in session.scalars(select(Creator.am)) if a})
+    owners = [("cm", (n.upper(),)) for n in cms[:3]] + [("am", (n,)) for n in ams[:3]]
     return {
+        "owners": [*owners, ("cm", ("nobody@example.com",))],
         "markets": markets,
         "tiers": [*tiers, "nosuchtier"],
         "categories": [*categories, "NoSuchCategory"],
@@ -108,6 +114,7 @@ def requests(found: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
             "category": st.none() | st.sampled_from(found["categories"]),
             "campaign": st.none() | st.sampled_from(found["campaigns"]),
             "segment": st.none() | st.sampled_from(SEGMENTS),
+            "owners": st.none() | st.sampled_from(found["owners"]),
             "top": st.integers(1, TOP),
         }
     )
@@ -126,6 +133,7 @@ def check_same(session: Session, request: dict[str, Any]) -> None:
         "tier": request["tier"],
         "category": request["category"],
         "segment": request.get("segment"),
+        "owners": request.get("owners"),
     }
     fast = rank_window(
         market, *args, session=session, top=request["top"], campaign_id=campaign_id, **filters

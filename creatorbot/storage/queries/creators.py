@@ -81,11 +81,12 @@ def creator_campaigns(creator_id: int, *, session: Session) -> list[Campaign]:
     return list(session.scalars(query))
 
 
-def owner_clause(names: Iterable[str]) -> ColumnElement[bool]:
-    """Creators whose CM or AM is one of `names` (emails or full names, case-insensitive; each
-    side an index probe)."""
+def owner_clause(names: Iterable[str], roles: Iterable[str] = ("cm", "am")) -> ColumnElement[bool]:
+    """Creators whose CM or AM (`roles`: which of the two) is one of `names` (emails or full
+    names, case-insensitive; each side an index probe)."""
     wanted = [name.strip().lower() for name in names if name and name.strip()]
-    return or_(func.lower(Creator.cm).in_(wanted), func.lower(Creator.am).in_(wanted))
+    columns = {"cm": Creator.cm, "am": Creator.am}
+    return or_(*(func.lower(columns[role]).in_(wanted) for role in roles))
 
 
 def owned_creators(names: Iterable[str], *, session: Session) -> list[Creator]:

@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.models import Creator, CreatorSegment, DailyMetric, Enrollment
+from creatorbot.storage.queries.creators import owner_clause
 
 # The daily metrics a leaderboard can rank by, in the order help lists them.
 RANKABLE = (
@@ -34,9 +35,11 @@ def totals_query(
     category: str | None = None,
     campaign_id: int | None = None,
     segment: str | None = None,
+    owners: tuple[str, tuple[str, ...]] | None = None,
 ) -> Select[tuple[int, str, str, str, int]]:
     """SELECT creator_id, handle, display_name, tier, value: each creator's `metric` summed
-    over [start, end], for creators with at least one row in the window."""
+    over [start, end], for creators with at least one row in the window (`owners`: ("cm" or
+    "am", names) keeps the creators that role lists one of the names for)."""
     if metric not in RANKABLE:
         raise ValueError(f"not a rankable metric: {metric}")
     value = func.sum(getattr(DailyMetric, metric)).label("value")
@@ -59,6 +62,9 @@ def totals_query(
             CreatorSegment.market == market, CreatorSegment.segment == segment
         )
         query = query.where(Creator.id.in_(members))
+    if owners is not None:
+        role, names = owners
+        query = query.where(owner_clause(names, (role,)))
     return query
 
 
@@ -76,6 +82,7 @@ def metric_totals(
     category: str | None = None,
     campaign_id: int | None = None,
     segment: str | None = None,
+    owners: tuple[str, tuple[str, ...]] | None = None,
 ) -> pd.DataFrame:
     """Each creator's `metric` summed over the window, as a frame (see `totals_query`)."""
     query = totals_query(
@@ -87,6 +94,7 @@ def metric_totals(
         category=category,
         campaign_id=campaign_id,
         segment=segment,
+        owners=owners,
     )
     rows = session.execute(query).all()
     frame = pd.DataFrame([tuple(row) for row in rows], columns=COLUMNS)

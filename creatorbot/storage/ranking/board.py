@@ -16,6 +16,7 @@ from creatorbot.storage.boards.compute import KEY_LIMIT, ranks_of
 from creatorbot.storage.models import Creator
 from creatorbot.storage.queries.boards import COLUMNS
 from creatorbot.storage.ranking.days import Days
+from creatorbot.storage.ranking.owned import owned_mask
 from creatorbot.storage.ranking.people import People, enrolled, in_segment, people
 
 
@@ -40,6 +41,7 @@ def rank_window(
     category: str | None = None,
     campaign_id: int | None = None,
     segment: str | None = None,
+    owners: tuple[str, tuple[str, ...]] | None = None,
 ) -> Ranking | None:
     """The market's leaderboard of `metric` over `window` (tier and category in any case; only
     creators enrolled in `campaign_id` when given), its best `top` rows. None when a day the
@@ -50,6 +52,10 @@ def rank_window(
     if not days.complete:
         return None
     inside = _members(market, group, tier, category, campaign_id, segment, session=session)
+    if owners is not None:
+        role, names = owners
+        mine = owned_mask(market, names, group, session=session, roles=(role,))
+        inside = mine if inside is None else inside & mine
     # With a filter only its members are summed: a tier and a category together are a few
     # percent of the market, and gathering them beats adding up every creator.
     members = None if inside is None else np.flatnonzero(inside)
