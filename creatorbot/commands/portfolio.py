@@ -229,7 +229,8 @@ def _lines(entries: list[_Entry], several: bool, call: Call) -> list[str]:
     the latest feedback."""
     ids = [e.creator_id for e in entries]
     creators = creators_by_id(ids, session=call.session)
-    latest = {e.market.code: latest_day(e.market.code, session=call.session) for e in entries}
+    codes = sorted({e.market.code for e in entries})
+    latest = {code: latest_day(code, session=call.session) for code in codes}
     campaigns: dict[int, list[Campaign]] = {}
     for code, day in latest.items():
         if day is not None:
@@ -237,11 +238,8 @@ def _lines(entries: list[_Entry], several: bool, call: Call) -> list[str]:
             campaigns.update(running_campaigns(mine, day, session=call.session))
     feedback = latest_feedback_of(ids, session=call.session)
     tiers = {
-        e.market.code: [
-            (t.tier, t.rank, t.min_gmv_30d)
-            for t in market_tiers(e.market.code, session=call.session)
-        ]
-        for e in entries
+        code: [(t.tier, t.rank, t.min_gmv_30d) for t in market_tiers(code, session=call.session)]
+        for code in codes
     }
     lines = []
     for entry in entries:

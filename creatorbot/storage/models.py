@@ -637,7 +637,7 @@ class CreatorSegment(Base):
 class SegmentRun(Base):
     """When a market's segments were last computed: for which latest day, under which rules,
     and a stamp that changes with every computation (what cached memberships are checked
-    against)."""
+    against); with every creator's GMV figures of that day (`storage.segments.figures`)."""
 
     __tablename__ = "segment_runs"
 
@@ -646,3 +646,4 @@ class SegmentRun(Base):
     rules: Mapped[str] = mapped_column(Text)
     stamp: Mapped[str] = mapped_column(String(32))
     members: Mapped[int] = mapped_column(Integer)
+    figures: Mapped[bytes] = mapped_column(LargeBinary, doc="numpy .npz bytes")

@@ -18,6 +18,7 @@ from creatorbot.storage import writer
 from creatorbot.storage.boards.hooks import after_import
 from creatorbot.storage.demo import DemoSpec, World, build_world, write_world
 from creatorbot.storage.models import Creator, CreatorSegment, SegmentRun
+from creatorbot.storage.ranking.portfolio import owned_figures
 from creatorbot.storage.segments import refresh_stale, segment_members, stale_markets
 from creatorbot.storage.segments.refresh import configure
 
@@ -245,3 +246,37 @@ def test_segments_are_recomputed_when_stale_or_when_the_rules_change(
             assert wider is not None and len(wider) >= dormant
     finally:
         configure(RULES)
+
+
+def test_a_portfolios_figures_are_kept_with_the_segments_and_summed_otherwise(
+    world: World, sessions: sessionmaker[Session]
+) -> None:
+    configure(RULES)
+    with sessions.begin() as session:
+        write_world(world, session=session)
+    daily = world.daily_metrics
+    creators = world.creators[world.creators["market"] == MARKET]
+    cm = str(creators["cm"].iloc[0])
+    mine = set(creators.loc[(creators["cm"] == cm) | (creators["am"] == cm), "handle"])
+    sums = gmv_by_creator(daily[daily["market"] == MARKET])
+
+    def expected(shift: int) -> list[tuple[str, int, int, int]]:
+        def total(handle: str, ks: range) -> int:
+            return sum(sums.get(handle, {}).get(k + shift, 0) for k in ks)
+
+        return sorted(
+            (h, total(h, range(7)), total(h, range(7, 14)), total(h, range(30))) for h in mine
+        )
+
+    with sessions() as session:
+        handles = {i: h for i, h in session.execute(select(Creator.id, Creator.handle))}
+        for shift in (0, 1):  # the latest day: kept with the segments; the day before: summed
+            owned = owned_figures(MARKET, day(shift), [cm.upper()], session=session)
+            assert owned is not None
+            got = sorted(
+                (handles[int(i)], int(a), int(b), int(c))
+                for i, a, b, c in zip(
+                    owned.ids, owned.gmv_7d, owned.gmv_prev_7d, owned.gmv_30d, strict=True
+                )
+            )
+            assert got == expected(shift)

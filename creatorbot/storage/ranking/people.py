@@ -4,6 +4,7 @@ enrolments as masks; cached under the market's people stamp."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,10 +129,19 @@ def enrolled(market: str, campaign_id: int, group: People, *, session: Session) 
     return mask
 
 
-def in_segment(market: str, segment: str, group: People, *, session: Session) -> np.ndarray:
+def in_segment(
+    market: str,
+    segment: str,
+    group: People,
+    *,
+    session: Session,
+    stamp: tuple[dt.date, str] | None | bool = True,
+) -> np.ndarray:
     """Which of the market's creators are in its stored `segment` (none when it has no stored
-    segments), cached under the stamp of the segments' computation and the people's."""
-    stamp = segment_stamp(market, session=session)
+    segments), cached under the stamp of the segments' computation and the people's (`stamp`:
+    that stamp when the caller has read it, True to read it here)."""
+    if stamp is True:
+        stamp = segment_stamp(market, session=session)
     if stamp is None:
         return np.zeros(len(group.ids), dtype=bool)
     key = ("segment", market, segment)

@@ -1,5 +1,6 @@
-"""A portfolio's figures from the day columns and the stored segments: for each creator an
-owner has in a market, 7-day GMV against the week before, 30-day GMV, and their segments."""
+"""A portfolio's figures: for each creator an owner has in a market, 7-day GMV against the week
+before, 30-day GMV (kept with the segments when they describe the day asked about, else summed
+from the day columns), and their stored segments."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from sqlalchemy.orm import Session
 
 from creatorbot.analytics.segments import SEGMENTS
 from creatorbot.analytics.windows import Window
+from creatorbot.storage.ranking.cache import CACHE
 from creatorbot.storage.ranking.days import Days
 from creatorbot.storage.ranking.owned import owned_mask
 from creatorbot.storage.ranking.people import in_segment, people
+from creatorbot.storage.segments.figures import unpack_figures
+from creatorbot.storage.segments.read import segment_stamp, stored_figures
 
 
 @dataclass(frozen=True)
@@ -36,17 +40,51 @@ def owned_figures(
     no day columns."""
     group = people(market, session=session)
     members = np.flatnonzero(owned_mask(market, names, group, session=session))
+    stamp = segment_stamp(market, session=session)
+    segments = {
+        name: in_segment(market, name, group, session=session, stamp=stamp)[members]
+        for name in SEGMENTS
+    }
+    ids = group.ids[members]
+    kept = None if stamp is None or stamp[0] != end else _kept(market, stamp, session=session)
+    if kept is not None:
+        at = np.searchsorted(kept["creator_id"], ids)
+        known = at < len(kept["creator_id"])
+        known[known] = kept["creator_id"][at[known]] == ids[known]
+
+        def picked(name: str) -> np.ndarray:
+            values = np.zeros(len(ids), dtype=np.int64)
+            values[known] = kept[name][at[known]]
+            return values
+
+        return Owned(
+            ids, picked("gmv_7d"), picked("gmv_prev_7d"), picked("gmv_30d"), segments=segments
+        )
     month = Window(end - dt.timedelta(days=29), end)
     days = Days(market, month, group, session=session)
     if not days.complete:
         return None
     week = Window(end - dt.timedelta(days=6), end)
-    return Owned(
-        ids=group.ids[members],
-        gmv_7d=days.total("gmv", week, members),
-        gmv_prev_7d=days.total("gmv", week.previous(), members),
-        gmv_30d=days.total("gmv", month, members),
-        segments={
-            name: in_segment(market, name, group, session=session)[members] for name in SEGMENTS
-        },
-    )
+    before = week.previous()
+    # Summed for every creator, then picked: adding a day's column whole is quicker than
+    # spreading it to pick a portfolio's creators out, and the three windows share the days.
+    gmv_7d = days.total("gmv", week)[members]
+    gmv_prev_7d = days.total("gmv", before)[members]
+    rest = days.total("gmv", Window(month.start, before.start - dt.timedelta(days=1)))[members]
+    return Owned(ids, gmv_7d, gmv_prev_7d, gmv_7d + gmv_prev_7d + rest, segments=segments)
+
+
+def _kept(
+    market: str, stamp: tuple[dt.date, str], *, session: Session
+) -> dict[str, np.ndarray] | None:
+    """The figures kept with the market's segments, cached under their stamp."""
+    key = ("segment figures", market)
+    found = CACHE.get(key, stamp)
+    if found is not None:
+        return found
+    data = stored_figures(market, session=session)
+    if data is None:
+        return None
+    figures = unpack_figures(data)
+    CACHE.put(key, stamp, figures)
+    return figures

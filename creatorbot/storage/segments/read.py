@@ -24,6 +24,13 @@ def segment_stamp(market: str, *, session: Session) -> tuple[dt.date, str] | Non
     return None if row is None else (row[0], row[1])
 
 
+def stored_figures(market: str, *, session: Session) -> bytes | None:
+    """The packed figures of the market's latest segments (`figures.unpack_figures`)."""
+    query = select(SegmentRun.figures).where(SegmentRun.market == market)
+    found = fetch_all(query, session=session, binary=True)
+    return bytes(found[0][0]) if found else None
+
+
 def segment_members(market: str, segment: str, *, session: Session) -> np.ndarray:
     """The creator ids in the market's stored `segment`, ascending (the fast ranking caches
     them under the `segment_stamp`)."""

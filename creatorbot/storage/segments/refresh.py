@@ -17,6 +17,7 @@ from creatorbot.storage.advisory import xact_lock
 from creatorbot.storage.models import CreatorSegment, Market, SegmentRun
 from creatorbot.storage.queries.markets import latest_day, market_tiers
 from creatorbot.storage.roster import creators
+from creatorbot.storage.segments.figures import pack_figures
 from creatorbot.storage.segments.gather import gather
 from creatorbot.storage.upsert import insert_frame, table_of
 
@@ -67,6 +68,7 @@ def refresh_segments(markets: Iterable[str], *, session: Session) -> None:
                 rules=current.describe(),
                 stamp=uuid.uuid4().hex,
                 members=len(found),
+                figures=pack_figures(figures),
             )
         )
         session.flush()

@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("rules", sa.Text(), nullable=False),
         sa.Column("stamp", sa.String(length=32), nullable=False),
         sa.Column("members", sa.Integer(), nullable=False),
+        sa.Column("figures", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("market", name=op.f("pk_segment_runs")),
     )
     # A portfolio is the creators whose CM or AM is the owner: a probe each, never a scan.
