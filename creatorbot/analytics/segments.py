@@ -28,6 +28,7 @@ COLUMNS = [
     "pace_now",
     "days",
     "tier",
+    "rank",
 ]
 
 
@@ -172,7 +173,36 @@ def compute(figures: Figures, tier: TierLadder, end: dt.date, rules: SegmentRule
         _new(figures, rules),
     ]
     frame = pd.concat([p for p in parts if len(p)] or [_frame({})], ignore_index=True)
+    frame["rank"] = _ranks(frame)
     return frame.sort_values(["segment", "creator_id"], kind="mergesort").reset_index(drop=True)
+
+
+def _ranks(frame: pd.DataFrame) -> pd.Series:
+    """Each member's place in its segment, what to look at first ranked 1 (ties by creator
+    id): attention by the GMV lost, potential by the weekly GMV gained, level-up by the
+    stretch (pace needed over pace now), at-risk by tier (highest first) then by how far
+    below it, dormant by the GMV of the sixty days, new by the GMV since the first sale."""
+    gmv_now = frame["gmv_now"].astype("float64").fillna(0).to_numpy()
+    gmv_before = frame["gmv_before"].astype("float64").fillna(0).to_numpy()
+    target = frame["target"].astype("float64").fillna(1).to_numpy()
+    needed = frame["pace_needed"].astype("float64").fillna(0).to_numpy()
+    pace = frame["pace_now"].astype("float64").fillna(0).to_numpy()
+    keys: dict[str, list[np.ndarray]] = {
+        "attention": [-(gmv_before - gmv_now)],
+        "potential": [-(gmv_now - gmv_before)],
+        "level-up": [needed / np.maximum(pace, 1)],
+        "at-risk": [-target, gmv_now / np.maximum(target, 1)],
+        "dormant": [-gmv_before],
+        "new": [-gmv_now],
+    }
+    ranks = np.zeros(len(frame), dtype=np.int64)
+    segments = frame["segment"].to_numpy(dtype=object)
+    ids = frame["creator_id"].astype("int64").to_numpy()
+    for name, key in keys.items():
+        at = np.flatnonzero(segments == name)
+        order = np.lexsort([ids[at], *(k[at] for k in reversed(key))])
+        ranks[at[order]] = np.arange(1, len(at) + 1)
+    return pd.Series(ranks, index=frame.index, dtype="Int64")
 
 
 def _frame(columns: dict[str, object]) -> pd.DataFrame:

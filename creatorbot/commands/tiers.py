@@ -4,9 +4,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import ColumnElement, Float, cast
 
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.labels import creator_label
@@ -21,13 +18,6 @@ from creatorbot.storage.segments.read import segment_board
 USAGE = "tiers [market] [cm:NAME|me] [am:NAME|me]"
 SHOWN = 15
 OPTIONS = ("cm", "am")
-# Level-up: the smallest stretch first (pace needed over pace now); at risk: the highest tier
-# first, then those furthest below it.
-LEVEL_UP = (cast(CreatorSegment.pace_needed, Float) / CreatorSegment.pace_now,)
-AT_RISK = (
-    CreatorSegment.target.desc(),
-    cast(CreatorSegment.gmv_now, Float) / CreatorSegment.target,
-)
 
 
 @dataclass(frozen=True)
@@ -66,15 +56,13 @@ def answer(query: TiersQuery, call: Call) -> Reply:
     def money(minor: int | None) -> str:
         return lang.money(int(minor or 0), market.currency, market.minor_units)
 
-    def board(
-        segment: str, order: tuple[ColumnElement[Any], ...]
-    ) -> tuple[list[tuple[CreatorSegment, Creator]], int]:
-        return segment_board(
-            market.code, segment, session=call.session, order=order, limit=SHOWN, owners=owners
-        )
+    def board(segment: str) -> tuple[list[tuple[CreatorSegment, Creator]], int]:
+        return segment_board(market.code, segment, session=call.session, limit=SHOWN, owners=owners)
 
-    rising, rising_count = board("level-up", LEVEL_UP)
-    falling, falling_count = board("at-risk", AT_RISK)
+    # Each board in its stored rank: level-up the smallest stretch first (pace needed over
+    # pace now); at risk the highest tier first, then those furthest below it.
+    rising, rising_count = board("level-up")
+    falling, falling_count = board("at-risk")
     title = lang._("Tiers · {market} · {day}").format(market=market.code, day=lang.date(end))
     blocks: list[Block] = [Header(title)]
     if rising:

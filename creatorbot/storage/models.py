@@ -617,8 +617,12 @@ class CreatorSegment(Base):
     ones a segment fills: `analytics.segments`); recomputed by the write path."""
 
     __tablename__ = "creator_segments"
-    # Clustered on the key in SQLite: a segment's members are read together.
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    __table_args__ = (
+        # A segment's first members (what to look at first) are an index range.
+        Index("ix_creator_segments_market_segment_rank", "market", "segment", "rank"),
+        # Clustered on the key in SQLite: a segment's members are read together.
+        {"sqlite_with_rowid": False},
+    )
 
     market: Mapped[str] = mapped_column(String(8), primary_key=True)
     segment: Mapped[str] = mapped_column(String(16), primary_key=True)
@@ -632,6 +636,7 @@ class CreatorSegment(Base):
     pace_now: Mapped[int | None] = mapped_column(BigInteger, doc="GMV a day, minor units")
     days: Mapped[int | None] = mapped_column(Integer)
     tier: Mapped[str | None] = mapped_column(String(32))
+    rank: Mapped[int] = mapped_column(Integer, doc="the place in the segment, 1 first")
 
 
 class SegmentRun(Base):

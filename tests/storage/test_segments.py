@@ -215,6 +215,17 @@ def test_segments_follow_their_rules_with_planted_creators(
         for handle, figures in members.items():
             for name, value in figures.items():
                 assert have[handle][name] == value, (segment, handle, name)
+    with sessions() as session:
+        ranked = session.scalars(
+            select(CreatorSegment)
+            .where(CreatorSegment.market == MARKET, CreatorSegment.segment == "level-up")
+            .order_by(CreatorSegment.rank)
+        ).all()
+    stretch = want["level-up"]
+    by_stretch = sorted(
+        stretch, key=lambda h: (Fraction(stretch[h]["pace_needed"], stretch[h]["pace_now"]), ids[h])
+    )
+    assert [ids[h] for h in by_stretch] == [row.creator_id for row in ranked]
     levelup = got["level-up"][cases["levelup"]]
     assert levelup["target"] == 3_000_000 and levelup["days"] == 10
     assert levelup["pace_needed"] == -(-(3_000_000 - 20 * (2_910_000 // 30)) // 10)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.fetch import fetch_all
@@ -76,11 +75,10 @@ def segment_board(
     segment: str,
     *,
     session: Session,
-    order: Sequence[ColumnElement[Any]],
     limit: int,
     owners: Sequence[str] | None = None,
 ) -> tuple[list[tuple[CreatorSegment, Creator]], int]:
-    """The first `limit` members of the market's stored `segment` by `order`, with their
+    """The first `limit` members of the market's stored `segment` by their rank, with their
     creators, and how many members there are (of `owners` only, when given)."""
     where = [CreatorSegment.market == market, CreatorSegment.segment == segment]
     if owners is not None:
@@ -89,7 +87,7 @@ def segment_board(
         select(CreatorSegment, Creator)
         .join(Creator, Creator.id == CreatorSegment.creator_id)
         .where(*where)
-        .order_by(*order, CreatorSegment.creator_id)
+        .order_by(CreatorSegment.rank)
         .limit(limit)
     )
     rows = [(row[0], row[1]) for row in session.execute(query)]

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("pace_now", sa.BigInteger(), nullable=True),
         sa.Column("days", sa.Integer(), nullable=True),
         sa.Column("tier", sa.String(length=32), nullable=True),
+        sa.Column("rank", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["creator_id"],
             ["creators.id"],
@@ -43,6 +44,11 @@ def upgrade() -> None:
     with op.batch_alter_table("creator_segments", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_creator_segments_creator_id"), ["creator_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_creator_segments_market_segment_rank",
+            ["market", "segment", "rank"],
+            unique=False,
         )
     op.create_table(
         "segment_runs",
@@ -64,5 +70,6 @@ def downgrade() -> None:
     op.drop_index("ix_creators_lower_cm", table_name="creators")
     op.drop_table("segment_runs")
     with op.batch_alter_table("creator_segments", schema=None) as batch_op:
+        batch_op.drop_index("ix_creator_segments_market_segment_rank")
         batch_op.drop_index(batch_op.f("ix_creator_segments_creator_id"))
     op.drop_table("creator_segments")
