@@ -652,3 +652,5 @@ class SegmentRun(Base):
     stamp: Mapped[str] = mapped_column(String(32))
     members: Mapped[int] = mapped_column(Integer)
     figures: Mapped[bytes] = mapped_column(LargeBinary, doc="numpy .npz bytes")
+    # The stamps of the sixty days read, digested: figures of days written since are not used.
+    days_stamp: Mapped[str] = mapped_column(String(32))

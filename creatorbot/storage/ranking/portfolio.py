@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 
 from creatorbot.analytics.segments import SEGMENTS
 from creatorbot.analytics.windows import Window
-from creatorbot.storage.ranking.cache import CACHE
 from creatorbot.storage.ranking.days import Days
+from creatorbot.storage.ranking.kept import kept_in_place
 from creatorbot.storage.ranking.owned import owned_mask
 from creatorbot.storage.ranking.people import in_segment, people
-from creatorbot.storage.segments.figures import unpack_figures
-from creatorbot.storage.segments.read import segment_stamp, stored_figures
+from creatorbot.storage.segments.read import segment_stamp
+
+KEPT = ("gmv_7d", "gmv_prev_7d", "gmv_30d")
 
 
 @dataclass(frozen=True)
@@ -46,20 +47,10 @@ def owned_figures(
         for name in SEGMENTS
     }
     ids = group.ids[members]
-    kept = None if stamp is None or stamp[0] != end else _kept(market, stamp, session=session)
+    kept = kept_in_place(market, end, KEPT, group, session=session)
     if kept is not None:
-        at = np.searchsorted(kept["creator_id"], ids)
-        known = at < len(kept["creator_id"])
-        known[known] = kept["creator_id"][at[known]] == ids[known]
-
-        def picked(name: str) -> np.ndarray:
-            values = np.zeros(len(ids), dtype=np.int64)
-            values[known] = kept[name][at[known]]
-            return values
-
-        return Owned(
-            ids, picked("gmv_7d"), picked("gmv_prev_7d"), picked("gmv_30d"), segments=segments
-        )
+        last_7d, prev_7d, last_30d = (values[members] for values in kept)
+        return Owned(ids, last_7d, prev_7d, last_30d, segments=segments)
     month = Window(end - dt.timedelta(days=29), end)
     days = Days(market, month, group, session=session)
     if not days.complete:
@@ -72,19 +63,3 @@ def owned_figures(
     gmv_prev_7d = days.total("gmv", before)[members]
     rest = days.total("gmv", Window(month.start, before.start - dt.timedelta(days=1)))[members]
     return Owned(ids, gmv_7d, gmv_prev_7d, gmv_7d + gmv_prev_7d + rest, segments=segments)
-
-
-def _kept(
-    market: str, stamp: tuple[dt.date, str], *, session: Session
-) -> dict[str, np.ndarray] | None:
-    """The figures kept with the market's segments, cached under their stamp."""
-    key = ("segment figures", market)
-    found = CACHE.get(key, stamp)
-    if found is not None:
-        return found
-    data = stored_figures(market, session=session)
-    if data is None:
-        return None
-    figures = unpack_figures(data)
-    CACHE.put(key, stamp, figures)
-    return figures

@@ -17,7 +17,7 @@ from creatorbot.storage.advisory import xact_lock
 from creatorbot.storage.models import CreatorSegment, Market, SegmentRun
 from creatorbot.storage.queries.markets import latest_day, market_tiers
 from creatorbot.storage.roster import creators
-from creatorbot.storage.segments.figures import pack_figures
+from creatorbot.storage.segments.figures import days_digest, pack_figures
 from creatorbot.storage.segments.gather import gather
 from creatorbot.storage.upsert import insert_frame, table_of
 
@@ -69,6 +69,7 @@ def refresh_segments(markets: Iterable[str], *, session: Session) -> None:
                 stamp=uuid.uuid4().hex,
                 members=len(found),
                 figures=pack_figures(figures),
+                days_stamp=days_digest(market, end, session=session),
             )
         )
         session.flush()

@@ -58,6 +58,7 @@ def upgrade() -> None:
         sa.Column("stamp", sa.String(length=32), nullable=False),
         sa.Column("members", sa.Integer(), nullable=False),
         sa.Column("figures", sa.LargeBinary(), nullable=False),
+        sa.Column("days_stamp", sa.String(length=32), nullable=False),
         sa.PrimaryKeyConstraint("market", name=op.f("pk_segment_runs")),
     )
     # A portfolio is the creators whose CM or AM is the owner: a probe each, never a scan.
