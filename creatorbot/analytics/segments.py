@@ -90,29 +90,26 @@ def empty_figures(ids: np.ndarray) -> Figures:
     )
 
 
-def add_day(figures: Figures, k: int, positions: np.ndarray, gmv: np.ndarray, left: int) -> None:
-    """Add day k's GMV of the creators at `positions` (no position twice). Days must be added
-    oldest first (k descending), so the last sale written is the latest."""
+def add_day(figures: Figures, k: int, gmv: np.ndarray, left: int) -> None:
+    """Add day k's GMV of every creator (`gmv` aligned with `ids`, 0 for no row). Days must be
+    added oldest first (k descending), so the last sale written is the latest. Whole-array
+    operations: a day is one pass over contiguous memory per figure, not a scatter each."""
     if k < WINDOW:
-        figures.now[positions] += gmv
+        np.add(figures.now, gmv, out=figures.now)
     elif k < HISTORY:
-        figures.before[positions] += gmv
+        np.add(figures.before, gmv, out=figures.before)
     else:
         return
     if k < WEEKS * 7:
-        figures.weeks[WEEKS - 1 - k // 7][positions] += gmv
-        _maximum(figures.best_day, positions, gmv)
+        week = figures.weeks[WEEKS - 1 - k // 7]
+        np.add(week, gmv, out=week)
+        np.maximum(figures.best_day, gmv, out=figures.best_day)
     if k < WINDOW - left:
-        figures.kept[positions] += gmv
-    sold = positions[gmv > 0]
+        np.add(figures.kept, gmv, out=figures.kept)
+    sold = gmv > 0
     figures.last_sale[sold] = k
-    fresh = sold[figures.first_sale[sold] < 0]
+    fresh = sold & (figures.first_sale < 0)
     figures.first_sale[fresh] = k
-
-
-def _maximum(target: np.ndarray, positions: np.ndarray, values: np.ndarray) -> None:
-    # No position repeats within a day: a gather, a maximum and a scatter are exact.
-    target[positions] = np.maximum(target[positions], values)
 
 
 @dataclass(frozen=True)

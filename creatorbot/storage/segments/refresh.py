@@ -9,14 +9,16 @@ import uuid
 from collections.abc import Iterable
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from creatorbot.analytics.segments import COLUMNS, SegmentRules, compute, ladder
 from creatorbot.storage.advisory import xact_lock
-from creatorbot.storage.models import CreatorSegment, Market, SegmentRun
+from creatorbot.storage.fetch import fetch_all
+from creatorbot.storage.models import Creator, CreatorSegment, Market, SegmentRun
 from creatorbot.storage.queries.markets import latest_day, market_tiers
-from creatorbot.storage.roster import creators
+from creatorbot.storage.roster import creators, sharing
 from creatorbot.storage.segments.figures import days_digest, pack_figures
 from creatorbot.storage.segments.gather import gather
 from creatorbot.storage.upsert import insert_frame, table_of
@@ -44,7 +46,9 @@ def refresh_segments(markets: Iterable[str], *, session: Session) -> None:
     for market in wanted:
         # Two refreshes of one market at once would both delete, then clash on insert.
         xact_lock(f"segments:{market}", session=session)
-    people = creators(wanted, session=session)
+    # In an import the write path has read every market's creators already: reused. Otherwise
+    # only the ids and tiers of each market are read.
+    people = creators(wanted, session=session) if sharing(session=session) else None
     current = rules()
     for market in wanted:
         started = time.perf_counter()
@@ -53,11 +57,10 @@ def refresh_segments(markets: Iterable[str], *, session: Session) -> None:
         end = latest_day(market, session=session)
         if end is None:
             continue
-        mine = people[market]
-        ids = mine["creator_id"].to_numpy(dtype=np.int64)
+        ids, creator_tiers = _creators(market, people, session=session)
         figures = gather(market, end, ids, session=session)
         tiers = [(t.tier, t.rank, t.min_gmv_30d) for t in market_tiers(market, session=session)]
-        found = compute(figures, ladder(mine["tier"].astype(object).tolist(), tiers), end, current)
+        found = compute(figures, ladder(creator_tiers, tiers), end, current)
         if len(found):
             frame = found.assign(market=market)
             insert_frame(table_of(CreatorSegment), frame, ["market", *COLUMNS], session=session)
@@ -82,6 +85,20 @@ def refresh_segments(markets: Iterable[str], *, session: Session) -> None:
                 "seconds": round(time.perf_counter() - started, 3),
             },
         )
+
+
+def _creators(
+    market: str, people: dict[str, pd.DataFrame] | None, *, session: Session
+) -> tuple[np.ndarray, list[str]]:
+    """The market's creator ids and each one's tier."""
+    if people is not None:
+        mine = people[market]
+        return mine["creator_id"].to_numpy(dtype=np.int64), mine["tier"].astype(object).tolist()
+    rows = fetch_all(
+        select(Creator.id, Creator.tier).where(Creator.market == market), session=session
+    )
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    return ids, [row[1] for row in rows]
 
 
 def stale_markets(*, session: Session) -> list[str]:
