@@ -22,9 +22,8 @@ from creatorbot.storage.models import Campaign, Creator, FeedbackResponse, Marke
 from creatorbot.storage.queries.markets import all_markets, latest_day, market_tiers
 from creatorbot.storage.queries.portfolio import (
     creators_by_id,
-    ids_of_handles,
     latest_feedback_of,
-    open_alerts_by_handle,
+    open_alerts_by_creator,
     running_campaigns,
 )
 from creatorbot.storage.ranking.portfolio import Owned, owned_figures
@@ -196,14 +195,15 @@ def build(names: list[str], markets: list[Market], call: Call, *, whose: str | N
 def _first(market: Market, owned: Owned, call: Call) -> tuple[list[_Entry], int]:
     """The market's owned creators that need action first (at most SHOWN), and the open alerts
     about all of them."""
-    by_handle = open_alerts_by_handle(market.code, session=call.session)
+    by_creator = open_alerts_by_creator(market.code, session=call.session)
     alert_count = np.zeros(len(owned.ids), dtype=np.int64)
-    if by_handle:
-        ids = ids_of_handles(market.code, list(by_handle), session=call.session)
-        at = np.searchsorted(owned.ids, np.array(list(ids.values()), dtype=np.int64))
-        for (handle, _), place in zip(ids.items(), at.tolist(), strict=True):
-            if place < len(owned.ids) and owned.ids[place] == ids[handle]:
-                alert_count[place] = by_handle[handle]
+    if by_creator:
+        ids = np.array(list(by_creator), dtype=np.int64)
+        counts = np.array(list(by_creator.values()), dtype=np.int64)
+        at = np.searchsorted(owned.ids, ids)
+        mine = at < len(owned.ids)
+        mine[mine] = owned.ids[at[mine]] == ids[mine]
+        alert_count[at[mine]] = counts[mine]
     urgency = np.full(len(owned.ids), len(URGENCY), dtype=np.int64)
     for rank, name in reversed(list(enumerate(URGENCY))):
         urgency[owned.segments[name]] = rank

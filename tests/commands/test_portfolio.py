@@ -16,6 +16,7 @@ from creatorbot.commands.portfolio import Owner, portfolio
 from creatorbot.commands.registry import commands
 from creatorbot.commands.router import Router
 from creatorbot.storage import writer
+from creatorbot.storage.models import Alert, AlertStatus
 from creatorbot.storage.segments import refresh_segments
 from tests.commands.conftest import NOW, creator_row, metric_row, seed
 
@@ -91,6 +92,30 @@ def test_a_cm_sees_exactly_their_creators_of_their_market(ask: Ask) -> None:
     # 7 days of RM600 against the 7 before: unchanged; RM18,000 in 30 days, RM12,000 to gold.
     assert "7d RM4,200.00 (0.0%) · silver, RM12,000.00 to gold" in said
     assert "You don't have access to IT" in ask("U1", "portfolio IT", known_as=(FARAH,))
+
+
+def test_open_alerts_count_and_come_first(sessions: sessionmaker[Session], ask: Ask) -> None:
+    with sessions.begin() as session:
+        for metric in ("gmv", "orders"):
+            session.add(
+                Alert(
+                    market="MY",
+                    subject_kind="creator",
+                    subject_key="far",
+                    metric=metric,
+                    day=END,
+                    observed=0,
+                    expected=1,
+                    impact=1,
+                    reason="fell",
+                    status=AlertStatus.OPEN,
+                )
+            )
+    ask(ADMIN, "access grant U1 cm MY")
+    said = ask("U1", "portfolio me", known_as=(FARAH,))
+    assert "2 open alerts" in said
+    # far has no segment but two alerts: before big, which has neither.
+    assert said.index("(@far)") < said.index("(@big)")
 
 
 def test_a_cm_may_not_ask_for_someone_else(ask: Ask) -> None:

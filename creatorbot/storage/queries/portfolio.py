@@ -20,18 +20,20 @@ from creatorbot.storage.models import (
 )
 
 
-def open_alerts_by_handle(market: str, *, session: Session) -> Counter[str]:
-    """How many open alerts each creator of the market has, by handle (few are open)."""
+def open_alerts_by_creator(market: str, *, session: Session) -> Counter[int]:
+    """How many open alerts each creator of the market has, by creator id."""
     query = (
-        select(Alert.subject_key, func.count())
+        select(Creator.id, func.count())
+        .select_from(Alert)
+        .join(Creator, (Creator.market == Alert.market) & (Creator.handle == Alert.subject_key))
         .where(
             Alert.market == market,
             Alert.subject_kind == "creator",
             Alert.status == AlertStatus.OPEN,
         )
-        .group_by(Alert.subject_key)
+        .group_by(Creator.id)
     )
-    return Counter({str(key): int(n) for key, n in session.execute(query)})
+    return Counter({int(key): int(n) for key, n in session.execute(query)})
 
 
 def creators_by_id(ids: Sequence[int], *, session: Session) -> dict[int, Creator]:
@@ -77,15 +79,4 @@ def latest_feedback_of(ids: Sequence[int], *, session: Session) -> dict[int, Fee
     for response in session.scalars(query):
         if response.creator_id is not None:
             found.setdefault(response.creator_id, response)
-    return found
-
-
-def ids_of_handles(market: str, handles: Sequence[str], *, session: Session) -> dict[str, int]:
-    """The creator id of each handle of the market that has one."""
-    found: dict[str, int] = {}
-    for start in range(0, len(handles), 500):
-        query = select(Creator.handle, Creator.id).where(
-            Creator.market == market, Creator.handle.in_(list(handles[start : start + 500]))
-        )
-        found.update((str(h), int(i)) for h, i in session.execute(query))
     return found
