@@ -177,8 +177,9 @@ def compute(figures: Figures, tier: TierLadder, end: dt.date, rules: SegmentRule
 def _ranks(frame: pd.DataFrame) -> pd.Series:
     """Each member's place in its segment, what to look at first ranked 1 (ties by creator
     id): attention by the GMV lost, potential by the weekly GMV gained, level-up by the
-    stretch (pace needed over pace now), at-risk by tier (highest first) then by how far
-    below it, dormant by the GMV of the sixty days, new by the GMV since the first sale."""
+    stretch (pace needed over pace now), at-risk by how close they come to keeping their
+    tier (the nearest first: a small push keeps them), dormant by the GMV of the sixty days,
+    new by the GMV since the first sale."""
     gmv_now = frame["gmv_now"].astype("float64").fillna(0).to_numpy()
     gmv_before = frame["gmv_before"].astype("float64").fillna(0).to_numpy()
     target = frame["target"].astype("float64").fillna(1).to_numpy()
@@ -188,7 +189,7 @@ def _ranks(frame: pd.DataFrame) -> pd.Series:
         "attention": [-(gmv_before - gmv_now)],
         "potential": [-(gmv_now - gmv_before)],
         "level-up": [needed / np.maximum(pace, 1)],
-        "at-risk": [-target, gmv_now / np.maximum(target, 1)],
+        "at-risk": [-(gmv_now / np.maximum(target, 1))],
         "dormant": [-gmv_before],
         "new": [-gmv_now],
     }

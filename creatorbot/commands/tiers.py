@@ -60,7 +60,7 @@ def answer(query: TiersQuery, call: Call) -> Reply:
         return segment_board(market.code, segment, session=call.session, limit=SHOWN, owners=owners)
 
     # Each board in its stored rank: level-up the smallest stretch first (pace needed over
-    # pace now); at risk the highest tier first, then those furthest below it.
+    # pace now); at risk those nearest to keeping their tier first.
     rising, rising_count = board("level-up")
     falling, falling_count = board("at-risk")
     title = lang._("Tiers · {market} · {day}").format(market=market.code, day=lang.date(end))
