@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Iterable
 
 import numpy as np
@@ -21,6 +20,7 @@ from creatorbot.storage.queries.markets import latest_day, market_tiers
 from creatorbot.storage.roster import creators, sharing
 from creatorbot.storage.segments.figures import days_digest, pack_figures
 from creatorbot.storage.segments.gather import gather
+from creatorbot.storage.stamps import digest
 from creatorbot.storage.upsert import insert_frame, table_of
 
 logger = logging.getLogger(__name__)
@@ -52,15 +52,23 @@ def refresh_segments(markets: Iterable[str], *, session: Session) -> None:
     current = rules()
     for market in wanted:
         started = time.perf_counter()
-        session.execute(delete(CreatorSegment).where(CreatorSegment.market == market))
-        session.execute(delete(SegmentRun).where(SegmentRun.market == market))
         end = latest_day(market, session=session)
         if end is None:
+            _delete(market, session=session)
             continue
         ids, creator_tiers = _creators(market, people, session=session)
         figures = gather(market, end, ids, session=session)
         tiers = [(t.tier, t.rank, t.min_gmv_30d) for t in market_tiers(market, session=session)]
         found = compute(figures, ladder(creator_tiers, tiers), end, current)
+        packed = pack_figures(figures)
+        days = days_digest(market, end, session=session)
+        # The stamp is what was computed: re-importing the same rows computes the same
+        # segments, and leaves the database exactly as it was.
+        rows = pd.util.hash_pandas_object(found, index=False).to_numpy().tobytes()
+        stamp = digest(end.isoformat().encode(), current.describe().encode(), packed, rows)
+        if session.scalar(select(SegmentRun.stamp).where(SegmentRun.market == market)) == stamp:
+            continue
+        _delete(market, session=session)
         if len(found):
             frame = found.assign(market=market)
             insert_frame(table_of(CreatorSegment), frame, ["market", *COLUMNS], session=session)
@@ -69,10 +77,10 @@ def refresh_segments(markets: Iterable[str], *, session: Session) -> None:
                 market=market,
                 end_day=end,
                 rules=current.describe(),
-                stamp=uuid.uuid4().hex,
+                stamp=stamp,
                 members=len(found),
-                figures=pack_figures(figures),
-                days_stamp=days_digest(market, end, session=session),
+                figures=packed,
+                days_stamp=days,
             )
         )
         session.flush()
@@ -85,6 +93,11 @@ def refresh_segments(markets: Iterable[str], *, session: Session) -> None:
                 "seconds": round(time.perf_counter() - started, 3),
             },
         )
+
+
+def _delete(market: str, *, session: Session) -> None:
+    session.execute(delete(CreatorSegment).where(CreatorSegment.market == market))
+    session.execute(delete(SegmentRun).where(SegmentRun.market == market))
 
 
 def _creators(
