@@ -42,7 +42,8 @@ def gather(market: str, end: dt.date, ids: np.ndarray, *, session: Session) -> F
 
 def _place(day_ids: np.ndarray, position_of: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
     """Which rows of a day belong to the creators (None: all) and their positions in `ids`."""
-    found = position_of[np.minimum(day_ids, len(position_of) - 1)]
+    # Stored narrow (a few creators' ids fit in int8): widened before any arithmetic.
+    found = position_of[np.minimum(day_ids.astype(np.int64), len(position_of) - 1)]
     known = found >= 0
     if known.all():
         return None, found
