@@ -651,6 +651,6 @@ class SegmentRun(Base):
     rules: Mapped[str] = mapped_column(Text)
     stamp: Mapped[str] = mapped_column(String(32))
     members: Mapped[int] = mapped_column(Integer)
-    figures: Mapped[bytes] = mapped_column(LargeBinary, doc="numpy .npz bytes")
+    figures: Mapped[bytes] = mapped_column(LargeBinary, doc="`segments.figures` packed")
     # The stamps of the sixty days read, digested: figures of days written since are not used.
     days_stamp: Mapped[str] = mapped_column(String(32))
