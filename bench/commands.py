@@ -25,7 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from bench import duck
 from bench.asking import ask_all, emit, percentile, samples
@@ -43,6 +43,7 @@ from creatorbot.storage.importers import import_file
 from creatorbot.storage.models import Campaign, Creator
 from creatorbot.storage.queries.markets import all_markets, latest_day
 from creatorbot.storage.queries.slots import latest_slot_day
+from creatorbot.storage.segments import refresh_segments
 from creatorbot.storage.writer import DAILY_COLUMNS
 
 SCALES = {"T": (300, 40), "S": (100_000, 90), "L": (1_000_000, 30)}
@@ -97,6 +98,7 @@ class Question:
     text: str
     duck: Answer
     stored: bool = False
+    segments: bool = False  # reads the stored segments: target ≤ 50 ms at L
 
 
 # Every question `make bench` times, in the order it prints them. To bench a command, add it
@@ -143,6 +145,13 @@ QUESTIONS = (
     Question("campaign {competition}", duck.campaign("competition")),
     Question("campaign {incentive}", duck.campaign("incentive")),
     Question("creator {handle} MY", duck.creator("MY")),
+    Question("portfolio {cm_quoted} MY", duck.portfolio("MY", "cm"), segments=True),
+    Question("tiers MY", duck.tiers("MY"), segments=True),
+    Question(
+        "leaderboard gmv 30d MY segment:dormant",
+        duck.leaderboard("gmv", "30d", "MY", dormant=True),
+        segments=True,
+    ),
 )
 KINDS = ("mega_sale", "ip_event", "competition", "incentive")
 
@@ -191,6 +200,14 @@ def facts(scale: str, db: str) -> dict[str, Any]:
             select(Creator.handle).where(Creator.market == "MY").order_by(Creator.id).limit(1)
         )
         found["handle"] = handle
+        cm = session.scalar(
+            select(Creator.cm)
+            .where(Creator.market == "MY", Creator.cm.is_not(None))
+            .order_by(Creator.id)
+            .limit(1)
+        )
+        found["cm"] = cm or "nobody"
+        found["cm_quoted"] = f'"{found["cm"]}"'
     engine.dispose()
     return found
 
@@ -309,6 +326,22 @@ def import_day(scale: str, db: str) -> tuple[int, float]:
     return len(creators), seconds
 
 
+def segments_time(scale: str, db: str) -> list[tuple[str, int, float]]:
+    """Compute the segments of every creator of each market (as the write path does after an
+    import), then roll back: (market, creators, seconds) each."""
+    engine = make_engine(database_url(scale, db), connect_args=connect_args(scale, db))
+    found = []
+    with make_sessionmaker(engine)() as session:
+        for market in sorted(all_markets(session=session)):
+            count = session.scalar(select(func.count()).where(Creator.market == market)) or 0
+            started = time.perf_counter()
+            refresh_segments([market], session=session)
+            found.append((market, int(count), time.perf_counter() - started))
+        session.rollback()
+    engine.dispose()
+    return found
+
+
 def same_command(one: int, other: int) -> bool:
     """Whether question `other` asks what `one` does and more (`match …` and `match … export`):
     once the first has run out of time, the second is not asked."""
@@ -356,6 +389,7 @@ class Run:
     export_seconds: float
     start: Start
     imported: tuple[int, float] | None
+    segments: list[tuple[str, int, float]]
 
 
 def run_world(scale: str, db: str, args: argparse.Namespace) -> Run:
@@ -379,7 +413,8 @@ def run_world(scale: str, db: str, args: argparse.Namespace) -> Run:
         same_command,
     )
     imported = None if args.no_import else import_day(scale, db)
-    return Run(scale, db, known, ours, closing, theirs, exported, started, imported)
+    segmented = segments_time(scale, db)
+    return Run(scale, db, known, ours, closing, theirs, exported, started, imported, segmented)
 
 
 def bot_url(scale: str, db: str) -> str:
@@ -399,7 +434,7 @@ def report(run: Run) -> None:
     for index, question in enumerate(QUESTIONS):
         ours = figures(run.ours.get(index))
         theirs = figures(run.duck.get(index))
-        mark = " (stored)" if question.stored else ""
+        mark = " (stored)" if question.stored else " (segments)" if question.segments else ""
         label = text_of(question, run.known) + mark
         print(f"{label:{width + 9}} {shown(ours):>21} {shown(theirs):>21} {ratio(ours, theirs):>8}")
         for side, line in (("ours", run.ours.get(index)), ("DuckDB", run.duck.get(index))):
@@ -416,6 +451,8 @@ def report(run: Run) -> None:
         print(
             f"(the world's rows exported to Parquet for DuckDB in {run.export_seconds:.0f} s, once)"
         )
+    for market, count, seconds in run.segments:
+        print(f"segments of every creator of {market}: {count:,} creators in {seconds:.2f} s")
     if run.imported is not None:
         count, seconds = run.imported
         print(

@@ -181,12 +181,18 @@ def ranking(
     tier: str | None = None,
     category: str | None = None,
     campaign_id: int | None = None,
+    dormant: bool = False,
     top: int = 10,
 ) -> list[tuple[Any, ...]]:
     """The leaderboard: its top rows with the rank of the window before, how many it ranks
-    and their total. Ranked by the sum over the window, ties by handle; creators at 0 out."""
+    and their total. Ranked by the sum over the window, ties by handle; creators at 0 out.
+    `dormant`: only creators with a sale in the sixty days up to the window's end and none in
+    its last 14."""
     pool = "SELECT id, handle, display_name FROM creators WHERE true"
     params: dict[str, Any] = {"market": market}
+    if dormant:
+        pool += f" AND id IN (SELECT creator_id FROM ({DORMANT}))"
+        params["last"] = window.end
     if tier is not None:
         pool += " AND lower(tier) = lower($tier)"
         params["tier"] = tier
@@ -211,6 +217,7 @@ def leaderboard(
     tier: str | None = None,
     category: str | None = None,
     campaign: str | None = None,
+    dormant: bool = False,
     top: int = 10,
 ) -> Answer:
     """`leaderboard METRIC PERIOD MARKET …`; `as_of` and `campaign` name facts (a day, the
@@ -233,6 +240,7 @@ def leaderboard(
             tier=tier,
             category=category,
             campaign_id=campaign_id,
+            dormant=dormant,
             top=top,
         )
 
@@ -586,5 +594,94 @@ def alerts(market: str) -> Answer:
         )
         found = CreatorDays(Matrix(ids, tuple(calendar), values), rules_for(place)).detect()
         return ids, found
+
+    return answer
+
+
+# The sixty days the segments read, per creator: GMV of the last 30, of the days that stay in
+# the window at the month's end ($kept_from on), of the last 7 and the 7 before, and the last
+# day with a sale.
+FIGURES = """
+SELECT creator_id,
+    sum(gmv) FILTER (WHERE date > $end - INTERVAL 30 DAY) AS now,
+    coalesce(sum(gmv) FILTER (WHERE date >= $kept_from), 0) AS kept,
+    sum(gmv) FILTER (WHERE date > $end - INTERVAL 7 DAY) AS week,
+    sum(gmv) FILTER (WHERE date <= $end - INTERVAL 7 DAY AND date > $end - INTERVAL 14 DAY)
+        AS week_before,
+    max(date) FILTER (WHERE gmv > 0) AS last_sale
+FROM daily WHERE market = $market AND date BETWEEN $end - INTERVAL 59 DAY AND $end
+GROUP BY creator_id
+"""
+LEVEL_UP = """
+WITH f AS ({figures}),
+t AS (
+    SELECT lower(tier) AS tier, tier AS name, rank, min_gmv_30d FROM tiers WHERE market = $market
+),
+c AS (SELECT id, handle, display_name, lower(tier) AS tier FROM creators WHERE market = $market),
+l AS (
+    SELECT c.handle, c.display_name, nt.name AS next_tier, nt.min_gmv_30d - f.now AS short,
+        CAST(ceil((nt.min_gmv_30d - f.kept) / greatest($left, 1)) AS BIGINT) AS needed,
+        f.week // 7 AS pace
+    FROM c JOIN f ON f.creator_id = c.id JOIN t ct ON ct.tier = c.tier
+    JOIN t nt ON nt.rank = ct.rank + 1
+    WHERE f.now < nt.min_gmv_30d AND 100 * f.now >= 90 * nt.min_gmv_30d AND $left > 0
+)
+SELECT * FROM l WHERE 100 * needed <= 200 * pace ORDER BY needed / pace, handle
+"""
+AT_RISK = """
+WITH f AS ({figures}),
+t AS (SELECT lower(tier) AS tier, tier AS name, min_gmv_30d FROM tiers WHERE market = $market),
+c AS (SELECT id, handle, display_name, lower(tier) AS tier FROM creators WHERE market = $market)
+SELECT c.handle, t.name, p.projected, t.min_gmv_30d
+FROM c JOIN t ON t.tier = c.tier LEFT JOIN f ON f.creator_id = c.id,
+LATERAL (SELECT coalesce(f.kept, 0) + coalesce(f.week, 0) // 7 * $left AS projected) p
+WHERE t.min_gmv_30d > 0 AND p.projected < t.min_gmv_30d
+ORDER BY t.min_gmv_30d DESC, p.projected / t.min_gmv_30d, c.handle
+"""
+DORMANT = """
+SELECT creator_id FROM daily
+WHERE market = $market AND date BETWEEN $last - INTERVAL 59 DAY AND $last AND gmv > 0
+GROUP BY creator_id HAVING max(date) <= $last - INTERVAL 14 DAY
+"""
+OWNED = """
+WITH f AS ({figures})
+SELECT c.handle, c.display_name, c.tier, f.week, f.week_before, f.now, f.last_sale
+FROM creators c LEFT JOIN f ON f.creator_id = c.id
+WHERE c.market = $market AND (lower(c.cm) = lower($owner) OR lower(c.am) = lower($owner))
+ORDER BY f.last_sale <= $end - INTERVAL 14 DAY DESC, f.week DESC NULLS LAST, c.handle
+"""
+
+
+def _segment_params(facts: Facts, market: str) -> dict[str, Any]:
+    from creatorbot.analytics.segments import days_left
+
+    end = _day(facts["latest"][market])
+    left = days_left(end)
+    kept_from = end - dt.timedelta(days=29 - left)
+    return {"market": market, "end": end, "left": left, "kept_from": kept_from}
+
+
+def tiers(market: str) -> Answer:
+    """`tiers MARKET`: the level-up board (30-day GMV within 10% below the next tier, the pace
+    needed by the month's end at most twice the last week's) and the tiers at risk."""
+
+    def answer(con: Any, facts: Facts) -> Any:
+        params = _segment_params(facts, market)
+        rising = con.execute(LEVEL_UP.format(figures=FIGURES), params).fetchall()
+        falling = con.execute(AT_RISK.format(figures=FIGURES), params).fetchall()
+        return rising, falling
+
+    return answer
+
+
+def portfolio(market: str, owner: str) -> Answer:
+    """`portfolio OWNER MARKET`: every creator the owner has (as CM or AM) with 7-day GMV
+    against the week before, dormant ones first, then by 7-day GMV (the other segments and
+    the cut to the first ten are the bot's)."""
+
+    def answer(con: Any, facts: Facts) -> Any:
+        params = {**_segment_params(facts, market), "owner": facts[owner]}
+        del params["left"]  # DuckDB refuses a parameter the query does not use
+        return con.execute(OWNED.format(figures=FIGURES), params).fetchall()
 
     return answer

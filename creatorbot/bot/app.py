@@ -16,7 +16,7 @@ from creatorbot.commands.core import Services, utc_now
 from creatorbot.commands.registry import commands, forms
 from creatorbot.commands.router import Router
 from creatorbot.jobs.posting import Poster
-from creatorbot.storage import ranking
+from creatorbot.storage import ranking, segments
 from creatorbot.storage.db import alembic_config, make_engine, make_sessionmaker, upgrade
 
 
@@ -97,6 +97,7 @@ class App:
 def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App:
     """Wire the bot. A SQLite database is created and migrated on first use; PostgreSQL must
     be migrated explicitly (`creatorbot db upgrade`), so replicas never race on a migration."""
+    segments.configure(settings.segment_rules)  # before an upgrade may compute them
     engine = make_engine(
         settings.resolved_database_url,
         statement_timeout=settings.statement_timeout_seconds or None,

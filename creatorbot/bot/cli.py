@@ -19,6 +19,7 @@ from creatorbot.bot.console import ask, shell, show
 from creatorbot.bot.scheduling import post_on_demand
 from creatorbot.bot.settings import Settings
 from creatorbot.commands.i18n import LANGUAGES, language_of
+from creatorbot.storage import segments
 from creatorbot.storage.db import make_engine, upgrade
 from creatorbot.storage.failures import database_unreachable, disk_full, first_line
 from creatorbot.storage.importers import KINDS
@@ -51,6 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     try:
         if args.command == "db":
+            segments.configure(settings.segment_rules)
             upgrade(make_engine(settings.resolved_database_url))
             print("The database is up to date.")
             return 0

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from creatorbot.analytics.segments import SegmentRules
 from creatorbot.storage.sync import Source, load_sources
 
 
@@ -65,6 +66,31 @@ class Settings(BaseSettings):
 
     ranking_cache_mb: int = Field(default=256, ge=0, validation_alias="CREATORBOT_RANKING_CACHE_MB")
     ranking_warm: bool = Field(default=True, validation_alias="CREATORBOT_RANKING_WARM")
+    # Segment rules (README "Segments"): percentages and days as whole numbers.
+    segment_top_share_pct: int = Field(
+        default=50, ge=1, le=100, validation_alias="CREATORBOT_SEGMENT_TOP_SHARE_PCT"
+    )
+    segment_attention_drop_pct: int = Field(
+        default=25, ge=1, le=100, validation_alias="CREATORBOT_SEGMENT_ATTENTION_DROP_PCT"
+    )
+    segment_potential_rise_pct: int = Field(
+        default=50, ge=0, validation_alias="CREATORBOT_SEGMENT_POTENTIAL_RISE_PCT"
+    )
+    segment_potential_max_day_pct: int = Field(
+        default=25, ge=1, le=100, validation_alias="CREATORBOT_SEGMENT_POTENTIAL_MAX_DAY_PCT"
+    )
+    segment_levelup_within_pct: int = Field(
+        default=10, ge=1, le=100, validation_alias="CREATORBOT_SEGMENT_LEVELUP_WITHIN_PCT"
+    )
+    segment_levelup_stretch_pct: int = Field(
+        default=200, ge=1, validation_alias="CREATORBOT_SEGMENT_LEVELUP_STRETCH_PCT"
+    )
+    segment_dormant_days: int = Field(
+        default=14, ge=1, le=59, validation_alias="CREATORBOT_SEGMENT_DORMANT_DAYS"
+    )
+    segment_new_days: int = Field(
+        default=14, ge=1, le=60, validation_alias="CREATORBOT_SEGMENT_NEW_DAYS"
+    )
     rate_limit_per_minute: int = Field(
         default=30, ge=0, validation_alias="CREATORBOT_RATE_LIMIT_PER_MINUTE"
     )
@@ -85,6 +111,20 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'creatorbot.sqlite3').resolve()}"
+
+    @property
+    def segment_rules(self) -> SegmentRules:
+        """The segment rules these settings give."""
+        return SegmentRules(
+            top_share_pct=self.segment_top_share_pct,
+            attention_drop_pct=self.segment_attention_drop_pct,
+            potential_rise_pct=self.segment_potential_rise_pct,
+            potential_max_day_pct=self.segment_potential_max_day_pct,
+            levelup_within_pct=self.segment_levelup_within_pct,
+            levelup_stretch_pct=self.segment_levelup_stretch_pct,
+            dormant_days=self.segment_dormant_days,
+            new_days=self.segment_new_days,
+        )
 
     @property
     def has_slack(self) -> bool:

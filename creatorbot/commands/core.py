@@ -30,6 +30,9 @@ class CommandRequest:
     # open_department_ids), those the user is in, as the platform tells; asked only when the
     # user has no role of their own.
     member_of: Callable[[frozenset[str]], frozenset[str]] | None = None
+    # The email and full name the platform knows the user by (a Slack profile's): how the
+    # creators' CM and AM columns may name them, for `portfolio me` and `cm:me`.
+    known_as: tuple[str, ...] = ()
 
 
 def utc_now() -> dt.datetime:

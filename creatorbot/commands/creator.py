@@ -31,6 +31,7 @@ from creatorbot.commands.reply import (
     Table,
     Text,
 )
+from creatorbot.commands.segments import URGENCY, segment_label, why
 from creatorbot.storage.feedback import latest_feedback
 from creatorbot.storage.handles import shown
 from creatorbot.storage.models import Creator, Market
@@ -44,6 +45,7 @@ from creatorbot.storage.queries.creators import (
     find_creators,
 )
 from creatorbot.storage.queries.markets import all_markets, latest_day, market_tiers
+from creatorbot.storage.segments import creator_segments
 
 USAGE = "creator HANDLE [market]"
 HISTORY_DAYS = 60  # two 30-day windows
@@ -172,6 +174,7 @@ def answer(query: CreatorQuery, call: Call) -> Reply:
         Header(title),
         Fields(_identity(creator, tier, lang) + _sales(daily, end, market, lang)),
     ]
+    blocks += _segments(creator, market, call, lang)
     if call.services.charts:
         blocks.append(_chart(daily, end, market, lang))
     blocks += _campaigns(creator, market, end, call, lang)
@@ -186,6 +189,18 @@ def answer(query: CreatorQuery, call: Call) -> Reply:
         )
     )
     return Reply(tuple(blocks))
+
+
+def _segments(creator: Creator, market: Market, call: Call, lang: Lang) -> list[Block]:
+    """The segments the creator is in, each with why."""
+    rows = creator_segments([creator.id], session=call.session)
+    rows.sort(key=lambda row: URGENCY.index(row.segment) if row.segment in URGENCY else 99)
+    if not rows:
+        return []
+    lines = "\n".join(
+        f"• *{segment_label(row.segment, lang)}*: {why(row, market, lang)}" for row in rows
+    )
+    return [Text(lang._("*Segments*") + "\n" + lines)]
 
 
 def _identity(creator: Creator, tier: str, lang: Lang) -> tuple[tuple[str, str], ...]:

@@ -1,5 +1,6 @@
-"""`leaderboard [metric] [period] [market] [tier:T] [campaign:SLUG] [category:C] [top N]
-[as-of:YYYY-MM-DD]`: creators ranked by a metric's sum over a window, with rank movement."""
+"""`leaderboard [metric] [period] [market] [tier:T] [campaign:SLUG] [category:C] [segment:S]
+[cm:NAME|me] [am:NAME|me] [top N] [as-of:YYYY-MM-DD]`: creators ranked by a metric's sum over
+a window, with rank movement."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from creatorbot.commands.i18n import Lang
 from creatorbot.commands.labels import creator_label, metric_label, metric_value, period_label
 from creatorbot.commands.lookups import find_campaign
 from creatorbot.commands.markets import NoData, is_market_word, no_data, resolve_market
+from creatorbot.commands.owner_filter import owners_of
 from creatorbot.commands.parsing import (
     AS_OF,
     MAX_TOP,
@@ -37,6 +39,7 @@ from creatorbot.commands.reply import (
     Table,
     Text,
 )
+from creatorbot.commands.segments import segment_name
 from creatorbot.storage.boards import PERIODS, scope_of
 from creatorbot.storage.boards import TOP as BOARD_ROWS
 from creatorbot.storage.models import Market
@@ -46,13 +49,13 @@ from creatorbot.storage.queries.metrics import RANKABLE, metric_totals
 from creatorbot.storage.ranking import category_names, rank_window
 
 USAGE = (
-    "leaderboard [metric] [period] [market] [tier:T] [campaign:SLUG] [category:C] [top N] "
-    "[as-of:YYYY-MM-DD]"
+    "leaderboard [metric] [period] [market] [tier:T] [campaign:SLUG] [category:C] [segment:S] "
+    "[cm:NAME|me] [am:NAME|me] [top N] [as-of:YYYY-MM-DD]"
 )
 DEFAULT_TOP = 10
 PAGE = 10  # rows added by "Show more"
 OPEN_BUTTONS = 3  # profiles one click away: the top creators
-OPTIONS = ("tier", "campaign", "category", "as-of", "top")
+OPTIONS = ("tier", "campaign", "category", "segment", "cm", "am", "as-of", "top")
 TOP = re.compile(r"^top:?(\d+)$")
 
 
@@ -66,6 +69,9 @@ class LeaderboardQuery:
     tier: str | None = None
     campaign: str | None = None
     category: str | None = None
+    segment: str | None = None
+    owners: tuple[str, tuple[str, ...]] | None = None  # ("cm" or "am", names)
+    owner_filter: str | None = None  # as written, e.g. cm:me
     top: int = DEFAULT_TOP
     as_of: dt.date | None = None
 
@@ -89,6 +95,14 @@ def parse(text: str, call: Call) -> LeaderboardQuery:
             index += 1
         elif TOP.match(lower):
             found["top"] = parse_top(TOP.match(lower).group(1), lang)  # type: ignore[union-attr]
+        elif (
+            ":" in word
+            and word.partition(":")[0].lower() in ("cm", "am")
+            and word.partition(":")[2]
+        ):
+            key, _, value = word.partition(":")
+            found["owners"] = (key.lower(), owners_of(value, call).names)
+            found["owner_filter"] = word
         elif ":" in word:
             key, _, value = word.partition(":")
             found.update(_option(key.lower(), value, lang))
@@ -109,6 +123,8 @@ def _option(key: str, value: str, lang: Lang) -> dict[str, object]:
         return {"campaign": value}
     if key == "category":
         return {"category": value}
+    if key == "segment":
+        return {"segment": segment_name(value, lang)}
     if key in AS_OF:
         return {"as_of": parse_day(value, lang)}
     if key == "top":
@@ -143,7 +159,8 @@ def _stored(query: LeaderboardQuery, call: Call) -> Board | None:
     at most one filter; None when the query is not one, or its board is missing or stale."""
     period = query.period or "7d"
     covered = period in PERIODS and query.top <= BOARD_ROWS
-    if not covered or query.campaign or (query.tier and query.category):
+    filtered = query.campaign or query.segment or query.owners
+    if not covered or filtered or (query.tier and query.category):
         return None
     market = resolve_market(query.market, call)
     end = latest_day(market.code, session=call.session)
@@ -207,6 +224,8 @@ def _ranked(query: LeaderboardQuery, call: Call, *, fast: bool) -> Board:
             tier=tier,
             category=category,
             campaign_id=campaign_id,
+            segment=query.segment,
+            owners=query.owners,
         )
         if found is not None:
             rows = found.rows.copy()
@@ -224,6 +243,8 @@ def _ranked(query: LeaderboardQuery, call: Call, *, fast: bool) -> Board:
             tier=tier,
             category=category,
             campaign_id=campaign_id,
+            segment=query.segment,
+            owners=query.owners,
         )
         return rank(totals)
 
@@ -284,9 +305,12 @@ def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
             ("tier", query.tier),
             ("category", query.category),
             ("campaign", query.campaign),
+            ("segment", query.segment),
         )
         if value
     )
+    if query.owner_filter:
+        filters = " · ".join(part for part in (filters, query.owner_filter) if part)
     before = board.window.previous()
     window_line = lang._("{window}, compared with {previous}. Ties are ranked by handle.").format(
         window=lang.window(board.window.start, board.window.end),
@@ -361,8 +385,15 @@ def command_text(board: Board, query: LeaderboardQuery, top: int, pinned: bool =
     if board.period != "campaign":
         words.append(board.period)
     words.append(board.market.code)
-    filters = (("tier", query.tier), ("category", query.category), ("campaign", query.campaign))
+    filters = (
+        ("tier", query.tier),
+        ("category", query.category),
+        ("campaign", query.campaign),
+        ("segment", query.segment),
+    )
     words += [f"{key}:{value}" for key, value in filters if value]
+    if query.owner_filter:
+        words.append(query.owner_filter)
     words.append(f"top {top}")
     if pinned or query.as_of:
         words.append(f"as-of:{board.window.end.isoformat()}")

@@ -13,8 +13,10 @@ from creatorbot.commands import (
     help,
     leaderboard,
     match,
+    portfolio,
     slots,
     snapshot,
+    tiers,
 )
 from creatorbot.commands.forms import FEEDBACK
 from creatorbot.commands.i18n import N_
@@ -44,6 +46,20 @@ def commands() -> dict[str, Command]:
             creator.answer,
             N_("A creator's profile and recent sales"),
             "creator aisyah.beauty",
+        ),
+        Command(
+            "portfolio",
+            portfolio.parse,
+            portfolio.answer,
+            N_("Your creators (or a CM's, for leads): what needs action first"),
+            'portfolio "Farah Aziz" MY',
+        ),
+        Command(
+            "tiers",
+            tiers.parse,
+            tiers.answer,
+            N_("Who can level up this month, and who may drop a tier"),
+            "tiers MY",
         ),
         Command(
             "slots",

@@ -85,7 +85,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     before = current_revision(engine)
     command.upgrade(alembic_config(engine), revision)
     if revision == "head":
-        from creatorbot.storage import campaign_stats, matchpools
+        from creatorbot.storage import campaign_stats, matchpools, segments
         from creatorbot.storage.boards.hooks import refresh_stale
         from creatorbot.storage.stamps import stamp_unstamped
 
@@ -99,6 +99,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             pools = matchpools.refresh_stale(session=session)
         if pools:
             logger.info("match pools refreshed after upgrade", extra={"markets": ",".join(pools)})
+        with make_sessionmaker(engine).begin() as session:
+            segmented = segments.refresh_stale(session=session)
+        if segmented:
+            logger.info("segments refreshed after upgrade", extra={"markets": ",".join(segmented)})
         with make_sessionmaker(engine).begin() as session:
             campaigns = campaign_stats.refresh_stale(session=session)
         if campaigns:

@@ -158,6 +158,9 @@ class Tier(Base):
 Index("ix_creators_lower_handle", func.lower(Creator.handle))
 Index("ix_creators_handle_key", Creator.handle_key)
 Index("ix_creators_lower_display_name", func.lower(Creator.display_name))
+# A portfolio is the creators whose CM or AM is the owner: a probe each, never a scan.
+Index("ix_creators_lower_cm", func.lower(Creator.cm))
+Index("ix_creators_lower_am", func.lower(Creator.am))
 
 
 class DailyMetric(Base):
@@ -670,3 +673,48 @@ class SyncRun(Base):
     updated: Mapped[int | None] = mapped_column(Integer)
     outcome: Mapped[SyncOutcome] = mapped_column(_enum(SyncOutcome, "sync_outcome"))
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class CreatorSegment(Base):
+    """A creator's membership of one segment of their market (attention, potential, level-up,
+    at-risk, dormant, new) on the market's latest day, with the figures that explain it (which
+    ones a segment fills: `analytics.segments`); recomputed by the write path."""
+
+    __tablename__ = "creator_segments"
+    __table_args__ = (
+        # A segment's first members (what to look at first) are an index range.
+        Index("ix_creator_segments_market_segment_rank", "market", "segment", "rank"),
+        # Clustered on the key in SQLite: a segment's members are read together.
+        {"sqlite_with_rowid": False},
+    )
+
+    market: Mapped[str] = mapped_column(String(8), primary_key=True)
+    segment: Mapped[str] = mapped_column(String(16), primary_key=True)
+    creator_id: Mapped[int] = mapped_column(
+        ForeignKey("creators.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    gmv_now: Mapped[int | None] = mapped_column(BigInteger, doc="minor units")
+    gmv_before: Mapped[int | None] = mapped_column(BigInteger, doc="minor units")
+    target: Mapped[int | None] = mapped_column(BigInteger, doc="a tier's 30-day GMV, minor units")
+    pace_needed: Mapped[int | None] = mapped_column(BigInteger, doc="GMV a day, minor units")
+    pace_now: Mapped[int | None] = mapped_column(BigInteger, doc="GMV a day, minor units")
+    days: Mapped[int | None] = mapped_column(Integer)
+    tier: Mapped[str | None] = mapped_column(String(32))
+    rank: Mapped[int] = mapped_column(Integer, doc="the place in the segment, 1 first")
+
+
+class SegmentRun(Base):
+    """When a market's segments were last computed: for which latest day, under which rules,
+    and a stamp that changes with every computation (what cached memberships are checked
+    against); with every creator's GMV figures of that day (`storage.segments.figures`)."""
+
+    __tablename__ = "segment_runs"
+
+    market: Mapped[str] = mapped_column(String(8), primary_key=True)
+    end_day: Mapped[dt.date] = mapped_column(Date)
+    rules: Mapped[str] = mapped_column(Text)
+    stamp: Mapped[str] = mapped_column(String(32))
+    members: Mapped[int] = mapped_column(Integer)
+    figures: Mapped[bytes] = mapped_column(LargeBinary, doc="`segments.figures` packed")
+    # The stamps of the sixty days read, digested: figures of days written since are not used.
+    days_stamp: Mapped[str] = mapped_column(String(32))

@@ -73,6 +73,11 @@ def shared(*, session: Session) -> Iterator[None]:
             session.info.pop(_SHARED, None)
 
 
+def sharing(*, session: Session) -> bool:
+    """Whether a `shared` block is open: creators read now are read once for the block."""
+    return _SHARED in session.info
+
+
 def forget(*, session: Session) -> None:
     """Creators were written: what a `shared` block read no longer describes them."""
     if _SHARED in session.info:

@@ -39,6 +39,8 @@ from creatorbot.storage.queries.campaigns import (
 from creatorbot.storage.queries.creators import creator_campaigns, creator_daily
 from creatorbot.storage.queries.markets import all_markets, latest_day
 from creatorbot.storage.queries.matching import match_candidates
+from creatorbot.storage.ranking.portfolio import owned_figures
+from creatorbot.storage.segments import segment_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -146,6 +148,17 @@ def ask_exact(question: bench.Question, known: dict[str, Any], call: Call) -> An
         )
     if name == "creator":
         return creator_figures(known, session)
+    if name == "portfolio":
+        end = dt.date.fromisoformat(known["latest"]["MY"])
+        owned = owned_figures("MY", end, [known["cm"]], session=session)
+        assert owned is not None
+        handles = dict(session.execute(select(Creator.id, Creator.handle)).all())
+        return sorted(
+            (handles[int(i)], int(w), int(b))
+            for i, w, b in zip(owned.ids, owned.gmv_7d, owned.gmv_prev_7d, strict=True)
+        )
+    if name == "tiers":
+        return tier_boards(session)
     campaign = campaign_by_slug(rest, session=session)
     assert campaign is not None
     latest = latest_day(campaign.market, session=session)
@@ -171,6 +184,20 @@ def ask_exact(question: bench.Question, known: dict[str, Any], call: Call) -> An
     return totals, [
         (int(r), h, int(v)) for r, h, v in top[["rank", "handle", "value"]].itertuples(index=False)
     ]
+
+
+def tier_boards(session: Session) -> Any:
+    """Every level-up (handle, next tier, short by, pace needed, pace now) and tier at risk
+    (handle, tier, projected, threshold) the stored segments hold for MY."""
+    rising = {
+        (c.handle, s.tier, int(s.target) - int(s.gmv_now), int(s.pace_needed), int(s.pace_now))
+        for s, c in segment_rows("MY", "level-up", session=session)
+    }
+    falling = {
+        (c.handle, s.tier, int(s.gmv_now), int(s.target))
+        for s, c in segment_rows("MY", "at-risk", session=session)
+    }
+    return rising, falling
 
 
 def creator_figures(known: dict[str, Any], session: Session) -> Any:
@@ -214,6 +241,14 @@ def as_duckdb_says(question: bench.Question, answer: Any, session: Session) -> A
         profile, places = answer
         ranked = [(slug, rank, ranked if rank else None) for slug, _, rank, ranked in places]
         return list(profile[0][2:12]), ranked
+    if name == "portfolio":
+        return sorted((h, int(w or 0), int(b or 0)) for h, _, _, w, b, *_ in answer)
+    if name == "tiers":
+        rising, falling = answer
+        return (
+            {(h, t, int(s), int(n), int(p)) for h, _, t, s, n, p in rising},
+            {(h, t, int(p), int(m)) for h, t, p, m in falling},
+        )
     if name == "leaderboard":
         rows = [(r, h, v, p) for r, h, _, v, p, *_ in answer]
         return rows, (tuple(answer[0][5:7]) if answer else (0, 0))

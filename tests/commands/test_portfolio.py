@@ -1,34 +1,160 @@
-"""The App Home portfolio: every owned creator with its 7-day GMV and rank, even far down."""
+"""`portfolio`: an owner's creators, what needs action first; a CM sees only their own, a lead
+of a market may ask for a CM of that market; the App Home shows the same."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
+import pandas as pd
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from creatorbot.bot.render_text import render
 from creatorbot.commands.core import CommandRequest, Services
 from creatorbot.commands.portfolio import Owner, portfolio
 from creatorbot.commands.registry import commands
-from creatorbot.commands.reply import Table
 from creatorbot.commands.router import Router
-from creatorbot.storage.boards import refresh_boards
-from tests.commands.conftest import creator_row, metric_row, seed
+from creatorbot.storage import writer
+from creatorbot.storage.models import Alert, AlertStatus
+from creatorbot.storage.segments import refresh_segments
+from tests.commands.conftest import NOW, creator_row, metric_row, seed
 
-END = dt.date(2026, 11, 23)
+END = dt.date(2026, 11, 20)  # ten days left in November
+ADMIN = "UADMIN"
+FARAH = "farah@example.com"
+TIERS = [("bronze", 1, 0), ("silver", 2, 500_000), ("gold", 3, 3_000_000)]
+Ask = Callable[..., str]
 
 
-def test_a_creator_beyond_the_top_fifty_keeps_its_rank(sessions: sessionmaker[Session]) -> None:
-    handles = [f"c{n:02d}" for n in range(60)]
+def world(sessions: sessionmaker[Session]) -> None:
+    """Farah owns four MY creators (one far down, one quiet, one close to gold) and one in IT;
+    Giulia owns an IT creator, Jason a MY one."""
     creators = [
-        creator_row(h, cm="farah@example.com" if h == "c54" else "Someone") for h in handles
+        creator_row("far", cm=FARAH, tier="bronze"),
+        creator_row("quiet", cm=FARAH, tier="silver"),
+        creator_row("close", cm="Someone", am=FARAH, tier="silver"),
+        creator_row("big", cm=FARAH, tier="silver"),
+        creator_row("other", cm="jason@example.com", tier="silver"),
+        creator_row("roma", market="IT", cm=FARAH, tier="bronze"),
+        creator_row("milano", market="IT", cm="giulia@example.com", tier="bronze"),
     ]
-    metrics = [metric_row(END, h, 100_000 - n * 1_000) for n, h in enumerate(handles)]
+    metrics = []
+    for k in range(60):
+        day = END - dt.timedelta(days=k)
+        metrics.append(metric_row(day, "far", 1_000))
+        metrics.append(metric_row(day, "big", 60_000))
+        metrics.append(metric_row(day, "other", 5_000))
+        metrics.append(metric_row(day, "close", 97_000))
+        if 20 <= k < 40:
+            metrics.append(metric_row(day, "quiet", 50_000))
+        metrics.append(metric_row(day, "roma", 2_000, market="IT"))
+        metrics.append(metric_row(day, "milano", 2_000, market="IT"))
     seed(sessions, creators, metrics)
+    frame = pd.DataFrame(TIERS, columns=["tier", "rank", "min_gmv_30d"]).assign(market="MY")
     with sessions.begin() as session:
-        refresh_boards(["MY"], session=session)  # so the leaderboard itself is served by boards
-    router = Router(commands(), Services(sessions=sessions))
+        writer.write_tiers(frame, session=session)
+        refresh_segments(["MY", "IT"], session=session)
+
+
+@pytest.fixture
+def router(sessions: sessionmaker[Session]) -> Router:
+    world(sessions)
+    services = Services(sessions=sessions, clock=lambda: NOW, admins=frozenset({ADMIN}))
+    return Router(commands(), services)
+
+
+@pytest.fixture
+def ask(router: Router) -> Ask:
+    """What a Slack user known by `known_as` sees for a command."""
+
+    def send(user: str, text: str, known_as: tuple[str, ...] = ()) -> str:
+        request = CommandRequest(text=text, platform="slack", user=user, known_as=known_as)
+        return render(router.handle(request))
+
+    return send
+
+
+def handles_in(said: str) -> set[str]:
+    known = ("far", "quiet", "close", "big", "other", "roma", "milano")
+    return {h for h in known if f"(@{h})" in said}
+
+
+def test_a_cm_sees_exactly_their_creators_of_their_market(ask: Ask) -> None:
+    ask(ADMIN, "access grant U1 cm MY")
+    said = ask("U1", "portfolio me", known_as=(FARAH, "Farah Aziz"))
+    assert handles_in(said) == {"far", "quiet", "close", "big"}
+    assert "4 creators" in said
+    # What needs action first: the quiet one and the one close to gold before the others.
+    assert said.index("(@quiet)") < said.index("(@big)")
+    assert said.index("(@close)") < said.index("(@big)")
+    assert "Dormant" in said and "Level-up" in said
+    # 7 days of RM600 against the 7 before: unchanged; RM18,000 in 30 days, RM12,000 to gold.
+    assert "7d RM4,200.00 (0.0%) · silver, RM12,000.00 to gold" in said
+    assert "You don't have access to IT" in ask("U1", "portfolio IT", known_as=(FARAH,))
+
+
+def test_open_alerts_count_and_come_first(sessions: sessionmaker[Session], ask: Ask) -> None:
+    with sessions.begin() as session:
+        for metric in ("gmv", "orders"):
+            session.add(
+                Alert(
+                    market="MY",
+                    subject_kind="creator",
+                    subject_key="far",
+                    metric=metric,
+                    day=END,
+                    observed=0,
+                    expected=1,
+                    impact=1,
+                    reason="fell",
+                    status=AlertStatus.OPEN,
+                )
+            )
+    ask(ADMIN, "access grant U1 cm MY")
+    said = ask("U1", "portfolio me", known_as=(FARAH,))
+    assert "2 open alerts" in said
+    # far has no segment but two alerts: before big, which has neither.
+    assert said.index("(@far)") < said.index("(@big)")
+
+
+def test_a_cm_may_not_ask_for_someone_else(ask: Ask) -> None:
+    ask(ADMIN, "access grant U1 cm MY")
+    said = ask("U1", "portfolio jason@example.com", known_as=(FARAH,))
+    assert "Only a lead can see another owner's portfolio" in said
+    assert handles_in(said) == set()
+
+
+def test_a_lead_of_my_sees_a_cm_of_my_only(ask: Ask) -> None:
+    ask(ADMIN, "access grant U9 lead MY")
+    said = ask("U9", f"portfolio @{FARAH}")
+    assert handles_in(said) == {"far", "quiet", "close", "big"}
+    assert f"{FARAH}'s creators" in said
+    giulia = ask("U9", "portfolio giulia@example.com")
+    assert handles_in(giulia) == set()
+    assert "No creator in your markets lists giulia@example.com" in giulia
+
+
+def test_me_needs_to_know_who_you_are(ask: Ask) -> None:
+    ask(ADMIN, "access grant U1 cm MY")
+    assert "I don't know your email or name here" in ask("U1", "portfolio")
+
+
+def test_the_app_home_shows_the_same_portfolio(sessions: sessionmaker[Session]) -> None:
+    world(sessions)
+    router = Router(commands(), Services(sessions=sessions, clock=lambda: NOW))
     request = CommandRequest(text="home", user="U1")
-    reply = router.run(request, lambda call: portfolio(Owner(email="farah@example.com"), call))
-    table = next(b for b in reply.blocks if isinstance(b, Table))
-    # c54 sold RM460.00 and is 55th of 60 by 7-day GMV (a new entry: nothing the week before)
-    assert table.rows == (("C54 (@c54)", "RM460.00", "#55 new", "0"),)
+    reply = router.run(request, lambda call: portfolio(Owner(email=FARAH), call))
+    said = render(reply)
+    assert handles_in(said) == {"far", "quiet", "close", "big", "roma"}
+    assert "(@roma) · IT" in said
+
+
+def test_the_leaderboard_keeps_a_cms_or_an_ams_creators(ask: Ask) -> None:
+    ask(ADMIN, "access grant U1 cm MY")
+    said = ask("U1", "leaderboard gmv 30d MY cm:me", known_as=(FARAH,))
+    assert handles_in(said) == {"far", "quiet", "big"}
+    assert "cm:me" in said
+    assert handles_in(ask("U1", "leaderboard gmv 30d MY am:me", known_as=(FARAH,))) == {"close"}
+    jason = ask("U1", "leaderboard gmv 30d MY cm:JASON@example.com")
+    assert handles_in(jason) == {"other"}

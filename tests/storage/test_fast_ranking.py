@@ -1,5 +1,6 @@
 """The fast ranking from the day columns gives the same rows, values and movement as the exact
-SQL path for random leaderboard requests (metric, window, as-of, tier, category, campaign), on
+SQL path for random leaderboard requests (metric, window, as-of, tier, category, campaign,
+segment), on
 both backends, before and after a correction of a past day and a partial new day; a window it
 cannot serve from the columns is left to the SQL path."""
 
@@ -16,6 +17,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.analytics.rankings import rank, with_movement
+from creatorbot.analytics.segments import SEGMENTS
 from creatorbot.analytics.windows import MAX_DAYS, Window
 from creatorbot.commands import leaderboard
 from creatorbot.commands.core import Call, CommandRequest, Services, UserError
@@ -55,6 +57,8 @@ def exact(
     tier: str | None,
     category: str | None,
     campaign_id: int | None,
+    segment: str | None = None,
+    owners: tuple[str, tuple[str, ...]] | None = None,
 ) -> pd.DataFrame:
     """The oracle: the SQL path's totals, ranked, with movement against the window before."""
 
@@ -68,6 +72,8 @@ def exact(
             tier=tier,
             category=category,
             campaign_id=campaign_id,
+            segment=segment,
+            owners=owners,
         )
         return rank(totals)
 
@@ -84,7 +90,11 @@ def choices(session: Session) -> dict[str, Any]:
     tiers = sorted({t.upper() for t in session.scalars(select(Creator.tier))})
     categories = sorted(set(session.scalars(select(Creator.category))))
     campaigns = list(session.execute(select(Campaign.id, Campaign.market)))
+    cms = sorted({str(c) for c in session.scalars(select(Creator.cm)) if c})
+    ams = sorted({str(a) for a in session.scalars(select(Creator.am)) if a})
+    owners = [("cm", (n.upper(),)) for n in cms[:3]] + [("am", (n,)) for n in ams[:3]]
     return {
+        "owners": [*owners, ("cm", ("nobody@example.com",))],
         "markets": markets,
         "tiers": [*tiers, "nosuchtier"],
         "categories": [*categories, "NoSuchCategory"],
@@ -103,6 +113,8 @@ def requests(found: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
             "tier": st.none() | st.sampled_from(found["tiers"]),
             "category": st.none() | st.sampled_from(found["categories"]),
             "campaign": st.none() | st.sampled_from(found["campaigns"]),
+            "segment": st.none() | st.sampled_from(SEGMENTS),
+            "owners": st.none() | st.sampled_from(found["owners"]),
             "top": st.integers(1, TOP),
         }
     )
@@ -117,7 +129,12 @@ def check_same(session: Session, request: dict[str, Any]) -> None:
     window = Window(end - dt.timedelta(days=request["days"] - 1), end)
     where = {**request, "market": market}
     args = (request["metric"], window)
-    filters = {"tier": request["tier"], "category": request["category"]}
+    filters = {
+        "tier": request["tier"],
+        "category": request["category"],
+        "segment": request.get("segment"),
+        "owners": request.get("owners"),
+    }
     fast = rank_window(
         market, *args, session=session, top=request["top"], campaign_id=campaign_id, **filters
     )
@@ -301,3 +318,34 @@ def test_creators_and_enrolments_written_are_seen(
         window = Window(END - dt.timedelta(days=13), END)
         gold = rank_window("MY", "gmv", window, session=session, top=TOP, tier="gold")
         assert gold is not None and leader in set(gold.rows["handle"])
+
+
+def test_every_segment_ranks_its_members_as_the_sql_path(  # from the kept figures, too
+    stored: World, sessions: sessionmaker[Session]
+) -> None:
+    ranked = 0
+    with sessions() as session:
+        for segment, days in [(s, d) for s in SEGMENTS for d in (7, 30)]:
+            request = {
+                "market": "MY",
+                "metric": "gmv",
+                "end": END,
+                "days": days,
+                "tier": None,
+                "category": None,
+                "campaign": None,
+                "segment": segment,
+                "top": TOP,
+            }
+            check_same(session, request)
+            fast = rank_window(
+                "MY",
+                "gmv",
+                Window(END - dt.timedelta(days=29), END),
+                session=session,
+                top=TOP,
+                segment=segment,
+            )
+            assert fast is not None
+            ranked += fast.ranked
+    assert ranked > 0

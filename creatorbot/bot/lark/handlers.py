@@ -52,6 +52,8 @@ EVENTS = (MESSAGE, MENU, ENTERED, CARD_ACTION)
 # The bot menu's event keys (set in the developer console) → the command each runs; any other
 # key is read as a command itself, underscores as spaces.
 MENU_COMMANDS = {
+    "portfolio": "portfolio me",
+    "tiers": "tiers",
     "leaderboard": "leaderboard gmv 7d",
     "snapshot": "snapshot",
     "alerts": "alerts",

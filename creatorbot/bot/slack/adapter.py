@@ -28,7 +28,16 @@ from creatorbot.commands.router import Router
 
 logger = logging.getLogger(__name__)
 
-SLASH_COMMANDS = ("/leaderboard", "/campaign", "/creator", "/feedback", "/digest", "/creatorbot")
+SLASH_COMMANDS = (
+    "/leaderboard",
+    "/campaign",
+    "/creator",
+    "/portfolio",
+    "/tiers",
+    "/feedback",
+    "/digest",
+    "/creatorbot",
+)
 PATH = "/slack/events"
 BOLT_THREADS = 32  # Bolt runs a listener until its ack(); ours ack at once and hand off
 

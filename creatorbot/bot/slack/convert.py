@@ -131,6 +131,7 @@ def request(
     external: bool = False,
     public: bool = False,
     member_of: Callable[[frozenset[str]], frozenset[str]] | None = None,
+    known_as: tuple[str, ...] = (),
 ) -> CommandRequest:
     """The neutral request for a Slack user's command text; `member_of`: which of the user
     groups with a role the user is in."""
@@ -144,4 +145,5 @@ def request(
         external=external,
         public=public,
         member_of=member_of,
+        known_as=known_as,
     )

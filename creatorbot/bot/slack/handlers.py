@@ -118,6 +118,7 @@ class SlackHandlers:
             locale=profile.locale,
             external=self.channels.external(channel),
             member_of=partial(self.groups.of, command["user_id"]),
+            known_as=tuple(n for n in (profile.email, profile.name) if n),
         )
         self._respond(request, respond)
 
@@ -188,6 +189,7 @@ class SlackHandlers:
             external=self.channels.external(channel),
             public=name == SHARE,
             member_of=partial(self.groups.of, user),
+            known_as=tuple(n for n in (profile.email, profile.name) if n),
         )
         if modal_id is not None:
             self._show_in_modal(request, modal_id)
@@ -353,6 +355,7 @@ class SlackHandlers:
             external=in_channel and self.channels.external(channel),
             public=in_channel,
             member_of=partial(self.groups.of, user),
+            known_as=tuple(n for n in (profile.email, profile.name) if n),
         )
         lang = Lang(request.locale)
         reply = self.router.handle(request)

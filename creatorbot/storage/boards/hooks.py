@@ -11,19 +11,25 @@ from creatorbot.storage.daycolumns import missing_days, rebuild_days, stale_days
 from creatorbot.storage.matchpools import refresh_pools
 from creatorbot.storage.models import Board, Market
 from creatorbot.storage.queries.markets import latest_day
+from creatorbot.storage.segments import refresh_segments
 from creatorbot.storage.upsert import unmapped
 
 # Daily metrics change the numbers; creators change who is in which tier and category.
 BOARD_KINDS = frozenset({"creators", "daily_metrics"})
+# Tiers change the thresholds the level-up and at-risk segments measure against.
+SEGMENT_KINDS = frozenset({"tiers"})
 
 
 def after_import(kind: str, frame: pd.DataFrame, *, session: Session) -> None:
     """After an import of `kind` wrote `frame`: refresh the boards of the markets it touched."""
+    if kind in SEGMENT_KINDS and len(frame):
+        refresh_segments(frame["market"].unique().tolist(), session=session)
     if kind in BOARD_KINDS and len(frame):
         markets = frame["market"].unique().tolist()
         with unmapped(session=session):  # sixty days of columns read: not left mapped
             refresh_boards(markets, session=session)
             refresh_pools(markets, session=session)  # `match` reads the same days and categories
+            refresh_segments(markets, session=session)  # and segments the same days and tiers
 
 
 def after_world(*, session: Session, progress: Progress | None = None) -> None:
@@ -36,6 +42,7 @@ def after_world(*, session: Session, progress: Progress | None = None) -> None:
         rebuild_days(market, missing_days(market, session=session), session=session)
     refresh_boards(markets, session=session, progress=progress)
     refresh_pools(markets, session=session)
+    refresh_segments(markets, session=session)
 
 
 def stale_markets(*, session: Session, counted: bool = False) -> list[str]:

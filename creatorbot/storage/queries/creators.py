@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 import pandas as pd
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.handles import handle_key
@@ -81,12 +81,18 @@ def creator_campaigns(creator_id: int, *, session: Session) -> list[Campaign]:
     return list(session.scalars(query))
 
 
+def owner_clause(names: Iterable[str], roles: Iterable[str] = ("cm", "am")) -> ColumnElement[bool]:
+    """Creators whose CM or AM (`roles`: which of the two) is one of `names` (emails or full
+    names, case-insensitive; each side an index probe)."""
+    wanted = [name.strip().lower() for name in names if name and name.strip()]
+    columns = {"cm": Creator.cm, "am": Creator.am}
+    return or_(*(func.lower(columns[role]).in_(wanted) for role in roles))
+
+
 def owned_creators(names: Iterable[str], *, session: Session) -> list[Creator]:
     """Creators whose CM or AM is one of `names` (emails or full names, case-insensitive)."""
-    wanted = [name.strip().lower() for name in names if name and name.strip()]
+    wanted = [name for name in names if name and name.strip()]
     if not wanted:
         return []
-    query = select(Creator).where(
-        or_(func.lower(Creator.cm).in_(wanted), func.lower(Creator.am).in_(wanted))
-    )
+    query = select(Creator).where(owner_clause(wanted))
     return list(session.scalars(query.order_by(Creator.market, Creator.handle)))

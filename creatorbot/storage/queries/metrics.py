@@ -8,7 +8,8 @@ import pandas as pd
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.models import Creator, DailyMetric, Enrollment
+from creatorbot.storage.models import Creator, CreatorSegment, DailyMetric, Enrollment
+from creatorbot.storage.queries.creators import owner_clause
 
 # The daily metrics a leaderboard can rank by, in the order help lists them.
 RANKABLE = (
@@ -33,9 +34,12 @@ def totals_query(
     tier: str | None = None,
     category: str | None = None,
     campaign_id: int | None = None,
+    segment: str | None = None,
+    owners: tuple[str, tuple[str, ...]] | None = None,
 ) -> Select[tuple[int, str, str, str, int]]:
     """SELECT creator_id, handle, display_name, tier, value: each creator's `metric` summed
-    over [start, end], for creators with at least one row in the window."""
+    over [start, end], for creators with at least one row in the window (`owners`: ("cm" or
+    "am", names) keeps the creators that role lists one of the names for)."""
     if metric not in RANKABLE:
         raise ValueError(f"not a rankable metric: {metric}")
     value = func.sum(getattr(DailyMetric, metric)).label("value")
@@ -53,6 +57,14 @@ def totals_query(
     if campaign_id is not None:
         enrolled = select(Enrollment.creator_id).where(Enrollment.campaign_id == campaign_id)
         query = query.where(Creator.id.in_(enrolled))
+    if segment is not None:
+        members = select(CreatorSegment.creator_id).where(
+            CreatorSegment.market == market, CreatorSegment.segment == segment
+        )
+        query = query.where(Creator.id.in_(members))
+    if owners is not None:
+        role, names = owners
+        query = query.where(owner_clause(names, (role,)))
     return query
 
 
@@ -69,10 +81,20 @@ def metric_totals(
     tier: str | None = None,
     category: str | None = None,
     campaign_id: int | None = None,
+    segment: str | None = None,
+    owners: tuple[str, tuple[str, ...]] | None = None,
 ) -> pd.DataFrame:
     """Each creator's `metric` summed over the window, as a frame (see `totals_query`)."""
     query = totals_query(
-        market, metric, start, end, tier=tier, category=category, campaign_id=campaign_id
+        market,
+        metric,
+        start,
+        end,
+        tier=tier,
+        category=category,
+        campaign_id=campaign_id,
+        segment=segment,
+        owners=owners,
     )
     rows = session.execute(query).all()
     frame = pd.DataFrame([tuple(row) for row in rows], columns=COLUMNS)

@@ -16,7 +16,9 @@ from creatorbot.storage.boards.compute import KEY_LIMIT, ranks_of
 from creatorbot.storage.models import Creator
 from creatorbot.storage.queries.boards import COLUMNS
 from creatorbot.storage.ranking.days import Days
-from creatorbot.storage.ranking.people import People, enrolled, people
+from creatorbot.storage.ranking.kept import kept_in_place
+from creatorbot.storage.ranking.owned import owned_mask
+from creatorbot.storage.ranking.people import People, enrolled, in_segment, people
 
 
 @dataclass(frozen=True)
@@ -39,23 +41,34 @@ def rank_window(
     tier: str | None = None,
     category: str | None = None,
     campaign_id: int | None = None,
+    segment: str | None = None,
+    owners: tuple[str, tuple[str, ...]] | None = None,
 ) -> Ranking | None:
     """The market's leaderboard of `metric` over `window` (tier and category in any case; only
     creators enrolled in `campaign_id` when given), its best `top` rows. None when a day the
     windows need has daily rows but no stored columns: the caller then ranks the raw rows."""
     group = people(market, session=session)
     before = window.previous()
-    days = Days(market, Window(before.start, window.end), group, session=session)
-    if not days.complete:
-        return None
-    inside = _members(market, group, tier, category, campaign_id, session=session)
+    kept = _kept(market, metric, window, segment, group, session=session)
+    if kept is None:
+        days = Days(market, Window(before.start, window.end), group, session=session)
+        if not days.complete:
+            return None
+    inside = _members(market, group, tier, category, campaign_id, segment, session=session)
+    if owners is not None:
+        role, names = owners
+        mine = owned_mask(market, names, group, session=session, roles=(role,))
+        inside = mine if inside is None else inside & mine
     # With a filter only its members are summed: a tier and a category together are a few
     # percent of the market, and gathering them beats adding up every creator.
     members = None if inside is None else np.flatnonzero(inside)
     later = group.later if members is None else group.later[members]
     span = len(group.ids)  # `later` runs below it: the tie-break packed under the value
-    now = days.total(metric, window, members)
-    then = days.total(metric, before, members)
+    if kept is not None:
+        now, then = (values if members is None else values[members] for values in kept)
+    else:
+        now = days.total(metric, window, members)
+        then = days.total(metric, before, members)
     now_keys, then_keys = _keys(now, later, span), _keys(then, later, span)
     ranked = now_keys >= 0
     count = int(ranked.sum())
@@ -65,6 +78,27 @@ def rank_window(
     at = chosen if members is None else members[chosen]
     rows = _rows(group, at, now[chosen], previous, session=session)
     return None if rows is None else Ranking(rows, count, total)
+
+
+def _kept(
+    market: str,
+    metric: str,
+    window: Window,
+    segment: str | None,
+    group: People,
+    *,
+    session: Session,
+) -> list[np.ndarray] | None:
+    """A segment's GMV leaderboard of the last 7 or 30 days ends on the segments' day: its
+    totals and those of the window before are kept with the segments (if still current)."""
+    names = KEPT_WINDOWS.get(window.days)
+    if segment is None or metric != "gmv" or names is None:
+        return None
+    return kept_in_place(market, window.end, names, group, session=session)
+
+
+# The figures kept with the segments, by window length: the window's, the window before's.
+KEPT_WINDOWS = {7: ("gmv_7d", "gmv_prev_7d"), 30: ("gmv_30d", "gmv_prev_30d")}
 
 
 def _keys(values: np.ndarray, later: np.ndarray, span: int) -> np.ndarray:
@@ -85,6 +119,7 @@ def _members(
     tier: str | None,
     category: str | None,
     campaign_id: int | None,
+    segment: str | None,
     *,
     session: Session,
 ) -> np.ndarray | None:
@@ -97,6 +132,8 @@ def _members(
         masks.append(group.category_mask(category))
     if campaign_id is not None:
         masks.append(enrolled(market, campaign_id, group, session=session))
+    if segment is not None:
+        masks.append(in_segment(market, segment, group, session=session))
     for mask in masks:
         inside = mask if inside is None else inside & mask
     return inside

@@ -4,6 +4,7 @@ enrolments as masks; cached under the market's people stamp."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +16,7 @@ from creatorbot.storage.boards.compute import handle_tiebreak
 from creatorbot.storage.fetch import fetch_all
 from creatorbot.storage.models import Creator, Enrollment
 from creatorbot.storage.ranking.cache import CACHE
+from creatorbot.storage.segments.read import segment_members, segment_stamp
 from creatorbot.storage.stamps import people_stamp
 
 
@@ -38,6 +40,17 @@ class People:
     def category_mask(self, category: str) -> np.ndarray:
         """Creators in `category` (any case)."""
         return _mask(self.categories, self.category_names, category)
+
+    def mask_of(self, ids: np.ndarray | None) -> np.ndarray:
+        """Which creators are among `ids` (None: none)."""
+        mask = np.zeros(len(self.ids), dtype=bool)
+        if ids is None or not len(ids):
+            return mask
+        place = np.searchsorted(self.ids, ids)
+        inside = place < len(self.ids)
+        inside[inside] = self.ids[place[inside]] == ids[inside]
+        mask[place[inside]] = True
+        return mask
 
 
 def _mask(codes: np.ndarray, names: tuple[str, ...], name: str) -> np.ndarray:
@@ -113,6 +126,32 @@ def enrolled(market: str, campaign_id: int, group: People, *, session: Session) 
     mask[place[inside]] = True
     if group.stamp is not None:
         CACHE.put(key, group.stamp, mask)
+    return mask
+
+
+def in_segment(
+    market: str,
+    segment: str,
+    group: People,
+    *,
+    session: Session,
+    stamp: tuple[dt.date, str] | None | bool = True,
+) -> np.ndarray:
+    """Which of the market's creators are in its stored `segment` (none when it has no stored
+    segments), cached under the stamp of the segments' computation and the people's (`stamp`:
+    that stamp when the caller has read it, True to read it here)."""
+    if stamp is True:
+        stamp = segment_stamp(market, session=session)
+    if stamp is None:
+        return np.zeros(len(group.ids), dtype=bool)
+    key = ("segment", market, segment)
+    both = (stamp, group.stamp)
+    found = CACHE.get(key, both) if group.stamp is not None else None
+    if found is not None:
+        return found
+    mask = group.mask_of(segment_members(market, segment, session=session))
+    if group.stamp is not None:
+        CACHE.put(key, both, mask)
     return mask
 
 

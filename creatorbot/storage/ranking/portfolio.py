@@ -1,0 +1,65 @@
+"""A portfolio's figures: for each creator an owner has in a market, 7-day GMV against the week
+before, 30-day GMV (kept with the segments when they describe the day asked about, else summed
+from the day columns), and their stored segments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from creatorbot.analytics.segments import SEGMENTS
+from creatorbot.analytics.windows import Window
+from creatorbot.storage.ranking.days import Days
+from creatorbot.storage.ranking.kept import kept_in_place
+from creatorbot.storage.ranking.owned import owned_mask
+from creatorbot.storage.ranking.people import in_segment, people
+from creatorbot.storage.segments.read import segment_stamp
+
+KEPT = ("gmv_7d", "gmv_prev_7d", "gmv_30d")
+
+
+@dataclass(frozen=True)
+class Owned:
+    """An owner's creators of one market, aligned: ids, GMV of the last 7 days, of the 7 before
+    and of the last 30, and per segment whether each is in it."""
+
+    ids: np.ndarray
+    gmv_7d: np.ndarray
+    gmv_prev_7d: np.ndarray
+    gmv_30d: np.ndarray
+    segments: dict[str, np.ndarray]
+
+
+def owned_figures(
+    market: str, end: dt.date, names: Sequence[str], *, session: Session
+) -> Owned | None:
+    """The owner's creators' figures up to `end`; None when a day the windows need has rows but
+    no day columns."""
+    group = people(market, session=session)
+    members = np.flatnonzero(owned_mask(market, names, group, session=session))
+    stamp = segment_stamp(market, session=session)
+    segments = {
+        name: in_segment(market, name, group, session=session, stamp=stamp)[members]
+        for name in SEGMENTS
+    }
+    ids = group.ids[members]
+    kept = kept_in_place(market, end, KEPT, group, session=session)
+    if kept is not None:
+        last_7d, prev_7d, last_30d = (values[members] for values in kept)
+        return Owned(ids, last_7d, prev_7d, last_30d, segments=segments)
+    month = Window(end - dt.timedelta(days=29), end)
+    days = Days(market, month, group, session=session)
+    if not days.complete:
+        return None
+    week = Window(end - dt.timedelta(days=6), end)
+    before = week.previous()
+    # Summed for every creator, then picked: adding a day's column whole is quicker than
+    # spreading it to pick a portfolio's creators out, and the three windows share the days.
+    gmv_7d = days.total("gmv", week)[members]
+    gmv_prev_7d = days.total("gmv", before)[members]
+    rest = days.total("gmv", Window(month.start, before.start - dt.timedelta(days=1)))[members]
+    return Owned(ids, gmv_7d, gmv_prev_7d, gmv_7d + gmv_prev_7d + rest, segments=segments)

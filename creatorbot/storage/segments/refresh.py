@@ -1,0 +1,139 @@
+"""`refresh_segments`: recompute a market's segments from its day columns, creators and tiers,
+and store them with a fresh stamp; and find the markets whose stored segments are stale."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from creatorbot.analytics.segments import COLUMNS, SegmentRules, compute, ladder
+from creatorbot.storage.advisory import xact_lock
+from creatorbot.storage.fetch import fetch_all
+from creatorbot.storage.models import Creator, CreatorSegment, Market, SegmentRun
+from creatorbot.storage.queries.markets import latest_day, market_tiers
+from creatorbot.storage.roster import creators, sharing
+from creatorbot.storage.segments.figures import days_digest, pack_figures
+from creatorbot.storage.segments.gather import gather
+from creatorbot.storage.stamps import digest
+from creatorbot.storage.upsert import insert_frame, table_of
+
+logger = logging.getLogger(__name__)
+
+# The rules in force in this process: the defaults until the settings say otherwise.
+_RULES = [SegmentRules()]
+
+
+def configure(rules: SegmentRules) -> None:
+    """Use `rules` from now on (set once at start, from the settings)."""
+    _RULES[0] = rules
+
+
+def rules() -> SegmentRules:
+    """The rules in force."""
+    return _RULES[0]
+
+
+def refresh_segments(markets: Iterable[str], *, session: Session) -> None:
+    """Recompute each market's segments for its latest day (a market without data keeps none).
+    Runs in the caller's transaction, never commits."""
+    wanted = sorted(set(markets))
+    for market in wanted:
+        # Two refreshes of one market at once would both delete, then clash on insert.
+        xact_lock(f"segments:{market}", session=session)
+    # In an import the write path has read every market's creators already: reused. Otherwise
+    # only the ids and tiers of each market are read.
+    people = creators(wanted, session=session) if sharing(session=session) else None
+    current = rules()
+    for market in wanted:
+        started = time.perf_counter()
+        end = latest_day(market, session=session)
+        if end is None:
+            _delete(market, session=session)
+            continue
+        ids, creator_tiers = _creators(market, people, session=session)
+        figures = gather(market, end, ids, session=session)
+        tiers = [(t.tier, t.rank, t.min_gmv_30d) for t in market_tiers(market, session=session)]
+        found = compute(figures, ladder(creator_tiers, tiers), end, current)
+        packed = pack_figures(figures)
+        days = days_digest(market, end, session=session)
+        # The stamp is what was computed: re-importing the same rows computes the same
+        # segments, and leaves the database exactly as it was.
+        rows = pd.util.hash_pandas_object(found, index=False).to_numpy().tobytes()
+        stamp = digest(end.isoformat().encode(), current.describe().encode(), packed, rows)
+        if session.scalar(select(SegmentRun.stamp).where(SegmentRun.market == market)) == stamp:
+            continue
+        _delete(market, session=session)
+        if len(found):
+            frame = found.assign(market=market)
+            insert_frame(table_of(CreatorSegment), frame, ["market", *COLUMNS], session=session)
+        session.add(
+            SegmentRun(
+                market=market,
+                end_day=end,
+                rules=current.describe(),
+                stamp=stamp,
+                members=len(found),
+                figures=packed,
+                days_stamp=days,
+            )
+        )
+        session.flush()
+        logger.info(
+            "segments refreshed",
+            extra={
+                "market": market,
+                "end": end.isoformat(),
+                "members": len(found),
+                "seconds": round(time.perf_counter() - started, 3),
+            },
+        )
+
+
+def _delete(market: str, *, session: Session) -> None:
+    session.execute(delete(CreatorSegment).where(CreatorSegment.market == market))
+    session.execute(delete(SegmentRun).where(SegmentRun.market == market))
+
+
+def _creators(
+    market: str, people: dict[str, pd.DataFrame] | None, *, session: Session
+) -> tuple[np.ndarray, list[str]]:
+    """The market's creator ids and each one's tier."""
+    if people is not None:
+        mine = people[market]
+        return mine["creator_id"].to_numpy(dtype=np.int64), mine["tier"].astype(object).tolist()
+    rows = fetch_all(
+        select(Creator.id, Creator.tier).where(Creator.market == market), session=session
+    )
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    return ids, [row[1] for row in rows]
+
+
+def stale_markets(*, session: Session) -> list[str]:
+    """Markets whose segments are missing, describe another day than their latest, or were
+    computed under other rules."""
+    stored = {run.market: run for run in session.scalars(select(SegmentRun))}
+    described = rules().describe()
+    stale = []
+    for market in session.scalars(select(Market.code).order_by(Market.code)):
+        end = latest_day(market, session=session)
+        run = stored.get(market)
+        if end is None:
+            if run is not None:
+                stale.append(market)
+        elif run is None or run.end_day != end or run.rules != described:
+            stale.append(market)
+    return stale
+
+
+def refresh_stale(*, session: Session) -> list[str]:
+    """Refresh the segments of every stale market; the markets refreshed."""
+    markets = stale_markets(session=session)
+    if markets:
+        refresh_segments(markets, session=session)
+    return markets
