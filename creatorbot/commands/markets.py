@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.reply import Context, Reply, Text
@@ -71,3 +73,16 @@ def no_data(exc: NoData, lang: Lang) -> Reply:
         market=lang.market_name(exc.market.code)
     )
     return Reply((Text(message), Context(lang._(IMPORT_HINTS[exc.kind]))))
+
+
+def check_as_of(day: dt.date | None, latest: dt.date | None, market: Market, lang: Lang) -> None:
+    """Refuse a day after the market's latest day with data, naming that day (a market with
+    no data at all is answered as such elsewhere)."""
+    if day is None or latest is None or day <= latest:
+        return
+    lang = lang.for_market(market.code)
+    raise UserError(
+        lang._("There is no data for {market} on {day} yet: the latest day is {latest}.").format(
+            market=lang.market_name(market.code), day=lang.date(day), latest=lang.date(latest)
+        )
+    )
