@@ -10,6 +10,7 @@ from creatorbot.storage.boards.refresh import Progress, refresh_boards
 from creatorbot.storage.daycolumns import missing_days, rebuild_days, stale_days
 from creatorbot.storage.matchpools import refresh_pools
 from creatorbot.storage.models import Board, Market
+from creatorbot.storage.queries.anomaly_upkeep import refresh_verdicts
 from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.upsert import unmapped
 
@@ -18,12 +19,15 @@ BOARD_KINDS = frozenset({"creators", "daily_metrics"})
 
 
 def after_import(kind: str, frame: pd.DataFrame, *, session: Session) -> None:
-    """After an import of `kind` wrote `frame`: refresh the boards of the markets it touched."""
+    """After an import of `kind` wrote `frame`: refresh the boards, match pools and latest
+    anomaly verdicts of the markets it touched."""
     if kind in BOARD_KINDS and len(frame):
         markets = frame["market"].unique().tolist()
         with unmapped(session=session):  # sixty days of columns read: not left mapped
             refresh_boards(markets, session=session)
             refresh_pools(markets, session=session)  # `match` reads the same days and categories
+            if kind == "daily_metrics":  # creators do not change the day columns it is made of
+                refresh_verdicts(markets, session=session)
 
 
 def after_world(*, session: Session, progress: Progress | None = None) -> None:
@@ -36,6 +40,7 @@ def after_world(*, session: Session, progress: Progress | None = None) -> None:
         rebuild_days(market, missing_days(market, session=session), session=session)
     refresh_boards(markets, session=session, progress=progress)
     refresh_pools(markets, session=session)
+    refresh_verdicts(markets, session=session)
 
 
 def stale_markets(*, session: Session, counted: bool = False) -> list[str]:
