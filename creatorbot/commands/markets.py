@@ -8,7 +8,6 @@ from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.reply import Context, Reply, Text
 from creatorbot.storage.models import Market
-from creatorbot.storage.queries.markets import all_markets
 
 # A user writing Italian most likely works on Italy, one writing Malay on Malaysia.
 MARKET_OF_LANGUAGE = {"it": "IT", "ms": "MY"}
@@ -16,14 +15,14 @@ MARKET_OF_LANGUAGE = {"it": "IT", "ms": "MY"}
 
 def is_market_word(word: str, call: Call) -> bool:
     """Whether `word` is a market code (any case)."""
-    return word.upper() in all_markets(session=call.session)
+    return word.upper() in call.markets()
 
 
 def resolve_market(requested: str | None, call: Call) -> Market:
     """The market named, else the configured default, else the one the user's language
     suggests, else the user's only market, else the only market; otherwise ask which. Only
     markets the user may see are ever chosen."""
-    markets = all_markets(session=call.session)
+    markets = call.markets()
     lang = call.lang
     if requested:
         code = requested.upper()

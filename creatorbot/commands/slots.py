@@ -42,7 +42,7 @@ from creatorbot.commands.reply import (
 )
 from creatorbot.storage.models import Market
 from creatorbot.storage.queries.markets import all_markets
-from creatorbot.storage.queries.slots import latest_slot_day, slot_totals
+from creatorbot.storage.queries.slots import latest_slot_day, slot_windows
 
 USAGE = "slots [market] [period] [as-of:YYYY-MM-DD]"
 OPTIONS = ("as-of",)
@@ -123,9 +123,7 @@ def compute(query: SlotsQuery, call: Call) -> SlotReport:
         raise NoData(market, "slot_metrics")
     period = query.period or "7d"
     window = window_for(period, end)
-    before = window.previous()
-    current = slot_totals(market.code, window.start, window.end, session=call.session)
-    previous = slot_totals(market.code, before.start, before.end, session=call.session)
+    current, previous = slot_windows(market.code, window, session=call.session)
     return SlotReport(market, period, window, compare(current, previous))
 
 

@@ -6,9 +6,10 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from creatorbot.analytics.windows import Window
 from creatorbot.storage.models import SlotMetric
 
 COLUMNS = ["slot", "surface", "impressions", "clicks", "conversions"]
@@ -20,23 +21,46 @@ def latest_slot_day(market: str, *, session: Session) -> dt.date | None:
     return session.scalar(select(func.max(SlotMetric.date)).where(SlotMetric.market == market))
 
 
-def slot_totals(market: str, start: dt.date, end: dt.date, *, session: Session) -> pd.DataFrame:
-    """Each slot's impressions, clicks and conversions summed over [start, end], one row per
-    slot that has at least one row in the window, ordered by slot."""
+def slot_windows(
+    market: str, window: Window, *, session: Session
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each slot's impressions, clicks and conversions summed over `window` and over the window
+    of equal length before it, both from one read: a frame per window, one row per slot that
+    has at least one row in it, ordered by slot."""
+    before = window.previous()
+    now = SlotMetric.date >= window.start  # else: the window before
+    # The surface is an attribute of the slot, not part of its key: a slot re-filed under
+    # another surface mid-window must stay one row, so take one surface per window (stably,
+    # the greatest name) rather than grouping by it.
     query = (
         select(
             SlotMetric.slot,
-            # The surface is an attribute of the slot, not part of its key: a slot re-filed under
-            # another surface mid-window must stay one row, so take one surface (stably, the
-            # greatest name) rather than grouping by it.
-            func.max(SlotMetric.surface).label("surface"),
-            *(func.sum(getattr(SlotMetric, name)).label(name) for name in COUNTS),
+            *(
+                column
+                for inside in (now, ~now)
+                for column in (
+                    func.count(case((inside, 1))),
+                    func.max(case((inside, SlotMetric.surface))),
+                    *(
+                        func.sum(case((inside, getattr(SlotMetric, name)), else_=0))
+                        for name in COUNTS
+                    ),
+                )
+            ),
         )
-        .where(SlotMetric.market == market, SlotMetric.date.between(start, end))
+        .where(SlotMetric.market == market, SlotMetric.date.between(before.start, window.end))
         .group_by(SlotMetric.slot)
         .order_by(SlotMetric.slot)
     )
     rows = session.execute(query).all()
+    width = 2 + len(COUNTS)  # rows, surface, counts: per window
+    return tuple(  # type: ignore[return-value]
+        _frame([(row[0], *row[at + 2 : at + 1 + width]) for row in rows if row[at + 1]])
+        for at in (0, width)
+    )
+
+
+def _frame(rows: list[tuple[object, ...]]) -> pd.DataFrame:
     columns = list(zip(*rows, strict=True)) or [()] * len(COLUMNS)
     return pd.DataFrame(
         {
