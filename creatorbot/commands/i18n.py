@@ -77,6 +77,29 @@ def babel_locale(language: str, market: str | None) -> Locale:
     return local if same_digits else base
 
 
+# Integers Babel checks for a locale before they are written without it (`integer_style`).
+PROBES = (0, 7, -7, 999, -999, 1000, -1000, 12_345, 999_999, 1_000_000, -1_234_567, 10**15)
+
+
+@cache
+def integer_style(language: str, market: str | None) -> tuple[str, str] | None:
+    """(group separator, minus sign) when the locale writes an integer as Python's `{:,}` does
+    with these two symbols in place (Babel's answer on `PROBES`), else None: then every integer
+    goes through Babel. Writing counts this way is a tenth of Babel's time, on every table."""
+    locale = babel_locale(language, market)
+    symbols = locale.number_symbols["latn"]
+    style = (symbols["group"], symbols["minusSign"])
+    if all(_integer(value, style) == format_decimal(value, locale=locale) for value in PROBES):
+        return style
+    return None
+
+
+def _integer(value: int, style: tuple[str, str]) -> str:
+    group, minus = style
+    grouped = f"{abs(value):,}".replace(",", group)
+    return minus + grouped if value < 0 else grouped
+
+
 class Lang:
     """Translation and formatting for one language, in the context of one market."""
 
@@ -85,6 +108,7 @@ class Lang:
         self.market = market
         self._catalog = catalog(self.language)
         self._locale = babel_locale(self.language, market)
+        self._integers = integer_style(self.language, market)
 
     def for_market(self, market: str | None) -> Lang:
         """The same language, formatting numbers as they are written in `market`."""
@@ -114,6 +138,8 @@ class Lang:
     def number(self, value: int | float | Decimal, digits: int | None = None) -> str:
         """A count or quantity with the locale's grouping; `digits` fixes the decimals shown."""
         if digits is None:
+            if type(value) is int and self._integers is not None:
+                return _integer(value, self._integers)
             return format_decimal(value, locale=self._locale)
         pattern = "#,##0." + "0" * digits if digits else "#,##0"
         return format_decimal(value, format=pattern, locale=self._locale)
