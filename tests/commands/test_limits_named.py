@@ -141,3 +141,11 @@ def test_a_period_where_the_window_is_fixed_names_the_window(
     ask: Callable[..., tuple[bool, str]], text: str, limit: str
 ) -> None:
     assert limit in refused_with(ask, text)
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize("text", ["audit -1d", "audit 0d", "audit 4000d"])
+def test_audit_days_out_of_range_name_the_range(
+    ask: Callable[..., tuple[bool, str]], text: str
+) -> None:
+    assert "Give the days as a number from 1 to 3660." in refused_with(ask, text)
