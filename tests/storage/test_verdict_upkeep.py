@@ -105,3 +105,20 @@ def test_a_corrected_past_day_has_the_latest_verdict_remade(
     after = first_alerts(sessions, monkeypatch)
     assert after == fresh(sessions, monkeypatch)
     assert after != before
+
+
+def test_an_import_after_one_rolled_back_still_stores_the_verdict(
+    stored: World, sessions: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nxt = END + dt.timedelta(days=1)
+    rows = [{**r, "date": nxt} for r in day_rows(stored, "MY", END).to_dict("records")]
+    path = daily_csv(tmp_path / "next.csv", rows)
+    with pytest.raises(RuntimeError), sessions.begin() as session:
+        import_file("daily_metrics", path, session=session)
+        raise RuntimeError("the transaction fails after the upkeep (e.g. at commit)")
+    with sessions() as session:
+        assert latest_day("MY", session=session) == END  # nothing of it was kept
+    with sessions.begin() as session:  # the same day again: the process holds its verdict
+        import_file("daily_metrics", path, session=session)
+    assert current(sessions)
+    assert first_alerts(sessions, monkeypatch) == fresh(sessions, monkeypatch)

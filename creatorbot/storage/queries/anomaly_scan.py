@@ -217,23 +217,25 @@ def verdict(creators: CreatorDays, day: dt.date) -> CreatorVerdict:
 
 
 def creator_verdict(
-    market: Market, day: dt.date, rules: dict[str, Rule], *, session: Session
+    market: Market, day: dt.date, rules: dict[str, Rule], *, session: Session, stored: bool = False
 ) -> CreatorVerdict:
     """The verdict of `market`'s creators on `day`, made once for the stamps of the days it
     reads (HISTORY_DAYS before `day`, and `day`): kept in the process and stored in the
-    database, so another process reads it instead of the day columns."""
+    database, so another process reads it instead of the day columns. `stored`: make sure the
+    database holds it even when the process does (an import's upkeep: what the process holds
+    may come from a write that was rolled back)."""
     first = day - dt.timedelta(days=HISTORY_DAYS)
     span = span_stamp(market.code, first, day, session=session)
     if span is None:  # a day written before stamps: nothing to tell a change by
         return _made(market, first, day, rules, session=session)
     key = ("anomaly verdict", market.code, market.currency, day)
-    found: CreatorVerdict | None = CACHE.get(key, span)
-    if found is not None:
-        return found
+    held: CreatorVerdict | None = CACHE.get(key, span)
+    if held is not None and not stored:
+        return held
     valid = validity(market.currency, span)
     found = load(market.code, day, valid, session=session)
     if found is None:
-        found = _made(market, first, day, rules, session=session)
+        found = held if held is not None else _made(market, first, day, rules, session=session)
         horizon = day - dt.timedelta(days=RETAIN_DAYS)
         save(market.code, day, valid, found, horizon=horizon, session=session)
     CACHE.put(key, span, found)

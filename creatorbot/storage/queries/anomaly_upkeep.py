@@ -19,4 +19,4 @@ def refresh_verdicts(markets: Iterable[str], *, session: Session) -> None:
         market = known.get(code)
         day = None if market is None else latest_day(code, session=session)
         if market is not None and day is not None:
-            creator_verdict(market, day, rules_for(market), session=session)
+            creator_verdict(market, day, rules_for(market), session=session, stored=True)
