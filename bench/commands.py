@@ -30,7 +30,7 @@ from sqlalchemy import func, select, text
 from bench import duck
 from bench.asking import ask_all, emit, percentile, samples
 from bench.duck import Answer, connect, parquet_dir
-from bench.start import Start, cold_start
+from bench.start import FIRST, Start, cold_start
 from creatorbot.bot.render_text import render as render_text
 from creatorbot.commands.charts import daily_trend
 from creatorbot.commands.core import CommandRequest, Services
@@ -442,6 +442,13 @@ def report(run: Run) -> None:
                 print(f"    {side}: {line['error']}")
     closing = {"rss_mb": float("nan"), "chart_p50": float("nan"), "chart_p95": float("nan")}
     closing.update(run.closing)
+    start = run.start
+    if start.first is not None and start.again is not None:
+        print(
+            f"after a start, idle {start.idle:.1f} s in (warm-up done): `{' '.join(FIRST)}` "
+            f"answered in {start.first * 1000:,.0f} ms, asked again {start.again * 1000:,.0f} ms "
+            "(Slack round trip included)"
+        )
     print(
         f"cold start to ready {run.start.ready:.2f} s, idle RSS {run.start.idle_rss_mb:.0f} MB; "
         f"peak RSS answering {closing['rss_mb']:.0f} MB; "

@@ -3,8 +3,9 @@ world under BENCH_DATA_DIR, rebuilt when the world changes), and DuckDB ad hoc a
 bench question on those rows — the same window, filters and ranking ties as the command.
 
 DuckDB holds the rows in memory (`connect`). A question's DuckDB side is a function
-(connection, facts) → answer; `facts` are what the bench read from the world for its questions
-(the latest day of each market, a campaign of each kind, …).
+(connection, facts) → answer; `facts` are what the bench read from the world to write its
+questions (a campaign of each kind, the day an `as-of:` names, …). What the bot finds out on each
+ask (a market's latest day) DuckDB finds out on each ask too, inside the timed answer.
 """
 
 from __future__ import annotations
@@ -136,6 +137,16 @@ def _day(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
+LATEST = "SELECT max(date) FROM daily WHERE market = $market"
+
+
+def latest(con: Any, market: str) -> dt.date:
+    """The market's latest day with daily rows, looked up on each ask as the bot does (not
+    taken from the facts), so DuckDB's figure includes finding it."""
+    found = con.execute(LATEST, {"market": market}).fetchone()[0]
+    return found if isinstance(found, dt.date) else _day(str(found))
+
+
 def _metric(name: str) -> str:
     if name not in RANKABLE:
         raise ValueError(name)
@@ -224,7 +235,7 @@ def leaderboard(
     slug of a campaign of a kind)."""
 
     def answer(con: Any, facts: Facts) -> Any:
-        end = _day(facts[as_of] if as_of else facts["latest"][market])
+        end = _day(facts[as_of]) if as_of else latest(con, market)
         campaign_id = None
         if campaign:
             found = _campaign(con, facts[campaign])
@@ -296,7 +307,7 @@ def match(category: str, market: str, *, export: bool = False) -> Answer:
     export holds). Percentile ranks are the share of candidates at most the creator's value."""
 
     def answer(con: Any, facts: Facts) -> Any:
-        end = _day(facts["latest"][market])
+        end = latest(con, market)
         window = window_for("30d", end)
         before = window.previous()
         params = {
@@ -442,7 +453,7 @@ def campaign(kind: str) -> Answer:
 
     def answer(con: Any, facts: Facts) -> Any:
         found = _campaign(con, facts[kind])
-        end = _day(facts["latest"][found["market"]])
+        end = latest(con, found["market"])
         totals = standings(con, found, end, TOTALS)
         if found["kind"] == "incentive":
             start, through = _window(found, end)
@@ -469,7 +480,7 @@ def snapshot(market: str) -> Answer:
     board = leaderboard("gmv", "7d", market, top=50)
 
     def answer(con: Any, facts: Facts) -> Any:
-        end = _day(facts["latest"][market])
+        end = latest(con, market)
         found = [board(con, facts)]
         running = con.execute(
             "SELECT id, market, kind, starts_on, ends_on, metric, gmv_target FROM campaigns "
@@ -539,7 +550,7 @@ def creator(market: str) -> Answer:
     value += " ELSE d.gmv END"
 
     def answer(con: Any, facts: Facts) -> Any:
-        end = _day(facts["latest"][market])
+        end = latest(con, market)
         params = {
             "handle": facts["handle"],
             "market": market,
@@ -572,7 +583,7 @@ def alerts(market: str) -> Answer:
     from creatorbot.storage.queries.anomaly_scan import CREATOR_METRICS, CreatorDays, rules_for
 
     def answer(con: Any, facts: Facts) -> Any:
-        end = _day(facts["latest"][market])
+        end = latest(con, market)
         first = end - dt.timedelta(days=HISTORY_DAYS)
         frame = con.execute(ALERT_DAYS, {"market": market, "first": first, "end": end}).df()
         ids, rows = np.unique(frame["creator_id"].to_numpy(), return_inverse=True)

@@ -1,6 +1,6 @@
 """Cold start: `creatorbot run` started as a process of its own on a bench world (HTTP mode, a
-fake Slack Web API on loopback), the seconds until `/healthz` answers 200, and its resident
-memory once idle."""
+fake Slack Web API on loopback), the seconds until `/healthz` answers 200, its resident memory
+once idle (its warm-up done), and the first question asked after that, then the same again."""
 
 from __future__ import annotations
 
@@ -17,19 +17,32 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_requests import post, signed_headers, slash_command
 
 OURS = ("SLACK_", "LARK_", "CREATORBOT_")  # the parent's settings must not reach the bot
 ALSO_OURS = ("DATABASE_URL", "PORT", "LOG_LEVEL")
-SETTLE = 3.0  # seconds idle after ready before the memory is read
+SETTLE = 3.0  # seconds after ready at least, before the memory is read
+QUIET = 0.05  # CPU seconds per second below which the bot counts as idle (its warm-up done)
+IDLE_WITHIN = 120.0
 READY_WITHIN = 180.0
+SECRET = "bench-secret"
+ASKER = "UBENCH"
+# The first question after a start: a leaderboard no stored board holds (a window of the day
+# columns: two weeks and the two before).
+FIRST = ("/leaderboard", "gmv 14d MY")
 
 
 @dataclass(frozen=True)
 class Start:
-    """Seconds from the process's start to `/healthz` 200, and its RSS (MB) idle after that."""
+    """Seconds from the process's start to `/healthz` 200, then to idle (its warm-up done), its
+    RSS (MB) idle, and the seconds from sending the first question (`FIRST`) to its answer, and
+    from sending it again (None when not asked)."""
 
     ready: float
     idle_rss_mb: float
+    idle: float = float("nan")
+    first: float | None = None
+    again: float | None = None
 
 
 def creatorbot() -> list[str]:
@@ -57,8 +70,9 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def cold_start(database_url: str) -> Start:
-    """Start the bot on `database_url`, wait until it is ready, read its idle memory, stop it."""
+def cold_start(database_url: str, *, ask: bool = True) -> Start:
+    """Start the bot on `database_url`, wait until it is ready and then idle, read its memory,
+    ask `FIRST` twice (when `ask`), stop it."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(OURS) and k not in ALSO_OURS}
     with FakeSlack() as fake, tempfile.TemporaryDirectory() as folder:
@@ -66,7 +80,8 @@ def cold_start(database_url: str) -> Start:
             DATABASE_URL=database_url,
             CREATORBOT_DATA_DIR=folder,
             SLACK_BOT_TOKEN="xoxb-bench",
-            SLACK_SIGNING_SECRET="bench-secret",
+            SLACK_SIGNING_SECRET=SECRET,
+            CREATORBOT_ADMINS=ASKER,  # the user who asks the first question
             SLACK_API_URL=fake.api_url,
             PORT=str(port),
             LOG_LEVEL="WARNING",
@@ -84,8 +99,13 @@ def cold_start(database_url: str) -> Start:
             )
             try:
                 ready = _wait_ready(child, port, started, log)
-                time.sleep(SETTLE)
-                return Start(ready, rss_mb(child.pid))
+                idle = _wait_idle(child.pid) + ready
+                memory = rss_mb(child.pid)
+                if not ask:
+                    return Start(ready, memory, idle)
+                fake.add_user(ASKER)
+                first, again = (_ask(fake, port, n) for n in range(2))
+                return Start(ready, memory, idle, first, again)
             finally:
                 child.send_signal(signal.SIGTERM)
                 try:
@@ -108,3 +128,37 @@ def _wait_ready(child: subprocess.Popen[bytes], port: int, started: float, log: 
                 return time.perf_counter() - started
         time.sleep(0.05)
     raise RuntimeError(f"the bot was not ready within {READY_WITHIN:.0f} s")
+
+
+def cpu_seconds(pid: int) -> float:
+    """The process's user and system CPU time so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wait_idle(pid: int) -> float:
+    """Seconds (at least `SETTLE`) until the process spends under `QUIET` CPU seconds a second."""
+    started = time.perf_counter()
+    time.sleep(SETTLE)
+    used = cpu_seconds(pid)
+    while time.perf_counter() - started < IDLE_WITHIN:
+        time.sleep(1.0)
+        now = cpu_seconds(pid)
+        if now - used < QUIET:
+            break
+        used = now
+    return time.perf_counter() - started
+
+
+def _ask(fake: FakeSlack, port: int, n: int) -> float:
+    """Send `FIRST` as a signed slash command; seconds until its answer reaches the fake."""
+    answer_url = fake.response_url(f"first{n}")
+    body = slash_command(*FIRST, user_id=ASKER, response_url=answer_url)
+    started = time.perf_counter()
+    status, _headers, _body = post(
+        f"http://127.0.0.1:{port}/slack/events", body, signed_headers(body, SECRET)
+    )
+    if status != 200:
+        raise RuntimeError(f"{FIRST}: HTTP {status}")
+    fake.wait_for(lambda: bool(fake.responses(answer_url)), timeout=READY_WITHIN)
+    return time.perf_counter() - started

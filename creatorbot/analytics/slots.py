@@ -4,6 +4,7 @@ window, and the slots with the best and the lowest click-through rate."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,9 @@ import numpy as np
 import pandas as pd
 
 COUNTS = ("impressions", "clicks", "conversions")
+# A window's totals per slot: a frame, or its columns as plain lists (no frame to build for a
+# few rows).
+Columns = pd.DataFrame | Mapping[str, Sequence[Any]]
 # A CTR over a handful of impressions is noise: 1 click in 3 impressions reads as 33%. With
 # 1,000 impressions the standard error of a CTR near the usual 1–6% is about 0.3–0.8 percentage
 # points, small enough that "best" and "lowest" say something about the slot and not about luck,
@@ -19,10 +23,11 @@ COUNTS = ("impressions", "clicks", "conversions")
 MIN_IMPRESSIONS = 1_000
 
 
-def compare(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+def compare(current: Columns, previous: Columns) -> pd.DataFrame:
     """Per-slot totals and rates of the current window beside the previous one's.
 
-    Both frames have columns slot, surface, impressions, clicks, conversions. Every slot of
+    Both are frames (or mappings of column lists) with columns slot, surface, impressions,
+    clicks, conversions. Every slot of
     either window appears (a slot silent now shows zeros, so a dead slot stays visible). Adds
     `previous_*` counts and rates, `impressions_change` (relative: 0.25 is +25%, NaN when the
     previous window had none) and `ctr_change`, `cvr_change` (differences of the rates, so
@@ -91,9 +96,9 @@ _DTYPES: dict[str, type] = {
 }
 
 
-def _by_slot(totals: pd.DataFrame) -> dict[str, tuple[str, int, int, int]]:
+def _by_slot(totals: Columns) -> dict[str, tuple[str, int, int, int]]:
     """Each slot's (surface, impressions, clicks, conversions)."""
-    columns = [totals[name].tolist() for name in ("slot", "surface", *COUNTS)]
+    columns = [list(totals[name]) for name in ("slot", "surface", *COUNTS)]
     return {
         slot: (surface, int(impressions), int(clicks), int(conversions))
         for slot, surface, impressions, clicks, conversions in zip(*columns, strict=True)

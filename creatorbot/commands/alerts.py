@@ -19,9 +19,22 @@ from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.labels import creator_label, metric_label
 from creatorbot.commands.late_sync import failed_sync
-from creatorbot.commands.markets import NoData, is_market_word, no_data, resolve_market
+from creatorbot.commands.markets import (
+    NoData,
+    check_as_of,
+    is_market_word,
+    no_data,
+    resolve_market,
+)
 from creatorbot.commands.owners import owned_by, owner_mention
-from creatorbot.commands.parsing import AS_OF, parse_day, unknown_option, unknown_word, words
+from creatorbot.commands.parsing import (
+    AS_OF,
+    is_days_word,
+    parse_day,
+    unknown_option,
+    unknown_word,
+    words,
+)
 from creatorbot.commands.parts import part
 from creatorbot.commands.reply import Block, Button, Buttons, Context, Header, Reply, Text
 from creatorbot.storage.alert_messages import queue_notice
@@ -104,6 +117,14 @@ def parse(text: str, call: Call) -> AlertsQuery | HandleQuery:
             found["as_of"] = parse_day(value, lang)
         elif len(word) == 2 and word.isalpha() and is_market_word(word, call):
             found["market"] = word.upper()
+        elif is_days_word(word.lower()):
+            raise UserError(
+                lang._(
+                    "`alerts` looks at one day, the latest unless you pick another with "
+                    "as-of:YYYY-MM-DD; it takes no period."
+                ),
+                lang._("Usage: {usage}").format(usage=USAGE),
+            )
         else:
             markets = all_markets(session=call.session)
             vocabulary = [*ACTIONS, *markets, *(f"{o}:" for o in OPTIONS)]
@@ -151,16 +172,7 @@ def answer(query: AlertsQuery | HandleQuery, call: Call) -> Reply:
 
 
 def _check_day(day: dt.date, latest: dt.date, market: Market, lang: Lang) -> None:
-    if day > latest:
-        raise UserError(
-            lang._(
-                "There is no data for {market} on {day} yet: the latest day is {latest}."
-            ).format(
-                market=lang.market_name(market.code),
-                day=lang.date(day),
-                latest=lang.date(latest),
-            )
-        )
+    check_as_of(day, latest, market, lang)
     first = latest - dt.timedelta(days=REACH - 1)
     if day < first:
         raise UserError(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from creatorbot.commands.access import user_of
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_
-from creatorbot.commands.parsing import words
+from creatorbot.commands.parsing import DAYS, words
 from creatorbot.commands.reply import Column, Context, Header, Reply, Table, Text
 from creatorbot.storage.audit import entries
 
@@ -40,8 +40,8 @@ def parse(text: str, call: Call) -> AuditQuery:
     days = DEFAULT_DAYS
     for word in words(text, lang):
         number = word.lower().removesuffix("d")
-        if number.isdigit():
-            if not 1 <= int(number) <= MAX_DAYS:
+        if number.isdigit() or DAYS.match(word.lower()):
+            if not number.isdigit() or not 1 <= int(number) <= MAX_DAYS:
                 raise UserError(
                     lang._("Give the days as a number from 1 to {most}.").format(most=MAX_DAYS)
                 )

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.policy import SYSTEM, Principal
+from creatorbot.storage.models import Market
+from creatorbot.storage.queries.markets import all_markets
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,13 @@ class Call:
     services: Services
     lang: Lang = field(default_factory=Lang)
     principal: Principal = SYSTEM
+    _markets: dict[str, Market] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def markets(self) -> dict[str, Market]:
+        """Every market by code, read once per command (parsing and answering ask it again)."""
+        if self._markets is None:
+            self._markets = all_markets(session=self.session)
+        return self._markets
 
     def require_market(self, code: str) -> None:
         """Refuse, in the user's language, data of a market the user may not see."""

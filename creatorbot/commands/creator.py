@@ -17,7 +17,7 @@ from creatorbot.commands.i18n import Lang
 from creatorbot.commands.labels import change_label, creator_label
 from creatorbot.commands.lookups import creator_number, creators_meant
 from creatorbot.commands.markets import is_market_word
-from creatorbot.commands.parsing import did_you_mean, words
+from creatorbot.commands.parsing import did_you_mean, is_days_word, words
 from creatorbot.commands.reply import (
     Block,
     Button,
@@ -105,6 +105,13 @@ def _refuse(query: CreatorQuery, call: Call) -> NoReturn:
     everywhere = find_creators(query.name, session=call.session, market=query.market)
     if everywhere:
         call.require_market(everywhere[0].market)
+    if any(is_days_word(word.lower()) for word in query.name.split()[1:]):
+        raise UserError(
+            lang._(
+                "`creator` shows the last 7 and 30 days, each against the days before; it takes "
+                "no period. Write `creator HANDLE`."
+            )
+        )
     like = creator_names_like(query.name, session=call.session, markets=call.principal.markets)
     hint = did_you_mean(query.name, like, lang)
     message = lang._("I can't find a creator called “{name}”.").format(name=query.name)

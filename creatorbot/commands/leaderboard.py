@@ -11,18 +11,25 @@ from dataclasses import dataclass
 import pandas as pd
 
 from creatorbot.analytics.rankings import rank, with_movement
-from creatorbot.analytics.windows import Window, is_period, window_for, within_calendar
+from creatorbot.analytics.windows import Window, window_for, within_calendar
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.labels import creator_label, metric_label, metric_value, period_label
 from creatorbot.commands.lookups import find_campaign
-from creatorbot.commands.markets import NoData, is_market_word, no_data, resolve_market
+from creatorbot.commands.markets import (
+    NoData,
+    check_as_of,
+    is_market_word,
+    no_data,
+    resolve_market,
+)
 from creatorbot.commands.owner_filter import owners_of
 from creatorbot.commands.parsing import (
     AS_OF,
     MAX_TOP,
     did_you_mean,
     parse_day,
+    parse_period,
     parse_top,
     unknown_option,
     unknown_word,
@@ -88,10 +95,10 @@ def parse(text: str, call: Call) -> LeaderboardQuery:
         index += 1
         if lower in RANKABLE:
             found["metric"] = lower
-        elif is_period(lower):
-            found["period"] = lower
-        elif lower == "top" and index < len(tokens) and tokens[index].isdigit():
-            found["top"] = parse_top(tokens[index], lang)
+        elif period := parse_period(lower, lang):
+            found["period"] = period
+        elif lower == "top":
+            found["top"] = parse_top(tokens[index] if index < len(tokens) else "", lang)
             index += 1
         elif TOP.match(lower):
             found["top"] = parse_top(TOP.match(lower).group(1), lang)  # type: ignore[union-attr]
@@ -196,7 +203,9 @@ def _ranked(query: LeaderboardQuery, call: Call, *, fast: bool) -> Board:
             )
         )
     market = resolve_market(query.market or (campaign.market if campaign else None), call)
-    end = query.as_of or latest_day(market.code, session=call.session)
+    latest = latest_day(market.code, session=call.session)
+    check_as_of(query.as_of, latest, market, lang)
+    end = query.as_of or latest
     if end is None:
         raise NoData(market)
     if campaign and not query.period:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.reply import Context, Reply, Text
 from creatorbot.storage.models import Market
-from creatorbot.storage.queries.markets import all_markets
 
 # A user writing Italian most likely works on Italy, one writing Malay on Malaysia.
 MARKET_OF_LANGUAGE = {"it": "IT", "ms": "MY"}
@@ -14,14 +15,14 @@ MARKET_OF_LANGUAGE = {"it": "IT", "ms": "MY"}
 
 def is_market_word(word: str, call: Call) -> bool:
     """Whether `word` is a market code (any case)."""
-    return word.upper() in all_markets(session=call.session)
+    return word.upper() in call.markets()
 
 
 def resolve_market(requested: str | None, call: Call) -> Market:
     """The market named, else the configured default, else the one the user's language
     suggests, else the user's only market, else the only market; otherwise ask which. Only
     markets the user may see are ever chosen."""
-    markets = all_markets(session=call.session)
+    markets = call.markets()
     lang = call.lang
     if requested:
         code = requested.upper()
@@ -71,3 +72,16 @@ def no_data(exc: NoData, lang: Lang) -> Reply:
         market=lang.market_name(exc.market.code)
     )
     return Reply((Text(message), Context(lang._(IMPORT_HINTS[exc.kind]))))
+
+
+def check_as_of(day: dt.date | None, latest: dt.date | None, market: Market, lang: Lang) -> None:
+    """Refuse a day after the market's latest day with data, naming that day (a market with
+    no data at all is answered as such elsewhere)."""
+    if day is None or latest is None or day <= latest:
+        return
+    lang = lang.for_market(market.code)
+    raise UserError(
+        lang._("There is no data for {market} on {day} yet: the latest day is {latest}.").format(
+            market=lang.market_name(market.code), day=lang.date(day), latest=lang.date(latest)
+        )
+    )

@@ -24,7 +24,7 @@ from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.labels import creator_label
 from creatorbot.commands.markets import NoData, is_market_word, no_data, resolve_market
-from creatorbot.commands.parsing import did_you_mean, parse_top, unknown_word, words
+from creatorbot.commands.parsing import did_you_mean, is_days_word, parse_top, unknown_word, words
 from creatorbot.commands.reply import (
     Block,
     Button,
@@ -95,6 +95,14 @@ def parse(text: str, call: Call) -> MatchQuery:
             found["top"] = parse_top(lower.removeprefix("top").lstrip(":"), lang)
         elif len(word) == 2 and word.isalpha() and is_market_word(word, call):
             found["market"] = word.upper()
+        elif is_days_word(lower):
+            raise UserError(
+                lang._(
+                    "`match` always compares the last 30 days with the 30 days before; it takes "
+                    "no period."
+                ),
+                lang._("Usage: {usage}").format(usage=USAGE),
+            )
         elif "category" not in found:
             found["category"] = word.removeprefix("category:") or word
         else:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import shlex
 import unicodedata
 from collections.abc import Iterable
 
-from creatorbot.analytics.windows import FIRST_DAY, LAST_DAY
+from creatorbot.analytics.windows import FIRST_DAY, LAST_DAY, MAX_DAYS, is_period
 from creatorbot.commands.core import UserError
 from creatorbot.commands.i18n import Lang
 
@@ -72,6 +73,33 @@ def parse_top(value: str, lang: Lang) -> int:
     if not value.isdigit() or int(value) < 1:
         raise UserError(lang._("`top` needs a number from 1 to 50."))
     return min(int(value), MAX_TOP)
+
+
+DAYS = re.compile(r"^[+-]?\d+d$")  # a number of days, whether a window may have it or not
+
+
+def is_days_word(word: str) -> bool:
+    """Whether `word` is written as a period (`mtd`, `Nd` with any N), in range or not."""
+    return word == "mtd" or DAYS.match(word) is not None
+
+
+def parse_period(word: str, lang: Lang) -> str | None:
+    """`word` as a period (`mtd`, `1d` to `366d`); None when it is written as none; for a
+    number of days no window has, an error naming the shortest or the longest window."""
+    if is_period(word):
+        return word
+    if not DAYS.match(word):
+        return None
+    days = int(word[:-1])
+    if 1 <= days <= MAX_DAYS:
+        return f"{days}d"
+    if days < 1:
+        raise UserError(lang._("The shortest window is 1 day: write 1d or more, or mtd."))
+    raise UserError(
+        lang._("The longest window is {most} days: write at most {most}d, or mtd.").format(
+            most=MAX_DAYS
+        )
+    )
 
 
 AS_OF = ("as-of", "asof", "as_of")  # the spellings people type for the last day of a window

@@ -10,14 +10,21 @@ from dataclasses import dataclass
 import pandas as pd
 
 from creatorbot.analytics.slots import MIN_IMPRESSIONS, Standout, compare, standouts, totals
-from creatorbot.analytics.windows import Window, is_period, window_for
+from creatorbot.analytics.windows import Window, window_for
 from creatorbot.commands.core import Call
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.labels import change_label, period_label
-from creatorbot.commands.markets import NoData, is_market_word, no_data, resolve_market
+from creatorbot.commands.markets import (
+    NoData,
+    check_as_of,
+    is_market_word,
+    no_data,
+    resolve_market,
+)
 from creatorbot.commands.parsing import (
     AS_OF,
     parse_day,
+    parse_period,
     unknown_option,
     unknown_word,
     words,
@@ -35,7 +42,7 @@ from creatorbot.commands.reply import (
 )
 from creatorbot.storage.models import Market
 from creatorbot.storage.queries.markets import all_markets
-from creatorbot.storage.queries.slots import latest_slot_day, slot_totals
+from creatorbot.storage.queries.slots import latest_slot_day, slot_windows
 
 USAGE = "slots [market] [period] [as-of:YYYY-MM-DD]"
 OPTIONS = ("as-of",)
@@ -76,8 +83,8 @@ def parse(text: str, call: Call) -> SlotsQuery:
     found: dict[str, object] = {}
     for word in words(text, lang):
         lower = word.lower()
-        if is_period(lower):
-            found["period"] = lower
+        if period := parse_period(lower, lang):
+            found["period"] = period
         elif ":" in word:
             key, _, value = word.partition(":")
             found["as_of"] = _as_of(key.lower(), value, lang)
@@ -109,14 +116,14 @@ class SlotReport:
 def compute(query: SlotsQuery, call: Call) -> SlotReport:
     """The market's slots over the query's window, compared with the previous window."""
     market = resolve_market(query.market, call)
-    end = query.as_of or latest_slot_day(market.code, session=call.session)
+    latest = latest_slot_day(market.code, session=call.session)
+    check_as_of(query.as_of, latest, market, call.lang)
+    end = query.as_of or latest
     if end is None:
         raise NoData(market, "slot_metrics")
     period = query.period or "7d"
     window = window_for(period, end)
-    before = window.previous()
-    current = slot_totals(market.code, window.start, window.end, session=call.session)
-    previous = slot_totals(market.code, before.start, before.end, session=call.session)
+    current, previous = slot_windows(market.code, window, session=call.session)
     return SlotReport(market, period, window, compare(current, previous))
 
 

@@ -19,8 +19,21 @@ from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang, babel_locale
 from creatorbot.commands.labels import creator_label, metric_label, metric_value, period_label
 from creatorbot.commands.leaderboard import Board, LeaderboardQuery, movement_label
-from creatorbot.commands.markets import NoData, is_market_word, no_data, resolve_market
-from creatorbot.commands.parsing import AS_OF, parse_day, unknown_option, unknown_word, words
+from creatorbot.commands.markets import (
+    NoData,
+    check_as_of,
+    is_market_word,
+    no_data,
+    resolve_market,
+)
+from creatorbot.commands.parsing import (
+    AS_OF,
+    is_days_word,
+    parse_day,
+    unknown_option,
+    unknown_word,
+    words,
+)
 from creatorbot.commands.parts import part
 from creatorbot.commands.reply import (
     Block,
@@ -75,6 +88,14 @@ def parse(text: str, call: Call) -> SnapshotQuery:
             raise unknown_option(key.lower(), ("as-of",), lang, USAGE)
         elif len(word) == 2 and word.isalpha() and market is None:
             market = _market(word, call)
+        elif is_days_word(word.lower()):
+            raise UserError(
+                lang._(
+                    "`snapshot` always ranks the last 7 days against the 7 before; it takes no "
+                    "period. For another window ask `leaderboard gmv {period}`."
+                ).format(period=word.lower()),
+                lang._("Usage: {usage}").format(usage=USAGE),
+            )
         else:
             raise unknown_word(word, ["as-of:"], lang, USAGE)
     return SnapshotQuery(market, as_of)
@@ -96,7 +117,10 @@ def _market(word: str, call: Call) -> str:
 
 def answer(query: SnapshotQuery, call: Call) -> Reply:
     """The snapshot a channel subscribed to this market would get."""
-    return build_snapshot(resolve_market(query.market, call).code, call, as_of=query.as_of)
+    market = resolve_market(query.market, call)
+    if query.as_of is not None:
+        check_as_of(query.as_of, latest_day(market.code, session=call.session), market, call.lang)
+    return build_snapshot(market.code, call, as_of=query.as_of)
 
 
 def build_snapshot(

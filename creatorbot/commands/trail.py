@@ -61,7 +61,10 @@ def record(
 def record_entry(sessions: sessionmaker[Session], entry: Audited) -> None:
     """Append `entry` in a transaction of its own; a failure is logged, never shown."""
     try:
-        with sessions.begin() as session:
+        with sessions() as session:
+            # One INSERT is a transaction of its own: sent in autocommit it is one round trip,
+            # not BEGIN, INSERT and COMMIT (the connection gets its isolation back in the pool).
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             append(entry, session=session)
     except Exception as exc:
         context = {"command": entry.command, "user": entry.user_id, "outcome": entry.outcome}

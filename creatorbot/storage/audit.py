@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.models import AuditEntry
@@ -29,9 +29,10 @@ class Audited:
 
 
 def append(entry: Audited, *, session: Session) -> None:
-    """Write one entry."""
-    session.add(
-        AuditEntry(
+    """Write one entry (one INSERT, without the ORM's unit of work: it is on every command's
+    path)."""
+    session.execute(
+        insert(AuditEntry).values(
             at=entry.at,
             platform=entry.platform[:16],
             workspace=entry.workspace[:64],

@@ -278,7 +278,10 @@ def test_duckdb_answers_the_question_the_bot_answers(
         con = connect(folder / "duck-T-sqlite")
         with sessions() as session:
             call = Call(CommandRequest(text=question.text), session, Services(sessions=sessions))
-            theirs = as_duckdb_says(question, question.duck(con, known), session)
+            # DuckDB finds each market's latest day itself, inside its timed answer, as the
+            # bot does: the facts it is given do not hold them.
+            blind = {k: v for k, v in known.items() if k not in ("latest", "latest_slot")}
+            theirs = as_duckdb_says(question, question.duck(con, blind), session)
             assert theirs == ask_exact(question, known, call)
     finally:
         engine.dispose()

@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import numpy as np
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from creatorbot.analytics.windows import Window
+from creatorbot.storage.daycolumns import read_named
 from creatorbot.storage.demo import DemoSpec, build_world, write_world
 from creatorbot.storage.models import Creator, Market
+from creatorbot.storage.ranking import days as days_module
+from creatorbot.storage.ranking.board import rank_window
 from creatorbot.storage.ranking.cache import CACHE, DEFAULT_MB
-from creatorbot.storage.ranking.warm import start_warming, warm
+from creatorbot.storage.ranking.people import people
+from creatorbot.storage.ranking.warm import SHARE, start_warming, warm
 from creatorbot.storage.stamps import people_stamp
 
 SPEC = DemoSpec(creators=60, days=3, seed=11, end=dt.date(2026, 11, 23))
@@ -98,3 +104,68 @@ def test_nothing_is_read_without_a_cache(stored: sessionmaker[Session]) -> None:
         raise AssertionError("no session should be opened")
 
     assert warm(untouchable) == []
+
+
+LONGER = DemoSpec(creators=60, days=20, seed=11, end=dt.date(2026, 11, 23))
+
+
+@pytest.fixture
+def weeks(sessions: sessionmaker[Session]) -> Iterator[sessionmaker[Session]]:
+    """Twenty days of a small world: enough for a 7-day window and the one before."""
+    with sessions.begin() as session:
+        write_world(build_world(LONGER), session=session)
+    CACHE.clear()
+    yield sessions
+    CACHE.resize(DEFAULT_MB << 20)
+    CACHE.clear()
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, list[dt.date]]]:
+    """Every read of stored day columns: (market, column, the days asked for)."""
+    seen: list[tuple[str, str, list[dt.date]]] = []
+
+    def recording(market: str, name: str, days: Iterable[dt.date], *, session: Session) -> Any:
+        wanted = sorted(days)
+        seen.append((market, name, wanted))
+        return read_named(market, name, wanted, session=session)
+
+    monkeypatch.setattr(days_module, "read_named", recording)
+    return seen
+
+
+def test_the_first_leaderboard_after_warming_reads_no_day(
+    weeks: sessionmaker[Session], reads: list[tuple[str, str, list[dt.date]]]
+) -> None:
+    warm(weeks)
+    reads.clear()
+    end = LONGER.end
+    with weeks() as session:
+        for window in (Window(end - dt.timedelta(days=6), end), Window(end, end)):
+            ranked = rank_window("MY", "gmv", window, session=session, top=10)
+            assert ranked is not None and ranked.ranked > 0
+    assert [days for _market, _name, days in reads if days] == []
+
+
+def test_the_days_read_ahead_stop_at_the_share_of_the_bound(
+    weeks: sessionmaker[Session], reads: list[tuple[str, str, list[dt.date]]]
+) -> None:
+    warm(weeks)
+    full = CACHE.held  # every market's creators and every day
+    CACHE.clear()
+    with weeks() as session:
+        markets = sorted(session.scalars(select(Market.code)))
+    for market in markets:  # the creators alone
+        with weeks() as session:
+            people(market, session=session)
+    creators = CACHE.held
+    CACHE.clear()
+    reads.clear()
+    bound = int((creators + (full - creators) // 3) / SHARE)  # about a third of the days
+    CACHE.resize(bound)
+    warm(weeks)
+    assert creators < CACHE.held <= bound * SHARE + (full - creators) // 10
+    read_days = [days[0] for market, name, days in reads if market == "MY" and name == "gmv"]
+    newest_first = sorted(read_days, reverse=True)
+    assert read_days == newest_first and read_days[0] == LONGER.end
+    assert LONGER.end - dt.timedelta(days=LONGER.days - 1) not in read_days

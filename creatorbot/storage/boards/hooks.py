@@ -10,6 +10,7 @@ from creatorbot.storage.boards.refresh import Progress, refresh_boards
 from creatorbot.storage.daycolumns import missing_days, rebuild_days, stale_days
 from creatorbot.storage.matchpools import refresh_pools
 from creatorbot.storage.models import Board, Market
+from creatorbot.storage.queries.anomaly_upkeep import refresh_verdicts
 from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.segments import refresh_segments
 from creatorbot.storage.upsert import unmapped
@@ -21,7 +22,8 @@ SEGMENT_KINDS = frozenset({"tiers"})
 
 
 def after_import(kind: str, frame: pd.DataFrame, *, session: Session) -> None:
-    """After an import of `kind` wrote `frame`: refresh the boards of the markets it touched."""
+    """After an import of `kind` wrote `frame`: refresh the boards, match pools, segments and
+    latest anomaly verdicts of the markets it touched."""
     if kind in SEGMENT_KINDS and len(frame):
         refresh_segments(frame["market"].unique().tolist(), session=session)
     if kind in BOARD_KINDS and len(frame):
@@ -30,6 +32,8 @@ def after_import(kind: str, frame: pd.DataFrame, *, session: Session) -> None:
             refresh_boards(markets, session=session)
             refresh_pools(markets, session=session)  # `match` reads the same days and categories
             refresh_segments(markets, session=session)  # and segments the same days and tiers
+            if kind == "daily_metrics":  # creators do not change the day columns it is made of
+                refresh_verdicts(markets, session=session)
 
 
 def after_world(*, session: Session, progress: Progress | None = None) -> None:
@@ -43,6 +47,7 @@ def after_world(*, session: Session, progress: Progress | None = None) -> None:
     refresh_boards(markets, session=session, progress=progress)
     refresh_pools(markets, session=session)
     refresh_segments(markets, session=session)
+    refresh_verdicts(markets, session=session)
 
 
 def stale_markets(*, session: Session, counted: bool = False) -> list[str]:

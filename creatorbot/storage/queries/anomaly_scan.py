@@ -247,11 +247,14 @@ def creator_verdict(
     *,
     session: Session,
     variant: str = "",
+    stored: bool = False,
 ) -> CreatorVerdict:
     """The verdict of `market`'s creators on `day`, made once for the stamps of the days it
     reads (HISTORY_DAYS before `day`, and `day`): kept in the process and stored in the
     database, so another process reads it instead of the day columns. `variant` names a floor
-    other than the team's: its verdict is kept apart."""
+    other than the team's: its verdict is kept apart. `stored`: make sure the database holds
+    it even when the process does (an import's upkeep: what the process holds may come from a
+    write that was rolled back)."""
     first = day - dt.timedelta(days=HISTORY_DAYS)
     span = span_stamp(market.code, first, day, session=session)
     if span is None:  # a day written before stamps: nothing to tell a change by
@@ -259,13 +262,13 @@ def creator_verdict(
     key: tuple[object, ...] = ("anomaly verdict", market.code, market.currency, day)
     if variant:
         key += (variant,)
-    found: CreatorVerdict | None = CACHE.get(key, span)
-    if found is not None:
-        return found
+    held: CreatorVerdict | None = CACHE.get(key, span)
+    if held is not None and not stored:
+        return held
     valid = validity(market.currency, span)
     found = load(market.code, day, valid, session=session, variant=variant)
     if found is None:
-        found = _made(market, first, day, rules, session=session)
+        found = held if held is not None else _made(market, first, day, rules, session=session)
         horizon = day - dt.timedelta(days=RETAIN_DAYS)
         save(market.code, day, valid, found, horizon=horizon, session=session, variant=variant)
     CACHE.put(key, span, found)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
+from typing import Any
 
-import numpy as np
-import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Date, Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
+from creatorbot.analytics.windows import Window
 from creatorbot.storage.models import SlotMetric
 
 COLUMNS = ["slot", "surface", "impressions", "clicks", "conversions"]
@@ -20,28 +21,58 @@ def latest_slot_day(market: str, *, session: Session) -> dt.date | None:
     return session.scalar(select(func.max(SlotMetric.date)).where(SlotMetric.market == market))
 
 
-def slot_totals(market: str, start: dt.date, end: dt.date, *, session: Session) -> pd.DataFrame:
-    """Each slot's impressions, clicks and conversions summed over [start, end], one row per
-    slot that has at least one row in the window, ordered by slot."""
-    query = (
+def slot_windows(
+    market: str, window: Window, *, session: Session
+) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+    """Each slot's impressions, clicks and conversions summed over `window` and over the window
+    of equal length before it, both from one read: per window its columns (`COLUMNS`, as lists
+    of plain values), one entry per slot that has at least one row in it, ordered by slot."""
+    before = window.previous()
+    params = {"market": market, "first": before.start, "start": window.start, "end": window.end}
+    rows = session.execute(_windows_query(), params).all()
+    width = 2 + len(COUNTS)  # rows, surface, counts: per window
+    return tuple(  # type: ignore[return-value]
+        _columns([row for row in rows if row[at + 1]], at) for at in (0, width)
+    )
+
+
+def _columns(rows: list[Any], at: int) -> dict[str, list[Any]]:
+    # PostgreSQL sums BIGINT as NUMERIC: the counts are made integers here.
+    return {
+        "slot": [row[0] for row in rows],
+        "surface": [row[at + 2] for row in rows],
+        **{name: [int(row[at + 3 + n]) for row in rows] for n, name in enumerate(COUNTS)},
+    }
+
+
+@cache
+def _windows_query() -> Select[Any]:
+    """The statement `slot_windows` runs, built once (it is on every `slots` question's path):
+    the window is the days from :start to :end, the window before them from :first."""
+    now = SlotMetric.date >= bindparam("start", type_=Date)  # else: the window before
+    # The surface is an attribute of the slot, not part of its key: a slot re-filed under
+    # another surface mid-window must stay one row, so take one surface per window (stably,
+    # the greatest name) rather than grouping by it.
+    return (
         select(
             SlotMetric.slot,
-            # The surface is an attribute of the slot, not part of its key: a slot re-filed under
-            # another surface mid-window must stay one row, so take one surface (stably, the
-            # greatest name) rather than grouping by it.
-            func.max(SlotMetric.surface).label("surface"),
-            *(func.sum(getattr(SlotMetric, name)).label(name) for name in COUNTS),
+            *(
+                column
+                for inside in (now, ~now)
+                for column in (
+                    func.count(case((inside, 1))),
+                    func.max(case((inside, SlotMetric.surface))),
+                    *(
+                        func.sum(case((inside, getattr(SlotMetric, name)), else_=0))
+                        for name in COUNTS
+                    ),
+                )
+            ),
         )
-        .where(SlotMetric.market == market, SlotMetric.date.between(start, end))
+        .where(
+            SlotMetric.market == bindparam("market"),
+            SlotMetric.date.between(bindparam("first", type_=Date), bindparam("end", type_=Date)),
+        )
         .group_by(SlotMetric.slot)
         .order_by(SlotMetric.slot)
-    )
-    rows = session.execute(query).all()
-    columns = list(zip(*rows, strict=True)) or [()] * len(COLUMNS)
-    return pd.DataFrame(
-        {
-            # PostgreSQL sums BIGINT as NUMERIC: the counts are made integers here.
-            name: np.array(values, dtype=object if name in ("slot", "surface") else np.int64)
-            for name, values in zip(COLUMNS, columns, strict=True)
-        }
     )

@@ -53,6 +53,12 @@ class Days:
             return None if self._group.stamp is None else (stamp, self._group.stamp)
         return (stamp,)
 
+    def read(self, metric: str) -> None:
+        """Bring `metric`'s column of every stored day of the span into the cache (what `total`
+        reads), without adding anything up."""
+        if self.complete:
+            self._arrays(metric, self.days)
+
     def _arrays(
         self, name: str, days: list[dt.date], convert: Callable[[np.ndarray], Any] | None = None
     ) -> dict[dt.date, Any]:

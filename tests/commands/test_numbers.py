@@ -1,0 +1,75 @@
+"""Numbers are written exactly as Babel writes them for the user's language and market — counts,
+fixed decimals and percentages — whether or not they take the quicker path Babel vouched for."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from babel.numbers import format_decimal, format_percent
+
+from creatorbot.commands.i18n import LANGUAGES, Lang, babel_locale, number_style
+
+MARKETS = (None, "MY", "IT", "SG", "US", "FR", "DE", "CH", "IN")
+rng = random.Random(16)
+INTEGERS = [
+    *range(-1_100, 1_100, 7),
+    *(10**n + d for n in range(19) for d in (-1, 0, 1)),
+    *(-(10**n) for n in range(19)),
+    *(rng.randrange(-(10**12), 10**12) for _ in range(500)),
+    2**63 - 1,
+    -(2**63),
+]
+FRACTIONS = [
+    *(n / 1000 for n in range(-2_000, 2_000, 5)),  # every half of a tenth of a percent
+    *(n / 200 for n in range(-400, 400)),  # halves of the decimals shown
+    *(rng.uniform(-1, 1) for _ in range(300)),
+    *(rng.uniform(-1e7, 1e7) for _ in range(200)),
+    0.0,
+    -0.0,
+    1e-9,
+    -1e-9,
+    0.125,
+    2.675,
+    Decimal("0.0005"),
+    Decimal("-12345.6785"),
+    7,
+    -12,
+]
+
+
+@pytest.mark.parametrize("market", MARKETS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_numbers_as_babel_writes_them(language: str, market: str | None) -> None:
+    lang = Lang(language, market)
+    locale = babel_locale(language, market)
+    assert [lang.number(v) for v in INTEGERS] == [
+        format_decimal(v, locale=locale) for v in INTEGERS
+    ]
+    for digits in (0, 1, 2):
+        pattern = "#,##0." + "0" * digits if digits else "#,##0"
+        assert [lang.number(v, digits=digits) for v in FRACTIONS] == [
+            format_decimal(v, format=pattern, locale=locale) for v in FRACTIONS
+        ]
+        assert [lang.percent(v, digits=digits) for v in FRACTIONS] == [
+            format_percent(v, format=pattern + "%", locale=locale) for v in FRACTIONS
+        ]
+
+
+def test_the_quick_path_serves_the_bot_s_languages() -> None:
+    assert all(number_style(language, "MY") is not None for language in LANGUAGES)
+    assert number_style("en", "IN") is None  # lakh grouping: Babel writes them all
+    assert Lang("it", "IT").number(-1_234_567) == "-1.234.567"
+    assert Lang("it", "IT").percent(0.1234) == "12,3%"
+    assert Lang("en", "MY").number(1_234_567) == "1,234,567"
+
+
+def test_what_is_neither_goes_to_babel() -> None:
+    lang = Lang("it", "IT")
+    assert lang.number(np.int64(-1234)) == "-1.234"
+    assert lang.percent(np.float64(0.5)) == "50,0%"
+    assert lang.percent(float("inf")) == format_percent(
+        float("inf"), format="#,##0.0%", locale=babel_locale("it", "IT")
+    )
