@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from creatorbot.commands.i18n import N_, Lang
-from creatorbot.commands.reply import mention_of
 from creatorbot.storage.models import Market
 from creatorbot.storage.queries.metrics import MONEY
 
@@ -31,13 +30,6 @@ def rows_shown(lang: Lang) -> Callable[[int, int], str]:
 def creator_label(display_name: str, handle: str) -> str:
     """How a creator is named in every answer: display name and handle."""
     return f"{display_name} (@{handle})"
-
-
-def mention(name: str, staff: Mapping[str, str]) -> str:
-    """How an owner (CM/AM) is named so that they are notified: a mention of their chat user
-    when the staff directory knows them (each renderer makes it the platform's), else `@Name`."""
-    user = staff.get(name)
-    return mention_of(user) if user else f"@{name}"
 
 
 def metric_label(metric: str, lang: Lang) -> str:

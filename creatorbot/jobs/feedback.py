@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from creatorbot.commands.core import Call
 from creatorbot.commands.feedback import FORM_ACTION
 from creatorbot.commands.forms import FEEDBACK, FORM_ID, FormLink
-from creatorbot.commands.labels import mention
+from creatorbot.commands.owners import owner_mention, owner_user
 from creatorbot.commands.reply import Button, Buttons, Header, Reply, Text
 from creatorbot.jobs.periods import Period, as_utc, instant, local_days, parse_at
 from creatorbot.jobs.registry import JobRun, Post, job
@@ -113,7 +113,7 @@ def reminder(run: JobRun) -> Post:
         return Post(None)
     lang = run.call.lang
     campaign = session.get(Campaign, form.campaign_id) if form.campaign_id else None
-    names = ", ".join(mention(name, run.call.services.staff) for name in waiting)
+    names = ", ".join(owner_mention(name, run.call) for name in waiting)
     if campaign is not None:
         text = lang._("{names}: what did your creators say about {campaign}?").format(
             names=names, campaign=campaign.name
@@ -125,15 +125,15 @@ def reminder(run: JobRun) -> Post:
 
 
 def still_to_answer(form: FeedbackForm, call: Call) -> list[str]:
-    """The owners (CM, AM) of the creators a prompt is about who have a chat user id and have
-    not answered it, by name; one name per user."""
-    staff = call.services.staff
+    """The owners (CM, AM) of the creators a prompt is about who have a chat user (found by
+    email on the platform, or in the staff list) and have not answered it, by name; one name
+    per user."""
     session = call.session
     owners = owner_names(session=session, market=form.market or "", campaign_id=form.campaign_id)
     answered = answered_by(form.id, form.platform, session=session)
     waiting: dict[str, str] = {}
     for name in sorted(owners):
-        user = staff.get(name)
+        user = owner_user(name, call)
         if user and user not in answered and user not in waiting:
             waiting[user] = name
     return list(waiting.values())

@@ -24,6 +24,7 @@ from creatorbot.jobs.posting import Posters, Target
 from creatorbot.jobs.runner import Runner
 from creatorbot.storage.models import (
     Campaign,
+    Creator,
     FeedbackForm,
     Run,
     RunStatus,
@@ -222,6 +223,31 @@ def test_the_reminder_mentions_exactly_the_owners_who_have_not_answered(
     assert "Nobody" not in shown  # dina's CM has no chat user: left out
     assert "11.11 Mega Sale" in shown
     assert link(reply).prefill == {FORM_ID: str(form_id), "campaign": "my-1111"}
+
+
+def test_the_reminder_finds_an_owner_written_as_an_email_on_the_platform(
+    subscription: Subscription, poster: RecordingPoster, sessions: sessionmaker[Session]
+) -> None:
+    """Owners are people on the platform: a CM the creators file names by email is looked up
+    and mentioned, as alerts do; the staff list is only an override."""
+    with sessions.begin() as session:
+        dina = session.scalars(select(Creator).where(Creator.handle == "dina")).one()
+        dina.cm = "nora@example.com"
+    directory = {"nora@example.com": "UN"}
+    feedback = {n: s for n, s in jobs().items() if s.kind is SubscriptionKind.FEEDBACK}
+    services = Services(
+        sessions=sessions,
+        staff=STAFF,
+        lookup_user=lambda platform, workspace, email: directory.get(email),
+    )
+    runner = Runner(services, Posters({"slack": poster}), feedback, worker="w1", grace=GRACE)
+    clock = Clock(runner, {})
+    form_id = the_campaign_prompt(clock, poster)
+    for user in ("UF", "UD", "US"):
+        answer(sessions, user, form_id)
+    clock.run(utc(2026, 11, 13, 1), utc(2026, 11, 15, 12))
+    ((_, reply),) = posts(poster, "feedback-reminder")
+    assert mention_of("UN") in text_of(reply)
 
 
 def test_no_reminder_when_everyone_has_answered(
