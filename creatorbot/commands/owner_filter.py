@@ -48,5 +48,5 @@ def owners_of(value: str, call: Call) -> Owners:
     if wanted.startswith("<@") and wanted.endswith(">"):  # a Slack mention: <@U123|name>
         user = wanted[2:-1].split("|")[0]
         names = tuple(n for n, u in call.services.staff.items() if u == user)
-        return Owners(names or (user,), value)
+        return Owners(names or tuple(names_of(user, call)) or (user,), value)
     return Owners((wanted,), value)

@@ -158,3 +158,28 @@ def test_the_leaderboard_keeps_a_cms_or_an_ams_creators(ask: Ask) -> None:
     assert handles_in(ask("U1", "leaderboard gmv 30d MY am:me", known_as=(FARAH,))) == {"close"}
     jason = ask("U1", "leaderboard gmv 30d MY cm:JASON@example.com")
     assert handles_in(jason) == {"other"}
+
+
+def test_owners_found_by_email_on_the_platform_need_no_profile_or_staff_list(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Lark sends no profile with a message: `me` is the owners' emails the platform says are
+    the asker's; a lead's mention of a CM resolves the same way."""
+    world(sessions)
+    directory = {FARAH: "ou_farah", "jason@example.com": "ou_jason"}
+    services = Services(
+        sessions=sessions,
+        clock=lambda: NOW,
+        admins=frozenset({ADMIN}),
+        lookup_user=lambda platform, workspace, email: directory.get(email),
+    )
+    router = Router(commands(), services)
+
+    def ask_as(user: str, text: str, platform: str = "lark") -> str:
+        return render(router.handle(CommandRequest(text=text, platform=platform, user=user)))
+
+    ask_as(ADMIN, "access grant ou_farah cm MY")
+    assert handles_in(ask_as("ou_farah", "portfolio me")) == {"far", "quiet", "close", "big"}
+    ask_as(ADMIN, "access grant U9 lead MY", platform="slack")
+    said = ask_as("U9", "portfolio <@ou_jason>", platform="slack")
+    assert handles_in(said) == {"other"}
