@@ -663,10 +663,10 @@ ORDER BY f.last_sale <= $end - INTERVAL 14 DAY DESC, f.week DESC NULLS LAST, c.h
 """
 
 
-def _segment_params(facts: Facts, market: str) -> dict[str, Any]:
+def _segment_params(con: Any, market: str) -> dict[str, Any]:
     from creatorbot.analytics.segments import days_left
 
-    end = _day(facts["latest"][market])
+    end = latest(con, market)
     left = days_left(end)
     kept_from = end - dt.timedelta(days=29 - left)
     return {"market": market, "end": end, "left": left, "kept_from": kept_from}
@@ -677,7 +677,7 @@ def tiers(market: str) -> Answer:
     needed by the month's end at most twice the last week's) and the tiers at risk."""
 
     def answer(con: Any, facts: Facts) -> Any:
-        params = _segment_params(facts, market)
+        params = _segment_params(con, market)
         rising = con.execute(LEVEL_UP.format(figures=FIGURES), params).fetchall()
         falling = con.execute(AT_RISK.format(figures=FIGURES), params).fetchall()
         return rising, falling
@@ -691,7 +691,7 @@ def portfolio(market: str, owner: str) -> Answer:
     the cut to the first ten are the bot's)."""
 
     def answer(con: Any, facts: Facts) -> Any:
-        params = {**_segment_params(facts, market), "owner": facts[owner]}
+        params = {**_segment_params(con, market), "owner": facts[owner]}
         del params["left"]  # DuckDB refuses a parameter the query does not use
         return con.execute(OWNED.format(figures=FIGURES), params).fetchall()
 
