@@ -16,6 +16,7 @@ from creatorbot.commands import parts
 from creatorbot.commands.alert_state import state as handled_state
 from creatorbot.commands.campaign import local_today
 from creatorbot.commands.core import Call, UserError
+from creatorbot.commands.floors import floor_phrase
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.labels import creator_label, metric_label
 from creatorbot.commands.late_sync import failed_sync
@@ -475,12 +476,8 @@ def _method(market: Market, lang: Lang, floor: Floor | None = None) -> str:
     gmv, orders = rules["gmv"].min_volume, rules["orders"].min_volume
     return lang._(
         "Each creator, campaign and slot is compared with its own last {days} days, weekday by "
-        "weekday. Creators are judged from {orders} orders and {gmv} on a usual day."
-    ).format(
-        days=HISTORY_DAYS,
-        orders=lang.number(int(orders)),
-        gmv=lang.money(int(gmv), market.currency, market.minor_units),
-    )
+        "weekday. Creators are judged from {floor} on a usual day."
+    ).format(days=HISTORY_DAYS, floor=floor_phrase(int(orders), int(gmv), market, lang))
 
 
 def _handled(query: HandleQuery, call: Call) -> Reply:

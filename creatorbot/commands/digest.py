@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event
 
 from creatorbot.commands.core import Call, UserError
-from creatorbot.commands.floors import FloorWords, opens_floor, take_floor
+from creatorbot.commands.floors import FloorWords, floor_phrase, opens_floor, take_floor
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.markets import is_market_word, resolve_market
 from creatorbot.commands.parsing import unknown_word, words
@@ -25,7 +25,7 @@ from creatorbot.storage.models import (
     SubscriptionKind,
     SuspendReason,
 )
-from creatorbot.storage.queries.anomaly_scan import default_floor
+from creatorbot.storage.queries.anomaly_scan import default_floor, floor_of
 from creatorbot.storage.queries.markets import all_markets
 from creatorbot.storage.subscriptions import (
     channel_subscriptions,
@@ -250,12 +250,11 @@ def _check_personal(query: DigestQuery, lang: Lang) -> None:
 
 
 def _floor_text(subscription: Subscription, market: Market, lang: Lang) -> str:
-    """Which creators its alerts judge: the subscription's floor, the team's where unset."""
-    team = default_floor(market)
-    orders = team.orders if subscription.min_orders is None else subscription.min_orders
-    gmv = team.gmv if subscription.min_gmv is None else subscription.min_gmv
-    return lang._("Alerts about creators from {orders} orders and {gmv} on a usual day.").format(
-        orders=lang.number(orders), gmv=lang.money(gmv, market.currency, market.minor_units)
+    """Which creators its alerts judge: the subscription's floor, the team's where it sets none."""
+    floor = floor_of(market, subscription.min_orders, subscription.min_gmv)
+    floor = floor or default_floor(market)
+    return lang._("Alerts about creators from {floor} on a usual day.").format(
+        floor=floor_phrase(floor.orders, floor.gmv, market, lang)
     )
 
 
@@ -431,4 +430,6 @@ def _describe(subscription: Subscription, lang: Lang) -> str:
         described += " · " + lang._("from {n} orders a day").format(
             n=lang.number(subscription.min_orders)
         )
+    elif subscription.min_gmv is not None:
+        described += " · " + lang._("with its own floor")
     return described

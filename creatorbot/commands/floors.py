@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from creatorbot.commands.core import UserError
 from creatorbot.commands.i18n import Lang
+from creatorbot.storage.models import Market
 
 # The words that open a floor (two-word ones are matched on their second word after the first).
 OPENERS = {"least": "at", "almeno": "", "sekurang-kurangnya": "", "sekurangnya": "", "min": ""}
@@ -71,3 +72,15 @@ def _unclear(lang: Lang) -> UserError:
             "(a whole number of orders, an amount of money)."
         )
     )
+
+
+def floor_phrase(orders: int, gmv: int, market: Market, lang: Lang) -> str:
+    """A floor as its reader reads it: "5 orders and RM500.00", "5 orders" or "€50.00" (a
+    part at 0 asks for nothing)."""
+    money = lang.money(gmv, market.currency, market.minor_units)
+    counted = lang.n_("{orders} order", "{orders} orders", orders).format(
+        orders=lang.number(orders)
+    )
+    if orders and gmv:
+        return lang._("{orders} and {gmv}").format(orders=counted, gmv=money)
+    return money if gmv else counted

@@ -15,7 +15,7 @@ from creatorbot.commands.reply_codec import encode
 from creatorbot.jobs.registry import JobRun, Post, job
 from creatorbot.storage.alert_messages import remember_message
 from creatorbot.storage.models import Subscription, SubscriptionKind
-from creatorbot.storage.queries.anomaly_scan import Floor, default_floor
+from creatorbot.storage.queries.anomaly_scan import Floor, floor_of
 from creatorbot.storage.queries.markets import all_markets
 
 
@@ -43,13 +43,9 @@ def alerts(run: JobRun) -> Post:
 
 
 def subscription_floor(subscription: Subscription, session: Session) -> Floor | None:
-    """The subscription's floor, its unset parts the team's; None when it sets none."""
-    if subscription.min_orders is None and subscription.min_gmv is None:
-        return None
-    team = default_floor(all_markets(session=session)[subscription.market])
-    orders = team.orders if subscription.min_orders is None else subscription.min_orders
-    gmv = team.gmv if subscription.min_gmv is None else subscription.min_gmv
-    return Floor(orders, gmv)
+    """The subscription's floor (`floor_of`); None when it sets none."""
+    market = all_markets(session=session)[subscription.market]
+    return floor_of(market, subscription.min_orders, subscription.min_gmv)
 
 
 def _keeper(

@@ -77,7 +77,7 @@ def test_the_owner_gets_their_alerts_by_dm_and_an_ack_is_patched_into_every_card
     subscribe_dm = "digest subscribe alerts me MY at 09:45 at least 5 orders a day"
     bot.deliver(le.message_event(subscribe_dm, "oc_p2p_farah", chat_type="p2p", open_id="ou_farah"))
     answer = json.dumps(bot.cards("oc_p2p_farah"), ensure_ascii=False)
-    assert "Subscribed you" in answer and "from 5 orders and RM500.00" in answer
+    assert "Subscribed you" in answer and "from 5 orders and RM83.33" in answer
     tick(bot, NOW + 20 * MINUTE)
 
     team = alert_card(bot.fake, TEAM_CHAT)

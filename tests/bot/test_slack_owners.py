@@ -108,7 +108,7 @@ def test_each_owner_gets_their_own_creators_by_dm_and_an_ack_shows_everywhere(
     # Subscribed at 09:30 Kuala Lumpur time (NOW): their first DM is at 09:45 (NOW + 15').
     answer = say(bot, "U1", "digest subscribe alerts me MY at 09:45 at least 5 orders a day")
     assert "Subscribed you to the anomaly alerts" in answer
-    assert "from 5 orders and RM500.00 on a usual day" in answer
+    assert "from 5 orders and RM83.33 on a usual day" in answer
     # Marco reads Slack in Italian
     assert "Ti sei iscritto" in say(bot, "U2", "digest subscribe alerts me MY at 09:45")
     tick(bot, NOW + 20 * MINUTE)

@@ -58,9 +58,9 @@ def test_a_personal_floor_in_each_language(
     assert ok, answer
     # To the user's DM (Slack opens it from their user id), their creators, from 5 orders a day.
     assert stored(sessions) == [("alerts", "U1", "U1", "08:30", 5, None)]
-    # The team's GMV floor still holds (RM500.00, or 500,00 MYR in Italian): only orders were
-    # lowered.
-    assert "500.00" in answer or "500,00" in answer
+    # The GMV floor moves with the orders floor (the team's RM500 for 30 orders: RM83.33 for 5),
+    # or it would still hide the mid-size creators (10 orders of RM30) the CM asks for.
+    assert "83.33" in answer or "83,33" in answer
 
 
 def test_a_team_channel_sets_its_own_floor_of_orders_and_money(
@@ -72,6 +72,10 @@ def test_a_team_channel_sets_its_own_floor_of_orders_and_money(
     assert "from 10 orders and RM300.00 on a usual day" in answer
     ok, listed = say(router, "digest list")
     assert "from 10 orders a day" in listed
+    ok, answer = say(router, "digest subscribe alerts IT at least €50 a day")
+    assert ok, answer
+    assert stored(sessions)[-1] == ("alerts", "C1", None, "09:00", None, 5_000)
+    assert "from 15 orders and €50.00 on a usual day" in answer  # the team's €100 for 30
 
 
 def test_a_cm_subscribes_themselves_but_not_a_channel(

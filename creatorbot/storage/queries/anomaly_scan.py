@@ -78,6 +78,22 @@ def default_floor(market: Market) -> Floor:
     return Floor(MIN_ORDERS, MIN_GMV.get(market.currency, DEFAULT_MIN_GMV))
 
 
+def floor_of(market: Market, orders: int | None, gmv: int | None) -> Floor | None:
+    """A subscription's floor from the parts it sets; None when it sets none. A part it leaves
+    unset moves in proportion with the one it sets ("at least 5 orders a day": from 5 orders
+    and a sixth of the team's GMV), so lowering one never leaves the other hiding the creators
+    it was lowered for, nor judges creators of next to nothing on the other."""
+    if orders is None and gmv is None:
+        return None
+    team = default_floor(market)
+    if orders is None:
+        assert gmv is not None
+        return Floor(max(1, round(team.orders * gmv / team.gmv)), gmv)
+    if gmv is None:
+        return Floor(orders, round(team.gmv * orders / team.orders))
+    return Floor(orders, gmv)
+
+
 def rules_for(market: Market, floor: Floor | None = None) -> dict[str, Rule]:
     """Each scanned metric's rule in `market` (its currency sets the GMV minimum, unless a
     subscription's `floor` sets both minimums)."""
