@@ -260,7 +260,24 @@ def grammar(world: World) -> dict[str, st.SearchStrategy[list[str]]]:
     categories = mostly(st.sampled_from(sorted(set(world.creators["category"]))), TEXT)
     top = st.one_of(NUMBERS.map(lambda n: f"top {n}"), NUMBERS.map(lambda n: f"top{n}"))
     as_of = st.builds(lambda key, day: f"{key}:{day}", st.sampled_from(["as-of", "asof"]), DATES)
-    kinds = st.sampled_from(["snapshot", "alerts", "feedback", "digest"])
+    kinds = st.sampled_from(["snapshot", "alerts", "feedback", "digest", "portfolio"])
+    segments = mostly(
+        st.sampled_from(["attention", "potential", "level-up", "at-risk", "dormant", "new"]), TEXT
+    )
+    owners = mostly(
+        st.sampled_from(["me", "io", "saya"] + sorted(set(world.creators["cm"].dropna()))), TEXT
+    )
+    floors = st.sampled_from(
+        [
+            "at least 5 orders a day",
+            "almeno 5 ordini al giorno",
+            "at least RM300 a day",
+            "sekurang-kurangnya 5 pesanan sehari",
+            "at least",
+            "at least -3 orders",
+            "at least five",
+        ]
+    )
     action = st.sampled_from(["run", "pause", "resume", "unsubscribe"])
     return {
         "leaderboard": with_market(
@@ -270,9 +287,16 @@ def grammar(world: World) -> dict[str, st.SearchStrategy[list[str]]]:
                 tiers.map(lambda tier: f"tier:{tier}"),
                 slugs.map(lambda slug: f"campaign:{slug}"),
                 categories.map(lambda category: f"category:{category}"),
+                segments.map(lambda segment: f"segment:{segment}"),
+                owners.map(lambda owner: f"cm:{owner}"),
+                owners.map(lambda owner: f"am:{owner}"),
                 top,
                 as_of,
             )
+        ),
+        "portfolio": with_market(some(owners, owners.map(lambda owner: f"@{owner}"))),
+        "tiers": with_market(
+            some(owners.map(lambda owner: f"cm:{owner}"), owners.map(lambda owner: f"am:{owner}"))
         ),
         "campaign": st.one_of(
             slugs.map(lambda slug: [slug]), seq(st.just("list")), seq(st.just("list"), MARKETS)
@@ -299,7 +323,11 @@ def grammar(world: World) -> dict[str, st.SearchStrategy[list[str]]]:
         ),
         "digest": st.one_of(
             st.tuples(
-                st.just("subscribe"), kinds, with_market(some(TIMES.map(lambda t: f"at {t}")))
+                st.just("subscribe"),
+                kinds,
+                with_market(
+                    some(TIMES.map(lambda t: f"at {t}"), st.just("me"), floors.map(str.strip))
+                ),
             ).map(lambda parts: [parts[0], parts[1], *parts[2]]),
             seq(st.just("list")),
             seq(action, IDS),
