@@ -89,7 +89,7 @@ def _update(
     except Exception as exc:
         logger.warning(
             "alert message not updated",
-            extra={"message": message.id, "error": f"{type(exc).__name__}: {exc}"[:200]},
+            extra={"alert_message": message.id, "error": f"{type(exc).__name__}: {exc}"[:200]},
         )
         return None
     return encode(now_shown)
