@@ -251,6 +251,9 @@ def render(shortlist: Shortlist, query: MatchQuery, lang: Lang) -> Reply:
         return Reply((Header(title), Text(message), Context(explanation(shortlist, lang))))
     shown = ranked.head(query.top)
     small_print = explanation(shortlist, lang)
+    if query.owners is not None:
+        kept = lang._("Scored among all of {market}'s candidates; only {owner}'s are listed.")
+        small_print = f"{small_print} {kept.format(market=market.code, owner=query.owners.written)}"
     if shortlist.total > len(shown):
         showing = lang._("Showing the top {shown} of {total}.").format(
             shown=len(shown), total=lang.number(shortlist.total)

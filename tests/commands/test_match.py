@@ -536,6 +536,9 @@ def test_an_owner_filter_keeps_their_creators_in_the_markets_order(
         shown_row(rank, p, lang, money_en_my) for rank, p in enumerate(hers, 1)
     )
     assert table_of(answer).total == len(hers)
+    assert "Scored among all of MY's candidates; only cm:Zara@X.io's are listed." in context_of(
+        answer
+    )
     buttons = [b for b in answer.blocks if isinstance(b, Buttons)]
     assert buttons[0].buttons[0].value == "match beauty MY cm:Zara@X.io top 10 export"
     exported = csv_rows(file_of(reply("match beauty MY cm:zara@x.io export")))
