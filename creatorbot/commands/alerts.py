@@ -1,5 +1,6 @@
-"""`alerts [market] [as-of:YYYY-MM-DD]`: a day's anomaly alerts as the alert job posts them;
-`alerts ack ID` and `alerts snooze ID`; and `alert_post`, the post the alert job sends."""
+"""`alerts [market] [cm:NAME|me] [am:NAME|me] [as-of:YYYY-MM-DD]`: a day's anomaly alerts as the
+alert job posts them (`cm:`/`am:`: only those about a CM's or AM's creators); `alerts ack ID` and
+`alerts snooze ID`; and `alert_post`, the post the alert job sends."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from creatorbot.commands.markets import (
     no_data,
     resolve_market,
 )
+from creatorbot.commands.owner_filter import OwnerScope, owner_scope
 from creatorbot.commands.owners import owned_by, owner_mention
 from creatorbot.commands.parsing import (
     AS_OF,
@@ -68,8 +70,11 @@ from creatorbot.storage.queries.anomaly_scan import (
 from creatorbot.storage.queries.campaigns import campaign_by_slug
 from creatorbot.storage.queries.markets import all_markets, latest_day
 
-USAGE = "alerts [market] [as-of:YYYY-MM-DD] · alerts ack ID · alerts snooze ID"
-OPTIONS = ("as-of",)
+USAGE = (
+    "alerts [market] [cm:NAME|me] [am:NAME|me] [as-of:YYYY-MM-DD] · alerts ack ID · "
+    "alerts snooze ID"
+)
+OPTIONS = ("as-of", "cm", "am")
 ACTIONS = {"ack": "ack", "acknowledge": "ack", "snooze": "snooze"}
 SHOWN = 10  # entries in one post; the rest are counted
 REACH = RETAIN_DAYS - HISTORY_DAYS  # days back the day columns allow a scan
@@ -82,6 +87,7 @@ class AlertsQuery:
 
     market: str | None = None
     as_of: dt.date | None = None
+    owners: OwnerScope | None = None
 
 
 @dataclass(frozen=True)
@@ -104,14 +110,16 @@ class AlertPost:
 
 
 def parse(text: str, call: Call) -> AlertsQuery | HandleQuery:
-    """`ack ID` / `snooze ID`, or a market and `as-of:` in any order."""
+    """`ack ID` / `snooze ID`, or a market, `cm:`/`am:` and `as-of:` in any order."""
     lang = call.lang
     tokens = words(text, lang)
     if tokens and tokens[0].lower() in ACTIONS:
         return _handle_query(ACTIONS[tokens[0].lower()], tokens[1:], lang)
     found: dict[str, object] = {}
     for word in tokens:
-        if ":" in word:
+        if scope := owner_scope(word, call):
+            found["owners"] = scope
+        elif ":" in word:
             key, _, value = word.partition(":")
             if key.lower() not in AS_OF:
                 raise unknown_option(key, OPTIONS, lang, USAGE)
@@ -159,17 +167,23 @@ def answer(query: AlertsQuery | HandleQuery, call: Call) -> Reply:
     blocks: list[Block] = []
     scan = _scanned(market, day, call, lang, blocks)
     alerts = _anomalies(market.code, day, call, scan)
+    if query.owners is not None:
+        alerts = _of_owners(alerts, query.owners, market.code, call)
     due = local_today(market, call) - dt.timedelta(days=1)
     if query.as_of is None and latest < due:
         late = stale_data(market.code, latest, due)
         blocks.append(Text(_late(late, market, lang, call.session)))
+    written = query.owners.written if query.owners else None
     if not alerts:
-        none = lang._("No new anomalies in {market} on {day}.").format(
-            market=lang.market_name(market.code), day=lang.date(day)
-        )
-        blocks.append(Text(none))
-        return Reply((_header(market, day, lang), *blocks, Context(_method(market, lang))))
-    return render(market, day, alerts, scan, call, lang, blocks)
+        if written is not None:
+            none = lang._("No new anomalies about the creators of {owner} in {market} on {day}.")
+        else:
+            none = lang._("No new anomalies in {market} on {day}.")
+        text = none.format(market=lang.market_name(market.code), day=lang.date(day), owner=written)
+        blocks.append(Text(text))
+        header = _header(market, day, lang, written)
+        return Reply((header, *blocks, Context(_method(market, lang))))
+    return render(market, day, alerts, scan, call, lang, blocks, scope=written)
 
 
 def _check_day(day: dt.date, latest: dt.date, market: Market, lang: Lang) -> None:
@@ -230,6 +244,19 @@ def _owned(alerts: list[Alert], owner: str, market: str, call: Call) -> list[Ale
     handles = [a.subject_key for a in alerts if a.subject_kind == "creator"]
     people = creators_by_handle(market, handles, session=call.session)
     mine = {h for h, c in people.items() if owned_by(c, owner, call)}
+    return [a for a in alerts if a.subject_kind == "creator" and a.subject_key in mine]
+
+
+def _of_owners(alerts: list[Alert], scope: OwnerScope, market: str, call: Call) -> list[Alert]:
+    """The alerts about creators whose CM or AM (the scope's role) is one of its names."""
+    handles = [a.subject_key for a in alerts if a.subject_kind == "creator"]
+    people = creators_by_handle(market, handles, session=call.session)
+    wanted = {name.strip().lower() for name in scope.names}
+    mine = {
+        handle
+        for handle, creator in people.items()
+        if (getattr(creator, scope.role) or "").strip().lower() in wanted
+    }
     return [a for a in alerts if a.subject_kind == "creator" and a.subject_key in mine]
 
 
@@ -311,6 +338,8 @@ def render(
     lang: Lang,
     lead: list[Block] | None = None,
     floor: Floor | None = None,
+    *,
+    scope: str | None = None,
 ) -> Reply:
     """The post: a header, then per subject (most money at stake first, SHOWN at most) its
     number, reasons, owner and money at stake with Acknowledge and Snooze buttons."""
@@ -319,7 +348,7 @@ def render(
         entries.setdefault((alert.subject_kind, alert.subject_key), []).append(alert)
     handles = [key for kind, key in entries if kind == "creator"]
     people = creators_by_handle(market.code, handles, session=call.session)
-    blocks: list[Block] = [_header(market, day, lang), *(lead or [])]
+    blocks: list[Block] = [_header(market, day, lang, scope), *(lead or [])]
     if scan is not None and abs(scan.shift - 1) >= NOTABLE_SHIFT:
         blocks.append(Context(_shift(scan.shift, day, lang)))
     for found in list(entries.values())[:SHOWN]:
@@ -367,10 +396,11 @@ def _entry(
     return [Text("\n".join(lines)), _buttons(first, lang)]
 
 
-def _header(market: Market, day: dt.date, lang: Lang) -> Header:
-    return Header(
-        lang._("Anomaly alerts · {market} · {day}").format(market=market.code, day=lang.date(day))
+def _header(market: Market, day: dt.date, lang: Lang, scope: str | None = None) -> Header:
+    title = lang._("Anomaly alerts · {market} · {day}").format(
+        market=market.code, day=lang.date(day)
     )
+    return Header(f"{title} · {scope}" if scope else title)
 
 
 def _buttons(alert: Alert, lang: Lang) -> Buttons:

@@ -261,7 +261,15 @@ def _floor_text(subscription: Subscription, market: Market, lang: Lang) -> str:
 def _list(call: Call) -> Reply:
     lang = call.lang
     mine = _channel(call)
+    admin = call.principal.admin
     if not mine:
+        if not admin:
+            return Reply(
+                (
+                    Text(lang._("You have no personal subscriptions.")),
+                    Context(lang._("Try: digest subscribe portfolio me at 09:00")),
+                )
+            )
         return Reply(
             (
                 Text(lang._("This channel has no subscriptions.")),
@@ -275,7 +283,9 @@ def _list(call: Call) -> Reply:
             last[run.subscription_id] = run
     rows = tuple(_row(s, last.get(s.id), lang) for s in mine)
     blocks: list = [
-        Header(lang._("Scheduled posts in this channel")),
+        Header(
+            lang._("Scheduled posts in this channel") if admin else lang._("Your scheduled posts")
+        ),
         Table(
             (
                 Column("#", "right"),
@@ -395,25 +405,34 @@ JOB_OF_KIND = {
 
 
 def _channel(call: Call) -> list[Subscription]:
-    """The channel's subscriptions and the user's own (wherever they ask from)."""
+    """The channel's subscriptions and the user's own (wherever they ask from); only their own
+    for anyone but an admin (a channel's posts are the admins' to manage)."""
     request = call.request
+    mine = owner_subscriptions(
+        request.platform, request.workspace, request.user, session=call.session
+    )
+    if not call.principal.admin:
+        return mine
     found = channel_subscriptions(
         request.platform,
         request.workspace,
         request.channel or CONSOLE_CHANNEL,
         session=call.session,
     )
-    mine = owner_subscriptions(
-        request.platform, request.workspace, request.user, session=call.session
-    )
     known = {s.id for s in found}
     return sorted([*found, *(s for s in mine if s.id not in known)], key=lambda s: s.id)
 
 
 def _own(number: int | None, call: Call) -> Subscription:
-    """A subscription of this channel by number; a clear error for any other."""
+    """A subscription of this channel (or the user's own) by number; a clear error for any
+    other."""
     found = next((s for s in _channel(call) if s.id == number), None)
     if found is None:
+        if not call.principal.admin:
+            raise UserError(
+                call.lang._("You have no subscription #{id}.").format(id=number),
+                call.lang._("`digest list` shows yours."),
+            )
         raise UserError(
             call.lang._("This channel has no subscription #{id}.").format(id=number),
             call.lang._("`digest list` shows this channel's subscriptions."),

@@ -1,11 +1,13 @@
-"""`match CATEGORY [market] [top N] [export]`: the creators to propose to a merchant of a category.
+"""`match CATEGORY [market] [cm:NAME|me] [am:NAME|me] [top N] [export]`: the creators to propose
+to a merchant of a category.
 
 An Account Manager pitching a merchant gets the category's creators of the market who sold in
 the last 30 days (the window ends on the market's latest day with data), ranked by a score
 that blends three percentile ranks among them: 0.5 × GMV + 0.25 × conversion (orders per 1,000
 video views) + 0.25 × growth (GMV against the 30 days before; new creators and anything above
 +200% count as +200%), minus 0.15 for each running campaign beyond the first; creators already
-in 3 or more running campaigns are left out. Ties are ranked by handle. `export` attaches every
+in 3 or more running campaigns are left out. Ties are ranked by handle. `cm:` / `am:` keep the
+creators a CM or AM owns, in the order of the whole market's scores. `export` attaches every
 candidate (up to 500) as a CSV that Excel opens as it is. Contact details are never included.
 """
 
@@ -24,6 +26,7 @@ from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.labels import creator_label
 from creatorbot.commands.markets import NoData, is_market_word, no_data, resolve_market
+from creatorbot.commands.owner_filter import OwnerScope, owner_scope
 from creatorbot.commands.parsing import did_you_mean, is_days_word, parse_top, unknown_word, words
 from creatorbot.commands.reply import (
     Block,
@@ -40,11 +43,12 @@ from creatorbot.commands.reply import (
 from creatorbot.commands.spreadsheet import CSV_MIME, csv_bytes
 from creatorbot.storage.models import Market
 from creatorbot.storage.money import from_minor
+from creatorbot.storage.queries.creators import owned_ids
 from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.queries.match_sums import creator_details, known_categories, match_sums
 from creatorbot.storage.queries.matching import match_candidates
 
-USAGE = "match CATEGORY [market] [top N] [export]"
+USAGE = "match CATEGORY [market] [cm:NAME|me] [am:NAME|me] [top N] [export]"
 SUMMARY = N_("Creators to propose to a merchant of a category, best matches first")
 DEFAULT_TOP = 10
 EXPORT_ROWS = 500
@@ -74,10 +78,11 @@ class MatchQuery:
     market: str | None = None
     top: int = DEFAULT_TOP
     export: bool = False
+    owners: OwnerScope | None = None
 
 
 def parse(text: str, call: Call) -> MatchQuery:
-    """The category, and in any order a market, `top N` and `export`."""
+    """The category, and in any order a market, `cm:`/`am:`, `top N` and `export`."""
     lang = call.lang
     found: dict[str, object] = {}
     tokens = words(text, lang)
@@ -95,6 +100,8 @@ def parse(text: str, call: Call) -> MatchQuery:
             found["top"] = parse_top(lower.removeprefix("top").lstrip(":"), lang)
         elif len(word) == 2 and word.isalpha() and is_market_word(word, call):
             found["market"] = word.upper()
+        elif scope := owner_scope(word, call):
+            found["owners"] = scope
         elif is_days_word(lower):
             raise UserError(
                 lang._(
@@ -106,7 +113,7 @@ def parse(text: str, call: Call) -> MatchQuery:
         elif "category" not in found:
             found["category"] = word.removeprefix("category:") or word
         else:
-            raise unknown_word(word, ("top", "export"), lang, USAGE)
+            raise unknown_word(word, ("top", "export", "cm:", "am:"), lang, USAGE)
     return MatchQuery(**found)  # type: ignore[arg-type]
 
 
@@ -175,20 +182,36 @@ def answer(query: MatchQuery, call: Call) -> Reply:
     before = window.previous()
     places = max(query.top, EXPORT_ROWS if query.export else 0)
     args = (market.code, category, window.start, window.end, before.start, before.end, end)
+    owned = _owned(query.owners, market.code, call)
     sums = match_sums(*args, session=call.session)
     if sums is None:  # neither pools nor day columns: sum the daily table (slow at scale)
         totals = match_candidates(*args, session=call.session)
-        ranked = matching.rank_matches(totals)
-        shortlist = Shortlist(
-            market, category, window, ranked, len(ranked), len(matching.left_out(totals))
+        ranked = _kept(matching.rank_matches(totals), owned)
+        ranked["rank"] = range(1, len(ranked) + 1)
+        left_out = len(_kept(matching.left_out(totals), owned))
+        return render(
+            Shortlist(market, category, window, ranked, len(ranked), left_out), query, lang
         )
-        return render(shortlist, query, lang)
-    scored = matching.score(sums)
+    scored = _kept(matching.score(sums), owned)  # scored among all: a score means the same
     best = matching.contenders(scored, places)
     named = best.merge(creator_details(best["creator_id"], session=call.session), on="creator_id")
     ranked = matching.order(named).head(places)
-    left_out = len(matching.left_out(sums))
+    left_out = len(_kept(matching.left_out(sums), owned))
     return render(Shortlist(market, category, window, ranked, len(scored), left_out), query, lang)
+
+
+def _owned(scope: OwnerScope | None, market: str, call: Call) -> list[int] | None:
+    """The ids of the creators a `cm:`/`am:` filter keeps; None without one."""
+    if scope is None:
+        return None
+    return owned_ids(market, scope.names, (scope.role,), session=call.session)
+
+
+def _kept(frame: pd.DataFrame, owned: list[int] | None) -> pd.DataFrame:
+    """The rows of the owned creators (all without a filter)."""
+    if owned is None:
+        return frame
+    return frame[frame["creator_id"].isin(owned)].reset_index(drop=True)
 
 
 def _category(value: str | None, known: list[str], lang: Lang) -> str:
@@ -211,15 +234,26 @@ def render(shortlist: Shortlist, query: MatchQuery, lang: Lang) -> Reply:
     title = lang._("Matchmaking · {category} · {market}").format(
         category=shortlist.category, market=market.code
     )
+    if query.owners is not None:
+        title = f"{title} · {query.owners.written}"
     if ranked.empty:
-        message = lang._("No {category} creator has GMV in {market} for {window}.").format(
+        window = lang.window(shortlist.window.start, shortlist.window.end)
+        if query.owners is not None:
+            message = lang._("No {category} creator of {owner} has GMV in {market} for {window}.")
+        else:
+            message = lang._("No {category} creator has GMV in {market} for {window}.")
+        message = message.format(
             category=shortlist.category,
             market=lang.market_name(market.code),
-            window=lang.window(shortlist.window.start, shortlist.window.end),
+            window=window,
+            owner=query.owners.written if query.owners else "",
         )
         return Reply((Header(title), Text(message), Context(explanation(shortlist, lang))))
     shown = ranked.head(query.top)
     small_print = explanation(shortlist, lang)
+    if query.owners is not None:
+        kept = lang._("Scored among all of {market}'s candidates; only {owner}'s are listed.")
+        small_print = f"{small_print} {kept.format(market=market.code, owner=query.owners.written)}"
     if shortlist.total > len(shown):
         showing = lang._("Showing the top {shown} of {total}.").format(
             shown=len(shown), total=lang.number(shortlist.total)
@@ -230,7 +264,7 @@ def render(shortlist: Shortlist, query: MatchQuery, lang: Lang) -> Reply:
     if query.export:
         blocks.extend(export(shortlist, title, lang))
     else:
-        again = command_text(shortlist, query.top)
+        again = command_text(shortlist, query)
         blocks.append(Buttons((Button(lang._("Export CSV"), "run", f"{again} export"),)))
     return Reply(tuple(blocks), rows=len(shown))
 
@@ -317,9 +351,12 @@ def explanation(shortlist: Shortlist, lang: Lang) -> str:
     return " ".join(parts)
 
 
-def command_text(shortlist: Shortlist, top: int) -> str:
+def command_text(shortlist: Shortlist, query: MatchQuery) -> str:
     """The command that shows this list again."""
-    return f"match {shlex.quote(shortlist.category)} {shortlist.market.code} top {top}"
+    again = f"match {shlex.quote(shortlist.category)} {shortlist.market.code}"
+    if query.owners is not None:
+        again += f" {shlex.quote(query.owners.written)}"
+    return f"{again} top {query.top}"
 
 
 def export(shortlist: Shortlist, title: str, lang: Lang) -> tuple[Block, ...]:

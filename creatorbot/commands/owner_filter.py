@@ -9,6 +9,7 @@ from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.owners import names_of
 
 ME = ("me", "mine", "io", "saya")  # "me" in the team's languages
+ROLES = ("cm", "am")
 
 
 @dataclass(frozen=True)
@@ -50,3 +51,26 @@ def owners_of(value: str, call: Call) -> Owners:
         names = tuple(n for n, u in call.services.staff.items() if u == user)
         return Owners(names or tuple(names_of(user, call)) or (user,), value)
     return Owners((wanted,), value)
+
+
+@dataclass(frozen=True)
+class OwnerScope:
+    """A `cm:NAME` or `am:NAME` filter: the role, the names it keeps, and the word as written
+    (shown back in titles and footers, and kept in the buttons that ask again)."""
+
+    role: str
+    names: tuple[str, ...]
+    written: str
+
+    @property
+    def owners(self) -> tuple[str, tuple[str, ...]]:
+        """(role, names), as the storage queries take it."""
+        return self.role, self.names
+
+
+def owner_scope(word: str, call: Call) -> OwnerScope | None:
+    """The filter a `cm:NAME` / `am:NAME` word asks for; None for any other word."""
+    key, colon, value = word.partition(":")
+    if not colon or key.lower() not in ROLES or not value:
+        return None
+    return OwnerScope(key.lower(), owners_of(value, call).names, word)

@@ -18,6 +18,9 @@ FORM_ROLE = Role.CM  # who may submit a form (feedback): not a viewer
 IMPORT_ROLE = Role.LEAD  # who may import a file dropped in chat
 CONSOLE = "console"
 ME = ("me", "io", "saya", "aku")  # a personal subscription (`digest subscribe alerts me`)
+# What a CM may do with `digest`: their own personal subscriptions (the command keeps them to
+# those); a channel's posts are the admins'.
+OWN_DIGEST = frozenset({"", "list", "run", "pause", "resume", "unsubscribe"})
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,11 @@ class Principal:
     def sees(self, market: str) -> bool:
         """Whether the person may see `market`'s data."""
         return self.role is not None and (self.markets is None or market in self.markets)
+
+    @property
+    def admin(self) -> bool:
+        """Whether the person is an admin (of some market or all)."""
+        return self.role is Role.ADMIN
 
     def visible(self, markets: Collection[str]) -> list[str]:
         """Those of `markets` the person may see, in order."""
@@ -90,6 +98,8 @@ def needed_role(command: str, arguments: str) -> Role | None:
         return None
     if command == "digest" and first == "subscribe" and _personal(arguments):
         return Role.CM  # an owner subscribes themselves: their own DM, their own creators
+    if command == "digest" and first in OWN_DIGEST:
+        return Role.CM
     if command in ADMIN_ONLY:
         return Role.ADMIN
     if command == "import":

@@ -17,10 +17,11 @@ from creatorbot.commands.forms import Form, FormResult
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.limits import MAX_COMMAND_CHARS, RateLimiter
 from creatorbot.commands.parsing import did_you_mean
-from creatorbot.commands.policy import ADMIN_ONLY, FORM_ROLE, Principal, needed_role, principal_of
+from creatorbot.commands.policy import FORM_ROLE, Principal, needed_role, principal_of
 from creatorbot.commands.reply import Reply, Text, error, inert, mention_of
 from creatorbot.commands.trail import record
 from creatorbot.storage.failures import database_unreachable, first_line
+from creatorbot.storage.models import Role
 
 logger = logging.getLogger(__name__)
 
@@ -170,7 +171,7 @@ class Router:
                 principal = self._principal(request, session)
                 if not principal.may(needed_role(name, arguments)):
                     outcome = "denied"
-                    reply = error(self._denial(principal, lang, name))
+                    reply = error(self._denial(principal, lang, name, arguments))
                 elif request.external and (request.public or name in PUBLIC_IN_CHANNEL):
                     outcome = "refused"
                     reply = error(self._external(lang))
@@ -211,10 +212,10 @@ class Router:
             session=session,
         )
 
-    def _denial(self, principal: Principal, lang: Lang, name: str = "") -> str:
+    def _denial(self, principal: Principal, lang: Lang, name: str = "", arguments: str = "") -> str:
         if principal.role is None:
             return self._no_access(lang)
-        if name in ADMIN_ONLY:
+        if needed_role(name, arguments) is Role.ADMIN:
             return lang._("Only an admin can use `{command}`. Ask one if you need it.").format(
                 command=name
             )

@@ -3,6 +3,7 @@ alert (the channel's, the owner's DM) is updated in place and notes it in its th
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from zoneinfo import ZoneInfo
 
@@ -26,18 +27,20 @@ from creatorbot.storage.queries.markets import all_markets
 logger = logging.getLogger(__name__)
 
 
-def show_notices(services: Services, posters: Posters) -> int:
-    """Show every pending notice; how many were shown everywhere."""
+def show_notices(services: Services, posters: Posters, now: dt.datetime) -> int:
+    """Show every notice that is due; how many were shown everywhere (one that failed is tried
+    again on a later tick: see `finish_notice`)."""
     with services.sessions.begin() as session:
-        pending = [notice.id for notice in pending_notices(session=session)]
+        due = pending_notices(now=now, session=session)
+        session.expunge_all()
     shown = 0
-    for notice_id in pending:
+    for notice in due:
         with services.sessions.begin() as session:
-            if not claim_notice(notice_id, session=session):
+            if not claim_notice(notice, now=now, session=session):
                 continue
-        ok = _show(notice_id, services, posters)
+        ok = _show(notice.id, services, posters)
         with services.sessions.begin() as session:
-            finish_notice(notice_id, ok, session=session)
+            finish_notice(notice.id, ok, now=now, session=session)
         shown += ok
     return shown
 
@@ -89,7 +92,7 @@ def _update(
     except Exception as exc:
         logger.warning(
             "alert message not updated",
-            extra={"message": message.id, "error": f"{type(exc).__name__}: {exc}"[:200]},
+            extra={"alert_message": message.id, "error": f"{type(exc).__name__}: {exc}"[:200]},
         )
         return None
     return encode(now_shown)

@@ -114,7 +114,7 @@ class Runner:
                 if error is not None:
                     gone[where] = error
             if still_leading():
-                report.noted = show_notices(self.services, self.posters)
+                report.noted = show_notices(self.services, self.posters, now)
         return report
 
     # --- claiming -------------------------------------------------------------------------

@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.models import AlertMessage, AlertMessageItem, AlertNotice
 
 PENDING, CLAIMED, DONE, FAILED = "pending", "claimed", "done", "failed"
+TRIES = 5  # a notice that fails this many times is left (the alert's state is kept all the same)
+FIRST_WAIT = dt.timedelta(minutes=1)  # then 2, 4 and 8 minutes
+CLAIM = dt.timedelta(minutes=10)  # a claim not finished by then is taken again
 
 
 def remember_message(
@@ -67,32 +70,46 @@ def queue_notice(
     session.flush()
 
 
-def pending_notices(*, session: Session) -> list[AlertNotice]:
-    """Notices not shown yet, oldest first."""
-    query = select(AlertNotice).where(AlertNotice.status == PENDING).order_by(AlertNotice.id)
+def pending_notices(*, now: dt.datetime, session: Session) -> list[AlertNotice]:
+    """Notices to show now, oldest first: pending and due, or claimed by a process that never
+    finished them (its claim has run out)."""
+    due = or_(AlertNotice.due_at.is_(None), AlertNotice.due_at <= now)
+    waiting = and_(AlertNotice.status == PENDING, due)
+    abandoned = and_(AlertNotice.status == CLAIMED, AlertNotice.due_at <= now)
+    query = select(AlertNotice).where(or_(waiting, abandoned)).order_by(AlertNotice.id)
     return list(session.scalars(query))
 
 
-def claim_notice(notice_id: int, *, session: Session) -> bool:
-    """Take a pending notice; False when another process took it first."""
+def claim_notice(notice: AlertNotice, *, now: dt.datetime, session: Session) -> bool:
+    """Take a notice `pending_notices` gave, for CLAIM at most; False when another process took
+    it first."""
     statement = (
         update(AlertNotice)
-        .where(AlertNotice.id == notice_id, AlertNotice.status == PENDING)
-        .values(status=CLAIMED)
+        .where(
+            AlertNotice.id == notice.id,
+            AlertNotice.status == notice.status,
+            AlertNotice.attempts == notice.attempts,
+        )
+        .values(status=CLAIMED, due_at=now + CLAIM, attempts=AlertNotice.attempts + 1)
         .execution_options(synchronize_session=False)
     )
     return session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
 
 
-def finish_notice(notice_id: int, ok: bool, *, session: Session) -> None:
-    """A claimed notice was shown (or failed to be)."""
-    statement = (
-        update(AlertNotice)
-        .where(AlertNotice.id == notice_id)
-        .values(status=DONE if ok else FAILED)
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(statement)
+def finish_notice(notice_id: int, ok: bool, *, now: dt.datetime, session: Session) -> None:
+    """A claimed notice was shown, or failed to be: then it is tried again after a wait that
+    doubles from a minute, and left after TRIES tries."""
+    notice = session.get(AlertNotice, notice_id)
+    if notice is None:
+        return
+    if ok:
+        notice.status, notice.due_at = DONE, None
+    elif notice.attempts >= TRIES:
+        notice.status, notice.due_at = FAILED, None
+    else:
+        notice.status = PENDING
+        notice.due_at = now + FIRST_WAIT * 2 ** (notice.attempts - 1)
+    session.flush()
 
 
 def set_content(message_id: int, content: str, *, session: Session) -> None:

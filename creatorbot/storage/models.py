@@ -426,7 +426,8 @@ class AlertMessageItem(Base):
 
 class AlertNotice(Base):
     """An acknowledgement or snooze still to be shown on the messages that carry the alert
-    (`pending` until the posting floor has updated them and noted it in their threads)."""
+    (`pending` until the posting floor has updated them and noted it in their threads; a try
+    that failed is made again from `due_at`, a few times; a claim ends at `due_at`)."""
 
     __tablename__ = "alert_notices"
 
@@ -436,6 +437,8 @@ class AlertNotice(Base):
     user_id: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    due_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class RoleGrant(Base):

@@ -208,3 +208,31 @@ def test_an_alert_the_owner_handled_in_their_dm_is_posted_to_the_channel_as_hand
     seen = entries(channel)
     assert seen["mira"] == ["✅ Acknowledged by <@U1> on 24 Nov 2026 at 09:30."]
     assert seen["nadia"][0].startswith("alerts ack ")
+
+
+def test_a_message_slack_failed_to_update_is_updated_on_a_later_tick(bot: SlackBot) -> None:
+    team_channel(bot)
+    tick(bot, NOW + 20 * MINUTE)
+    [channel] = top(bot, "C5")
+    ack = entries(channel)["mira"][0]
+    bot.fake.fail("chat.update", status=200, error="internal_error")
+    click(bot, "U2", "C5", ack)
+    tick(bot, NOW + 21 * MINUTE)  # Slack fails the update: the buttons are still there
+    assert entries(top(bot, "C5")[0])["mira"] == [ack, ack.replace("ack", "snooze")]
+    tick(bot, NOW + 22 * MINUTE)  # tried again a minute later
+    [channel] = top(bot, "C5")
+    assert entries(channel)["mira"] == ["✅ Acknowledged by <@U2> on 24 Nov 2026 at 09:30."]
+    assert len(thread(bot, "C5", channel["ts"])) == 1  # noted once
+
+
+def test_a_message_that_cannot_be_updated_is_tried_a_few_times_then_left(bot: SlackBot) -> None:
+    team_channel(bot)
+    tick(bot, NOW + 20 * MINUTE)
+    ack = entries(top(bot, "C5")[0])["mira"][0]
+    bot.fake.fail("chat.update", status=200, error="internal_error", times=1000)
+    click(bot, "U2", "C5", ack)
+    for minutes in range(21, 24 * 60, 5):
+        tick(bot, NOW + minutes * MINUTE)
+    tries = len(bot.fake.calls("chat.update"))
+    assert 3 <= tries <= 6  # backed off, then given up: not once a tick all day
+    assert entries(top(bot, "C5")[0])["mira"][0] == ack

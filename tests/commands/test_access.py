@@ -105,9 +105,11 @@ def test_every_market_when_none_is_named(ask: Ask) -> None:
 
 def test_admin_only_commands_refuse_everyone_else(ask: Ask) -> None:
     ask(ADMIN, "access grant U3 lead")
-    for command in ("access list", "access grant U4 viewer", "audit", "digest list"):
+    for command in ("access list", "access grant U4 viewer", "audit", "digest subscribe snapshot"):
         assert "Only an admin can use" in ask("U3", command)
     assert "Only an admin" not in ask(ADMIN, "digest list")
+    # Anyone from a CM up manages their own personal subscriptions, and sees only those.
+    assert "You have no personal subscriptions" in ask("U3", "digest list")
 
 
 def test_revoking_takes_access_away_and_listing_shows_who_has_what(ask: Ask) -> None:

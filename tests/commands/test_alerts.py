@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.bot.render_text import render
@@ -22,7 +22,7 @@ from creatorbot.commands.registry import commands
 from creatorbot.commands.reply import Button, Buttons, Context, Header, Reply, Text, mention_of
 from creatorbot.commands.router import Command, Router
 from creatorbot.storage import writer
-from creatorbot.storage.models import Alert, AlertStatus
+from creatorbot.storage.models import Alert, AlertStatus, Creator
 from tests.commands.conftest import NOW, creator_row, metric_row, seed
 
 END = dt.date(2026, 11, 21)  # a Saturday; NOW is Tuesday 24 Nov in Malaysia
@@ -356,3 +356,21 @@ def test_the_data_late_post_offers_nothing_to_acknowledge(seeded: sessionmaker[S
     text = render(post.reply)
     assert "#" not in text and not NUMBERED.search(text)
     assert "Data is late: the latest data for Malaysia is from 21 Nov 2026" in text
+
+
+def test_an_owner_filter_keeps_the_alerts_about_their_creators(
+    reply: Callable[..., Reply], seeded: sessionmaker[Session]
+) -> None:
+    with seeded.begin() as session:
+        session.execute(update(Creator).where(Creator.handle == "budi").values(cm="Zara"))
+    everyone = entries(reply("alerts MY as-of:2026-11-21"))
+    budi, aisyah, _slot = everyone
+    farah = reply("alerts MY as-of:2026-11-21 cm:farah")
+    assert farah.blocks[0] == Header("Anomaly alerts · MY · 21 Nov 2026 · cm:farah")
+    assert entries(farah) == [aisyah]  # a slot has no owner: not in anyone's list
+    zara = entries(reply("alerts cm:Zara MY as-of:2026-11-21"))
+    assert [title.split(" · ")[0] for title, *_ in zara] == ["*Budi (@budi)*"]
+    both = entries(reply("alerts MY as-of:2026-11-21 am:Daniel"))
+    assert both == [budi, aisyah]
+    nobody = render(reply("alerts MY as-of:2026-11-21 cm:nobody"))
+    assert "No new anomalies about the creators of cm:nobody in Malaysia on 21 Nov 2026." in nobody

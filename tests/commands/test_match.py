@@ -13,8 +13,10 @@ from functools import partial
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from creatorbot.bot.render_text import render
 from creatorbot.commands import match
 from creatorbot.commands.core import Services
 from creatorbot.commands.i18n import Lang
@@ -22,6 +24,7 @@ from creatorbot.commands.registry import commands
 from creatorbot.commands.reply import Buttons, Context, File, Header, Reply, Table, Text
 from creatorbot.commands.router import Command, Router
 from creatorbot.storage.demo import DemoSpec, build_world, write_world
+from creatorbot.storage.models import Creator
 from tests.commands.conftest import NOW, creator_row, metric_row, seed
 
 END = dt.date(2026, 11, 23)
@@ -511,3 +514,35 @@ def test_the_demo_world(sessions: sessionmaker[Session], reply: Callable[..., Re
         rows = csv_rows(file_of(reply(f"match {category} {market} export")))
         assert [row["handle"] for row in rows] == [p.handle for p in ranked]
         assert [row["score"] for row in rows] == [f"{p.score:.4f}" for p in ranked]
+
+
+def test_an_owner_filter_keeps_their_creators_in_the_markets_order(
+    reply: Callable[..., Reply],
+    market_rows: dict[str, list[dict[str, Any]]],
+    sessions: sessionmaker[Session],
+) -> None:
+    ranked, _ = expected_beauty(market_rows)
+    zara = {p.handle for p in ranked[1::2]}  # every other candidate moves to another CM
+    with sessions.begin() as session:
+        session.execute(update(Creator).where(Creator.handle.in_(zara)).values(cm="zara@x.io"))
+    answer = reply("match beauty MY cm:Zara@X.io")
+    assert answer.ok, answer
+    assert answer.blocks[0] == Header("Matchmaking · beauty · MY · cm:Zara@X.io")
+    lang = Lang("en", "MY")
+    # Scored among all the market's candidates (a score means the same in either list), then
+    # kept to hers and numbered from 1.
+    hers = [p for p in ranked if p.handle in zara]
+    assert table_of(answer).rows == tuple(
+        shown_row(rank, p, lang, money_en_my) for rank, p in enumerate(hers, 1)
+    )
+    assert table_of(answer).total == len(hers)
+    assert "Scored among all of MY's candidates; only cm:Zara@X.io's are listed." in context_of(
+        answer
+    )
+    buttons = [b for b in answer.blocks if isinstance(b, Buttons)]
+    assert buttons[0].buttons[0].value == "match beauty MY cm:Zara@X.io top 10 export"
+    exported = csv_rows(file_of(reply("match beauty MY cm:zara@x.io export")))
+    assert [row["handle"] for row in exported] == [p.handle for p in hers]
+    nobody = reply("match beauty MY am:nobody@x.io")
+    assert nobody.ok and not any(isinstance(b, Table) for b in nobody.blocks)
+    assert "No beauty creator of am:nobody@x.io has GMV" in render(nobody)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.commands import match
@@ -46,9 +46,19 @@ def router(sessions: sessionmaker[Session]) -> Router:
 
 
 def questions(sessions: sessionmaker[Session]) -> list[str]:
+    """Every category of every market, and the same kept to each market's busiest CM."""
     with sessions() as session:
         pairs = session.execute(select(Creator.market, Creator.category).distinct()).all()
-    return [f"match {c} {m} {extra}" for m, c in sorted(pairs) for extra in ASKED]
+        busiest = dict(
+            session.execute(
+                select(Creator.market, Creator.cm)
+                .group_by(Creator.market, Creator.cm)
+                .order_by(func.count().desc(), Creator.cm)
+            ).all()[::-1]
+        )
+    asked = [f"match {c} {m} {extra}" for m, c in sorted(pairs) for extra in ASKED]
+    owned = [f"match {c} {m} 'cm:{busiest[m]}' top 10" for m, c in sorted(pairs)]
+    return asked + owned
 
 
 def answers(sessions: sessionmaker[Session], texts: list[str]) -> dict[str, Reply]:

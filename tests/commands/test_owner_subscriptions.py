@@ -107,3 +107,38 @@ def test_what_cannot_be_subscribed_is_explained(
     ok, answer = say(router, text)
     assert not ok and expected in answer
     assert stored(sessions) == []
+
+
+def test_a_cm_lists_pauses_and_ends_their_own_subscriptions_only(
+    router: Router, sessions: sessionmaker[Session]
+) -> None:
+    ok, answer = say(router, "digest subscribe snapshot MY at 09:00")  # the admin's, the channel's
+    assert ok, answer
+    ok, answer = say(router, "digest subscribe alerts me MY at least 5 orders a day", user="U7")
+    assert ok, answer
+    team, mine = 1, 2
+    ok, listed = say(router, "digest list", user="U7")
+    assert ok, listed
+    assert f"#{mine} anomaly alerts" in listed and "yours, by DM" in listed
+    assert "snapshot" not in listed  # the channel's posts are the admins' to manage
+    ok, answer = say(router, f"digest pause {mine}", user="U7")
+    assert ok and "Paused" in answer, answer
+    ok, answer = say(router, f"digest unsubscribe {team}", user="U7")
+    assert not ok, answer
+    assert "You have no subscription #1" in answer
+    ok, answer = say(router, f"digest war-room {team} on", user="U7")
+    assert not ok and "Only an admin" in answer, answer
+    ok, answer = say(router, f"digest unsubscribe {mine}", user="U7")
+    assert ok and "Unsubscribed" in answer, answer
+    assert [row[0] for row in stored(sessions)] == ["snapshot"]
+    ok, listed = say(router, "digest", user="U7")
+    assert ok and "no personal subscriptions" in listed, listed
+    assert "digest subscribe portfolio me" in listed
+
+
+def test_a_viewer_still_may_not_manage_subscriptions(router: Router) -> None:
+    with router.services.sessions.begin() as session:
+        grant("slack", "U9", Role.VIEWER, ["MY"], by="setup", now=NOW, session=session)
+    ok, answer = say(router, "digest list", user="U9")
+    assert not ok, answer
+    assert "Your role (viewer) can't do that" in answer  # a CM could: not "only an admin"

@@ -305,9 +305,17 @@ def grammar(world: World) -> dict[str, st.SearchStrategy[list[str]]]:
             seq(handles), seq(handles, MARKETS), seq(names), seq(names, MARKETS), seq(TEXT)
         ),
         "slots": with_market(some(PERIODS, as_of)),
-        "match": st.tuples(categories, with_market(some(top, st.just("export")))).map(
-            lambda parts: [parts[0], *parts[1]]
-        ),
+        "match": st.tuples(
+            categories,
+            with_market(
+                some(
+                    top,
+                    st.just("export"),
+                    owners.map(lambda owner: f"cm:{owner}"),
+                    owners.map(lambda owner: f"am:{owner}"),
+                )
+            ),
+        ).map(lambda parts: [parts[0], *parts[1]]),
         "feedback": st.one_of(
             st.just([]),
             seq(st.just("report")),
@@ -319,7 +327,14 @@ def grammar(world: World) -> dict[str, st.SearchStrategy[list[str]]]:
         ),
         "snapshot": with_market(some(as_of)),
         "alerts": st.one_of(
-            with_market(some(as_of)), seq(st.sampled_from(["ack", "snooze", "acknowledge"]), IDS)
+            with_market(
+                some(
+                    as_of,
+                    owners.map(lambda owner: f"cm:{owner}"),
+                    owners.map(lambda owner: f"am:{owner}"),
+                )
+            ),
+            seq(st.sampled_from(["ack", "snooze", "acknowledge"]), IDS),
         ),
         "digest": st.one_of(
             st.tuples(

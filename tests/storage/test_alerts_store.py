@@ -8,6 +8,12 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from creatorbot.storage.alert_messages import (
+    claim_notice,
+    finish_notice,
+    pending_notices,
+    queue_notice,
+)
 from creatorbot.storage.alerts import (
     acknowledge,
     alert_by_id,
@@ -16,7 +22,7 @@ from creatorbot.storage.alerts import (
     snooze,
     unrecorded,
 )
-from creatorbot.storage.models import Alert, AlertStatus
+from creatorbot.storage.models import Alert, AlertNotice, AlertStatus
 from creatorbot.storage.queries.anomaly_scan import Finding
 
 DAY = dt.date(2026, 11, 23)
@@ -143,3 +149,56 @@ def test_the_same_subject_is_news_again_in_the_other_direction_or_after_a_pause(
     assert posted(sessions) == [("aisyah", "gmv"), ("aisyah", "orders")]
     store(sessions, finding(day=DAY + dt.timedelta(days=5)))  # four quiet days in between
     assert posted(sessions, DAY + dt.timedelta(days=5)) == [("aisyah", "gmv")]
+
+
+def test_a_notice_is_tried_again_with_waits_that_double_and_an_abandoned_claim_is_taken_back(
+    sessions: sessionmaker[Session],
+) -> None:
+    store(sessions, finding())
+    start = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)
+    minute = dt.timedelta(minutes=1)
+    with sessions.begin() as session:
+        queue_notice(ids(sessions)[("aisyah", "gmv", DAY)], "ack", "U1", now=start, session=session)
+
+    def due(at: dt.datetime) -> list[AlertNotice]:
+        with sessions.begin() as session:
+            found = pending_notices(now=at, session=session)
+            session.expunge_all()
+            return found
+
+    def take(at: dt.datetime) -> int:
+        [notice] = due(at)
+        with sessions.begin() as session:
+            assert claim_notice(notice, now=at, session=session)
+        with sessions.begin() as session:  # a second process with the same view gets nothing
+            assert not claim_notice(notice, now=at, session=session)
+        return notice.id
+
+    # Failed at once, then waits of 1, 2, 4 and 8 minutes: five tries, then it is left.
+    at, tries = start, []
+    while due(at + 60 * minute) and len(tries) < 10:
+        notice_id = take(at)
+        tries.append(at)
+        with sessions.begin() as session:
+            finish_notice(notice_id, False, now=at, session=session)
+        at = due_at(sessions, notice_id) or at
+    assert [(t - start) // minute for t in tries] == [0, 1, 3, 7, 15]
+    assert due(start + 24 * 60 * minute) == []
+
+    # A claim whose process died: taken back once its ten minutes have run out.
+    with sessions.begin() as session:
+        queue_notice(ids(sessions)[("aisyah", "gmv", DAY)], "ack", "U2", now=start, session=session)
+    take(start)
+    assert due(start + 9 * minute) == []
+    again = take(start + 10 * minute)
+    with sessions.begin() as session:
+        finish_notice(again, True, now=start + 10 * minute, session=session)
+    assert due(start + 24 * 60 * minute) == []
+
+
+def due_at(sessions: sessionmaker[Session], notice_id: int) -> dt.datetime | None:
+    with sessions.begin() as session:
+        notice = session.get(AlertNotice, notice_id)
+        assert notice is not None
+        value = notice.due_at
+    return None if value is None else value.replace(tzinfo=value.tzinfo or dt.UTC)

@@ -44,7 +44,7 @@ class LarkDrops:
         file_key = str(content.get("file_key") or "") if isinstance(content, dict) else ""
         message_id = str(message.get("message_id") or "")
         if not file_key or not message_id:
-            logger.warning("file message without a file", extra={"message": message_id})
+            logger.warning("file message without a file", extra={"message_id": message_id})
             return
         name = str(content.get("file_name") or file_key)
         chat = str(message.get("chat_id") or "")

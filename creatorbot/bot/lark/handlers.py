@@ -275,7 +275,7 @@ class LarkHandlers:
             self.api.update_card(message_id, done.result())
         except Exception:
             self.metrics.errors.labels(platform="lark", stage="late_update").inc()
-            logger.exception("late card update failed", extra={"message": message_id})
+            logger.exception("late card update failed", extra={"message_id": message_id})
 
     def _answer_card_action(self, request: CommandRequest, message_id: str) -> None:
         lang = Lang(request.locale)

@@ -89,6 +89,14 @@ def owner_clause(names: Iterable[str], roles: Iterable[str] = ("cm", "am")) -> C
     return or_(*(func.lower(columns[role]).in_(wanted) for role in roles))
 
 
+def owned_ids(
+    market: str, names: Iterable[str], roles: Iterable[str], *, session: Session
+) -> list[int]:
+    """The ids of the market's creators whose CM or AM (`roles`) is one of `names`."""
+    query = select(Creator.id).where(Creator.market == market, owner_clause(names, roles))
+    return list(session.scalars(query))
+
+
 def owned_creators(names: Iterable[str], *, session: Session) -> list[Creator]:
     """Creators whose CM or AM is one of `names` (emails or full names, case-insensitive)."""
     wanted = [name for name in names if name and name.strip()]

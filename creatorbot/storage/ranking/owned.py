@@ -6,12 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.fetch import fetch_all
-from creatorbot.storage.models import Creator
-from creatorbot.storage.queries.creators import owner_clause
+from creatorbot.storage.queries.creators import owned_ids
 from creatorbot.storage.ranking.cache import CACHE
 from creatorbot.storage.ranking.people import People
 
@@ -32,8 +29,7 @@ def owned_mask(
         found = CACHE.get(key, group.stamp)
         if found is not None:
             return found
-    query = select(Creator.id).where(Creator.market == market, owner_clause(wanted, roles))
-    ids = np.sort(np.array([row[0] for row in fetch_all(query, session=session)], dtype=np.int64))
+    ids = np.sort(np.array(owned_ids(market, wanted, roles, session=session), dtype=np.int64))
     mask = group.mask_of(ids)
     if group.stamp is not None:
         CACHE.put(key, group.stamp, mask)
