@@ -96,8 +96,8 @@ def listing(app: App, now: dt.datetime, rows: int = 20) -> int:
     zone_of = {s.id: zones[s.market] for s in subscriptions}
     for r in runs:
         note = f"  {r.error.splitlines()[0][:80]}" if r.error else ""
-        zone = zone_of.get(r.subscription_id)
-        period = period_label(r.period, zone, ENGLISH) if zone else r.period
+        home = zone_of.get(r.subscription_id)
+        period = period_label(r.period, home, ENGLISH) if home else r.period
         print(
             f"  {r.id:<6} {r.job:10} #{r.subscription_id:<4} {period:28} {r.status.value:8} "
             f"×{r.attempts}{note}"
