@@ -7,12 +7,16 @@ from zoneinfo import ZoneInfo
 
 from creatorbot.bot.app import App
 from creatorbot.bot.scheduling import make_runner, run_once
+from creatorbot.commands.i18n import Lang
+from creatorbot.commands.run_labels import local_moment, period_label
 from creatorbot.jobs.catalog import jobs
 from creatorbot.jobs.periods import parse_at, periods_between
 from creatorbot.jobs.posting import Poster
 from creatorbot.storage.ledger import recent_runs
 from creatorbot.storage.queries.markets import all_markets
 from creatorbot.storage.subscriptions import all_subscriptions
+
+ENGLISH = Lang("en")  # the operator's console speaks English
 
 
 def parse_moment(value: str) -> dt.datetime:
@@ -79,19 +83,23 @@ def listing(app: App, now: dt.datetime, rows: int = 20) -> int:
             zone=zones[s.market],
             cadence=cadences[0] if cadences else "daily",
         )
-        following = upcoming[0].due.isoformat(timespec="minutes") if upcoming else "—"
+        zone = zones[s.market]
+        following = local_moment(upcoming[0].due, zone, ENGLISH) if upcoming else "—"
         state = "paused" if s.paused else ("war-room" if s.war_room else "active")
         if s.suspended_at is not None:  # the workspace took the app away: see `digest list`
             state = s.suspended_reason or "suspended"
         print(
             f"  #{s.id:<4} {s.kind.value:9} {s.market:3} {s.at_time} {state:9} "
-            f"{s.platform}:{s.channel}  next {following}"
+            f"{s.platform}:{s.channel}  next {following} ({zone.key})"
         )
-    print(f"\nLedger (latest {rows})")
+    print(f"\nLedger (latest {rows}; periods in each market's calendar)")
+    zone_of = {s.id: zones[s.market] for s in subscriptions}
     for r in runs:
         note = f"  {r.error.splitlines()[0][:80]}" if r.error else ""
+        home = zone_of.get(r.subscription_id)
+        period = period_label(r.period, home, ENGLISH) if home else r.period
         print(
-            f"  {r.id:<6} {r.job:18} #{r.subscription_id:<4} {r.period:22} {r.status.value:8} "
-            f"×{r.attempts} {r.message_ref or ''}{note}"
+            f"  {r.id:<6} {r.job:10} #{r.subscription_id:<4} {period:28} {r.status.value:8} "
+            f"×{r.attempts}{note}"
         )
     return 0

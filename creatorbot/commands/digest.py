@@ -16,6 +16,7 @@ from creatorbot.commands.markets import is_market_word, resolve_market
 from creatorbot.commands.parsing import unknown_word, words
 from creatorbot.commands.policy import ME
 from creatorbot.commands.reply import Block, Column, Context, Header, Reply, Table, Text
+from creatorbot.commands.run_labels import local_moment, period_label
 from creatorbot.storage import ledger
 from creatorbot.storage.models import (
     Market,
@@ -281,7 +282,9 @@ def _list(call: Call) -> Reply:
     for run in runs:
         if run.status is not RunStatus.PENDING:
             last[run.subscription_id] = run
-    rows = tuple(_row(s, last.get(s.id), lang) for s in mine)
+    zones = {code: ZoneInfo(m.timezone) for code, m in all_markets(session=call.session).items()}
+    zone_of = {s.id: zones[s.market] for s in mine}
+    rows = tuple(_row(s, last.get(s.id), zone_of[s.id], lang) for s in mine)
     blocks: list = [
         Header(
             lang._("Scheduled posts in this channel") if admin else lang._("Your scheduled posts")
@@ -302,10 +305,13 @@ def _list(call: Call) -> Reply:
         blocks.append(Text(_suspension(suspended, call)))
     failed = [run for run in runs if run.status is RunStatus.FAILED]
     for run in failed[-5:]:
-        blocks.append(Text(_failure(run, lang)))
+        blocks.append(Text(_failure(run, zone_of[run.subscription_id], lang)))
     skipped = [run for run in runs if run.status is RunStatus.SKIPPED]
     if skipped:
-        periods = ", ".join(f"#{run.subscription_id} {run.period}" for run in skipped[-5:])
+        periods = ", ".join(
+            f"#{run.subscription_id} {period_label(run.period, zone_of[run.subscription_id], lang)}"
+            for run in skipped[-5:]
+        )
         blocks.append(
             Context(
                 lang._(
@@ -332,33 +338,38 @@ def _suspension(subscription: Subscription, call: Call) -> str:
     return lang._(SUSPENDED[reason]).format(date=when) + " " + hint.format(id=subscription.id)
 
 
-def _row(subscription: Subscription, last: Run | None, lang: Lang) -> tuple[str, ...]:
+def _row(
+    subscription: Subscription, last: Run | None, zone: ZoneInfo, lang: Lang
+) -> tuple[str, ...]:
     stopped = subscription.paused or subscription.suspended_at is not None
     state = lang._("paused") if stopped else lang._("active")
     if subscription.war_room:
         state += " · " + lang._("war-room")
     return (
-        str(subscription.id),
-        _describe(subscription, lang),
+        f"#{subscription.id}",
+        _describe(subscription, lang, numbered=False),  # the number has its own column
         subscription.at_time,
         state,
-        f"{last.period} {lang._(STATUS_LABELS[last.status])}" if last else "—",
+        f"{period_label(last.period, zone, lang)} · {lang._(STATUS_LABELS[last.status])}"
+        if last
+        else "—",
     )
 
 
-def _failure(run: Run, lang: Lang) -> str:
-    retry = (
-        lang._("retrying at {time} UTC").format(time=f"{run.next_attempt_at:%H:%M}")
-        if run.next_attempt_at
-        else lang._("gave up; `digest run {id}` tries again").format(id=run.subscription_id)
-    )
+def _failure(run: Run, zone: ZoneInfo, lang: Lang) -> str:
+    if run.next_attempt_at:
+        retry_at = run.next_attempt_at
+        retry_at = retry_at if retry_at.tzinfo else retry_at.replace(tzinfo=dt.UTC)  # SQLite
+        retry = lang._("retrying at {time}").format(time=local_moment(retry_at, zone, lang))
+    else:
+        retry = lang._("gave up; `digest run {id}` tries again").format(id=run.subscription_id)
     return lang.n_(
         "*#{id} {period}* failed after {n} attempt ({error}); {retry}.",
         "*#{id} {period}* failed after {n} attempts ({error}); {retry}.",
         run.attempts,
     ).format(
         id=run.subscription_id,
-        period=run.period,
+        period=period_label(run.period, zone, lang),
         n=run.attempts,
         error=(run.error or "").splitlines()[0][:120] if run.error else "?",
         retry=retry,
@@ -440,9 +451,11 @@ def _own(number: int | None, call: Call) -> Subscription:
     return found
 
 
-def _describe(subscription: Subscription, lang: Lang) -> str:
+def _describe(subscription: Subscription, lang: Lang, *, numbered: bool = True) -> str:
     kind = lang._(KIND_LABELS[subscription.kind])
-    described = f"#{subscription.id} {kind} · {lang.market_name(subscription.market)}"
+    described = f"{kind} · {lang.market_name(subscription.market)}"
+    if numbered:
+        described = f"#{subscription.id} {described}"
     if subscription.owner:
         described += " · " + lang._("yours, by DM")
     if subscription.min_orders is not None:

@@ -279,6 +279,7 @@ def table(shown: pd.DataFrame, total: int, market: Market, lang: Lang) -> Table:
         Column(lang._("Orders per 1,000 views"), "right"),
         Column(lang._("Growth"), "right"),
         Column(lang._("Running campaigns"), "right"),
+        Column(lang._("Score"), "right"),
     )
     rows = tuple(
         (
@@ -289,6 +290,7 @@ def table(shown: pd.DataFrame, total: int, market: Market, lang: Lang) -> Table:
             _conversion_label(c.orders_30d, c.views_30d, lang),
             growth_label(c.growth, lang),
             lang.number(c.running),
+            lang.number(Decimal(f"{c.score:.2f}"), 2),
         )
         for c in candidates_of(shown)
     )
@@ -305,7 +307,7 @@ def conversion(orders: int, views: int, places: int) -> Decimal | None:
 
 def _conversion_label(orders: int, views: int, lang: Lang) -> str:
     value = conversion(orders, views, 1)
-    return "—" if value is None else lang.number(value)
+    return "—" if value is None else lang.number(value, 1)
 
 
 def growth_label(growth: float | None, lang: Lang) -> str:

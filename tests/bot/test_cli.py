@@ -200,4 +200,7 @@ def test_jobs_tick_posts_what_is_due_once_and_jobs_list_shows_the_ledger(
     assert main(["jobs", "list", "--at", at]) == 0
     out = capsys.readouterr().out
     assert "#1    snapshot  MY  09:00 active" in out
-    assert f"snapshot           #1    {tomorrow.isoformat()}" in out and "posted" in out
+    # The period in Kuala Lumpur's calendar, the next post at its local time (not UTC).
+    assert f"snapshot   #1    {tomorrow.day} {tomorrow:%b %Y}" in out and "posted" in out
+    after = tomorrow + dt.timedelta(days=1)
+    assert f"next {after.day} {after:%b %Y} 09:00 (Asia/Kuala_Lumpur)" in out

@@ -97,6 +97,7 @@ def test_list_pause_resume_war_room_and_unsubscribe(
     chat.say("digest subscribe feedback IT at 17:00")
     ok, text = chat.say("digest list")
     assert ok and "#1" in text and "#2" in text and "17:00" in text
+    assert text.count("#1") == 1, text  # once, in its own column
     assert chat.say("digest pause 1")[0]
     assert "paused" in chat.say("digest list")[1]
     assert chat.say("digest resume 1")[0]
@@ -153,9 +154,11 @@ def test_list_shows_failed_posts_with_the_error_and_the_retry(
         ledger.skip("snapshot", 1, "2026-11-23", now=NOW, session=session)
     ok, text = chat.say("digest list")
     assert ok
-    assert "too late to post: #1 2026-11-23" in text
-    assert "2026-11-24 failed" in text
-    assert "Slack 500: internal_error" in text and "retrying at 01:34 UTC" in text
+    # In Malaysia's calendar and clock, never the ledger's keys or UTC.
+    assert "too late to post: #1 23 Nov 2026" in text
+    assert "#1 24 Nov 2026 failed after 1 attempt" in text
+    assert "Slack 500: internal_error" in text and "retrying at 24 Nov 2026 09:34" in text
+    assert "UTC" not in text
 
 
 @pytest.mark.parametrize(

@@ -147,7 +147,7 @@ def shown_row(rank: int, p: Expected, lang: Lang, money: Callable[[int], str]) -
         rate = (Decimal(p.orders * 1000) / Decimal(p.views)).quantize(
             Decimal("0.1"), rounding=ROUND_HALF_UP
         )
-        conversion = lang.number(rate)
+        conversion = lang.number(rate, 1)  # always one decimal: 5.0 beside 18.6
     else:
         conversion = "—"
     growth = "new"
@@ -161,6 +161,7 @@ def shown_row(rank: int, p: Expected, lang: Lang, money: Callable[[int], str]) -
         conversion,
         growth,
         str(p.running),
+        lang.number(Decimal(f"{p.score:.2f}"), 2),  # the score the list is ranked by
     )
 
 

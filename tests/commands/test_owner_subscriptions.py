@@ -119,7 +119,7 @@ def test_a_cm_lists_pauses_and_ends_their_own_subscriptions_only(
     team, mine = 1, 2
     ok, listed = say(router, "digest list", user="U7")
     assert ok, listed
-    assert f"#{mine} anomaly alerts" in listed and "yours, by DM" in listed
+    assert f"#{mine}" in listed and "anomaly alerts · Malaysia · yours, by DM" in listed
     assert "snapshot" not in listed  # the channel's posts are the admins' to manage
     ok, answer = say(router, f"digest pause {mine}", user="U7")
     assert ok and "Paused" in answer, answer
