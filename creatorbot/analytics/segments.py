@@ -122,11 +122,17 @@ class TierLadder:
     next_name: np.ndarray
 
 
-def ladder(creator_tiers: Sequence[str], tiers: Sequence[tuple[str, int, int]]) -> TierLadder:
-    """`tiers` are (name, rank, min_gmv_30d); a creator's tier is matched in any case."""
+def ladder(
+    creator_tiers: Sequence[str] | pd.Categorical, tiers: Sequence[tuple[str, int, int]]
+) -> TierLadder:
+    """`tiers` are (name, rank, min_gmv_30d); a creator's tier is matched in any case.
+    `creator_tiers` as a categorical: its few names matched, not every creator's."""
     ordered = sorted(tiers, key=lambda tier: tier[1])
     place = {name.lower(): i for i, (name, _, _) in enumerate(ordered)}
-    codes, names = pd.factorize(pd.Series(list(creator_tiers), dtype=object))
+    if isinstance(creator_tiers, pd.Categorical):
+        codes, names = creator_tiers.codes.astype(np.int64), creator_tiers.categories
+    else:
+        codes, names = pd.factorize(pd.Series(list(creator_tiers), dtype=object))
     size = len(codes)
     current = np.full(size, -1, dtype=np.int64)
     next_min = np.full(size, -1, dtype=np.int64)

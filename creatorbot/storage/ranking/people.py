@@ -60,9 +60,11 @@ def _mask(codes: np.ndarray, names: tuple[str, ...], name: str) -> np.ndarray:
     return codes == names.index(wanted)
 
 
-def people(market: str, *, session: Session) -> People:
-    """The market's creators, from the cache when its stamp still matches the database's."""
-    stamp = people_stamp(market, session=session)
+def people(market: str, *, session: Session, stamp: str | None | bool = True) -> People:
+    """The market's creators, from the cache when its stamp still matches the database's
+    (`stamp`: the people stamp when the caller has read it, True to read it here)."""
+    if isinstance(stamp, bool):
+        stamp = people_stamp(market, session=session)
     key = ("people", market)
     if stamp is not None:
         found = CACHE.get(key, stamp)
