@@ -107,9 +107,8 @@ def add_day(figures: Figures, k: int, gmv: np.ndarray, left: int) -> None:
     if k < WINDOW - left:
         np.add(figures.kept, gmv, out=figures.kept)
     sold = gmv > 0
-    figures.last_sale[sold] = k
-    fresh = sold & (figures.first_sale < 0)
-    figures.first_sale[fresh] = k
+    np.copyto(figures.last_sale, k, where=sold)  # not a scatter: one pass, no index array
+    np.copyto(figures.first_sale, k, where=sold & (figures.first_sale < 0))
 
 
 @dataclass(frozen=True)
