@@ -138,10 +138,12 @@ def in_segment(
     *,
     session: Session,
     stamp: tuple[dt.date, str] | None | bool = True,
+    members: np.ndarray | None = None,
 ) -> np.ndarray:
     """Which of the market's creators are in its stored `segment` (none when it has no stored
     segments), cached under the stamp of the segments' computation and the people's (`stamp`:
-    that stamp when the caller has read it, True to read it here)."""
+    that stamp when the caller has read it, True to read it here; `members`: the segment's
+    creator ids when the caller has read them)."""
     if stamp is True:
         stamp = segment_stamp(market, session=session)
     if stamp is None:
@@ -151,7 +153,9 @@ def in_segment(
     found = CACHE.get(key, both) if group.stamp is not None else None
     if found is not None:
         return found
-    mask = group.mask_of(segment_members(market, segment, session=session))
+    if members is None:
+        members = segment_members(market, segment, session=session)
+    mask = group.mask_of(np.sort(members))
     if group.stamp is not None:
         CACHE.put(key, both, mask)
     return mask

@@ -17,6 +17,7 @@ from creatorbot.storage.ranking.days import Days
 from creatorbot.storage.ranking.kept import kept_in_place
 from creatorbot.storage.ranking.owned import owned_mask
 from creatorbot.storage.ranking.people import in_segment, people
+from creatorbot.storage.ranking.segments import members as stored
 from creatorbot.storage.ranking.state import MarketState, market_state
 
 KEPT = ("gmv_7d", "gmv_prev_7d", "gmv_30d")
@@ -48,8 +49,17 @@ def owned_figures(
         state = market_state(market, session=session)
     group = people(market, session=session, stamp=state.people)
     members = np.flatnonzero(owned_mask(market, names, group, session=session))
+    # Every segment's members read at once (and cached), not one read per segment.
+    found = {} if state.run is None else stored(market, SEGMENTS, state.run.stamp, session=session)
     segments = {
-        name: in_segment(market, name, group, session=session, stamp=state.segments)[members]
+        name: in_segment(
+            market,
+            name,
+            group,
+            session=session,
+            stamp=state.segments,
+            members=found[name].ids if name in found else np.zeros(0, dtype=np.int64),
+        )[members]
         for name in SEGMENTS
     }
     ids = group.ids[members]
