@@ -209,9 +209,23 @@ def _ranks(frame: pd.DataFrame) -> pd.Series:
 
 
 def _frame(columns: dict[str, object]) -> pd.DataFrame:
-    frame = pd.DataFrame(columns, columns=COLUMNS)
-    integers = [c for c in COLUMNS if c not in ("segment", "tier")]
-    return frame.astype({c: "Int64" for c in integers} | {"segment": object, "tier": object})
+    """COLUMNS from `columns` (arrays, or one value for every row; a missing figure is NA):
+    the nullable integers built from their arrays and masks, not converted value by value."""
+    ids = columns.get("creator_id")
+    size = len(ids) if isinstance(ids, np.ndarray) else 0
+    data: dict[str, object] = {}
+    for name in COLUMNS:
+        value = columns.get(name)
+        if name in ("segment", "tier"):
+            text = value if isinstance(value, np.ndarray) else np.full(size, value, dtype=object)
+            data[name] = pd.Series(text, dtype=object)  # as objects, not inferred as strings
+        elif value is None:
+            missing = pd.arrays.IntegerArray(np.zeros(size, np.int64), np.ones(size, bool))
+            data[name] = pd.Series(missing)
+        else:
+            values = np.broadcast_to(np.asarray(value, dtype=np.int64), (size,)).copy()
+            data[name] = pd.Series(pd.arrays.IntegerArray(values, np.zeros(size, bool)))
+    return pd.DataFrame(data, columns=COLUMNS)
 
 
 def _members(name: str, figures: Figures, where: np.ndarray, **figures_of: object) -> pd.DataFrame:
