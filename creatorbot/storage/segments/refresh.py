@@ -134,8 +134,10 @@ def _creators(
 def stale_markets(*, session: Session) -> list[str]:
     """Markets whose segments are missing, describe another day than their latest, or were
     computed under other rules."""
-    stored = {run.market: run for run in session.scalars(select(SegmentRun))}
-    described = rules().describe()
+    # Only the day and rules of each run: not its figures (megabytes per market, at every start).
+    query = select(SegmentRun.market, SegmentRun.end_day, SegmentRun.rules)
+    stored = {market: (end_day, described) for market, end_day, described in session.execute(query)}
+    current = rules().describe()
     stale = []
     for market in session.scalars(select(Market.code).order_by(Market.code)):
         end = latest_day(market, session=session)
@@ -143,7 +145,7 @@ def stale_markets(*, session: Session) -> list[str]:
         if end is None:
             if run is not None:
                 stale.append(market)
-        elif run is None or run.end_day != end or run.rules != described:
+        elif run is None or run != (end, current):
             stale.append(market)
     return stale
 
