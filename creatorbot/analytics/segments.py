@@ -107,9 +107,8 @@ def add_day(figures: Figures, k: int, gmv: np.ndarray, left: int) -> None:
     if k < WINDOW - left:
         np.add(figures.kept, gmv, out=figures.kept)
     sold = gmv > 0
-    figures.last_sale[sold] = k
-    fresh = sold & (figures.first_sale < 0)
-    figures.first_sale[fresh] = k
+    np.copyto(figures.last_sale, k, where=sold)  # not a scatter: one pass, no index array
+    np.copyto(figures.first_sale, k, where=sold & (figures.first_sale < 0))
 
 
 @dataclass(frozen=True)
@@ -122,11 +121,17 @@ class TierLadder:
     next_name: np.ndarray
 
 
-def ladder(creator_tiers: Sequence[str], tiers: Sequence[tuple[str, int, int]]) -> TierLadder:
-    """`tiers` are (name, rank, min_gmv_30d); a creator's tier is matched in any case."""
+def ladder(
+    creator_tiers: Sequence[str] | pd.Categorical, tiers: Sequence[tuple[str, int, int]]
+) -> TierLadder:
+    """`tiers` are (name, rank, min_gmv_30d); a creator's tier is matched in any case.
+    `creator_tiers` as a categorical: its few names matched, not every creator's."""
     ordered = sorted(tiers, key=lambda tier: tier[1])
     place = {name.lower(): i for i, (name, _, _) in enumerate(ordered)}
-    codes, names = pd.factorize(pd.Series(list(creator_tiers), dtype=object))
+    if isinstance(creator_tiers, pd.Categorical):
+        codes, names = creator_tiers.codes.astype(np.int64), creator_tiers.categories
+    else:
+        codes, names = pd.factorize(pd.Series(list(creator_tiers), dtype=object))
     size = len(codes)
     current = np.full(size, -1, dtype=np.int64)
     next_min = np.full(size, -1, dtype=np.int64)
@@ -204,9 +209,23 @@ def _ranks(frame: pd.DataFrame) -> pd.Series:
 
 
 def _frame(columns: dict[str, object]) -> pd.DataFrame:
-    frame = pd.DataFrame(columns, columns=COLUMNS)
-    integers = [c for c in COLUMNS if c not in ("segment", "tier")]
-    return frame.astype({c: "Int64" for c in integers} | {"segment": object, "tier": object})
+    """COLUMNS from `columns` (arrays, or one value for every row; a missing figure is NA):
+    the nullable integers built from their arrays and masks, not converted value by value."""
+    ids = columns.get("creator_id")
+    size = len(ids) if isinstance(ids, np.ndarray) else 0
+    data: dict[str, object] = {}
+    for name in COLUMNS:
+        value = columns.get(name)
+        if name in ("segment", "tier"):
+            text = value if isinstance(value, np.ndarray) else np.full(size, value, dtype=object)
+            data[name] = pd.Series(text, dtype=object)  # as objects, not inferred as strings
+        elif value is None:
+            missing = pd.arrays.IntegerArray(np.zeros(size, np.int64), np.ones(size, bool))
+            data[name] = pd.Series(missing)
+        else:
+            values = np.broadcast_to(np.asarray(value, dtype=np.int64), (size,)).copy()
+            data[name] = pd.Series(pd.arrays.IntegerArray(values, np.zeros(size, bool)))
+    return pd.DataFrame(data, columns=COLUMNS)
 
 
 def _members(name: str, figures: Figures, where: np.ndarray, **figures_of: object) -> pd.DataFrame:

@@ -45,7 +45,8 @@ from creatorbot.storage.queries.creators import (
     find_creators,
 )
 from creatorbot.storage.queries.markets import all_markets, latest_day, market_tiers
-from creatorbot.storage.segments import creator_segments
+from creatorbot.storage.ranking.segments import creator_memberships
+from creatorbot.storage.segments import segment_stamp
 
 USAGE = "creator HANDLE [market]"
 HISTORY_DAYS = 60  # two 30-day windows
@@ -200,7 +201,10 @@ def answer(query: CreatorQuery, call: Call) -> Reply:
 
 def _segments(creator: Creator, market: Market, call: Call, lang: Lang) -> list[Block]:
     """The segments the creator is in, each with why."""
-    rows = creator_segments([creator.id], session=call.session)
+    stamp = segment_stamp(market.code, session=call.session)
+    rows = creator_memberships(
+        market.code, creator.id, None if stamp is None else stamp[1], session=call.session
+    )
     rows.sort(key=lambda row: URGENCY.index(row.segment) if row.segment in URGENCY else 99)
     if not rows:
         return []

@@ -220,7 +220,11 @@ def _ranked(query: LeaderboardQuery, call: Call, *, fast: bool) -> Board:
     else:
         period = query.period or "7d"
         window = window_for(period, end)
-    tier = _check(query.tier, tier_names(market.code, session=call.session), "tier", lang)
+    tier = (
+        None
+        if query.tier is None  # the market's tiers are read only to check one asked for
+        else _check(query.tier, tier_names(market.code, session=call.session), "tier", lang)
+    )
     category = _category(query.category, market.code, call, fast=fast)
     campaign_id = campaign.id if campaign else None
     if fast:

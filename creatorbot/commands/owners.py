@@ -59,4 +59,7 @@ def owned_by(creator: Creator, user: str, call: Call) -> bool:
 
 def names_of(user: str, call: Call) -> list[str]:
     """The names (emails, full names) the creators list the chat user `user` under."""
+    if call.request.platform == "console" and user not in call.services.staff.values():
+        # Only the staff list maps a name to a console user: no need to read every owner.
+        return []
     return [name for name in owner_names(session=call.session) if owner_user(name, call) == user]

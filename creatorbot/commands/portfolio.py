@@ -4,6 +4,7 @@ latest feedback. Also the Slack App Home tab (the owner matched by profile email
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,7 @@ from creatorbot.commands.parsing import words
 from creatorbot.commands.reply import Block, Button, Buttons, Context, Header, Reply, Text
 from creatorbot.commands.segments import URGENCY, segment_label
 from creatorbot.storage.models import Campaign, Creator, FeedbackResponse, Market, Role
-from creatorbot.storage.queries.markets import all_markets, latest_day, market_tiers
+from creatorbot.storage.queries.markets import all_markets, market_tiers
 from creatorbot.storage.queries.portfolio import (
     creators_by_id,
     latest_feedback_of,
@@ -27,6 +28,7 @@ from creatorbot.storage.queries.portfolio import (
     running_campaigns,
 )
 from creatorbot.storage.ranking.portfolio import Owned, owned_figures
+from creatorbot.storage.ranking.state import market_state
 
 USAGE = "portfolio [@cm|me] [market]"
 SHOWN = 10
@@ -131,13 +133,18 @@ def build(names: list[str], markets: list[Market], call: Call, *, whose: str | N
     entries: list[_Entry] = []
     counts = dict.fromkeys(URGENCY, 0)
     total = alerts = 0
+    latest: dict[str, dt.date] = {}
     for market in markets:
-        end = latest_day(market.code, session=call.session)
+        state = market_state(market.code, session=call.session)
+        end = state.latest
         owned = (
-            None if end is None else owned_figures(market.code, end, names, session=call.session)
+            None
+            if end is None
+            else owned_figures(market.code, end, names, session=call.session, state=state)
         )
-        if owned is None or not len(owned.ids):
+        if end is None or owned is None or not len(owned.ids):
             continue
+        latest[market.code] = end
         total += len(owned.ids)
         for name in URGENCY:
             counts[name] += int(owned.segments[name].sum())
@@ -168,7 +175,7 @@ def build(names: list[str], markets: list[Market], call: Call, *, whose: str | N
     if alerts:
         summary.append(lang.n_("{n} open alert", "{n} open alerts", alerts).format(n=alerts))
     blocks: list[Block] = [Header(title), Text(" · ".join(summary))]
-    blocks.append(Text("\n\n".join(_lines(shown, len(markets) > 1, call))))
+    blocks.append(Text("\n\n".join(_lines(shown, latest, len(markets) > 1, call))))
     if total > len(shown):
         blocks.append(
             Context(
@@ -224,18 +231,18 @@ def _first(market: Market, owned: Owned, call: Call) -> tuple[list[_Entry], int]
     return entries, int(alert_count.sum())
 
 
-def _lines(entries: list[_Entry], several: bool, call: Call) -> list[str]:
+def _lines(
+    entries: list[_Entry], latest: dict[str, dt.date], several: bool, call: Call
+) -> list[str]:
     """Two short lines per creator: who, money and tier; then segments, alerts, campaigns and
-    the latest feedback."""
+    the latest feedback (`latest`: each market's latest day)."""
     ids = [e.creator_id for e in entries]
     creators = creators_by_id(ids, session=call.session)
     codes = sorted({e.market.code for e in entries})
-    latest = {code: latest_day(code, session=call.session) for code in codes}
     campaigns: dict[int, list[Campaign]] = {}
-    for code, day in latest.items():
-        if day is not None:
-            mine = [e.creator_id for e in entries if e.market.code == code]
-            campaigns.update(running_campaigns(mine, day, session=call.session))
+    for code in codes:
+        mine = [e.creator_id for e in entries if e.market.code == code]
+        campaigns.update(running_campaigns(mine, latest[code], session=call.session))
     feedback = latest_feedback_of(ids, session=call.session)
     tiers = {
         code: [(t.tier, t.rank, t.min_gmv_30d) for t in market_tiers(code, session=call.session)]

@@ -7,7 +7,8 @@ from creatorbot.analytics.segments import SEGMENTS
 from creatorbot.commands.core import UserError
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.parsing import did_you_mean
-from creatorbot.storage.models import CreatorSegment, Market
+from creatorbot.storage.models import Market
+from creatorbot.storage.segments.members import Membership
 
 LABELS = {
     "attention": N_("Attention"),
@@ -41,7 +42,7 @@ def segment_label(name: str, lang: Lang) -> str:
     return lang._(LABELS.get(name, name))
 
 
-def why(row: CreatorSegment, market: Market, lang: Lang) -> str:
+def why(row: Membership, market: Market, lang: Lang) -> str:
     """Why the creator is in the segment, in one short line."""
 
     def money(minor: int | None) -> str:

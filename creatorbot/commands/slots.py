@@ -42,7 +42,7 @@ from creatorbot.commands.reply import (
 )
 from creatorbot.storage.models import Market
 from creatorbot.storage.queries.markets import all_markets
-from creatorbot.storage.queries.slots import latest_slot_day, slot_windows
+from creatorbot.storage.queries.slots import latest_slot_day, latest_slot_windows, slot_windows
 
 USAGE = "slots [market] [period] [as-of:YYYY-MM-DD]"
 OPTIONS = ("as-of",)
@@ -116,12 +116,20 @@ class SlotReport:
 def compute(query: SlotsQuery, call: Call) -> SlotReport:
     """The market's slots over the query's window, compared with the previous window."""
     market = resolve_market(query.market, call)
+    period = query.period or "7d"
+    if query.as_of is None and period != "mtd":
+        # The usual question: N days up to the latest day, found in the same read.
+        days = window_for(period, dt.date.max).days  # N, whichever day it ends on
+        latest, current, previous = latest_slot_windows(market.code, days, session=call.session)
+        if latest is None:
+            raise NoData(market, "slot_metrics")
+        window = window_for(period, latest)
+        return SlotReport(market, period, window, compare(current, previous))
     latest = latest_slot_day(market.code, session=call.session)
     check_as_of(query.as_of, latest, market, call.lang)
     end = query.as_of or latest
     if end is None:
         raise NoData(market, "slot_metrics")
-    period = query.period or "7d"
     window = window_for(period, end)
     current, previous = slot_windows(market.code, window, session=call.session)
     return SlotReport(market, period, window, compare(current, previous))

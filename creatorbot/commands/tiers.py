@@ -11,9 +11,8 @@ from creatorbot.commands.markets import is_market_word, resolve_market
 from creatorbot.commands.owner_filter import Owners, owners_of
 from creatorbot.commands.parsing import unknown_word, words
 from creatorbot.commands.reply import Block, Button, Buttons, Column, Context, Header, Reply, Table
-from creatorbot.storage.models import Creator, CreatorSegment
-from creatorbot.storage.segments import segment_stamp
-from creatorbot.storage.segments.read import segment_board
+from creatorbot.storage.ranking.segments import segment_boards
+from creatorbot.storage.ranking.state import market_state
 
 USAGE = "tiers [market] [cm:NAME|me] [am:NAME|me]"
 SHOWN = 15
@@ -47,22 +46,27 @@ def answer(query: TiersQuery, call: Call) -> Reply:
     """The level-up board and the tiers at risk, each its best rows."""
     market = resolve_market(query.market, call)
     lang = call.lang.for_market(market.code)
-    stamp = segment_stamp(market.code, session=call.session)
-    if stamp is None:
+    state = market_state(market.code, session=call.session)
+    if state.run is None:
         raise UserError(lang._("{market} has no sales data yet.").format(market=market.code))
-    end = stamp[0]
+    end = state.run.end_day
     owners = None if query.owners is None else list(query.owners.names)
 
     def money(minor: int | None) -> str:
         return lang.money(int(minor or 0), market.currency, market.minor_units)
 
-    def board(segment: str) -> tuple[list[tuple[CreatorSegment, Creator]], int]:
-        return segment_board(market.code, segment, session=call.session, limit=SHOWN, owners=owners)
-
-    # Each board in its stored rank: level-up the smallest stretch first (pace needed over
+    # Each board in its stored order: level-up the smallest stretch first (pace needed over
     # pace now); at risk those nearest to keeping their tier first.
-    rising, rising_count = board("level-up")
-    falling, falling_count = board("at-risk")
+    boards = segment_boards(
+        market.code,
+        ("level-up", "at-risk"),
+        state,
+        session=call.session,
+        limit=SHOWN,
+        owners=owners,
+    )
+    rising, rising_count = boards["level-up"]
+    falling, falling_count = boards["at-risk"]
     title = lang._("Tiers · {market} · {day}").format(market=market.code, day=lang.date(end))
     blocks: list[Block] = [Header(title)]
     if rising:

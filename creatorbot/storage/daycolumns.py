@@ -10,7 +10,6 @@ write replaces, so readers that cache them see a correction made by any process.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import operator
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
@@ -24,6 +23,7 @@ from sqlalchemy.orm import Session
 from creatorbot.analytics.windows import MAX_DAYS
 from creatorbot.storage.fetch import fetch_all, fetch_integers
 from creatorbot.storage.models import DailyMetric, DayColumn
+from creatorbot.storage.packed import narrowest, pack, unpack
 from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.queries.metrics import RANKABLE
 from creatorbot.storage.roster import written
@@ -40,29 +40,6 @@ RETAIN_DAYS = 2 * MAX_DAYS
 # with the history kept.
 CHECKED_DAYS = 62
 Columns = dict[str, np.ndarray]
-
-
-def pack(values: np.ndarray) -> bytes:
-    """A 1-d integer array as .npy bytes in the narrowest integer type that holds it exactly."""
-    narrow = values.astype(_narrowest(values)) if len(values) else values.astype(np.int8)
-    out = io.BytesIO()
-    np.save(out, narrow, allow_pickle=False)
-    return out.getvalue()
-
-
-def unpack(data: bytes, *, widen: bool = True) -> np.ndarray:
-    """The array `pack` stored, widened to int64 unless the caller adds it into int64 anyway."""
-    array = np.load(io.BytesIO(data), allow_pickle=False)
-    return array.astype(np.int64) if widen else array
-
-
-def _narrowest(values: np.ndarray) -> np.dtype:
-    low, high = int(values.min()), int(values.max())
-    for kind in (np.int8, np.int16, np.int32):
-        info = np.iinfo(kind)
-        if info.min <= low and high <= info.max:
-            return np.dtype(kind)
-    return np.dtype(np.int64)
 
 
 def first_kept(latest: dt.date) -> dt.date:
@@ -311,7 +288,7 @@ def _store(market: str, day: dt.date, columns: Columns, *, session: Session) -> 
     held = _held(session)
     if held is not None:  # the boards refreshed next read the day from here
         for name, values in columns.items():
-            held[(HELD, market, day, name)] = values.astype(_narrowest(values))
+            held[(HELD, market, day, name)] = values.astype(narrowest(values))
     session.execute(
         DayColumn.__table__.insert(),  # type: ignore[attr-defined]
         [

@@ -678,32 +678,19 @@ class SyncRun(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
-class CreatorSegment(Base):
-    """A creator's membership of one segment of their market (attention, potential, level-up,
-    at-risk, dormant, new) on the market's latest day, with the figures that explain it (which
-    ones a segment fills: `analytics.segments`); recomputed by the write path."""
+class SegmentPack(Base):
+    """One column of a market's segment (attention, potential, level-up, at-risk, dormant, new)
+    on its latest day: the member creator ids in the segment's order (what to look at first
+    first), or one of the figures that explain them, aligned, as a packed numpy array
+    (`segments.members`); recomputed by the write path. A whole segment is a few rows, so it is
+    read, cached and rewritten at once, never a row per creator."""
 
-    __tablename__ = "creator_segments"
-    __table_args__ = (
-        # A segment's first members (what to look at first) are an index range.
-        Index("ix_creator_segments_market_segment_rank", "market", "segment", "rank"),
-        # Clustered on the key in SQLite: a segment's members are read together.
-        {"sqlite_with_rowid": False},
-    )
+    __tablename__ = "segment_packs"
 
     market: Mapped[str] = mapped_column(String(8), primary_key=True)
     segment: Mapped[str] = mapped_column(String(16), primary_key=True)
-    creator_id: Mapped[int] = mapped_column(
-        ForeignKey("creators.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    gmv_now: Mapped[int | None] = mapped_column(BigInteger, doc="minor units")
-    gmv_before: Mapped[int | None] = mapped_column(BigInteger, doc="minor units")
-    target: Mapped[int | None] = mapped_column(BigInteger, doc="a tier's 30-day GMV, minor units")
-    pace_needed: Mapped[int | None] = mapped_column(BigInteger, doc="GMV a day, minor units")
-    pace_now: Mapped[int | None] = mapped_column(BigInteger, doc="GMV a day, minor units")
-    days: Mapped[int | None] = mapped_column(Integer)
-    tier: Mapped[str | None] = mapped_column(String(32))
-    rank: Mapped[int] = mapped_column(Integer, doc="the place in the segment, 1 first")
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary, doc="numpy .npy bytes")
 
 
 class SegmentRun(Base):

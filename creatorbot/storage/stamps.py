@@ -56,9 +56,9 @@ def digest(*parts: bytes) -> str:
 
 def people_written(market: str, kind: str, frame: pd.DataFrame, *, session: Session) -> None:
     """Creators or enrolments (`kind`) of `market` were written as `frame` (only the columns a
-    reader caches: handle, tier, category; campaign and creator ids): a new people stamp,
-    unless the previous write of that kind was the same (re-importing a file changes nothing,
-    so the database stays exactly as it was)."""
+    reader caches: handle, tier, category, CM and AM; campaign and creator ids): a new people
+    stamp, unless the previous write of that kind was the same (re-importing a file changes
+    nothing, so the database stays exactly as it was)."""
     written = digest(
         *("\x1f".join(map(str, frame[name].tolist())).encode() for name in frame.columns)
     )  # joined text: a few times quicker than hashing the objects

@@ -123,7 +123,9 @@ def write_creators(
     )
     forget(session=session)  # a roster read before no longer describes the creators
     for market, part in keyed.groupby("market", sort=True):
-        cached = part[["handle", "tier", "category"]]
+        # What readers cache of the creators: the ranking's handles, tiers and categories, and
+        # who owns each one (portfolios, cm:/am: filters).
+        cached = part[[c for c in ("handle", "tier", "category", "cm", "am") if c in part]]
         people_written(str(market), "creators", cached, session=session)
     return written
 

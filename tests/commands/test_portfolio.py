@@ -183,3 +183,25 @@ def test_owners_found_by_email_on_the_platform_need_no_profile_or_staff_list(
     ask_as(ADMIN, "access grant U9 lead MY", platform="slack")
     said = ask_as("U9", "portfolio <@ou_jason>", platform="slack")
     assert handles_in(said) == {"other"}
+
+
+def test_a_creator_handed_to_another_cm_leaves_the_old_portfolio_at_once(
+    sessions: sessionmaker[Session], ask: Ask
+) -> None:
+    """A running bot keeps each owner's creators in memory: a creators file that moves one to
+    another CM is seen by the next question, not after a restart."""
+    ask(ADMIN, "access grant U1 cm MY")
+    assert "(@big)" in ask("U1", "portfolio me", known_as=(FARAH,))
+    # The same file as before (same handles, tiers and categories), but big has a new CM.
+    again = [
+        creator_row("far", cm=FARAH, tier="bronze"),
+        creator_row("quiet", cm=FARAH, tier="silver"),
+        creator_row("close", cm="Someone", am=FARAH, tier="silver"),
+        creator_row("big", cm="jason@example.com", tier="silver"),
+        creator_row("other", cm="jason@example.com", tier="silver"),
+    ]
+    with sessions.begin() as session:
+        writer.write_creators(pd.DataFrame(again), session=session)
+    said = ask("U1", "portfolio me", known_as=(FARAH,))
+    assert handles_in(said) == {"far", "quiet", "close"}
+    assert "(@big)" in ask(ADMIN, "portfolio jason@example.com MY")

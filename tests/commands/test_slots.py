@@ -10,6 +10,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.commands import slots
@@ -481,3 +483,24 @@ def test_the_demo_world(
     table = rows_of(answer)
     assert len(table) == 5
     assert table == demo_expected(world.slot_metrics, market, days)
+
+
+def test_the_usual_question_finds_the_latest_day_and_both_windows_in_one_read(
+    engine: Engine, small_world: list[dict[str, Any]], reply: Callable[..., Reply]
+) -> None:
+    """On PostgreSQL each statement is a round trip: the markets, one read for the windows
+    (the latest day found inside it) and the audit entry."""
+    sent: list[str] = []
+
+    def record(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    reply("slots MY")
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        answer = reply("slots 14d MY")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert rows_of(answer) == expected(small_world, day(13), END)
+    assert fields_of(answer) == totals(small_world, day(13), END)
+    assert len(sent) <= 3, sent

@@ -17,9 +17,14 @@ from creatorbot.analytics.segments import SegmentRules
 from creatorbot.storage import writer
 from creatorbot.storage.boards.hooks import after_import
 from creatorbot.storage.demo import DemoSpec, World, build_world, write_world
-from creatorbot.storage.models import Creator, CreatorSegment, SegmentRun
+from creatorbot.storage.models import Creator, SegmentRun
 from creatorbot.storage.ranking.portfolio import owned_figures
-from creatorbot.storage.segments import refresh_stale, segment_members, stale_markets
+from creatorbot.storage.segments import (
+    refresh_stale,
+    segment_members,
+    segment_rows,
+    stale_markets,
+)
 from creatorbot.storage.segments.refresh import configure
 
 END = dt.date(2026, 11, 20)  # ten days left in November
@@ -158,17 +163,17 @@ ids: dict[str, int] = {}
 def stored(session: Session) -> dict[str, dict[str, dict[str, Any]]]:
     handles = {i: h for i, h in session.execute(select(Creator.id, Creator.handle))}
     found: dict[str, dict[str, dict[str, Any]]] = {}
-    query = select(CreatorSegment).where(CreatorSegment.market == MARKET)
-    for row in session.scalars(query):
-        figures = {
-            "gmv_now": row.gmv_now,
-            "gmv_before": row.gmv_before,
-            "target": row.target,
-            "pace_needed": row.pace_needed,
-            "pace_now": row.pace_now,
-            "days": row.days,
-        }
-        found.setdefault(row.segment, {})[handles[row.creator_id]] = figures
+    for segment in ("attention", "potential", "level-up", "at-risk", "dormant", "new"):
+        for row, _ in segment_rows(MARKET, segment, session=session):
+            figures = {
+                "gmv_now": row.gmv_now,
+                "gmv_before": row.gmv_before,
+                "target": row.target,
+                "pace_needed": row.pace_needed,
+                "pace_now": row.pace_now,
+                "days": row.days,
+            }
+            found.setdefault(row.segment, {})[handles[row.creator_id]] = figures
     return found
 
 
@@ -216,11 +221,7 @@ def test_segments_follow_their_rules_with_planted_creators(
             for name, value in figures.items():
                 assert have[handle][name] == value, (segment, handle, name)
     with sessions() as session:
-        ranked = session.scalars(
-            select(CreatorSegment)
-            .where(CreatorSegment.market == MARKET, CreatorSegment.segment == "level-up")
-            .order_by(CreatorSegment.rank)
-        ).all()
+        ranked = [row for row, _ in segment_rows(MARKET, "level-up", session=session)]
     stretch = want["level-up"]
     by_stretch = sorted(
         stretch, key=lambda h: (Fraction(stretch[h]["pace_needed"], stretch[h]["pace_now"]), ids[h])

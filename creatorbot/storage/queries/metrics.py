@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.models import Creator, CreatorSegment, DailyMetric, Enrollment
+from creatorbot.storage.models import Creator, DailyMetric, Enrollment, SegmentPack
+from creatorbot.storage.packed import unpack
 from creatorbot.storage.queries.creators import owner_clause
 
 # The daily metrics a leaderboard can rank by, in the order help lists them.
@@ -34,7 +36,6 @@ def totals_query(
     tier: str | None = None,
     category: str | None = None,
     campaign_id: int | None = None,
-    segment: str | None = None,
     owners: tuple[str, tuple[str, ...]] | None = None,
 ) -> Select[tuple[int, str, str, str, int]]:
     """SELECT creator_id, handle, display_name, tier, value: each creator's `metric` summed
@@ -57,11 +58,6 @@ def totals_query(
     if campaign_id is not None:
         enrolled = select(Enrollment.creator_id).where(Enrollment.campaign_id == campaign_id)
         query = query.where(Creator.id.in_(enrolled))
-    if segment is not None:
-        members = select(CreatorSegment.creator_id).where(
-            CreatorSegment.market == market, CreatorSegment.segment == segment
-        )
-        query = query.where(Creator.id.in_(members))
     if owners is not None:
         role, names = owners
         query = query.where(owner_clause(names, (role,)))
@@ -84,7 +80,8 @@ def metric_totals(
     segment: str | None = None,
     owners: tuple[str, tuple[str, ...]] | None = None,
 ) -> pd.DataFrame:
-    """Each creator's `metric` summed over the window, as a frame (see `totals_query`)."""
+    """Each creator's `metric` summed over the window, as a frame (see `totals_query`); only
+    the members of the market's stored `segment` when given."""
     query = totals_query(
         market,
         metric,
@@ -93,10 +90,20 @@ def metric_totals(
         tier=tier,
         category=category,
         campaign_id=campaign_id,
-        segment=segment,
         owners=owners,
     )
     rows = session.execute(query).all()
     frame = pd.DataFrame([tuple(row) for row in rows], columns=COLUMNS)
     frame["value"] = frame["value"].astype("int64")
+    if segment is not None:
+        # The members are packed arrays, not rows to join: the segment's creators kept here.
+        packed = session.scalar(
+            select(SegmentPack.data).where(
+                SegmentPack.market == market,
+                SegmentPack.segment == segment,
+                SegmentPack.name == "creator_id",
+            )
+        )
+        members = unpack(packed) if packed is not None else np.zeros(0, dtype=np.int64)
+        frame = frame[frame["creator_id"].isin(members)].reset_index(drop=True)
     return frame

@@ -19,6 +19,7 @@ from creatorbot.storage.ranking.days import Days
 from creatorbot.storage.ranking.kept import kept_in_place
 from creatorbot.storage.ranking.owned import owned_mask
 from creatorbot.storage.ranking.people import People, enrolled, in_segment, people
+from creatorbot.storage.ranking.state import MarketState, market_state
 
 
 @dataclass(frozen=True)
@@ -47,14 +48,18 @@ def rank_window(
     """The market's leaderboard of `metric` over `window` (tier and category in any case; only
     creators enrolled in `campaign_id` when given), its best `top` rows. None when a day the
     windows need has daily rows but no stored columns: the caller then ranks the raw rows."""
-    group = people(market, session=session)
+    # A segment's board checks the creators and the stored segments: both read at once.
+    state = None if segment is None else market_state(market, session=session)
+    group = people(market, session=session, stamp=True if state is None else state.people)
     before = window.previous()
-    kept = _kept(market, metric, window, segment, group, session=session)
+    kept = _kept(market, metric, window, segment, group, session=session, state=state)
     if kept is None:
         days = Days(market, Window(before.start, window.end), group, session=session)
         if not days.complete:
             return None
-    inside = _members(market, group, tier, category, campaign_id, segment, session=session)
+    inside = _members(
+        market, group, tier, category, campaign_id, segment, session=session, state=state
+    )
     if owners is not None:
         role, names = owners
         mine = owned_mask(market, names, group, session=session, roles=(role,))
@@ -88,13 +93,14 @@ def _kept(
     group: People,
     *,
     session: Session,
+    state: MarketState | None,
 ) -> list[np.ndarray] | None:
     """A segment's GMV leaderboard of the last 7 or 30 days ends on the segments' day: its
     totals and those of the window before are kept with the segments (if still current)."""
     names = KEPT_WINDOWS.get(window.days)
-    if segment is None or metric != "gmv" or names is None:
+    if segment is None or metric != "gmv" or names is None or state is None:
         return None
-    return kept_in_place(market, window.end, names, group, session=session)
+    return kept_in_place(market, window.end, names, group, session=session, run=state.run)
 
 
 # The figures kept with the segments, by window length: the window's, the window before's.
@@ -122,8 +128,9 @@ def _members(
     segment: str | None,
     *,
     session: Session,
+    state: MarketState | None,
 ) -> np.ndarray | None:
-    """Which creators the filters keep (None: every one)."""
+    """Which creators the filters keep (None: every one; `state` read when a segment is)."""
     inside: np.ndarray | None = None
     masks = []
     if tier is not None:
@@ -133,7 +140,8 @@ def _members(
     if campaign_id is not None:
         masks.append(enrolled(market, campaign_id, group, session=session))
     if segment is not None:
-        masks.append(in_segment(market, segment, group, session=session))
+        stamp = True if state is None else state.segments
+        masks.append(in_segment(market, segment, group, session=session, stamp=stamp))
     for mask in masks:
         inside = mask if inside is None else inside & mask
     return inside

@@ -7,44 +7,52 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.models import SegmentRun
 from creatorbot.storage.ranking.cache import CACHE
 from creatorbot.storage.ranking.people import People
+from creatorbot.storage.ranking.state import Run, market_state
 from creatorbot.storage.segments.figures import days_digest, unpack_figures
 from creatorbot.storage.segments.read import stored_figures
 
 Kept = dict[str, np.ndarray]
 
 
-def kept_figures(market: str, end: dt.date, *, session: Session) -> tuple[str, Kept] | None:
-    """(the segments' stamp, their figures) if they describe `end` as stored now; else None."""
-    run = session.execute(
-        select(SegmentRun.end_day, SegmentRun.stamp, SegmentRun.days_stamp).where(
-            SegmentRun.market == market
-        )
-    ).first()
-    if run is None or run[0] != end or days_digest(market, end, session=session) != run[2]:
+def kept_figures(
+    market: str, end: dt.date, *, session: Session, run: Run | None | bool = True
+) -> tuple[str, Kept] | None:
+    """(the segments' stamp, their figures) if they describe `end` as stored now; else None
+    (`run`: the market's stored run when the caller has read it, True to read it here)."""
+    if isinstance(run, bool):
+        run = market_state(market, session=session).run
+    if run is None or run.end_day != end:
+        return None
+    if days_digest(market, end, session=session) != run.days_stamp:
         return None
     key = ("segment figures", market)
-    found = CACHE.get(key, run[1])
+    found = CACHE.get(key, run.stamp)
     if found is None:
         data = stored_figures(market, session=session)
         if data is None:
             return None
         found = unpack_figures(data)
-        CACHE.put(key, run[1], found)
-    return run[1], found
+        CACHE.put(key, run.stamp, found)
+    return run.stamp, found
 
 
 def kept_in_place(
-    market: str, end: dt.date, names: tuple[str, ...], group: People, *, session: Session
+    market: str,
+    end: dt.date,
+    names: tuple[str, ...],
+    group: People,
+    *,
+    session: Session,
+    run: Run | None | bool = True,
 ) -> list[np.ndarray] | None:
     """Each of the kept figures `names` for every creator of `group`, by position (0 for a
-    creator the figures do not hold); None when the kept figures do not describe `end`."""
-    kept = kept_figures(market, end, session=session)
+    creator the figures do not hold); None when the kept figures do not describe `end`
+    (`run` as `kept_figures` takes it)."""
+    kept = kept_figures(market, end, session=session, run=run)
     if kept is None:
         return None
     stamp, figures = kept

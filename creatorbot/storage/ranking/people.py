@@ -60,9 +60,11 @@ def _mask(codes: np.ndarray, names: tuple[str, ...], name: str) -> np.ndarray:
     return codes == names.index(wanted)
 
 
-def people(market: str, *, session: Session) -> People:
-    """The market's creators, from the cache when its stamp still matches the database's."""
-    stamp = people_stamp(market, session=session)
+def people(market: str, *, session: Session, stamp: str | None | bool = True) -> People:
+    """The market's creators, from the cache when its stamp still matches the database's
+    (`stamp`: the people stamp when the caller has read it, True to read it here)."""
+    if isinstance(stamp, bool):
+        stamp = people_stamp(market, session=session)
     key = ("people", market)
     if stamp is not None:
         found = CACHE.get(key, stamp)
@@ -136,10 +138,12 @@ def in_segment(
     *,
     session: Session,
     stamp: tuple[dt.date, str] | None | bool = True,
+    members: np.ndarray | None = None,
 ) -> np.ndarray:
     """Which of the market's creators are in its stored `segment` (none when it has no stored
     segments), cached under the stamp of the segments' computation and the people's (`stamp`:
-    that stamp when the caller has read it, True to read it here)."""
+    that stamp when the caller has read it, True to read it here; `members`: the segment's
+    creator ids when the caller has read them)."""
     if stamp is True:
         stamp = segment_stamp(market, session=session)
     if stamp is None:
@@ -149,7 +153,9 @@ def in_segment(
     found = CACHE.get(key, both) if group.stamp is not None else None
     if found is not None:
         return found
-    mask = group.mask_of(segment_members(market, segment, session=session))
+    if members is None:
+        members = segment_members(market, segment, session=session)
+    mask = group.mask_of(np.sort(members))
     if group.stamp is not None:
         CACHE.put(key, both, mask)
     return mask

@@ -17,7 +17,8 @@ from creatorbot.storage.ranking.days import Days
 from creatorbot.storage.ranking.kept import kept_in_place
 from creatorbot.storage.ranking.owned import owned_mask
 from creatorbot.storage.ranking.people import in_segment, people
-from creatorbot.storage.segments.read import segment_stamp
+from creatorbot.storage.ranking.segments import members as stored
+from creatorbot.storage.ranking.state import MarketState, market_state
 
 KEPT = ("gmv_7d", "gmv_prev_7d", "gmv_30d")
 
@@ -35,19 +36,34 @@ class Owned:
 
 
 def owned_figures(
-    market: str, end: dt.date, names: Sequence[str], *, session: Session
+    market: str,
+    end: dt.date,
+    names: Sequence[str],
+    *,
+    session: Session,
+    state: MarketState | None = None,
 ) -> Owned | None:
     """The owner's creators' figures up to `end`; None when a day the windows need has rows but
-    no day columns."""
-    group = people(market, session=session)
+    no day columns. `state`: the market's, when the caller has read it."""
+    if state is None:
+        state = market_state(market, session=session)
+    group = people(market, session=session, stamp=state.people)
     members = np.flatnonzero(owned_mask(market, names, group, session=session))
-    stamp = segment_stamp(market, session=session)
+    # Every segment's members read at once (and cached), not one read per segment.
+    found = {} if state.run is None else stored(market, SEGMENTS, state.run.stamp, session=session)
     segments = {
-        name: in_segment(market, name, group, session=session, stamp=stamp)[members]
+        name: in_segment(
+            market,
+            name,
+            group,
+            session=session,
+            stamp=state.segments,
+            members=found[name].ids if name in found else np.zeros(0, dtype=np.int64),
+        )[members]
         for name in SEGMENTS
     }
     ids = group.ids[members]
-    kept = kept_in_place(market, end, KEPT, group, session=session)
+    kept = kept_in_place(market, end, KEPT, group, session=session, run=state.run)
     if kept is not None:
         last_7d, prev_7d, last_30d = (values[members] for values in kept)
         return Owned(ids, last_7d, prev_7d, last_30d, segments=segments)

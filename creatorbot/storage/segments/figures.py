@@ -6,12 +6,12 @@ of summing a month of day columns; with the digest of the days' stamps they were
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import numpy as np
 from sqlalchemy.orm import Session
 
 from creatorbot.analytics.segments import HISTORY, Figures
+from creatorbot.storage.packed import pack, unpack
 from creatorbot.storage.stamps import day_stamps, digest
 
 NAMES = ("creator_id", "gmv_7d", "gmv_prev_7d", "gmv_30d", "gmv_prev_30d")
@@ -28,12 +28,12 @@ def pack_figures(figures: Figures) -> bytes:
         "gmv_prev_30d": figures.before[order],
     }
     # Each array as .npy bytes behind its length (not .npz: a zip's entries carry the time they
-    # were written, and the same figures must pack to the same bytes).
+    # were written, and the same figures must pack to the same bytes), in the narrowest integer
+    # type that holds it: at a million creators the figures are written on every import.
     parts = []
     for name in NAMES:
-        out = io.BytesIO()
-        np.save(out, arrays[name], allow_pickle=False)
-        parts += [len(out.getvalue()).to_bytes(8, "little"), out.getvalue()]
+        data = pack(arrays[name])
+        parts += [len(data).to_bytes(8, "little"), data]
     return b"".join(parts)
 
 
@@ -48,6 +48,6 @@ def unpack_figures(data: bytes) -> dict[str, np.ndarray]:
     found, at = {}, 0
     for name in NAMES:
         size = int.from_bytes(data[at : at + 8], "little")
-        found[name] = np.load(io.BytesIO(data[at + 8 : at + 8 + size]), allow_pickle=False)
+        found[name] = unpack(data[at + 8 : at + 8 + size])
         at += 8 + size
     return found

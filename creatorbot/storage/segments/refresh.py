@@ -6,22 +6,22 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, select
+from sqlalchemy import Text, cast, delete, func, select
 from sqlalchemy.orm import Session
 
-from creatorbot.analytics.segments import COLUMNS, SegmentRules, compute, ladder
+from creatorbot.analytics.segments import SegmentRules, compute, ladder
 from creatorbot.storage.advisory import xact_lock
-from creatorbot.storage.fetch import fetch_all
-from creatorbot.storage.models import Creator, CreatorSegment, Market, SegmentRun
+from creatorbot.storage.models import Creator, Market, SegmentPack, SegmentRun
 from creatorbot.storage.queries.markets import latest_day, market_tiers
 from creatorbot.storage.roster import creators, sharing
 from creatorbot.storage.segments.figures import days_digest, pack_figures
 from creatorbot.storage.segments.gather import gather
+from creatorbot.storage.segments.members import pack_members
 from creatorbot.storage.stamps import digest
-from creatorbot.storage.upsert import insert_frame, table_of
 
 logger = logging.getLogger(__name__)
 
@@ -69,9 +69,12 @@ def refresh_segments(markets: Iterable[str], *, session: Session) -> None:
         if session.scalar(select(SegmentRun.stamp).where(SegmentRun.market == market)) == stamp:
             continue
         _delete(market, session=session)
-        if len(found):
-            frame = found.assign(market=market)
-            insert_frame(table_of(CreatorSegment), frame, ["market", *COLUMNS], session=session)
+        packs = [
+            {"market": market, "segment": segment, "name": name, "data": data}
+            for segment, name, data in pack_members(found)
+        ]
+        if packs:
+            session.execute(SegmentPack.__table__.insert(), packs)  # type: ignore[attr-defined]
         session.add(
             SegmentRun(
                 market=market,
@@ -96,29 +99,45 @@ def refresh_segments(markets: Iterable[str], *, session: Session) -> None:
 
 
 def _delete(market: str, *, session: Session) -> None:
-    session.execute(delete(CreatorSegment).where(CreatorSegment.market == market))
+    session.execute(delete(SegmentPack).where(SegmentPack.market == market))
     session.execute(delete(SegmentRun).where(SegmentRun.market == market))
 
 
 def _creators(
     market: str, people: dict[str, pd.DataFrame] | None, *, session: Session
-) -> tuple[np.ndarray, list[str]]:
+) -> tuple[np.ndarray, pd.Categorical[Any]]:
     """The market's creator ids and each one's tier."""
     if people is not None:
         mine = people[market]
-        return mine["creator_id"].to_numpy(dtype=np.int64), mine["tier"].astype(object).tolist()
-    rows = fetch_all(
-        select(Creator.id, Creator.tier).where(Creator.market == market), session=session
-    )
-    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-    return ids, [row[1] for row in rows]
+        return mine["creator_id"].to_numpy(dtype=np.int64), pd.Categorical(mine["tier"])
+    # Each tier's ids as one text: a few rows instead of one per creator, whose tuples cost
+    # the driver more than the aggregation costs the database.
+    if session.get_bind().dialect.name == "postgresql":
+        listed = func.string_agg(cast(Creator.id, Text), ",")
+    else:
+        listed = func.group_concat(Creator.id, ",")
+    query = select(Creator.tier, listed).where(Creator.market == market).group_by(Creator.tier)
+    groups = [
+        (tier, np.fromstring(text, dtype=np.int64, sep=","))
+        for tier, text in session.execute(query)
+    ]
+    if not groups:
+        return np.zeros(0, dtype=np.int64), pd.Categorical([])
+    names = sorted({str(tier) for tier, _ in groups if tier is not None})
+    codes = [names.index(str(tier)) if tier is not None else -1 for tier, _ in groups]
+    sizes = [len(ids) for _, ids in groups]
+    repeated = np.repeat(np.array(codes, dtype=np.int64), sizes)
+    tiers = pd.Categorical.from_codes(repeated, dtype=pd.CategoricalDtype(names))
+    return np.concatenate([ids for _, ids in groups]), tiers
 
 
 def stale_markets(*, session: Session) -> list[str]:
     """Markets whose segments are missing, describe another day than their latest, or were
     computed under other rules."""
-    stored = {run.market: run for run in session.scalars(select(SegmentRun))}
-    described = rules().describe()
+    # Only the day and rules of each run: not its figures (megabytes per market, at every start).
+    query = select(SegmentRun.market, SegmentRun.end_day, SegmentRun.rules)
+    stored = {market: (end_day, described) for market, end_day, described in session.execute(query)}
+    current = rules().describe()
     stale = []
     for market in session.scalars(select(Market.code).order_by(Market.code)):
         end = latest_day(market, session=session)
@@ -126,7 +145,7 @@ def stale_markets(*, session: Session) -> list[str]:
         if end is None:
             if run is not None:
                 stale.append(market)
-        elif run is None or run.end_day != end or run.rules != described:
+        elif run is None or run != (end, current):
             stale.append(market)
     return stale
 
