@@ -2,7 +2,7 @@
 end) is due.
 
 Revision ID: 0021
-Revises: 0017
+Revises: 0019
 Create Date: 2026-12-06 13:00:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0017"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
