@@ -171,7 +171,8 @@ class DailyMetric(Base):
 
     # No foreign key: checking one locked the creator's row for every row written (half the
     # time of a day's write on PostgreSQL). The write path writes only creators it looked up,
-    # and a trigger on creators deletes their rows with them (migration 0018).
+    # and a trigger on creators deletes their rows with them (migration 0018), as it does
+    # board rows' and segment members'.
     creator_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     market: Mapped[str] = mapped_column(String(8))
@@ -525,10 +526,9 @@ class BoardRow(Base):
     period: Mapped[str] = mapped_column(String(8), primary_key=True)
     scope: Mapped[str] = mapped_column(String(96), primary_key=True)
     rank: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # Indexed so deleting creators (a demo rebuild) cascades without scanning every board.
-    creator_id: Mapped[int] = mapped_column(
-        ForeignKey("creators.id", ondelete="CASCADE"), index=True
-    )
+    # Indexed so deleting creators (a demo rebuild) deletes their rows without scanning every
+    # board. No foreign key: a trigger on creators deletes them (as for daily metrics).
+    creator_id: Mapped[int] = mapped_column(Integer, index=True)
     value: Mapped[int] = mapped_column(BigInteger)
     previous_rank: Mapped[int | None] = mapped_column(Integer, doc="NULL for a new entry")
 
@@ -691,8 +691,9 @@ class CreatorSegment(Base):
 
     market: Mapped[str] = mapped_column(String(8), primary_key=True)
     segment: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # No foreign key: a trigger on creators deletes their rows (as for daily metrics).
     creator_id: Mapped[int] = mapped_column(
-        ForeignKey("creators.id", ondelete="CASCADE"), primary_key=True, index=True
+        Integer, primary_key=True, index=True, autoincrement=False
     )
     gmv_now: Mapped[int | None] = mapped_column(BigInteger, doc="minor units")
     gmv_before: Mapped[int | None] = mapped_column(BigInteger, doc="minor units")

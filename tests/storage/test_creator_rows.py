@@ -1,5 +1,6 @@
-"""A creator's daily rows belong to it: deleted with it, on SQLite and PostgreSQL; and writing
-them holds no lock on the creator, so an import in progress keeps no one from changing creators."""
+"""A creator's rows belong to it (daily metrics, board rows, segment memberships): deleted with
+it, on SQLite and PostgreSQL; and writing them holds no lock on the creator, so an import in
+progress keeps no one from changing creators."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.storage import upsert, writer
+from creatorbot.storage.boards.hooks import after_import
 from creatorbot.storage.db import make_sessionmaker
-from creatorbot.storage.models import Creator, DailyMetric
+from creatorbot.storage.models import BoardRow, Creator, CreatorSegment, DailyMetric
 from tests.commands.conftest import creator_row, metric_row
 
 DAY = dt.date(2026, 11, 23)
@@ -24,6 +26,14 @@ def _rows_by_handle(session: Session) -> dict[str, int]:
         .group_by(Creator.handle)
     )
     return {handle: int(rows) for handle, rows in session.execute(query)}
+
+
+def _owners(session: Session) -> dict[str, set[int]]:
+    """The creator ids that rows of each table name."""
+    return {
+        model.__tablename__: set(session.scalars(select(model.creator_id).distinct()))
+        for model in (DailyMetric, BoardRow, CreatorSegment)
+    }
 
 
 def test_deleting_creators_deletes_their_daily_rows(sessions: sessionmaker[Session]) -> None:
@@ -43,16 +53,30 @@ def test_deleting_creators_deletes_their_daily_rows(sessions: sessionmaker[Sessi
     with sessions.begin() as session:
         writer.write_creators(creators, session=session)
         writer.write_daily_metrics(metrics, session=session)
+        after_import("daily_metrics", metrics, session=session)  # the boards
+        ids = {handle: int(i) for handle, i in session.execute(select(Creator.handle, Creator.id))}
+        segment = {"segment": "dormant", "rank": 1}
+        session.add_all(
+            CreatorSegment(market=market, creator_id=ids[handle], **segment)
+            for market, names in handles.items()
+            for handle in names
+        )
+    with sessions() as session:
+        every = set(ids.values())
+        assert _owners(session) == dict.fromkeys(_owners(session), every)
     with sessions.begin() as session:  # one creator
         session.execute(delete(Creator).where(Creator.handle == "ana"))
     with sessions() as session:
         assert _rows_by_handle(session) == {"ben": 2, "cai": 2, "dario": 2}
         assert session.scalar(select(func.count()).select_from(DailyMetric)) == 6
+        left = every - {ids["ana"]}
+        assert _owners(session) == dict.fromkeys(_owners(session), left)
     with sessions.begin() as session:  # several in one statement
         session.execute(delete(Creator).where(Creator.market == "MY"))
     with sessions() as session:
         assert _rows_by_handle(session) == {"dario": 2}
         assert session.scalar(select(func.count()).select_from(DailyMetric)) == 2
+        assert _owners(session) == dict.fromkeys(_owners(session), {ids["dario"]})
 
 
 def test_writing_a_day_locks_no_creator(pg_engine: Engine) -> None:
