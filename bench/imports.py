@@ -125,18 +125,20 @@ def child(scale: str, db: str, paths: list[Path], *, duckdb: bool) -> dict[str, 
     private = PrivatePeak()
     engine = make_engine(database_url(scale, db), connect_args=connect_args(scale, db))
     sessions = make_sessionmaker(engine)
-    rows, seconds = 0, 0.0
+    rows, seconds, cpu = 0, 0.0, 0.0
     for path in paths:  # one transaction per file, as `creatorbot import` runs them
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         with sessions() as session:
             rows += import_file(None, path, session=session).rows
             seconds += time.perf_counter() - started
+            cpu += time.process_time() - used
             session.rollback()
     engine.dispose()
     rss, private_mb = peak_rss_mb(), private.stop()
     return {
         "rows": rows,
         "seconds": seconds,
+        "cpu": cpu,  # this process's (a PostgreSQL server's is not in it)
         "rss_mb": rss,
         "private_mb": private_mb,
         "duckdb": duck(paths) if duckdb else None,
@@ -193,10 +195,11 @@ def main() -> None:
     print(f"Native creator performance export, one day ({DAY}), every creator of the world;")
     print("the canonical file of the same figures beside it, and DuckDB on the native export")
     print(
-        "(peak: resident memory, VmHWM; private: the same less the files mapped, see bench.memory)"
+        "(peak: resident memory, VmHWM; private: the same less the files mapped, see bench.memory;"
     )
+    print("cpu: the importing process's CPU seconds, without a PostgreSQL server's)")
     print(
-        f"{'scale':5} {'db':10} {'rows':>10} {'native':>9} {'peak':>8} {'private':>8} "
+        f"{'scale':5} {'db':10} {'rows':>10} {'native':>9} {'cpu':>8} {'peak':>8} {'private':>8} "
         f"{'canonical':>10} {'peak':>8} {'private':>8} {'duckdb':>8} {'native/duckdb':>14}",
         flush=True,
     )
@@ -210,7 +213,8 @@ def main() -> None:
             ratio = native["seconds"] / native["duckdb"]
             print(
                 f"{scale:5} {db:10} {native['rows']:>10,} {native['seconds']:>7.1f} s "
-                f"{native['rss_mb']:>5.0f} MB {native['private_mb']:>5.0f} MB "
+                f"{native.get('cpu', 0):>6.1f} s {native['rss_mb']:>5.0f} MB "
+                f"{native['private_mb']:>5.0f} MB "
                 f"{canonical['seconds']:>8.1f} s {canonical['rss_mb']:>5.0f} MB "
                 f"{canonical['private_mb']:>5.0f} MB {native['duckdb']:>6.1f} s {ratio:>13.1f}×",
                 flush=True,

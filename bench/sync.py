@@ -125,14 +125,20 @@ def sync_child(scale: str, db: str, kind: str) -> dict[str, Any]:
     rows = 0
     with sessions() as session:
         markets = sorted(set(session.scalars(select(Creator.market).distinct())))
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         for market in markets:
             result = sync_source(source, "daily_metrics", market=market, day=DAY, session=session)
             rows += result.rows
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - used
         session.rollback()
     engine.dispose()
-    return {"rows": rows, "seconds": seconds, "rss_mb": peak_rss_mb(), "private_mb": private.stop()}
+    return {
+        "rows": rows,
+        "seconds": seconds,
+        "cpu": cpu,  # this process's (a PostgreSQL server's is not in it)
+        "rss_mb": peak_rss_mb(),
+        "private_mb": private.stop(),
+    }
 
 
 def duckdb_child(scale: str, kind: str) -> dict[str, Any]:
@@ -184,17 +190,19 @@ def main() -> None:
             print(f"… {scale}: {kind} warehouse into {db} done", file=sys.stderr)
     print("Warehouse sync of one day (seconds, peak memory of the process; DuckDB ad hoc beside)")
     print(
-        "(RSS: resident memory, VmHWM; private: the same less the files mapped, see bench.memory)"
+        "(RSS: resident memory, VmHWM; private: the same less the files mapped, see bench.memory;"
     )
+    print("cpu: the syncing process's CPU seconds, without a PostgreSQL server's)")
     print(
-        f"{'scale':5} {'warehouse':10} {'into':10} {'rows':>10} {'sync':>9} {'rows/s':>9} "
-        f"{'RSS':>8} {'private':>8} {'duckdb':>8} {'RSS':>8} {'ratio':>6}"
+        f"{'scale':5} {'warehouse':10} {'into':10} {'rows':>10} {'sync':>9} {'cpu':>8} "
+        f"{'rows/s':>9} {'RSS':>8} {'private':>8} {'duckdb':>8} {'RSS':>8} {'ratio':>6}"
     )
     for scale, kind, db, count, synced, duck in lines:
         assert synced["rows"] == count == duck["rows"], (synced, duck, count)
         print(
             f"{scale:5} {kind:10} {db:10} {count:>10,} {synced['seconds']:>7.1f} s "
-            f"{count / synced['seconds']:>9,.0f} {synced['rss_mb']:>5.0f} MB "
+            f"{synced['cpu']:>6.1f} s {count / synced['seconds']:>9,.0f} "
+            f"{synced['rss_mb']:>5.0f} MB "
             f"{synced['private_mb']:>5.0f} MB "
             f"{duck['seconds']:>6.1f} s {duck['rss_mb']:>5.0f} MB "
             f"{synced['seconds'] / duck['seconds']:>5.1f}×"

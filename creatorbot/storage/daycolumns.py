@@ -17,11 +17,11 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from creatorbot.analytics.windows import MAX_DAYS
-from creatorbot.storage.fetch import fetch_all, fetch_integers
+from creatorbot.storage.fetch import Statement, fetch_integers
 from creatorbot.storage.models import DailyMetric, DayColumn
 from creatorbot.storage.packed import narrowest, pack, unpack
 from creatorbot.storage.queries.markets import latest_day
@@ -184,14 +184,18 @@ def iter_columns(
         DayColumn.name == name,
         DayColumn.date.between(first, last),
     )
+    query = select(DayColumn.data).where(
+        DayColumn.market == market,
+        DayColumn.name == name,
+        DayColumn.date == bindparam("day", type_=DayColumn.date.type),
+    )
+    statement: Statement | None = None  # compiled once for all the days
     for day in sorted(set(held) | {_day(value) for value in session.scalars(days)}):
         if day in held:
             yield day, held[day]
             continue
-        query = select(DayColumn.data).where(
-            DayColumn.market == market, DayColumn.name == name, DayColumn.date == day
-        )
-        ((data,),) = fetch_all(query, session=session, binary=True)
+        statement = statement or Statement(query, session=session)
+        ((data,),) = statement.all(session=session, binary=True, day=day)
         yield day, unpack(data, widen=False)
         del data
 

@@ -39,28 +39,60 @@ def fetch_batches(
 ) -> Iterator[list[tuple[Any, ...]]]:
     """The rows of `query` as `fetch_all` gives them, `size` (default BATCH) at a time: a
     million rows as Python tuples take some 200 MB, a batch of them a fraction."""
-    size = size or BATCH
-    connection = session.connection()
-    dialect = connection.dialect
-    compiled = query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    for name, bind in compiled.binds.items():
-        processor = bind.type.bind_processor(dialect)
-        if processor is not None and params.get(name) is not None:
-            params[name] = processor(params[name])
-    values: Any = (
-        [params[name] for name in compiled.positiontup or ()] if compiled.positional else params
-    )
-    driver: Any = connection.connection.driver_connection
-    cursor = (
-        driver.cursor(binary=True) if binary and dialect.name == "postgresql" else driver.cursor()
-    )
-    try:
-        cursor.execute(str(compiled), values)
-        while batch := cursor.fetchmany(size):
-            yield list(batch)
-    finally:
-        cursor.close()
+    yield from Statement(query, session=session).batches(session=session, size=size, binary=binary)
+
+
+class Statement:
+    """A query compiled once and run as often as wanted, with other values of its bound
+    parameters each time (`bindparam` names them), its rows as `fetch_all` gives them.
+    Compiling takes a millisecond or more: a refresh after an import reads a thousand
+    one-row blobs, each with the same query but for the day."""
+
+    def __init__(self, query: Select[*tuple[Any, ...]], *, session: Session) -> None:
+        self._dialect = session.connection().dialect
+        self._compiled = query.compile(
+            dialect=self._dialect, compile_kwargs={"render_postcompile": True}
+        )
+        self._sql = str(self._compiled)
+
+    def all(
+        self, *, session: Session, binary: bool = False, **values: Any
+    ) -> list[tuple[Any, ...]]:
+        """Every row, with `values` for the parameters of those names."""
+        batches = self.batches(session=session, binary=binary, **values)
+        return [row for batch in batches for row in batch]
+
+    def batches(
+        self,
+        *,
+        session: Session,
+        size: int | None = None,
+        binary: bool = False,
+        **values: Any,
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows, `size` (default BATCH) at a time, with `values` for the parameters of
+        those names."""
+        compiled, dialect = self._compiled, self._dialect
+        params = compiled.construct_params(values or None)
+        for name, bind in compiled.binds.items():
+            processor = bind.type.bind_processor(dialect)
+            if processor is not None and params.get(name) is not None:
+                params[name] = processor(params[name])
+        positional: Any = (
+            [params[name] for name in compiled.positiontup or ()] if compiled.positional else params
+        )
+        driver: Any = session.connection().connection.driver_connection
+        cursor = (
+            driver.cursor(binary=True)
+            if binary and dialect.name == "postgresql"
+            else driver.cursor()
+        )
+        try:
+            cursor.execute(self._sql, positional)
+            while batch := cursor.fetchmany(size or BATCH):
+                yield list(batch)
+        finally:
+            cursor.close()
 
 
 def fetch_integers(query: Select[*tuple[Any, ...]], *, session: Session) -> np.ndarray:

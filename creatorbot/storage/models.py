@@ -169,9 +169,11 @@ class DailyMetric(Base):
     __tablename__ = "daily_metrics"
     __table_args__ = (Index("ix_daily_metrics_market_date", "market", "date"),)
 
-    creator_id: Mapped[int] = mapped_column(
-        ForeignKey("creators.id", ondelete="CASCADE"), primary_key=True
-    )
+    # No foreign key: checking one locked the creator's row for every row written (half the
+    # time of a day's write on PostgreSQL). The write path writes only creators it looked up,
+    # and a trigger on creators deletes their rows with them (migration 0018), as it does
+    # board rows' and segment members'.
+    creator_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     market: Mapped[str] = mapped_column(String(8))
     gmv: Mapped[int] = mapped_column(BigInteger, doc="minor units")
@@ -527,10 +529,9 @@ class BoardRow(Base):
     period: Mapped[str] = mapped_column(String(8), primary_key=True)
     scope: Mapped[str] = mapped_column(String(96), primary_key=True)
     rank: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # Indexed so deleting creators (a demo rebuild) cascades without scanning every board.
-    creator_id: Mapped[int] = mapped_column(
-        ForeignKey("creators.id", ondelete="CASCADE"), index=True
-    )
+    # Indexed so deleting creators (a demo rebuild) deletes their rows without scanning every
+    # board. No foreign key: a trigger on creators deletes them (as for daily metrics).
+    creator_id: Mapped[int] = mapped_column(Integer, index=True)
     value: Mapped[int] = mapped_column(BigInteger)
     previous_rank: Mapped[int | None] = mapped_column(Integer, doc="NULL for a new entry")
 

@@ -523,7 +523,7 @@ def test_bulk_load_keeps_the_creator_foreign_key(
         session.execute(delete(Creator).where(Creator.id == creator_id))
     with sessions() as session:
         left = session.scalar(select(func.count()).where(DailyMetric.creator_id == creator_id))
-        assert left == 0  # ON DELETE CASCADE is back in place
+        assert left == 0  # a creator's rows go with it
 
 
 def test_rewriting_upserts_through_the_writer(

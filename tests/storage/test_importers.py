@@ -197,7 +197,11 @@ def read_back(session: Session, kind: str) -> list[dict[str, str]]:
                 for c in session.scalars(select(Creator))
             ]
         case "daily_metrics":
-            rows = session.execute(select(DailyMetric, Creator.handle).join(Creator))
+            rows = session.execute(
+                select(DailyMetric, Creator.handle).join(
+                    Creator, Creator.id == DailyMetric.creator_id
+                )
+            )
             return [
                 {
                     "date": day(m.date),
@@ -317,7 +321,13 @@ def test_money_is_stored_in_exact_minor_units(
     run(sessions, "campaigns", good_file(tmp_path, "campaigns"))
 
     with sessions() as session:
-        gmv = dict(session.execute(select(Creator.handle, DailyMetric.gmv).join(Creator)).all())
+        gmv = dict(
+            session.execute(
+                select(Creator.handle, DailyMetric.gmv).join(
+                    Creator, Creator.id == DailyMetric.creator_id
+                )
+            ).all()
+        )
         tiers = session.execute(select(RewardTier.threshold, RewardTier.reward)).all()
     assert gmv == {"alice": 123456, "bob": 29, "carla": 123456789}
     # it-sprint ranks by orders: thresholds are order counts, rewards are money

@@ -46,3 +46,20 @@ def test_markets_are_seeded(sessions: sessionmaker[Session]) -> None:
     with sessions.begin() as session:
         markets = {m.code: (m.currency, m.timezone) for m in session.scalars(select(Market))}
     assert markets == {"MY": ("MYR", "Asia/Kuala_Lumpur"), "IT": ("EUR", "Europe/Rome")}
+
+
+def test_packed_arrays_are_stored_uncompressed_on_postgresql(pg_engine: Engine) -> None:
+    """Day columns, match pools and segment figures are numpy arrays of every creator, written
+    by every import: compressing them took seconds and saved a third of the space at best."""
+    query = text(
+        "SELECT attrelid::regclass::text, attname, attstorage FROM pg_attribute"
+        " WHERE attrelid IN ('day_columns'::regclass, 'match_pools'::regclass,"
+        " 'segment_runs'::regclass) AND atttypid = 'bytea'::regtype"
+    )
+    with pg_engine.connect() as connection:
+        found = {(table, column): storage for table, column, storage in connection.execute(query)}
+    assert found == {
+        ("day_columns", "data"): "e",
+        ("match_pools", "data"): "e",
+        ("segment_runs", "figures"): "e",
+    }

@@ -120,8 +120,9 @@ def _copy_daily(
 ) -> int:
     """PostgreSQL binary COPY, each block encoded by numpy in one go.
 
-    COPY checks the foreign key to creators row by row; dropping it for the load and adding it
-    back (one join over all rows, inside the same transaction) halves the time.
+    COPY checks a foreign key row by row; any the table has (none since revision 0018: a
+    trigger on creators deletes their rows instead) is dropped for the load and added back (one
+    join over all rows, inside the same transaction).
     """
     columns = ", ".join(BULK_COLUMNS)
     days = np.array([(d - PG_EPOCH).days for d in _dates(world)], dtype=np.int64)

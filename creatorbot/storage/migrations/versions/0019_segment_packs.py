@@ -1,9 +1,10 @@
 """Segments kept packed: each segment's members and figures as a few numpy arrays per market,
 instead of a row per member, stored uncompressed on PostgreSQL. The stored runs are dropped, so
-the upgrade computes them anew.
+the upgrade computes them anew. The trigger that deletes a creator's rows (0018) stops naming
+the dropped table.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-06 12:40:00.000000
 """
 
@@ -13,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
@@ -31,6 +32,7 @@ def upgrade() -> None:
         batch_op.drop_index("ix_creator_segments_market_segment_rank")
         batch_op.drop_index(batch_op.f("ix_creator_segments_creator_id"))
     op.drop_table("creator_segments")
+    _delete_rows_of(("daily_metrics", "board_rows"))
     op.execute("DELETE FROM segment_runs")  # recomputed, packed, by the upgrade's refresh
     if op.get_bind().dialect.name == "postgresql":
         # Stored as they are, not compressed: PostgreSQL's compression took 9 s to write a
@@ -53,12 +55,6 @@ def downgrade() -> None:
         sa.Column("days", sa.Integer(), nullable=True),
         sa.Column("tier", sa.String(length=32), nullable=True),
         sa.Column("rank", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["creator_id"],
-            ["creators.id"],
-            name=op.f("fk_creator_segments_creator_id_creators"),
-            ondelete="CASCADE",
-        ),
         sa.PrimaryKeyConstraint(
             "market", "segment", "creator_id", name=op.f("pk_creator_segments")
         ),
@@ -73,5 +69,27 @@ def downgrade() -> None:
             ["market", "segment", "rank"],
             unique=False,
         )
+    _delete_rows_of(("daily_metrics", "board_rows", "creator_segments"))
     op.drop_table("segment_packs")
     op.execute("DELETE FROM segment_runs")  # recomputed, a row per member, by the refresh
+
+
+TRIGGER = "creators_delete_rows"  # 0018's: deleting creators deletes their rows in `tables`
+
+
+def _delete_rows_of(tables: tuple[str, ...]) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        deletes = " ".join(
+            f"DELETE FROM {table} USING gone WHERE {table}.creator_id = gone.id;"
+            for table in tables
+        )
+        op.execute(
+            f"CREATE OR REPLACE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN {deletes} RETURN NULL; END $$"
+        )
+        return
+    op.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}")
+    deletes = " ".join(f"DELETE FROM {table} WHERE creator_id = OLD.id;" for table in tables)
+    op.execute(
+        f"CREATE TRIGGER {TRIGGER} AFTER DELETE ON creators FOR EACH ROW BEGIN {deletes} END"
+    )
