@@ -20,6 +20,7 @@ from creatorbot.commands.parsing import did_you_mean
 from creatorbot.commands.policy import ADMIN_ONLY, FORM_ROLE, Principal, needed_role, principal_of
 from creatorbot.commands.reply import Reply, Text, error, inert, mention_of
 from creatorbot.commands.trail import record
+from creatorbot.commands.vocabulary import action, command_name, command_words
 from creatorbot.storage.failures import database_unreachable, first_line
 
 logger = logging.getLogger(__name__)
@@ -126,10 +127,11 @@ class Router:
                 ).format(count=lang.number(len(request.text)), limit=lang.number(MAX_COMMAND_CHARS))
             )
         name, arguments = split_command(request.text)
-        command = self.commands.get(name or "help")
+        command = self.commands.get(command_name(name) or name or "help")
         if command is None:
             self._audit(request, name[:32], arguments, "refused", None, time.perf_counter())
             return self._unknown(name, lang)
+        command, arguments = self._meant(command, arguments)
         return self.run(
             request,
             lambda call: command.answer(command.parse(arguments, call), call),
@@ -268,9 +270,21 @@ class Router:
             at=self.services.clock(),
         )
 
+    def _meant(self, command: Command, arguments: str) -> tuple[Command, str]:
+        """The command and arguments meant: the first word's action in English (`senarai` →
+        `list`), and `COMMAND help` as `help COMMAND`."""
+        first, _, rest = arguments.partition(" ")
+        meant = action(command.name, first) if first else None
+        if meant == "help" and command.name != "help" and "help" in self.commands:
+            return self.commands["help"], command.name
+        if meant and meant != "help":
+            return command, f"{meant} {rest}".strip()
+        return command, arguments
+
     def _unknown(self, name: str, lang: Lang) -> Reply:
         message = lang._("There is no command “{name}”.").format(name=name)
-        hint = did_you_mean(name, self.commands, lang)
+        names = [*self.commands, *(word for word in command_words() if word not in self.commands)]
+        hint = did_you_mean(name, names, lang)
         if hint:
             message = f"{message} {hint}"
         return error(message, lang._("Type `help` to see every command."))
