@@ -38,6 +38,7 @@ from creatorbot.commands.parsing import (
 )
 from creatorbot.commands.parts import part
 from creatorbot.commands.reply import Block, Button, Buttons, Context, Header, Reply, Text
+from creatorbot.commands.vocabulary import option
 from creatorbot.storage.alert_messages import queue_notice
 from creatorbot.storage.alerts import (
     SNOOZE_DAYS,
@@ -113,7 +114,7 @@ def parse(text: str, call: Call) -> AlertsQuery | HandleQuery:
     for word in tokens:
         if ":" in word:
             key, _, value = word.partition(":")
-            if key.lower() not in AS_OF:
+            if option(key) not in AS_OF:
                 raise unknown_option(key, OPTIONS, lang, USAGE)
             found["as_of"] = parse_day(value, lang)
         elif len(word) == 2 and word.isalpha() and is_market_word(word, call):

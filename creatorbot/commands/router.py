@@ -16,7 +16,7 @@ from creatorbot.commands.core import Call, CommandRequest, Services, UserError
 from creatorbot.commands.forms import Form, FormResult
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.limits import MAX_COMMAND_CHARS, RateLimiter
-from creatorbot.commands.parsing import did_you_mean
+from creatorbot.commands.parsing import closest, did_you_mean
 from creatorbot.commands.policy import ADMIN_ONLY, FORM_ROLE, Principal, needed_role, principal_of
 from creatorbot.commands.reply import Reply, Text, error, inert, mention_of
 from creatorbot.commands.trail import record
@@ -131,7 +131,7 @@ class Router:
         if command is None:
             self._audit(request, name[:32], arguments, "refused", None, time.perf_counter())
             return self._unknown(name, lang)
-        command, arguments = self._meant(command, arguments)
+        command, arguments = self.meant(command, arguments)
         return self.run(
             request,
             lambda call: command.answer(command.parse(arguments, call), call),
@@ -270,7 +270,7 @@ class Router:
             at=self.services.clock(),
         )
 
-    def _meant(self, command: Command, arguments: str) -> tuple[Command, str]:
+    def meant(self, command: Command, arguments: str) -> tuple[Command, str]:
         """The command and arguments meant: the first word's action in English (`senarai` →
         `list`), and `COMMAND help` as `help COMMAND`."""
         first, _, rest = arguments.partition(" ")
@@ -283,11 +283,22 @@ class Router:
 
     def _unknown(self, name: str, lang: Lang) -> Reply:
         message = lang._("There is no command “{name}”.").format(name=name)
-        names = [*self.commands, *(word for word in command_words() if word not in self.commands)]
-        hint = did_you_mean(name, names, lang)
+        hint = did_you_mean(name, command_hints(name, self.commands), lang)
         if hint:
             message = f"{message} {hint}"
         return error(message, lang._("Type `help` to see every command."))
+
+
+def command_hints(name: str, names: Mapping[str, Command]) -> list[str]:
+    """The command names a mistyped word is closest to, in any language, each command once
+    and by its English name when that is among the closest."""
+    forms = [*names, *(word for word in command_words() if word not in names)]
+    close = closest(name, forms, limit=6)
+    meant: dict[str, str] = {}
+    for form in close:
+        command = command_name(form) or form
+        meant.setdefault(command, command if command in close else form)
+    return list(meant.values())
 
 
 def logged_failure(what: str, exc: BaseException, context: dict[str, str]) -> tuple[str, bool]:

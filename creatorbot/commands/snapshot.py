@@ -48,6 +48,7 @@ from creatorbot.commands.reply import (
     Table,
     Text,
 )
+from creatorbot.commands.vocabulary import option
 from creatorbot.storage.boards import TOP as BOARD_ROWS
 from creatorbot.storage.models import Campaign, CampaignKind, Market
 from creatorbot.storage.queries.campaigns import CampaignFigures, running_campaigns
@@ -82,7 +83,7 @@ def parse(text: str, call: Call) -> SnapshotQuery:
     as_of: dt.date | None = None
     for word in words(text, lang):
         key, colon, value = word.partition(":")
-        if colon and key.lower() in AS_OF:
+        if colon and option(key) in AS_OF:
             as_of = parse_day(value, lang)
         elif colon:
             raise unknown_option(key.lower(), ("as-of",), lang, USAGE)
