@@ -156,8 +156,8 @@ PAGES = {
             (N_("list"), N_("who has access, and to what")),
         ),
         (
-            N_("access grant @farah cm MY"),
-            N_("access revoke @farah"),
+            N_("access grant slack:U0123ABCD cm MY"),
+            N_("access revoke slack:U0123ABCD"),
             N_("access list"),
         ),
     ),
@@ -167,7 +167,7 @@ PAGES = {
             ("@user", N_("only one person's commands")),
             (N_("days"), N_("how many days back (default 7)")),
         ),
-        (N_("audit"), N_("audit 30"), N_("audit @farah 7")),
+        (N_("audit"), N_("audit 30"), N_("audit slack:U0123ABCD 7")),
     ),
     "help": Page(
         N_("help [command] | COMMAND help"),
