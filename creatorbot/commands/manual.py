@@ -14,6 +14,7 @@ PERIOD = N_(
 )
 MARKET = N_("the market's code: {markets}")
 AS_OF = N_("the last day of the window (YYYY-MM-DD), at most the latest day with data")
+DAY = N_("the day, said another way: yesterday, today, a date (15 nov, 2026-11-15)")
 
 
 @dataclass(frozen=True)
@@ -116,18 +117,19 @@ PAGES = {
     ),
     "snapshot": Page(
         N_("snapshot [market] [as-of:YYYY-MM-DD]"),
-        ((N_("market"), MARKET), ("as-of:YYYY-MM-DD", AS_OF)),
-        (N_("snapshot MY"), N_("snapshot IT"), N_("snapshot MY as-of:2026-11-15")),
+        ((N_("market"), MARKET), ("as-of:YYYY-MM-DD", AS_OF), (N_("day"), DAY)),
+        (N_("snapshot MY"), N_("snapshot IT yesterday"), N_("snapshot MY as-of:2026-11-15")),
     ),
     "alerts": Page(
         N_("alerts [market] [as-of:YYYY-MM-DD] | alerts ack ID | alerts snooze ID"),
         (
             (N_("market"), MARKET),
             ("as-of:YYYY-MM-DD", N_("the day to look at (default: the latest day with data)")),
+            (N_("day"), DAY),
             (N_("ack ID"), N_("mark an alert as seen")),
             (N_("snooze ID"), N_("quiet an alert for a while")),
         ),
-        (N_("alerts MY"), N_("alerts IT as-of:2026-11-15"), N_("alerts ack 12")),
+        (N_("alerts MY yesterday"), N_("alerts IT as-of:2026-11-15"), N_("alerts ack 12")),
     ),
     "digest": Page(
         N_(

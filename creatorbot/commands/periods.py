@@ -220,6 +220,33 @@ def settle(
     return Settled(name, window.end, period.kind)
 
 
+def one_day_at(tokens: list[str], index: int, lang: Lang) -> tuple[Period | None, int]:
+    """`take_period` for a command that looks at one day: a period it cannot take (`7d`,
+    `0d`) is returned as written or left unread, for the command to say it takes none."""
+    try:
+        return take_period(tokens, index, lang)
+    except UserError:
+        return None, index
+
+
+def is_one_day(period: Period | None) -> bool:
+    """Whether a period names a single day (today, yesterday, a date) rather than a window."""
+    if not isinstance(period, Named):
+        return False
+    return period.kind in ("today", "yesterday") or (
+        period.kind == "dates" and period.start == period.end
+    )
+
+
+def day_of(period: Named, market: Market, call: Call) -> dt.date:
+    """The market's day a one-day period names (`ieri`: yesterday in the market's timezone)."""
+    lang = call.lang.for_market(market.code)
+    today = market_today(market, call)
+    if period.kind in CALENDAR:
+        return calendar_window(period.kind, today, first_weekday(market.code)).end
+    return _dates(period, today, lang).end
+
+
 def _dates(period: Named, today: dt.date, lang: Lang) -> Window:
     assert period.start is not None and period.end is not None
     try:

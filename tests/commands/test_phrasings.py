@@ -14,14 +14,16 @@ from babel import Locale
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.analytics.windows import window_for
+from creatorbot.commands.alerts import AlertsQuery
 from creatorbot.commands.core import Call, CommandRequest, Services, UserError
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.leaderboard import LeaderboardQuery
 from creatorbot.commands.markets import resolve_market
-from creatorbot.commands.periods import first_weekday, market_today, settle
+from creatorbot.commands.periods import day_of, first_weekday, market_today, settle
 from creatorbot.commands.registry import commands
 from creatorbot.commands.router import Router, split_command
 from creatorbot.commands.slots import SlotsQuery
+from creatorbot.commands.snapshot import SnapshotQuery
 from creatorbot.commands.vocabulary import command_name
 
 D = dt.date
@@ -64,6 +66,8 @@ def parsed(
         else:
             found["type"] = type(query).__name__
             found.update({f.name: getattr(query, f.name) for f in dataclasses.fields(query)})
+        if isinstance(query, AlertsQuery | SnapshotQuery) and query.day is not None:
+            found["named_day"] = day_of(query.day, resolve_market(query.market, call), call)
         if isinstance(query, LeaderboardQuery | SlotsQuery):
             market = resolve_market(query.market, call)
             end = latest or market_today(market, call)
@@ -369,6 +373,12 @@ COMMAND_ROWS: list[tuple[str, str, dict[str, Any]]] = [
     ("ms", "amaran akui 12", {"type": "HandleQuery", "action": "ack", "alert_id": 12}),
     ("ms", "amaran tunda 4", {"type": "HandleQuery", "action": "snooze", "alert_id": 4}),
     ("ms", "amaran MY", {"type": "AlertsQuery", "market": "MY"}),
+    ("it", "avvisi ieri", {"command": "alerts", "named_day": D(2026, 11, 23)}),
+    ("ms", "amaran semalam", {"command": "alerts", "named_day": D(2026, 11, 23)}),
+    ("en", "alerts MY 20 nov", {"command": "alerts", "named_day": D(2026, 11, 20)}),
+    ("en", "snapshot MY yesterday", {"command": "snapshot", "named_day": D(2026, 11, 23)}),
+    ("it", "istantanea 2026-11-20", {"command": "snapshot", "named_day": D(2026, 11, 20)}),
+    ("ms", "ringkasan hari ini", {"command": "snapshot", "named_day": D(2026, 11, 24)}),
     ("it", "abbonamenti elenco", {"command": "digest", "action": "list"}),
     ("it", "iscrizioni", {"command": "digest", "action": "list"}),
     ("it", "abbonamenti invia 3", {"action": "run", "subscription": 3}),
@@ -443,6 +453,8 @@ def test_what_people_type_is_read_as_meant(
         ("en", "leaderboard MY today", D(2026, 11, 23), "the latest day with data is 23 Nov"),
         ("en", "leaderboard XX", None, "Markets: IT, MY"),
         ("en", "slots XX", None, "Markets: IT, MY"),
+        ("it", "avvisi settimana scorsa", None, "`alerts` guarda un solo giorno"),
+        ("en", "snapshot MY last week", None, "ask `leaderboard gmv last week`"),
     ],
 )
 def test_refusals_say_what_is_allowed(
