@@ -25,7 +25,11 @@ def make_answer(commands: Callable[[], Mapping[str, Any]]) -> Callable[[str, Cal
             return page(query, commands()[query].summary, call)
         lang = call.lang
         rows = tuple(
-            (command.name, lang._(command.summary), command.example)
+            (
+                local_name(command.name, lang.language),
+                lang._(command.summary),
+                lang._(command.example),
+            )
             for command in commands().values()
         )
         table = Table(
@@ -43,6 +47,13 @@ def make_answer(commands: Callable[[], Mapping[str, Any]]) -> Callable[[str, Cal
         )
 
     return answer
+
+
+def local_name(name: str, language: str) -> str:
+    """A command's name as the language writes it, with the English one beside it when they
+    differ (`classifica (leaderboard)`)."""
+    local = words_of("commands", name, language)[:1]
+    return f"{local[0]} ({name})" if local and local[0] != name else name
 
 
 def page(name: str, summary: str, call: Call) -> Reply:
