@@ -200,7 +200,7 @@ def settle(
             window = _dates(period, today, lang)
     if window.days > MAX_DAYS:
         raise UserError(
-            lang._("Periods are at most {most} days; “{period}” is {days}.").format(
+            lang._("Periods are at most {most} days; “{period}” is {days} days.").format(
                 most=MAX_DAYS, period=period.written, days=lang.number(window.days)
             )
         )
