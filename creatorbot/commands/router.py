@@ -20,7 +20,7 @@ from creatorbot.commands.parsing import closest, did_you_mean
 from creatorbot.commands.policy import ADMIN_ONLY, FORM_ROLE, Principal, needed_role, principal_of
 from creatorbot.commands.reply import Reply, Text, error, inert, mention_of
 from creatorbot.commands.trail import record
-from creatorbot.commands.vocabulary import action, command_name, command_words
+from creatorbot.commands.vocabulary import action, command_name, command_words, words_of
 from creatorbot.storage.failures import database_unreachable, first_line
 
 logger = logging.getLogger(__name__)
@@ -283,17 +283,18 @@ class Router:
 
     def _unknown(self, name: str, lang: Lang) -> Reply:
         message = lang._("There is no command “{name}”.").format(name=name)
-        hint = did_you_mean(name, command_hints(name, self.commands), lang)
+        hint = did_you_mean(name, command_hints(name, self.commands, lang.language), lang)
         if hint:
             message = f"{message} {hint}"
         return error(message, lang._("Type `help` to see every command."))
 
 
-def command_hints(name: str, names: Mapping[str, Command]) -> list[str]:
-    """The command names a mistyped word is closest to, in any language, each command once
-    and by its English name when that is among the closest."""
-    forms = [*names, *(word for word in command_words() if word not in names)]
-    close = closest(name, forms, limit=6)
+def command_hints(name: str, names: Mapping[str, Command], language: str) -> list[str]:
+    """The command names a mistyped word is closest to, in English and the asker's language
+    (in any language when none of those is close), each command once and by its English name
+    when that is among the closest."""
+    own = [word for command in names for word in words_of("commands", command, language)]
+    close = closest(name, [*names, *own], limit=6) or closest(name, command_words(), limit=6)
     meant: dict[str, str] = {}
     for form in close:
         command = command_name(form) or form
