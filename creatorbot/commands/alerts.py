@@ -39,7 +39,9 @@ from creatorbot.commands.parsing import (
     words,
 )
 from creatorbot.commands.parts import part
+from creatorbot.commands.periods import Named, day_of, is_one_day, one_day_at
 from creatorbot.commands.reply import Block, Button, Buttons, Context, Header, Reply, Text
+from creatorbot.commands.vocabulary import option
 from creatorbot.storage.alert_messages import queue_notice
 from creatorbot.storage.alerts import (
     SNOOZE_DAYS,
@@ -88,6 +90,7 @@ class AlertsQuery:
     market: str | None = None
     as_of: dt.date | None = None
     owners: OwnerScope | None = None
+    day: Named | None = None  # a day named by the calendar (yesterday, ieri, 15 nov)
 
 
 @dataclass(frozen=True)
@@ -116,17 +119,23 @@ def parse(text: str, call: Call) -> AlertsQuery | HandleQuery:
     if tokens and tokens[0].lower() in ACTIONS:
         return _handle_query(ACTIONS[tokens[0].lower()], tokens[1:], lang)
     found: dict[str, object] = {}
-    for word in tokens:
-        if scope := owner_scope(word, call):
+    index = 0
+    while index < len(tokens):
+        period, after = one_day_at(tokens, index, lang)
+        word = tokens[index]
+        index = max(after, index + 1)
+        if period is not None and is_one_day(period):
+            found["day"] = period
+        elif scope := owner_scope(word, call):
             found["owners"] = scope
         elif ":" in word:
             key, _, value = word.partition(":")
-            if key.lower() not in AS_OF:
+            if option(key) not in AS_OF:
                 raise unknown_option(key, OPTIONS, lang, USAGE)
             found["as_of"] = parse_day(value, lang)
         elif len(word) == 2 and word.isalpha() and is_market_word(word, call):
             found["market"] = word.upper()
-        elif is_days_word(word.lower()):
+        elif period is not None or is_days_word(word.lower()):
             raise UserError(
                 lang._(
                     "`alerts` looks at one day, the latest unless you pick another with "
@@ -162,7 +171,8 @@ def answer(query: AlertsQuery | HandleQuery, call: Call) -> Reply:
     latest = latest_day(market.code, session=call.session)
     if latest is None:
         return no_data(NoData(market), lang)
-    day = query.as_of or latest
+    named = day_of(query.day, market, call) if query.day else None
+    day = query.as_of or named or latest
     _check_day(day, latest, market, lang)
     blocks: list[Block] = []
     scan = _scanned(market, day, call, lang, blocks)

@@ -36,6 +36,7 @@ from creatorbot.commands.reply import (
     Text,
 )
 from creatorbot.commands.spreadsheet import CSV_MIME, XLSX_MIME, Cell, csv_bytes, xlsx_bytes
+from creatorbot.commands.vocabulary import option
 from creatorbot.storage.feedback import (
     ExportRow,
     already_saved,
@@ -81,7 +82,7 @@ def parse(text: str, call: Call) -> FeedbackQuery:
     xlsx = False
     for token in tokens[1:]:
         key, _, value = token.partition(":")
-        if key.lower() == "campaign" and value:
+        if option(key) == "campaign" and value:
             campaign = value
         elif action == "export" and token.lower() in FORMATS:
             xlsx = token.lower() == "xlsx"

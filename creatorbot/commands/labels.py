@@ -37,8 +37,24 @@ def metric_label(metric: str, lang: Lang) -> str:
     return lang._(METRIC_LABELS.get(metric, metric))
 
 
-def period_label(period: str, days: int, lang: Lang) -> str:
-    """`last 7 days`, `month to date`, `campaign window` — in the user's language."""
+NAMED_PERIODS = {
+    "today": N_("today"),
+    "yesterday": N_("yesterday"),
+    "this_week": N_("this week"),
+    "last_week": N_("last week"),
+    "wtd": N_("week to date"),
+    "this_month": N_("this month"),
+    "last_month": N_("last month"),
+}
+
+
+def period_label(period: str, days: int, lang: Lang, kind: str | None = None) -> str:
+    """`last 7 days`, `month to date`, `campaign window`, `last week` — in the user's
+    language (`kind`: the named period asked for, if one was)."""
+    if kind in NAMED_PERIODS:
+        return lang._(NAMED_PERIODS[kind])
+    if kind == "dates":
+        return lang.n_("{n} day", "{n} days", days).format(n=days)
     if period == "mtd":
         return lang._("month to date")
     if period == "campaign":

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -16,25 +16,19 @@ from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.labels import creator_label, metric_label, metric_value, period_label
 from creatorbot.commands.lookups import find_campaign
-from creatorbot.commands.markets import (
-    NoData,
-    check_as_of,
-    is_market_word,
-    no_data,
-    resolve_market,
-)
+from creatorbot.commands.markets import NoData, check_as_of, market_word, no_data, resolve_market
 from creatorbot.commands.owner_filter import owners_of
 from creatorbot.commands.parsing import (
     AS_OF,
     MAX_TOP,
     did_you_mean,
     parse_day,
-    parse_period,
     parse_top,
     unknown_option,
     unknown_word,
     words,
 )
+from creatorbot.commands.periods import Named, settle, take_period
 from creatorbot.commands.reply import (
     Button,
     Buttons,
@@ -47,6 +41,7 @@ from creatorbot.commands.reply import (
     Text,
 )
 from creatorbot.commands.segments import segment_name
+from creatorbot.commands.vocabulary import forms_of, metric, option
 from creatorbot.storage.boards import PERIODS, scope_of
 from creatorbot.storage.boards import TOP as BOARD_ROWS
 from creatorbot.storage.models import Market
@@ -63,7 +58,8 @@ DEFAULT_TOP = 10
 PAGE = 10  # rows added by "Show more"
 OPEN_BUTTONS = 3  # profiles one click away: the top creators
 OPTIONS = ("tier", "campaign", "category", "segment", "cm", "am", "as-of", "top")
-TOP = re.compile(r"^top:?(\d+)$")
+TOP_WORDS = forms_of("options", "top")  # `top 5`, `primi 5`, `teratas 5`
+TOP = re.compile(rf"^(?:{'|'.join(TOP_WORDS)}):?(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -81,6 +77,8 @@ class LeaderboardQuery:
     owner_filter: str | None = None  # as written, e.g. cm:me
     top: int = DEFAULT_TOP
     as_of: dt.date | None = None
+    named: Named | None = None  # a period that needs the market's calendar (last week, …)
+    kind: str | None = None  # the named period the window was settled from, for the title
 
 
 def parse(text: str, call: Call) -> LeaderboardQuery:
@@ -90,35 +88,41 @@ def parse(text: str, call: Call) -> LeaderboardQuery:
     tokens = words(text, lang)
     index = 0
     while index < len(tokens):
+        period, after = take_period(tokens, index, lang)
+        if period is not None:
+            named = isinstance(period, Named)
+            found["period"], found["named"] = (None, period) if named else (period, None)
+            index = after
+            continue
         word = tokens[index]
         lower = word.lower()
         index += 1
-        if lower in RANKABLE:
-            found["metric"] = lower
-        elif period := parse_period(lower, lang):
-            found["period"] = period
-        elif lower == "top":
+        if metric_word(lower):
+            found["metric"] = metric_word(lower)
+        elif lower in TOP_WORDS:
             found["top"] = parse_top(tokens[index] if index < len(tokens) else "", lang)
             index += 1
         elif TOP.match(lower):
             found["top"] = parse_top(TOP.match(lower).group(1), lang)  # type: ignore[union-attr]
-        elif (
-            ":" in word
-            and word.partition(":")[0].lower() in ("cm", "am")
-            and word.partition(":")[2]
-        ):
-            key, _, value = word.partition(":")
-            found["owners"] = (key.lower(), owners_of(value, call).names)
-            found["owner_filter"] = word
         elif ":" in word:
             key, _, value = word.partition(":")
-            found.update(_option(key.lower(), value, lang))
-        elif len(word) == 2 and word.isalpha() and is_market_word(word, call):
-            found["market"] = word.upper()
+            if option(key) in ("cm", "am") and value:
+                found["owners"] = (option(key), owners_of(value, call).names)
+                found["owner_filter"] = word
+            else:
+                found.update(_option(option(key), value, lang))
+        elif len(word) == 2 and word.isalpha():
+            found["market"] = market_word(word, call, USAGE)
         else:
-            vocabulary = [*RANKABLE, "1d", "7d", "30d", "mtd", "top", *(f"{o}:" for o in OPTIONS)]
-            raise unknown_word(word, vocabulary, lang, USAGE)
+            known = [*RANKABLE, "1d", "7d", "30d", "mtd", "top", *(f"{o}:" for o in OPTIONS)]
+            raise unknown_word(word, known, lang, USAGE)
     return LeaderboardQuery(**found)  # type: ignore[arg-type]
+
+
+def metric_word(word: str) -> str | None:
+    """The rankable metric a word names in any language, else None."""
+    found = metric(word)
+    return found if found in RANKABLE else None
 
 
 def _option(key: str, value: str, lang: Lang) -> dict[str, object]:
@@ -158,7 +162,22 @@ def compute(query: LeaderboardQuery, call: Call) -> Board:
     it, else ranked in memory from the day columns (`storage.ranking`), in both cases its top
     rows (enough for any Reply); from the raw rows (`compute_exact`) only when a day the
     windows need has no day columns."""
+    query = settled(query, call)
     return _stored(query, call) or _ranked(query, call, fast=True)
+
+
+def settled(query: LeaderboardQuery, call: Call) -> LeaderboardQuery:
+    """The query with a named period turned into the window it is for the market: a number
+    of days ending on a day, as the stored boards and the ranking take it."""
+    if query.named is None:
+        return query
+    code = query.market or (find_campaign(query.campaign, call).market if query.campaign else None)
+    market = resolve_market(code, call)
+    latest = latest_day(market.code, session=call.session)
+    if latest is None:
+        raise NoData(market)
+    found = settle(query.named, query.as_of, market, latest, call)
+    return replace(query, period=found.period, as_of=found.as_of, named=None, kind=found.kind)
 
 
 def _stored(query: LeaderboardQuery, call: Call) -> Board | None:
@@ -298,6 +317,7 @@ def _check(value: str | None, known: list[str], what: str, lang: Lang) -> str | 
 def answer(query: LeaderboardQuery, call: Call) -> Reply:
     """The leaderboard as a Reply: the top N with movement, totals and the window stated."""
     try:
+        query = settled(query, call)
         board = compute(query, call)
     except NoData as exc:
         return no_data(exc, call.lang)
@@ -310,7 +330,7 @@ def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
     title = lang._("{metric} leaderboard · {market} · {period}").format(
         metric=metric_label(board.metric, lang),
         market=market.code,
-        period=period_label(board.period, board.window.days, lang),
+        period=period_label(board.period, board.window.days, lang, query.kind),
     )
     filters = " · ".join(
         f"{key}:{value}"

@@ -18,6 +18,19 @@ def is_market_word(word: str, call: Call) -> bool:
     return word.upper() in call.markets()
 
 
+def market_word(word: str, call: Call, usage: str) -> str:
+    """A two-letter word as a market code; one that is no market is refused with the list."""
+    if is_market_word(word, call):
+        return word.upper()
+    lang = call.lang
+    raise UserError(
+        lang._("I don't know the market “{market}”. Markets: {markets}.").format(
+            market=word, markets=", ".join(call.markets())
+        ),
+        lang._("Usage: {usage}").format(usage=usage),
+    )
+
+
 def resolve_market(requested: str | None, call: Call) -> Market:
     """The market named, else the configured default, else the one the user's language
     suggests, else the user's only market, else the only market; otherwise ask which. Only

@@ -41,6 +41,7 @@ from creatorbot.commands.reply import (
     Text,
 )
 from creatorbot.commands.spreadsheet import CSV_MIME, csv_bytes
+from creatorbot.commands.vocabulary import action, forms_of, option
 from creatorbot.storage.models import Market
 from creatorbot.storage.money import from_minor
 from creatorbot.storage.queries.creators import owned_ids
@@ -53,7 +54,8 @@ SUMMARY = N_("Creators to propose to a merchant of a category, best matches firs
 DEFAULT_TOP = 10
 EXPORT_ROWS = 500
 PERIOD = "30d"
-TOP = re.compile(r"^top:?(\d+)$")
+TOP_WORDS = forms_of("options", "top")  # `top 5`, `primi 5`, `teratas 5`
+TOP = re.compile(rf"^(?:{'|'.join(TOP_WORDS)}):?(\d+)$")
 EXPORT_COLUMNS = (
     "rank",
     "handle",
@@ -91,13 +93,13 @@ def parse(text: str, call: Call) -> MatchQuery:
         word = tokens[index]
         lower = word.lower()
         index += 1
-        if lower == "export":
+        if action("feedback", lower) == "export":  # export, esporta, eksport
             found["export"] = True
-        elif lower == "top":
+        elif lower in TOP_WORDS:
             found["top"] = parse_top(tokens[index] if index < len(tokens) else "", lang)
             index += 1
         elif TOP.match(lower):
-            found["top"] = parse_top(lower.removeprefix("top").lstrip(":"), lang)
+            found["top"] = parse_top(TOP.match(lower).group(1), lang)  # type: ignore[union-attr]
         elif len(word) == 2 and word.isalpha() and is_market_word(word, call):
             found["market"] = word.upper()
         elif scope := owner_scope(word, call):
@@ -111,7 +113,8 @@ def parse(text: str, call: Call) -> MatchQuery:
                 lang._("Usage: {usage}").format(usage=USAGE),
             )
         elif "category" not in found:
-            found["category"] = word.removeprefix("category:") or word
+            key, colon, value = word.partition(":")
+            found["category"] = value if colon and option(key) == "category" and value else word
         else:
             raise unknown_word(word, ("top", "export", "cm:", "am:"), lang, USAGE)
     return MatchQuery(**found)  # type: ignore[arg-type]

@@ -16,10 +16,11 @@ from creatorbot.commands.core import Call, CommandRequest, Services, UserError
 from creatorbot.commands.forms import Form, FormResult
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.limits import MAX_COMMAND_CHARS, RateLimiter
-from creatorbot.commands.parsing import did_you_mean
+from creatorbot.commands.parsing import closest, did_you_mean
 from creatorbot.commands.policy import FORM_ROLE, Principal, needed_role, principal_of
 from creatorbot.commands.reply import Reply, Text, error, inert, mention_of
 from creatorbot.commands.trail import record
+from creatorbot.commands.vocabulary import action, command_name, command_words, words_of
 from creatorbot.storage.failures import database_unreachable, first_line
 from creatorbot.storage.models import Role
 
@@ -127,10 +128,11 @@ class Router:
                 ).format(count=lang.number(len(request.text)), limit=lang.number(MAX_COMMAND_CHARS))
             )
         name, arguments = split_command(request.text)
-        command = self.commands.get(name or "help")
+        command = self.commands.get(command_name(name) or name or "help")
         if command is None:
             self._audit(request, name[:32], arguments, "refused", None, time.perf_counter())
             return self._unknown(name, lang)
+        command, arguments = self.meant(command, arguments)
         return self.run(
             request,
             lambda call: command.answer(command.parse(arguments, call), call),
@@ -269,12 +271,36 @@ class Router:
             at=self.services.clock(),
         )
 
+    def meant(self, command: Command, arguments: str) -> tuple[Command, str]:
+        """The command and arguments meant: the first word's action in English (`senarai` →
+        `list`), and `COMMAND help` as `help COMMAND`."""
+        first, _, rest = arguments.partition(" ")
+        meant = action(command.name, first) if first else None
+        if meant == "help" and command.name != "help" and "help" in self.commands:
+            return self.commands["help"], command.name
+        if meant and meant != "help":
+            return command, f"{meant} {rest}".strip()
+        return command, arguments
+
     def _unknown(self, name: str, lang: Lang) -> Reply:
         message = lang._("There is no command “{name}”.").format(name=name)
-        hint = did_you_mean(name, self.commands, lang)
+        hint = did_you_mean(name, command_hints(name, self.commands, lang.language), lang)
         if hint:
             message = f"{message} {hint}"
         return error(message, lang._("Type `help` to see every command."))
+
+
+def command_hints(name: str, names: Mapping[str, Command], language: str) -> list[str]:
+    """The command names a mistyped word is closest to, in English and the asker's language
+    (in any language when none of those is close), each command once and by its English name
+    when that is among the closest."""
+    own = [word for command in names for word in words_of("commands", command, language)]
+    close = closest(name, [*names, *own], limit=6) or closest(name, command_words(), limit=6)
+    meant: dict[str, str] = {}
+    for form in close:
+        command = command_name(form) or form
+        meant.setdefault(command, command if command in close else form)
+    return list(meant.values())
 
 
 def logged_failure(what: str, exc: BaseException, context: dict[str, str]) -> tuple[str, bool]:

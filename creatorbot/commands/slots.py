@@ -14,21 +14,9 @@ from creatorbot.analytics.windows import Window, window_for
 from creatorbot.commands.core import Call
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.labels import change_label, period_label
-from creatorbot.commands.markets import (
-    NoData,
-    check_as_of,
-    is_market_word,
-    no_data,
-    resolve_market,
-)
-from creatorbot.commands.parsing import (
-    AS_OF,
-    parse_day,
-    parse_period,
-    unknown_option,
-    unknown_word,
-    words,
-)
+from creatorbot.commands.markets import NoData, check_as_of, market_word, no_data, resolve_market
+from creatorbot.commands.parsing import AS_OF, parse_day, unknown_option, unknown_word, words
+from creatorbot.commands.periods import Named, settle, take_period
 from creatorbot.commands.reply import (
     Block,
     Column,
@@ -40,6 +28,7 @@ from creatorbot.commands.reply import (
     Table,
     Text,
 )
+from creatorbot.commands.vocabulary import option
 from creatorbot.storage.models import Market
 from creatorbot.storage.queries.markets import all_markets
 from creatorbot.storage.queries.slots import latest_slot_day, latest_slot_windows, slot_windows
@@ -75,21 +64,28 @@ class SlotsQuery:
     market: str | None = None
     period: str | None = None
     as_of: dt.date | None = None
+    named: Named | None = None  # a period that needs the market's calendar (last week, …)
 
 
 def parse(text: str, call: Call) -> SlotsQuery:
     """Read the words in any order; unknown words get a "did you mean"."""
     lang = call.lang
     found: dict[str, object] = {}
-    for word in words(text, lang):
-        lower = word.lower()
-        if period := parse_period(lower, lang):
-            found["period"] = period
-        elif ":" in word:
+    tokens = words(text, lang)
+    index = 0
+    while index < len(tokens):
+        period, index = take_period(tokens, index, lang)
+        if period is not None:
+            named = isinstance(period, Named)
+            found["period"], found["named"] = (None, period) if named else (period, None)
+            continue
+        word = tokens[index]
+        index += 1
+        if ":" in word:
             key, _, value = word.partition(":")
-            found["as_of"] = _as_of(key.lower(), value, lang)
-        elif len(word) == 2 and word.isalpha() and is_market_word(word, call):
-            found["market"] = word.upper()
+            found["as_of"] = _as_of(option(key), value, lang)
+        elif len(word) == 2 and word.isalpha():
+            found["market"] = market_word(word, call, USAGE)
         else:
             markets = all_markets(session=call.session)
             vocabulary = [*PERIODS, *markets, *(f"{o}:" for o in OPTIONS)]
@@ -111,13 +107,14 @@ class SlotReport:
     period: str
     window: Window
     slots: pd.DataFrame
+    kind: str | None = None  # the named period asked for, if one was
 
 
 def compute(query: SlotsQuery, call: Call) -> SlotReport:
     """The market's slots over the query's window, compared with the previous window."""
     market = resolve_market(query.market, call)
     period = query.period or "7d"
-    if query.as_of is None and period != "mtd":
+    if query.named is None and query.as_of is None and period != "mtd":
         # The usual question: N days up to the latest day, found in the same read.
         days = window_for(period, dt.date.max).days  # N, whichever day it ends on
         latest, current, previous = latest_slot_windows(market.code, days, session=call.session)
@@ -127,12 +124,14 @@ def compute(query: SlotsQuery, call: Call) -> SlotReport:
         return SlotReport(market, period, window, compare(current, previous))
     latest = latest_slot_day(market.code, session=call.session)
     check_as_of(query.as_of, latest, market, call.lang)
-    end = query.as_of or latest
-    if end is None:
+    if latest is None:
         raise NoData(market, "slot_metrics")
+    found = settle(query.named or query.period, query.as_of, market, latest, call)
+    end = found.as_of or latest
+    period = found.period or "7d"
     window = window_for(period, end)
     current, previous = slot_windows(market.code, window, session=call.session)
-    return SlotReport(market, period, window, compare(current, previous))
+    return SlotReport(market, period, window, compare(current, previous), found.kind)
 
 
 def answer(query: SlotsQuery, call: Call) -> Reply:
@@ -148,7 +147,7 @@ def render(report: SlotReport, lang: Lang, chart: bool = False) -> Reply:
     """Turn a computed slot report into the Reply users see."""
     title = lang._("Resource slots · {market} · {period}").format(
         market=report.market.code,
-        period=period_label(report.period, report.window.days, lang),
+        period=period_label(report.period, report.window.days, lang, report.kind),
     )
     before = report.window.previous()
     window_line = lang._("{window}, compared with {previous}.").format(

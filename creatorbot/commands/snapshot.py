@@ -35,6 +35,7 @@ from creatorbot.commands.parsing import (
     words,
 )
 from creatorbot.commands.parts import part
+from creatorbot.commands.periods import Named, day_of, is_one_day, one_day_at
 from creatorbot.commands.reply import (
     Block,
     Button,
@@ -48,6 +49,7 @@ from creatorbot.commands.reply import (
     Table,
     Text,
 )
+from creatorbot.commands.vocabulary import option
 from creatorbot.storage.boards import TOP as BOARD_ROWS
 from creatorbot.storage.models import Campaign, CampaignKind, Market
 from creatorbot.storage.queries.campaigns import CampaignFigures, running_campaigns
@@ -73,6 +75,7 @@ class SnapshotQuery:
 
     market: str | None = None
     as_of: dt.date | None = None
+    day: Named | None = None  # a day named by the calendar (yesterday, ieri, 15 nov)
 
 
 def parse(text: str, call: Call) -> SnapshotQuery:
@@ -80,25 +83,33 @@ def parse(text: str, call: Call) -> SnapshotQuery:
     lang = call.lang
     market: str | None = None
     as_of: dt.date | None = None
-    for word in words(text, lang):
+    day: Named | None = None
+    tokens = words(text, lang)
+    index = 0
+    while index < len(tokens):
+        period, after = one_day_at(tokens, index, lang)
+        word = tokens[index]
+        index = max(after, index + 1)
         key, colon, value = word.partition(":")
-        if colon and key.lower() in AS_OF:
+        if isinstance(period, Named) and is_one_day(period):
+            day = period
+        elif colon and option(key) in AS_OF:
             as_of = parse_day(value, lang)
         elif colon:
             raise unknown_option(key.lower(), ("as-of",), lang, USAGE)
         elif len(word) == 2 and word.isalpha() and market is None:
             market = _market(word, call)
-        elif is_days_word(word.lower()):
+        elif period is not None or is_days_word(word.lower()):
             raise UserError(
                 lang._(
                     "`snapshot` always ranks the last 7 days against the 7 before; it takes no "
                     "period. For another window ask `leaderboard gmv {period}`."
-                ).format(period=word.lower()),
+                ).format(period=period.written if isinstance(period, Named) else word.lower()),
                 lang._("Usage: {usage}").format(usage=USAGE),
             )
         else:
             raise unknown_word(word, ["as-of:"], lang, USAGE)
-    return SnapshotQuery(market, as_of)
+    return SnapshotQuery(market, as_of, day)
 
 
 def _market(word: str, call: Call) -> str:
@@ -118,9 +129,10 @@ def _market(word: str, call: Call) -> str:
 def answer(query: SnapshotQuery, call: Call) -> Reply:
     """The snapshot a channel subscribed to this market would get."""
     market = resolve_market(query.market, call)
-    if query.as_of is not None:
-        check_as_of(query.as_of, latest_day(market.code, session=call.session), market, call.lang)
-    return build_snapshot(market.code, call, as_of=query.as_of)
+    as_of = query.as_of or (day_of(query.day, market, call) if query.day else None)
+    if as_of is not None:
+        check_as_of(as_of, latest_day(market.code, session=call.session), market, call.lang)
+    return build_snapshot(market.code, call, as_of=as_of)
 
 
 def build_snapshot(

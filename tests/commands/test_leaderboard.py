@@ -168,7 +168,7 @@ def test_a_window_without_data(reply: Callable[..., Reply]) -> None:
         ("leaderboard MY tier:gld", "Did you mean `gold`"),
         ("leaderboard MY category:beuty", "Did you mean `beauty`"),
         ("leaderboard MY as-of:2026-02-30", "is not a date"),
-        ("leaderboard XX", "I don't understand “XX”"),
+        ("leaderboard XX", "I don't know the market “XX”. Markets: IT, MY."),
         ("leaderboard MY campaign:nope", "There is no campaign “nope”"),
         ("leaderbord", "Did you mean `leaderboard`"),
     ],

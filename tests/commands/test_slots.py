@@ -406,7 +406,7 @@ def test_italian_and_malay(chat: Callable[..., str], reply: Callable[..., Reply]
         ("slots 7dd MY", "en", "Did you mean `7d`"),
         ("slots MY aso:2026-11-01", "en", "Did you mean `as-of`"),
         ("slots MY as-of:2026-02-30", "en", "is not a date"),
-        ("slots XX", "en", "I don't understand “XX”"),
+        ("slots XX", "en", "I don't know the market “XX”. Markets: IT, MY."),
         ("slots MY banners", "en", "I don't understand “banners”"),
         ("slott MY", "en", "Did you mean `slots`"),
         ("slots 7dd MY", "it", "Non capisco “7dd”. Forse intendevi `7d`?"),

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -25,6 +25,7 @@ from creatorbot.commands.forms import FEEDBACK, FORM_ID, LANGUAGES, RATINGS, TOP
 from creatorbot.commands.registry import commands, forms
 from creatorbot.commands.reply import Reply, mention_of
 from creatorbot.commands.router import FORM_ERROR, Router, split_command
+from creatorbot.commands.vocabulary import command_name, forms_of, vocabulary
 from creatorbot.storage.db import make_engine, make_sessionmaker
 from creatorbot.storage.demo import DemoSpec, World, build_world, write_world
 from creatorbot.storage.grants import grant
@@ -105,8 +106,9 @@ def mentionable(fuzzed: Fuzzed, text: str) -> set[str]:
     `access` the person the command names."""
     with fuzzed.sessions() as session:
         granted = set(session.scalars(select(RoleGrant.user_id)))
-    name, arguments = split_command(text)
-    named = set(re.findall(r"[A-Za-z0-9_.-]{2,64}", arguments)) if name == "access" else set()
+    _, arguments = split_command(text)
+    meant = meant_command(fuzzed, text)
+    named = set(re.findall(r"[A-Za-z0-9_.-]{2,64}", arguments)) if meant == "access" else set()
     return {ADMIN} | granted | named
 
 
@@ -178,10 +180,31 @@ def mostly(good: st.SearchStrategy[T], bad: st.SearchStrategy[T]) -> st.SearchSt
     return st.integers(0, 7).flatmap(lambda pick: bad if pick == 0 else good)
 
 
-METRICS = mostly(st.sampled_from(RANKABLE), st.sampled_from(["GMV", "Orders", "revenue"]))
+METRICS = mostly(
+    st.sampled_from([*RANKABLE, *sorted(vocabulary().metrics)]),
+    st.sampled_from(["GMV", "Orders", "revenue", "Vendite", "gmv_", "ordine"]),
+)
+# Periods as people write them in the three languages: numbers of days, the calendar's named
+# periods, days and spans of days; and the ones that are refused.
+NATURAL = sorted(p for p in vocabulary().periods if "{n}" not in p)
+SPANS = ["1-15 nov", "1/11–15/11", "28 dic - 3 gen", "15 Ogos", "2026-11-11", "29/2", "1 - 15 Mac"]
 PERIODS = mostly(
-    st.sampled_from(["1d", "7d", "30d", "mtd"]),
-    st.sampled_from(["MTD", "0d", "366d", "367d", "99999999d", "-7d"]),
+    st.one_of(
+        st.sampled_from(["1d", "7d", "30d", "mtd", "7g", "7h", "30 giorni", "30 hari lepas"]),
+        st.sampled_from(NATURAL),
+        st.sampled_from(SPANS),
+        st.builds(
+            lambda n, form: form.format(n=n),
+            st.integers(1, 366),
+            st.sampled_from(
+                ["last {n} days", "ultimi {n} giorni", "{n} hari terakhir", "{n}g", "{n}h"]
+            ),
+        ),
+    ),
+    st.sampled_from(
+        ["MTD", "0d", "366d", "367d", "99999999d", "-7d", "400 giorni", "0h", "31/2", "1-15"]
+        + ["1/1/2025-15/2/2026", "15/11-1/11/2026", "32 nov", "1/13", "9999-12-31", "last"]
+    ),
 )
 MARKETS = mostly(st.sampled_from(["MY", "IT", "my"]), st.sampled_from(["xx", "ZZ", "EU"]))
 HUGE = st.sampled_from(["0", "-1", "-50", "51", "10" * 20, "1e9", "٣", "²", "five", "", "5.5"])
@@ -214,7 +237,10 @@ USERS = st.sampled_from(
     + ["@farah", "<@U123>", "<!channel>", "U", "slack:", "ou_" + "x" * 70]
 )
 ROLES = st.sampled_from([*(role.value for role in Role), "ADMIN", "owner"])
-KEYS = st.sampled_from(["tier", "campaign", "category", "as-of", "asof", "as_of", "TIER", "x"])
+KEYS = st.sampled_from(
+    ["tier", "campaign", "category", "as-of", "asof", "as_of", "TIER", "x"]
+    + ["livello", "campagna", "categoria", "al", "kempen", "kategori", "sehingga", "tahap"]
+)
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=20)
 LONG = st.builds(
     lambda piece, n: piece * n, st.sampled_from(["a", "é", "📈", "x "]), st.integers(1, 1100)
@@ -250,6 +276,21 @@ def seq(*parts: st.SearchStrategy[str]) -> st.SearchStrategy[list[str]]:
     return st.tuples(*parts).map(list)
 
 
+COMMAND_WORDS = sorted(vocabulary().commands)
+
+
+def said(command: str, meant: str) -> st.SearchStrategy[str]:
+    """An action of a command, in any of its languages (`list`, `elenco`, `senarai`)."""
+    table = vocabulary().actions[command]
+    return st.sampled_from(sorted(form for form, action in table.items() if action == meant))
+
+
+def option_word(key: str, value: str) -> str:
+    """`key:value` with the key in any language, drawn by the value's length (deterministic)."""
+    forms = forms_of("options", key)
+    return f"{forms[len(value) % len(forms)]}:{value}"
+
+
 def grammar(world: World) -> dict[str, st.SearchStrategy[list[str]]]:
     """The arguments each command takes, as DESIGN.md and its usage line describe them, with
     the world's own handles, slugs, tiers and categories beside unknown ones."""
@@ -258,8 +299,16 @@ def grammar(world: World) -> dict[str, st.SearchStrategy[list[str]]]:
     slugs = mostly(st.sampled_from(sorted(world.campaigns["slug"])), TEXT)
     tiers = mostly(st.sampled_from(sorted(set(world.creators["tier"]))), TEXT)
     categories = mostly(st.sampled_from(sorted(set(world.creators["category"]))), TEXT)
-    top = st.one_of(NUMBERS.map(lambda n: f"top {n}"), NUMBERS.map(lambda n: f"top{n}"))
-    as_of = st.builds(lambda key, day: f"{key}:{day}", st.sampled_from(["as-of", "asof"]), DATES)
+    top_word = st.sampled_from(["top", "primi", "teratas"])
+    top = st.one_of(
+        st.builds(lambda word, n: f"{word} {n}", top_word, NUMBERS),
+        st.builds(lambda word, n: f"{word}{n}", top_word, NUMBERS),
+    )
+    as_of = st.builds(
+        lambda key, day: f"{key}:{day}",
+        st.sampled_from(["as-of", "asof", "al", "sehingga", "hingga"]),
+        DATES,
+    )
     kinds = st.sampled_from(["snapshot", "alerts", "feedback", "digest", "portfolio"])
     segments = mostly(
         st.sampled_from(["attention", "potential", "level-up", "at-risk", "dormant", "new"]), TEXT
@@ -284,10 +333,10 @@ def grammar(world: World) -> dict[str, st.SearchStrategy[list[str]]]:
             some(
                 METRICS,
                 PERIODS,
-                tiers.map(lambda tier: f"tier:{tier}"),
-                slugs.map(lambda slug: f"campaign:{slug}"),
-                categories.map(lambda category: f"category:{category}"),
-                segments.map(lambda segment: f"segment:{segment}"),
+                st.builds(option_word, st.just("tier"), tiers),
+                st.builds(option_word, st.just("campaign"), slugs),
+                st.builds(option_word, st.just("category"), categories),
+                st.builds(option_word, st.just("segment"), segments),
                 owners.map(lambda owner: f"cm:{owner}"),
                 owners.map(lambda owner: f"am:{owner}"),
                 top,
@@ -299,7 +348,9 @@ def grammar(world: World) -> dict[str, st.SearchStrategy[list[str]]]:
             some(owners.map(lambda owner: f"cm:{owner}"), owners.map(lambda owner: f"am:{owner}"))
         ),
         "campaign": st.one_of(
-            slugs.map(lambda slug: [slug]), seq(st.just("list")), seq(st.just("list"), MARKETS)
+            slugs.map(lambda slug: [slug]),
+            seq(said("campaign", "list")),
+            seq(said("campaign", "list"), MARKETS),
         ),
         "creator": st.one_of(
             seq(handles), seq(handles, MARKETS), seq(names), seq(names, MARKETS), seq(TEXT)
@@ -310,7 +361,7 @@ def grammar(world: World) -> dict[str, st.SearchStrategy[list[str]]]:
             with_market(
                 some(
                     top,
-                    st.just("export"),
+                    said("feedback", "export"),
                     owners.map(lambda owner: f"cm:{owner}"),
                     owners.map(lambda owner: f"am:{owner}"),
                 )
@@ -318,11 +369,14 @@ def grammar(world: World) -> dict[str, st.SearchStrategy[list[str]]]:
         ).map(lambda parts: [parts[0], *parts[1]]),
         "feedback": st.one_of(
             st.just([]),
-            seq(st.just("report")),
-            seq(st.just("report"), slugs.map(lambda slug: f"campaign:{slug}")),
+            seq(said("feedback", "report")),
+            seq(said("feedback", "report"), st.builds(option_word, st.just("campaign"), slugs)),
             st.tuples(
-                st.just("export"),
-                some(slugs.map(lambda slug: f"campaign:{slug}"), st.sampled_from(["csv", "xlsx"])),
+                said("feedback", "export"),
+                some(
+                    st.builds(option_word, st.just("campaign"), slugs),
+                    st.sampled_from(["csv", "xlsx"]),
+                ),
             ).map(lambda parts: [parts[0], *parts[1]]),
         ),
         "snapshot": with_market(some(as_of)),
@@ -334,7 +388,7 @@ def grammar(world: World) -> dict[str, st.SearchStrategy[list[str]]]:
                     owners.map(lambda owner: f"am:{owner}"),
                 )
             ),
-            seq(st.sampled_from(["ack", "snooze", "acknowledge"]), IDS),
+            seq(st.one_of(said("alerts", "ack"), said("alerts", "snooze")), IDS),
         ),
         "digest": st.one_of(
             st.tuples(
@@ -344,19 +398,20 @@ def grammar(world: World) -> dict[str, st.SearchStrategy[list[str]]]:
                     some(TIMES.map(lambda t: f"at {t}"), st.just("me"), floors.map(str.strip))
                 ),
             ).map(lambda parts: [parts[0], parts[1], *parts[2]]),
-            seq(st.just("list")),
-            seq(action, IDS),
+            seq(said("digest", "list")),
+            seq(action.flatmap(lambda meant: said("digest", meant)), IDS),
             seq(st.just("war-room"), IDS, st.sampled_from(["on", "off", "maybe"])),
         ),
         "access": st.one_of(
-            seq(st.just("list")),
-            seq(st.just("revoke"), USERS),
-            st.tuples(st.just("grant"), USERS, ROLES, st.lists(MARKETS, max_size=3)).map(
+            seq(said("access", "list")),
+            seq(said("access", "revoke"), USERS),
+            st.tuples(said("access", "grant"), USERS, ROLES, st.lists(MARKETS, max_size=3)).map(
                 lambda parts: [*parts[:3], *parts[3]]
             ),
         ),
         "audit": some(USERS, NUMBERS, st.sampled_from(["7d", "0d", "3661", "30"])),
-        "help": st.lists(JUNK_WORDS, max_size=2),
+        # `help`, `help COMMAND` (by any of its names), and `COMMAND help` below.
+        "help": st.one_of(st.lists(JUNK_WORDS, max_size=2), seq(st.sampled_from(COMMAND_WORDS))),
     }
 
 
@@ -367,9 +422,13 @@ def command_lines(draw: st.DrawFn, world: World) -> str:
     `creatorbot` umbrella, and now and then padded past the length limits."""
     arguments = grammar(world)
     name = draw(st.sampled_from(sorted(arguments)))
+    words = draw(arguments.get(name, st.lists(JUNK_WORDS, max_size=3)))
+    # The command by any of its names, in any language; now and then `COMMAND help`.
+    name = draw(st.sampled_from([name, *(w for w in COMMAND_WORDS if command_name(w) == name)]))
+    if draw(st.integers(0, 11)) == 0:
+        words = [draw(st.sampled_from(["help", "aiuto", "bantuan"]))]
     if draw(st.integers(0, 9)) == 0:
         name = draw(st.sampled_from(["import", "", "leaderbord", "HELP", "Creator", "x" * 40]))
-    words = draw(arguments.get(name, st.lists(JUNK_WORDS, max_size=3)))
     for _ in range(draw(st.sampled_from([0, 0, 0, 0, 0, 0, 1, 2]))):
         words.insert(draw(st.integers(0, len(words))), draw(JUNK_WORDS))
     prefix = draw(st.sampled_from(["", "/", "creatorbot ", "/creatorbot ", "CreatorBot ", " / "]))
@@ -384,6 +443,13 @@ def test_every_command_has_a_grammar(fuzzed: Fuzzed) -> None:
 
 
 # --- properties -----------------------------------------------------------------------------
+
+
+def meant_command(fuzzed: Fuzzed, text: str) -> str | None:
+    """The command a line runs (`classifica aiuto` runs `help`), None when it names none."""
+    name, arguments = split_command(text)
+    command = fuzzed.router.commands.get(command_name(name) or name or "help")
+    return None if command is None else fuzzed.router.meant(command, arguments)[0].name
 
 
 def request_of(
@@ -446,11 +512,11 @@ def test_any_command_line_gets_an_answer_that_renders(
     reset_grants(fuzzed)
     reply = ask(fuzzed, request)
     check_answer(fuzzed, reply, request)
-    name, _ = split_command(text)
-    event(f"{name if name in fuzzed.router.commands else '(unknown)'}: {reply.ok}")
+    name = meant_command(fuzzed, text)
+    event(f"{name or '(unknown)'}: {reply.ok}")
     if not asker.access:
         # Someone without access gets help or an explanation, never data.
-        assert not reply.ok or (name or "help") == "help", render(reply)
+        assert not reply.ok or name == "help", render(reply)
     if asker.markets:
         # A market's viewer sees no creator or campaign of another market, not even in a "did
         # you mean" (unless they typed the name themselves).
@@ -462,6 +528,32 @@ def test_any_command_line_gets_an_answer_that_renders(
             if other not in typed and pattern.search(shown)
         ]
         assert not leaked, f"{text!r} showed {leaked} to a viewer of {sorted(asker.markets)}"
+
+
+@fuzz(60)
+@given(
+    clock=st.datetimes(
+        min_value=dt.datetime(2000, 1, 1),
+        max_value=dt.datetime(2999, 12, 31),
+        timezones=st.just(dt.UTC),
+    ),
+    name=st.sampled_from(["leaderboard", "classifica", "papan", "slots"]),
+    period=PERIODS,
+    locale=LOCALES,
+)
+def test_any_period_on_any_clock_gets_an_answer(
+    fuzzed: Fuzzed, clock: dt.datetime, name: str, period: str, locale: str
+) -> None:
+    # Periods named by the calendar are resolved from the market's today: at any hour of any
+    # day (month and year ends, 29 February, the bot's first and last years) they give a
+    # window or a clear refusal.
+    services = replace(fuzzed.router.services, clock=lambda: clock)
+    router = Router(commands(), services, forms())
+    request = request_of(OPERATOR, f"{name} MY {period}", locale)
+    with errors_logged() as errors:
+        reply = router.handle(request)
+    assert not errors, f"{request.text!r} at {clock} logged: {[r.getMessage() for r in errors]}"
+    check_answer(fuzzed, reply, request)
 
 
 @fuzz(60)
