@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -70,7 +70,8 @@ TOP = re.compile(r"^top:?(\d+)$")
 class LeaderboardQuery:
     """A parsed `leaderboard` request."""
 
-    metric: str = "gmv"
+    metric: str = "gmv"  # with a campaign and no metric named, the campaign's (see `compute`)
+    metric_named: bool = False
     period: str | None = None
     market: str | None = None
     tier: str | None = None
@@ -94,7 +95,7 @@ def parse(text: str, call: Call) -> LeaderboardQuery:
         lower = word.lower()
         index += 1
         if lower in RANKABLE:
-            found["metric"] = lower
+            found["metric"], found["metric_named"] = lower, True
         elif period := parse_period(lower, lang):
             found["period"] = period
         elif lower == "top":
@@ -157,8 +158,17 @@ def compute(query: LeaderboardQuery, call: Call) -> Board:
     """Rank the market's creators for the query: read from the stored board when one answers
     it, else ranked in memory from the day columns (`storage.ranking`), in both cases its top
     rows (enough for any Reply); from the raw rows (`compute_exact`) only when a day the
-    windows need has no day columns."""
+    windows need has no day columns. A campaign's board ranks by the campaign's own metric
+    unless another is named: the ranking its `campaign` card shows."""
+    query = _campaign_metric(query, call)
     return _stored(query, call) or _ranked(query, call, fast=True)
+
+
+def _campaign_metric(query: LeaderboardQuery, call: Call) -> LeaderboardQuery:
+    if query.campaign is None or query.metric_named:
+        return query
+    metric = find_campaign(query.campaign, call).metric
+    return replace(query, metric=metric) if metric in RANKABLE else query
 
 
 def _stored(query: LeaderboardQuery, call: Call) -> Board | None:
@@ -190,7 +200,7 @@ def _stored(query: LeaderboardQuery, call: Call) -> Board | None:
 
 def compute_exact(query: LeaderboardQuery, call: Call) -> Board:
     """Rank the market's creators for the query from the raw daily rows: every ranked creator."""
-    return _ranked(query, call, fast=False)
+    return _ranked(_campaign_metric(query, call), call, fast=False)
 
 
 def _ranked(query: LeaderboardQuery, call: Call, *, fast: bool) -> Board:
