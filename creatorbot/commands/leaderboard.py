@@ -71,7 +71,6 @@ class LeaderboardQuery:
     """A parsed `leaderboard` request."""
 
     metric: str = "gmv"  # with a campaign and no metric named, the campaign's (see `compute`)
-    metric_named: bool = False
     period: str | None = None
     market: str | None = None
     tier: str | None = None
@@ -82,6 +81,7 @@ class LeaderboardQuery:
     owner_filter: str | None = None  # as written, e.g. cm:me
     top: int = DEFAULT_TOP
     as_of: dt.date | None = None
+    metric_named: bool = False
 
 
 def parse(text: str, call: Call) -> LeaderboardQuery:
