@@ -80,13 +80,13 @@ def parse(text: str, call: Call) -> CampaignQuery | CampaignListQuery:
                 call.lang._("Usage: {usage}").format(usage=USAGE),
             )
         return CampaignListQuery(tokens[1].upper() if len(tokens) == 2 else None)
-    if len(tokens) != 1:
+    if not tokens:
         slugs = campaign_slugs(session=call.session, markets=call.principal.markets)
         raise UserError(
             call.lang._("Which campaign? Write `campaign SLUG`."),
             call.lang._("Campaigns: {slugs}").format(slugs=", ".join(slugs) or "—"),
         )
-    return CampaignQuery(tokens[0])
+    return CampaignQuery(" ".join(tokens))  # a slug, its first letters or words of the name
 
 
 def answer(query: CampaignQuery | CampaignListQuery, call: Call) -> Reply:

@@ -37,6 +37,7 @@ from creatorbot.storage.handles import shown
 from creatorbot.storage.models import Creator, Market
 from creatorbot.storage.queries.alerts import open_alerts
 from creatorbot.storage.queries.campaigns import creator_standings
+from creatorbot.storage.queries.creator_search import recent_gmv
 from creatorbot.storage.queries.creators import (
     creator_by_id,
     creator_campaigns,
@@ -52,6 +53,7 @@ USAGE = "creator HANDLE [market]"
 HISTORY_DAYS = 60  # two 30-day windows
 CAMPAIGNS_SHOWN = 5
 WHICH_ONE = 20  # creators listed by a "which one?" answer
+WEEK = 7  # days of GMV a "which one?" answer shows beside each creator
 BUTTONS = 5  # of them with a button
 
 
@@ -77,19 +79,10 @@ def parse(text: str, call: Call) -> CreatorQuery:
 
 
 def find(query: CreatorQuery, call: Call) -> list[Creator]:
-    """The creators the query may mean, all of one market (several when their handles differ
-    only by case or invisible characters), or a helpful error."""
-    lang = call.lang
-    found = creators_meant(query.name, call, query.market)
+    """The creators the query may mean (one, or several to choose from), or a helpful error."""
+    found = creators_meant(query.name, call, query.market, search=True)
     if not found:
         _refuse(query, call)
-    if len({c.market for c in found}) > 1:
-        markets = ", ".join(sorted({c.market for c in found}))
-        raise UserError(
-            lang._(
-                "“{name}” is a creator in {markets}. Add the market, e.g. `creator {name} {m}`."
-            ).format(name=query.name, markets=markets, m=found[0].market)
-        )
     return found
 
 
@@ -120,46 +113,58 @@ def _refuse(query: CreatorQuery, call: Call) -> NoReturn:
 
 
 def which_one(name: str, found: list[Creator], call: Call) -> Reply:
-    """Several creators the name may mean: each with its handle as it really is (invisible
-    characters written out) and the `creator #ID` that opens it."""
+    """Several creators the name may mean, of one market or several, the most GMV in the last 7
+    days first: each with its handle as it really is (invisible characters written out), market,
+    tier and that GMV, and the `creator #ID` (or button) that opens it."""
     lang = call.lang
-    market = lang.market_name(found[0].market)
+    markets = all_markets(session=call.session)
+    places = {c.market for c in found}
+    ends = {m: end for m in places if (end := latest_day(m, session=call.session))}
+    gmv = recent_gmv(found, ends, WEEK, session=call.session)
+    # The busiest first: the creator most people mean by a common name is a big seller.
+    listed = sorted(found, key=lambda c: -gmv.get(c.id, -1))[:WHICH_ONE]
     if len({c.handle_key for c in found}) == 1:
         question = lang._(
-            "“{name}” may be any of these creators in {market}: their handles differ only by "
-            "case or invisible characters. Which one?"
+            "“{name}” may be any of these creators: their handles differ only by case or "
+            "invisible characters. Which one?"
         )
     else:
-        question = lang._("“{name}” may be any of these creators in {market}. Which one?")
-    listed = found[:WHICH_ONE]
+        question = lang._("“{name}” may be any of these creators. Which one?")
+
+    def week(creator: Creator) -> str:
+        if creator.id not in gmv:
+            return "—"
+        market = markets[creator.market]
+        local = lang.for_market(market.code)  # the market's own symbol: RM, not MYR
+        return local.money(gmv[creator.id], market.currency, market.minor_units)
+
     rows = tuple(
         (
             f"creator #{c.id}",
-            f"@{shown(c.handle)}",
-            c.display_name,
-            lang.number(c.followers),
-            c.cm or "—",
+            creator_label(c.display_name, shown(c.handle)),
+            c.market,
+            c.tier,
+            week(c),
         )
         for c in listed
     )
     columns = (
         Column(lang._("Open with")),
-        Column(lang._("Handle")),
-        Column(lang._("Name")),
-        Column(lang._("Followers"), "right"),
-        Column(lang._("Creator Manager")),
+        Column(lang._("Creator")),
+        Column(lang._("Market")),
+        Column(lang._("Tier")),
+        Column(lang._("GMV, last 7 days"), "right"),
     )
     buttons = tuple(
-        Button(f"@{shown(c.handle)}", "open", f"creator #{c.id}") for c in listed[:BUTTONS]
+        Button(f"@{shown(c.handle)} · {c.market}", "open", f"creator #{c.id}")
+        for c in listed[:BUTTONS]
     )
-    return Reply(
-        (
-            Text(question.format(name=shown(name), market=market)),
-            Table(columns, rows),
-            Buttons(buttons),
-        ),
-        rows=len(rows),
-    )
+    blocks: list[Block] = [Text(question.format(name=shown(name))), Table(columns, rows)]
+    if len(found) > len(listed):
+        more = lang._("{n} more are not listed: add the market or more of the name.")
+        blocks.append(Context(more.format(n=lang.number(len(found) - len(listed)))))
+    blocks.append(Buttons(buttons))
+    return Reply(tuple(blocks), rows=len(rows))
 
 
 def answer(query: CreatorQuery, call: Call) -> Reply:

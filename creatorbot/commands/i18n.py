@@ -18,7 +18,13 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_currency_symbol,
+    get_territory_currencies,
+)
 
 LOCALES_DIR = Path(__file__).with_name("locales")
 DOMAIN = "creatorbot"
@@ -54,6 +60,21 @@ def catalog(language: str) -> gettext.NullTranslations:
     write_mo(compiled, messages)
     compiled.seek(0)
     return gettext.GNUTranslations(compiled)
+
+
+@cache
+def _symbols(currency: str, locale: Locale) -> tuple[str, str]:
+    """The currency's symbol in `locale`, and in the country that issues it (the same when
+    Babel knows no such country)."""
+    shown = get_currency_symbol(currency, locale=locale)
+    territory = currency[:2]  # ISO 4217: a national currency's code starts with its country's
+    try:
+        home = Locale.parse(f"und_{territory}")
+    except (UnknownLocaleError, ValueError):
+        return shown, shown
+    if currency not in get_territory_currencies(territory):
+        return shown, shown
+    return shown, get_currency_symbol(currency, locale=home)
 
 
 @cache
@@ -175,9 +196,12 @@ class Lang:
         return str(self._locale.languages.get(code, code))
 
     def money(self, minor: int, currency: str, minor_units: int = 2) -> str:
-        """An exact amount given in minor units, e.g. RM1,234.56 or 1.234,56 €."""
+        """An exact amount given in minor units, e.g. RM1,234.56 or 1.234,56 €: the reader's
+        way of writing it, the currency's symbol in its own country (RM, not MYR, in Italian)."""
         amount = Decimal(minor).scaleb(-minor_units)
-        return format_currency(amount, currency, locale=self._locale)
+        text = format_currency(amount, currency, locale=self._locale)
+        shown, customary = _symbols(currency, self._locale)
+        return text if shown == customary else text.replace(shown, customary, 1)
 
     def number(self, value: int | float | Decimal, digits: int | None = None) -> str:
         """A count or quantity with the locale's grouping; `digits` fixes the decimals shown."""

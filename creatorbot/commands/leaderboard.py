@@ -66,7 +66,7 @@ TOP = re.compile(rf"^(?:{'|'.join(TOP_WORDS)}):?(\d+)$")
 class LeaderboardQuery:
     """A parsed `leaderboard` request."""
 
-    metric: str = "gmv"
+    metric: str = "gmv"  # with a campaign and no metric named, the campaign's (see `compute`)
     period: str | None = None
     market: str | None = None
     tier: str | None = None
@@ -79,6 +79,7 @@ class LeaderboardQuery:
     as_of: dt.date | None = None
     named: Named | None = None  # a period that needs the market's calendar (last week, …)
     kind: str | None = None  # the named period the window was settled from, for the title
+    metric_named: bool = False
 
 
 def parse(text: str, call: Call) -> LeaderboardQuery:
@@ -98,7 +99,7 @@ def parse(text: str, call: Call) -> LeaderboardQuery:
         lower = word.lower()
         index += 1
         if metric_word(lower):
-            found["metric"] = metric_word(lower)
+            found["metric"], found["metric_named"] = metric_word(lower), True
         elif lower in TOP_WORDS:
             found["top"] = parse_top(tokens[index] if index < len(tokens) else "", lang)
             index += 1
@@ -161,8 +162,9 @@ def compute(query: LeaderboardQuery, call: Call) -> Board:
     """Rank the market's creators for the query: read from the stored board when one answers
     it, else ranked in memory from the day columns (`storage.ranking`), in both cases its top
     rows (enough for any Reply); from the raw rows (`compute_exact`) only when a day the
-    windows need has no day columns."""
-    query = settled(query, call)
+    windows need has no day columns. A campaign's board ranks by the campaign's own metric
+    unless another is named: the ranking its `campaign` card shows."""
+    query = settled(_campaign_metric(query, call), call)
     return _stored(query, call) or _ranked(query, call, fast=True)
 
 
@@ -178,6 +180,13 @@ def settled(query: LeaderboardQuery, call: Call) -> LeaderboardQuery:
         raise NoData(market)
     found = settle(query.named, query.as_of, market, latest, call)
     return replace(query, period=found.period, as_of=found.as_of, named=None, kind=found.kind)
+
+
+def _campaign_metric(query: LeaderboardQuery, call: Call) -> LeaderboardQuery:
+    if query.campaign is None or query.metric_named:
+        return query
+    metric = find_campaign(query.campaign, call).metric
+    return replace(query, metric=metric) if metric in RANKABLE else query
 
 
 def _stored(query: LeaderboardQuery, call: Call) -> Board | None:
@@ -209,7 +218,7 @@ def _stored(query: LeaderboardQuery, call: Call) -> Board | None:
 
 def compute_exact(query: LeaderboardQuery, call: Call) -> Board:
     """Rank the market's creators for the query from the raw daily rows: every ranked creator."""
-    return _ranked(query, call, fast=False)
+    return _ranked(settled(_campaign_metric(query, call), call), call, fast=False)
 
 
 def _ranked(query: LeaderboardQuery, call: Call, *, fast: bool) -> Board:

@@ -28,6 +28,21 @@ def handle_keys(handles: pd.Series) -> pd.Series:
     return handles.map(handle_key, na_action="ignore")
 
 
+def name_key(name: str) -> str:
+    """A name as a search matches it: accents, case and invisible characters dropped, spaces
+    collapsed (`Zoë  Ng` and `zoe ng` are one key)."""
+    if name.isascii():
+        return " ".join(name.lower().split())
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
+    return " ".join(unicodedata.normalize("NFKC", bare).casefold().split())
+
+
+def name_keys(names: pd.Series) -> pd.Series:
+    """`name_key` of each name; missing values stay missing."""
+    return names.map(name_key, na_action="ignore")
+
+
 def shown(handle: str) -> str:
     """The handle with every character a reader could miss written as \\uXXXX."""
     return "".join(

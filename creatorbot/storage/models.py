@@ -130,8 +130,15 @@ class Creator(Base):
     handle: Mapped[str] = mapped_column(String(64))
     # The handle up to case, Unicode form and invisible characters (storage/handles.py): two
     # creators a reader cannot tell apart share it, so look-ups find both.
-    handle_key: Mapped[str] = mapped_column(Text, server_default="")
+    handle_key: Mapped[str] = mapped_column(
+        Text().with_variant(Text(collation="C"), "postgresql"), server_default=""
+    )
     display_name: Mapped[str] = mapped_column(String(128))
+    # The display name without accents, case or extra spaces (storage/handles.py), for search;
+    # in byte order on PostgreSQL so that a prefix is a range of its index.
+    name_key: Mapped[str] = mapped_column(
+        Text().with_variant(Text(collation="C"), "postgresql"), server_default=""
+    )
     tier: Mapped[str] = mapped_column(String(32))
     category: Mapped[str] = mapped_column(String(64))
     followers: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -157,7 +164,7 @@ class Tier(Base):
 # look-up among a million creators is a probe, not a scan.
 Index("ix_creators_lower_handle", func.lower(Creator.handle))
 Index("ix_creators_handle_key", Creator.handle_key)
-Index("ix_creators_lower_display_name", func.lower(Creator.display_name))
+Index("ix_creators_name_key", Creator.name_key)
 # A portfolio is the creators whose CM or AM is the owner: a probe each, never a scan.
 Index("ix_creators_lower_cm", func.lower(Creator.cm))
 Index("ix_creators_lower_am", func.lower(Creator.am))

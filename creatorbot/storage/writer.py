@@ -19,7 +19,7 @@ from creatorbot.storage import campaign_stats
 from creatorbot.storage.changes import daily_changes, lock_markets
 from creatorbot.storage.dailyparts import DailyParts
 from creatorbot.storage.daycolumns import update_day_columns
-from creatorbot.storage.handles import handle_keys
+from creatorbot.storage.handles import handle_keys, name_keys
 from creatorbot.storage.models import (
     Campaign,
     Creator,
@@ -115,9 +115,12 @@ def write_creators(
     frame: pd.DataFrame, *, session: Session, progress: Progress | None = None
 ) -> int:
     """Upsert creators on (market, handle). Optional columns email/phone are kept if present."""
-    columns = [*CREATOR_COLUMNS, "handle_key", *(c for c in CONTACT_COLUMNS if c in frame.columns)]
+    contact = [c for c in CONTACT_COLUMNS if c in frame.columns]
+    columns = [*CREATOR_COLUMNS, "handle_key", "name_key", *contact]
     key = ("market", "handle")
-    keyed = frame.assign(handle_key=handle_keys(frame["handle"]))
+    keyed = frame.assign(
+        handle_key=handle_keys(frame["handle"]), name_key=name_keys(frame["display_name"])
+    )
     written = upsert_frame(
         table_of(Creator), keyed, columns, key, session=session, progress=progress
     )

@@ -224,3 +224,32 @@ def test_the_pacing_chart(reply: Callable[..., Reply]) -> None:
     assert image.title == "Sale: GMV against the target"
     assert rm(to_date) in image.alt and rm(3_000_000) in image.alt
     assert rm(to_date * 14 // 10) in image.alt  # the projection
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize("slug", ["sale", "live-race"])  # the kinds whose card ranks
+def test_the_campaign_leaderboard_is_the_cards_ranking(
+    reply: Callable[..., Reply], slug: str
+) -> None:
+    card = tables_of(reply(f"campaign {slug}"))[0]
+    board = tables_of(reply(f"leaderboard campaign:{slug}"))[0]
+    # The same creators in the same order, with the same figure: the campaign's own metric.
+    card_rows = [(r[1], r[2]) for r in card.rows]
+    board_rows = [(r[1], r[2]) for r in board.rows][: len(card_rows)]
+    assert board_rows == card_rows
+    # A metric named is still taken: live-race by GMV puts Amir (the most GMV) first.
+    by_gmv = tables_of(reply("leaderboard gmv campaign:live-race"))[0]
+    assert by_gmv.rows[0][1] == "Amir (@amir)"
+
+
+@pytest.mark.usefixtures("world")
+def test_a_campaign_is_found_by_its_first_letters_or_the_words_of_its_name(
+    reply: Callable[..., Reply], chat: Callable[..., str]
+) -> None:
+    card = reply("campaign live-race")
+    assert reply("campaign live").blocks[0] == card.blocks[0]  # the slug's first letters
+    assert reply("campaign RACE").blocks[0] == card.blocks[0]  # a word of its name
+    assert tables_of(reply("leaderboard campaign:pay"))[0].rows == (
+        tables_of(reply("leaderboard campaign:payday"))[0].rows
+    )
+    assert "There is no campaign “zzz”." in chat("campaign zzz")

@@ -123,7 +123,7 @@ def test_display_names_and_near_misses(
 @pytest.mark.usefixtures("world")
 def test_in_italian(chat: Callable[..., str]) -> None:
     italian = chat("creator amir", "it")
-    assert "silver · mancano 2.000,00\xa0MYR di GMV a 30 giorni per gold" in italian
+    assert "silver · mancano 2.000,00\xa0RM di GMV a 30 giorni per gold" in italian
 
 
 @pytest.mark.usefixtures("world")

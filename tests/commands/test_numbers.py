@@ -73,3 +73,21 @@ def test_what_is_neither_goes_to_babel() -> None:
     assert lang.percent(float("inf")) == format_percent(
         float("inf"), format="#,##0.0%", locale=babel_locale("it", "IT")
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "market", "currency", "expected"),
+    [
+        ("en", "MY", "MYR", "RM1,234.50"),
+        ("ms", "MY", "MYR", "RM1,234.50"),
+        ("it", "MY", "MYR", "1.234,50\xa0RM"),  # Malaysia's ringgit is RM in every language
+        ("it", "IT", "EUR", "1.234,50\xa0€"),
+        ("en", "IT", "EUR", "€1,234.50"),
+        ("ms", "IT", "EUR", "€1,234.50"),
+        ("it", "MY", "EUR", "1.234,50\xa0€"),  # another market's currency: its own symbol
+    ],
+)
+def test_money_carries_the_markets_customary_symbol(
+    language: str, market: str, currency: str, expected: str
+) -> None:
+    assert Lang(language, market).money(123_450, currency) == expected

@@ -48,8 +48,8 @@ def test_last_week_in_malay_words_answered_in_italian(
     assert title(answer) == "Classifica GMV · MY · settimana scorsa"
     # 16–22 Nov: bea 6 × RM70.00 + RM1,000.00; ana 7 × RM100.00.
     assert [row[1:3] for row in table_rows(answer)] == [
-        ("Bea (@bea)", "1.420,00\xa0MYR"),
-        ("Ana (@ana)", "700,00\xa0MYR"),
+        ("Bea (@bea)", "1.420,00\xa0RM"),  # the ringgit as Malaysia writes it
+        ("Ana (@ana)", "700,00\xa0RM"),
     ]
     assert "16–22 nov 2026" in chat("papan jualan minggu lepas MY", "it")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, func, or_, select, text
+from sqlalchemy import Engine, or_, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.storage.db import upgrade
@@ -22,10 +22,16 @@ def test_models_and_migrations_agree(engine: Engine) -> None:
 
 
 def test_creator_look_ups_by_name_use_an_index(engine: Engine) -> None:
-    """`creator NAME` compares the handle's key (up to case and invisible characters) and
-    lower(display_name): both are indexed, so the look-up probes instead of scanning."""
+    """`creator NAME` compares the handle's key (up to case and invisible characters) and the
+    name's (up to accents and case), whole or as a prefix: both are indexed, so the look-up
+    probes instead of scanning."""
     query = select(Creator.id).where(
-        or_(Creator.handle_key == "x", func.lower(Creator.display_name) == "x")
+        or_(
+            Creator.handle_key == "x",
+            Creator.name_key == "x",
+            Creator.handle_key.between("ab", "ab\uffff"),
+            Creator.name_key.between("ab", "ab\uffff"),
+        )
     )
     with engine.connect() as connection:
         compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
@@ -34,7 +40,7 @@ def test_creator_look_ups_by_name_use_an_index(engine: Engine) -> None:
             connection.execute(text("SET enable_seqscan = off"))  # tiny table: force the choice
         plan = " ".join(str(row) for row in connection.execute(text(f"{explain} {compiled}")))
     assert "ix_creators_handle_key" in plan
-    assert "ix_creators_lower_display_name" in plan
+    assert "ix_creators_name_key" in plan
 
 
 def test_upgrade_is_idempotent(engine: Engine) -> None:

@@ -17,6 +17,7 @@ from creatorbot.analytics.campaigns import TierReport, tier_report
 from creatorbot.analytics.rankings import rank
 from creatorbot.analytics.windows import day_before
 from creatorbot.storage.campaign_stats.fresh import is_fresh, spec_of, stored_totals
+from creatorbot.storage.handles import name_key
 from creatorbot.storage.models import (
     Campaign,
     CampaignDay,
@@ -34,6 +35,30 @@ from creatorbot.storage.queries.metrics import RANKABLE
 def campaign_by_slug(slug: str, *, session: Session) -> Campaign | None:
     """The campaign with this slug (case-insensitive), or None."""
     return session.scalar(select(Campaign).where(func.lower(Campaign.slug) == slug.lower()))
+
+
+def campaigns_like(
+    typed: str, *, session: Session, markets: Iterable[str] | None = None
+) -> list[Campaign]:
+    """The campaigns of `markets` (None: all) whose slug starts with `typed`, or each of whose
+    words begins a word of the slug or the name (accents and case ignored), by slug."""
+    wanted = name_key(typed)
+    words = _words(wanted)
+    query = select(Campaign).order_by(Campaign.slug)
+    if markets is not None:
+        query = query.where(Campaign.market.in_(list(markets)))
+    found = []
+    for campaign in session.scalars(query):
+        named = _words(name_key(campaign.name)) + _words(campaign.slug.lower())
+        if campaign.slug.lower().startswith(wanted) or (
+            words and all(any(n.startswith(w) for n in named) for w in words)
+        ):
+            found.append(campaign)
+    return found
+
+
+def _words(text: str) -> list[str]:
+    return text.replace("-", " ").replace(".", "").replace("_", " ").split()
 
 
 def campaign_slugs(

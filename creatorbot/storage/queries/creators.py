@@ -9,21 +9,18 @@ import pandas as pd
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.handles import handle_key
+from creatorbot.storage.handles import handle_key, name_key
 from creatorbot.storage.models import Campaign, Creator, DailyMetric, Enrollment
 
 
 def find_creators(name: str, *, session: Session, market: str | None = None) -> list[Creator]:
     """Creators whose handle (with or without @) is `name` up to case, Unicode form and invisible
-    characters (storage/handles.py), or whose display name is `name`, case-insensitive."""
+    characters (storage/handles.py), or whose display name is `name` up to accents and case."""
     wanted = name.strip().lstrip("@")
     # Only the name conditions go to the database, so it probes their indexes (with the market
     # in the query too, SQLite would walk the market's creators in handle order instead).
     query = select(Creator).where(
-        or_(
-            Creator.handle_key == handle_key(wanted),
-            func.lower(Creator.display_name) == wanted.lower(),
-        )
+        or_(Creator.handle_key == handle_key(wanted), Creator.name_key == name_key(name))
     )
     found = [c for c in session.scalars(query) if market is None or c.market == market]
     return sorted(found, key=lambda c: (c.market, c.handle))
@@ -62,7 +59,7 @@ def creator_names_like(
     of creators in `markets` (None: every market)."""
     prefix = name.strip().lstrip("@").lower()[:2]
     handles = select(Creator.handle).where(func.lower(Creator.handle).startswith(prefix))
-    names = select(Creator.display_name).where(func.lower(Creator.display_name).startswith(prefix))
+    names = select(Creator.display_name).where(Creator.name_key.startswith(name_key(prefix)))
     if markets is not None:
         handles = handles.where(Creator.market.in_(list(markets)))
         names = names.where(Creator.market.in_(list(markets)))
