@@ -2,8 +2,8 @@
 order on PostgreSQL), so `creator zoe` finds Zoë by name, prefix or part of it; the index on
 lower(display_name) it replaces is dropped. Handle keys are in byte order too, for prefixes.
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-06 13:20:00.000000
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 from creatorbot.storage.handles import name_key
 
-revision = "0022"
-down_revision = "0021"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
