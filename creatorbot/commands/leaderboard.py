@@ -17,7 +17,7 @@ from creatorbot.commands.i18n import Lang
 from creatorbot.commands.labels import creator_label, metric_label, metric_value, period_label
 from creatorbot.commands.lookups import find_campaign
 from creatorbot.commands.markets import NoData, check_as_of, market_word, no_data, resolve_market
-from creatorbot.commands.owner_filter import owners_of
+from creatorbot.commands.owner_filter import owner_scope
 from creatorbot.commands.parsing import (
     AS_OF,
     MAX_TOP,
@@ -105,13 +105,11 @@ def parse(text: str, call: Call) -> LeaderboardQuery:
             index += 1
         elif TOP.match(lower):
             found["top"] = parse_top(TOP.match(lower).group(1), lang)  # type: ignore[union-attr]
+        elif scope := owner_scope(word, call):
+            found["owners"], found["owner_filter"] = scope.owners, scope.written
         elif ":" in word:
             key, _, value = word.partition(":")
-            if option(key) in ("cm", "am") and value:
-                found["owners"] = (option(key), owners_of(value, call).names)
-                found["owner_filter"] = word
-            else:
-                found.update(_option(option(key), value, lang))
+            found.update(_option(option(key), value, lang))
         elif len(word) == 2 and word.isalpha():
             found["market"] = market_word(word, call, USAGE)
         else:

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.owners import names_of
+from creatorbot.commands.vocabulary import option
 
 ME = ("me", "mine", "io", "saya")  # "me" in the team's languages
 ROLES = ("cm", "am")
+ME_WORD = {"en": "me", "it": "io", "ms": "saya"}  # how each language writes `me`
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,17 @@ class OwnerScope:
 
 
 def owner_scope(word: str, call: Call) -> OwnerScope | None:
-    """The filter a `cm:NAME` / `am:NAME` word asks for; None for any other word."""
+    """The filter a `cm:NAME` / `am:NAME` word asks for (the key in any language); None for any
+    other word."""
     key, colon, value = word.partition(":")
-    if not colon or key.lower() not in ROLES or not value:
+    role = option(key)
+    if not colon or role not in ROLES:
         return None
-    return OwnerScope(key.lower(), owners_of(value, call).names, word)
+    if not value.strip():
+        me = ME_WORD.get(call.lang.language, "me")
+        raise UserError(
+            call.lang._("“{key}:” needs a name or an email, e.g. {key}:{me}.").format(
+                key=key.lower(), me=me
+            )
+        )
+    return OwnerScope(role, owners_of(value, call).names, word)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.labels import creator_label
 from creatorbot.commands.markets import is_market_word, resolve_market
-from creatorbot.commands.owner_filter import Owners, owners_of
+from creatorbot.commands.owner_filter import Owners, owner_scope
 from creatorbot.commands.parsing import unknown_word, words
 from creatorbot.commands.reply import Block, Button, Buttons, Column, Context, Header, Reply, Table
 from creatorbot.storage.ranking.segments import segment_boards
@@ -32,9 +32,8 @@ def parse(text: str, call: Call) -> TiersQuery:
     """A market code and an owner filter, in any order."""
     market, owners, written = None, None, ""
     for word in words(text, call.lang):
-        key, colon, value = word.partition(":")
-        if colon and key.lower() in OPTIONS and value:
-            owners, written = owners_of(value, call), word
+        if scope := owner_scope(word, call):
+            owners, written = Owners(scope.names, scope.written), word
         elif len(word) == 2 and word.isalpha() and is_market_word(word, call):
             market = word.upper()
         else:

@@ -149,3 +149,21 @@ def test_audit_days_out_of_range_name_the_range(
     ask: Callable[..., tuple[bool, str]], text: str
 ) -> None:
     assert "Give the days as a number from 1 to 3660." in refused_with(ask, text)
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize(
+    ("text", "locale", "expected"),
+    [
+        ("leaderboard MY cm:", "en", "“cm:” needs a name or an email, e.g. cm:me."),
+        ("match beauty MY am:", "en", "“am:” needs a name or an email, e.g. am:me."),
+        ("alerts MY cm:", "en", "“cm:” needs a name or an email, e.g. cm:me."),
+        ("tiers MY am:", "en", "“am:” needs a name or an email, e.g. am:me."),
+        ("classifica MY cm:", "it", "“cm:” vuole un nome o un'email, per esempio cm:io."),
+        ("papan MY cm:", "ms", "“cm:” perlukan nama atau e-mel, contohnya cm:saya."),
+    ],
+)
+def test_an_owner_filter_without_a_name_says_what_it_takes(
+    ask: Callable[..., tuple[bool, str]], text: str, locale: str, expected: str
+) -> None:
+    assert expected in refused_with(ask, text, locale)
