@@ -209,7 +209,8 @@ def summary_fields(slots: pd.DataFrame, lang: Lang) -> Fields:
 
 
 def slot_table(slots: pd.DataFrame, lang: Lang) -> Table:
-    """One row per slot, most impressions first."""
+    """One row per slot, most impressions first; a surface the slot's name already says is not
+    written again, and the surface column is left out when every name says it."""
     columns = (
         Column(lang._("Slot")),
         Column(lang._("Surface")),
@@ -226,7 +227,7 @@ def slot_table(slots: pd.DataFrame, lang: Lang) -> Table:
     rows = tuple(
         (
             str(slot),
-            surface_label(str(surface), lang),
+            _unsaid(surface_label(str(surface), lang), str(slot)),
             lang.number(int(impressions)),
             change_label(known(impressions_change), lang, NONE),
             lang.number(int(clicks)),
@@ -249,7 +250,14 @@ def slot_table(slots: pd.DataFrame, lang: Lang) -> Table:
             cvr_change,
         ) in zip(*(slots[name].tolist() for name in TABLE_COLUMNS), strict=True)
     )
+    if not any(row[1] for row in rows):  # every slot's name says its surface
+        return Table(columns[:1] + columns[2:], tuple(row[:1] + row[2:] for row in rows))
     return Table(columns, rows)
+
+
+def _unsaid(surface: str, slot: str) -> str:
+    """The surface, or nothing when the slot's name already says it (Pop-up on Pop-up)."""
+    return "" if surface.casefold() in slot.casefold() else surface
 
 
 def callout(slots: pd.DataFrame, lang: Lang) -> Text:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.commands import slots
 from creatorbot.commands.core import Services
+from creatorbot.commands.i18n import Lang
 from creatorbot.commands.registry import commands
 from creatorbot.commands.reply import Context, Fields, Header, Reply, Table, Text
 from creatorbot.commands.router import Command, Router
@@ -142,6 +143,11 @@ def points(now: float | None, before: float | None) -> str:
     return "0.0 pp" if text in ("+0.0", "-0.0") else f"{text} pp"
 
 
+def unsaid(surface: str, slot: str) -> str:
+    """A surface is not repeated beside a slot whose name says it ("Pop-up" on Pop-up)."""
+    return "" if surface.lower() in slot.lower() else surface
+
+
 def expected(rows: list[dict[str, Any]], start: dt.date, end: dt.date) -> list[tuple[str, ...]]:
     """The table a user should see for [start, end] against the window before it."""
     length = end - start + dt.timedelta(days=1)
@@ -155,7 +161,7 @@ def expected(rows: list[dict[str, Any]], start: dt.date, end: dt.date) -> list[t
         table.append(
             (
                 slot,
-                SURFACES.get(surface[slot], surface[slot]),
+                unsaid(SURFACES.get(surface[slot], surface[slot]), slot),
                 f"{imp:,}",
                 rel(imp, imp0),
                 f"{clk:,}",
@@ -453,7 +459,7 @@ def demo_expected(frame: pd.DataFrame, market: str, days: int) -> list[tuple[str
         table.append(
             (
                 slot,
-                SURFACES[str(surface[slot])],
+                unsaid(SURFACES[str(surface[slot])], slot),
                 f"{imp:,}",
                 rel(imp, imp0),
                 f"{clk:,}",
@@ -464,6 +470,8 @@ def demo_expected(frame: pd.DataFrame, market: str, days: int) -> list[tuple[str
                 points(cvr, cvr0),
             )
         )
+    if not any(row[1] for row in table):  # every name says its surface: no surface column
+        return [row[:1] + row[2:] for row in table]
     return table
 
 
@@ -504,3 +512,16 @@ def test_the_usual_question_finds_the_latest_day_and_both_windows_in_one_read(
     assert rows_of(answer) == expected(small_world, day(13), END)
     assert fields_of(answer) == totals(small_world, day(13), END)
     assert len(sent) <= 3, sent
+
+
+def test_a_surface_every_slot_name_says_is_not_a_column() -> None:
+    frame = pd.DataFrame(
+        {
+            "slot": ["Push notification", "EC Center banner A"],
+            "surface": ["notification", "ec_center"],
+            **{name: [1, 1] for name in slots.TABLE_COLUMNS[2:]},
+        }
+    )
+    table = slots.slot_table(frame, Lang("en", "MY"))
+    assert [c.label for c in table.columns][:2] == ["Slot", "Impressions"]
+    assert [row[0] for row in table.rows] == ["Push notification", "EC Center banner A"]
