@@ -126,3 +126,11 @@ def test_nothing_from_an_unseen_market_and_no_hint_of_it(ask: Callable[..., Repl
     assert "I can't find a creator called “italia”." in answer
     assert "aisyah.it" not in answer.lower()
     assert "I can't find" in render(ask("creator qx"))  # two letters: no part-of search
+
+
+def test_another_markets_many_namesakes_never_hide_the_users_one(
+    sessions: sessionmaker[Session], ask: Callable[..., Reply]
+) -> None:
+    many = [creator_row(f"zara{n:03d}", market="IT", display_name=f"Zara {n}") for n in range(250)]
+    seed(sessions, [*many, creator_row("zaraz", display_name="Zara Malaysia")], [])
+    assert opened(ask("creator zara")) == "Zara Malaysia (@zaraz) · MY"
