@@ -351,6 +351,8 @@ def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
     )
     if query.owner_filter:
         filters = " · ".join(part for part in (filters, query.owner_filter) if part)
+    if filters:  # said as such, not a stray word after the small print
+        filters = lang._("Filters: {filters}.").format(filters=filters)
     before = board.window.previous()
     window_line = lang._("{window}, compared with {previous}. Ties are ranked by handle.").format(
         window=lang.window(board.window.start, board.window.end),
@@ -404,15 +406,13 @@ def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
             ),
         )
     )
-    small_print = [window_line]
+    small_print = [filters, window_line] if filters else [window_line]
     if board.ranked_count > len(shown):
         small_print.append(
             lang._("Showing the top {shown} of {total}.").format(
                 shown=len(shown), total=lang.number(board.ranked_count)
             )
         )
-    if filters:
-        small_print.append(filters)
     buttons = actions(board, query, shown["handle"].tolist()[:OPEN_BUTTONS], lang)
     blocks = (Header(title), fields, table, Context(" ".join(small_print)), buttons)
     return Reply(blocks, rows=len(shown))
