@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.owners import names_of
+from creatorbot.commands.policy import ME
 from creatorbot.commands.vocabulary import option
 
-ME = ("me", "mine", "io", "saya")  # "me" in the team's languages
 ROLES = ("cm", "am")
 ME_WORD = {"en": "me", "it": "io", "ms": "saya"}  # how each language writes `me`
 

@@ -17,7 +17,9 @@ ADMIN_ONLY = frozenset({"access", "audit", "digest"})
 FORM_ROLE = Role.CM  # who may submit a form (feedback): not a viewer
 IMPORT_ROLE = Role.LEAD  # who may import a file dropped in chat
 CONSOLE = "console"
-ME = ("me", "io", "saya", "aku")  # a personal subscription (`digest subscribe alerts me`)
+# "me" in the team's languages: a personal subscription (`digest subscribe alerts me`), an owner
+# filter (`cm:me`), a portfolio (`portfolio saya`).
+ME = ("me", "mine", "io", "saya", "aku")
 # What a CM may do with `digest`: their own personal subscriptions (the command keeps them to
 # those); a channel's posts are the admins'.
 OWN_DIGEST = frozenset({"", "list", "run", "pause", "resume", "unsubscribe"})
