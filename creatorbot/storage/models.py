@@ -571,30 +571,23 @@ class MatchPool(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary, doc="numpy .npy bytes")
 
 
-class CampaignStanding(Base):
-    """One enrolled creator's figures in a campaign, summed over the campaign's window and kept
-    by the write path: the campaign's metric (`value`), GMV, orders, and the rank by `value`."""
+class CampaignStandingPack(Base):
+    """A campaign's standings, kept by the write path as one row of packed numpy arrays
+    (`campaign_stats.packs`): every enrolled creator's id (ascending), the campaign's metric
+    (`value`, gmv if unrankable) summed over its window, GMV, orders, and the rank by `value`
+    (highest first, then handle; 0 at value 0). A day's import moves nearly every rank, so the
+    standings are rewritten whole — a few megabytes — never a row per creator."""
 
-    __tablename__ = "campaign_standings"
-    __table_args__ = (
-        Index("ix_campaign_standings_campaign_id_rank", "campaign_id", "rank"),
-        Index("ix_campaign_standings_campaign_id_value", "campaign_id", "value"),
-        # Clustered on the key in SQLite: a campaign's rows are read and rewritten together.
-        {"sqlite_with_rowid": False},
-    )
+    __tablename__ = "campaign_standing_packs"
 
     campaign_id: Mapped[int] = mapped_column(
         ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
     )
-    creator_id: Mapped[int] = mapped_column(
-        ForeignKey("creators.id", ondelete="CASCADE"), primary_key=True
-    )
-    value: Mapped[int] = mapped_column(BigInteger, doc="the campaign's metric (gmv if unrankable)")
-    gmv: Mapped[int] = mapped_column(BigInteger, doc="minor units")
-    orders: Mapped[int] = mapped_column(BigInteger)
-    rank: Mapped[int | None] = mapped_column(
-        Integer, doc="by value desc, then handle; NULL at value 0"
-    )
+    creator_id: Mapped[bytes] = mapped_column(LargeBinary, doc="numpy .npy bytes")
+    value: Mapped[bytes] = mapped_column(LargeBinary, doc="numpy .npy bytes")
+    gmv: Mapped[bytes] = mapped_column(LargeBinary, doc="numpy .npy bytes; minor units")
+    orders: Mapped[bytes] = mapped_column(LargeBinary, doc="numpy .npy bytes")
+    rank: Mapped[bytes] = mapped_column(LargeBinary, doc="numpy .npy bytes; 0: unranked")
 
 
 class CampaignDay(Base):

@@ -34,7 +34,7 @@ MONEY = ("gmv", "live_gmv", "video_gmv", "gmv_target", "min_gmv_30d")
 DERIVED = (
     "day_columns",
     "campaign_days",
-    "campaign_standings",
+    "campaign_standing_packs",
     "campaign_totals",
     "boards",
     "board_rows",
@@ -252,7 +252,7 @@ def full_at_commit() -> Iterator[None]:
 FAULTS: dict[str, Callable[[Before], contextlib.AbstractContextManager[None]]] = {
     "half the pages": lambda b: room_for(b.pages + b.grown // 2),
     "95% of the pages": lambda b: room_for(b.pages + b.grown * 19 // 20),
-    "campaign stats": lambda b: full_at("UPDATE campaign_standings", nth=2),
+    "campaign stats": lambda b: full_at("INSERT INTO campaign_standing_packs", nth=2),
     "boards": lambda b: full_at("INSERT INTO board_rows", nth=2),
     "commit": lambda b: full_at_commit(),
 }

@@ -8,25 +8,29 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, insert, literal, or_, select, text
+import pandas as pd
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    and_,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.campaign_stats.fresh import Spec
-from creatorbot.storage.campaign_stats.standings import store_totals
-from creatorbot.storage.campaign_stats.tables import (
-    CREATORS,
-    DAILY,
-    DAYS,
-    ENROLLMENTS,
-    STANDINGS,
-    TOTALS,
-)
+from creatorbot.storage.campaign_stats.standings import FIGURES, store_standings
+from creatorbot.storage.campaign_stats.tables import DAILY, DAYS, ENROLLMENTS
 from creatorbot.storage.changes import lock_markets
+from creatorbot.storage.fetch import fetch_integers
 from creatorbot.storage.queries.markets import latest_day
 
 logger = logging.getLogger(__name__)
-
-ANALYZE_FROM = 50_000  # standings written: past this, PostgreSQL gets fresh statistics
 
 
 def recompute(campaigns: Iterable[Spec], *, session: Session) -> None:
@@ -34,36 +38,20 @@ def recompute(campaigns: Iterable[Spec], *, session: Session) -> None:
     wanted = list(campaigns)
     lock_markets({spec.market for spec in wanted}, session=session)
     latest = {market: latest_day(market, session=session) for market in {s.market for s in wanted}}
-    written = 0
     for spec in wanted:
         started = time.perf_counter()
-        for table in (STANDINGS, DAYS):
-            session.execute(delete(table).where(table.c.campaign_id == spec.id))
-        written += _insert_standings(spec, session=session)
+        session.execute(delete(DAYS).where(DAYS.c.campaign_id == spec.id))
         _insert_days(spec, session=session)
-        store_totals(spec, latest[spec.market], session=session)
+        store_standings(spec, sums_of(spec, session=session), latest[spec.market], session=session)
         logger.debug(
             "campaign stats recomputed",
             extra={"campaign_id": spec.id, "seconds": round(time.perf_counter() - started, 3)},
         )
-    if written >= ANALYZE_FROM and session.get_bind().dialect.name == "postgresql":
-        # Without statistics on freshly filled tables the planner may pick a parallel scan
-        # for a five-row read.
-        session.execute(text(f"ANALYZE {STANDINGS.name}, {DAYS.name}, {TOTALS.name}"))
 
 
-def rank_of(value: ColumnElement[Any], session: Session) -> ColumnElement[Any]:
-    """Rank by value (highest first, then handle by code point, as `analytics.rankings.rank`
-    orders: SQLite's default collation does, PostgreSQL's "C" one too), NULL at zero. Values
-    above zero sort first, so their row numbers are exactly their ranks."""
-    handle: ColumnElement[Any] = CREATORS.c.handle
-    if session.get_bind().dialect.name == "postgresql":
-        handle = CREATORS.c.handle.collate("C")
-    place = func.row_number().over(order_by=(value.desc(), handle))
-    return case((value > 0, place), else_=None)
-
-
-def _insert_standings(spec: Spec, *, session: Session) -> int:
+def sums_of(spec: Spec, *, session: Session, creators: list[int] | None = None) -> pd.DataFrame:
+    """Every enrolled creator's (or those of `creators`) FIGURES summed over the campaign's
+    window (0 without rows), by creator id: what the raw rows say their standings are."""
     daily = DAILY.c
     in_window = and_(
         daily.creator_id == ENROLLMENTS.c.creator_id,
@@ -72,26 +60,22 @@ def _insert_standings(spec: Spec, *, session: Session) -> int:
     sums = (
         select(
             ENROLLMENTS.c.creator_id,
-            func.coalesce(func.sum(daily[spec.value_metric]), 0).label("value"),
-            func.coalesce(func.sum(daily.gmv), 0).label("gmv"),
-            func.coalesce(func.sum(daily.orders), 0).label("orders"),
+            *(_total(daily[name]) for name in (spec.value_metric, "gmv", "orders")),
         )
         .select_from(ENROLLMENTS.outerjoin(DAILY, in_window))
         .where(ENROLLMENTS.c.campaign_id == spec.id)
         .group_by(ENROLLMENTS.c.creator_id)
-        .subquery()
     )
-    ranked = select(
-        literal(spec.id),
-        sums.c.creator_id,
-        sums.c.value,
-        sums.c.gmv,
-        sums.c.orders,
-        rank_of(sums.c.value, session),
-    ).join(CREATORS, CREATORS.c.id == sums.c.creator_id)
-    columns = ["campaign_id", "creator_id", "value", "gmv", "orders", "rank"]
-    result = session.execute(insert(STANDINGS).from_select(columns, ranked))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if creators is not None:
+        sums = sums.where(ENROLLMENTS.c.creator_id.in_(creators))
+    rows = fetch_integers(sums, session=session).reshape(-1, 1 + len(FIGURES))
+    return pd.DataFrame(rows[:, 1:], columns=FIGURES, index=pd.Index(rows[:, 0], name="creator_id"))
+
+
+def _total(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The column's sum, 0 without rows, as a 64-bit integer (PostgreSQL sums bigints as
+    numeric, which the integer reads do not decode)."""
+    return cast(func.coalesce(func.sum(column), 0), BigInteger)
 
 
 def _insert_days(spec: Spec, *, session: Session) -> None:

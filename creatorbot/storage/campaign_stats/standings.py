@@ -1,5 +1,5 @@
 """A campaign's standings brought up to date in memory: changes added, ranks recomputed in
-`analytics.rankings.rank`'s order, only the rows that changed written back, totals renewed."""
+`analytics.rankings.rank`'s order, written back whole (`packs`), totals renewed."""
 
 from __future__ import annotations
 
@@ -8,16 +8,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from creatorbot.analytics.rankings import rank
 from creatorbot.storage.campaign_stats.fresh import Spec
-from creatorbot.storage.campaign_stats.tables import STANDINGS, TOTALS
-from creatorbot.storage.fetch import fetch_integers
+from creatorbot.storage.campaign_stats.packs import read_standings, write_standings
+from creatorbot.storage.campaign_stats.tables import TOTALS
 from creatorbot.storage.roster import roster
-from creatorbot.storage.upsert import update_frame
 
 FIGURES = ["value", "gmv", "orders"]
 
@@ -26,26 +24,27 @@ def restand(
     spec: Spec, changes: pd.DataFrame | None, latest: dt.date | None, *, session: Session
 ) -> bool:
     """Add `changes` (creator_id and FIGURES, at most one row per creator) to the campaign's
-    standings, rerank them, write the rows that changed and the totals through `latest`.
-    Returns False, having written nothing, if a changed creator has no standing (stats that
-    do not describe the campaign: the caller recomputes it)."""
-    before = _stored(spec, session=session)
-    standings = before[FIGURES].copy()
+    standings, rerank them, write them and the totals through `latest`. Returns False, having
+    written nothing, if a changed creator has no standing (stats that do not describe the
+    campaign: the caller recomputes it)."""
+    standings = read_standings(spec.id, session=session, columns=FIGURES)
     if changes is not None and len(changes):
         delta = changes.set_index("creator_id")[FIGURES]
         if not delta.index.isin(standings.index).all():
             return False
         standings.loc[delta.index, FIGURES] += delta.to_numpy()
+    store_standings(spec, standings, latest, session=session)
+    return True
+
+
+def store_standings(
+    spec: Spec, standings: pd.DataFrame, latest: dt.date | None, *, session: Session
+) -> None:
+    """Rank `standings` (FIGURES by creator id: every enrolled creator), store them and the
+    totals they sum to through `latest`."""
+    standings = standings[FIGURES].copy()
     standings["rank"] = _ranks(standings["value"], spec.market, session=session)
-    moved = standings.ne(before).any(axis=1)
-    changed = standings[moved].reset_index()
-    changed["rank"] = changed["rank"].astype("Int64").mask(changed["rank"] == 0)
-    update_frame(
-        STANDINGS,
-        changed.assign(campaign_id=spec.id),
-        ("campaign_id", "creator_id"),
-        session=session,
-    )
+    write_standings(spec.id, standings, session=session)
     write_totals(
         spec,
         latest,
@@ -55,7 +54,6 @@ def restand(
         sums=[int(standings[name].sum()) for name in ("gmv", "orders", "value")],
         session=session,
     )
-    return True
 
 
 def _ranks(values: pd.Series, market: str, *, session: Session) -> np.ndarray:
@@ -73,18 +71,6 @@ def _ranks(values: pd.Series, market: str, *, session: Session) -> np.ndarray:
     return ranks
 
 
-def _stored(spec: Spec, *, session: Session) -> pd.DataFrame:
-    """The campaign's standings by creator id: FIGURES and rank (0 for unranked, so that every
-    row is plain integers and reads straight into one int64 array)."""
-    s = STANDINGS.c
-    names = ["creator_id", *FIGURES, "rank"]
-    query = select(*(s[name] for name in names[:-1]), func.coalesce(s.rank, 0)).where(
-        s.campaign_id == spec.id
-    )
-    rows = fetch_integers(query, session=session)
-    return pd.DataFrame(rows, columns=names).set_index("creator_id")
-
-
 def _tie_breakers(values: pd.Series, market: str, *, session: Session) -> np.ndarray:
     """Where ties need breaking, numbers that order as handles do: for creators whose value
     above zero another one shares, their place among those creators' handles. The others get
@@ -96,25 +82,6 @@ def _tie_breakers(values: pd.Series, market: str, *, session: Session) -> np.nda
     places = np.zeros(len(values), dtype=np.int64)
     places[np.flatnonzero(tied)[order]] = np.arange(1, len(order) + 1)
     return places
-
-
-def store_totals(spec: Spec, latest: dt.date | None, *, session: Session) -> None:
-    """Replace the campaign's totals row with the sums of its stored standings."""
-    s = STANDINGS.c
-    sums = session.connection().execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(case((s.gmv > 0, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((s.value > 0, 1), else_=0)), 0),
-            func.coalesce(func.sum(s.gmv), 0),
-            func.coalesce(func.sum(s.orders), 0),
-            func.coalesce(func.sum(s.value), 0),
-        ).where(s.campaign_id == spec.id)
-    )
-    enrolled, active, ranked, *money = (int(v) for v in sums.one())
-    write_totals(
-        spec, latest, enrolled=enrolled, active=active, ranked=ranked, sums=money, session=session
-    )
 
 
 def write_totals(

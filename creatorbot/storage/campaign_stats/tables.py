@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from creatorbot.storage.models import (
     CampaignDay,
-    CampaignStanding,
     CampaignTotal,
     Creator,
     DailyMetric,
@@ -12,7 +11,6 @@ from creatorbot.storage.models import (
 )
 from creatorbot.storage.upsert import table_of
 
-STANDINGS = table_of(CampaignStanding)
 DAYS = table_of(CampaignDay)
 TOTALS = table_of(CampaignTotal)
 CREATORS = table_of(Creator)

@@ -20,7 +20,7 @@ from creatorbot.storage.models import (
     AlertNotice,
     Campaign,
     CampaignDay,
-    CampaignStanding,
+    CampaignStandingPack,
     CampaignTotal,
     Creator,
     DailyMetric,
@@ -39,7 +39,7 @@ DEMO_KEY = "demo"
 # that carried them), children first.
 # Markets, feedback, subscriptions, the run ledger, roles and the audit log are left alone.
 DEMO_TABLES = (
-    CampaignStanding,
+    CampaignStandingPack,
     CampaignDay,
     CampaignTotal,
     Enrollment,

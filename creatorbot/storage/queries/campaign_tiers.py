@@ -1,14 +1,12 @@
-"""An incentive program's tier report from its stored standings, with a few bounded, indexed
-reads however many creators are enrolled: counts at a value come from ranks (all in one
-statement), the creators to nudge from rank ranges."""
+"""An incentive program's tier report from its kept standings, read once however many creators
+are enrolled: counts at a value from the sorted values, the creators to nudge from rank
+ranges."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session
 
 from creatorbot.analytics.campaigns import (
@@ -18,7 +16,7 @@ from creatorbot.analytics.campaigns import (
     nudge_bands,
     tier_counts,
 )
-from creatorbot.storage.models import CampaignStanding, Creator
+from creatorbot.storage.queries.standings import counts_at_least, ranked, standings_of
 
 NUDGE_COLUMNS = ["creator_id", "handle", "display_name", "value", "next_threshold", "tier"]
 
@@ -38,7 +36,8 @@ def stored_tier_report(
     bands = nudge_bands([threshold for threshold, _ in tiers])
     points = count_points(tiers, elapsed_days, total_days)
     points |= {bound for _, low, high in bands for bound in (low, high)}
-    at_least = _at_least(campaign_id, points, enrolled, session=session)
+    standings = standings_of(campaign_id, session=session)
+    at_least = counts_at_least(standings, points)
     per_tier, below_first, payout, projected = tier_counts(
         tiers, enrolled, at_least, elapsed_days, total_days
     )
@@ -51,7 +50,7 @@ def stored_tier_report(
         (*row, threshold, level, threshold - row[-1])
         for level, threshold, first, last in places
         if last > first
-        for row in _ranks(campaign_id, first + 1, min(last, first + shown), session=session)
+        for row in _ranks(standings, first + 1, min(last, first + shown), session=session)
     ]
     columns = [*NUDGE_COLUMNS, "missing"]
     nudge = (
@@ -65,50 +64,9 @@ def stored_tier_report(
     )
 
 
-def _at_least(
-    campaign_id: int, values: Iterable[int], enrolled: int, *, session: Session
-) -> dict[int, int]:
-    """How many enrolled creators have at least each of `values`, in one statement."""
-    wanted = sorted(set(values))
-    if not wanted:
-        return {}
-    found = session.execute(select(*(_count(campaign_id, x) for x in wanted))).one()
-    return {
-        x: (enrolled - int(n or 0)) if x <= 0 else int(n or 0)
-        for x, n in zip(wanted, found, strict=True)
-    }
-
-
-def _count(campaign_id: int, value: int) -> ScalarSelect[Any]:
-    """Above zero: the last rank among those holding the least value ≥ `value` (ranks run by
-    value, highest first) — the first entry of the value index at `value`, its ties sorted by
-    rank, so only that tie group is read. At zero or below: how many have less."""
-    s = CampaignStanding
-    if value <= 0:
-        return (
-            select(func.count())
-            .where(s.campaign_id == campaign_id, s.value < value)
-            .scalar_subquery()
-        )
-    return (
-        select(s.rank)
-        .where(s.campaign_id == campaign_id, s.value >= value)
-        .order_by(s.value, s.rank.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
 def _ranks(
-    campaign_id: int, first: int, last: int, *, session: Session
+    standings: pd.DataFrame, first: int, last: int, *, session: Session
 ) -> list[tuple[int, str, str, int]]:
     """Creator id, handle, display name and value of the standings ranked `first` to `last`."""
-    s = CampaignStanding
-    query = (
-        select(s.creator_id, Creator.handle, Creator.display_name, s.value)
-        .join(Creator, Creator.id == s.creator_id)
-        .where(s.campaign_id == campaign_id, s.rank.between(first, last))
-        .order_by(s.rank)
-        .limit(last - first + 1)  # steers PostgreSQL's generic plans to the rank index
-    )
-    return [(int(i), handle, name, int(value)) for i, handle, name, value in session.execute(query)]
+    rows = ranked(standings, first, last, session=session)
+    return list(rows[["creator_id", "handle", "display_name", "value"]].itertuples(index=False))

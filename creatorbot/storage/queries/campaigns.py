@@ -22,7 +22,6 @@ from creatorbot.storage.models import (
     Campaign,
     CampaignDay,
     CampaignKind,
-    CampaignStanding,
     CampaignTotal,
     Creator,
     DailyMetric,
@@ -30,6 +29,7 @@ from creatorbot.storage.models import (
 )
 from creatorbot.storage.queries.campaign_tiers import stored_tier_report
 from creatorbot.storage.queries.metrics import RANKABLE
+from creatorbot.storage.queries.standings import place_of, ranked, standings_of
 
 
 def campaign_by_slug(slug: str, *, session: Session) -> Campaign | None:
@@ -172,17 +172,8 @@ class CampaignFigures:
         order): rank, creator_id, handle, display_name, value."""
         if self.stored is None:
             return rank(self.creators()).head(limit)[TOP_COLUMNS]
-        s = CampaignStanding
-        query = (
-            select(s.rank, s.creator_id, Creator.handle, Creator.display_name, s.value)
-            .join(Creator, Creator.id == s.creator_id)
-            .where(s.campaign_id == self.campaign.id, s.rank <= limit)
-            .order_by(s.rank)
-            # The LIMIT too: PostgreSQL's generic plan of a prepared statement otherwise
-            # expects thousands of rows and starts parallel workers for five.
-            .limit(limit)
-        )
-        return _frame(self.session.execute(query), TOP_COLUMNS)
+        standings = standings_of(self.campaign.id, session=self.session)
+        return ranked(standings, 1, limit, session=self.session)[TOP_COLUMNS]
 
     def tiers(
         self, tiers: Sequence[tuple[int, int]], elapsed_days: int, total_days: int, shown: int
@@ -215,22 +206,20 @@ def creator_standings(
     creator_id: int, campaigns: Iterable[Campaign], latest: dt.date | None, *, session: Session
 ) -> dict[int, Standing]:
     """The creator's standing in each of `campaigns` (by campaign id; all of the creator's
-    market, whose latest day is `latest`): one indexed read for all campaigns with stats, the
-    raw ranking for any other."""
+    market, whose latest day is `latest`): from the kept standings of each campaign with stats,
+    the raw ranking for any other."""
     wanted = list(campaigns)
-    t, s = CampaignTotal, CampaignStanding
-    query = (
-        select(t.campaign_id, t.starts_on, t.ends_on, t.metric, t.through, t.ranked)
-        .add_columns(s.value, s.rank)
-        .outerjoin(s, (s.campaign_id == t.campaign_id) & (s.creator_id == creator_id))
-        .where(t.campaign_id.in_([c.id for c in wanted]))
+    t = CampaignTotal
+    query = select(t.campaign_id, t.starts_on, t.ends_on, t.metric, t.through, t.ranked).where(
+        t.campaign_id.in_([c.id for c in wanted])
     )
     stored = {row.campaign_id: row for row in session.execute(query)} if wanted else {}
     found: dict[int, Standing] = {}
     for campaign in wanted:
         row = stored.get(campaign.id)
         if row is not None and is_fresh(spec_of(campaign), row, latest):
-            found[campaign.id] = Standing(int(row.value or 0), row.rank, int(row.ranked))
+            standings = standings_of(campaign.id, session=session)
+            found[campaign.id] = Standing(*place_of(standings, creator_id), int(row.ranked))
         else:
             through = latest or day_before(campaign.starts_on)
             creators = campaign_creator_totals(campaign, through, session=session)
