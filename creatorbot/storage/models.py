@@ -165,6 +165,10 @@ class Tier(Base):
 Index("ix_creators_lower_handle", func.lower(Creator.handle))
 Index("ix_creators_handle_key", Creator.handle_key)
 Index("ix_creators_name_key", Creator.name_key)
+# What the boards read of a market's creators, from the index alone: ids by tier and category.
+Index(
+    "ix_creators_market_tier_category", Creator.market, Creator.tier, Creator.category, Creator.id
+)
 # A portfolio is the creators whose CM or AM is the owner: a probe each, never a scan.
 Index("ix_creators_lower_cm", func.lower(Creator.cm))
 Index("ix_creators_lower_am", func.lower(Creator.am))

@@ -11,11 +11,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import union_categoricals
 from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.fetch import fetch_all, fetch_batches
+from creatorbot.storage.fetch import fetch_all
 from creatorbot.storage.models import Creator
 
 COLUMNS = ["creator_id", "handle", "tier", "category"]
@@ -54,7 +53,7 @@ class _Read:
     """What a `shared` block has read so far."""
 
     rosters: dict[str, Roster] = field(default_factory=dict)
-    details: pd.DataFrame | None = None  # every creator's tier and category, by id
+    details: dict[str, pd.DataFrame] = field(default_factory=dict)  # tiers and categories
     # What the write path stored inside the block, by its own keys: reused, not read back.
     written: dict[Any, Any] = field(default_factory=dict)
 
@@ -92,7 +91,7 @@ def recheck(*, session: Session) -> None:
     read = session.info.get(_SHARED)
     if read is None:
         return
-    read.details = None
+    read.details = {}
     for market, kept in list(read.rosters.items()):
         query = select(func.count()).select_from(Creator).where(Creator.market == market)
         if session.scalar(query) != len(kept.ids):
@@ -130,13 +129,16 @@ def creator_ids(markets: pd.Series, handles: pd.Series, *, session: Session) -> 
 def creators(markets: Iterable[str], *, session: Session) -> dict[str, pd.DataFrame]:
     """Every creator of each market with COLUMNS: the boards' scopes are tiers and categories."""
     read = session.info.get(_SHARED)
-    if read is None:
-        details = _details(session=session)
-    else:
-        if read.details is None:
-            read.details = _details(session=session)
-        details = read.details
-    return {market: _joined(roster(market, session=session), details) for market in markets}
+    found = {}
+    for market in markets:
+        if read is None:
+            details = _details(market, session=session)
+        else:
+            if market not in read.details:
+                read.details[market] = _details(market, session=session)
+            details = read.details[market]
+        found[market] = _joined(roster(market, session=session), details)
+    return found
 
 
 def _roster(market: str, *, session: Session) -> Roster:
@@ -146,32 +148,20 @@ def _roster(market: str, *, session: Session) -> Roster:
     return Roster(rows[:, 1].astype(np.int64), pd.Index(rows[:, 0]))
 
 
-def _details(*, session: Session) -> pd.DataFrame:
-    """Every creator's tier and category (categorical: a few names, each held once), by id. One
-    pass over the whole table, which in table order beats a million index look-ups several
-    times over."""
+def _details(market: str, *, session: Session) -> pd.DataFrame:
+    """Every creator's tier and category in `market` (categorical: a few names, each held
+    once), by id; read as the ids of each (tier, category), a few dozen rows of text, from the
+    (market, tier, category, id) index alone: a million rows of three values each, or a pass
+    over the whole table, cost the database and the driver several times more."""
     if session.get_bind().dialect.name == "postgresql":
-        return _grouped_details(session=session)
-    query = select(Creator.id, Creator.tier, Creator.category)
-    ids: list[np.ndarray] = []
-    tiers: list[pd.Categorical] = []
-    categories: list[pd.Categorical] = []
-    for batch in fetch_batches(query, session=session):  # a batch of tuples at a time
-        rows = np.array(batch, dtype=object).reshape(-1, 3)
-        ids.append(rows[:, 0].astype(np.int64))
-        tiers.append(pd.Categorical(rows[:, 1]))
-        categories.append(pd.Categorical(rows[:, 2]))
-    return pd.DataFrame(
-        {"tier": _joined_categories(tiers), "category": _joined_categories(categories)},
-        index=pd.Index(np.concatenate(ids) if ids else np.empty(0, dtype=np.int64)),
+        ids = func.string_agg(cast(Creator.id, Text), ",")
+    else:
+        ids = func.group_concat(Creator.id)
+    query = (
+        select(Creator.tier, Creator.category, ids)
+        .where(Creator.market == market)
+        .group_by(Creator.tier, Creator.category)
     )
-
-
-def _grouped_details(*, session: Session) -> pd.DataFrame:
-    """PostgreSQL: `_details` read as the ids of each (tier, category), a few dozen rows of
-    text: a million rows of three values each cost the server and the driver more."""
-    ids = func.string_agg(cast(Creator.id, Text), ",")
-    query = select(Creator.tier, Creator.category, ids).group_by(Creator.tier, Creator.category)
     groups = [
         (tier, category, np.array(text.split(","), dtype=np.int64))
         for tier, category, text in session.execute(query)
@@ -196,12 +186,6 @@ def _grouped_details(*, session: Session) -> pd.DataFrame:
             else np.empty(0, dtype=np.int64)
         ),
     )
-
-
-def _joined_categories(parts: list[pd.Categorical]) -> pd.Categorical:
-    if not parts:
-        return pd.Categorical([])
-    return union_categoricals(parts, sort_categories=True) if len(parts) > 1 else parts[0]
 
 
 def _joined(roster: Roster, details: pd.DataFrame) -> pd.DataFrame:
