@@ -121,9 +121,8 @@ def update_frame(table: Table, frame: pd.DataFrame, key: Sequence[str], *, sessi
     mark = _mark(session)
     sets = ", ".join(f"{c} = {mark}" for c in values)
     match = " AND ".join(f"{c} = {mark}" for c in key)
-    rows = _driver_rows(table, frame, columns, session=session)
-    _executemany(f"UPDATE {table.name} SET {sets} WHERE {match}", rows, session, None)
-    return len(rows)
+    _executemany(f"UPDATE {table.name} SET {sets} WHERE {match}", table, frame, columns, session)
+    return len(frame)
 
 
 def _upsert(
@@ -173,9 +172,8 @@ def _insert(
         return len(frame)
     marks = ", ".join([_mark(session)] * len(columns))
     sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks}) {on_conflict}"
-    rows = _driver_rows(table, frame, columns, session=session)
-    _executemany(sql, rows, session, progress)
-    return len(rows)
+    _executemany(sql, table, frame, columns, session, progress)
+    return len(frame)
 
 
 def _copying(frame: pd.DataFrame, session: Session) -> bool:
@@ -187,13 +185,21 @@ def _mark(session: Session) -> str:
 
 
 def _executemany(
-    sql: str, rows: list[tuple[Any, ...]], session: Session, progress: Progress | None
+    sql: str,
+    table: Table,
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    session: Session,
+    progress: Progress | None = None,
 ) -> None:
+    """Run `sql` for each row of `frame[columns]`, CHUNK rows at a time: only one chunk's
+    driver tuples exist at once (a 200,000-row part's took some 200 MB)."""
     connection = session.connection()
-    for chunk in _chunks(rows, CHUNK):
-        connection.exec_driver_sql(sql, list(chunk))
+    for start in range(0, len(frame), CHUNK):
+        rows = _driver_rows(table, frame.iloc[start : start + CHUNK], columns, session=session)
+        connection.exec_driver_sql(sql, rows)
         if progress:
-            progress(len(chunk))
+            progress(len(rows))
 
 
 @contextmanager
@@ -265,11 +271,6 @@ def _driver_rows(
     dialect = session.get_bind().dialect
     values = [_plain_values(frame[name], table.c[name].type, dialect) for name in columns]
     return list(zip(*values, strict=True)) if len(columns) else []
-
-
-def _chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
 
 
 def _plain_values(column: pd.Series, kind: TypeEngine[Any], dialect: Dialect) -> list[Any]:

@@ -21,10 +21,10 @@ from creatorbot.storage.importers.chunked import validate_chunks
 from creatorbot.storage.importers.errors import ImportFailed, RowError
 from creatorbot.storage.importers.kinds import BY_NAME, KINDS, Kind
 from creatorbot.storage.importers.lock import WAIT_SECONDS, ImportBusy, lock_imports
-from creatorbot.storage.importers.memory import release_memory
 from creatorbot.storage.importers.native import aliases as native
 from creatorbot.storage.importers.native.prepare import prepare_native
 from creatorbot.storage.importers.read import Table, read_chunks
+from creatorbot.storage.memory import release_memory
 from creatorbot.storage.roster import recheck, shared
 from creatorbot.storage.writer import WRITERS
 

@@ -5,25 +5,22 @@ of the few creators flagged."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.daycolumns import ID, unpack
-from creatorbot.storage.fetch import fetch_all
+from creatorbot.storage.daycolumns import ID, iter_columns
 from creatorbot.storage.models import Campaign, Creator, DailyMetric, DayColumn, SlotMetric
 from creatorbot.storage.queries.campaigns import CampaignFigures
 
 SLOT_COUNTS = ("impressions", "clicks", "conversions")
 DENSE = 2  # creator ids spanning at most this many times a day's rows are taken as a range
-HEADER_PEEK = 256  # bytes that hold a .npy header of a 1-d array
 CREATOR_FACTS = ("gmv", "orders", "live_gmv", "live_sessions", "live_minutes")
 
 
@@ -51,41 +48,38 @@ def creator_matrix(
     market: str, first: dt.date, last: dt.date, metrics: Sequence[str], *, session: Session
 ) -> Matrix:
     """Every creator with a row in [first, last] (keys: creator ids, ascending) × the days that
-    have day columns, for each of `metrics` (rankable metrics), read from the day columns."""
-    names = [ID, *metrics]
-    query = select(DayColumn.date, DayColumn.name, DayColumn.data).where(
-        DayColumn.market == market,
-        DayColumn.date.between(first, last),
-        or_(*(DayColumn.name == name for name in names)),  # `fetch_all` binds no IN lists
+    have day columns, for each of `metrics` (rankable metrics), read from the day columns one
+    day's column at a time: only the matrices themselves are held (a month of a million
+    creators' columns read at once took 300 MB more)."""
+    names = {ID, *metrics}
+    held: dict[dt.date, set[str]] = defaultdict(set)
+    listed = select(DayColumn.date, DayColumn.name).where(
+        DayColumn.market == market, DayColumn.date.between(first, last)
     )
-    by_day: dict[dt.date, dict[str, np.ndarray]] = defaultdict(dict)
-    for day, name, data in fetch_all(query, session=session):
-        by_day[_day(day)][str(name)] = _array(data)
-    days = tuple(sorted(day for day, found in by_day.items() if len(found) == len(names)))
-    columns = [by_day[day] for day in days]
-    keys, where = _universe([found[ID] for found in columns])
+    for day, name in session.execute(listed):
+        held[_day(day)].add(str(name))
+    days = tuple(sorted(day for day, found in held.items() if names <= found))
+    wanted = set(days)
+    ids: list[np.ndarray] = []
+    for day, column in iter_columns(market, ID, first, last, session=session):
+        if day in wanted:  # most days hold the same creators: one array serves them all
+            same = bool(ids) and np.array_equal(ids[-1], column)
+            ids.append(ids[-1] if same else column)
+    keys, where = _universe(ids)
+    del ids
     values = {}
     for metric in metrics:
-        kind = np.result_type(np.int32, *(found[metric].dtype for found in columns))
-        matrix = np.zeros((len(keys), len(days)), dtype=kind, order="F")
-        for n, found in enumerate(columns):
-            matrix[:, n][where[n]] = found[metric]  # down one contiguous column: the quick way
+        matrix = np.zeros((len(keys), len(days)), dtype=np.int32, order="F")
+        n = 0
+        for day, found in iter_columns(market, metric, first, last, session=session):
+            if day not in wanted:
+                continue
+            if np.result_type(matrix.dtype, found.dtype) != matrix.dtype:
+                matrix = matrix.astype(np.result_type(matrix.dtype, found.dtype), order="F")
+            matrix[:, n][where[n]] = found  # down one contiguous column: the quick way
+            n += 1
         values[metric] = matrix
     return Matrix(keys, days, values)
-
-
-def _array(data: Any) -> np.ndarray:
-    """A day column's array, read in place from the driver's bytes (no copy: these are the
-    biggest reads of a scan)."""
-    view = memoryview(data)
-    header = io.BytesIO(view[:HEADER_PEEK].tobytes())
-    version = np.lib.format.read_magic(header)
-    if version != (1, 0):
-        return unpack(bytes(view), widen=False)
-    shape, fortran, dtype = np.lib.format.read_array_header_1_0(header)
-    if fortran or len(shape) != 1:
-        return unpack(bytes(view), widen=False)
-    return np.frombuffer(view, dtype=dtype, count=shape[0], offset=header.tell())
 
 
 def _universe(ids: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -97,14 +91,23 @@ def _universe(ids: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
     low = min(int(day[0]) for day in ids if len(day))  # each day's ids are ascending
     top = max(int(day[-1]) for day in ids if len(day))
     if top - low + 1 <= DENSE * max(len(day) for day in ids):
-        return np.arange(low, top + 1), [day.astype(np.int64) - low for day in ids]
+        return np.arange(low, top + 1), _each(ids, lambda day: day.astype(np.int64) - low)
     seen = np.zeros(top + 1, dtype=bool)
     for day in ids:
         seen[day] = True
     keys = np.flatnonzero(seen)
     position = np.zeros(top + 1, dtype=np.int64)
     position[keys] = np.arange(len(keys))
-    return keys, [position[day] for day in ids]
+    return keys, _each(ids, lambda day: position[day])
+
+
+def _each(ids: list[np.ndarray], rows: Callable[[np.ndarray], np.ndarray]) -> list[np.ndarray]:
+    """`rows(day)` of each day's ids, computed once for days that share their ids array (a
+    month of a million creators' positions, one array a day, took 240 MB)."""
+    found: list[np.ndarray] = []
+    for n, day in enumerate(ids):
+        found.append(found[-1] if n and day is ids[n - 1] else rows(day))
+    return found
 
 
 def campaign_matrix(

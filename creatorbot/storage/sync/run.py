@@ -17,11 +17,11 @@ from creatorbot.storage.importers import messages
 from creatorbot.storage.importers.chunked import repeated_keys
 from creatorbot.storage.importers.errors import MAX_ERRORS, ErrorLog, ImportFailed, RowError
 from creatorbot.storage.importers.kinds import BY_NAME, Kind
-from creatorbot.storage.importers.memory import release_memory
 from creatorbot.storage.importers.read import Table
 from creatorbot.storage.importers.run import ImportResult
 from creatorbot.storage.importers.seen import SeenKeys
 from creatorbot.storage.importers.validate import validate
+from creatorbot.storage.memory import release_memory
 from creatorbot.storage.roster import shared
 from creatorbot.storage.sync.counts import with_counts
 from creatorbot.storage.sync.sources import Source
