@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from creatorbot.bot.app import App
 from creatorbot.bot.long_lists import TOP_ROWS
 from creatorbot.storage import writer
 from tests.bot.slack_harness import SlackBot, running_bot
@@ -58,7 +59,7 @@ def code_blocks(answer: dict[str, Any]) -> list[str]:
     ]
 
 
-def more_creators(bot: SlackBot) -> dict[str, int]:
+def more_creators(app: App) -> dict[str, int]:
     """EXTRA MY creators with a week of GMV each (minor units, seeded); handle → daily GMV."""
     rng = random.Random(18)
     daily = {f"maker{n:02d}": rng.randrange(1_000, 90_000) for n in range(EXTRA)}
@@ -100,10 +101,25 @@ def more_creators(bot: SlackBot) -> dict[str, int]:
             for offset in range(7)
         ]
     )
-    with bot.app.sessions.begin() as session:
+    with app.sessions.begin() as session:
         writer.write_creators(creators, session=session)
         writer.write_daily_metrics(metrics, session=session)
     return daily
+
+
+def ranking(daily: dict[str, int]) -> tuple[dict[str, int], list[str]]:
+    """Independently of the bot: each MY creator's week, and the handles ranked by it (ties by
+    handle)."""
+    weeks = {handle: 7 * gmv for handle, gmv in daily.items()}
+    weeks |= {"amir": 7 * 25_000, "bella": 7 * 12_000}
+    ranked = sorted(weeks, key=lambda handle: (-weeks[handle], handle))
+    assert len(ranked) == EXTRA + 2 > TOP_ROWS
+    return weeks, ranked
+
+
+def handle_of(cell: str) -> str:
+    """The handle in a creator's cell: `Maker 07 (@maker07)` → maker07."""
+    return cell.rpartition("(@")[2].rstrip(")")
 
 
 def test_a_leaderboard_is_a_table_block_within_slacks_limits(bot: SlackBot) -> None:
@@ -156,20 +172,16 @@ def test_the_setting_forces_the_code_block(tmp_path: Path) -> None:
 
 
 def test_a_long_list_shows_its_top_rows_and_attaches_every_row(bot: SlackBot) -> None:
-    daily = more_creators(bot)
+    daily = more_creators(bot.app)
     answer = ask(bot, "leaderboard gmv 7d MY top 50")
 
-    # Independently: each creator's week, ranked by GMV then handle.
-    weeks = {handle: 7 * gmv for handle, gmv in daily.items()}
-    weeks |= {"amir": 7 * 25_000, "bella": 7 * 12_000}
-    ranked = sorted(weeks, key=lambda handle: (-weeks[handle], handle))
-    assert len(ranked) == EXTRA + 2 > TOP_ROWS
+    weeks, ranked = ranking(daily)
 
     (table,) = tables(answer)
     assert table_problems(table) == []
     rows = rows_of(table)[1:]
     assert len(rows) == TOP_ROWS
-    assert [row[1].rpartition("(@")[2].rstrip(")") for row in rows] == ranked[:TOP_ROWS]
+    assert [handle_of(row[1]) for row in rows] == ranked[:TOP_ROWS]
     notes = " ".join(b["elements"][0]["text"] for b in answer["blocks"] if b["type"] == "context")
     count = EXTRA + 2
     assert f"The top {TOP_ROWS} of {count} rows; the attached file has all {count}." in notes
@@ -181,6 +193,6 @@ def test_a_long_list_shows_its_top_rows_and_attaches_every_row(bot: SlackBot) ->
     lines = list(csv.reader(io.StringIO(upload["content"].decode("utf-8-sig"))))
     assert lines[0] == ["#", "Creator", "GMV", "Move"]
     body = lines[1:]
-    assert [row[1].rpartition("(@")[2].rstrip(")") for row in body] == ranked
+    assert [handle_of(row[1]) for row in body] == ranked
     assert [row[2] for row in body] == [f"RM{weeks[h] / 100:,.2f}" for h in ranked]
     assert [row[0] for row in body] == [str(place) for place in range(1, count + 1)]
