@@ -323,9 +323,7 @@ def test_a_cut_table_leaves_room_for_what_follows_it() -> None:
     message = render_message(Reply((leaderboard(500), Context("17–23 Nov"), buttons)))
     check_limits(message)
     assert [block["type"] for block in message.blocks[-3:]] == ["context", "context", "actions"]
-    message = render_message(
-        Reply((leaderboard(500), Context("17–23 Nov"), buttons)), tables=False
-    )
+    message = render_message(Reply((leaderboard(500), Context("17–23 Nov"), buttons)), tables=False)
     check_limits(message)
     assert [block["type"] for block in message.blocks[-3:]] == ["context", "context", "actions"]
     assert context_lines(message)[-1] == "17–23 Nov"

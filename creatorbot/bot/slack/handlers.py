@@ -135,9 +135,7 @@ class SlackHandlers:
         reply = with_share_button(reply, request.text, lang)
         files = send_privately(self.client, reply, request.user)
         message = message_for(self.client, reply, lang, files=files, tables=self.tables.enabled)
-        answered(
-            respond, message, self.tables, response_type="ephemeral", replace_original=replace
-        )
+        answered(respond, message, self.tables, response_type="ephemeral", replace_original=replace)
         self.metrics.answer_seconds.labels(
             platform="slack", command=command_label(_name(request.text), self.router.commands)
         ).observe(time.perf_counter() - started)
