@@ -62,6 +62,7 @@ TITLE_MAX_COLUMNS = 300
 TITLE_X = 0.01  # the title's left edge, as a fraction of the figure's width
 # What may end a cut title before its "…": a separator left dangling reads as a stray mark.
 DANGLING = " ·-–—,;:/|"
+SURELY_FITS = 0.5  # of the figure's width: the axes' right edge is always further right
 ELLIPSIS = "…"
 MISSING_GLYPH = "□"
 
@@ -355,10 +356,20 @@ def fit_words(text: str, room: float, measure: Callable[[str], float]) -> str:
     if measure(text) <= room:
         return text
     words = text.split(" ")
-    for count in range(len(words) - 1, 0, -1):
+
+    def cut(count: int) -> str:
         kept = " ".join(words[:count]).rstrip(DANGLING)
-        if kept and measure(kept + ELLIPSIS) <= room:
-            return kept + ELLIPSIS
+        return kept + ELLIPSIS if kept else ""
+
+    low, high = 0, len(words) - 1  # the most words that fit: wider with each word kept
+    while low < high:
+        middle = (low + high + 1) // 2
+        if cut(middle) and measure(cut(middle)) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    if low:
+        return cut(low)
     first = words[0]
     while len(first) > 1 and measure(first + ELLIPSIS) > room:
         first = first[:-1]
@@ -369,6 +380,10 @@ def _fit_title(figure: Figure, renderer: RendererBase) -> None:
     """Cut the title at a word, with "…", to the width of the axes below it."""
     title = figure.get_suptitle().replace(r"\$", "$")
     if not title or not figure.axes:
+        return
+    # The axes always reach past the middle of the figure: a title that stops short of it
+    # fits without placing them first (a layout pass saved on most charts).
+    if title_width(title, renderer) <= figure.bbox.width * (SURELY_FITS - TITLE_X):
         return
     room = title_room(figure, renderer)
     fitted = fit_words(title, room, lambda text: title_width(text, renderer))
