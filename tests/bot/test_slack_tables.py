@@ -19,9 +19,9 @@ from creatorbot.bot.app import App
 from creatorbot.bot.long_lists import TOP_ROWS
 from creatorbot.storage import writer
 from tests.bot.slack_harness import SlackBot, running_bot
-from tests.bot.world import END
+from tests.bot.world import END, NOW, job_runner, subscribe_channels
 from tests.fakes.slack_api import RESPONSE_URL
-from tests.fakes.slack_requests import slash_command
+from tests.fakes.slack_requests import event, slash_command
 from tests.fakes.slack_tables import table_problems
 
 EXTRA = 40  # MY creators beside the world's two: a list longer than TOP_ROWS
@@ -196,3 +196,34 @@ def test_a_long_list_shows_its_top_rows_and_attaches_every_row(bot: SlackBot) ->
     assert [handle_of(row[1]) for row in body] == ranked
     assert [row[2] for row in body] == [f"RM{weeks[h] / 100:,.2f}" for h in ranked]
     assert [row[0] for row in body] == [str(place) for place in range(1, count + 1)]
+
+
+def test_a_channel_answer_refused_for_its_table_is_posted_once_as_a_code_block(
+    bot: SlackBot,
+) -> None:
+    bot.fake.table_blocks = False
+    mention = {
+        "type": "app_mention",
+        "user": "U1",
+        "text": "<@UBOT> leaderboard gmv 7d MY",
+        "channel": "C7",
+        "ts": "1700000000.000007",
+        "team": "T1",
+    }
+    assert bot.send(event(mention, event_id="Ev-tables"))[0] == 200
+    bot.fake.wait_for(lambda: len(bot.fake.posts("C7")) >= 1, 15)
+    time.sleep(0.3)
+    (post,) = bot.fake.posts("C7")
+    assert tables(post) == [] and "RM1,750.00" in code_blocks(post)[0]
+    refused = [c for c in bot.fake.calls("chat.postMessage") if c.failed]
+    assert [c.response["error"] for c in refused] == ["invalid_blocks"]
+    assert len(bot.fake.shown("C7")) == 1  # one answer in the channel
+
+
+def test_a_scheduled_post_carries_a_table_block(bot: SlackBot) -> None:
+    subscribe_channels(bot.app, "slack", "T1", ("C9",))
+    job_runner(bot.app, {"slack": bot.running.platforms["slack"].poster()}).tick(NOW)
+    (post,) = bot.fake.posts("C9")
+    (table,) = tables(post)
+    assert table_problems(table) == []
+    assert any("Bella Tan (@bella)" in row[1] for row in rows_of(table))
