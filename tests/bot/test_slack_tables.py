@@ -227,3 +227,38 @@ def test_a_scheduled_post_carries_a_table_block(bot: SlackBot) -> None:
     (table,) = tables(post)
     assert table_problems(table) == []
     assert any("Bella Tan (@bella)" in row[1] for row in rows_of(table))
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "again"),
+    [
+        (400, "invalid_blocks", True),
+        (400, '{"ok": false, "error": "invalid_blocks"}', True),
+        (400, "no_text", False),
+        (500, "invalid_blocks", False),
+        (200, "ok", False),
+    ],
+)
+def test_a_response_url_refusal_of_the_table_sends_the_code_block(
+    status: int, body: str, again: bool
+) -> None:
+    from slack_sdk.webhook import WebhookResponse
+
+    from creatorbot.bot.slack.blocks import render_message
+    from creatorbot.bot.slack.deliver import TableBlocks, answered
+    from creatorbot.commands.reply import Column, Reply, Table
+
+    sent: list[list[dict[str, Any]]] = []
+
+    def respond(**message: Any) -> WebhookResponse:
+        sent.append(message["blocks"])
+        first = len(sent) == 1
+        answer = (status, body) if first else (200, "ok")
+        return WebhookResponse(url="u", status_code=answer[0], body=answer[1], headers={})
+
+    message = render_message(Reply((Table((Column("Creator"),), (("amir",),)),)))
+    switch = TableBlocks()
+    answered(respond, message, switch, response_type="ephemeral")
+    assert message.plain is not None
+    assert sent == ([message.blocks, message.plain.blocks] if again else [message.blocks])
+    assert switch.enabled is not again

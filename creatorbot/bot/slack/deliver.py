@@ -4,6 +4,7 @@ channel)."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -69,11 +70,11 @@ def answered(
     tables: TableBlocks,
     **options: Any,
 ) -> WebhookResponse:
-    """The message sent through a response_url; when Slack refuses its table block (a response
-    URL says so in plain text, with a 400), its code-block twin is sent instead."""
+    """The message sent through a response_url; when Slack refuses its table block (a 4xx
+    whose body names the error), its code-block twin is sent instead."""
     response = respond(text=message.text, blocks=message.blocks, **options)
-    refusal = str(response.body or "").strip()
-    if message.plain is None or response.status_code != 400 or refusal not in TABLE_REFUSALS:
+    refusal = _refusal(response)
+    if message.plain is None or refusal not in TABLE_REFUSALS:
         return response
     response = respond(text=message.plain.text, blocks=message.plain.blocks, **options)
     if response.status_code < 400:
@@ -87,6 +88,20 @@ def with_share_button(reply: Reply, text: str, lang: Lang) -> Reply:
         return reply
     share = Buttons((Button(lang._("Share in channel"), SHARE, text),))
     return replace(reply, blocks=(*reply.blocks, share))
+
+
+def _refusal(response: WebhookResponse) -> str:
+    """The error a response_url answered: its plain-text body (`invalid_blocks`), or the
+    `error` of a JSON one; "" for an answer taken."""
+    if not 400 <= response.status_code < 500:
+        return ""
+    body = str(response.body or "").strip()
+    if body.startswith("{"):
+        try:
+            return str(json.loads(body).get("error") or "")
+        except (ValueError, AttributeError):
+            return ""
+    return body
 
 
 def upload_charts(client: WebClient, reply: Reply, *, required: bool = False) -> dict[int, str]:
