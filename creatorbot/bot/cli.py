@@ -18,7 +18,7 @@ from creatorbot.bot.cli_jobs import parse_moment, platform_posters
 from creatorbot.bot.console import ask, shell, show
 from creatorbot.bot.scheduling import post_on_demand
 from creatorbot.bot.settings import Settings
-from creatorbot.commands.i18n import LANGUAGES, language_of
+from creatorbot.commands.i18n import LANGUAGES, Lang, language_of
 from creatorbot.storage import segments
 from creatorbot.storage.db import make_engine, upgrade
 from creatorbot.storage.failures import database_unreachable, disk_full, first_line
@@ -210,8 +210,9 @@ def cmd_shell(app: App, args: argparse.Namespace) -> int:
 
 def cmd_ask(app: App, args: argparse.Namespace) -> int:
     post_on_demand(app, platform_posters(app))
-    reply = ask(app.router, " ".join(args.text), console_locale(args.locale, app.settings))
-    print(show(reply, app.settings.data_dir / "exports"))
+    locale = console_locale(args.locale, app.settings)
+    reply = ask(app.router, " ".join(args.text), locale)
+    print(show(reply, app.settings.data_dir / "exports", Lang(locale)))
     return 0 if reply.ok else 1
 
 

@@ -33,7 +33,9 @@ def platform_posters(app: App) -> dict[str, Poster]:
         from creatorbot.bot.slack.poster import slack_poster
 
         token = settings.slack_bot_token.get_secret_value()
-        posters["slack"] = slack_poster(token, settings.slack_api_url)
+        posters["slack"] = slack_poster(
+            token, settings.slack_api_url, table_blocks=settings.slack_table_blocks
+        )
     if settings.has_lark and settings.lark_app_secret:
         from creatorbot.bot.lark.poster import lark_poster
 

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
+from creatorbot.bot.console_buttons import buttons_of, command_of, pressed
 from creatorbot.bot.render_text import render
 from creatorbot.commands.core import CommandRequest
-from creatorbot.commands.reply import File, Reply
+from creatorbot.commands.i18n import Lang
+from creatorbot.commands.reply import File, Image, Reply, Text
 from creatorbot.commands.router import Router
 from creatorbot.jobs.posting import Target
 
 EXIT_WORDS = {"exit", "quit", ":q"}
+_NOT_NAME = re.compile(r"[^a-z0-9]+")
 
 
 class ConsolePoster:
@@ -67,11 +72,48 @@ def save_files(reply: Reply, folder: Path) -> list[Path]:
     return saved
 
 
-def show(reply: Reply, exports: Path) -> str:
-    """The reply as the console shows it, with where its files were saved."""
-    lines = [render(reply)]
+def save_charts(reply: Reply, folder: Path) -> list[Path]:
+    """Write the reply's charts into `folder` as PNG files named after their titles
+    (`chart-gmv-my-17-23-nov.png`); the paths written."""
+    saved: list[Path] = []
+    for block in reply.blocks:
+        if isinstance(block, Image):
+            folder.mkdir(parents=True, exist_ok=True)
+            folded = unicodedata.normalize("NFKD", block.title).encode("ascii", "ignore")
+            stem = "chart-" + _NOT_NAME.sub("-", folded.decode().lower()).strip("-")[:60]
+            path = folder / f"{stem.rstrip('-')}.png"
+            number = 1
+            while path in saved:
+                number += 1
+                path = folder / f"{stem.rstrip('-')}-{number}.png"
+            path.write_bytes(block.png)
+            saved.append(path)
+    return saved
+
+
+def show(reply: Reply, exports: Path, lang: Lang | None = None, *, numbered: bool = False) -> str:
+    """The reply as the console shows it, with where its files and charts were saved; with
+    `numbered`, its buttons carry the numbers that press them (at the shell)."""
+    lang = lang or Lang()
+    lines = [render(reply, numbered=numbered)]
     lines += [f"Saved {path}" for path in save_files(reply, exports)]
+    lines += [lang._("Chart saved as {path}").format(path=p) for p in save_charts(reply, exports)]
+    if numbered and buttons_of(reply):
+        lines.append(lang._("Type a button's number or its label to press it."))
     return "\n".join(lines)
+
+
+def press(router: Router, reply: Reply | None, typed: str, locale: str = "en") -> Reply | None:
+    """The answer to a typed button press (`2`, `more`) of the last answer's buttons; None when
+    `typed` presses none (it is a command)."""
+    button = pressed(reply, typed)
+    if button is None:
+        return None
+    command = command_of(button)
+    if command is None:
+        note = Lang(locale)._("That button opens a form, which only Slack and Lark can show.")
+        return Reply((Text(note),), ok=False)
+    return ask(router, command, locale)
 
 
 def shell(
@@ -90,6 +132,7 @@ def shell(
             readline.read_history_file(history)
         readline.set_history_length(1000)
     write("creatorbot shell — type `help` for commands, `exit` to leave.")
+    last: Reply | None = None
     try:
         while True:
             try:
@@ -104,7 +147,9 @@ def shell(
                 continue
             if text.lower() in EXIT_WORDS:
                 break
-            write(show(ask(router, text, locale), history.parent / "exports"))
+            reply = press(router, last, text, locale) or ask(router, text, locale)
+            last = reply
+            write(show(reply, history.parent / "exports", Lang(locale), numbered=True))
             write("")
     finally:
         with contextlib.suppress(ImportError, OSError):

@@ -74,7 +74,20 @@ def render_block(block: Block) -> list[str]:
     raise TypeError(f"unknown block {block!r}")
 
 
-def render(reply: Reply) -> str:
-    """The whole reply as text, blocks separated by blank lines; mentions as `@USER`."""
-    text = "\n\n".join("\n".join(render_block(block)) for block in reply.blocks)
-    return MENTION.sub(r"@\1", text)
+def numbered_buttons(buttons: Buttons, first: int) -> list[str]:
+    """A row of buttons with the numbers a console user types to press them, from `first`."""
+    return ["  ".join(f"[{first + n}] {b.label}" for n, b in enumerate(buttons.buttons))]
+
+
+def render(reply: Reply, *, numbered: bool = False) -> str:
+    """The whole reply as text, blocks separated by blank lines; mentions as `@USER`. With
+    `numbered`, buttons carry the numbers (from 1, across rows) that press them."""
+    parts = []
+    pressed = 1
+    for block in reply.blocks:
+        if numbered and isinstance(block, Buttons):
+            parts.append(numbered_buttons(block, pressed))
+            pressed += len(block.buttons)
+        else:
+            parts.append(render_block(block))
+    return MENTION.sub(r"@\1", "\n\n".join("\n".join(lines) for lines in parts))

@@ -69,6 +69,7 @@ def wire(app: App) -> Running:
             metrics=metrics,
             sessions=app.sessions,
             clock=app.services.clock,
+            table_blocks=settings.slack_table_blocks,
         )
         platforms["slack"] = slack
         if not settings.slack_app_token:

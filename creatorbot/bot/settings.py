@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     )
     slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
+    # Tables as Slack's table block (False: always the code block every workspace shows).
+    slack_table_blocks: bool = Field(default=True, validation_alias="SLACK_TABLE_BLOCKS")
 
     lark_app_id: str | None = Field(default=None, validation_alias="LARK_APP_ID")
     lark_app_secret: SecretStr | None = Field(default=None, validation_alias="LARK_APP_SECRET")

@@ -23,6 +23,7 @@ from babel.numbers import (
 )
 from matplotlib import font_manager
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -56,6 +57,12 @@ FONT_CANDIDATES = (
     "Noto Sans Symbols 2",
 )
 TITLE_COLUMNS, LABEL_COLUMNS = 70, 24
+# A title is cut to the axes' drawn width at a word; this many columns only bound the work.
+TITLE_MAX_COLUMNS = 300
+TITLE_X = 0.01  # the title's left edge, as a fraction of the figure's width
+# What may end a cut title before its "…": a separator left dangling reads as a stray mark.
+DANGLING = " ·-–—,;:/|"
+SURELY_FITS = 0.5  # of the figure's width: the axes' right edge is always further right
 ELLIPSIS = "…"
 MISSING_GLYPH = "□"
 
@@ -228,18 +235,22 @@ def _drawable(text: str, limit: int, weight: str = "normal") -> str:
 # -- the house style ------------------------------------------------------------------------------
 
 
+def _title_style() -> dict[str, Any]:
+    return {
+        "x": TITLE_X,
+        "ha": "left",
+        "fontsize": TITLE_SIZE,
+        "fontweight": "bold",
+        "color": INK,
+        "fontfamily": _fonts(),
+    }
+
+
 def _figure(title: str, height: float = HEIGHT) -> tuple[Figure, Axes]:
     layout = ConstrainedLayoutEngine(h_pad=0.08, w_pad=0.1)  # inches around the chart
     figure = Figure(figsize=(WIDTH, height), dpi=DPI, facecolor="white", layout=layout)
-    figure.suptitle(
-        _drawable(title, TITLE_COLUMNS, "bold"),
-        x=0.01,
-        ha="left",
-        fontsize=TITLE_SIZE,
-        fontweight="bold",
-        color=INK,
-        fontfamily=_fonts(),
-    )
+    # Whole for now: _png cuts it to the axes' width once the layout has placed them.
+    figure.suptitle(_drawable(title, TITLE_MAX_COLUMNS, "bold"), **_title_style())
     axes = figure.add_subplot()
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
@@ -313,12 +324,71 @@ def _png(figure: Figure) -> bytes:
     looks the same as full colour at a third of the bytes, and encodes faster than `optimize`.
     """
     canvas = FigureCanvasAgg(figure)
+    _fit_title(figure, canvas.get_renderer())
     canvas.draw()
     width, height = canvas.get_width_height(physical=True)
     pixels = PILImage.frombuffer("RGBA", (int(width), int(height)), canvas.buffer_rgba())
     out = BytesIO()
     pixels.convert("RGB").quantize(256, method=PILImage.Quantize.FASTOCTREE).save(out, "PNG")
     return out.getvalue()
+
+
+def title_room(figure: Figure, renderer: RendererBase) -> float:
+    """Pixels from the title's left edge to the right edge of the axes, as the layout places
+    them: the title never runs past the chart it names."""
+    engine = figure.get_layout_engine()
+    if engine is not None:
+        engine.execute(figure)
+    right = max(axes.get_window_extent(renderer).x1 for axes in figure.axes)
+    return float(right - TITLE_X * figure.bbox.width)
+
+
+def title_width(text: str, renderer: RendererBase) -> float:
+    """The drawn width of a title, in pixels."""
+    font = font_manager.FontProperties(family=_fonts(), weight="bold", size=TITLE_SIZE)
+    width, _, _ = renderer.get_text_width_height_descent(text, font, ismath=False)
+    return float(width)
+
+
+def fit_words(text: str, room: float, measure: Callable[[str], float]) -> str:
+    """`text` whole if it fits in `room`, else its most leading words that fit with "…" (a
+    dangling separator dropped); a first word too wide alone is the one thing cut inside."""
+    if measure(text) <= room:
+        return text
+    words = text.split(" ")
+
+    def cut(count: int) -> str:
+        kept = " ".join(words[:count]).rstrip(DANGLING)
+        return kept + ELLIPSIS if kept else ""
+
+    low, high = 0, len(words) - 1  # the most words that fit: wider with each word kept
+    while low < high:
+        middle = (low + high + 1) // 2
+        if cut(middle) and measure(cut(middle)) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    if low:
+        return cut(low)
+    first = words[0]
+    while len(first) > 1 and measure(first + ELLIPSIS) > room:
+        first = first[:-1]
+    return first + ELLIPSIS
+
+
+def _fit_title(figure: Figure, renderer: RendererBase) -> None:
+    """Cut the title at a word, with "…", to the width of the axes below it."""
+    title = figure.get_suptitle().replace(r"\$", "$")
+    if not title or not figure.axes:
+        return
+    # The axes always reach past the middle of the figure: a title that stops short of it
+    # fits without placing them first (a layout pass saved on most charts).
+    if title_width(title, renderer) <= figure.bbox.width * (SURELY_FITS - TITLE_X):
+        return
+    room = title_room(figure, renderer)
+    fitted = fit_words(title, room, lambda text: title_width(text, renderer))
+    if fitted != title:
+        figure.suptitle(_plain(fitted), **_title_style())
 
 
 def _writer(lang: Lang, currency: str | None) -> Callable[[float, int], str]:

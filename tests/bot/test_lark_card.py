@@ -24,9 +24,10 @@ from creatorbot.commands.reply import (
     mention_of,
 )
 from tests.bot.test_slack_blocks import leaderboard, replies
+from tests.fakes.lark_tables import card_table_problems
 
 SHORTENED = "Shortened."
-KNOWN_TAGS = {"markdown", "column_set", "column", "img", "button", "plain_text"}
+KNOWN_TAGS = {"markdown", "column_set", "column", "img", "button", "plain_text", "table"}
 ALLOWED_TAGS = re.compile(r"<at id=[A-Za-z0-9_.:-]+></at>|<font color='grey'>|</font>")
 
 
@@ -58,13 +59,31 @@ def check_card(card: dict[str, Any]) -> None:
     assert size <= MAX_CARD_BYTES, size
     found = tagged(elements(card))
     assert len([n for n in found if n["tag"] != "plain_text"]) <= MAX_ELEMENTS
+    assert card_table_problems(card) == []
     for node in found:
         assert node["tag"] in KNOWN_TAGS, node["tag"]
         if node["tag"] == "markdown":
-            bare = ALLOWED_TAGS.sub("", node["content"])
-            assert not re.search(r"[<>\[\]()`\\]|://", bare), bare
+            check_inert(node["content"])
+        if node["tag"] == "table":
+            assert {c["data_type"] for c in node["columns"]} == {"lark_md"}
+            for row in node["rows"]:
+                assert set(row) == {c["name"] for c in node["columns"]}
+                for cell in row.values():
+                    check_inert(cell)
         if node["tag"] == "button":
             assert set(node["behaviors"][0]["value"]) == {"action", "value"}
+
+
+def check_inert(markdown: str) -> None:
+    bare = ALLOWED_TAGS.sub("", markdown)
+    assert not re.search(r"[<>\[\]()`\\]|://", bare), bare
+
+
+def table_cells(element: dict[str, Any]) -> list[list[str]]:
+    """A table component as rows of cells, its labels first."""
+    names = [column["name"] for column in element["columns"]]
+    head = [column["display_name"] for column in element["columns"]]
+    return [head] + [[row[name] for name in names] for row in element["rows"]]
 
 
 def notes(card: dict[str, Any]) -> list[str]:
@@ -100,8 +119,35 @@ def test_fields_are_two_columns_per_row() -> None:
     ]
 
 
-def test_a_table_is_a_line_per_row() -> None:
-    (element,) = elements(card_of(Reply((leaderboard(2),))))
+def test_a_table_is_a_table_component_aligned_as_its_columns() -> None:
+    card = card_of(Reply((leaderboard(2),)))
+    check_card(card)
+    (element,) = elements(card)
+    assert element["tag"] == "table"
+    assert table_cells(element) == [
+        ["#", "Creator", "GMV"],
+        ["1", "creator&#95;000", "RM0.00"],
+        ["2", "creator&#95;001", "RM7.00"],
+    ]
+    aligns = [column["horizontal_align"] for column in element["columns"]]
+    assert aligns == ["right", "left", "right"]
+    assert (element["page_size"], element["row_height"]) == (2, "auto")
+
+
+def test_a_long_table_component_pages_and_is_cut_to_fit() -> None:
+    card = card_of(Reply((Header("Top creators"), leaderboard(2000), Context("17–23 Nov"))))
+    check_card(card)
+    element = elements(card)[0]
+    shown = len(element["rows"])
+    assert 0 < shown < 2000 and element["page_size"] == 10
+    assert notes(card) == [f"Showing {shown} of 2000 rows.", "17–23 Nov"]
+
+
+def test_past_five_table_components_a_table_is_a_line_per_row() -> None:
+    card = card_of(Reply(tuple(leaderboard(1) for _ in range(5)) + (leaderboard(2),)))
+    check_card(card)
+    assert [e["tag"] for e in elements(card)] == ["table"] * 5 + ["markdown"]
+    element = elements(card)[-1]
     assert element["content"].split("\n") == [
         "**&#35; · Creator · GMV**",
         "1 · creator&#95;000 · RM0.00",
@@ -109,12 +155,15 @@ def test_a_table_is_a_line_per_row() -> None:
     ]
 
 
-def test_a_long_table_is_cut_with_a_showing_line() -> None:
-    card = card_of(Reply((Header("Top creators"), leaderboard(2000), Context("17–23 Nov"))))
+def test_a_long_table_of_lines_is_cut_with_a_showing_line() -> None:
+    tables = tuple(leaderboard(1) for _ in range(5))
+    card = card_of(
+        Reply((Header("Top creators"), *tables, leaderboard(2000), Context("17–23 Nov")))
+    )
     check_card(card)
-    shown = elements(card)[0]["content"].count("\n")
+    shown = elements(card)[5]["content"].count("\n")
     assert 0 < shown < 2000
-    assert notes(card) == [f"Showing {shown} of 2000 rows.", "17–23 Nov"]
+    assert notes(card)[-2:] == [f"Showing {shown} of 2000 rows.", "17–23 Nov"]
 
 
 def test_an_image_uses_its_img_key_or_is_left_out() -> None:

@@ -32,6 +32,7 @@ from creatorbot.commands.reply import (
     Table,
     Text,
 )
+from tests.fakes.slack_tables import table_problems, table_refusal
 
 INJECTIONS = ("<!channel>", "<@U123>", "<https://evil.example|click>", "<!here>")
 TEXT_TYPES = ("plain_text", "mrkdwn")
@@ -93,8 +94,23 @@ def check_image(block: dict[str, Any]) -> None:
         check_text(block["title"], "plain_text", 2000)
 
 
+def check_table(block: dict[str, Any]) -> None:
+    assert table_problems(block) == []
+    widths = {len(row) for row in block["rows"]}
+    assert len(widths) == 1, "every row has a cell for each column"
+    assert len(block["column_settings"]) == widths.pop()
+    for row in block["rows"]:
+        for cell in row:
+            check_escaped(cell["text"])
+
+
 def check_limits(message: SlackMessage) -> None:
-    """Every Slack limit the renderer promises, checked from the message alone."""
+    """Every Slack limit the renderer promises, checked from the message alone (and its
+    code-block twin, when it has a table block)."""
+    assert table_refusal(message.blocks) == ""
+    if message.plain is not None:
+        assert only(message, "table") and not only(message.plain, "table")
+        check_limits(message.plain)
     assert 1 <= len(message.blocks) <= 50
     assert message.text.strip() and len(message.text) <= 3000
     action_ids: list[str] = []
@@ -112,6 +128,8 @@ def check_limits(message: SlackMessage) -> None:
             check_actions(block, action_ids)
         elif kind == "image":
             check_image(block)
+        elif kind == "table":
+            check_table(block)
         else:
             pytest.fail(f"unexpected block type {kind}")
     assert len(action_ids) == len(set(action_ids)), "action_ids must be unique"
@@ -119,7 +137,8 @@ def check_limits(message: SlackMessage) -> None:
     for obj in objects:
         check_escaped(obj["text"])
     alt = sum(len(block.get("alt_text", "")) for block in message.blocks)
-    total = len(message.text) + alt + sum(len(obj["text"]) for obj in objects)
+    cells = sum(len(c["text"]) for b in only(message, "table") for row in b["rows"] for c in row)
+    total = len(message.text) + alt + cells + sum(len(obj["text"]) for obj in objects)
     assert total <= 12_000, total
 
 
@@ -129,6 +148,12 @@ def only(message: SlackMessage, kind: str) -> list[dict[str, Any]]:
 
 def context_lines(message: SlackMessage) -> list[str]:
     return [block["elements"][0]["text"] for block in only(message, "context")]
+
+
+def cells(message: SlackMessage) -> list[list[str]]:
+    """The rows of the table block, as the texts of their cells."""
+    (table,) = only(message, "table")
+    return [[cell["text"] for cell in row] for row in table["rows"]]
 
 
 def table_rows(message: SlackMessage) -> list[list[str]]:
@@ -195,9 +220,69 @@ def test_fields_are_label_value_pairs_ten_per_section() -> None:
     }
 
 
-def test_a_table_is_an_aligned_code_block() -> None:
+def test_a_table_is_a_table_block_aligned_as_its_columns() -> None:
     table = leaderboard(3)
     message = render_message(Reply((table,)))
+    check_limits(message)
+    assert cells(message) == [
+        ["#", "Creator", "GMV"],
+        ["1", "creator_000", "RM0.00"],
+        ["2", "creator_001", "RM7.00"],
+        ["3", "creator_002", "RM14.00"],
+    ]
+    assert only(message, "table")[0]["column_settings"] == [
+        {"align": "right"},
+        {"align": "left"},
+        {"align": "right"},
+    ]
+    assert message.plain is not None
+    assert message.plain == render_message(Reply((table,)), tables=False)
+
+
+def test_only_the_first_table_is_a_table_block() -> None:
+    message = render_message(Reply((leaderboard(2), Text("and"), leaderboard(3))))
+    check_limits(message)
+    assert len(only(message, "table")) == 1
+    assert len(table_rows(message)) == 1  # the second one, as a code block
+
+
+def test_a_table_block_holds_at_most_100_rows_and_says_so() -> None:
+    message = render_message(Reply((leaderboard(150, total=900),)))
+    check_limits(message)
+    assert len(cells(message)) == 100
+    assert context_lines(message)[-1] == "Showing 99 of 900 rows."
+
+
+def test_a_table_block_gives_up_rows_to_fit_the_message() -> None:
+    columns = (Column("Creator"), Column("Note"), Column("More"))
+    long = Table(columns, tuple(("x" * 60, "y" * 60, "z" * 60) for _ in range(99)))
+    message = render_message(Reply((Header("Notes"), long, Context("after"))))
+    check_limits(message)
+    shown = len(cells(message)) - 1
+    assert 0 < shown < 99
+    assert context_lines(message)[-2:] == [f"Showing {shown} of 99 rows.", "after"]
+
+
+def test_table_cells_are_escaped_clipped_and_never_empty() -> None:
+    table = Table((Column("Creator"), Column("")), (("<!channel> & co", ""), ("z" * 90, "x")))
+    message = render_message(Reply((table,)))
+    check_limits(message)
+    rows = cells(message)
+    assert rows[0] == ["Creator", " "]
+    assert rows[1] == ["&lt;!channel&gt; &amp; co", " "]
+    assert rows[2][0] == "z" * 59 + "…"
+
+
+def test_twenty_one_columns_stay_a_code_block() -> None:
+    wide = Table(tuple(Column(f"c{i}") for i in range(21)), (tuple(str(i) for i in range(21)),))
+    message = render_message(Reply((wide,)))
+    assert only(message, "table") == [] and message.plain is None
+    assert len(table_rows(message)) == 1
+
+
+def test_a_table_is_an_aligned_code_block_without_table_blocks() -> None:
+    table = leaderboard(3)
+    message = render_message(Reply((table,)), tables=False)
     assert message.blocks == [
         {
             "type": "section",
@@ -211,7 +296,7 @@ def test_a_table_is_an_aligned_code_block() -> None:
 
 
 def test_a_500_row_table_is_cut_with_a_showing_line() -> None:
-    message = render_message(Reply((Header("Top creators"), leaderboard(500))))
+    message = render_message(Reply((Header("Top creators"), leaderboard(500))), tables=False)
     check_limits(message)
     chunks = table_rows(message)
     assert len(chunks) > 1
@@ -227,6 +312,7 @@ def test_the_showing_line_counts_the_tables_total_and_can_be_localized() -> None
     message = render_message(
         Reply((leaderboard(500, total=1200),)),
         more_label=lambda shown, total: f"Mostrati {shown} di {total} <righe>.",
+        tables=False,
     )
     shown = sum(len(chunk) - 2 for chunk in table_rows(message))
     assert context_lines(message)[-1] == f"Mostrati {shown} di 1200 &lt;righe&gt;."
@@ -235,6 +321,9 @@ def test_the_showing_line_counts_the_tables_total_and_can_be_localized() -> None
 def test_a_cut_table_leaves_room_for_what_follows_it() -> None:
     buttons = Buttons((Button("Next page", "page", "2"),))
     message = render_message(Reply((leaderboard(500), Context("17–23 Nov"), buttons)))
+    check_limits(message)
+    assert [block["type"] for block in message.blocks[-3:]] == ["context", "context", "actions"]
+    message = render_message(Reply((leaderboard(500), Context("17–23 Nov"), buttons)), tables=False)
     check_limits(message)
     assert [block["type"] for block in message.blocks[-3:]] == ["context", "context", "actions"]
     assert context_lines(message)[-1] == "17–23 Nov"
@@ -332,7 +421,7 @@ def test_mentions_and_links_from_data_stay_inert() -> None:
 
 def test_a_cell_cannot_close_the_tables_code_block() -> None:
     table = Table((Column("Creator"),), (("```\n<!channel>```",), ("`x`",)))
-    message = render_message(Reply((table,)))
+    message = render_message(Reply((table,)), tables=False)
     check_limits(message)
     (body,) = [block["text"]["text"] for block in message.blocks]
     assert body.count("```") == 2 and "&lt;!channel&gt;" in body
@@ -429,7 +518,7 @@ def replies(draw: st.DrawFn) -> tuple[Reply, dict[int, str]]:
 def test_any_reply_fits_slacks_limits(case: tuple[Reply, dict[int, str]]) -> None:
     reply, images = case
     message = render_message(reply, images=images)
-    check_limits(message)
+    check_limits(message)  # its code-block twin too
     actions = {
         button.action
         for block in reply.blocks

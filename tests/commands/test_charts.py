@@ -11,6 +11,7 @@ from io import BytesIO
 
 import pytest
 from babel import Locale
+from matplotlib.backend_bases import RendererBase
 from matplotlib.image import imread
 
 from creatorbot.commands import charts
@@ -403,3 +404,60 @@ def test_long_labels_are_cut_with_an_ellipsis() -> None:
     assert charts._drawable("$x$", 24) == r"\$x\$"  # never mathtext
     assert "\u200d" not in charts._drawable("👩\u200d👧", 24)
     assert charts._drawable("word " * 10, 11) == "word word…"  # no space before "…"
+
+
+# -- long titles ---------------------------------------------------------------------------------
+
+LONG_TITLE = (
+    "Live GMV leaderboard · MY · 11.11 Mega Sale with the Beauty and Personal Care creators "
+    "of Kuala Lumpur, Penang and Johor Bahru · compared with the previous fortnight"
+)
+
+
+def drawn_title(title: str) -> tuple[str, float, float]:
+    """A chart titled `title` drawn to PNG: the title as drawn, its right edge and the axes'
+    right edge in pixels (measured by matplotlib on the drawn figure itself)."""
+    figure, axes = charts._figure(title)
+    axes.plot(range(30), series(3))
+    charts._png(figure)
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    text = figure._suptitle  # type: ignore[attr-defined]
+    right = text.get_window_extent(renderer).x1
+    return figure.get_suptitle(), right, axes.get_window_extent(renderer).x1
+
+
+def test_a_long_title_is_cut_at_a_word_within_the_axes_width() -> None:
+    shown, right, axes_right = drawn_title(LONG_TITLE)
+    assert shown.endswith("…") and right <= axes_right
+    kept = shown.removesuffix("…").split(" ")
+    assert kept == LONG_TITLE.split(" ")[: len(kept)], "whole words, from the start"
+    assert len(kept) >= 5  # and as many as fit: not cut much shorter than the room
+    longer = " ".join(LONG_TITLE.split(" ")[: len(kept) + 1])
+    room = axes_right - charts.TITLE_X * charts.WIDTH * charts.DPI
+    assert charts.title_width(longer + "…", renderer_of()) > room  # one more word would not fit
+
+
+def test_a_short_title_is_left_whole() -> None:
+    shown, right, axes_right = drawn_title("GMV, last 30 days")
+    assert shown == "GMV, last 30 days" and right < axes_right
+
+
+def test_a_cut_title_drops_a_dangling_separator_and_keeps_dollars_literal() -> None:
+    shown, right, axes_right = drawn_title("$ " + "Campaign · " * 12)
+    assert shown.startswith(r"\$ Campaign") and shown.endswith("Campaign…")
+    assert right <= axes_right
+
+
+def test_fit_words_never_cuts_inside_a_word_but_a_lone_giant_one() -> None:
+    def measure(text: str) -> float:
+        return float(len(text))
+
+    assert charts.fit_words("alpha beta gamma", 16, measure) == "alpha beta gamma"
+    assert charts.fit_words("alpha beta gamma", 15, measure) == "alpha beta…"
+    assert charts.fit_words("alpha · beta gamma", 10, measure) == "alpha…"
+    assert charts.fit_words("supercalifragilistic rest", 8, measure) == "superca…"
+
+
+def renderer_of() -> RendererBase:
+    figure, _ = charts._figure("x")
+    return charts.FigureCanvasAgg(figure).get_renderer()

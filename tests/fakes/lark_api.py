@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.fakes.lark_tables import card_table_problems
 from tests.fakes.loopback import LoopbackFake, Request, Resets
 from tests.fakes.slack_api import _multipart_parts
 
@@ -475,6 +476,8 @@ class FakeLark(LoopbackFake):
             return _Reply(400, _error(INVALID_PARAM, "content must be a card JSON string"))
         if any(key not in self._images for key in _image_keys(card)):
             return _Reply(400, _error(INVALID_PARAM, "the card shows an image never uploaded"))
+        if card_table_problems(card):
+            return _Reply(400, _error(INVALID_PARAM, "; ".join(card_table_problems(card))))
         message["content"] = content
         message["updated"] = True
         message["update_time"] = str(int(self.clock() * 1000))
@@ -629,6 +632,8 @@ def _check_content(
         return "unknown file_key"
     if msg_type == "interactive" and any(key not in images for key in _image_keys(decoded)):
         return "the card shows an image that was never uploaded"
+    if msg_type == "interactive" and card_table_problems(decoded):
+        return "; ".join(card_table_problems(decoded))
     return ""
 
 

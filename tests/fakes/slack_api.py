@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
 from tests.fakes.loopback import LoopbackFake, Request, Resets
+from tests.fakes.slack_tables import table_refusal
 
 # Pseudo-methods for the two endpoints that are not Web API methods, usable with fail()/delay()
 # and reset_after().
@@ -136,6 +137,8 @@ class FakeSlack(LoopbackFake):
         # call does still happens: a test can kill the caller right there, after Slack acted but
         # before the caller heard of it, the worst moment for it to die.
         self.on_call: Callable[[str, Params], None] | None = None
+        # Whether the workspace shows table blocks; without, Slack refuses them (invalid_blocks).
+        self.table_blocks = True
 
     # ---- addresses
 
@@ -420,6 +423,9 @@ class FakeSlack(LoopbackFake):
                 body = json.loads(raw or b"{}")
             except ValueError:
                 return RESPONSE_URL, {"raw": raw}, partial(_Reply, 400, "invalid_payload")
+            refused = table_refusal(body.get("blocks"), supported=self.table_blocks)
+            if refused:  # a response_url answers a refusal in plain text, as Slack does
+                return RESPONSE_URL, body, partial(_Reply, 400, refused)
             return RESPONSE_URL, body, partial(_Reply, 200, "ok")
         return path, {}, partial(_Reply, 404, "not found")
 
@@ -484,9 +490,16 @@ class FakeSlack(LoopbackFake):
                 message[key] = params[key]
         return message
 
+    def _refused(self, params: Params, surface: str = "message") -> str:
+        """The error Slack answers for the tables in a message's (or a view's) blocks."""
+        blocks = params.get("blocks") if surface == "message" else params["view"].get("blocks")
+        return table_refusal(blocks, surface=surface, supported=self.table_blocks)
+
     def _chat_post_message(self, params: Params) -> dict[str, Any]:
         if not params.get("channel"):
             return _error("channel_not_found")
+        if refused := self._refused(params):
+            return _error(refused)
         if not any(params.get(k) for k in ("text", "blocks", "attachments")):
             return _error("no_text")
         ts = self._next_ts()
@@ -501,6 +514,8 @@ class FakeSlack(LoopbackFake):
             return _error("user_not_found")
         if not any(params.get(k) for k in ("text", "blocks", "attachments")):
             return _error("no_text")
+        if refused := self._refused(params):
+            return _error(refused)
         return {"ok": True, "message_ts": self._next_ts()}
 
     def _chat_update(self, params: Params) -> dict[str, Any]:
@@ -508,6 +523,8 @@ class FakeSlack(LoopbackFake):
             return _error("channel_not_found")
         if not params.get("ts"):
             return _error("message_not_found")
+        if refused := self._refused(params):
+            return _error(refused)
         ts = params["ts"]
         history = self._history.get(params["channel"], [])
         found = next((n for n, m in enumerate(history) if m["ts"] == ts), None)
@@ -549,6 +566,8 @@ class FakeSlack(LoopbackFake):
             return _error("invalid_trigger_id")
         if not isinstance(params.get("view"), dict):
             return _error("invalid_arguments")
+        if refused := self._refused(params, "modal"):
+            return _error(refused)
         return {"ok": True, "view": self._view(params["view"])}
 
     def _views_publish(self, params: Params) -> dict[str, Any]:
@@ -556,6 +575,8 @@ class FakeSlack(LoopbackFake):
             return _error("user_not_found")
         if not isinstance(params.get("view"), dict):
             return _error("invalid_arguments")
+        if refused := self._refused(params, "home"):
+            return _error(refused)
         return {"ok": True, "view": self._view(params["view"])}
 
     def _views_update(self, params: Params) -> dict[str, Any]:
@@ -563,6 +584,8 @@ class FakeSlack(LoopbackFake):
             return _error("not_found")
         if not isinstance(params.get("view"), dict):
             return _error("invalid_arguments")
+        if refused := self._refused(params, "modal"):
+            return _error(refused)
         return {"ok": True, "view": self._view(params["view"], params.get("view_id"))}
 
     def _users_info(self, params: Params) -> dict[str, Any]:

@@ -377,3 +377,44 @@ def test_a_file_a_user_sent_is_downloaded_with_a_tenant_token_only(fake: FakeLar
     assert call(fake, "GET", path)[2]["code"] == MISSING_TOKEN
     unknown = call(fake, "GET", path.replace("file_v3_1", "file_v3_2"), token=tenant_token(fake))
     assert unknown[0] == 400
+
+
+def table_component(**extra: Any) -> dict[str, Any]:
+    return {
+        "tag": "table",
+        "page_size": 10,
+        "columns": [{"name": "c0", "display_name": "Creator", "data_type": "lark_md"}],
+        "rows": [{"c0": "amir"}],
+        **extra,
+    }
+
+
+def with_body(*elements: dict[str, Any]) -> dict[str, Any]:
+    return {"schema": "2.0", "body": {"elements": list(elements)}}
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        with_body(*(table_component() for _ in range(6))),  # at most five
+        with_body(table_component(page_size=11)),  # ten rows a page at most
+        with_body(table_component(rows=[{"c9": "x"}])),  # a cell of no column
+        with_body(table_component(colour="red")),  # JSON 2.0 refuses unknown attributes
+        with_body(
+            {
+                "tag": "column_set",
+                "columns": [{"tag": "column", "elements": [table_component()]}],
+            }
+        ),  # only at the root
+    ],
+)
+def test_a_malformed_table_component_is_refused(fake: FakeLark, card: dict[str, Any]) -> None:
+    status, _, body = send(fake, tenant_token(fake), "oc_1", **card_fields(card))
+    assert status == 400 and body["code"] != 0
+    assert fake.cards("oc_1") == []
+
+
+def test_five_table_components_at_the_root_are_taken(fake: FakeLark) -> None:
+    card = with_body(*(table_component(row_height="auto") for _ in range(5)))
+    status, _, body = send(fake, tenant_token(fake), "oc_1", **card_fields(card))
+    assert status == 200 and body["code"] == 0

@@ -348,3 +348,46 @@ def test_a_users_file_is_described_and_downloaded_with_a_bot_token_only(
     assert get({"Authorization": "Bearer xoxb-test"}) == ("text/csv", b"date,market\n")
     kind, page = get({})
     assert kind.startswith("text/html") and b"Sign in" in page
+
+
+def table(rows: int = 2, cells: int = 2, **extra: object) -> dict[str, object]:
+    """A table block of `rows` rows of `cells` raw_text cells."""
+    cell = {"type": "raw_text", "text": "x"}
+    return {"type": "table", "rows": [[cell] * cells for _ in range(rows)], **extra}
+
+
+@pytest.mark.parametrize(
+    ("blocks", "error"),
+    [
+        ([table(101)], "invalid_blocks"),  # at most 100 rows
+        ([table(2, 21)], "invalid_blocks"),  # at most 20 cells a row
+        ([table(0)], "invalid_blocks"),
+        ([table(column_settings=[{"align": "middle"}])], "invalid_blocks"),
+        ([table(column_settings=[{"align": "left"}] * 21)], "invalid_blocks"),
+        ([{"type": "table", "rows": [[{"type": "raw_text", "text": ""}]]}], "invalid_blocks"),
+        ([{"type": "table", "rows": [[{"type": "mrkdwn", "text": "*x*"}]]}], "invalid_blocks"),
+        ([table(), table()], "only_one_table_allowed"),
+    ],
+)
+def test_a_malformed_table_block_is_refused_as_slack_would(
+    fake: FakeSlack, client: WebClient, blocks: list[dict[str, object]], error: str
+) -> None:
+    with pytest.raises(SlackApiError) as caught:
+        client.chat_postMessage(channel="C1", text="t", blocks=blocks)
+    assert caught.value.response["error"] == error
+    assert fake.posts() == []
+
+
+def test_a_table_block_is_taken_in_a_message_only(fake: FakeSlack, client: WebClient) -> None:
+    good = table(100, 20, column_settings=[{"align": "right", "is_wrapped": True}] * 20)
+    client.chat_postMessage(channel="C1", text="t", blocks=[good])
+    assert fake.posts()[0]["blocks"] == [good]
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "m"}, "blocks": [good]}
+    with pytest.raises(SlackApiError):
+        client.views_open(trigger_id="trg", view=view)
+    with pytest.raises(SlackApiError):
+        client.views_publish(user_id="U1", view={"type": "home", "blocks": [good]})
+    fake.table_blocks = False  # a workspace without table blocks
+    with pytest.raises(SlackApiError) as caught:
+        client.chat_postMessage(channel="C1", text="t", blocks=[table()])
+    assert caught.value.response["error"] == "invalid_blocks"

@@ -38,6 +38,10 @@ MAX_ELEMENTS = 200
 MAX_TITLE_CHARS = 150
 MAX_BUTTON_CHARS = 60
 CELL_CHARS = 60
+# The table component (card JSON 2.0, content-components/table): at most five in a card, only at
+# its root; it pages its rows, at most ten a page.
+MAX_TABLES = 5
+TABLE_PAGE = 10
 # A long paragraph is sent as several markdown elements so that it can be cut between them.
 PIECE_CHARS = 2000
 # Below this many characters, a cut-down paragraph says too little to be worth keeping.
@@ -303,13 +307,54 @@ def _text_draft(text: str) -> _Draft:
     return _Draft(build, len(text), min(len(text), MIN_CUT))
 
 
-def _table_draft(table: Table, more_label: MoreLabel) -> _Draft:
-    """A table as one markdown line per row, under a bold line of column labels.
+def _cell(text: str) -> str:
+    return escape(_cut(_one_line(text), CELL_CHARS))
 
-    Lark's table component would page at ten rows, is allowed at most five times per card and
-    only at the card's root, and clips cells on a phone; a line per row wraps instead, reads
-    well in a proportional font on any screen, and can be cut row by row.
-    """
+
+def _component_draft(table: Table, more_label: MoreLabel) -> _Draft:
+    """A table as Lark's table component: columns aligned as the Reply's, cells as escaped
+    Lark markdown (lark_md) that wrap (row_height auto) rather than clip on a phone, ten rows a
+    page. Rows are cut, with a note, to fit the card."""
+    size = len(table.columns)
+    names = [f"c{index}" for index in range(size)]
+    columns = [
+        {
+            "name": name,
+            "display_name": _plain(_cut(_one_line(column.label), CELL_CHARS)),
+            "data_type": "lark_md",
+            "horizontal_align": column.align,
+            "width": "auto",
+        }
+        for name, column in zip(names, table.columns, strict=True)
+    ]
+    rows = [
+        dict(
+            zip(
+                names,
+                (_cell(cell) for cell in tuple(row[:size]) + ("",) * (size - len(row))),
+                strict=True,
+            )
+        )
+        for row in table.rows
+    ]
+    total = max(table.total or 0, len(rows))
+
+    def build(n: int) -> list[Element]:
+        component: Element = {
+            "tag": "table",
+            "page_size": max(1, min(TABLE_PAGE, n)),
+            "row_height": "auto",
+            "columns": columns,
+            "rows": rows[:n],
+        }
+        return [component, _notation(more_label(n, total))] if n < total else [component]
+
+    return _Draft(build, len(rows), 1, noted=True)
+
+
+def _table_draft(table: Table, more_label: MoreLabel) -> _Draft:
+    """A table as one markdown line per row, under a bold line of column labels: past the five
+    table components a card may hold, or for a table without rows."""
     size = len(table.columns)
     head = "**" + _row([column.label for column in table.columns]) + "**"
     lines = [_row(tuple(row[:size]) + ("",) * (size - len(row))) for row in table.rows]
@@ -332,8 +377,12 @@ def _title(reply: Reply) -> str:
 def _drafts(
     reply: Reply, images: Mapping[int, str], more_label: MoreLabel, *, skip_title: bool
 ) -> Iterator[_Draft]:
+    components = 0
     for index, block in enumerate(reply.blocks):
         match block:
+            case Table(columns=columns, rows=rows) if columns and rows and components < MAX_TABLES:
+                components += 1
+                yield _component_draft(block, more_label)
             case Header() if skip_title:
                 skip_title = False  # the first header is the card's own title
                 continue

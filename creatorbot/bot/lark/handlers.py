@@ -23,6 +23,7 @@ from creatorbot.bot.lark.drops import FILE, LarkDrops
 from creatorbot.bot.lark.form import SUBMIT, form_card, submitted, thanks_card
 from creatorbot.bot.lark.groups import Departments
 from creatorbot.bot.lark.poster import post_uuid
+from creatorbot.bot.long_lists import with_csv
 from creatorbot.bot.metrics import Metrics, command_label
 from creatorbot.bot.pool import Busy, WorkPool, busy_message
 from creatorbot.commands.core import CommandRequest
@@ -146,7 +147,7 @@ class LarkHandlers:
             return
         started = time.perf_counter()
         lang = Lang(request.locale)
-        reply = self.router.handle(request)
+        reply = with_csv(self.router.handle(request), lang)
         if group:  # the card is for the group, the file for the asker only
             reply = exports.sent_to(reply, lang, user)
         card = card_for(self.api, reply, lang)
@@ -183,8 +184,9 @@ class LarkHandlers:
         if split_command(text) == ("feedback", ""):
             self._send_form(FormLink("feedback"), request)
             return
-        reply = self.router.handle(request)
-        self.api.send_card(user, card_for(self.api, reply, Lang(request.locale)))
+        lang = Lang(request.locale)
+        reply = with_csv(self.router.handle(request), lang)
+        self.api.send_card(user, card_for(self.api, reply, lang))
         send_files(self.api, reply, user)
         self.metrics.posts.labels(platform="lark", outcome="posted").inc()
 
@@ -279,7 +281,7 @@ class LarkHandlers:
 
     def _answer_card_action(self, request: CommandRequest, message_id: str) -> None:
         lang = Lang(request.locale)
-        reply = exports.sent_to(self.router.handle(request), lang, request.user)
+        reply = exports.sent_to(with_csv(self.router.handle(request), lang), lang, request.user)
         self.api.reply_card(message_id, card_for(self.api, reply, lang), chat=request.channel)
         send_files(self.api, reply, request.user)
         self.metrics.posts.labels(platform="lark", outcome="posted").inc()
@@ -287,7 +289,7 @@ class LarkHandlers:
     def _card(self, request: CommandRequest) -> Card:
         """The re-run's card; its files (an Export button's) sent to the asker's chat first."""
         lang = Lang(request.locale)
-        reply = exports.sent_to(self.router.handle(request), lang, request.user)
+        reply = exports.sent_to(with_csv(self.router.handle(request), lang), lang, request.user)
         send_files(self.api, reply, request.user)
         return card_for(self.api, reply, lang)
 

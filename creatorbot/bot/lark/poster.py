@@ -7,6 +7,7 @@ import uuid
 
 from creatorbot.bot.lark.api import LarkApi, LarkError
 from creatorbot.bot.lark.deliver import card_for, send_files
+from creatorbot.bot.long_lists import with_csv
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.reply import Reply
 from creatorbot.jobs.posting import PostFailed, Target
@@ -29,6 +30,7 @@ class LarkPoster:
         """Upload the charts, send the card, send the files; `chat:message_id`. A chart that does
         not upload fails the post (the runner retries it) rather than being dropped."""
         idempotency = post_uuid(key)
+        reply = with_csv(reply, Lang(target.locale))  # the chat subscribed: it gets the CSV
         try:
             card = card_for(self.api, reply, Lang(target.locale), charts_required=True)
             message_id = self.api.send_card(target.channel, card, uuid=idempotency)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from creatorbot.bot.http import HttpRequest, HttpResponse, text
 from creatorbot.bot.metrics import Metrics
 from creatorbot.bot.slack.blocks import ACTION_PREFIX
+from creatorbot.bot.slack.deliver import TableBlocks
 from creatorbot.bot.slack.handlers import SlackHandlers
 from creatorbot.bot.slack.installs import Installs
 from creatorbot.bot.slack.modal import CALLBACK_PREFIX
@@ -57,8 +58,11 @@ class SlackPlatform:
         sessions: sessionmaker[Session],
         clock: Callable[[], dt.datetime],
         previous_signing_secret: str | None = None,
+        table_blocks: bool = True,
     ) -> None:
         self.client = slack_client(token, api_url)
+        # One for the answers and the scheduled posts: a refusal is learnt once for both.
+        self.tables = TableBlocks(table_blocks)
         self.metrics = metrics
         # The current secret, and during a rotation the one it replaces: a request signed with
         # either is Slack's, so the switch in Slack's console and the redeploy need not coincide.
@@ -82,6 +86,7 @@ class SlackPlatform:
             metrics=metrics,
             sessions=sessions,
             clock=clock,
+            tables=self.tables,
         )
         self.installs = Installs(sessions, clock)
         register(self.bolt, self.handlers, self.installs)
@@ -114,7 +119,7 @@ class SlackPlatform:
 
     def poster(self) -> SlackPoster:
         """Scheduled posts go out through the same client (and its rate-limit retries)."""
-        return SlackPoster(self.client)
+        return SlackPoster(self.client, self.tables)
 
     def socket_mode(self, app_token: str) -> SocketModeHandler:
         """A Socket Mode connection (no public URL needed); `.start()` blocks, `.connect()` not."""

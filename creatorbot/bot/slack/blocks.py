@@ -6,7 +6,7 @@ import itertools
 import logging
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from creatorbot.bot.render_text import render_table, width
@@ -45,6 +45,10 @@ MAX_ACTIONS = 25
 MAX_CONTEXT_TEXT = 2000
 MAX_IMAGE_TEXT = 2000
 MAX_FALLBACK = 3000
+# The table block (docs.slack.dev, reference/block-kit/blocks/table-block): at most 100 rows (the
+# row of labels included) of at most 20 cells, at most 20 column settings, one table a message.
+MAX_TABLE_ROWS = 100
+MAX_TABLE_COLUMNS = 20
 # Not documented per block: Slack answers msg_blocks_too_long somewhere above 13,000 characters of
 # text in one message (slackapi/bolt-js#2509), so we stay under 12,000, the fallback included.
 MAX_MESSAGE_CHARS = 12_000
@@ -64,10 +68,13 @@ SHORTENED = "This answer was shortened to fit in Slack."
 
 @dataclass(frozen=True)
 class SlackMessage:
-    """What chat.postMessage takes: Block Kit blocks and the notification fallback text."""
+    """What chat.postMessage takes: Block Kit blocks and the notification fallback text; `plain`
+    is the same answer with its table as a code block, for a workspace that refuses the table
+    block (None when the message has no table block)."""
 
     blocks: list[SlackBlock]
     text: str
+    plain: SlackMessage | None = None
 
 
 def showing_rows(shown: int, total: int) -> str:
@@ -82,18 +89,32 @@ def render_message(
     more_label: MoreLabel | None = None,
     shortened_label: str | None = None,
     files: Mapping[int, str] | None = None,
+    tables: bool = True,
 ) -> SlackMessage:
     """The Reply as a Slack message; `images` maps an Image block's index to its Slack file id,
-    `files` a File block's index to the link of the file sent."""
+    `files` a File block's index to the link of the file sent. With `tables`, the first table
+    is Slack's table block (a message holds one) and the message carries its `plain` twin."""
     text = _fallback(reply)
-    drafts = list(_drafts(reply, images or {}, more_label or showing_rows, files or {}))
+    label = more_label or showing_rows
+    drafts = list(_drafts(reply, images or {}, label, files or {}, tables=tables))
     room = _Size(MAX_BLOCKS, MAX_MESSAGE_CHARS - len(text))
     blocks, complete = _layout(drafts, room)
     if not complete:
         notice = _context_block(shortened_label or SHORTENED)
         blocks, _ = _layout(drafts, room.minus(_Size.of([notice])))
         blocks.append(notice)
-    return SlackMessage(blocks or [_section(text)], text)
+    message = SlackMessage(blocks or [_section(text)], text)
+    if not any(block["type"] == "table" for block in message.blocks):
+        return message
+    plain = render_message(
+        reply,
+        images=images,
+        more_label=more_label,
+        shortened_label=shortened_label,
+        files=files,
+        tables=False,
+    )
+    return replace(message, plain=plain)
 
 
 def action_name(action_id: str) -> str | None:
@@ -308,12 +329,12 @@ def _table_lines(table: Table) -> list[str]:
 
 
 def _chars(node: object) -> int:
-    """Characters of text a user sees in a block (text objects and image alt text)."""
+    """Characters of text a user sees in a block (text objects, table cells, image alt text)."""
     if isinstance(node, list):
         return sum(_chars(item) for item in node)
     if not isinstance(node, dict):
         return 0
-    if node.get("type") in ("plain_text", "mrkdwn"):
+    if node.get("type") in ("plain_text", "mrkdwn", "raw_text"):
         return len(node["text"])
     alt = len(node.get("alt_text", ""))
     return alt + sum(_chars(value) for key, value in node.items() if key != "alt_text")
@@ -454,13 +475,90 @@ class _TableDraft:
         return chunks
 
 
+def _table_cell(text: str) -> SlackBlock:
+    """One cell of a table block: raw text on one line, clipped, escaped like any text; never
+    empty (Slack refuses an empty raw_text)."""
+    shown = _clip(_one_line(MENTION.sub(r"@\1", text)), CELL_WIDTH)
+    return {"type": "raw_text", "text": escape(shown) or " "}
+
+
+@dataclass(frozen=True)
+class _NativeTableDraft:
+    """A table as Slack's table block; rows are cut, with a note, to fit the room it gets and
+    the block's 100 rows."""
+
+    head: tuple[SlackBlock, ...]
+    rows: tuple[tuple[SlackBlock, ...], ...]
+    aligns: tuple[str, ...]
+    total: int
+    more_label: MoreLabel
+    pinned: bool = False
+
+    @classmethod
+    def of(cls, table: Table, more_label: MoreLabel) -> _NativeTableDraft:
+        size = len(table.columns)
+        cells: dict[str, SlackBlock] = {}  # a column often repeats its values (tier, "—")
+
+        def cell(text: str) -> SlackBlock:
+            if text not in cells:
+                cells[text] = _table_cell(text)
+            return cells[text]
+
+        rows = tuple(
+            tuple(cell(text) for text in row[:size]) + (cell(""),) * (size - len(row))
+            for row in table.rows
+        )
+        head = tuple(cell(column.label) for column in table.columns)
+        aligns = tuple(column.align for column in table.columns)
+        total = max(table.total or 0, len(table.rows))
+        return cls(head, rows, aligns, total, more_label)
+
+    def least(self) -> list[SlackBlock]:
+        return self._blocks(min(len(self.rows), 1))
+
+    def fit(self, room: _Size) -> tuple[list[SlackBlock], bool]:
+        most = min(len(self.rows), MAX_TABLE_ROWS - 1)
+        full = self._blocks(most)
+        if room.holds(full):
+            return full, True
+        low, high = 0, most - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if room.holds(self._blocks(middle)):
+                low = middle
+            else:
+                high = middle - 1
+        return (self._blocks(low), True) if low else ([], False)
+
+    def _blocks(self, shown: int) -> list[SlackBlock]:
+        block: SlackBlock = {
+            "type": "table",
+            "column_settings": [{"align": align} for align in self.aligns],
+            "rows": [list(self.head), *(list(row) for row in self.rows[:shown])],
+        }
+        blocks = [block]
+        if shown < len(self.rows):
+            blocks.append(_context_block(self.more_label(shown, self.total)))
+        return blocks
+
+
 def _drafts(
-    reply: Reply, images: Mapping[int, str], more_label: MoreLabel, files: Mapping[int, str]
+    reply: Reply,
+    images: Mapping[int, str],
+    more_label: MoreLabel,
+    files: Mapping[int, str],
+    *,
+    tables: bool,
 ) -> Iterator[_Draft]:
     numbers = itertools.count()
     pinned = False
+    native = tables  # one table block a message: the first table that suits it
     for index, block in enumerate(reply.blocks):
         match block:
+            case Table(columns=columns) if native and 0 < len(columns) <= MAX_TABLE_COLUMNS:
+                native = False
+                yield _NativeTableDraft.of(block, more_label)
+                continue
             case Table(columns=columns) if columns:
                 yield _TableDraft.of(block, more_label)
                 continue

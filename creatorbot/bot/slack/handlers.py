@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.bot import exports
+from creatorbot.bot.long_lists import with_csv
 from creatorbot.bot.metrics import Metrics, command_label
 from creatorbot.bot.pool import Busy, busy_message
 from creatorbot.bot.slack import convert, modal
@@ -25,8 +26,11 @@ from creatorbot.bot.slack.blocks import action_name
 from creatorbot.bot.slack.deliver import (
     SHARE,
     SLACK_FAILURES,
+    TableBlocks,
+    answered,
     message_for,
     send_privately,
+    sent,
     with_share_button,
 )
 from creatorbot.bot.slack.drops import ACTIONS as DROP_ACTIONS
@@ -60,8 +64,10 @@ class SlackHandlers:
         metrics: Metrics,
         sessions: sessionmaker[Session],
         clock: Callable[[], dt.datetime],
+        tables: TableBlocks | None = None,
     ) -> None:
         self.router = router
+        self.tables = tables or TableBlocks()
         self.client = client
         self.pool = pool
         self.metrics = metrics
@@ -125,16 +131,11 @@ class SlackHandlers:
     def _respond(self, request: CommandRequest, respond: Respond, replace: bool = False) -> None:
         started = time.perf_counter()
         lang = Lang(request.locale)
-        reply = exports.in_your_chat(self.router.handle(request), lang)
+        reply = exports.in_your_chat(with_csv(self.router.handle(request), lang), lang)
         reply = with_share_button(reply, request.text, lang)
         files = send_privately(self.client, reply, request.user)
-        message = message_for(self.client, reply, lang, files=files)
-        respond(
-            text=message.text,
-            blocks=message.blocks,
-            response_type="ephemeral",
-            replace_original=replace,
-        )
+        message = message_for(self.client, reply, lang, files=files, tables=self.tables.enabled)
+        answered(respond, message, self.tables, response_type="ephemeral", replace_original=replace)
         self.metrics.answer_seconds.labels(
             platform="slack", command=command_label(_name(request.text), self.router.commands)
         ).observe(time.perf_counter() - started)
@@ -207,9 +208,14 @@ class SlackHandlers:
         if not reply.ok:
             self._respond(request, respond)
             return
-        message = message_for(self.client, exports.kept_back(reply, lang), lang)
+        shared = exports.kept_back(with_csv(reply, lang), lang)
+        message = message_for(self.client, shared, lang, tables=self.tables.enabled)
         key = f"share:{request.user}:{request.channel}:{share_id}"
-        post_once(self.sender, self.client, request.channel, message, key)
+        sent(
+            lambda m: post_once(self.sender, self.client, request.channel, m, key),
+            message,
+            self.tables,
+        )
         self.metrics.posts.labels(platform="slack", outcome="posted").inc()
         respond(delete_original=True)
 
@@ -358,20 +364,34 @@ class SlackHandlers:
             known_as=tuple(n for n in (profile.email, profile.name) if n),
         )
         lang = Lang(request.locale)
-        reply = self.router.handle(request)
+        reply = with_csv(self.router.handle(request), lang)
         if in_channel:  # the answer is for everyone there, the file for the asker only
             reply = exports.sent_to(reply, lang, user)
         files = send_privately(self.client, reply, user)
-        message = message_for(self.client, reply, lang, files=None if in_channel else files)
+        message = message_for(
+            self.client,
+            reply,
+            lang,
+            files=None if in_channel else files,
+            tables=self.tables.enabled,
+        )
         thread = event.get("thread_ts") or (event.get("ts") if in_channel else None)
         if request.external and not reply.ok:  # the refusal is for the asker's eyes only
-            self.client.chat_postEphemeral(
-                channel=channel, user=user, text=message.text, blocks=message.blocks
+            sent(
+                lambda m: self.client.chat_postEphemeral(
+                    channel=channel, user=user, text=m.text, blocks=m.blocks
+                ),
+                message,
+                self.tables,
             )
             return
         key = f"answer:{channel}:{event.get('ts', '')}"  # the message answered: one answer
         try:
-            post_once(self.sender, self.client, channel, message, key, thread_ts=thread)
+            sent(
+                lambda m: post_once(self.sender, self.client, channel, m, key, thread_ts=thread),
+                message,
+                self.tables,
+            )
         except SLACK_FAILURES:
             with contextlib.suppress(*SLACK_FAILURES):  # Slack may be out of reach altogether
                 self.client.chat_postEphemeral(channel=channel, user=user, text=_sorry(lang))

@@ -15,8 +15,15 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
 )
 
+from creatorbot.bot.long_lists import with_csv
 from creatorbot.bot.slack.blocks import SlackMessage
-from creatorbot.bot.slack.deliver import SLACK_FAILURES, message_for, share_files
+from creatorbot.bot.slack.deliver import (
+    SLACK_FAILURES,
+    TableBlocks,
+    message_for,
+    sent,
+    share_files,
+)
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.reply import Reply
 from creatorbot.jobs.posting import NotInstalled, PostFailed, Target
@@ -37,18 +44,22 @@ TOKEN_REFUSED = frozenset(
 class SlackPoster:
     """The `Poster` of the Slack platform."""
 
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, tables: TableBlocks | None = None) -> None:
         self.client = client
         self.sender = without_blind_resends(client)
+        self.tables = tables or TableBlocks()
 
     def post(self, target: Target, reply: Reply, *, key: str) -> str:
         """Upload the charts, post the blocks with the key, share the files; `channel:ts`. A chart
         that does not upload fails the post (the runner retries it) rather than dropping it."""
         lang = Lang(target.locale)
+        reply = with_csv(reply, lang)  # the channel subscribed: the CSV is shared there
         try:
             channel = self._channel(target)
-            message = message_for(self.client, reply, lang, charts_required=True)
-            ref = self._send(channel, message, key)
+            message = message_for(
+                self.client, reply, lang, charts_required=True, tables=self.tables.enabled
+            )
+            ref = sent(lambda m: self._send(channel, m, key), message, self.tables)
             share_files(self.client, reply, channel)
         except SLACK_FAILURES as exc:
             raise _failure(exc) from exc
@@ -83,9 +94,15 @@ class SlackPoster:
         """chat.update of the message `channel:ts`: everyone in the channel sees the new one."""
         channel, _, ts = ref.rpartition(":")
         try:
-            message = message_for(self.client, reply, Lang(target.locale))
-            self.client.chat_update(
-                channel=channel, ts=ts, text=message.text, blocks=message.blocks
+            message = message_for(
+                self.client, reply, Lang(target.locale), tables=self.tables.enabled
+            )
+            sent(
+                lambda m: self.client.chat_update(
+                    channel=channel, ts=ts, text=m.text, blocks=m.blocks
+                ),
+                message,
+                self.tables,
             )
         except SLACK_FAILURES as exc:
             raise _failure(exc) from exc
@@ -94,8 +111,14 @@ class SlackPoster:
         """A reply in the thread of the message `channel:ts`, once (tagged with `key`)."""
         channel, _, ts = ref.rpartition(":")
         try:
-            message = message_for(self.client, reply, Lang(target.locale))
-            posted = post_once(self.sender, self.client, channel, message, key, thread_ts=ts)
+            message = message_for(
+                self.client, reply, Lang(target.locale), tables=self.tables.enabled
+            )
+            posted = sent(
+                lambda m: post_once(self.sender, self.client, channel, m, key, thread_ts=ts),
+                message,
+                self.tables,
+            )
         except SLACK_FAILURES as exc:
             raise _failure(exc) from exc
         return f"{channel}:{posted}"
@@ -177,9 +200,9 @@ def slack_client(token: str, api_url: str) -> WebClient:
     return client
 
 
-def slack_poster(token: str, api_url: str) -> SlackPoster:
+def slack_poster(token: str, api_url: str, *, table_blocks: bool = True) -> SlackPoster:
     """A poster of its own, for processes that post without serving Slack (`jobs tick`)."""
-    return SlackPoster(slack_client(token, api_url))
+    return SlackPoster(slack_client(token, api_url), TableBlocks(table_blocks))
 
 
 def without_blind_resends(client: WebClient) -> WebClient:
