@@ -92,6 +92,8 @@ def days_period(days: int, lang: Lang) -> str:
 
 
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Two ISO days joined by `..` or a dash, spaced or not: `2026-11-01..2026-11-15`.
+ISO_SPAN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\s*(?:\.\.|[-–—])\s*(\d{4})-(\d{2})-(\d{2})$")
 NUMERIC = re.compile(r"^(\d{1,2})(?:[/.](\d{1,2})(?:[/.](\d{4}))?)?$")
 SPELLED = re.compile(r"^(\d{1,2}) ([a-z]+)\.?(?: (\d{4}))?$")
 DASH = re.compile(r"\s*[-–—]\s*")
@@ -99,12 +101,18 @@ DASH = re.compile(r"\s*[-–—]\s*")
 
 def read_dates(phrase: str, lang: Lang) -> Named | None:
     """A day (`2026-11-11`, `11/11`, `11 nov`, `11 novembre 2026`) or a span of days
-    (`1-15 nov`, `1/11–15/11`, `28 dic - 3 gen`), as a `dates` period; None when it is none."""
+    (`1-15 nov`, `1/11–15/11`, `28 dic - 3 gen`, `2026-11-01..2026-11-15`), as a `dates`
+    period; None when it is none."""
     if ISO.match(phrase):
         day = _iso(phrase, lang)
         written: Day = (day.day, day.month, day.year)
         return Named("dates", phrase, written, written)
-    parts = [phrase] if ISO.match(phrase) else DASH.split(phrase)
+    span = ISO_SPAN.match(phrase)
+    if span:
+        year, month, day_number, *end_parts = (int(part) for part in span.groups())
+        end_year, end_month, end_day = end_parts
+        return Named("dates", phrase, (day_number, month, year), (end_day, end_month, end_year))
+    parts = DASH.split(phrase)
     if len(parts) > 2:
         return None
     sides = [_day_of(part) for part in parts]

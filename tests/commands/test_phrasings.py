@@ -236,6 +236,26 @@ DATE_ROWS: list[tuple[dt.datetime, str, str, tuple[dt.date, dt.date]]] = [
     (NEW_YEAR, "ms", "papan 15 Nov", window(D(2025, 11, 15), D(2025, 11, 15))),
     (LEAP, "en", "leaderboard MY 29/2", window(D(2028, 2, 29), D(2028, 2, 29))),
     (LEAP, "it", "classifica 29 feb", window(D(2028, 2, 29), D(2028, 2, 29))),
+    # ISO dates, a span of them written with `..` or a dash (spaced or not).
+    (TUESDAY, "en", "leaderboard MY 2026-11-01..2026-11-15", NOV),
+    (TUESDAY, "en", "leaderboard MY 2026-11-01 - 2026-11-15", NOV),
+    (TUESDAY, "en", "leaderboard 2026-11-01 .. 2026-11-15 MY", NOV),
+    (TUESDAY, "it", "classifica 2026-11-01–2026-11-15", NOV),
+    (TUESDAY, "it", "classifica ordini 2026-11-01 – 2026-11-15 IT", NOV),
+    (TUESDAY, "ms", "papan 2026-11-01-2026-11-15", NOV),
+    (TUESDAY, "ms", "papan jualan 2026-11-01 — 2026-11-15", NOV),
+    (TUESDAY, "it", "classifica 2026-10-28..2026-11-03", window(D(2026, 10, 28), D(2026, 11, 3))),
+    (TUESDAY, "ms", "papan 2026-09-30 - 2026-10-01", window(D(2026, 9, 30), D(2026, 10, 1))),
+    (
+        NEW_YEAR,
+        "en",
+        "leaderboard MY 2025-12-20..2026-01-02",
+        window(D(2025, 12, 20), D(2026, 1, 2)),
+    ),
+    (NEW_YEAR, "it", "classifica 2025-12-31 - 2026-01-01", window(D(2025, 12, 31), D(2026, 1, 1))),
+    (EVE, "ms", "papan 2025-12-01..2025-12-31", window(D(2025, 12, 1), D(2025, 12, 31))),
+    (LEAP, "ms", "papan 2028-02-28..2028-03-01", window(D(2028, 2, 28), D(2028, 3, 1))),
+    (LEAP, "en", "leaderboard MY 2028-02-29..2028-02-29", window(D(2028, 2, 29), D(2028, 2, 29))),
 ]
 
 # --- metrics, filters, options --------------------------------------------------------------
@@ -447,6 +467,11 @@ def test_what_people_type_is_read_as_meant(
         ("en", "leaderboard MY 1/1/2025-15/2/2026", None, "Periods are at most 366 days"),
         ("en", "leaderboard MY 31/2", None, "is not a date"),
         ("en", "leaderboard MY 2026-02-30", None, "is not a date"),
+        ("en", "leaderboard MY 2026-02-30..2026-03-02", None, "is not a date"),
+        ("en", "leaderboard MY 2026-11-15..2026-11-01", None, "ends before it starts"),
+        ("it", "classifica 2026-11-15 - 2026-11-01", None, "finisce prima di cominciare"),
+        ("en", "leaderboard MY 2025-01-01..2026-02-15", None, "Periods are at most 366 days"),
+        ("en", "leaderboard MY 2026-11-20..2026-11-30", D(2026, 11, 19), "latest day with data"),
         ("en", "leaderboard MY last week as-of:2026-11-20", None, "already says which days"),
         # Nothing yet for this week: the latest day with data is named.
         ("en", "leaderboard MY this week", D(2026, 11, 22), "the latest day with data is 22 Nov"),
