@@ -10,7 +10,13 @@ from creatorbot.commands.i18n import N_
 PERIOD = N_(
     "a number of days (7d, 30 days, last 30 days), today, yesterday, this week, last week, "
     "wtd, this month, last month, mtd, a day (2026-11-11, 15 nov) or days (1-15 nov, "
-    "1/11–15/11); at most 366 days. Default: 7d, ending on the latest day with data"
+    "1/11–15/11, 2026-11-01..2026-11-15); at most 366 days. Default: 7d, ending on the latest "
+    "day with data"
+)
+COMPARED = N_(
+    "this week and last week are compared with the same days of the week before, this month "
+    "and last month with the same days of the month before (last month: the whole month before "
+    "it); any other period (7d, wtd, mtd, dates) with as many days just before it"
 )
 MARKET = N_("the market's code: {markets}")
 AS_OF = N_("the last day of the window (YYYY-MM-DD), at most the latest day with data")
@@ -38,6 +44,7 @@ PAGES = {
                 ),
             ),
             (N_("period"), PERIOD),
+            (N_("compared with"), COMPARED),
             (N_("market"), MARKET),
             ("tier:T", N_("only creators of that tier")),
             ("campaign:SLUG", N_("only the campaign's creators, over its window")),
@@ -89,7 +96,12 @@ PAGES = {
     ),
     "slots": Page(
         N_("slots [market] [period] [as-of:YYYY-MM-DD]"),
-        ((N_("market"), MARKET), (N_("period"), PERIOD), ("as-of:YYYY-MM-DD", AS_OF)),
+        (
+            (N_("market"), MARKET),
+            (N_("period"), PERIOD),
+            (N_("compared with"), COMPARED),
+            ("as-of:YYYY-MM-DD", AS_OF),
+        ),
         (N_("slots MY 7d"), N_("slots IT last week"), N_("slots MY 30d as-of:2026-11-15")),
     ),
     "match": Page(

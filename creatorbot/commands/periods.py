@@ -72,6 +72,15 @@ def read_period(phrase: str, lang: Lang) -> Period | None:
     if " " not in phrase and (period := parse_period(phrase, lang)):
         return period
     exact, numbered = _patterns()
+    pinned = PINNED.match(phrase)
+    if pinned and exact.get(pinned.group(1)) in NAMED_KINDS:
+        start, end = (_iso(day, lang) for day in pinned.group(2, 3))
+        return Named(
+            exact[pinned.group(1)],
+            pinned.group(1),
+            (start.day, start.month, start.year),
+            (end.day, end.month, end.year),
+        )
     kind = exact.get(phrase)
     if kind == "mtd":
         return "mtd"
@@ -82,6 +91,25 @@ def read_period(phrase: str, lang: Lang) -> Period | None:
         if match:
             return days_period(int(match.group(1)), lang)
     return read_dates(phrase, lang)
+
+
+# A named period on the days it was answered for, as a button asks it again:
+# `last week (2026-11-16..2026-11-22)`; the name is the title, the days are the window.
+PINNED = re.compile(r"^(.+) \((\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})\)$")
+NAMED_KINDS = ("wtd", *CALENDAR)
+
+
+def again_phrase(kind: str | None, window: Window, pinned: bool) -> str:
+    """How a button asks a named period again: on the same days (`pinned`: `last week
+    (2026-11-16..2026-11-22)`, a span of dates as ISO days), or as the calendar has it then
+    (`last week`); "" for a period that is not named."""
+    span = f"{window.start.isoformat()}..{window.end.isoformat()}"
+    if kind == "dates":
+        return span
+    if kind not in NAMED_KINDS:
+        return ""
+    phrase = vocabulary().raw["periods"][kind]["en"][0]
+    return f"{phrase} ({span})" if pinned else phrase
 
 
 def days_period(days: int, lang: Lang) -> str:
@@ -192,7 +220,7 @@ def settle(
         return Settled(period, as_of)
     lang = call.lang.for_market(market.code)
     first = first_weekday(market.code)
-    if period.kind == "wtd":
+    if period.kind == "wtd" and period.start is None:
         window = to_date_window("wtd", as_of or latest, first)
     else:
         if as_of is not None:
@@ -202,7 +230,7 @@ def settle(
                 )
             )
         today = market_today(market, call)
-        if period.kind in CALENDAR:
+        if period.kind in CALENDAR and period.start is None:
             window = calendar_window(period.kind, today, first)
         else:
             window = _dates(period, today, lang)
@@ -250,7 +278,7 @@ def day_of(period: Named, market: Market, call: Call) -> dt.date:
     """The market's day a one-day period names (`ieri`: yesterday in the market's timezone)."""
     lang = call.lang.for_market(market.code)
     today = market_today(market, call)
-    if period.kind in CALENDAR:
+    if period.kind in CALENDAR and period.start is None:
         return calendar_window(period.kind, today, first_weekday(market.code)).end
     return _dates(period, today, lang).end
 

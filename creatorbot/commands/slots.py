@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from creatorbot.analytics.calendar import compared_window
 from creatorbot.analytics.slots import MIN_IMPRESSIONS, Standout, compare, standouts, totals
 from creatorbot.analytics.windows import Window, window_for
 from creatorbot.commands.core import Call
@@ -130,7 +131,8 @@ def compute(query: SlotsQuery, call: Call) -> SlotReport:
     end = found.as_of or latest
     period = found.period or "7d"
     window = window_for(period, end)
-    current, previous = slot_windows(market.code, window, session=call.session)
+    before = compared_window(window, found.kind)
+    current, previous = slot_windows(market.code, window, session=call.session, before=before)
     return SlotReport(market, period, window, compare(current, previous), found.kind)
 
 
@@ -149,7 +151,7 @@ def render(report: SlotReport, lang: Lang, chart: bool = False) -> Reply:
         market=report.market.code,
         period=period_label(report.period, report.window.days, lang, report.kind),
     )
-    before = report.window.previous()
+    before = compared_window(report.window, report.kind)
     window_line = lang._("{window}, compared with {previous}.").format(
         window=lang.window(report.window.start, report.window.end),
         previous=lang.window(before.start, before.end),
