@@ -49,7 +49,10 @@ PAGES = {
             ("tier:T", N_("only creators of that tier")),
             ("campaign:SLUG", N_("only the campaign's creators, over its window")),
             ("category:C", N_("only creators of that category")),
-            ("segment:S", N_("only a segment: attention, potential, level-up, at-risk, dormant")),
+            (
+                "segment:S",
+                N_("only a segment: attention, potential, level-up, at-risk, dormant, new"),
+            ),
             ("cm:NAME|me · am:NAME|me", N_("only the creators a CM or AM owns (me: yours)")),
             ("top N", N_("how many rows to show, 1 to 50 (default 10)")),
             ("as-of:YYYY-MM-DD", AS_OF),

@@ -101,7 +101,7 @@ def test_a_named_period_is_the_board_of_its_days(
 def test_past_the_latest_day_says_which_day_that_is(chat: Callable[..., str]) -> None:
     assert "the latest day with data is 23 Nov 2026" in chat("leaderboard MY today")
     italian = chat("classifica oggi MY", "it")
-    assert "l'ultimo giorno con dati è 23 nov 2026" in italian
+    assert "l'ultimo giorno con dati è il 23 nov 2026" in italian
     assert "hari terkini yang ada data ialah 23 Nov 2026" in chat("papan hari ini", "ms")
     assert "at most 366 days" in chat("leaderboard MY 1/1/2025-15/2/2026")
 
