@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.groups import LOOKS_LIKE_A_GROUP, group_named, group_shown, is_group
-from creatorbot.commands.i18n import Lang
+from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.parsing import unknown_word, words
 from creatorbot.commands.policy import CONSOLE
 from creatorbot.commands.reply import (
@@ -27,7 +27,7 @@ from creatorbot.storage.grants import all_grants, grant, grants_of, revoke
 from creatorbot.storage.models import Role
 from creatorbot.storage.queries.markets import all_markets
 
-USAGE = "access grant @user|@group ROLE [MARKET …] | access revoke @user|@group | access list"
+USAGE = N_("access grant @user|@group ROLE [MARKET …] | access revoke @user|@group | access list")
 ACTIONS = ("grant", "revoke", "list")
 PLATFORMS = ("slack", "lark")
 ROLES = tuple(role.value for role in Role)
@@ -67,7 +67,7 @@ def parse(text: str, call: Call) -> AccessQuery:
     if not rest:
         raise UserError(
             lang._("Whose access? Mention the person, e.g. `access grant @farah cm MY`."),
-            lang._("Usage: {usage}").format(usage=USAGE),
+            lang._("Usage: {usage}").format(usage=lang._(USAGE)),
         )
     platform, user, name = subject_of(rest[0], call)
     if action == "revoke":
@@ -82,7 +82,7 @@ def parse(text: str, call: Call) -> AccessQuery:
                 roles=", ".join(role_label(name, lang) for name in ROLES)
             )
             + (" " + lang._("I don't understand “{word}”.").format(word=word) if word else ""),
-            lang._("Usage: {usage}").format(usage=USAGE),
+            lang._("Usage: {usage}").format(usage=lang._(USAGE)),
         )
     markets = all_markets(session=call.session)
     chosen: list[str] = []
@@ -215,7 +215,7 @@ def _listing(call: Call) -> Reply:
         for user in sorted(call.services.admins)
     ]
     title = lang._("Who has access")
-    usage = Context(lang._("Usage: {usage}").format(usage=USAGE))
+    usage = Context(lang._("Usage: {usage}").format(usage=lang._(USAGE)))
     if not rows and not groups:
         return Reply((Header(title), Text(lang._("Nobody has been given a role yet.")), usage))
     blocks: list[Block] = [Header(title)]

@@ -36,7 +36,7 @@ from creatorbot.storage.subscriptions import (
     subscribe,
 )
 
-USAGE = (
+USAGE = N_(
     "digest subscribe snapshot|alerts|feedback [market] [at HH:MM] | "
     "digest subscribe alerts me [market] [at HH:MM] [at least N orders a day] | "
     "digest subscribe portfolio me [at HH:MM] | digest list | "
@@ -97,7 +97,7 @@ def parse(text: str, call: Call) -> DigestQuery:
     if not rest:
         raise UserError(
             call.lang._("Which subscription? Give its number from `digest list`."),
-            call.lang._("Usage: {usage}").format(usage=USAGE),
+            call.lang._("Usage: {usage}").format(usage=call.lang._(USAGE)),
         )
     number = _subscription_id(rest[0], call.lang)
     if action != "war-room":
@@ -108,7 +108,7 @@ def parse(text: str, call: Call) -> DigestQuery:
     if switch not in ("on", "off"):
         raise UserError(
             call.lang._("Say `on` or `off`: digest war-room {id} on").format(id=number),
-            call.lang._("Usage: {usage}").format(usage=USAGE),
+            call.lang._("Usage: {usage}").format(usage=call.lang._(USAGE)),
         )
     return DigestQuery(action, subscription=number, on=switch == "on")
 
@@ -122,7 +122,7 @@ def _parse_subscribe(rest: list[str], call: Call) -> DigestQuery:
         if rest:
             unknown = unknown_word(rest[0], dict.fromkeys([*own, *kinds]), call.lang, USAGE)
             raise UserError(f"{unknown.message} {asked}", *unknown.hints)
-        raise UserError(asked, call.lang._("Usage: {usage}").format(usage=USAGE))
+        raise UserError(asked, call.lang._("Usage: {usage}").format(usage=call.lang._(USAGE)))
     kind = SubscriptionKind(meant)
     market, at, me, floor = None, DEFAULT_AT, False, FloorWords()
     tokens = rest[1:]

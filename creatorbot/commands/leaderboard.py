@@ -14,7 +14,7 @@ from creatorbot.analytics.calendar import compared_window
 from creatorbot.analytics.rankings import rank, with_movement
 from creatorbot.analytics.windows import Window, window_for, within_calendar
 from creatorbot.commands.core import Call, UserError
-from creatorbot.commands.i18n import Lang
+from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.labels import creator_label, metric_label, metric_value, period_label
 from creatorbot.commands.lookups import find_campaign
 from creatorbot.commands.markets import NoData, check_as_of, market_word, no_data, resolve_market
@@ -51,7 +51,7 @@ from creatorbot.storage.queries.markets import categories, latest_day, tier_name
 from creatorbot.storage.queries.metrics import RANKABLE, metric_totals
 from creatorbot.storage.ranking import category_names, rank_window
 
-USAGE = (
+USAGE = N_(
     "leaderboard [metric] [period] [market] [tier:T] [campaign:SLUG] [category:C] [segment:S] "
     "[cm:NAME|me] [am:NAME|me] [top N] [as-of:YYYY-MM-DD]"
 )

@@ -34,7 +34,7 @@ from creatorbot.storage.models import Market
 from creatorbot.storage.queries.markets import all_markets
 from creatorbot.storage.queries.slots import latest_slot_day, latest_slot_windows, slot_windows
 
-USAGE = "slots [market] [period] [as-of:YYYY-MM-DD]"
+USAGE = N_("slots [market] [period] [as-of:YYYY-MM-DD]")
 OPTIONS = ("as-of",)
 PERIODS = ("1d", "7d", "30d", "mtd")
 NONE = "—"  # a rate or change that is undefined (nothing to divide by)
