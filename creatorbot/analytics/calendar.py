@@ -7,6 +7,7 @@ import datetime as dt
 from creatorbot.analytics.windows import Window
 
 ONE = dt.timedelta(days=1)
+WEEK = dt.timedelta(days=7)
 # Periods named by the market's calendar, resolved from its local today.
 CALENDAR = ("today", "yesterday", "this_week", "last_week", "this_month", "last_month")
 
@@ -39,6 +40,32 @@ def calendar_window(kind: str, today: dt.date, first_weekday: int) -> Window:
         end = month_start(today) - ONE
         return Window(month_start(end), end)
     raise ValueError(f"not a calendar period: {kind}")
+
+
+WEEKS = ("this_week", "last_week")
+MONTHS = ("this_month", "last_month")
+
+
+def compared_window(window: Window, kind: str | None) -> Window:
+    """The days a period's figures are compared with. The calendar's weeks and months (this
+    week, last week, this month, last month; whole, or cut at the latest day with data) with the
+    same days of the week or month before: last month with the whole month before it, this
+    month to date with the same days of the month before. Any other period (a number of days,
+    wtd, mtd, a day, a span of dates) with as many days just before it."""
+    if kind in WEEKS:
+        return Window(window.start - WEEK, window.end - WEEK)
+    if kind in MONTHS:
+        end = _month_back(window.end)
+        if (window.end + ONE).day == 1:  # to the month's end: to the end of the month before
+            end = month_start(window.end) - ONE
+        return Window(_month_back(window.start), end)
+    return window.previous()
+
+
+def _month_back(day: dt.date) -> dt.date:
+    """The same day of the month before (its last day when it is shorter)."""
+    last = month_start(day) - ONE
+    return last.replace(day=min(day.day, last.day))
 
 
 def to_date_window(kind: str, end: dt.date, first_weekday: int) -> Window:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.groups import LOOKS_LIKE_A_GROUP, group_named, group_shown, is_group
-from creatorbot.commands.i18n import Lang
+from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.parsing import unknown_word, words
 from creatorbot.commands.policy import CONSOLE
 from creatorbot.commands.reply import (
@@ -22,11 +22,12 @@ from creatorbot.commands.reply import (
     Text,
     mention_of,
 )
+from creatorbot.commands.vocabulary import meaning_of, role_word
 from creatorbot.storage.grants import all_grants, grant, grants_of, revoke
 from creatorbot.storage.models import Role
 from creatorbot.storage.queries.markets import all_markets
 
-USAGE = "access grant @user|@group ROLE [MARKET …] | access revoke @user|@group | access list"
+USAGE = N_("access grant @user|@group ROLE [MARKET …] | access revoke @user|@group | access list")
 ACTIONS = ("grant", "revoke", "list")
 PLATFORMS = ("slack", "lark")
 ROLES = tuple(role.value for role in Role)
@@ -66,19 +67,22 @@ def parse(text: str, call: Call) -> AccessQuery:
     if not rest:
         raise UserError(
             lang._("Whose access? Mention the person, e.g. `access grant @farah cm MY`."),
-            lang._("Usage: {usage}").format(usage=USAGE),
+            lang._("Usage: {usage}").format(usage=lang._(USAGE)),
         )
     platform, user, name = subject_of(rest[0], call)
     if action == "revoke":
         if len(rest) > 1:
             raise unknown_word(rest[1], (), lang, USAGE)
         return AccessQuery("revoke", platform, user, name=name)
-    if len(rest) < 2 or rest[1].lower() not in ROLES:
+    role = meaning_of("roles", rest[1]) if len(rest) > 1 else None
+    if role is None:
         word = rest[1] if len(rest) > 1 else ""
         raise UserError(
-            lang._("Which role? One of {roles}.").format(roles=", ".join(ROLES))
+            lang._("Which role? One of {roles}.").format(
+                roles=", ".join(role_label(name, lang) for name in ROLES)
+            )
             + (" " + lang._("I don't understand “{word}”.").format(word=word) if word else ""),
-            lang._("Usage: {usage}").format(usage=USAGE),
+            lang._("Usage: {usage}").format(usage=lang._(USAGE)),
         )
     markets = all_markets(session=call.session)
     chosen: list[str] = []
@@ -90,7 +94,12 @@ def parse(text: str, call: Call) -> AccessQuery:
                 )
             )
         chosen.append(word.upper())
-    return AccessQuery("grant", platform, user, Role(rest[1].lower()), tuple(chosen), name)
+    return AccessQuery("grant", platform, user, Role(role), tuple(chosen), name)
+
+
+def role_label(role: str, lang: Lang) -> str:
+    """A role as the asker's language says it (`lettore`, `pemerhati`)."""
+    return role_word(role, lang.language)
 
 
 def subject_of(word: str, call: Call) -> tuple[str, str, str | None]:
@@ -166,10 +175,10 @@ def answer(query: AccessQuery, call: Call) -> Reply:
     if group:
         message = lang._(
             "Everyone in {group} is now {role} in {markets}, unless they have a role of their own."
-        ).format(group=who, role=query.role.value, markets=scope)
+        ).format(group=who, role=role_label(query.role.value, lang), markets=scope)
     else:
         message = lang._("{user} is now {role} in {markets}.").format(
-            user=who, role=query.role.value, markets=scope
+            user=who, role=role_label(query.role.value, lang), markets=scope
         )
     return Reply((Text(message),), rows=1)
 
@@ -190,18 +199,23 @@ def _listing(call: Call) -> Reply:
     for g in all_grants(platform, session=call.session):
         key = (g.platform, g.user_id)
         markets.setdefault(key, []).append(g.market or lang._("every market"))
-        held[key] = (g.role.value, g.granted_by, g.name)
+        held[key] = (role_label(g.role.value, lang), g.granted_by, g.name)
     rows: list[Row] = []
     groups: list[Row] = []
     for (p, u), (role, by, name) in held.items():
         row = (_named(p, u, call, name), role, ", ".join(markets[(p, u)]), by)
         (groups if is_group(p, u) else rows).append(row)
     rows += [
-        (mention_of(user), Role.ADMIN.value, lang._("every market"), "CREATORBOT_ADMINS")
+        (
+            mention_of(user),
+            role_label(Role.ADMIN.value, lang),
+            lang._("every market"),
+            "CREATORBOT_ADMINS",
+        )
         for user in sorted(call.services.admins)
     ]
     title = lang._("Who has access")
-    usage = Context(lang._("Usage: {usage}").format(usage=USAGE))
+    usage = Context(lang._("Usage: {usage}").format(usage=lang._(USAGE)))
     if not rows and not groups:
         return Reply((Header(title), Text(lang._("Nobody has been given a role yet.")), usage))
     blocks: list[Block] = [Header(title)]

@@ -18,7 +18,7 @@ from creatorbot.commands.alert_state import state as handled_state
 from creatorbot.commands.campaign import local_today
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.floors import floor_phrase
-from creatorbot.commands.i18n import Lang
+from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.labels import creator_label, metric_label
 from creatorbot.commands.late_sync import failed_sync
 from creatorbot.commands.markets import (
@@ -72,7 +72,7 @@ from creatorbot.storage.queries.anomaly_scan import (
 from creatorbot.storage.queries.campaigns import campaign_by_slug
 from creatorbot.storage.queries.markets import all_markets, latest_day
 
-USAGE = (
+USAGE = N_(
     "alerts [market] [cm:NAME|me] [am:NAME|me] [as-of:YYYY-MM-DD] · alerts ack ID · "
     "alerts snooze ID"
 )
@@ -141,7 +141,7 @@ def parse(text: str, call: Call) -> AlertsQuery | HandleQuery:
                     "`alerts` looks at one day, the latest unless you pick another with "
                     "as-of:YYYY-MM-DD; it takes no period."
                 ),
-                lang._("Usage: {usage}").format(usage=USAGE),
+                lang._("Usage: {usage}").format(usage=lang._(USAGE)),
             )
         else:
             markets = all_markets(session=call.session)
@@ -157,7 +157,7 @@ def _handle_query(action: str, rest: list[str], lang: Lang) -> HandleQuery:
             lang._(
                 "Which alert? Write `alerts {action} ID` with the alert's number, e.g. #12."
             ).format(action=action),
-            lang._("Usage: {usage}").format(usage=USAGE),
+            lang._("Usage: {usage}").format(usage=lang._(USAGE)),
         )
     return HandleQuery(action, int(number))
 

@@ -12,7 +12,7 @@ from creatorbot.commands.parsing import DAYS, words
 from creatorbot.commands.reply import Column, Context, Header, Reply, Table, Text
 from creatorbot.storage.audit import entries
 
-USAGE = "audit [@user] [days]"
+USAGE = N_("audit [@user] [days]")
 DEFAULT_DAYS = 7
 MAX_DAYS = 3660
 SHOWN = 50
@@ -51,7 +51,7 @@ def parse(text: str, call: Call) -> AuditQuery:
         else:
             raise UserError(
                 lang._("I don't understand “{word}”.").format(word=word),
-                lang._("Usage: {usage}").format(usage=USAGE),
+                lang._("Usage: {usage}").format(usage=lang._(USAGE)),
             )
     return AuditQuery(user, days)
 
@@ -93,5 +93,5 @@ def answer(query: AuditQuery, call: Call) -> Reply:
         rows,
         total=total,
     )
-    usage = Context(lang._("Usage: {usage}").format(usage=USAGE))
+    usage = Context(lang._("Usage: {usage}").format(usage=lang._(USAGE)))
     return Reply((Header(title), table, usage), rows=len(rows))

@@ -44,7 +44,7 @@ from creatorbot.storage.queries.campaigns import (
 )
 from creatorbot.storage.queries.markets import all_markets, latest_day
 
-USAGE = "campaign SLUG | campaign list [market]"
+USAGE = N_("campaign SLUG | campaign list [market]")
 TOP = 5
 RANKING = 10
 NUDGE_SHOWN = 10
@@ -77,7 +77,7 @@ def parse(text: str, call: Call) -> CampaignQuery | CampaignListQuery:
         if len(tokens) > 2 or (len(tokens) == 2 and not is_market_word(tokens[1], call)):
             raise UserError(
                 call.lang._("I don't understand “{word}”.").format(word=" ".join(tokens[1:])),
-                call.lang._("Usage: {usage}").format(usage=USAGE),
+                call.lang._("Usage: {usage}").format(usage=call.lang._(USAGE)),
             )
         return CampaignListQuery(tokens[1].upper() if len(tokens) == 2 else None)
     if not tokens:

@@ -13,7 +13,7 @@ import pandas as pd
 from creatorbot.analytics.creators import next_tier, window_change
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.feedback import topic_label
-from creatorbot.commands.i18n import Lang
+from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.labels import change_label, creator_label
 from creatorbot.commands.lookups import creator_number, creators_meant
 from creatorbot.commands.markets import is_market_word
@@ -49,7 +49,7 @@ from creatorbot.storage.queries.markets import all_markets, latest_day, market_t
 from creatorbot.storage.ranking.segments import creator_memberships
 from creatorbot.storage.segments import segment_stamp
 
-USAGE = "creator HANDLE [market]"
+USAGE = N_("creator HANDLE [market]")
 HISTORY_DAYS = 60  # two 30-day windows
 CAMPAIGNS_SHOWN = 5
 WHICH_ONE = 20  # creators listed by a "which one?" answer

@@ -17,6 +17,7 @@ from creatorbot.commands.parsing import unknown_word, words
 from creatorbot.commands.policy import ME
 from creatorbot.commands.reply import Block, Column, Context, Header, Reply, Table, Text
 from creatorbot.commands.run_labels import local_moment, period_label
+from creatorbot.commands.vocabulary import meaning_of, words_of
 from creatorbot.storage import ledger
 from creatorbot.storage.models import (
     Market,
@@ -35,7 +36,7 @@ from creatorbot.storage.subscriptions import (
     subscribe,
 )
 
-USAGE = (
+USAGE = N_(
     "digest subscribe snapshot|alerts|feedback [market] [at HH:MM] | "
     "digest subscribe alerts me [market] [at HH:MM] [at least N orders a day] | "
     "digest subscribe portfolio me [at HH:MM] | digest list | "
@@ -96,32 +97,33 @@ def parse(text: str, call: Call) -> DigestQuery:
     if not rest:
         raise UserError(
             call.lang._("Which subscription? Give its number from `digest list`."),
-            call.lang._("Usage: {usage}").format(usage=USAGE),
+            call.lang._("Usage: {usage}").format(usage=call.lang._(USAGE)),
         )
     number = _subscription_id(rest[0], call.lang)
     if action != "war-room":
         if len(rest) > 1:
             raise unknown_word(rest[1], (), call.lang, USAGE)
         return DigestQuery(action, subscription=number)
-    switch = rest[1].lower() if len(rest) == 2 else ""
+    switch = (meaning_of("switches", rest[1]) or "") if len(rest) == 2 else ""
     if switch not in ("on", "off"):
         raise UserError(
             call.lang._("Say `on` or `off`: digest war-room {id} on").format(id=number),
-            call.lang._("Usage: {usage}").format(usage=USAGE),
+            call.lang._("Usage: {usage}").format(usage=call.lang._(USAGE)),
         )
     return DigestQuery(action, subscription=number, on=switch == "on")
 
 
 def _parse_subscribe(rest: list[str], call: Call) -> DigestQuery:
     kinds = [kind.value for kind in SubscriptionKind]
-    if not rest or rest[0].lower() not in kinds:
+    meant = meaning_of("kinds", rest[0]) if rest else None
+    if meant is None:
+        own = [words_of("kinds", kind, call.lang.language)[0] for kind in kinds]
+        asked = call.lang._("Subscribe to what? One of: {kinds}.").format(kinds=", ".join(own))
         if rest:
-            raise unknown_word(rest[0], kinds, call.lang, USAGE)
-        raise UserError(
-            call.lang._("Subscribe to what? One of: {kinds}.").format(kinds=", ".join(kinds)),
-            call.lang._("Usage: {usage}").format(usage=USAGE),
-        )
-    kind = SubscriptionKind(rest[0].lower())
+            unknown = unknown_word(rest[0], dict.fromkeys([*own, *kinds]), call.lang, USAGE)
+            raise UserError(f"{unknown.message} {asked}", *unknown.hints)
+        raise UserError(asked, call.lang._("Usage: {usage}").format(usage=call.lang._(USAGE)))
+    kind = SubscriptionKind(meant)
     market, at, me, floor = None, DEFAULT_AT, False, FloorWords()
     tokens = rest[1:]
     while tokens:
@@ -129,7 +131,7 @@ def _parse_subscribe(rest: list[str], call: Call) -> DigestQuery:
             floor = take_floor(tokens, floor, call.lang)
             continue
         word = tokens.pop(0)
-        if word.lower() == "at" and tokens:
+        if meaning_of("times", word) == "at" and tokens:
             at = _parse_time(tokens.pop(0), call.lang)
         elif ":" in word and word[0].isdigit():
             at = _parse_time(word, call.lang)

@@ -20,7 +20,7 @@ from creatorbot.commands.forms import (
     FormResult,
     submission_key,
 )
-from creatorbot.commands.i18n import Lang
+from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.lookups import creators_meant, find_campaign
 from creatorbot.commands.parsing import unknown_word, words
 from creatorbot.commands.reply import (
@@ -49,7 +49,9 @@ from creatorbot.storage.handles import shown
 from creatorbot.storage.models import Campaign
 from creatorbot.storage.queries.campaigns import campaign_by_slug
 
-USAGE = "feedback | feedback report [campaign:SLUG] | feedback export [campaign:SLUG] [csv|xlsx]"
+USAGE = N_(
+    "feedback | feedback report [campaign:SLUG] | feedback export [campaign:SLUG] [csv|xlsx]"
+)
 FORM_ACTION = "form"
 ACTIONS = ("report", "export")
 FORMATS = ("csv", "xlsx")

@@ -10,10 +10,11 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from creatorbot.analytics.calendar import compared_window
 from creatorbot.analytics.rankings import rank, with_movement
 from creatorbot.analytics.windows import Window, window_for, within_calendar
 from creatorbot.commands.core import Call, UserError
-from creatorbot.commands.i18n import Lang
+from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.labels import creator_label, metric_label, metric_value, period_label
 from creatorbot.commands.lookups import find_campaign
 from creatorbot.commands.markets import NoData, check_as_of, market_word, no_data, resolve_market
@@ -28,7 +29,7 @@ from creatorbot.commands.parsing import (
     unknown_word,
     words,
 )
-from creatorbot.commands.periods import Named, settle, take_period
+from creatorbot.commands.periods import Named, again_phrase, settle, take_period
 from creatorbot.commands.reply import (
     Button,
     Buttons,
@@ -50,7 +51,7 @@ from creatorbot.storage.queries.markets import categories, latest_day, tier_name
 from creatorbot.storage.queries.metrics import RANKABLE, metric_totals
 from creatorbot.storage.ranking import category_names, rank_window
 
-USAGE = (
+USAGE = N_(
     "leaderboard [metric] [period] [market] [tier:T] [campaign:SLUG] [category:C] [segment:S] "
     "[cm:NAME|me] [am:NAME|me] [top N] [as-of:YYYY-MM-DD]"
 )
@@ -154,6 +155,7 @@ class Board:
     ranked: pd.DataFrame
     ranked_count: int
     total: int
+    before: Window  # the window the movement is measured against
 
 
 def compute(query: LeaderboardQuery, call: Call) -> Board:
@@ -199,6 +201,9 @@ def _stored(query: LeaderboardQuery, call: Call) -> Board | None:
     end = latest_day(market.code, session=call.session)
     if end is None or (query.as_of is not None and query.as_of != end):
         return None
+    window = window_for(period, end)
+    if compared_window(window, query.kind) != window.previous():
+        return None  # a calendar week or month: stored boards compare equal-length windows
     if query.tier is not None:
         # A tier the market does not list is refused, as on the exact path; an unknown category
         # has no board, so the exact path refuses it.
@@ -210,8 +215,9 @@ def _stored(query: LeaderboardQuery, call: Call) -> Board | None:
     ranked = stored.rows.copy()
     ranked["movement"] = ranked["previous_rank"] - ranked["rank"]
     ranked["new"] = ranked["previous_rank"].isna()
-    window = window_for(period, end)
-    return Board(market, query.metric, period, window, ranked, stored.ranked, stored.total)
+    return Board(
+        market, query.metric, period, window, ranked, stored.ranked, stored.total, window.previous()
+    )
 
 
 def compute_exact(query: LeaderboardQuery, call: Call) -> Board:
@@ -246,6 +252,7 @@ def _ranked(query: LeaderboardQuery, call: Call, *, fast: bool) -> Board:
     else:
         period = query.period or "7d"
         window = window_for(period, end)
+    before = compared_window(window, query.kind)
     tier = (
         None
         if query.tier is None  # the market's tiers are read only to check one asked for
@@ -265,12 +272,15 @@ def _ranked(query: LeaderboardQuery, call: Call, *, fast: bool) -> Board:
             campaign_id=campaign_id,
             segment=query.segment,
             owners=query.owners,
+            before=before,
         )
         if found is not None:
             rows = found.rows.copy()
             rows["movement"] = rows["previous_rank"] - rows["rank"]
             rows["new"] = rows["previous_rank"].isna()
-            return Board(market, query.metric, period, window, rows, found.ranked, found.total)
+            return Board(
+                market, query.metric, period, window, rows, found.ranked, found.total, before
+            )
 
     def ranked(span: Window) -> pd.DataFrame:
         totals = metric_totals(
@@ -287,9 +297,9 @@ def _ranked(query: LeaderboardQuery, call: Call, *, fast: bool) -> Board:
         )
         return rank(totals)
 
-    board = with_movement(ranked(window), ranked(window.previous()))
+    board = with_movement(ranked(window), ranked(before))
     total = int(board["value"].sum())
-    return Board(market, query.metric, period, window, board, len(board), total)
+    return Board(market, query.metric, period, window, board, len(board), total, before)
 
 
 def _category(value: str | None, market: str, call: Call, *, fast: bool) -> str | None:
@@ -353,7 +363,7 @@ def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
         filters = " · ".join(part for part in (filters, query.owner_filter) if part)
     if filters:  # said as such, not a stray word after the small print
         filters = lang._("Filters: {filters}.").format(filters=filters)
-    before = board.window.previous()
+    before = board.before
     window_line = lang._("{window}, compared with {previous}. Ties are ranked by handle.").format(
         window=lang.window(board.window.start, board.window.end),
         previous=lang.window(before.start, before.end),
@@ -422,7 +432,10 @@ def command_text(board: Board, query: LeaderboardQuery, top: int, pinned: bool =
     """The command that shows this board again: `pinned` keeps its window (as-of its last day),
     otherwise the window moves to the newest data unless the user asked for a day."""
     words = ["leaderboard", board.metric]
-    if board.period != "campaign":
+    named = again_phrase(query.kind, board.window, pinned)  # the period as the user named it
+    if named:
+        words.append(named)
+    elif board.period != "campaign":
         words.append(board.period)
     words.append(board.market.code)
     filters = (
@@ -435,7 +448,7 @@ def command_text(board: Board, query: LeaderboardQuery, top: int, pinned: bool =
     if query.owner_filter:
         words.append(query.owner_filter)
     words.append(f"top {top}")
-    if pinned or query.as_of:
+    if (pinned or query.as_of) and not named:
         words.append(f"as-of:{board.window.end.isoformat()}")
     return " ".join(words)
 

@@ -10,7 +10,13 @@ from creatorbot.commands.i18n import N_
 PERIOD = N_(
     "a number of days (7d, 30 days, last 30 days), today, yesterday, this week, last week, "
     "wtd, this month, last month, mtd, a day (2026-11-11, 15 nov) or days (1-15 nov, "
-    "1/11–15/11); at most 366 days. Default: 7d, ending on the latest day with data"
+    "1/11–15/11, 2026-11-01..2026-11-15); at most 366 days. Default: 7d, ending on the latest "
+    "day with data"
+)
+COMPARED = N_(
+    "this week and last week are compared with the same days of the week before, this month "
+    "and last month with the same days of the month before (last month: the whole month before "
+    "it); any other period (7d, wtd, mtd, dates) with as many days just before it"
 )
 MARKET = N_("the market's code: {markets}")
 AS_OF = N_("the last day of the window (YYYY-MM-DD), at most the latest day with data")
@@ -38,14 +44,18 @@ PAGES = {
                 ),
             ),
             (N_("period"), PERIOD),
+            (N_("compared with"), COMPARED),
             (N_("market"), MARKET),
-            ("tier:T", N_("only creators of that tier")),
-            ("campaign:SLUG", N_("only the campaign's creators, over its window")),
-            ("category:C", N_("only creators of that category")),
-            ("segment:S", N_("only a segment: attention, potential, level-up, at-risk, dormant")),
-            ("cm:NAME|me · am:NAME|me", N_("only the creators a CM or AM owns (me: yours)")),
-            ("top N", N_("how many rows to show, 1 to 50 (default 10)")),
-            ("as-of:YYYY-MM-DD", AS_OF),
+            (N_("tier:T"), N_("only creators of that tier")),
+            (N_("campaign:SLUG"), N_("only the campaign's creators, over its window")),
+            (N_("category:C"), N_("only creators of that category")),
+            (
+                N_("segment:S"),
+                N_("only a segment: attention, potential, level-up, at-risk, dormant, new"),
+            ),
+            (N_("cm:NAME|me · am:NAME|me"), N_("only the creators a CM or AM owns (me: yours)")),
+            (N_("top N"), N_("how many rows to show, 1 to 50 (default 10)")),
+            (N_("as-of:YYYY-MM-DD"), AS_OF),
         ),
         (
             N_("leaderboard gmv 7d MY top 10"),
@@ -73,7 +83,7 @@ PAGES = {
     "portfolio": Page(
         N_("portfolio [@cm|me] [market]"),
         (
-            ("me", N_("your own creators (the default)")),
+            (N_("me"), N_("your own creators (the default)")),
             ("@cm", N_("a CM's or AM's creators (leads only)")),
             (N_("market"), MARKET),
         ),
@@ -83,21 +93,26 @@ PAGES = {
         N_("tiers [market] [cm:NAME|me] [am:NAME|me]"),
         (
             (N_("market"), MARKET),
-            ("cm:NAME|me · am:NAME|me", N_("only the creators a CM or AM owns (me: yours)")),
+            (N_("cm:NAME|me · am:NAME|me"), N_("only the creators a CM or AM owns (me: yours)")),
         ),
         (N_("tiers MY"), N_("tiers IT cm:me"), N_("tiers MY am:Daniel")),
     ),
     "slots": Page(
         N_("slots [market] [period] [as-of:YYYY-MM-DD]"),
-        ((N_("market"), MARKET), (N_("period"), PERIOD), ("as-of:YYYY-MM-DD", AS_OF)),
+        (
+            (N_("market"), MARKET),
+            (N_("period"), PERIOD),
+            (N_("compared with"), COMPARED),
+            (N_("as-of:YYYY-MM-DD"), AS_OF),
+        ),
         (N_("slots MY 7d"), N_("slots IT last week"), N_("slots MY 30d as-of:2026-11-15")),
     ),
     "match": Page(
         N_("match CATEGORY [market] [top N] [export]"),
         (
-            ("CATEGORY", N_("the merchant's category, e.g. beauty")),
+            (N_("CATEGORY"), N_("the merchant's category, e.g. beauty")),
             (N_("market"), MARKET),
-            ("top N", N_("how many rows to show, 1 to 50 (default 10)")),
+            (N_("top N"), N_("how many rows to show, 1 to 50 (default 10)")),
             (N_("export"), N_("the whole list as a spreadsheet")),
         ),
         (N_("match beauty MY"), N_("match fashion IT top 20"), N_("match beauty MY export")),
@@ -107,7 +122,7 @@ PAGES = {
         (
             (N_("report"), N_("the ratings and topics logged so far")),
             (N_("export"), N_("every response as a spreadsheet (csv or xlsx)")),
-            ("campaign:SLUG", N_("only one campaign's feedback")),
+            (N_("campaign:SLUG"), N_("only one campaign's feedback")),
         ),
         (
             N_("feedback"),
@@ -117,14 +132,14 @@ PAGES = {
     ),
     "snapshot": Page(
         N_("snapshot [market] [as-of:YYYY-MM-DD]"),
-        ((N_("market"), MARKET), ("as-of:YYYY-MM-DD", AS_OF), (N_("day"), DAY)),
+        ((N_("market"), MARKET), (N_("as-of:YYYY-MM-DD"), AS_OF), (N_("day"), DAY)),
         (N_("snapshot MY"), N_("snapshot IT yesterday"), N_("snapshot MY as-of:2026-11-15")),
     ),
     "alerts": Page(
         N_("alerts [market] [as-of:YYYY-MM-DD] | alerts ack ID | alerts snooze ID"),
         (
             (N_("market"), MARKET),
-            ("as-of:YYYY-MM-DD", N_("the day to look at (default: the latest day with data)")),
+            (N_("as-of:YYYY-MM-DD"), N_("the day to look at (default: the latest day with data)")),
             (N_("day"), DAY),
             (N_("ack ID"), N_("mark an alert as seen")),
             (N_("snooze ID"), N_("quiet an alert for a while")),
@@ -166,7 +181,7 @@ PAGES = {
     "audit": Page(
         N_("audit [@user] [days]"),
         (
-            ("@user", N_("only one person's commands")),
+            (N_("@user"), N_("only one person's commands")),
             (N_("days"), N_("how many days back (default 7)")),
         ),
         (N_("audit"), N_("audit 30"), N_("audit slack:U0123ABCD 7")),

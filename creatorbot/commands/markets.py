@@ -27,7 +27,7 @@ def market_word(word: str, call: Call, usage: str) -> str:
         lang._("I don't know the market “{market}”. Markets: {markets}.").format(
             market=word, markets=", ".join(call.markets())
         ),
-        lang._("Usage: {usage}").format(usage=usage),
+        lang._("Usage: {usage}").format(usage=lang._(usage)),
     )
 
 

@@ -49,7 +49,7 @@ from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.queries.match_sums import creator_details, known_categories, match_sums
 from creatorbot.storage.queries.matching import match_candidates
 
-USAGE = "match CATEGORY [market] [cm:NAME|me] [am:NAME|me] [top N] [export]"
+USAGE = N_("match CATEGORY [market] [cm:NAME|me] [am:NAME|me] [top N] [export]")
 SUMMARY = N_("Creators to propose to a merchant of a category, best matches first")
 DEFAULT_TOP = 10
 EXPORT_ROWS = 500
@@ -110,7 +110,7 @@ def parse(text: str, call: Call) -> MatchQuery:
                     "`match` always compares the last 30 days with the 30 days before; it takes "
                     "no period."
                 ),
-                lang._("Usage: {usage}").format(usage=USAGE),
+                lang._("Usage: {usage}").format(usage=lang._(USAGE)),
             )
         elif "category" not in found:
             key, colon, value = word.partition(":")

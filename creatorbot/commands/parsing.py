@@ -62,7 +62,7 @@ def unknown_word(word: str, choices: Iterable[str], lang: Lang, usage: str) -> U
     message = lang._("I don't understand “{word}”.").format(word=word)
     if hint:
         message = f"{message} {hint}"
-    return UserError(message, lang._("Usage: {usage}").format(usage=usage))
+    return UserError(message, lang._("Usage: {usage}").format(usage=lang._(usage)))
 
 
 MAX_TOP = 50  # the most rows a ranked list shows in chat
@@ -111,7 +111,7 @@ def unknown_option(key: str, options: Iterable[str], lang: Lang, usage: str) -> 
     message = lang._("I don't know the option “{key}:”.").format(key=key)
     return UserError(
         " ".join(part for part in (message, hint) if part),
-        lang._("Usage: {usage}").format(usage=usage),
+        lang._("Usage: {usage}").format(usage=lang._(usage)),
     )
 
 

@@ -72,6 +72,15 @@ def read_period(phrase: str, lang: Lang) -> Period | None:
     if " " not in phrase and (period := parse_period(phrase, lang)):
         return period
     exact, numbered = _patterns()
+    pinned = PINNED.match(phrase)
+    if pinned and exact.get(pinned.group(1)) in NAMED_KINDS:
+        start, end = (_iso(day, lang) for day in pinned.group(2, 3))
+        return Named(
+            exact[pinned.group(1)],
+            pinned.group(1),
+            (start.day, start.month, start.year),
+            (end.day, end.month, end.year),
+        )
     kind = exact.get(phrase)
     if kind == "mtd":
         return "mtd"
@@ -84,6 +93,25 @@ def read_period(phrase: str, lang: Lang) -> Period | None:
     return read_dates(phrase, lang)
 
 
+# A named period on the days it was answered for, as a button asks it again:
+# `last week (2026-11-16..2026-11-22)`; the name is the title, the days are the window.
+PINNED = re.compile(r"^(.+) \((\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})\)$")
+NAMED_KINDS = ("wtd", *CALENDAR)
+
+
+def again_phrase(kind: str | None, window: Window, pinned: bool) -> str:
+    """How a button asks a named period again: on the same days (`pinned`: `last week
+    (2026-11-16..2026-11-22)`, a span of dates as ISO days), or as the calendar has it then
+    (`last week`); "" for a period that is not named."""
+    span = f"{window.start.isoformat()}..{window.end.isoformat()}"
+    if kind == "dates":
+        return span
+    if kind not in NAMED_KINDS:
+        return ""
+    phrase = vocabulary().raw["periods"][kind]["en"][0]
+    return f"{phrase} ({span})" if pinned else phrase
+
+
 def days_period(days: int, lang: Lang) -> str:
     """`Nd` for a number of days, or the error naming the shortest or longest window."""
     found = parse_period(f"{days}d", lang)
@@ -92,6 +120,8 @@ def days_period(days: int, lang: Lang) -> str:
 
 
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Two ISO days joined by `..` or a dash, spaced or not: `2026-11-01..2026-11-15`.
+ISO_SPAN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\s*(?:\.\.|[-–—])\s*(\d{4})-(\d{2})-(\d{2})$")
 NUMERIC = re.compile(r"^(\d{1,2})(?:[/.](\d{1,2})(?:[/.](\d{4}))?)?$")
 SPELLED = re.compile(r"^(\d{1,2}) ([a-z]+)\.?(?: (\d{4}))?$")
 DASH = re.compile(r"\s*[-–—]\s*")
@@ -99,12 +129,18 @@ DASH = re.compile(r"\s*[-–—]\s*")
 
 def read_dates(phrase: str, lang: Lang) -> Named | None:
     """A day (`2026-11-11`, `11/11`, `11 nov`, `11 novembre 2026`) or a span of days
-    (`1-15 nov`, `1/11–15/11`, `28 dic - 3 gen`), as a `dates` period; None when it is none."""
+    (`1-15 nov`, `1/11–15/11`, `28 dic - 3 gen`, `2026-11-01..2026-11-15`), as a `dates`
+    period; None when it is none."""
     if ISO.match(phrase):
         day = _iso(phrase, lang)
         written: Day = (day.day, day.month, day.year)
         return Named("dates", phrase, written, written)
-    parts = [phrase] if ISO.match(phrase) else DASH.split(phrase)
+    span = ISO_SPAN.match(phrase)
+    if span:
+        year, month, day_number, *end_parts = (int(part) for part in span.groups())
+        end_year, end_month, end_day = end_parts
+        return Named("dates", phrase, (day_number, month, year), (end_day, end_month, end_year))
+    parts = DASH.split(phrase)
     if len(parts) > 2:
         return None
     sides = [_day_of(part) for part in parts]
@@ -184,7 +220,7 @@ def settle(
         return Settled(period, as_of)
     lang = call.lang.for_market(market.code)
     first = first_weekday(market.code)
-    if period.kind == "wtd":
+    if period.kind == "wtd" and period.start is None:
         window = to_date_window("wtd", as_of or latest, first)
     else:
         if as_of is not None:
@@ -194,7 +230,7 @@ def settle(
                 )
             )
         today = market_today(market, call)
-        if period.kind in CALENDAR:
+        if period.kind in CALENDAR and period.start is None:
             window = calendar_window(period.kind, today, first)
         else:
             window = _dates(period, today, lang)
@@ -242,7 +278,7 @@ def day_of(period: Named, market: Market, call: Call) -> dt.date:
     """The market's day a one-day period names (`ieri`: yesterday in the market's timezone)."""
     lang = call.lang.for_market(market.code)
     today = market_today(market, call)
-    if period.kind in CALENDAR:
+    if period.kind in CALENDAR and period.start is None:
         return calendar_window(period.kind, today, first_weekday(market.code)).end
     return _dates(period, today, lang).end
 

@@ -12,7 +12,7 @@ import numpy as np
 from creatorbot.analytics.creators import next_tier
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.feedback import topic_label
-from creatorbot.commands.i18n import Lang
+from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.labels import change_label, creator_label
 from creatorbot.commands.markets import is_market_word, resolve_market
 from creatorbot.commands.owner_filter import ME, my_names, owners_of
@@ -30,7 +30,7 @@ from creatorbot.storage.queries.portfolio import (
 from creatorbot.storage.ranking.portfolio import Owned, owned_figures
 from creatorbot.storage.ranking.state import market_state
 
-USAGE = "portfolio [@cm|me] [market]"
+USAGE = N_("portfolio [@cm|me] [market]")
 SHOWN = 10
 
 

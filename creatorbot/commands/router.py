@@ -20,7 +20,13 @@ from creatorbot.commands.parsing import closest, did_you_mean
 from creatorbot.commands.policy import FORM_ROLE, Principal, needed_role, principal_of
 from creatorbot.commands.reply import Reply, Text, error, inert, mention_of
 from creatorbot.commands.trail import record
-from creatorbot.commands.vocabulary import action, command_name, command_words, words_of
+from creatorbot.commands.vocabulary import (
+    action,
+    command_name,
+    command_words,
+    role_word,
+    words_of,
+)
 from creatorbot.storage.failures import database_unreachable, first_line
 from creatorbot.storage.models import Role
 
@@ -225,9 +231,9 @@ class Router:
             return lang._(
                 "Only a lead or an admin can import files; your role is {role}. "
                 "Ask an admin if you need it."
-            ).format(role=principal.role.value)
+            ).format(role=role_word(principal.role.value, lang.language))
         return lang._("Your role ({role}) can't do that. Ask an admin if you need it.").format(
-            role=principal.role.value
+            role=role_word(principal.role.value, lang.language)
         )
 
     def _no_access(self, lang: Lang) -> str:

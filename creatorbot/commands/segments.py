@@ -6,7 +6,8 @@ from __future__ import annotations
 from creatorbot.analytics.segments import SEGMENTS
 from creatorbot.commands.core import UserError
 from creatorbot.commands.i18n import N_, Lang
-from creatorbot.commands.parsing import did_you_mean
+from creatorbot.commands.parsing import did_you_mean, folded
+from creatorbot.commands.vocabulary import forms_of, words_of
 from creatorbot.storage.models import Market
 from creatorbot.storage.segments.members import Membership
 
@@ -25,14 +26,17 @@ URGENCY = ("attention", "at-risk", "level-up", "dormant", "potential", "new")
 def segment_name(value: str, lang: Lang) -> str:
     """The segment a word names (`levelup`, `Level_Up` and `level-up` are one), or an error
     listing them."""
-    wanted = value.strip().lower().replace("_", "-").replace(" ", "-")
-    squeezed = {name.replace("-", ""): name for name in SEGMENTS}
+    wanted = folded(value.strip()).replace("_", "-").replace(" ", "-")
+    squeezed = {
+        form.replace("-", ""): name for name in SEGMENTS for form in forms_of("segments", name)
+    }
     found = squeezed.get(wanted.replace("-", ""))
     if found is not None:
         return found
-    hint = did_you_mean(wanted, SEGMENTS, lang) or lang._("Known: {names}.").format(
-        names=", ".join(SEGMENTS)
-    )
+    own = [words_of("segments", name, lang.language)[0] for name in SEGMENTS]
+    hint = did_you_mean(wanted, dict.fromkeys([*own, *SEGMENTS]), lang) or lang._(
+        "Known: {names}."
+    ).format(names=", ".join(own))
     message = lang._("There is no segment “{value}”.").format(value=value)
     raise UserError(f"{message} {hint}")
 

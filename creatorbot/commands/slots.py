@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from creatorbot.analytics.calendar import compared_window
 from creatorbot.analytics.slots import MIN_IMPRESSIONS, Standout, compare, standouts, totals
 from creatorbot.analytics.windows import Window, window_for
 from creatorbot.commands.core import Call
@@ -33,7 +34,7 @@ from creatorbot.storage.models import Market
 from creatorbot.storage.queries.markets import all_markets
 from creatorbot.storage.queries.slots import latest_slot_day, latest_slot_windows, slot_windows
 
-USAGE = "slots [market] [period] [as-of:YYYY-MM-DD]"
+USAGE = N_("slots [market] [period] [as-of:YYYY-MM-DD]")
 OPTIONS = ("as-of",)
 PERIODS = ("1d", "7d", "30d", "mtd")
 NONE = "—"  # a rate or change that is undefined (nothing to divide by)
@@ -130,7 +131,8 @@ def compute(query: SlotsQuery, call: Call) -> SlotReport:
     end = found.as_of or latest
     period = found.period or "7d"
     window = window_for(period, end)
-    current, previous = slot_windows(market.code, window, session=call.session)
+    before = compared_window(window, found.kind)
+    current, previous = slot_windows(market.code, window, session=call.session, before=before)
     return SlotReport(market, period, window, compare(current, previous), found.kind)
 
 
@@ -149,7 +151,7 @@ def render(report: SlotReport, lang: Lang, chart: bool = False) -> Reply:
         market=report.market.code,
         period=period_label(report.period, report.window.days, lang, report.kind),
     )
-    before = report.window.previous()
+    before = compared_window(report.window, report.kind)
     window_line = lang._("{window}, compared with {previous}.").format(
         window=lang.window(report.window.start, report.window.end),
         previous=lang.window(before.start, before.end),

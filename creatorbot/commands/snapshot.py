@@ -55,7 +55,7 @@ from creatorbot.storage.models import Campaign, CampaignKind, Market
 from creatorbot.storage.queries.campaigns import CampaignFigures, running_campaigns
 from creatorbot.storage.queries.markets import all_markets, latest_day
 
-USAGE = "snapshot [market] [as-of:YYYY-MM-DD]"
+USAGE = N_("snapshot [market] [as-of:YYYY-MM-DD]")
 METRIC, PERIOD = "gmv", "7d"  # the board a CM opens first: GMV over the last week
 SHOWN = 10  # leaderboard rows, and bars in the chart
 POOL = BOARD_ROWS  # movers are looked for in the top 50, the rows a stored board keeps
@@ -105,7 +105,7 @@ def parse(text: str, call: Call) -> SnapshotQuery:
                     "`snapshot` always ranks the last 7 days against the 7 before; it takes no "
                     "period. For another window ask `leaderboard gmv {period}`."
                 ).format(period=period.written if isinstance(period, Named) else word.lower()),
-                lang._("Usage: {usage}").format(usage=USAGE),
+                lang._("Usage: {usage}").format(usage=lang._(USAGE)),
             )
         else:
             raise unknown_word(word, ["as-of:"], lang, USAGE)
@@ -122,7 +122,7 @@ def _market(word: str, call: Call) -> str:
         lang._("I don't know the market “{market}”. Markets: {markets}.").format(
             market=word, markets=markets
         ),
-        lang._("Usage: {usage}").format(usage=USAGE),
+        lang._("Usage: {usage}").format(usage=lang._(USAGE)),
     )
 
 

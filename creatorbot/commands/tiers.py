@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from creatorbot.commands.core import Call, UserError
+from creatorbot.commands.i18n import N_
 from creatorbot.commands.labels import creator_label
 from creatorbot.commands.markets import is_market_word, resolve_market
 from creatorbot.commands.owner_filter import Owners, owner_scope
@@ -14,7 +15,7 @@ from creatorbot.commands.reply import Block, Button, Buttons, Column, Context, H
 from creatorbot.storage.ranking.segments import segment_boards
 from creatorbot.storage.ranking.state import market_state
 
-USAGE = "tiers [market] [cm:NAME|me] [am:NAME|me]"
+USAGE = N_("tiers [market] [cm:NAME|me] [am:NAME|me]")
 SHOWN = 15
 OPTIONS = ("cm", "am")
 

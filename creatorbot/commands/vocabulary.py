@@ -91,6 +91,23 @@ def words_of(section: str, meaning: str, language: str) -> list[str]:
     return list(entry.get(language, []))
 
 
+def meaning_of(section: str, word: str) -> str | None:
+    """What a word means in one of the file's smaller sections (`kinds`, `times`, `switches`,
+    `roles`, `segments`), in any language: `classifica` → snapshot in `kinds`; else None."""
+    return _sections().get(section, {}).get(folded(word))
+
+
+@cache
+def _sections() -> dict[str, dict[str, str]]:
+    raw = vocabulary().raw
+    return {name: _table(raw[name]) for name in ("kinds", "times", "switches", "roles", "segments")}
+
+
+def role_word(role: str, language: str) -> str:
+    """A role as a language names it (`lettore`, `pemerhati`; cm and am everywhere)."""
+    return words_of("roles", role, language)[0]
+
+
 def forms_of(section: str, meaning: str) -> tuple[str, ...]:
     """Every form of a meaning, in every language, folded and without repeats."""
     entry = vocabulary().raw[section].get(meaning, {})

@@ -191,9 +191,9 @@ def test_cancel_writes_nothing_and_says_so(bot: LarkBot) -> None:
 @pytest.mark.parametrize(
     ("user", "refusal"),
     [
-        ("ou_view", "Solo un lead o un admin può importare file; il tuo ruolo è viewer."),
-        ("ou_cm", "Solo un lead o un admin può importare file; il tuo ruolo è cm."),
-        ("ou_am", "Solo un lead o un admin può importare file; il tuo ruolo è am."),
+        ("ou_view", "Solo un responsabile o un admin può importare file; il tuo ruolo è lettore."),
+        ("ou_cm", "Solo un responsabile o un admin può importare file; il tuo ruolo è cm."),
+        ("ou_am", "Solo un responsabile o un admin può importare file; il tuo ruolo è am."),
         ("ou_nobody", "Non hai ancora accesso ai dati di creatorbot."),
     ],
 )

@@ -208,8 +208,8 @@ def test_cancel_writes_nothing_and_says_so(bot: SlackBot) -> None:
 @pytest.mark.parametrize(
     ("user", "refusal"),
     [
-        ("UVIEW", "Hanya lead atau admin boleh mengimport fail; peranan anda ialah viewer."),
-        ("UCM", "Solo un lead o un admin può importare file; il tuo ruolo è cm."),
+        ("UVIEW", "Hanya ketua atau admin boleh mengimport fail; peranan anda ialah pemerhati."),
+        ("UCM", "Solo un responsabile o un admin può importare file; il tuo ruolo è cm."),
         ("U9", "You don't have access to creatorbot's data yet."),
     ],
 )

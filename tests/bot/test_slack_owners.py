@@ -110,7 +110,7 @@ def test_each_owner_gets_their_own_creators_by_dm_and_an_ack_shows_everywhere(
     assert "Subscribed you to the anomaly alerts" in answer
     assert "from 5 orders and RM83.33 on a usual day" in answer
     # Marco reads Slack in Italian
-    assert "Ti sei iscritto" in say(bot, "U2", "digest subscribe alerts me MY at 09:45")
+    assert "Ti ho iscritto" in say(bot, "U2", "digest subscribe alerts me MY at 09:45")
     tick(bot, NOW + 20 * MINUTE)
 
     # The team channel: the big sellers, each with their owner mentioned (found by email).

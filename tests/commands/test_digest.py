@@ -182,7 +182,7 @@ def test_bad_input_gets_a_clear_answer(chat: Chat, text: str, expected: str) -> 
 
 @pytest.mark.parametrize(
     ("locale", "expected"),
-    [("it", "Iscritto"), ("ms", "Melanggan")],
+    [("it", "Ho iscritto questo canale"), ("ms", "Saluran ini kini melanggan")],
 )
 def test_italian_and_malay_answers(chat: Chat, locale: str, expected: str) -> None:
     ok, text = chat.say("digest subscribe snapshot MY", locale=locale)

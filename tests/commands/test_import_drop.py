@@ -20,6 +20,7 @@ from creatorbot.commands.imports import Dropped, cancel_import, receive, run_imp
 from creatorbot.commands.registry import commands
 from creatorbot.commands.reply import Button, Buttons, Reply
 from creatorbot.commands.router import Router
+from creatorbot.commands.vocabulary import role_word
 from creatorbot.storage import staged, upsert
 from creatorbot.storage.grants import grant
 from creatorbot.storage.models import AuditEntry, DailyMetric, Role, StagedFile
@@ -241,8 +242,8 @@ def test_cancel_writes_nothing_and_the_import_button_then_does_nothing(
 
 REFUSALS = {
     "en": "Only a lead or an admin can import files; your role is {role}.",
-    "it": "Solo un lead o un admin può importare file; il tuo ruolo è {role}.",
-    "ms": "Hanya lead atau admin boleh mengimport fail; peranan anda ialah {role}.",
+    "it": "Solo un responsabile o un admin può importare file; il tuo ruolo è {role}.",
+    "ms": "Hanya ketua atau admin boleh mengimport fail; peranan anda ialah {role}.",
 }
 
 
@@ -254,7 +255,7 @@ def test_others_may_not_drop_a_file(
     upload = Upload()
     reply = receive(router, request(user, locale), upload.dropped)
     assert not reply.ok
-    assert REFUSALS[locale].format(role=user) in render(reply)
+    assert REFUSALS[locale].format(role=role_word(user, locale)) in render(reply)
     assert upload.downloads == 0 and staged_rows(sessions) == []
     assert imports_audited(sessions) == [(user, "preview metrics.csv", "denied", None)]
 

@@ -14,8 +14,10 @@ from babel import Locale
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.analytics.windows import window_for
+from creatorbot.bot.render_text import render
 from creatorbot.commands.alerts import AlertsQuery
 from creatorbot.commands.core import Call, CommandRequest, Services, UserError
+from creatorbot.commands.floors import FloorWords
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.leaderboard import LeaderboardQuery
 from creatorbot.commands.markets import resolve_market
@@ -25,6 +27,10 @@ from creatorbot.commands.router import Router, split_command
 from creatorbot.commands.slots import SlotsQuery
 from creatorbot.commands.snapshot import SnapshotQuery
 from creatorbot.commands.vocabulary import command_name
+from creatorbot.storage.models import Role, SubscriptionKind
+
+SNAPSHOT, ALERTS = SubscriptionKind.SNAPSHOT, SubscriptionKind.ALERTS
+FEEDBACK, PORTFOLIO = SubscriptionKind.FEEDBACK, SubscriptionKind.PORTFOLIO
 
 D = dt.date
 UTC = dt.UTC
@@ -236,6 +242,26 @@ DATE_ROWS: list[tuple[dt.datetime, str, str, tuple[dt.date, dt.date]]] = [
     (NEW_YEAR, "ms", "papan 15 Nov", window(D(2025, 11, 15), D(2025, 11, 15))),
     (LEAP, "en", "leaderboard MY 29/2", window(D(2028, 2, 29), D(2028, 2, 29))),
     (LEAP, "it", "classifica 29 feb", window(D(2028, 2, 29), D(2028, 2, 29))),
+    # ISO dates, a span of them written with `..` or a dash (spaced or not).
+    (TUESDAY, "en", "leaderboard MY 2026-11-01..2026-11-15", NOV),
+    (TUESDAY, "en", "leaderboard MY 2026-11-01 - 2026-11-15", NOV),
+    (TUESDAY, "en", "leaderboard 2026-11-01 .. 2026-11-15 MY", NOV),
+    (TUESDAY, "it", "classifica 2026-11-01–2026-11-15", NOV),
+    (TUESDAY, "it", "classifica ordini 2026-11-01 – 2026-11-15 IT", NOV),
+    (TUESDAY, "ms", "papan 2026-11-01-2026-11-15", NOV),
+    (TUESDAY, "ms", "papan jualan 2026-11-01 — 2026-11-15", NOV),
+    (TUESDAY, "it", "classifica 2026-10-28..2026-11-03", window(D(2026, 10, 28), D(2026, 11, 3))),
+    (TUESDAY, "ms", "papan 2026-09-30 - 2026-10-01", window(D(2026, 9, 30), D(2026, 10, 1))),
+    (
+        NEW_YEAR,
+        "en",
+        "leaderboard MY 2025-12-20..2026-01-02",
+        window(D(2025, 12, 20), D(2026, 1, 2)),
+    ),
+    (NEW_YEAR, "it", "classifica 2025-12-31 - 2026-01-01", window(D(2025, 12, 31), D(2026, 1, 1))),
+    (EVE, "ms", "papan 2025-12-01..2025-12-31", window(D(2025, 12, 1), D(2025, 12, 31))),
+    (LEAP, "ms", "papan 2028-02-28..2028-03-01", window(D(2028, 2, 28), D(2028, 3, 1))),
+    (LEAP, "en", "leaderboard MY 2028-02-29..2028-02-29", window(D(2028, 2, 29), D(2028, 2, 29))),
 ]
 
 # --- metrics, filters, options --------------------------------------------------------------
@@ -280,6 +306,22 @@ WORD_ROWS: list[tuple[str, str, dict[str, Any]]] = [
     ("en", "leaderboard MY segment:attention", {"segment": "attention"}),
     ("it", "classifica segmento:level-up", {"segment": "level-up"}),
     ("ms", "papan segmen:at-risk", {"segment": "at-risk"}),
+    # Segments by the names each language shows them by.
+    ("it", "classifica segmento:attenzione", {"segment": "attention"}),
+    ("it", "classifica segmento:potenziale", {"segment": "potential"}),
+    ("it", 'classifica segmento:"salto di livello"', {"segment": "level-up"}),
+    ("it", "classifica segmento:salto-di-livello", {"segment": "level-up"}),
+    ("it", "classifica segmento:a-rischio", {"segment": "at-risk"}),
+    ("it", "classifica segmento:inattivi", {"segment": "dormant"}),
+    ("it", "classifica segmento:nuovi", {"segment": "new"}),
+    ("ms", "papan segmen:perhatian", {"segment": "attention"}),
+    ("ms", "papan segmen:berpotensi", {"segment": "potential"}),
+    ("ms", "papan segmen:naik-tahap", {"segment": "level-up"}),
+    ("ms", 'papan segmen:"tahap berisiko"', {"segment": "at-risk"}),
+    ("ms", "papan segmen:tidak-aktif", {"segment": "dormant"}),
+    ("ms", "papan segmen:baharu", {"segment": "new"}),
+    ("en", "leaderboard MY segment:dormant", {"segment": "dormant"}),
+    ("en", "leaderboard MY segment:perhatian", {"segment": "attention"}),
     ("en", "leaderboard MY cm:Farah", {"owners": ("cm", ("Farah",))}),
     ("it", "classifica am:Marco", {"owners": ("am", ("Marco",))}),
     ("en", "leaderboard MY top 5", {"top": 5, "window": LAST_7}),
@@ -398,6 +440,51 @@ COMMAND_ROWS: list[tuple[str, str, dict[str, Any]]] = [
     ("ms", "akses senarai", {"command": "access", "action": "list"}),
     ("ms", "akses beri slack:U0123ABCD viewer MY", {"action": "grant", "markets": ("MY",)}),
     ("ms", "akses tarik slack:U0123ABCD", {"action": "revoke"}),
+    # What a digest posts, when, and a war room, in each language's words.
+    (
+        "it",
+        "abbonamenti iscrivi classifica IT alle 08:30",
+        {"action": "subscribe", "kind": SNAPSHOT, "market": "IT", "at": "08:30"},
+    ),
+    ("it", "abbonamenti iscrivi istantanea ore 7:05", {"kind": SNAPSHOT, "at": "07:05"}),
+    ("it", "abbonamenti iscrivi avvisi IT", {"kind": ALERTS, "market": "IT", "at": "09:00"}),
+    (
+        "it",
+        "abbonamenti iscrivi avvisi io almeno 5 ordini al giorno alle 08:00",
+        {"kind": ALERTS, "me": True, "floor": FloorWords(5), "at": "08:00"},
+    ),
+    ("it", "abbonamenti iscrivi portafoglio io", {"kind": PORTFOLIO, "me": True}),
+    ("it", "abbonamenti iscrivi riscontro IT ore 10:00", {"kind": FEEDBACK, "at": "10:00"}),
+    ("it", "abbonamenti sala-operativa 3 attiva", {"action": "war-room", "on": True}),
+    ("it", "abbonamenti sala-operativa 3 spento", {"subscription": 3, "on": False}),
+    (
+        "ms",
+        "langganan langgan papan MY pada 9:00",
+        {"action": "subscribe", "kind": SNAPSHOT, "market": "MY", "at": "09:00"},
+    ),
+    ("ms", "langganan langgan ringkasan jam 18:30", {"kind": SNAPSHOT, "at": "18:30"}),
+    ("ms", "langganan langgan kedudukan pukul 06:00", {"kind": SNAPSHOT, "at": "06:00"}),
+    (
+        "ms",
+        "langganan langgan amaran saya sekurang-kurangnya 5 pesanan sehari",
+        {"kind": ALERTS, "me": True, "floor": FloorWords(5)},
+    ),
+    ("ms", "langganan langgan portfolio saya pada 08:00", {"kind": PORTFOLIO, "at": "08:00"}),
+    ("ms", "langganan langgan maklumbalas MY", {"kind": FEEDBACK, "market": "MY"}),
+    ("ms", "langganan bilik-gerakan 4 hidup", {"action": "war-room", "on": True}),
+    ("ms", "langganan bilik-gerakan 4 tutup", {"subscription": 4, "on": False}),
+    ("en", "digest subscribe leaderboard MY at 07:15", {"kind": SNAPSHOT, "at": "07:15"}),
+    ("en", "langganan langgan classifica MY alle 07:15", {"kind": SNAPSHOT, "at": "07:15"}),
+    # The roles access gives.
+    ("it", "accesso concedi slack:U0123ABCD lettore IT", {"role": Role.VIEWER}),
+    ("it", "accesso concedi slack:U0123ABCD responsabile", {"role": Role.LEAD, "markets": ()}),
+    ("it", "accesso concedi slack:U0123ABCD amministratore", {"role": Role.ADMIN}),
+    ("it", "accesso assegna slack:U0123ABCD am IT", {"role": Role.AM}),
+    ("ms", "akses beri slack:U0123ABCD pemerhati MY", {"role": Role.VIEWER}),
+    ("ms", "akses beri slack:U0123ABCD ketua MY", {"role": Role.LEAD, "markets": ("MY",)}),
+    ("ms", "akses beri slack:U0123ABCD pentadbir", {"role": Role.ADMIN}),
+    ("ms", "akses beri slack:U0123ABCD cm MY", {"role": Role.CM}),
+    ("en", "access grant slack:U0123ABCD Lettore MY", {"role": Role.VIEWER}),
     ("it", "registro 30", {"command": "audit", "days": 30}),
     ("ms", "jejak 7", {"command": "audit", "days": 7}),
     ("en", "help leaderboard", {"command": "help", "about": "leaderboard"}),
@@ -447,13 +534,18 @@ def test_what_people_type_is_read_as_meant(
         ("en", "leaderboard MY 1/1/2025-15/2/2026", None, "Periods are at most 366 days"),
         ("en", "leaderboard MY 31/2", None, "is not a date"),
         ("en", "leaderboard MY 2026-02-30", None, "is not a date"),
+        ("en", "leaderboard MY 2026-02-30..2026-03-02", None, "is not a date"),
+        ("en", "leaderboard MY 2026-11-15..2026-11-01", None, "ends before it starts"),
+        ("it", "classifica 2026-11-15 - 2026-11-01", None, "finisce prima di cominciare"),
+        ("en", "leaderboard MY 2025-01-01..2026-02-15", None, "Periods are at most 366 days"),
+        ("en", "leaderboard MY 2026-11-20..2026-11-30", D(2026, 11, 19), "latest day with data"),
         ("en", "leaderboard MY last week as-of:2026-11-20", None, "already says which days"),
         # Nothing yet for this week: the latest day with data is named.
         ("en", "leaderboard MY this week", D(2026, 11, 22), "the latest day with data is 22 Nov"),
         ("en", "leaderboard MY today", D(2026, 11, 23), "the latest day with data is 23 Nov"),
         ("en", "leaderboard XX", None, "Markets: IT, MY"),
         ("en", "slots XX", None, "Markets: IT, MY"),
-        ("it", "avvisi settimana scorsa", None, "`alerts` guarda un solo giorno"),
+        ("it", "avvisi settimana scorsa", None, "`avvisi` guarda un solo giorno"),
         ("en", "snapshot MY last week", None, "ask `leaderboard gmv last week`"),
     ],
 )
@@ -486,3 +578,29 @@ def test_a_running_period_ends_on_the_latest_day_with_data(
         D(2026, 11, 16),
         late,
     )
+
+
+# --- answers in the asker's language, whatever language the words were typed in --------------
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "expected"),
+    [
+        ("it", "akses beri slack:U0123ABCD pemerhati MY", "ora è lettore in MY"),
+        ("ms", "accesso concedi slack:U0123ABCD responsabile IT", "kini ketua dalam IT"),
+        ("en", "accesso concedi slack:U0123ABCD lettore IT", "is now viewer in IT"),
+        ("it", "langganan langgan papan MY pada 08:30", "classifica del giorno"),
+        ("ms", "abbonamenti iscrivi classifica IT alle 08:30", "08:30"),
+        ("en", "abbonamenti iscrivi avvisi IT alle 08:30", "anomaly alerts"),
+        ("it", "abbonamenti iscrivi cosa", "Scegli tra: istantanea, avvisi, feedback, portafoglio"),
+        ("ms", "akses beri slack:U0123ABCD boss", "ketua"),
+        ("it", "classifica segmento:boh", "attenzione, potenziale, salto-di-fascia"),
+        ("ms", "papan segmen:entah", "perhatian, berpotensi, naik-tahap"),
+    ],
+)
+def test_answers_come_in_the_askers_language(
+    sessions: sessionmaker[Session], locale: str, text: str, expected: str
+) -> None:
+    router = Router(commands(), Services(sessions=sessions, clock=lambda: TUESDAY))
+    answer = router.handle(CommandRequest(text=text, locale=locale))
+    assert expected in render(answer)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from creatorbot.bot.render_text import render
 from creatorbot.commands import snapshot
 from creatorbot.commands.core import Call, CommandRequest, Services
-from creatorbot.commands.i18n import N_
+from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.registry import commands
 from creatorbot.commands.reply import Block, Context, Fields, Header, Image, Reply, Table, Text
 from creatorbot.commands.router import Command, Router
@@ -403,4 +403,5 @@ def test_bad_input_in_italian_with_the_usage(
     assert not answer.ok
     shown = render(answer)
     assert "Non capisco" in shown
-    assert snapshot.USAGE in shown
+    assert Lang("it")._(snapshot.USAGE) in shown
+    assert "istantanea [mercato]" in shown

@@ -11,11 +11,15 @@ import pytest
 from babel import Locale
 
 from creatorbot.analytics.calendar import CALENDAR
+from creatorbot.analytics.segments import SEGMENTS
 from creatorbot.commands import leaderboard
+from creatorbot.commands.i18n import Lang
 from creatorbot.commands.parsing import folded
 from creatorbot.commands.registry import commands
+from creatorbot.commands.segments import LABELS, segment_name
 from creatorbot.commands.vocabulary import LANGUAGES, PATH
 from creatorbot.storage.demo import DemoSpec, build_world
+from creatorbot.storage.models import Role, SubscriptionKind
 from creatorbot.storage.queries.metrics import RANKABLE
 
 RAW = tomllib.loads(PATH.read_text(encoding="utf-8"))
@@ -115,3 +119,32 @@ def test_month_names_are_babels() -> None:
             for name in names:
                 numbers[folded(name)].add(number)
     assert {name: n for name, n in numbers.items() if len(n) > 1} == {}
+
+
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        ("kinds", {kind.value for kind in SubscriptionKind}),
+        ("roles", {role.value for role in Role}),
+        ("segments", set(SEGMENTS)),
+        ("switches", {"on", "off"}),
+        ("times", {"at"}),
+    ],
+)
+def test_digest_access_and_segment_words_in_three_languages(
+    section: str, expected: set[str]
+) -> None:
+    """What a digest posts, the roles access gives, the segments: each in every language, and
+    no form names two of them."""
+    assert set(RAW[section]) == expected
+    for meaning, entry in RAW[section].items():
+        assert all(entry.get(language) for language in LANGUAGES), (section, meaning)
+    assert ambiguous(RAW[section]) == {}
+
+
+def test_a_segment_is_typed_as_its_label_reads() -> None:
+    """The segment's name each language shows (`Salto di fascia`) is a word it is found by."""
+    for language in LANGUAGES:
+        lang = Lang(language)
+        for name, label in LABELS.items():
+            assert segment_name(lang._(label), lang) == name, (language, label)

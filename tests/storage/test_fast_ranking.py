@@ -258,6 +258,12 @@ COMMANDS = [
     "video_views 10d campaign:{slug} category:beauty",
     "gmv 7d MY category:nosuch",
     "gmv 7d MY tier:nosuch",
+    # Calendar periods (as a button pins them): compared with the same days a week or a month
+    # before, on both paths.
+    "gmv this month (2026-11-01..2026-11-23) MY",
+    "orders last week (2026-11-16..2026-11-22) IT top 20",
+    "gmv this week (2026-11-23..2026-11-23) MY tier:gold",
+    "gmv last month (2026-11-01..2026-11-20) MY category:beauty",
 ]
 
 

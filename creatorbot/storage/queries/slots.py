@@ -6,7 +6,7 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Integer, Select, bindparam, case, func, select
+from sqlalchemy import ColumnElement, Date, Integer, Select, bindparam, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -25,13 +25,20 @@ def latest_slot_day(market: str, *, session: Session) -> dt.date | None:
 
 
 def slot_windows(
-    market: str, window: Window, *, session: Session
+    market: str, window: Window, *, session: Session, before: Window | None = None
 ) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
-    """Each slot's impressions, clicks and conversions summed over `window` and over the window
-    of equal length before it, both from one read: per window its columns (`COLUMNS`, as lists
-    of plain values), one entry per slot that has at least one row in it, ordered by slot."""
-    before = window.previous()
-    params = {"market": market, "first": before.start, "start": window.start, "end": window.end}
+    """Each slot's impressions, clicks and conversions summed over `window` and over `before`
+    (default: the window of equal length before it), both from one read: per window its columns
+    (`COLUMNS`, as lists of plain values), one entry per slot that has at least one row in it,
+    ordered by slot."""
+    before = before or window.previous()
+    params = {
+        "market": market,
+        "first": before.start,
+        "last": before.end,
+        "start": window.start,
+        "end": window.end,
+    }
     rows = session.execute(_windows_query(), params).all()
     width = 2 + len(COUNTS)  # rows, surface, counts: per window
     return tuple(  # type: ignore[return-value]
@@ -65,13 +72,19 @@ def _columns(rows: list[Any], at: int) -> dict[str, list[Any]]:
 @cache
 def _windows_query() -> Select[Any]:
     """The statement `slot_windows` runs, built once (it is on every `slots` question's path):
-    the window is the days from :start to :end, the window before them from :first."""
-    now = SlotMetric.date >= bindparam("start", type_=Date)  # else: the window before
+    the window is the days from :start to :end, the one compared with from :first to :last."""
+    start = bindparam("start", type_=Date)
+    now = SlotMetric.date >= start  # else: the window before
     return (
         select(SlotMetric.slot, *_window_sums(now))
         .where(
             SlotMetric.market == bindparam("market"),
-            SlotMetric.date.between(bindparam("first", type_=Date), bindparam("end", type_=Date)),
+            or_(
+                SlotMetric.date.between(
+                    bindparam("first", type_=Date), bindparam("last", type_=Date)
+                ),
+                SlotMetric.date.between(start, bindparam("end", type_=Date)),
+            ),
         )
         .group_by(SlotMetric.slot)
         .order_by(SlotMetric.slot)
