@@ -19,7 +19,7 @@ from creatorbot.commands.limits import MAX_COMMAND_CHARS, RateLimiter
 from creatorbot.commands.parsing import closest, did_you_mean
 from creatorbot.commands.pickers import SOURCES, Choice
 from creatorbot.commands.policy import FORM_ROLE, Principal, needed_role, principal_of
-from creatorbot.commands.reply import Reply, Text, error, inert, mention_of
+from creatorbot.commands.reply import Buttons, Reply, Text, error, inert, mention_of
 from creatorbot.commands.trail import record
 from creatorbot.commands.vocabulary import action, command_name, command_words, words_of
 from creatorbot.storage.failures import database_unreachable, first_line
@@ -211,6 +211,8 @@ class Router:
         except UserError as exc:
             outcome = "refused"
             reply = error(exc.message, *exc.hints)
+            if exc.buttons:
+                reply = replace(reply, blocks=(*reply.blocks, Buttons(exc.buttons)))
         except Exception as exc:
             ref, unreachable = logged_failure("command failed", exc, context)
             if unreachable:

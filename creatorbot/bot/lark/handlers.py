@@ -29,6 +29,7 @@ from creatorbot.bot.lark.form import (
     thanks_card,
 )
 from creatorbot.bot.lark.groups import Departments
+from creatorbot.bot.lark.locales import Locales
 from creatorbot.bot.lark.poster import post_uuid
 from creatorbot.bot.metrics import Metrics, command_label
 from creatorbot.bot.pool import Busy, WorkPool, busy_message
@@ -97,6 +98,7 @@ class LarkHandlers:
         self.sessions = sessions
         self.clock = clock
         self.locale = locale
+        self.locales = Locales(locale)
         self.departments = Departments(api)
         self.drops = LarkDrops(router=router, api=api, request=self._request)
         self.routes: dict[str, Callable[[dict[str, Any], str], Answer | None]] = {
@@ -135,6 +137,7 @@ class LarkHandlers:
             return
         message = event.get("message") or {}
         user = convert.open_id((event.get("sender") or {}).get("sender_id"))
+        self.locales.seen(user, message)
         if message.get("message_type") == FILE:
             if message.get("chat_type") == "p2p":
                 self._submit(self.drops.receive, message, user, tenant, to=user)
@@ -369,7 +372,7 @@ class LarkHandlers:
             user=user,
             chat=chat,
             tenant=tenant,
-            locale=self.locale,
+            locale=self.locales.of(user),
             member_of=partial(self.departments.of, user),
         )
 
@@ -379,7 +382,7 @@ class LarkHandlers:
         except Busy:
             self._count_busy(work.__name__, to)
             if to:
-                self._tell_later(to, busy_message(Lang(self.locale)))
+                self._tell_later(to, busy_message(Lang(self.locales.of(to))))
 
     def _count_busy(self, work: str, user: str) -> None:
         self.metrics.requests.labels(platform="lark", outcome="busy").inc()
@@ -394,7 +397,7 @@ class LarkHandlers:
             logger.exception("lark work failed", extra={"work": work.__name__, "user": to})
             if not to:
                 return
-            self._tell(to, _sorry(Lang(self.locale)))
+            self._tell(to, _sorry(Lang(self.locales.of(to))))
 
     def _tell_later(self, to: str, text: str) -> None:
         """`_tell`, from the notice threads: the event is answered without waiting for Lark."""
