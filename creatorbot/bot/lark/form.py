@@ -49,7 +49,7 @@ def form_card(
             offered = _with_chosen(choices.get(f.name, ()), Choice(initial, label))
             elements += _type_ahead(f, lang, offered, initial, searched.get(f.name, ""), link)
         else:
-            elements.append(_input(f, lang, initial))
+            elements.append(_input(f, lang, initial, searchable=any(g.source for g in form.fields)))
     elements.append(
         {
             "tag": "button",
@@ -101,7 +101,7 @@ def _type_ahead(
     }
     if searched:
         box["default_value"] = searched[:100]
-    button = {
+    button: dict[str, Any] = {
         "tag": "button",
         "name": SEARCH + "_" + form_field.name,
         "text": _plain(lang._("Search")),
@@ -115,10 +115,11 @@ def _type_ahead(
         ],
     }
     label = _plain(lang._(form_field.label))
+    chooser: dict[str, Any]
     if offered:
         chooser = {"tag": "column_set", "columns": [_labelled(label, select)]}
     else:
-        chooser = _input(form_field, lang, "")
+        chooser = _input(form_field, lang, "", searchable=True)
         if searched:
             chooser["placeholder"] = _plain(
                 lang._("Nothing matches “{text}”.").format(text=searched)
@@ -143,7 +144,13 @@ def searched_of(form: Form, form_value: Mapping[str, Any]) -> dict[str, str]:
     return found
 
 
-def _input(form_field: FormField, lang: Lang, initial: str) -> dict[str, Any]:
+def _input(
+    form_field: FormField, lang: Lang, initial: str, searchable: bool = False
+) -> dict[str, Any]:
+    """A field as a select or a text input. In a form with a Search button nothing is required
+    in the card (Lark would hold a Search back until every required field is filled): the
+    submission's own checks say what is missing."""
+    required = form_field.required and not searchable
     label = _plain(lang._(form_field.label))
     if form_field.kind == "choice":
         if not initial and form_field.name == "language":
@@ -155,7 +162,7 @@ def _input(form_field: FormField, lang: Lang, initial: str) -> dict[str, Any]:
             "options": [
                 {"text": _plain(lang._(text)), "value": value} for value, text in form_field.choices
             ],
-            "required": form_field.required,
+            "required": required,
         }
         if any(value == initial for value, _ in form_field.choices):
             element["initial_option"] = initial
@@ -165,7 +172,7 @@ def _input(form_field: FormField, lang: Lang, initial: str) -> dict[str, Any]:
         "name": form_field.name,
         "label": label,
         "label_position": "top",
-        "required": form_field.required,
+        "required": required,
         "max_length": form_field.max_length,
     }
     if form_field.kind == "long_text":

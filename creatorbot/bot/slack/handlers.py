@@ -287,7 +287,8 @@ class SlackHandlers:
         """A type-ahead list in a form's modal: the choices for what the user typed, answered
         in the ack (Slack waits 3 s at most): one indexed search, no Slack call (the language
         is the one the modal was opened in)."""
-        view = body.get("view") if isinstance(body.get("view"), dict) else {}
+        found = body.get("view")
+        view: dict[str, Any] = found if isinstance(found, dict) else {}
         name = str(view.get("callback_id", "")).removeprefix(modal.CALLBACK_PREFIX)
         user = str((body.get("user") or {}).get("id") or "")
         metadata = modal.metadata_of(view) or {}
