@@ -64,7 +64,7 @@ def creator_choices(typed: str, call: Call) -> list[Choice]:
     ends = {m: end for m in visible if (end := latest_day(m, session=call.session))}
     wanted = typed.strip()
     if not wanted:
-        busiest = busiest_creators(ends, WEEK, MAX_CHOICES, session=call.session)
+        busiest = busiest_creators(ends, MAX_CHOICES, session=call.session)
         return [creator_choice(c) for c, _ in busiest]
     number = creator_number(wanted)
     if number is not None:
