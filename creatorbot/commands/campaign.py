@@ -22,6 +22,7 @@ from creatorbot.commands.lookups import find_campaign
 from creatorbot.commands.markets import is_market_word, resolve_market
 from creatorbot.commands.parsing import words
 from creatorbot.commands.parts import part
+from creatorbot.commands.pickers import campaign_choice, prefilled
 from creatorbot.commands.reply import (
     Block,
     Button,
@@ -187,6 +188,11 @@ def status(campaign: Campaign, call: Call) -> Reply:
                 Button(lang._("Leaderboard"), "open", f"leaderboard campaign:{campaign.slug}"),
                 Button(
                     lang._("Feedback report"), "open", f"feedback report campaign:{campaign.slug}"
+                ),
+                Button(
+                    lang._("Log feedback"),
+                    "form",
+                    prefilled("feedback", campaign=campaign_choice(campaign)),
                 ),
             )
         )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.policy import SYSTEM, Principal
+from creatorbot.commands.reply import Button
 from creatorbot.storage.models import Market
 from creatorbot.storage.queries.markets import all_markets
 
@@ -91,9 +92,10 @@ class Call:
 
 class UserError(Exception):
     """A request that cannot be answered as asked; the message is already in the user's language
-    and is shown as it is, with optional hints."""
+    and is shown as it is, with optional hints and buttons that answer it (a market to pick)."""
 
-    def __init__(self, message: str, *hints: str) -> None:
+    def __init__(self, message: str, *hints: str, buttons: tuple[Button, ...] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.hints = hints
+        self.buttons = buttons

@@ -18,6 +18,7 @@ from creatorbot.commands.labels import change_label, creator_label
 from creatorbot.commands.lookups import creator_number, creators_meant
 from creatorbot.commands.markets import is_market_word
 from creatorbot.commands.parsing import did_you_mean, is_days_word, words
+from creatorbot.commands.pickers import creator_choice, prefilled
 from creatorbot.commands.reply import (
     Block,
     Button,
@@ -196,7 +197,12 @@ def answer(query: CreatorQuery, call: Call) -> Reply:
     blocks.append(
         Buttons(
             (
-                Button(lang._("Log feedback"), "form", "feedback", "primary"),
+                Button(
+                    lang._("Log feedback"),
+                    "form",
+                    prefilled("feedback", creator=creator_choice(creator)),
+                    "primary",
+                ),
                 Button(lang._("Leaderboard"), "open", f"leaderboard gmv 7d {market.code}"),
             )
         )

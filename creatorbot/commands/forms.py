@@ -26,6 +26,9 @@ class FormField:
     choices: tuple[tuple[str, str], ...] = ()
     placeholder: str = ""
     max_length: int = 200
+    # A type-ahead list of choices from commands/pickers.py (`creators`, `campaigns`), where
+    # the platform has one; else typed text.
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,11 @@ FORM_ID = "form"  # the link's key for the prompt a submission answers (a Feedba
 # The key of the platform's id for the form being submitted (a Slack modal's view id, a Lark
 # card's message id): the same form sent again with the same answers is one submission.
 SUBMISSION = "_submission"
+
+
+def label_key(name: str) -> str:
+    """The key, in a form link, of the text a pre-filled choice shows (its value is an id)."""
+    return f"{name}.label"
 
 
 def submission_key(values: Mapping[str, str]) -> str | None:
@@ -102,10 +110,18 @@ FEEDBACK = Form(
     submit=N_("Save"),
     fields=(
         FormField(
-            "creator", N_("Creator"), required=False, placeholder=N_("handle, e.g. aisyah.beauty")
+            "creator",
+            N_("Creator"),
+            required=False,
+            placeholder=N_("Type a handle or a name"),
+            source="creators",
         ),
         FormField(
-            "campaign", N_("Campaign"), required=False, placeholder=N_("slug, e.g. my-1111-2026")
+            "campaign",
+            N_("Campaign"),
+            required=False,
+            placeholder=N_("Type a campaign's name or slug"),
+            source="campaigns",
         ),
         FormField("rating", N_("Rating"), kind="choice", choices=RATINGS),
         FormField("topic", N_("Topic"), kind="choice", choices=TOPICS),

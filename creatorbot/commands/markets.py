@@ -6,11 +6,13 @@ import datetime as dt
 
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
-from creatorbot.commands.reply import Context, Reply, Text
+from creatorbot.commands.reply import Button, Context, Reply, Text
 from creatorbot.storage.models import Market
+from creatorbot.storage.queries.creators import owned_markets
 
 # A user writing Italian most likely works on Italy, one writing Malay on Malaysia.
 MARKET_OF_LANGUAGE = {"it": "IT", "ms": "MY"}
+MARKET_BUTTONS = 10  # markets offered as buttons when the user must say which
 
 
 def is_market_word(word: str, call: Call) -> bool:
@@ -48,19 +50,37 @@ def resolve_market(requested: str | None, call: Call) -> Market:
         call.require_market(code)
         return markets[code]
     visible = call.principal.visible(list(markets))
-    candidates = [
+    if len(visible) == 1:
+        return markets[visible[0]]
+    for candidate in (
+        _portfolio_market(visible, call),
         call.services.default_market,
         MARKET_OF_LANGUAGE.get(lang.language),
-        visible[0] if len(visible) == 1 else None,
-    ]
-    for candidate in candidates:
+    ):
         if candidate and candidate.upper() in visible:
             return markets[candidate.upper()]
+    text = call.request.text.strip()
     raise UserError(
         lang._("Which market? Add one of {markets} to the command.").format(
             markets=", ".join(visible)
+        ),
+        buttons=tuple(
+            Button(f"{lang.market_name(code)} ({code})", "run", f"{text} {code}".strip())
+            for code in visible[:MARKET_BUTTONS]
         )
+        if text
+        else (),
     )
+
+
+def _portfolio_market(visible: list[str], call: Call) -> str | None:
+    """The one market, of those the user sees, of the creators they own as CM or AM."""
+    from creatorbot.commands.owner_filter import my_names  # it reaches owners, which is later
+
+    names = my_names(call)
+    owned = owned_markets(names, session=call.session) if names else set()
+    mine = [code for code in visible if code in owned]
+    return mine[0] if len(mine) == 1 else None
 
 
 IMPORT_HINTS = {

@@ -17,8 +17,9 @@ from creatorbot.commands.forms import Form, FormResult
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.limits import MAX_COMMAND_CHARS, RateLimiter
 from creatorbot.commands.parsing import closest, did_you_mean
+from creatorbot.commands.pickers import SOURCES, Choice
 from creatorbot.commands.policy import FORM_ROLE, Principal, needed_role, principal_of
-from creatorbot.commands.reply import Reply, Text, error, inert, mention_of
+from creatorbot.commands.reply import Buttons, Reply, Text, error, inert, mention_of
 from creatorbot.commands.trail import record
 from creatorbot.commands.vocabulary import (
     action,
@@ -35,6 +36,7 @@ logger = logging.getLogger(__name__)
 UMBRELLA = "creatorbot"
 FORM_ERROR = "_form"  # the key of an error about the whole submission, not one field
 PUBLIC_IN_CHANNEL = frozenset({"digest"})  # commands whose effect is posting to the channel
+MAX_TYPED = 100  # characters of a type-ahead's text that are searched
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,30 @@ class Router:
             self._audit(request, f"form:{form}", "", outcome, None, started)
         return result
 
+    def choices(self, request: CommandRequest, form: str, field: str, typed: str) -> list[Choice]:
+        """What a form field's type-ahead list offers for `typed`: only what the user may see,
+        nothing to someone who may not fill the form, and nothing (logged) on a failure. Asked
+        at every keystroke: one light unit of work, not audited."""
+        spec = self.forms.get(form)
+        source = next((f.source for f in spec.form.fields if f.name == field), "") if spec else ""
+        if source not in SOURCES:
+            return []
+        started = time.perf_counter()
+        try:
+            with self.services.sessions.begin() as session:
+                principal = self._principal(request, session)
+                if not principal.may(FORM_ROLE):
+                    return []
+                call = Call(request, session, self.services, Lang(request.locale), principal)
+                found = SOURCES[source](inert(typed)[:MAX_TYPED], call)
+        except Exception as exc:
+            context = {"form": form, "user": request.user, "platform": request.platform}
+            logged_failure("form choices failed", exc, context)
+            return []
+        latency = round((time.perf_counter() - started) * 1000, 1)
+        logger.info("form choices", extra={"form": form, "field": field, "latency_ms": latency})
+        return found
+
     def handle(self, request: CommandRequest) -> Reply:
         """Answer one request. Never raises: bad input and failures become an error Reply."""
         request = replace(request, text=inert(request.text))
@@ -191,6 +217,8 @@ class Router:
         except UserError as exc:
             outcome = "refused"
             reply = error(exc.message, *exc.hints)
+            if exc.buttons:
+                reply = replace(reply, blocks=(*reply.blocks, Buttons(exc.buttons)))
         except Exception as exc:
             ref, unreachable = logged_failure("command failed", exc, context)
             if unreachable:

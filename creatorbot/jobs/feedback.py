@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from creatorbot.commands.core import Call
 from creatorbot.commands.feedback import FORM_ACTION
-from creatorbot.commands.forms import FEEDBACK, FORM_ID, FormLink
+from creatorbot.commands.forms import FEEDBACK, FORM_ID, FormLink, label_key
 from creatorbot.commands.owners import owner_mention, owner_user
+from creatorbot.commands.pickers import campaign_choice
 from creatorbot.commands.reply import Button, Buttons, Header, Reply, Text
 from creatorbot.jobs.periods import Period, as_utc, instant, local_days, parse_at
 from creatorbot.jobs.registry import JobRun, Post, job
@@ -156,7 +157,12 @@ def _form(run: JobRun, campaign: Campaign | None) -> FeedbackForm:
 
 
 def _link(form: FeedbackForm, campaign: Campaign | None) -> str:
-    prefill = {FORM_ID: str(form.id), "campaign": campaign.slug if campaign else ""}
+    prefill = {FORM_ID: str(form.id)}
+    if campaign is not None:
+        prefill |= {
+            "campaign": campaign.slug,
+            label_key("campaign"): campaign_choice(campaign).label,
+        }
     return str(FormLink(FEEDBACK.name, prefill))
 
 

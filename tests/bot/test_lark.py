@@ -251,6 +251,16 @@ def form_of(card: dict[str, Any]) -> dict[str, Any]:
     return form
 
 
+def named(node: Any, name: str) -> list[dict[str, Any]]:
+    """The elements called `name`, at any depth (a select sits in a column of a column set)."""
+    if isinstance(node, list):
+        return [found for item in node for found in named(item, name)]
+    if not isinstance(node, dict):
+        return []
+    own = [node] if node.get("name") == name else []
+    return own + [found for value in node.values() for found in named(value, name)]
+
+
 def submit_button(form: dict[str, Any]) -> dict[str, Any]:
     (button,) = [e for e in form["elements"] if e.get("form_action_type") == "submit"]
     return button
@@ -352,8 +362,9 @@ def test_a_form_button_opens_the_form_privately_with_a_toast(bot: LarkBot) -> No
     status, answer = bot.deliver(action)
     assert answer["toast"]["type"] == "info"
     (card,) = bot.cards(bot.fake.dm("ou_marco"))
-    (campaign,) = [e for e in form_of(card)["elements"] if e.get("name") == "campaign"]
-    assert campaign["default_value"] == "my-1111"
+    (campaign,) = named(form_of(card), "campaign")
+    assert campaign["tag"] == "select_static"
+    assert campaign["initial_option"] == "my-1111"
 
 
 # --- menu and first contact -------------------------------------------------------------------
@@ -461,8 +472,10 @@ def test_a_campaign_feedback_prompt_in_a_lark_chat_links_the_answers_to_it(bot: 
     bot.deliver(le.card_action(value, open_id="ou_ana", chat_id=GROUP))
     (form_card,) = bot.cards(bot.fake.dm("ou_ana"))
     form = form_of(form_card)
-    (campaign_field,) = [e for e in form["elements"] if e.get("name") == "campaign"]
-    assert campaign_field["default_value"] == "my-1111"
+    (campaign_field,) = named(form, "campaign")
+    assert campaign_field["initial_option"] == "my-1111"
+    (offered,) = [o for o in campaign_field["options"] if o["value"] == "my-1111"]
+    assert offered["text"]["content"] == "11.11 Mega Sale · MY"
     submission = le.card_action(
         submit_button(form)["behaviors"][0]["value"],
         open_id="ou_ana",

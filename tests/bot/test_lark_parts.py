@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from creatorbot.bot.lark import convert
 from creatorbot.bot.lark.api import Pacer
@@ -10,6 +11,7 @@ from creatorbot.bot.lark.card import MAX_CARD_BYTES, MAX_ELEMENTS
 from creatorbot.bot.lark.form import form_card, submitted
 from creatorbot.commands.forms import FEEDBACK, FormLink
 from creatorbot.commands.i18n import Lang
+from creatorbot.commands.pickers import Choice
 
 
 def text_message(text: str, **extra: object) -> dict[str, object]:
@@ -78,16 +80,38 @@ def test_the_pacer_lets_five_messages_a_second_into_one_chat() -> None:
     assert clock.now == before
 
 
+def _everything(node: Any) -> list[dict[str, Any]]:
+    """Every object in a card, at any depth."""
+    if isinstance(node, list):
+        return [found for item in node for found in _everything(item)]
+    if not isinstance(node, dict):
+        return []
+    return [node] + [found for value in node.values() for found in _everything(value)]
+
+
 def test_the_form_card_is_inside_the_limits_and_reads_back_its_values() -> None:
     for language in ("en", "it", "ms"):
         card = form_card(FEEDBACK, Lang(language), FormLink("feedback", {"campaign": "x" * 500}))
         raw = json.dumps(card, ensure_ascii=False, separators=(",", ":")).encode()
         assert len(raw) < MAX_CARD_BYTES
         assert raw.count(b'"tag"') < MAX_ELEMENTS
-        (campaign,) = [
-            e for e in card["body"]["elements"][0]["elements"] if e.get("name") == "campaign"
+        (comment,) = [
+            e for e in card["body"]["elements"][0]["elements"] if e.get("name") == "comment"
         ]
-        assert len(campaign["default_value"]) == 200  # cut to the field's own limit
+        assert comment["max_length"] == 2000
+        (campaign,) = [c for c in _everything(card) if c.get("name") == "campaign"]
+        assert campaign["tag"] == "select_static"
+        assert campaign["options"][0]["value"] == "x" * 500  # pre-filled: offered first
+    busy = [
+        Choice(f"#{n}", f"@creator{n:03} · Someone with a long name {n} · MY") for n in range(100)
+    ]
+    for language in ("en", "it", "ms"):  # two full lists still fit in a card
+        card = form_card(
+            FEEDBACK, Lang(language), FormLink("feedback"), {"creator": busy, "campaign": busy}
+        )
+        raw = json.dumps(card, ensure_ascii=False, separators=(",", ":")).encode()
+        assert len(raw) < MAX_CARD_BYTES
+        assert raw.count(b'"tag"') < MAX_ELEMENTS
     values = submitted(FEEDBACK, {"rating": "4", "topic": ["tools"], "comment": "  ok  "})
     assert values == {
         "creator": "",

@@ -243,8 +243,10 @@ def test_the_prompt_button_opens_the_form_for_its_campaign_and_links_the_answer(
     bot.fake.wait_for(lambda: len(bot.fake.views()) == 1)
     view = bot.fake.views()[0]["view"]
     inputs = {block["block_id"]: block["element"] for block in view["blocks"]}
-    assert inputs["campaign"]["initial_value"] == "my-1111"
-    assert "initial_value" not in inputs["creator"]
+    assert inputs["campaign"]["type"] == "external_select"
+    assert inputs["campaign"]["initial_option"]["value"] == "my-1111"
+    assert inputs["campaign"]["initial_option"]["text"]["text"] == "11.11 Mega Sale · MY"
+    assert "initial_option" not in inputs["creator"]
     with bot.app.sessions() as session:
         form = session.scalars(select(FeedbackForm)).one()
     assert json.loads(view["private_metadata"])["form"] == str(form.id)

@@ -24,6 +24,9 @@ def test_events_interactivity_and_home() -> None:
         "message.im",
     }
     assert settings["interactivity"]["is_enabled"]
+    # the feedback form's type-ahead lists ask for their options at the same address
+    interactivity = settings["interactivity"]
+    assert interactivity["message_menu_options_url"] == interactivity["request_url"]
     assert MANIFEST["features"]["app_home"]["home_tab_enabled"]
 
 

@@ -121,7 +121,7 @@ def test_a_prompts_button_opens_its_form_at_once_when_slack_is_slow(
     assert status == 200 and seconds < 3
     view = opened(bot, started).params["view"]
     inputs = {block["block_id"]: block["element"] for block in view["blocks"]}
-    assert inputs["campaign"]["initial_value"] == "my-1111"
+    assert inputs["campaign"]["initial_option"]["value"] == "my-1111"
 
 
 def test_an_answer_in_a_modal_opens_at_once_and_is_filled_in(bot: SlackBot) -> None:

@@ -64,8 +64,11 @@ def message_event(
     root_id: str | None = None,
     parent_id: str | None = None,
     token: str = VERIFICATION_TOKEN,
+    locale: str | None = None,
 ) -> Body:
     """An im.message.receive_v1 text message; `text` is sent as written ("@_user_1 leaderboard").
+    With `locale`, the message carries the user agent of a Lark client set to it (what Lark
+    sends an app with `im:user_agent:read`).
 
     `mentions` takes open_ids (keyed @_user_1, @_user_2, ... in order) or ready mention dicts.
     """
@@ -81,6 +84,11 @@ def message_event(
         "message_type": "text",
         "content": json.dumps({"text": text}, ensure_ascii=False),
     }
+    if locale is not None:
+        message["user_agent"] = (
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 13_2_1) AppleWebKit/537.36 (KHTML, like Gecko)"
+            f" Chrome/101.0.4951.53 Safari/537.36 Lark/6.7.5 LarkLocale/{locale} ttnet"
+        )
     if mentions:
         message["mentions"] = [
             m if isinstance(m, dict) else mention(m, i) for i, m in enumerate(mentions, start=1)

@@ -185,7 +185,11 @@ def test_a_campaign_that_ends_gets_one_prompt_the_day_after_with_the_campaign_fi
         dt.datetime(2026, 11, 12, 9, tzinfo=KL)
     ]
     assert "11.11 Mega Sale" in text_of(reply)
-    assert link(reply).prefill == {FORM_ID: str(form_id), "campaign": "my-1111"}
+    assert link(reply).prefill == {
+        FORM_ID: str(form_id),
+        "campaign": "my-1111",
+        "campaign.label": "11.11 Mega Sale · MY",
+    }
     with sessions.begin() as session:
         form = session.get(FeedbackForm, form_id)
         assert form is not None
@@ -222,7 +226,11 @@ def test_the_reminder_mentions_exactly_the_owners_who_have_not_answered(
     assert mentioned == {"UD", "US"}  # Daniel (amir's AM) and Siti (bella's AM)
     assert "Nobody" not in shown  # dina's CM has no chat user: left out
     assert "11.11 Mega Sale" in shown
-    assert link(reply).prefill == {FORM_ID: str(form_id), "campaign": "my-1111"}
+    assert link(reply).prefill == {
+        FORM_ID: str(form_id),
+        "campaign": "my-1111",
+        "campaign.label": "11.11 Mega Sale · MY",
+    }
 
 
 def test_the_reminder_finds_an_owner_written_as_an_email_on_the_platform(

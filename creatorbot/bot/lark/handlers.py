@@ -20,16 +20,25 @@ from creatorbot.bot.lark.api import Card, LarkApi
 from creatorbot.bot.lark.deliver import card_for, send_files
 from creatorbot.bot.lark.drops import ACTIONS as DROP_ACTIONS
 from creatorbot.bot.lark.drops import FILE, LarkDrops
-from creatorbot.bot.lark.form import SUBMIT, form_card, submitted, thanks_card
+from creatorbot.bot.lark.form import (
+    SEARCH,
+    SUBMIT,
+    form_card,
+    searched_of,
+    submitted,
+    thanks_card,
+)
 from creatorbot.bot.lark.groups import Departments
+from creatorbot.bot.lark.locales import Locales
 from creatorbot.bot.lark.poster import post_uuid
 from creatorbot.bot.long_lists import with_csv
 from creatorbot.bot.metrics import Metrics, command_label
 from creatorbot.bot.pool import Busy, WorkPool, busy_message
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.feedback import FORM_ACTION
-from creatorbot.commands.forms import FORM_ID, SUBMISSION, FormLink
+from creatorbot.commands.forms import FORM_ID, SUBMISSION, FormLink, label_key
 from creatorbot.commands.i18n import Lang
+from creatorbot.commands.pickers import Choice
 from creatorbot.commands.reply import Reply, Text
 from creatorbot.commands.router import Router, split_command
 from creatorbot.storage.events import claim_event
@@ -90,6 +99,7 @@ class LarkHandlers:
         self.sessions = sessions
         self.clock = clock
         self.locale = locale
+        self.locales = Locales(locale)
         self.departments = Departments(api)
         self.drops = LarkDrops(router=router, api=api, request=self._request)
         self.routes: dict[str, Callable[[dict[str, Any], str], Answer | None]] = {
@@ -128,6 +138,7 @@ class LarkHandlers:
             return
         message = event.get("message") or {}
         user = convert.open_id((event.get("sender") or {}).get("sender_id"))
+        self.locales.seen(user, message)
         if message.get("message_type") == FILE:
             if message.get("chat_type") == "p2p":
                 self._submit(self.drops.receive, message, user, tenant, to=user)
@@ -208,6 +219,9 @@ class LarkHandlers:
             if name == SUBMIT:
                 form_value = _part(action, "form_value")
                 return self._submit_form(argument, form_value, request, message_id)
+            if name == SEARCH:
+                field = str(value.get("field") or "")
+                return self._search_form(argument, field, _part(action, "form_value"), request)
             if name == FORM_ACTION:
                 self.pool.submit(
                     self._guarded, self._send_form, (FormLink.parse(argument), request), user
@@ -252,6 +266,41 @@ class LarkHandlers:
             **_toast("success", result.message[:300]),
             "card": _raw(thanks_card(spec.form, lang, result.message)),
         }
+
+    def _search_form(
+        self, link_value: str, field: str, form_value: dict[str, Any], request: CommandRequest
+    ) -> Answer:
+        """A type-ahead field's Search: the same form back at once, that field's select holding
+        what matches the search box (nothing chosen yet), every other answer as it was."""
+        link = FormLink.parse(link_value)
+        spec = self.router.forms.get(link.name)
+        if spec is None:
+            return _toast("error", _sorry(Lang(request.locale)))
+        values = submitted(spec.form, form_value)
+        searched = searched_of(spec.form, form_value)
+        prefill = {k: v for k, v in link.prefill.items() if k == FORM_ID}
+        choices: dict[str, list[Choice]] = {}
+        for f in spec.form.fields:
+            value = values.get(f.name, "")
+            if f.source and f.name == field:
+                choices[f.name] = self.router.choices(
+                    request, link.name, f.name, searched.get(f.name, "")
+                )
+                continue
+            if f.source and value:  # kept chosen, under the label its own search gives
+                found = self.router.choices(request, link.name, f.name, value)
+                label = next((c.label for c in found if c.value == value), value)
+                prefill[label_key(f.name)] = label
+                choices[f.name] = found
+            elif f.source:
+                choices[f.name] = self.router.choices(
+                    request, link.name, f.name, searched.get(f.name, "")
+                )
+            if value:
+                prefill[f.name] = value
+        again = FormLink(link.name, prefill)
+        card = form_card(spec.form, Lang(request.locale), again, choices, searched)
+        return {"card": _raw(card)}
 
     def _rerun(self, request: CommandRequest, message_id: str) -> Answer:
         """Replace the card with the command's new answer: inline if ready within the budget,
@@ -305,7 +354,12 @@ class LarkHandlers:
         if spec is None:
             logger.warning("unknown form", extra={"form": link.name[:40]})
             return
-        self.api.send_card(request.user, form_card(spec.form, lang, link))
+        choices = {
+            f.name: self.router.choices(request, link.name, f.name, "")
+            for f in spec.form.fields
+            if f.source
+        }
+        self.api.send_card(request.user, form_card(spec.form, lang, link, choices))
         if note_in is not None:
             note = Reply((Text(lang._("The form is in your chat with creatorbot.")),))
             self.api.reply_card(
@@ -320,7 +374,7 @@ class LarkHandlers:
             user=user,
             chat=chat,
             tenant=tenant,
-            locale=self.locale,
+            locale=self.locales.of(user),
             member_of=partial(self.departments.of, user),
         )
 
@@ -330,7 +384,7 @@ class LarkHandlers:
         except Busy:
             self._count_busy(work.__name__, to)
             if to:
-                self._tell_later(to, busy_message(Lang(self.locale)))
+                self._tell_later(to, busy_message(Lang(self.locales.of(to))))
 
     def _count_busy(self, work: str, user: str) -> None:
         self.metrics.requests.labels(platform="lark", outcome="busy").inc()
@@ -345,7 +399,7 @@ class LarkHandlers:
             logger.exception("lark work failed", extra={"work": work.__name__, "user": to})
             if not to:
                 return
-            self._tell(to, _sorry(Lang(self.locale)))
+            self._tell(to, _sorry(Lang(self.locales.of(to))))
 
     def _tell_later(self, to: str, text: str) -> None:
         """`_tell`, from the notice threads: the event is answered without waiting for Lark."""

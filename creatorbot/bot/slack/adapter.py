@@ -128,7 +128,7 @@ class SlackPlatform:
 
 class QuietBolt(BoltApp):
     """Bolt, answering a request no listener wants (someone else's button, a closed modal, a
-    shortcut, an options request, an event we did not ask for) with a quiet 200: Bolt's 404
+    shortcut, an event we did not ask for) with a quiet 200: Bolt's 404
     would make Slack retry the event, or show the user an error for a click we mean to ignore.
     Overriding dispatch covers HTTP and Socket Mode alike."""
 
@@ -154,6 +154,7 @@ def register(bolt: BoltApp, handlers: SlackHandlers, installs: Installs) -> None
         bolt.command(command)(handlers.on_command)
     bolt.action(re.compile("^" + re.escape(ACTION_PREFIX)))(handlers.on_action)
     bolt.view(re.compile("^" + re.escape(CALLBACK_PREFIX)))(handlers.on_submit)
+    bolt.options(re.compile(".*"))(handlers.on_options)  # a form's type-ahead lists
     bolt.event("app_mention")(handlers.on_mention)
     bolt.event("message")(handlers.on_message)
     bolt.event("app_home_opened")(handlers.on_home_opened)

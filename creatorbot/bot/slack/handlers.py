@@ -289,6 +289,32 @@ class SlackHandlers:
         form = self.router.forms[link.name].form
         return modal.form_view(form, Lang(locale or "en"), metadata, link.prefill)
 
+    def on_options(self, ack: Ack, body: dict[str, Any]) -> None:
+        """A type-ahead list in a form's modal: the choices for what the user typed, answered
+        in the ack (Slack waits 3 s at most): one indexed search, no Slack call (the language
+        is the one the modal was opened in)."""
+        found = body.get("view")
+        view: dict[str, Any] = found if isinstance(found, dict) else {}
+        name = str(view.get("callback_id", "")).removeprefix(modal.CALLBACK_PREFIX)
+        user = str((body.get("user") or {}).get("id") or "")
+        metadata = modal.metadata_of(view) or {}
+        if not user or name not in self.router.forms:
+            ack(options=[])
+            return
+        known = self.profiles.known(user)
+        request = convert.request(
+            "",
+            user=user,
+            channel=metadata.get("channel", ""),
+            team=(body.get("team") or {}).get("id", ""),
+            locale=metadata.get("locale") or (known.locale if known else "en"),
+            member_of=partial(self.groups.of, user),
+        )
+        typed = str(body.get("value") or "")
+        field = str(body.get("action_id") or "")
+        choices = self.router.choices(request, name, field, typed)
+        ack(options=[modal.option(choice) for choice in choices])
+
     def on_submit(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         """A form submitted: saved and committed BEFORE the ack says so; any failure keeps the
         modal open with the error shown on the field it concerns."""

@@ -7,12 +7,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from creatorbot.bot.slack.blocks import SlackMessage, escape
-from creatorbot.commands.forms import Form, FormField
+from creatorbot.commands.forms import Form, FormField, label_key
 from creatorbot.commands.i18n import Lang
+from creatorbot.commands.pickers import Choice
 
 CALLBACK_PREFIX = "cb.form."
 TITLE_MAX = 24  # Slack's limit for a modal's title and buttons
 ERROR_MAX = 150
+OPTION_MAX = 75  # Slack's limit for an option's text
+MIN_QUERY = 1  # characters typed before Slack asks for options: the list is never all of them
 
 
 def _plain(text: str, limit: int = 150) -> dict[str, Any]:
@@ -33,8 +36,41 @@ def form_view(
         "submit": _plain(lang._(form.submit), TITLE_MAX),
         "close": _plain(lang._("Cancel"), TITLE_MAX),
         "private_metadata": json.dumps(dict(metadata)),
-        "blocks": [_input(f, lang, prefill.get(f.name, "")) for f in form.fields],
+        "blocks": [_block(f, lang, prefill) for f in form.fields],
     }
+
+
+def _block(form_field: FormField, lang: Lang, prefill: Mapping[str, str]) -> dict[str, Any]:
+    initial = prefill.get(form_field.name, "")
+    if form_field.source:
+        return _type_ahead(form_field, lang, initial, prefill.get(label_key(form_field.name), ""))
+    return _input(form_field, lang, initial)
+
+
+def _type_ahead(form_field: FormField, lang: Lang, value: str, label: str) -> dict[str, Any]:
+    """An external select: Slack asks `on_options` for the choices as the user types; a
+    pre-filled one shows the label its link carried (else its value)."""
+    element: dict[str, Any] = {
+        "type": "external_select",
+        "action_id": form_field.name,
+        "min_query_length": MIN_QUERY,
+    }
+    if form_field.placeholder:
+        element["placeholder"] = _plain(lang._(form_field.placeholder))
+    if value:
+        element["initial_option"] = option(Choice(value, label or value))
+    return {
+        "type": "input",
+        "block_id": form_field.name,
+        "optional": not form_field.required,
+        "label": _plain(lang._(form_field.label)),
+        "element": element,
+    }
+
+
+def option(choice: Choice) -> dict[str, Any]:
+    """A choice as a Slack option (its value within Slack's 150 characters)."""
+    return {"text": _plain(choice.label, OPTION_MAX), "value": choice.value[:150]}
 
 
 def _input(form_field: FormField, lang: Lang, initial: str = "") -> dict[str, Any]:
@@ -95,7 +131,7 @@ def submitted_values(view: Mapping[str, Any]) -> dict[str, str]:
         for element in actions.values() if isinstance(actions, dict) else ():
             if not isinstance(element, dict):
                 continue
-            if element.get("type") == "static_select":
+            if element.get("type") in ("static_select", "external_select"):
                 chosen = element.get("selected_option")
                 values[block_id] = str(chosen.get("value", "")) if isinstance(chosen, dict) else ""
             else:

@@ -101,3 +101,12 @@ def owned_creators(names: Iterable[str], *, session: Session) -> list[Creator]:
         return []
     query = select(Creator).where(owner_clause(wanted))
     return list(session.scalars(query.order_by(Creator.market, Creator.handle)))
+
+
+def owned_markets(names: Iterable[str], *, session: Session) -> set[str]:
+    """The markets of the creators whose CM or AM is one of `names`."""
+    wanted = [name for name in names if name and name.strip()]
+    if not wanted:
+        return set()
+    query = select(Creator.market).where(owner_clause(wanted)).distinct()
+    return set(session.scalars(query))
