@@ -5,6 +5,7 @@ latest feedback. Also the Slack App Home tab (the owner matched by profile email
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,11 +21,10 @@ from creatorbot.commands.parsing import words
 from creatorbot.commands.reply import Block, Button, Buttons, Context, Header, Reply, Text
 from creatorbot.commands.segments import URGENCY, segment_label
 from creatorbot.storage.models import Campaign, Creator, FeedbackResponse, Market, Role
-from creatorbot.storage.queries.markets import all_markets, market_tiers
+from creatorbot.storage.queries.markets import all_markets
 from creatorbot.storage.queries.portfolio import (
     creators_by_id,
     latest_feedback_of,
-    open_alerts_by_creator,
     running_campaigns,
 )
 from creatorbot.storage.ranking.portfolio import Owned, owned_figures
@@ -134,8 +134,10 @@ def build(names: list[str], markets: list[Market], call: Call, *, whose: str | N
     counts = dict.fromkeys(URGENCY, 0)
     total = alerts = 0
     latest: dict[str, dt.date] = {}
+    tiers: dict[str, list[tuple[str, int, int]]] = {}
     for market in markets:
-        state = market_state(market.code, session=call.session)
+        # The market's tiers and open alerts come with its state: one statement, not three.
+        state = market_state(market.code, session=call.session, tiers=True, alerts=True)
         end = state.latest
         owned = (
             None
@@ -145,10 +147,11 @@ def build(names: list[str], markets: list[Market], call: Call, *, whose: str | N
         if end is None or owned is None or not len(owned.ids):
             continue
         latest[market.code] = end
+        tiers[market.code] = [(t.tier, t.rank, t.min_gmv_30d) for t in state.tiers or ()]
         total += len(owned.ids)
         for name in URGENCY:
             counts[name] += int(owned.segments[name].sum())
-        found, market_alerts = _first(market, owned, call)
+        found, market_alerts = _first(market, owned, state.alerts or Counter())
         entries += found
         alerts += market_alerts
     actions = Buttons((Button(lang._("Log feedback"), "form", "feedback", "primary"),))
@@ -175,7 +178,7 @@ def build(names: list[str], markets: list[Market], call: Call, *, whose: str | N
     if alerts:
         summary.append(lang.n_("{n} open alert", "{n} open alerts", alerts).format(n=alerts))
     blocks: list[Block] = [Header(title), Text(" · ".join(summary))]
-    blocks.append(Text("\n\n".join(_lines(shown, latest, len(markets) > 1, call))))
+    blocks.append(Text("\n\n".join(_lines(shown, latest, tiers, len(markets) > 1, call))))
     if total > len(shown):
         blocks.append(
             Context(
@@ -199,10 +202,9 @@ def build(names: list[str], markets: list[Market], call: Call, *, whose: str | N
     return Reply(tuple(blocks), rows=len(shown))
 
 
-def _first(market: Market, owned: Owned, call: Call) -> tuple[list[_Entry], int]:
+def _first(market: Market, owned: Owned, by_creator: Counter[int]) -> tuple[list[_Entry], int]:
     """The market's owned creators that need action first (at most SHOWN), and the open alerts
-    about all of them."""
-    by_creator = open_alerts_by_creator(market.code, session=call.session)
+    about all of them (`by_creator`: the market's open alerts by creator id)."""
     alert_count = np.zeros(len(owned.ids), dtype=np.int64)
     if by_creator:
         ids = np.array(list(by_creator), dtype=np.int64)
@@ -232,10 +234,15 @@ def _first(market: Market, owned: Owned, call: Call) -> tuple[list[_Entry], int]
 
 
 def _lines(
-    entries: list[_Entry], latest: dict[str, dt.date], several: bool, call: Call
+    entries: list[_Entry],
+    latest: dict[str, dt.date],
+    tiers: dict[str, list[tuple[str, int, int]]],
+    several: bool,
+    call: Call,
 ) -> list[str]:
     """Two short lines per creator: who, money and tier; then segments, alerts, campaigns and
-    the latest feedback (`latest`: each market's latest day)."""
+    the latest feedback (`latest`: each market's latest day; `tiers`: its tiers, lowest
+    first)."""
     ids = [e.creator_id for e in entries]
     creators = creators_by_id(ids, session=call.session)
     codes = sorted({e.market.code for e in entries})
@@ -244,10 +251,6 @@ def _lines(
         mine = [e.creator_id for e in entries if e.market.code == code]
         campaigns.update(running_campaigns(mine, latest[code], session=call.session))
     feedback = latest_feedback_of(ids, session=call.session)
-    tiers = {
-        code: [(t.tier, t.rank, t.min_gmv_30d) for t in market_tiers(code, session=call.session)]
-        for code in codes
-    }
     lines = []
     for entry in entries:
         creator = creators[entry.creator_id]

@@ -1,39 +1,15 @@
-"""What a portfolio shows beside the numbers, for a few creators at once: open alerts, running
-campaigns and the latest feedback."""
+"""What a portfolio shows beside the numbers, for a few creators at once: their running
+campaigns and latest feedback (open alerts come with the market's state)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.models import (
-    Alert,
-    AlertStatus,
-    Campaign,
-    Creator,
-    Enrollment,
-    FeedbackResponse,
-)
-
-
-def open_alerts_by_creator(market: str, *, session: Session) -> Counter[int]:
-    """How many open alerts each creator of the market has, by creator id."""
-    query = (
-        select(Creator.id, func.count())
-        .select_from(Alert)
-        .join(Creator, (Creator.market == Alert.market) & (Creator.handle == Alert.subject_key))
-        .where(
-            Alert.market == market,
-            Alert.subject_kind == "creator",
-            Alert.status == AlertStatus.OPEN,
-        )
-        .group_by(Creator.id)
-    )
-    return Counter({int(key): int(n) for key, n in session.execute(query)})
+from creatorbot.storage.models import Campaign, Creator, Enrollment, FeedbackResponse
 
 
 def creators_by_id(ids: Sequence[int], *, session: Session) -> dict[int, Creator]:
