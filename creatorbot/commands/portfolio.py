@@ -213,10 +213,15 @@ def _first(market: Market, owned: Owned, by_creator: Counter[int]) -> tuple[list
         mine = at < len(owned.ids)
         mine[mine] = owned.ids[at[mine]] == ids[mine]
         alert_count[at[mine]] = counts[mine]
-    urgency = np.full(len(owned.ids), len(URGENCY), dtype=np.int64)
-    for rank, name in reversed(list(enumerate(URGENCY))):
-        urgency[owned.segments[name]] = rank
-    order = np.lexsort((owned.ids, -owned.gmv_7d, -alert_count, urgency))[:SHOWN]
+    urgency, settled = owned.ranked(URGENCY)
+    # Creators without alerts keep their settled order (urgency, GMV, id): the first SHOWN of
+    # them, with every creator that has alerts, hold the SHOWN first of the whole order.
+    alerted = np.flatnonzero(alert_count)
+    quiet = settled[: SHOWN + len(alerted)]
+    quiet = quiet[alert_count[quiet] == 0][:SHOWN]
+    chosen = np.concatenate((alerted, quiet))
+    keys = (owned.ids[chosen], -owned.gmv_7d[chosen], -alert_count[chosen], urgency[chosen])
+    order = chosen[np.lexsort(keys)][:SHOWN]
     entries = [
         _Entry(
             market=market,
