@@ -20,13 +20,9 @@ from creatorbot.commands.owner_filter import ME, my_names, owners_of
 from creatorbot.commands.parsing import words
 from creatorbot.commands.reply import Block, Button, Buttons, Context, Header, Reply, Text
 from creatorbot.commands.segments import URGENCY, segment_label
-from creatorbot.storage.models import Campaign, Creator, FeedbackResponse, Market, Role
+from creatorbot.storage.models import Creator, Market, Role
 from creatorbot.storage.queries.markets import all_markets
-from creatorbot.storage.queries.portfolio import (
-    creators_by_id,
-    latest_feedback_of,
-    running_campaigns,
-)
+from creatorbot.storage.queries.portfolio import Feedback, shown_creators
 from creatorbot.storage.ranking.portfolio import Owned, owned_figures
 from creatorbot.storage.ranking.state import market_state
 
@@ -248,24 +244,18 @@ def _lines(
     """Two short lines per creator: who, money and tier; then segments, alerts, campaigns and
     the latest feedback (`latest`: each market's latest day; `tiers`: its tiers, lowest
     first)."""
-    ids = [e.creator_id for e in entries]
-    creators = creators_by_id(ids, session=call.session)
-    codes = sorted({e.market.code for e in entries})
-    campaigns: dict[int, list[Campaign]] = {}
-    for code in codes:
-        mine = [e.creator_id for e in entries if e.market.code == code]
-        campaigns.update(running_campaigns(mine, latest[code], session=call.session))
-    feedback = latest_feedback_of(ids, session=call.session)
+    codes = {e.market.code for e in entries}
+    shown = shown_creators(
+        [e.creator_id for e in entries], {c: latest[c] for c in codes}, session=call.session
+    )
     lines = []
     for entry in entries:
-        creator = creators[entry.creator_id]
+        found = shown[entry.creator_id]
         lang = call.lang.for_market(entry.market.code)
         lines.append(
-            _about(entry, creator, tiers[entry.market.code], several, lang)
+            _about(entry, found.creator, tiers[entry.market.code], several, lang)
             + "\n"
-            + _doing(
-                entry, campaigns.get(entry.creator_id, []), feedback.get(entry.creator_id), lang
-            )
+            + _doing(entry, found.campaigns, found.feedback, lang)
         )
     return lines
 
@@ -298,9 +288,7 @@ def _about(
     return f"{head} — {week} · {tier}"
 
 
-def _doing(
-    entry: _Entry, campaigns: list[Campaign], feedback: FeedbackResponse | None, lang: Lang
-) -> str:
+def _doing(entry: _Entry, campaigns: list[str], feedback: Feedback | None, lang: Lang) -> str:
     parts = (
         [", ".join(segment_label(name, lang) for name in entry.segments)] if entry.segments else []
     )
@@ -309,7 +297,7 @@ def _doing(
             lang.n_("{n} open alert", "{n} open alerts", entry.alerts).format(n=entry.alerts)
         )
     if campaigns:
-        parts.append(", ".join(c.name for c in campaigns[:2]))
+        parts.append(", ".join(campaigns[:2]))
     if feedback is not None:
         parts.append(
             lang._("feedback {stars} {topic} ({day})").format(

@@ -54,8 +54,8 @@ def test_a_portfolio_reads_neither_every_owner_nor_the_same_thing_twice(
     said, sent = asked_twice(router, f"portfolio {FARAH} MY", statements)
     assert handles_in(said) == {"far", "quiet", "close", "big"}
     # The markets, the market's state (its days' stamps, tiers and open alerts with it), the
-    # shown creators, their campaigns and feedback, the audit entry.
-    assert len(sent) <= 6, sent
+    # shown creators (their running campaigns and latest feedback with them), the audit entry.
+    assert len(sent) <= 4, sent
     assert not any("DISTINCT creators.cm" in s for s in sent)
 
 

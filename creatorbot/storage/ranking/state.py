@@ -7,7 +7,6 @@ and under load each costs more than the work it carries."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,7 @@ from sqlalchemy import ColumnElement, func, literal, select
 from sqlalchemy.orm import Session
 
 from creatorbot.analytics.segments import HISTORY
+from creatorbot.storage.jsonrows import json_rows, loaded
 from creatorbot.storage.models import (
     Alert,
     AlertStatus,
@@ -128,18 +128,11 @@ def _stamps(found: str | None, prefix: int) -> dict[dt.date, str]:
     return {dt.date.fromisoformat(key[prefix:]): value for key, _, value in pairs}
 
 
-def _json_rows(dialect: str, *values: Any) -> Any:
-    """A JSON array of one array per row of `values` (an aggregate)."""
-    if dialect == "sqlite":
-        return func.json_group_array(func.json_array(*values))
-    return func.json_agg(func.json_build_array(*values))
-
-
 def _tiers(market: str, dialect: str) -> Any:
     rows = select(Tier.tier, Tier.rank, Tier.min_gmv_30d).where(Tier.market == market)
     inner = rows.subquery()
     return select(
-        _json_rows(dialect, inner.c.tier, inner.c.rank, inner.c.min_gmv_30d)
+        json_rows(dialect, inner.c.tier, inner.c.rank, inner.c.min_gmv_30d)
     ).scalar_subquery()
 
 
@@ -156,21 +149,13 @@ def _alerts(market: str, dialect: str) -> Any:
         .group_by(Creator.id)
         .subquery()
     )
-    return select(_json_rows(dialect, counts.c.creator_id, counts.c.alerts)).scalar_subquery()
-
-
-def _loaded(value: Any) -> list[list[Any]]:
-    """A JSON aggregate as rows (SQLite gives text, PostgreSQL the decoded value; no rows: [] or
-    NULL)."""
-    if value is None:
-        return []
-    return list(json.loads(value) if isinstance(value, str) else value)
+    return select(json_rows(dialect, counts.c.creator_id, counts.c.alerts)).scalar_subquery()
 
 
 def _tier_rows(value: Any) -> tuple[MarketTier, ...]:
-    rows = [MarketTier(str(t), int(r), int(m)) for t, r, m in _loaded(value)]
+    rows = [MarketTier(str(t), int(r), int(m)) for t, r, m in loaded(value)]
     return tuple(sorted(rows, key=lambda t: (t.rank, t.tier)))
 
 
 def _alert_counts(value: Any) -> Counter[int]:
-    return Counter({int(creator): int(count) for creator, count in _loaded(value)})
+    return Counter({int(creator): int(count) for creator, count in loaded(value)})
