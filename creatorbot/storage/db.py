@@ -13,8 +13,6 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from creatorbot.storage import links
-
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -38,6 +36,9 @@ def make_engine(url: str, *, statement_timeout: float | None = None, **kwargs: A
         url = parsed.render_as_string(hide_password=False)
     engine = create_engine(url, pool_pre_ping=True, **kwargs)
     if parsed.get_driver_name() == "psycopg":
+        # Imported here: psycopg takes half a second to import, which a bot on SQLite skips.
+        from creatorbot.storage import links
+
         links.watch(engine, statement_timeout)
     return engine
 
