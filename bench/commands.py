@@ -464,8 +464,8 @@ def report(run: Run) -> None:
             "(Slack round trip included)"
         )
     print(
-        f"cold start to ready {run.start.ready:.2f} s ({run.start.ready_cpu:.2f} s of CPU), "
-        f"idle RSS {run.start.idle_rss_mb:.0f} MB; "
+        f"cold start to ready {run.start.ready:.2f} s, idle RSS {run.start.idle_rss_mb:.0f} MB "
+        f"({run.start.ready_cpu:.2f} s of CPU to ready); "
         f"peak RSS answering {closing['rss_mb']:.0f} MB; "
         f"chart {closing['chart_p50']:.1f} / {closing['chart_p95']:.1f} ms"
     )

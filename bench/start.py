@@ -41,9 +41,9 @@ class Start:
     ready: float
     idle_rss_mb: float
     idle: float = float("nan")
-    ready_cpu: float = float("nan")  # CPU seconds the process had used when ready
     first: float | None = None
     again: float | None = None
+    ready_cpu: float = float("nan")  # CPU seconds the process had used when ready
 
 
 def creatorbot() -> list[str]:
