@@ -18,27 +18,39 @@ BUDGET = 10.0  # seconds of samples per question, after the first answer
 SKIP = "skipped"  # a question not asked: it repeats one that timed out
 
 
-def samples(action: Callable[[], Any], repeat: int, budget: float = BUDGET) -> list[float]:
+def samples(
+    action: Callable[[], Any],
+    repeat: int,
+    budget: float = BUDGET,
+    cpu: list[float] | None = None,
+) -> list[float]:
     """Seconds per answer: a first answer warms caches (and is the only sample when it alone
-    took longer than the budget), then up to `repeat` timed answers within `budget` seconds."""
-    started = time.perf_counter()
+    took longer than the budget), then up to `repeat` timed answers within `budget` seconds.
+    `cpu`, when given, gets the process's CPU seconds (every thread's) of each answer timed."""
+    started, spent = time.perf_counter(), time.process_time()
     action()
     first = time.perf_counter() - started
     if first > budget:
+        if cpu is not None:
+            cpu.append(time.process_time() - spent)
         return [first]
     found: list[float] = []
     begun = time.perf_counter()
     while len(found) < repeat and (not found or time.perf_counter() - begun < budget):
-        started = time.perf_counter()
+        started, spent = time.perf_counter(), time.process_time()
         action()
         found.append(time.perf_counter() - started)
+        if cpu is not None:
+            cpu.append(time.process_time() - spent)
     return found
 
 
 def emit(index: int, action: Callable[[], Any], repeat: int) -> None:
     """Time one question and print its line (samples, or the error)."""
     try:
-        line: dict[str, Any] = {"index": index, "samples": samples(action, repeat)}
+        cpu: list[float] = []
+        line: dict[str, Any] = {"index": index, "samples": samples(action, repeat, cpu=cpu)}
+        line["cpu"] = cpu
     except Exception as exc:  # a failed answer is a figure too: shown, never a crash
         line = {"index": index, "error": f"{type(exc).__name__}: {exc}"[:200]}
     print(json.dumps(line), flush=True)

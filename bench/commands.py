@@ -102,8 +102,9 @@ class Question:
 
 
 # Every question `make bench` times, in the order it prints them. To bench a command, add it
-# here with its DuckDB side.
-QUESTIONS = (
+# here with its DuckDB side. BENCH_ONLY (words, comma-separated) keeps the questions whose text
+# holds one of them: `BENCH_ONLY=portfolio,tiers,segment:`.
+EVERY_QUESTION = (
     Question("leaderboard gmv 7d MY", duck.leaderboard("gmv", "7d", "MY"), stored=True),
     Question(
         "leaderboard orders 30d IT top 50",
@@ -153,6 +154,8 @@ QUESTIONS = (
         segments=True,
     ),
 )
+ONLY = [w for w in os.environ.get("BENCH_ONLY", "").split(",") if w.strip()]
+QUESTIONS = tuple(q for q in EVERY_QUESTION if not ONLY or any(w in q.text for w in ONLY))
 KINDS = ("mega_sale", "ip_event", "competition", "incentive")
 
 
@@ -348,15 +351,18 @@ def same_command(one: int, other: int) -> bool:
     return QUESTIONS[other].text.startswith(QUESTIONS[one].text + " ")
 
 
-def figures(line: dict[str, Any] | None) -> tuple[float, float] | str:
-    """(p50, p95) in ms of a question's line, or why there are none."""
+def figures(line: dict[str, Any] | None, key: str = "samples") -> tuple[float, float] | str:
+    """(p50, p95) in ms of a question's line (`key`: its wall-clock samples, or "cpu" for its
+    CPU time), or why there are none."""
     if line is None:
         return "—"
     if "timeout" in line:
         return f"> {line['timeout']:.0f} s"
     if "error" in line:
         return "error"
-    return (percentile(line["samples"], 0.5), percentile(line["samples"], 0.95))
+    if not line.get(key):
+        return "—"
+    return (percentile(line[key], 0.5), percentile(line[key], 0.95))
 
 
 def shown(value: tuple[float, float] | str) -> str:
@@ -400,7 +406,7 @@ def run_world(scale: str, db: str, args: argparse.Namespace) -> Run:
     engine = make_engine(database_url(scale, db), connect_args=connect_args(scale, db))
     folder, exported = parquet_dir(DATA / f"duck-{scale}-{db}", engine)
     engine.dispose()
-    started = cold_start(bot_url(scale, db))
+    started = Start(float("nan"), float("nan")) if args.no_start else cold_start(bot_url(scale, db))
     world = f"{scale}:{db}"
     common = ["--repeat", str(args.repeat), "--facts", json.dumps(known)]
     ours, closing = ask_all(
@@ -413,7 +419,7 @@ def run_world(scale: str, db: str, args: argparse.Namespace) -> Run:
         same_command,
     )
     imported = None if args.no_import else import_day(scale, db)
-    segmented = segments_time(scale, db)
+    segmented = [] if args.no_segments else segments_time(scale, db)
     return Run(scale, db, known, ours, closing, theirs, exported, started, imported, segmented)
 
 
@@ -430,13 +436,21 @@ def report(run: Run) -> None:
     start, memory, chart and import."""
     print(f"\n{run.scale} on {run.db} (ms, p50 / p95; charts excluded; ratio = ours / DuckDB)")
     width = max(len(text_of(q, run.known)) for q in QUESTIONS) + 2
-    print(f"{'question':{width}} {'ours':>21} {'DuckDB':>21} {'ratio':>8}")
+    print(
+        f"{'question':{width + 9}} {'ours':>21} {'DuckDB':>21} {'ratio':>8}"
+        f" {'CPU ours':>17} {'CPU DuckDB':>17} {'CPU ratio':>9}"
+    )
     for index, question in enumerate(QUESTIONS):
         ours = figures(run.ours.get(index))
         theirs = figures(run.duck.get(index))
+        ours_cpu = figures(run.ours.get(index), "cpu")
+        theirs_cpu = figures(run.duck.get(index), "cpu")
         mark = " (stored)" if question.stored else " (segments)" if question.segments else ""
         label = text_of(question, run.known) + mark
-        print(f"{label:{width + 9}} {shown(ours):>21} {shown(theirs):>21} {ratio(ours, theirs):>8}")
+        print(
+            f"{label:{width + 9}} {shown(ours):>21} {shown(theirs):>21} {ratio(ours, theirs):>8}"
+            f" {shown(ours_cpu):>17} {shown(theirs_cpu):>17} {ratio(ours_cpu, theirs_cpu):>9}"
+        )
         for side, line in (("ours", run.ours.get(index)), ("DuckDB", run.duck.get(index))):
             if line and "error" in line:
                 print(f"    {side}: {line['error']}")
@@ -450,7 +464,8 @@ def report(run: Run) -> None:
             "(Slack round trip included)"
         )
     print(
-        f"cold start to ready {run.start.ready:.2f} s, idle RSS {run.start.idle_rss_mb:.0f} MB; "
+        f"cold start to ready {run.start.ready:.2f} s, idle RSS {run.start.idle_rss_mb:.0f} MB "
+        f"({run.start.ready_cpu:.2f} s of CPU to ready); "
         f"peak RSS answering {closing['rss_mb']:.0f} MB; "
         f"chart {closing['chart_p50']:.1f} / {closing['chart_p95']:.1f} ms"
     )
@@ -481,6 +496,10 @@ def main() -> None:
         help="seconds a question may take before it is reported as timed out",
     )
     parser.add_argument("--no-import", action="store_true", help="skip one day's import")
+    parser.add_argument("--no-start", action="store_true", help="skip the cold start")
+    parser.add_argument(
+        "--no-segments", action="store_true", help="skip computing every creator's segments"
+    )
     parser.add_argument("--serve", help=argparse.SUPPRESS)  # scale:db, in the child process
     parser.add_argument("--duck", help=argparse.SUPPRESS)  # Parquet folder, in the child
     parser.add_argument("--first", type=int, default=0, help=argparse.SUPPRESS)

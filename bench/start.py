@@ -43,6 +43,7 @@ class Start:
     idle: float = float("nan")
     first: float | None = None
     again: float | None = None
+    ready_cpu: float = float("nan")  # CPU seconds the process had used when ready
 
 
 def creatorbot() -> list[str]:
@@ -99,13 +100,14 @@ def cold_start(database_url: str, *, ask: bool = True) -> Start:
             )
             try:
                 ready = _wait_ready(child, port, started, log)
+                cpu = cpu_seconds(child.pid)
                 idle = _wait_idle(child.pid) + ready
                 memory = rss_mb(child.pid)
                 if not ask:
-                    return Start(ready, memory, idle)
+                    return Start(ready, memory, idle, ready_cpu=cpu)
                 fake.add_user(ASKER)
                 first, again = (_ask(fake, port, n) for n in range(2))
-                return Start(ready, memory, idle, first, again)
+                return Start(ready, memory, idle, first, again, ready_cpu=cpu)
             finally:
                 child.send_signal(signal.SIGTERM)
                 try:

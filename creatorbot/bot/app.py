@@ -6,8 +6,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,7 +15,13 @@ from creatorbot.commands.registry import commands, forms
 from creatorbot.commands.router import Router
 from creatorbot.jobs.posting import Poster
 from creatorbot.storage import ranking, segments
-from creatorbot.storage.db import alembic_config, make_engine, make_sessionmaker, upgrade
+from creatorbot.storage.db import (
+    current_revision,
+    head_revision,
+    make_engine,
+    make_sessionmaker,
+    upgrade,
+)
 
 
 class Wakeup:
@@ -129,9 +133,8 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
 
 def check_schema(engine: Engine) -> None:
     """Raise `SchemaOutOfDate` unless the database is at the latest migration."""
-    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
-    with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
+    head = head_revision()
+    current = current_revision(engine)
     if current != head:
         raise SchemaOutOfDate(
             f"the database is at migration {current or 'none'}, the bot needs {head}: "

@@ -50,6 +50,7 @@ from creatorbot.storage.queries.boards import read_board
 from creatorbot.storage.queries.markets import categories, latest_day, tier_names
 from creatorbot.storage.queries.metrics import RANKABLE, metric_totals
 from creatorbot.storage.ranking import category_names, rank_window
+from creatorbot.storage.ranking.state import market_state
 
 USAGE = N_(
     "leaderboard [metric] [period] [market] [tier:T] [campaign:SLUG] [category:C] [segment:S] "
@@ -235,7 +236,9 @@ def _ranked(query: LeaderboardQuery, call: Call, *, fast: bool) -> Board:
             )
         )
     market = resolve_market(query.market or (campaign.market if campaign else None), call)
-    latest = latest_day(market.code, session=call.session)
+    # A segment's board checks the market's state (latest day included) in one statement.
+    state = market_state(market.code, session=call.session) if fast and query.segment else None
+    latest = state.latest if state else latest_day(market.code, session=call.session)
     check_as_of(query.as_of, latest, market, lang)
     end = query.as_of or latest
     if end is None:
@@ -273,6 +276,7 @@ def _ranked(query: LeaderboardQuery, call: Call, *, fast: bool) -> Board:
             segment=query.segment,
             owners=query.owners,
             before=before,
+            state=state,
         )
         if found is not None:
             rows = found.rows.copy()

@@ -5,6 +5,7 @@ latest feedback. Also the Slack App Home tab (the owner matched by profile email
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,14 +20,9 @@ from creatorbot.commands.owner_filter import ME, my_names, owners_of
 from creatorbot.commands.parsing import words
 from creatorbot.commands.reply import Block, Button, Buttons, Context, Header, Reply, Text
 from creatorbot.commands.segments import URGENCY, segment_label
-from creatorbot.storage.models import Campaign, Creator, FeedbackResponse, Market, Role
-from creatorbot.storage.queries.markets import all_markets, market_tiers
-from creatorbot.storage.queries.portfolio import (
-    creators_by_id,
-    latest_feedback_of,
-    open_alerts_by_creator,
-    running_campaigns,
-)
+from creatorbot.storage.models import Creator, Market, Role
+from creatorbot.storage.queries.markets import all_markets
+from creatorbot.storage.queries.portfolio import Feedback, shown_creators
 from creatorbot.storage.ranking.portfolio import Owned, owned_figures
 from creatorbot.storage.ranking.state import market_state
 
@@ -134,8 +130,10 @@ def build(names: list[str], markets: list[Market], call: Call, *, whose: str | N
     counts = dict.fromkeys(URGENCY, 0)
     total = alerts = 0
     latest: dict[str, dt.date] = {}
+    tiers: dict[str, list[tuple[str, int, int]]] = {}
     for market in markets:
-        state = market_state(market.code, session=call.session)
+        # The market's tiers and open alerts come with its state: one statement, not three.
+        state = market_state(market.code, session=call.session, tiers=True, alerts=True)
         end = state.latest
         owned = (
             None
@@ -145,10 +143,11 @@ def build(names: list[str], markets: list[Market], call: Call, *, whose: str | N
         if end is None or owned is None or not len(owned.ids):
             continue
         latest[market.code] = end
+        tiers[market.code] = [(t.tier, t.rank, t.min_gmv_30d) for t in state.tiers or ()]
         total += len(owned.ids)
         for name in URGENCY:
             counts[name] += int(owned.segments[name].sum())
-        found, market_alerts = _first(market, owned, call)
+        found, market_alerts = _first(market, owned, state.alerts or Counter())
         entries += found
         alerts += market_alerts
     actions = Buttons((Button(lang._("Log feedback"), "form", "feedback", "primary"),))
@@ -175,7 +174,7 @@ def build(names: list[str], markets: list[Market], call: Call, *, whose: str | N
     if alerts:
         summary.append(lang.n_("{n} open alert", "{n} open alerts", alerts).format(n=alerts))
     blocks: list[Block] = [Header(title), Text(" · ".join(summary))]
-    blocks.append(Text("\n\n".join(_lines(shown, latest, len(markets) > 1, call))))
+    blocks.append(Text("\n\n".join(_lines(shown, latest, tiers, len(markets) > 1, call))))
     if total > len(shown):
         blocks.append(
             Context(
@@ -199,10 +198,9 @@ def build(names: list[str], markets: list[Market], call: Call, *, whose: str | N
     return Reply(tuple(blocks), rows=len(shown))
 
 
-def _first(market: Market, owned: Owned, call: Call) -> tuple[list[_Entry], int]:
+def _first(market: Market, owned: Owned, by_creator: Counter[int]) -> tuple[list[_Entry], int]:
     """The market's owned creators that need action first (at most SHOWN), and the open alerts
-    about all of them."""
-    by_creator = open_alerts_by_creator(market.code, session=call.session)
+    about all of them (`by_creator`: the market's open alerts by creator id)."""
     alert_count = np.zeros(len(owned.ids), dtype=np.int64)
     if by_creator:
         ids = np.array(list(by_creator), dtype=np.int64)
@@ -211,10 +209,15 @@ def _first(market: Market, owned: Owned, call: Call) -> tuple[list[_Entry], int]
         mine = at < len(owned.ids)
         mine[mine] = owned.ids[at[mine]] == ids[mine]
         alert_count[at[mine]] = counts[mine]
-    urgency = np.full(len(owned.ids), len(URGENCY), dtype=np.int64)
-    for rank, name in reversed(list(enumerate(URGENCY))):
-        urgency[owned.segments[name]] = rank
-    order = np.lexsort((owned.ids, -owned.gmv_7d, -alert_count, urgency))[:SHOWN]
+    urgency, settled = owned.ranked(URGENCY)
+    # Creators without alerts keep their settled order (urgency, GMV, id): the first SHOWN of
+    # them, with every creator that has alerts, hold the SHOWN first of the whole order.
+    alerted = np.flatnonzero(alert_count)
+    quiet = settled[: SHOWN + len(alerted)]
+    quiet = quiet[alert_count[quiet] == 0][:SHOWN]
+    chosen = np.concatenate((alerted, quiet))
+    keys = (owned.ids[chosen], -owned.gmv_7d[chosen], -alert_count[chosen], urgency[chosen])
+    order = chosen[np.lexsort(keys)][:SHOWN]
     entries = [
         _Entry(
             market=market,
@@ -232,32 +235,27 @@ def _first(market: Market, owned: Owned, call: Call) -> tuple[list[_Entry], int]
 
 
 def _lines(
-    entries: list[_Entry], latest: dict[str, dt.date], several: bool, call: Call
+    entries: list[_Entry],
+    latest: dict[str, dt.date],
+    tiers: dict[str, list[tuple[str, int, int]]],
+    several: bool,
+    call: Call,
 ) -> list[str]:
     """Two short lines per creator: who, money and tier; then segments, alerts, campaigns and
-    the latest feedback (`latest`: each market's latest day)."""
-    ids = [e.creator_id for e in entries]
-    creators = creators_by_id(ids, session=call.session)
-    codes = sorted({e.market.code for e in entries})
-    campaigns: dict[int, list[Campaign]] = {}
-    for code in codes:
-        mine = [e.creator_id for e in entries if e.market.code == code]
-        campaigns.update(running_campaigns(mine, latest[code], session=call.session))
-    feedback = latest_feedback_of(ids, session=call.session)
-    tiers = {
-        code: [(t.tier, t.rank, t.min_gmv_30d) for t in market_tiers(code, session=call.session)]
-        for code in codes
-    }
+    the latest feedback (`latest`: each market's latest day; `tiers`: its tiers, lowest
+    first)."""
+    codes = {e.market.code for e in entries}
+    shown = shown_creators(
+        [e.creator_id for e in entries], {c: latest[c] for c in codes}, session=call.session
+    )
     lines = []
     for entry in entries:
-        creator = creators[entry.creator_id]
+        found = shown[entry.creator_id]
         lang = call.lang.for_market(entry.market.code)
         lines.append(
-            _about(entry, creator, tiers[entry.market.code], several, lang)
+            _about(entry, found.creator, tiers[entry.market.code], several, lang)
             + "\n"
-            + _doing(
-                entry, campaigns.get(entry.creator_id, []), feedback.get(entry.creator_id), lang
-            )
+            + _doing(entry, found.campaigns, found.feedback, lang)
         )
     return lines
 
@@ -290,9 +288,7 @@ def _about(
     return f"{head} — {week} · {tier}"
 
 
-def _doing(
-    entry: _Entry, campaigns: list[Campaign], feedback: FeedbackResponse | None, lang: Lang
-) -> str:
+def _doing(entry: _Entry, campaigns: list[str], feedback: Feedback | None, lang: Lang) -> str:
     parts = (
         [", ".join(segment_label(name, lang) for name in entry.segments)] if entry.segments else []
     )
@@ -301,7 +297,7 @@ def _doing(
             lang.n_("{n} open alert", "{n} open alerts", entry.alerts).format(n=entry.alerts)
         )
     if campaigns:
-        parts.append(", ".join(c.name for c in campaigns[:2]))
+        parts.append(", ".join(campaigns[:2]))
     if feedback is not None:
         parts.append(
             lang._("feedback {stars} {topic} ({day})").format(

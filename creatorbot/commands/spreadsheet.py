@@ -17,9 +17,6 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 Cell = str | int | Decimal | dt.date | None  # one cell of an export; None is empty
 
 # What makes a spreadsheet cell a formula (Excel and LibreOffice also take the full-width forms
@@ -79,6 +76,8 @@ def _csv_field(value: Cell) -> str:
 def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     """One sheet named `title`: a header row (frozen), numbers as numbers, days as dates, every
     text cell stored as text — shown as typed, never a formula."""
+    from openpyxl import Workbook  # imported when a workbook is made: a start is quicker
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook has one sheet
@@ -100,6 +99,8 @@ def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]
 
 def _xlsx_value(value: Cell) -> Cell:
     if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
         # XML cannot hold most control characters; they carry nothing a reader needs.
         return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value

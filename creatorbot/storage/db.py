@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from creatorbot.storage import links
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +37,9 @@ def make_engine(url: str, *, statement_timeout: float | None = None, **kwargs: A
         url = parsed.render_as_string(hide_password=False)
     engine = create_engine(url, pool_pre_ping=True, **kwargs)
     if parsed.get_driver_name() == "psycopg":
+        # Imported here: psycopg takes half a second to import, which a bot on SQLite skips.
+        from creatorbot.storage import links
+
         links.watch(engine, statement_timeout)
     return engine
 
@@ -71,6 +73,8 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 def alembic_config(engine: Engine) -> Config:
     """An Alembic configuration bound to `engine` (no alembic.ini needed)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -83,7 +87,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     once. At head already (every start of the bot on SQLite) that check is a few index probes;
     after a migration it also counts the kept days' rows (see `stale_days`)."""
     before = current_revision(engine)
-    command.upgrade(alembic_config(engine), revision)
+    # At head already (every start on SQLite but the first after a release), Alembic is not
+    # even imported: reading its scripts and asking it costs a second of a start under load.
+    if revision != "head" or before != head_revision():
+        from alembic import command
+
+        command.upgrade(alembic_config(engine), revision)
     if revision == "head":
         from creatorbot.storage import campaign_stats, matchpools, segments
         from creatorbot.storage.boards.hooks import refresh_stale
@@ -112,9 +121,23 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The migration the database is at (None before the first)."""
+    """The migration the database is at (None before the first), as Alembic records it."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        found = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
+        return next(iter(found), None)
+
+
+_VERSION = re.compile(r"^(\d{4})_\w+\.py$")
+
+
+def head_revision() -> str:
+    """The latest migration: each is numbered, its file named after its number (`0021_…`),
+    so the head is read from the names without loading Alembic (a test holds it to Alembic's
+    own answer)."""
+    numbers = (_VERSION.match(path.name) for path in (MIGRATIONS / "versions").iterdir())
+    return max(found.group(1) for found in numbers if found)
 
 
 def database_ok(engine: Engine) -> bool:

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent
 
-from creatorbot.commands.i18n import LANGUAGES, Lang, babel_locale, number_style
+from creatorbot.commands.i18n import LANGUAGES, Lang, _symbols, babel_locale, number_style
 
 MARKETS = (None, "MY", "IT", "SG", "US", "FR", "DE", "CH", "IN")
 rng = random.Random(16)
@@ -91,3 +91,24 @@ def test_money_carries_the_markets_customary_symbol(
     language: str, market: str, currency: str, expected: str
 ) -> None:
     assert Lang(language, market).money(123_450, currency) == expected
+
+
+CURRENCIES = (("MYR", 2), ("EUR", 2), ("USD", 2), ("JPY", 0), ("JPY", 2), ("KWD", 3), ("SGD", 2))
+MINOR = [
+    *INTEGERS[:-2],  # within int64, as amounts in minor units are kept
+    *(rng.randrange(-(10**9), 10**9) for _ in range(300)),
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("market", MARKETS)
+def test_money_is_written_as_babel_writes_it(language: str, market: str | None) -> None:
+    lang = Lang(language, market)
+    for currency, minor_units in CURRENCIES:
+        for minor in MINOR:
+            amount = Decimal(minor).scaleb(-minor_units)
+            babel = format_currency(amount, currency, locale=babel_locale(language, market))
+            written = lang.money(minor, currency, minor_units)
+            # The currency's own symbol may stand for Babel's (RM for MYR): the rest is Babel's.
+            shown, customary = _symbols(currency, babel_locale(language, market))
+            assert written == babel.replace(shown, customary, 1), (currency, minor)

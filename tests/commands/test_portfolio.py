@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pandas as pd
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.bot.render_text import render
@@ -16,7 +17,7 @@ from creatorbot.commands.portfolio import Owner, portfolio
 from creatorbot.commands.registry import commands
 from creatorbot.commands.router import Router
 from creatorbot.storage import writer
-from creatorbot.storage.models import Alert, AlertStatus
+from creatorbot.storage.models import Alert, AlertStatus, Creator, FeedbackResponse
 from creatorbot.storage.segments import refresh_segments
 from tests.commands.conftest import NOW, creator_row, metric_row, seed
 
@@ -205,3 +206,55 @@ def test_a_creator_handed_to_another_cm_leaves_the_old_portfolio_at_once(
     said = ask("U1", "portfolio me", known_as=(FARAH,))
     assert handles_in(said) == {"far", "quiet", "close"}
     assert "(@big)" in ask(ADMIN, "portfolio jason@example.com MY")
+
+
+def test_a_line_names_the_running_campaigns_ending_first_and_the_latest_feedback(
+    sessions: sessionmaker[Session], ask: Ask
+) -> None:
+    def campaign(slug: str, name: str, starts: int, ends: int) -> dict[str, object]:
+        return {
+            "slug": slug,
+            "name": name,
+            "market": "MY",
+            "kind": "mega_sale",
+            "starts_on": END - dt.timedelta(days=starts),
+            "ends_on": END + dt.timedelta(days=ends),
+            "metric": "gmv",
+            "gmv_target": None,
+            "creator_target": None,
+            "reward_tiers": [],
+        }
+
+    campaigns = [
+        campaign("later", "Year End", 3, 20),
+        campaign("sooner", "Payday", 1, 2),
+        campaign("over", "Done Sale", 30, -1),  # ended the day before
+        campaign("coming", "Coming Sale", -2, 9),  # starts after END
+        campaign("third", "Third Sale", 5, 30),  # running, but only two are named
+    ]
+    enrolled = [
+        {"campaign": c["slug"], "handle": "big", "enrolled_on": END - dt.timedelta(days=40)}
+        for c in campaigns
+    ] + [{"campaign": "later", "handle": "other", "enrolled_on": END}]
+    with sessions.begin() as session:
+        writer.write_campaigns(pd.DataFrame(campaigns), session=session)
+        writer.write_enrollments(pd.DataFrame(enrolled), session=session)
+        big = session.scalar(select(Creator.id).where(Creator.handle == "big"))
+        for day, rating, topic in ((2, 5, "payout"), (9, 2, "traffic"), (12, 1, "tools")):
+            session.add(
+                FeedbackResponse(
+                    platform="slack",
+                    user_id="U9",
+                    creator_id=big,
+                    rating=rating,
+                    topic=topic,
+                    created_at=dt.datetime(2026, 11, day, 10, tzinfo=dt.UTC),
+                )
+            )
+    ask(ADMIN, "access grant U1 cm MY")
+    said = ask("U1", "portfolio me", known_as=(FARAH,))
+    [line] = [part for part in said.split("\n\n") if "(@big)" in part]
+    assert "Payday, Year End · feedback ★ Tools (12 Nov 2026)" in line
+    assert "Done Sale" not in line and "Coming Sale" not in line and "Third" not in line
+    [far] = [part for part in said.split("\n\n") if "(@far)" in part]
+    assert "nothing to act on" in far

@@ -14,8 +14,6 @@ from xml.etree.ElementTree import ParseError
 
 import pandas as pd
 from defusedxml import DefusedXmlException
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
 from creatorbot.storage.importers import limits, messages
 from creatorbot.storage.importers.errors import ImportFailed
@@ -44,6 +42,8 @@ def read_xlsx(path: Path, source: str, rows: int) -> Iterator[pd.DataFrame]:
                 if _SHEET.match(entry.filename):
                     with archive.open(entry) as stream:
                         scan_rows(stream, source)
+        from openpyxl import load_workbook  # imported when a workbook comes: a start is quicker
+
         workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except ImportFailed:
         raise
@@ -132,6 +132,8 @@ def scan_rows(stream: IO[bytes], source: str) -> int:
 def _check_dimension(sheet: Any, source: str) -> None:
     """A sheet states the cells it spans (<dimension ref="A1:M1000001">): far beyond the caps,
     it is refused before a row is read."""
+    from openpyxl.utils import get_column_letter
+
     rows, columns = sheet.max_row or 0, sheet.max_column or 0
     if rows - 1 > limits.MAX_ROWS or columns > limits.MAX_COLUMNS:
         problem = messages.FAR_CELL.format(

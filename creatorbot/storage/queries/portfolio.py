@@ -1,82 +1,94 @@
-"""What a portfolio shows beside the numbers, for a few creators at once: open alerts, running
-campaigns and the latest feedback."""
+"""What a portfolio shows beside the numbers, for a few creators at once: their running
+campaigns and latest feedback, with the creators (open alerts come with the market's
+state)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.models import (
-    Alert,
-    AlertStatus,
-    Campaign,
-    Creator,
-    Enrollment,
-    FeedbackResponse,
-)
+from creatorbot.storage.jsonrows import json_row, json_rows, loaded
+from creatorbot.storage.models import Campaign, Creator, Enrollment, FeedbackResponse
 
 
-def open_alerts_by_creator(market: str, *, session: Session) -> Counter[int]:
-    """How many open alerts each creator of the market has, by creator id."""
-    query = (
-        select(Creator.id, func.count())
-        .select_from(Alert)
-        .join(Creator, (Creator.market == Alert.market) & (Creator.handle == Alert.subject_key))
-        .where(
-            Alert.market == market,
-            Alert.subject_kind == "creator",
-            Alert.status == AlertStatus.OPEN,
+@dataclass(frozen=True)
+class Feedback:
+    """A creator's latest feedback, as a portfolio line names it."""
+
+    rating: int
+    topic: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A creator a portfolio shows, with the names of the campaigns they are enrolled in that
+    run on their market's day (ending first) and their latest feedback."""
+
+    creator: Creator
+    campaigns: list[str]
+    feedback: Feedback | None
+
+
+def shown_creators(
+    ids: Sequence[int], days: dict[str, dt.date], *, session: Session
+) -> dict[int, Shown]:
+    """The creators with these ids, each with what `Shown` holds (`days`: each market's day
+    the campaigns must run on), in one statement: on PostgreSQL each is a round trip."""
+    if not ids or not days:
+        return {}
+    dialect = session.get_bind().dialect.name
+    campaigns = (
+        select(
+            json_rows(dialect, Campaign.name, Campaign.starts_on, Campaign.ends_on, Campaign.slug)
         )
-        .group_by(Creator.id)
-    )
-    return Counter({int(key): int(n) for key, n in session.execute(query)})
-
-
-def creators_by_id(ids: Sequence[int], *, session: Session) -> dict[int, Creator]:
-    """The creators with these ids."""
-    if not ids:
-        return {}
-    query = select(Creator).where(Creator.id.in_(list(ids)))
-    return {c.id: c for c in session.scalars(query)}
-
-
-def running_campaigns(
-    ids: Sequence[int], day: dt.date, *, session: Session
-) -> dict[int, list[Campaign]]:
-    """The campaigns each creator is enrolled in that run on `day`."""
-    if not ids:
-        return {}
-    query = (
-        select(Enrollment.creator_id, Campaign)
+        .select_from(Enrollment)
         .join(Campaign, Campaign.id == Enrollment.campaign_id)
         .where(
-            Enrollment.creator_id.in_(list(ids)),
-            Campaign.starts_on <= day,
-            Campaign.ends_on >= day,
+            Enrollment.creator_id == Creator.id,
+            Campaign.starts_on <= max(days.values()),
+            Campaign.ends_on >= min(days.values()),
         )
-        .order_by(Campaign.ends_on, Campaign.slug)
+        .correlate(Creator)
+        .scalar_subquery()
     )
-    found: dict[int, list[Campaign]] = {}
-    for creator_id, campaign in session.execute(query):
-        found.setdefault(int(creator_id), []).append(campaign)
-    return found
-
-
-def latest_feedback_of(ids: Sequence[int], *, session: Session) -> dict[int, FeedbackResponse]:
-    """Each creator's most recent feedback response."""
-    found: dict[int, FeedbackResponse] = {}
-    if not ids:
-        return found
-    query = (
-        select(FeedbackResponse)
-        .where(FeedbackResponse.creator_id.in_(list(ids)))
+    feedback = (
+        select(
+            json_row(
+                dialect,
+                FeedbackResponse.rating,
+                FeedbackResponse.topic,
+                FeedbackResponse.created_at,
+            )
+        )
+        .where(FeedbackResponse.creator_id == Creator.id)
         .order_by(FeedbackResponse.created_at.desc(), FeedbackResponse.id.desc())
+        .limit(1)
+        .correlate(Creator)
+        .scalar_subquery()
     )
-    for response in session.scalars(query):
-        if response.creator_id is not None:
-            found.setdefault(response.creator_id, response)
+    query = select(Creator, campaigns, feedback).where(Creator.id.in_(list(ids)))
+    found: dict[int, Shown] = {}
+    for creator, enrolled, latest in session.execute(query):
+        day = days.get(creator.market)
+        running = sorted(
+            (str(ends), str(slug), str(name))
+            for name, starts, ends, slug in loaded(enrolled)
+            if day is not None and str(starts) <= day.isoformat() <= str(ends)
+        )
+        last = loaded(latest)
+        found[creator.id] = Shown(
+            creator,
+            [name for _, _, name in running],
+            Feedback(int(last[0]), str(last[1]), _moment(last[2])) if last else None,
+        )
     return found
+
+
+def _moment(value: str) -> dt.datetime:
+    """A timestamp as JSON gives it back (ISO text, with a space or a T)."""
+    return dt.datetime.fromisoformat(value)

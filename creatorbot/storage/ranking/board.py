@@ -45,13 +45,16 @@ def rank_window(
     segment: str | None = None,
     owners: tuple[str, tuple[str, ...]] | None = None,
     before: Window | None = None,
+    state: MarketState | None = None,
 ) -> Ranking | None:
     """The market's leaderboard of `metric` over `window` (tier and category in any case; only
     creators enrolled in `campaign_id` when given), its best `top` rows. None when a day the
     windows need has daily rows but no stored columns: the caller then ranks the raw rows.
-    Ranks move against `before` (default: the equal-length window just before)."""
+    Ranks move against `before` (default: the equal-length window just before). `state`: the
+    market's, when the caller has read it."""
     # A segment's board checks the creators and the stored segments: both read at once.
-    state = None if segment is None else market_state(market, session=session)
+    if segment is not None and state is None:
+        state = market_state(market, session=session)
     group = people(market, session=session, stamp=True if state is None else state.people)
     before = before or window.previous()
     kept = (

@@ -27,7 +27,10 @@ def kept_figures(
         run = market_state(market, session=session).run
     if run is None or run.end_day != end:
         return None
-    if days_digest(market, end, session=session) != run.days_stamp:
+    current = run.current
+    if current is None:  # the days' stamps not read with the run: read them now
+        current = days_digest(market, end, session=session) == run.days_stamp
+    if not current:
         return None
     key = ("segment figures", market)
     found = CACHE.get(key, run.stamp)

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy.orm import Session
 
 from creatorbot.analytics.segments import SEGMENTS
 from creatorbot.analytics.windows import Window
+from creatorbot.storage.ranking.cache import CACHE
 from creatorbot.storage.ranking.days import Days
 from creatorbot.storage.ranking.kept import kept_in_place
 from creatorbot.storage.ranking.owned import owned_mask
@@ -33,6 +34,25 @@ class Owned:
     gmv_prev_7d: np.ndarray
     gmv_30d: np.ndarray
     segments: dict[str, np.ndarray]
+    # Orders already worked out, by segment priority (kept with the figures in the cache).
+    _orders: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def ranked(self, priority: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Each creator's place in `priority` (the first of its segments there; creators in
+        none after all), and the positions ordered by that place, GMV of the last 7 days
+        descending, then id: worked out once per figures, a portfolio asked again only merges
+        in its open alerts."""
+        key = tuple(priority)
+        found = self._orders.get(key)
+        if found is None:
+            place = np.full(len(self.ids), len(key), dtype=np.int64)
+            for rank, name in reversed(list(enumerate(key))):
+                place[self.segments[name]] = rank
+            found = (place, np.lexsort((self.ids, -self.gmv_7d, place)))
+            self._orders[key] = found
+        return found
 
 
 def owned_figures(
@@ -47,6 +67,26 @@ def owned_figures(
     no day columns. `state`: the market's, when the caller has read it."""
     if state is None:
         state = market_state(market, session=session)
+    run = state.run
+    # Kept figures that still describe `end` are cached with what is picked out of them, under
+    # every stamp they depend on: the creators', the segments' and their days'.
+    wanted = tuple(sorted({name.strip().lower() for name in names if name.strip()}))
+    key = ("portfolio", market, wanted)
+    stamp = None
+    if state.people is not None and run is not None and run.current and run.end_day == end:
+        stamp = (state.people, run.stamp, run.days_now)
+        found = CACHE.get(key, stamp)
+        if found is not None:
+            return found
+    owned = _figures(market, end, names, state, session=session)
+    if owned is not None and stamp is not None:
+        CACHE.put(key, stamp, owned)
+    return owned
+
+
+def _figures(
+    market: str, end: dt.date, names: Sequence[str], state: MarketState, *, session: Session
+) -> Owned | None:
     group = people(market, session=session, stamp=state.people)
     members = np.flatnonzero(owned_mask(market, names, group, session=session))
     # Every segment's members read at once (and cached), not one read per segment.

@@ -39,7 +39,13 @@ def pack_figures(figures: Figures) -> bytes:
 
 def days_digest(market: str, end: dt.date, *, session: Session) -> str:
     """The stamps of the sixty days up to `end` the figures are read from, digested."""
-    stamps = day_stamps(market, end - dt.timedelta(days=HISTORY - 1), end, session=session)
+    return stamps_digest(
+        day_stamps(market, end - dt.timedelta(days=HISTORY - 1), end, session=session)
+    )
+
+
+def stamps_digest(stamps: dict[dt.date, str]) -> str:
+    """The days' stamps (by day) digested, as `days_digest` digests them."""
     return digest(*(f"{day.isoformat()}={stamp}".encode() for day, stamp in sorted(stamps.items())))
 
 
