@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from creatorbot.analytics.rankings import rank
 from creatorbot.storage.campaign_stats.fresh import Spec
+from creatorbot.storage.campaign_stats.packs import FIGURES as PACKED
 from creatorbot.storage.campaign_stats.packs import read_standings, write_standings
 from creatorbot.storage.campaign_stats.tables import TOTALS
 from creatorbot.storage.roster import roster
 
-FIGURES = ["value", "gmv", "orders"]
+FIGURES = list(PACKED)  # as a list: pandas takes a tuple for one key
 
 
 def restand(
