@@ -114,7 +114,7 @@ def parse(text: str, call: Call) -> DigestQuery:
 
 
 def _parse_subscribe(rest: list[str], call: Call) -> DigestQuery:
-    kinds = [kind.value for kind in SubscriptionKind]
+    kinds = [kind.value for kind in KIND_LABELS]
     meant = meaning_of("kinds", rest[0]) if rest else None
     if meant is None:
         own = [words_of("kinds", kind, call.lang.language)[0] for kind in kinds]

@@ -68,6 +68,7 @@ class SubscriptionKind(enum.StrEnum):
     ALERTS = "alerts"
     FEEDBACK = "feedback"
     PORTFOLIO = "portfolio"
+    CAMPAIGN = "campaign"  # one campaign's start, last days and recap (`campaign_id`)
 
 
 class SuspendReason(enum.StrEnum):
@@ -214,11 +215,22 @@ class Campaign(Base):
     metric: Mapped[str] = mapped_column(String(32), default="gmv")
     gmv_target: Mapped[int | None] = mapped_column(BigInteger, doc="minor units")
     creator_target: Mapped[int | None] = mapped_column(Integer)
+    budget_cap: Mapped[int | None] = mapped_column(
+        BigInteger, doc="minor units: the most the rewards may cost in all (None: no cap)"
+    )
+    remind_days: Mapped[int | None] = mapped_column(
+        SmallInteger, doc="remind the subscribers on each of the last N days (None: never)"
+    )
 
     reward_tiers: Mapped[list[RewardTier]] = relationship(
         back_populates="campaign",
         cascade="all, delete-orphan",
         order_by="RewardTier.threshold",
+    )
+    reward_bands: Mapped[list[RewardBand]] = relationship(
+        back_populates="campaign",
+        cascade="all, delete-orphan",
+        order_by="RewardBand.rank_from",
     )
 
 
@@ -238,6 +250,21 @@ class RewardTier(Base):
     reward: Mapped[int] = mapped_column(BigInteger, doc="minor units")
 
     campaign: Mapped[Campaign] = relationship(back_populates="reward_tiers")
+
+
+class RewardBand(Base):
+    """One prize of a competition: finish between `rank_from` and `rank_to`, earn `reward`."""
+
+    __tablename__ = "reward_bands"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    rank_from: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rank_to: Mapped[int] = mapped_column(Integer, doc="inclusive")
+    reward: Mapped[int] = mapped_column(BigInteger, doc="minor units, to each creator in the band")
+
+    campaign: Mapped[Campaign] = relationship(back_populates="reward_bands")
 
 
 class Enrollment(Base):
@@ -347,6 +374,10 @@ class Subscription(Base):
     # The alert floor: a creator's usual day must reach both to be judged (None: the default).
     min_orders: Mapped[int | None] = mapped_column(Integer)
     min_gmv: Mapped[int | None] = mapped_column(BigInteger, doc="minor units a day")
+    # A campaign subscription (SubscriptionKind.CAMPAIGN): the campaign it follows.
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
 
 
 class Run(Base):

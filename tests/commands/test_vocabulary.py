@@ -13,13 +13,14 @@ from babel import Locale
 from creatorbot.analytics.calendar import CALENDAR
 from creatorbot.analytics.segments import SEGMENTS
 from creatorbot.commands import leaderboard
+from creatorbot.commands.digest import KIND_LABELS
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.parsing import folded
 from creatorbot.commands.registry import commands
 from creatorbot.commands.segments import LABELS, segment_name
 from creatorbot.commands.vocabulary import LANGUAGES, PATH
 from creatorbot.storage.demo import DemoSpec, build_world
-from creatorbot.storage.models import Role, SubscriptionKind
+from creatorbot.storage.models import Role
 from creatorbot.storage.queries.metrics import RANKABLE
 
 RAW = tomllib.loads(PATH.read_text(encoding="utf-8"))
@@ -124,7 +125,7 @@ def test_month_names_are_babels() -> None:
 @pytest.mark.parametrize(
     ("section", "expected"),
     [
-        ("kinds", {kind.value for kind in SubscriptionKind}),
+        ("kinds", {kind.value for kind in KIND_LABELS}),
         ("roles", {role.value for role in Role}),
         ("segments", set(SEGMENTS)),
         ("switches", {"on", "off"}),
