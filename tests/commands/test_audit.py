@@ -141,3 +141,20 @@ def test_an_overlong_command_is_refused_before_it_is_parsed(
     router = router_over(sessions)
     answer = render(router.handle(slack("leaderboard " + "x" * 1000)))
     assert "That is too long for a command (1,012 characters; at most 1,000)." in answer
+
+
+def test_the_length_cap_is_exactly_a_thousand_characters(
+    sessions: sessionmaker[Session],
+) -> None:
+    """1,000 characters still reach the command; 1,001 are refused unread, the entry naming no
+    command."""
+    router = router_over(sessions)
+    at_cap = "help " + "x" * 995
+    over = "help " + "x" * 996
+    assert (len(at_cap), len(over)) == (1000, 1001)
+    assert "too long for a command" not in render(router.handle(slack(at_cap)))
+    assert "(1,001 characters; at most 1,000)" in render(router.handle(slack(over)))
+    assert [(e.command, e.outcome) for e in logged(sessions)] == [
+        ("help", "answered"),
+        ("-", "refused"),
+    ]

@@ -139,6 +139,19 @@ def test_an_anomaly_going_on_is_posted_once(sessions: sessionmaker[Session]) -> 
         assert posted(sessions, DAY + dt.timedelta(days=back)) == []
 
 
+def test_an_anomaly_seen_on_any_of_the_three_days_before_is_going_on_and_not_on_the_fourth(
+    sessions: sessionmaker[Session],
+) -> None:
+    """A subject alerted on DAY and again `gap` days later, with quiet days between: the same
+    anomaly going on for a gap of 1, 2 or 3 days; news again after 4."""
+    for gap in range(1, 6):
+        store(sessions, finding(f"gap{gap}"))
+        store(sessions, finding(f"gap{gap}", day=DAY + dt.timedelta(days=gap)))
+    for gap in range(1, 6):
+        news = posted(sessions, DAY + dt.timedelta(days=gap))
+        assert news == ([] if gap <= 3 else [(f"gap{gap}", "gmv")]), gap
+
+
 def test_the_same_subject_is_news_again_in_the_other_direction_or_after_a_pause(
     sessions: sessionmaker[Session],
 ) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, or_, select, text
+from sqlalchemy import Engine, inspect, or_, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from creatorbot.storage.db import upgrade
+from creatorbot.storage.db import head_revision, upgrade
 from creatorbot.storage.models import Base, Creator, Market
 
 
@@ -43,9 +43,32 @@ def test_creator_look_ups_by_name_use_an_index(engine: Engine) -> None:
     assert "ix_creators_name_key" in plan
 
 
-def test_upgrade_is_idempotent(engine: Engine) -> None:
+def _schema(engine: Engine) -> dict[str, object]:
+    """Every table's columns, indexes, keys and row count, and the recorded revision."""
+    found = inspect(engine)
+    shape: dict[str, object] = {}
+    with engine.connect() as connection:
+        for table in sorted(found.get_table_names()):
+            shape[table] = (
+                [(c["name"], str(c["type"]), c["nullable"]) for c in found.get_columns(table)],
+                sorted(
+                    (i["name"] or "", tuple(i["column_names"])) for i in found.get_indexes(table)
+                ),
+                found.get_pk_constraint(table)["constrained_columns"],
+                sorted(str(fk["referred_table"]) for fk in found.get_foreign_keys(table)),
+                connection.scalar(text(f'SELECT count(*) FROM "{table}"')),
+            )
+        shape["revision"] = connection.scalar(text("SELECT version_num FROM alembic_version"))
+    return shape
+
+
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+def test_upgrade_twice_leaves_the_same_schema(engine: Engine) -> None:
+    before = _schema(engine)
+    assert before["revision"] == head_revision() and "creators" in before
     upgrade(engine)
     upgrade(engine)
+    assert _schema(engine) == before
 
 
 def test_markets_are_seeded(sessions: sessionmaker[Session]) -> None:
