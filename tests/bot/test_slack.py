@@ -97,6 +97,22 @@ def test_unverified_requests_get_401_and_reach_no_handler(
     assert bot.fake.calls() == []
 
 
+def test_a_body_of_one_mebibyte_is_read_and_one_byte_more_gets_413(bot: SlackBot) -> None:
+    """Signed alike, padded with a field nobody reads: 1,048,576 bytes are answered; 1,048,577
+    are refused unread."""
+    answered, refused = bot.fake.response_url("at-cap"), bot.fake.response_url("over")
+
+    def padded(url: str, size: int) -> bytes:
+        body = slash_command("/leaderboard", "MY", response_url=url) + b"&pad="
+        return body + b"x" * (size - len(body))
+
+    assert bot.send(padded(answered, 1024 * 1024))[0] == 200
+    status, answer, _seconds = bot.send(padded(refused, 1024 * 1024 + 1))
+    assert (status, answer) == (413, b"too large")
+    assert "GMV leaderboard · MY" in all_text(only_response(bot, answered)["blocks"])
+    assert bot.fake.responses(refused) == []
+
+
 def test_the_same_event_delivered_twice_is_answered_once(bot: SlackBot) -> None:
     mention = {
         "type": "app_mention",

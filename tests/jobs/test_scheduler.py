@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from creatorbot.jobs.runner import Runner
 from creatorbot.jobs.scheduler import Scheduler, SchedulerRefused
 from creatorbot.storage import ledger, staged
+from creatorbot.storage.events import claim_event, seen
 from creatorbot.storage.leader import LeaderLock
 from creatorbot.storage.models import StagedFile, Subscription
 from tests.fakes.poster import RecordingPoster
@@ -114,3 +115,26 @@ def test_housekeeping_forgets_files_dropped_in_chat_once_their_buttons_expired(
         scheduler.lock.release()
     with sessions() as session:
         assert session.scalars(select(StagedFile.filename)).all() == ["new.csv"]
+
+
+def test_housekeeping_remembers_deliveries_for_seven_days(
+    engine: Engine, sessions: sessionmaker[Session], make_runner: Callable[..., Runner]
+) -> None:
+    """A platform retry up to a week late is still recognised as a duplicate; older ones are
+    forgotten."""
+    week = dt.timedelta(days=7)
+    minute = dt.timedelta(minutes=1)
+    ages = {"Ev-6d": dt.timedelta(days=6), "Ev-7d-1m": week - minute, "Ev-7d+1m": week + minute}
+    with sessions.begin() as session:
+        for event_id, age in ages.items():
+            assert claim_event("slack", event_id, NOW - age, session=session)
+    scheduler = make_scheduler(engine, sessions, make_runner())
+    assert scheduler.lock.acquire()
+    try:
+        scheduler.housekeeping()
+    finally:
+        scheduler.lock.release()
+    with sessions.begin() as session:
+        remembered = {event_id for event_id in ages if seen("slack", event_id, session=session)}
+        assert remembered == {"Ev-6d", "Ev-7d-1m"}
+        assert not claim_event("slack", "Ev-7d-1m", NOW, session=session)  # still a duplicate
