@@ -211,3 +211,13 @@ def test_numbers_and_handles_of_another_market_are_refused(
     assert ask("U3", f"creator #{giulia}") == "You don't have access to IT."
     with world() as session:
         assert session.get(Alert, alert_id).status == AlertStatus.OPEN  # type: ignore[union-attr]
+
+
+def test_did_you_mean_never_names_a_creator_of_a_market_the_user_cannot_see(ask: Ask) -> None:
+    ask(ADMIN, "access grant slack:U3 cm MY")
+    assert "Did you mean `amir`" in ask("U3", "creator amirr")
+    for typo in ("giuliaa", "giulai", "Giulia2", "giul"):
+        seen = ask("U3", f"creator {typo}")
+        assert "I can't find a creator called" in seen
+        assert "giulia" not in seen.lower().replace(typo.lower(), "")
+    assert "Did you mean `giulia`" in ask(ADMIN, "creator giuliaa")  # an admin sees IT
