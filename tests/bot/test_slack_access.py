@@ -44,6 +44,25 @@ def test_a_person_without_a_role_sees_no_data_until_an_admin_grants_one(bot: Sla
     assert "You don't have access to IT." in answer(bot, "leaderboard IT", user="U7")
 
 
+@pytest.mark.parametrize("channel", ["CPENDING", "CUNDESCRIBED"])
+def test_a_channel_pending_sharing_or_not_described_is_treated_as_shared(
+    bot: SlackBot, channel: str
+) -> None:
+    """An invitation to share not yet accepted may be accepted at any moment; a channel Slack
+    will not describe may be anything: no public post is risked in either."""
+    bot.fake.add_channel("CPENDING", pending=True)
+    bot.fake.fail("conversations.info", status=200, error="channel_not_found", times=1)
+    bot.fake.add_channel("CINTERNAL")
+    if channel == "CPENDING":
+        answer(bot, "help", channel="CINTERNAL")  # takes the one failure: CINTERNAL is described
+    refused = answer(bot, "digest subscribe snapshot MY", channel=channel)
+    assert "Slack Connect" in refused
+    assert "Subscribed" not in refused
+    asked = [c.params.get("channel") for c in bot.fake.calls("conversations.info")]
+    assert channel in asked
+    assert bot.fake.posts(channel) == []
+
+
 def test_a_slack_connect_channel_gets_no_public_post(bot: SlackBot) -> None:
     assert "Slack Connect" in answer(bot, "digest subscribe snapshot MY", channel="CEXT")
     url = bot.fake.response_url("share-ext")

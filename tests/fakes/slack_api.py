@@ -179,10 +179,21 @@ class FakeSlack(LoopbackFake):
             }
 
     def add_channel(
-        self, channel_id: str, *, external: bool = False, name: str | None = None
+        self,
+        channel_id: str,
+        *,
+        external: bool = False,
+        pending: bool = False,
+        name: str | None = None,
     ) -> None:
+        """A channel conversations.info describes: shared with another organisation
+        (`external`), or invited to share and not yet accepted (`pending`)."""
         with self._lock:
-            self._channels[channel_id] = {"name": name or channel_id.lower(), "external": external}
+            self._channels[channel_id] = {
+                "name": name or channel_id.lower(),
+                "external": external,
+                "pending": pending,
+            }
 
     def add_group(
         self, group_id: str, *, handle: str | None = None, users: Sequence[str] = ()
@@ -686,6 +697,7 @@ class FakeSlack(LoopbackFake):
                 "is_member": True,
                 "is_shared": known["external"],
                 "is_ext_shared": known["external"],
+                "is_pending_ext_shared": known.get("pending", False),
                 "is_org_shared": False,
             },
         }
