@@ -14,15 +14,41 @@ FLOORS = ["bot", "jobs", "commands", "storage", "analytics"]
 SDKS = {"slack_bolt": "bot/slack", "slack_sdk": "bot/slack", "lark_oapi": "bot/lark"}
 
 
-def imports_of(path: Path) -> set[str]:
+def imports_of(path: Path, package: Path = PACKAGE) -> set[str]:
+    """Every module `path` imports, relative imports (`from ..storage import x`) resolved
+    against where the file lies, so that they point down too."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    here = [package.name, *path.relative_to(package).parent.parts]
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.add(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            base = here[: len(here) - (node.level - 1)]
+            if node.module:
+                found.add(".".join([*base, node.module]))
+            else:
+                found.update(".".join([*base, alias.name]) for alias in node.names)
     return found
+
+
+def test_relative_imports_are_read_as_the_modules_they_name(tmp_path: Path) -> None:
+    module = tmp_path / "creatorbot" / "storage" / "queries" / "x.py"
+    module.parent.mkdir(parents=True)
+    module.write_text(
+        "from . import boards\nfrom .. import db\nfrom ...commands.reply import Reply\n"
+        "from ...bot import app\nimport json\n",
+        encoding="utf-8",
+    )
+    assert imports_of(module, tmp_path / "creatorbot") == {
+        "creatorbot.storage.queries.boards",
+        "creatorbot.storage.db",
+        "creatorbot.commands.reply",
+        "creatorbot.bot",
+        "json",
+    }
 
 
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts)
