@@ -30,20 +30,32 @@ class WorkPool(Executor):
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="work")
         self._slots = threading.BoundedSemaphore(workers + backlog)
         self.capacity = workers + backlog
+        self._count = threading.Lock()
+        self._in_flight = 0
+
+    @property
+    def in_flight(self) -> int:
+        """Tasks running or waiting for a worker."""
+        with self._count:
+            return self._in_flight
 
     def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         """Queue `fn`, or raise `Busy` without queuing it when the pool holds all it may."""
         if not self._slots.acquire(blocking=False):
             raise Busy(f"{self.capacity} tasks running or waiting")
+        with self._count:
+            self._in_flight += 1
         try:
             future = self._pool.submit(fn, *args, **kwargs)
         except BaseException:
-            self._slots.release()
+            self._free(None)
             raise
         future.add_done_callback(self._free)
         return future
 
-    def _free(self, _done: Future[Any]) -> None:
+    def _free(self, _done: Future[Any] | None) -> None:
+        with self._count:
+            self._in_flight -= 1
         self._slots.release()
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:

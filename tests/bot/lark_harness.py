@@ -16,6 +16,7 @@ from creatorbot.bot.app import App, build
 from creatorbot.bot.http import make_server, run_until_closed
 from creatorbot.bot.serve import Running, wire
 from creatorbot.bot.settings import Settings
+from tests.bot.settle import settle
 from tests.bot.world import NOW, seed_world
 from tests.fakes import lark_events
 from tests.fakes.lark_api import APP_ID, APP_SECRET, FakeLark
@@ -52,10 +53,14 @@ class LarkBot:
         return status, decoded
 
     def cards(self, chat: str, count: int = 1) -> list[dict[str, Any]]:
-        """The cards in a chat once `count` have arrived (and no more came within 0.2 s)."""
+        """The cards in a chat once `count` have arrived and the bot has finished its work."""
         self.fake.wait_for(lambda: len(self.fake.cards(chat)) >= count)
-        time.sleep(0.2)
+        self.settle()
         return self.fake.cards(chat)
+
+    def settle(self) -> None:
+        """Until the bot has finished all it was asked: whatever it would send is sent."""
+        settle(self.running.pool)
 
 
 def lark_settings(tmp_path: Path, fake: FakeLark, **settings: Any) -> Settings:

@@ -14,6 +14,7 @@ from creatorbot.bot.app import App, build
 from creatorbot.bot.http import make_server, run_until_closed
 from creatorbot.bot.serve import Running, wire
 from creatorbot.bot.settings import Settings
+from tests.bot.settle import settle
 from tests.bot.world import NOW, seed_world
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import post, signed_headers
@@ -36,6 +37,10 @@ class SlackBot:
         started = time.perf_counter()
         status, _headers, answer = post(self.url, body, headers)
         return status, answer, time.perf_counter() - started
+
+    def settle(self) -> None:
+        """Until the bot has finished all it was asked: whatever it would send is sent."""
+        settle(self.running.pool)
 
 
 @contextmanager

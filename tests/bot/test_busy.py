@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -164,3 +165,25 @@ def test_lark_the_busy_notice_never_holds_up_the_ack(
 def ask(bot: LarkBot, text: str, chat: str, user: str) -> tuple[int, dict[str, Any]]:
     """A direct message to the bot."""
     return bot.deliver(le.message_event(text, chat, chat_type="p2p", open_id=user))
+
+
+def test_the_pool_counts_what_it_runs_and_what_waits() -> None:
+    pool = WorkPool(workers=1, backlog=2)
+    release = threading.Event()
+    started = threading.Event()
+
+    def block() -> None:
+        started.set()
+        release.wait(10)
+
+    first = pool.submit(block)
+    assert started.wait(10)
+    second = pool.submit(lambda: None)
+    assert pool.in_flight == 2  # one running, one waiting
+    release.set()
+    first.result(10), second.result(10)
+    deadline = time.monotonic() + 10
+    while pool.in_flight and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert pool.in_flight == 0
+    pool.shutdown()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,7 +52,7 @@ def the_export(bot: LarkBot, name: str, open_id: str) -> dict[str, Any]:
     """The one file message of `name`, after checking that every file went to `open_id`'s
     chat with the bot and none to the group."""
     bot.fake.wait_for(lambda: any(f["file_name"] == name for f in bot.fake.file_messages()), 15)
-    time.sleep(0.2)  # a second file would arrive by now
+    bot.settle()  # a second file would have been sent by now
     assert bot.fake.file_messages(GROUP) == []
     assert {sent["chat_id"] for sent in bot.fake.file_messages()} == {bot.fake.dm(open_id)}
     (export,) = [f for f in bot.fake.file_messages() if f["file_name"] == name]

@@ -114,7 +114,7 @@ def test_forged_old_format_callbacks_are_refused_and_run_nothing(
 
 
 def quiet(bot: LarkBot) -> None:
-    time.sleep(0.3)
+    bot.settle()
     assert bot.fake.messages() == []
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -57,7 +56,7 @@ def test_a_long_list_shows_its_top_rows_and_sends_every_row(bot: LarkBot) -> Non
     assert [handle_of(row[1]) for row in rows] == ranked[:TOP_ROWS]
 
     bot.fake.wait_for(lambda: bool(bot.fake.file_messages()), 15)
-    time.sleep(0.2)
+    bot.settle()
     (sent,) = bot.fake.file_messages()
     assert sent["chat_id"] == bot.fake.dm("ou_1")  # the asker's chat, not the group
     lines = list(csv.reader(io.StringIO(bytes(sent["content"]).decode("utf-8-sig"))))

@@ -30,7 +30,7 @@ def all_text(blocks: list[dict[str, Any]]) -> str:
 
 def only_response(bot: SlackBot, url: str) -> dict[str, Any]:
     bot.fake.wait_for(lambda: len(bot.fake.responses(url)) >= 1)
-    time.sleep(0.2)  # a second answer would arrive by now
+    bot.settle()  # a second answer would have been sent by now
     responses = bot.fake.responses(url)
     assert len(responses) == 1, responses
     return responses[0]
@@ -92,7 +92,7 @@ def test_unverified_requests_get_401_and_reach_no_handler(
     headers = signed_headers(body, secret, **options)
     status, _headers, _body = post(bot.url, body, headers)
     assert status == 401
-    time.sleep(0.3)
+    bot.settle()
     assert bot.fake.responses(url) == []
     assert bot.fake.calls() == []
 
@@ -126,7 +126,7 @@ def test_the_same_event_delivered_twice_is_answered_once(bot: SlackBot) -> None:
     assert bot.send(body)[0] == 200
     assert bot.send(body, retry_num=1, retry_reason="http_timeout")[0] == 200
     bot.fake.wait_for(lambda: len(bot.fake.posts("C9")) >= 1)
-    time.sleep(0.3)
+    bot.settle()
     posts = bot.fake.posts("C9")
     assert len(posts) == 1
     assert posts[0]["thread_ts"] == "1700000000.000001"
@@ -146,7 +146,7 @@ def test_every_post_arrives_exactly_once_through_429s(bot: SlackBot) -> None:
         }
         assert bot.send(event(mention, event_id=f"Ev-{n}"))[0] == 200
     bot.fake.wait_for(lambda: sum(len(bot.fake.posts(f"C{n}")) for n in range(20)) >= 20, 30)
-    time.sleep(0.3)
+    bot.settle()
     assert [len(bot.fake.posts(f"C{n}")) for n in range(20)] == [1] * 20
     assert any(call.failed for call in bot.fake.calls("chat.postMessage"))  # 429s did happen
 

@@ -79,6 +79,6 @@ def test_a_slack_connect_channel_gets_no_public_post(bot: SlackBot) -> None:
     }
     bot.send(event(mention, event_id="Ev-ext"))
     bot.fake.wait_for(lambda: len(bot.fake.ephemerals()) >= 1)
-    time.sleep(0.3)
+    bot.settle()
     assert bot.fake.posts("CEXT") == []
     assert "Slack Connect" in json.dumps(bot.fake.ephemerals()[0], ensure_ascii=False)

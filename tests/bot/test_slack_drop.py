@@ -87,7 +87,7 @@ def preview_of(bot: SlackBot, user: str = "ULEAD") -> tuple[dict[str, Any], str]
     """The one message the bot posted in the user's DM, and its ts."""
     dm = bot.fake.dm(user)
     bot.fake.wait_for(lambda: len(bot.fake.posts(dm)) >= 1, timeout=15)
-    time.sleep(0.2)
+    bot.settle()
     (call,) = [c for c in bot.fake.calls("chat.postMessage") if c.params["channel"] == dm]
     return call.params, str(call.response["ts"])
 

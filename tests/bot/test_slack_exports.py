@@ -40,7 +40,7 @@ def shown(blocks: list[dict[str, Any]]) -> str:
 
 def answer_at(bot: SlackBot, url: str) -> dict[str, Any]:
     bot.fake.wait_for(lambda: len(bot.fake.responses(url)) >= 1, timeout=15)
-    time.sleep(0.2)  # a second answer would arrive by now
+    bot.settle()  # a second answer would have been sent by now
     (answer,) = bot.fake.responses(url)
     return answer
 

@@ -90,7 +90,7 @@ def test_a_request_no_listener_wants_gets_a_quiet_200(bot: SlackBot, request_bod
     assert status == 200, body  # a 404 makes Slack retry and show the user an error
     assert seconds < 3
     assert b"error" not in body
-    time.sleep(0.3)
+    bot.settle()
     assert bot.fake.posts() == [] and bot.fake.ephemerals() == [] and bot.fake.views() == []
 
 

@@ -38,7 +38,7 @@ def ask(bot: SlackBot, text: str, user: str = "U1") -> dict[str, Any]:
     body = slash_command("/creatorbot", text, user_id=user, response_url=url)
     assert bot.send(body)[0] == 200
     bot.fake.wait_for(lambda: len(bot.fake.responses(url)) >= 1, timeout=15)
-    time.sleep(0.2)  # a second answer would arrive by now
+    bot.settle()  # a second answer would have been sent by now
     (answer,) = bot.fake.responses(url)
     return answer
 
@@ -212,7 +212,7 @@ def test_a_channel_answer_refused_for_its_table_is_posted_once_as_a_code_block(
     }
     assert bot.send(event(mention, event_id="Ev-tables"))[0] == 200
     bot.fake.wait_for(lambda: len(bot.fake.posts("C7")) >= 1, 15)
-    time.sleep(0.3)
+    bot.settle()
     (post,) = bot.fake.posts("C7")
     assert tables(post) == [] and "RM1,750.00" in code_blocks(post)[0]
     refused = [c for c in bot.fake.calls("chat.postMessage") if c.failed]

@@ -104,7 +104,7 @@ def test_the_form_opens_first_then_speaks_the_users_language(bot: SlackBot) -> N
 def test_an_english_speaker_gets_the_form_in_one_call(bot: SlackBot) -> None:
     bot.send(slash_command("/feedback", "", user_id="U1", response_url=bot.fake.response_url()))
     bot.fake.wait_for(lambda: len(bot.fake.calls("users.info")) >= 1, WAIT)
-    time.sleep(0.3)
+    bot.settle()
     assert len(bot.fake.views()) == 1 and bot.fake.calls("views.update") == []
 
 

@@ -66,7 +66,7 @@ def ask(bot: SlackBot, command: str, text: str, user: str = "U1", channel: str =
     )
     assert status == 200 and seconds < 3  # acked in time, database or not
     bot.fake.wait_for(lambda: len(bot.fake.responses(url)) >= 1, WAIT)
-    time.sleep(0.2)  # a second answer would have arrived by now
+    bot.settle()  # a second answer would have been sent by now
     answers = bot.fake.responses(url)
     assert len(answers) == 1, answers
     return shown(answers[0])
