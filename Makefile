@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint bench eval shell clean i18n
+.PHONY: demo test lint bench eval mutate shell clean i18n
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,11 +42,15 @@ bench: $(DEV_STAMP)  ## benchmarks and load scripts (loopback only); they print 
 eval: $(DEV_STAMP)  ## anomaly detection quality (precision, recall, beside the naive rule) and speed
 	$(BIN)/python -m bench.anomalies
 
+mutate: $(DEV_STAMP)  ## mutation testing of the security and money modules (slow: before a release)
+	$(BIN)/mutmut run
+	$(BIN)/python -m mutation.report
+
 shell: $(STAMP)  ## the interactive console bot
 	$(BIN)/creatorbot shell
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data mutants .pytest_cache .mypy_cache .ruff_cache
 
 i18n: $(DEV_STAMP)  ## extract catalog messages and merge them into the it/ms catalogs
 	$(BIN)/pybabel extract --no-location --sort-output -k N_ -k n_:1,2 -k _ \
