@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,7 @@ from creatorbot.commands.digest import JOB_OF_KIND
 from creatorbot.storage import ledger
 from creatorbot.storage.demo import DemoConflict, DemoSpec, ensure_demo
 from creatorbot.storage.models import Subscription, SubscriptionKind
+from creatorbot.storage.queries.markets import all_markets
 from creatorbot.storage.subscriptions import channel_subscriptions, subscribe
 
 PROGRESS_FROM = 20_000  # creators; smaller worlds are written in a second or two
@@ -36,7 +38,7 @@ def write_demo(
         creators=creators,
         days=days,
         seed=seed,
-        end=end or app.services.clock().date() - dt.timedelta(days=1),
+        end=end or _yesterday(app),
     )
     started = time.perf_counter()
     print(f"Demo world: {creators:,} creators × {days} days up to {spec.end} (seed {seed})…")
@@ -55,6 +57,15 @@ def write_demo(
     took = time.perf_counter() - started
     print(f"  {'built' if built else 'already in place'} in {took:.1f} s")
     return 0
+
+
+def _yesterday(app: App) -> dt.date:
+    """The latest "yesterday" of the markets' own calendars: from 16:00 UTC it is already the
+    next day in Kuala Lumpur, and its morning posts read the day that has just ended there."""
+    now = app.services.clock()
+    with app.sessions() as session:
+        zones = [market.timezone for market in all_markets(session=session).values()]
+    return max(now.astimezone(ZoneInfo(zone)).date() for zone in zones) - dt.timedelta(days=1)
 
 
 def morning(app: App) -> int:

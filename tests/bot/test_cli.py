@@ -10,6 +10,7 @@ import pytest
 
 from creatorbot.bot.app import build
 from creatorbot.bot.cli import main
+from creatorbot.bot.cli_demo import morning
 from creatorbot.bot.console import shell
 from creatorbot.bot.settings import Settings
 from creatorbot.storage import writer
@@ -204,3 +205,20 @@ def test_jobs_tick_posts_what_is_due_once_and_jobs_list_shows_the_ledger(
     assert f"snapshot   #1    {tomorrow.day} {tomorrow:%b %Y}" in out and "posted" in out
     after = tomorrow + dt.timedelta(days=1)
     assert f"next {after.day} {after:%b %Y} 09:00 (Asia/Kuala_Lumpur)" in out
+
+
+def test_the_demo_in_the_european_evening_has_yesterdays_data_for_kuala_lumpur(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At 18:49 UTC it is already 02:49 the next day in Kuala Lumpur: the morning's alerts
+    there read the day that just ended, so the demo world holds it and nothing is "late"."""
+    evening = dt.datetime(2026, 12, 6, 18, 49, tzinfo=dt.UTC)
+    app = build(Settings(_env_file=None), clock=lambda: evening)
+    try:
+        assert morning(app) == 0
+    finally:
+        app.close()
+    out = capsys.readouterr().out
+    assert "up to 2026-12-06" in out
+    assert "Data is late" not in out
+    assert "Anomaly alerts · MY · 6 Dec 2026" in out and "Data through 6 Dec 2026" in out
