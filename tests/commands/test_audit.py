@@ -109,6 +109,24 @@ def test_a_user_over_the_rate_limit_is_asked_politely_to_wait(
     assert logged(sessions)[3].outcome == "rate_limited"
 
 
+def test_by_default_thirty_commands_a_minute_pass_and_the_thirty_first_waits(
+    sessions: sessionmaker[Session],
+) -> None:
+    limit = Settings(_env_file=None).rate_limit_per_minute
+    router = router_over(sessions, rate_limit_per_minute=limit)
+    answers = [router.handle(slack("help")).ok for _ in range(31)]
+    assert answers == [True] * 30 + [False]
+
+
+def test_arguments_are_read_up_to_500_characters(sessions: sessionmaker[Session]) -> None:
+    router = router_over(sessions)
+    name = "creator "
+    at_cap = render(router.handle(slack(name + "x" * 500)))
+    over = render(router.handle(slack(name + "x" * 501)))
+    assert "Keep it under 500 characters" not in at_cap
+    assert "That command is too long. Keep it under 500 characters." in over
+
+
 def test_a_user_exempt_by_the_setting_is_never_limited_but_still_audited(
     sessions: sessionmaker[Session],
 ) -> None:
