@@ -1,6 +1,4 @@
-"""Every command the docs show is one the bot knows: chat commands (and each example of the
-command reference, answered by the real router), `creatorbot` verbs and options, slash
-commands."""
+"""Commands in the docs the bot does not know (chat, `creatorbot` verbs, slash) or understand."""
 
 from __future__ import annotations
 

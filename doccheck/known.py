@@ -1,5 +1,4 @@
-"""What the bot knows, read from the bot itself: its chat command words (every language), the
-`creatorbot` verbs and their options, and the Slack slash commands."""
+"""What the bot knows, read from itself: chat command words, `creatorbot` verbs, slash commands."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Every relative link and image of the docs points at a file that exists, and every `#anchor`
-at a heading of the page it names."""
+"""Relative links and images of the docs that point at no file, or at no heading of a page."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Run the checks over README.md and docs/*.md, answering examples with the real router on an
-empty database as the console's admin."""
+"""Run the checks over README.md and docs/*.md, examples answered by the real router."""
 
 from __future__ import annotations
 
