@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from doccheck.commands import Asker, unknown_commands
-from doccheck.links import broken_links
+from doccheck.links import broken_links, stale_mentions
 from doccheck.markdown import Page, read
 
 # What the router answers to a command it does not know or words it does not understand, and
@@ -33,7 +33,8 @@ def check(root: Path, ask: Asker, files: list[Path] | None = None) -> list[str]:
     """Every problem found, one line each (`file:line: what`); none means the docs are right."""
     pages: dict[Path, Page] = {path.resolve(): read(path) for path in files or documents(root)}
     root = root.resolve()
-    problems = broken_links(pages, root) + unknown_commands(pages, root, ask)
+    problems = broken_links(pages, root) + stale_mentions(root)
+    problems += unknown_commands(pages, root, ask)
     return sorted(problems, key=_place)
 
 

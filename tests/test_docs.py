@@ -149,3 +149,20 @@ def test_cli_verbs_options_and_slash_commands_are_the_bots_own(tmp_path: Path, a
     assert "no such slash command in manifest.yml" in problems[4]
     assert "no chat command “frobnicate”" in problems[5]
     assert "There is no command “frobnicate”" in problems[6]
+
+
+def test_a_pointer_from_the_code_or_settings_to_a_gone_page_or_section_is_caught(
+    tmp_path: Path, ask: Asker
+) -> None:
+    write(tmp_path, "# x\n", slack="# Slack\n\n## Install in Slack\n")
+    (tmp_path / ".env.example").write_text(
+        '# Slack (docs/slack.md, "Install in Slack"); Lark (docs/lark.md)\n'
+        '# tokens (docs/slack.md, "Tokens")\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "creatorbot" / "bot").mkdir(parents=True)
+    (tmp_path / "creatorbot" / "bot" / "x.py").write_text("# docs/slack.md\n", encoding="utf-8")
+    assert check(tmp_path, ask) == [
+        ".env.example:1: docs/lark.md: no such file",
+        ".env.example:2: docs/slack.md: no section “Tokens”",
+    ]
