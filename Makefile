@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint bench eval mutate shell clean i18n
+.PHONY: demo test lint bench eval mutate shell clean i18n docs-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ eval: $(DEV_STAMP)  ## anomaly detection quality (precision, recall, beside the 
 mutate: $(DEV_STAMP)  ## mutation testing of the security and money modules (slow: before a release)
 	$(BIN)/mutmut run
 	$(BIN)/python -m mutation.report
+
+docs-check: $(STAMP)  ## broken links, anchors and unknown commands in README.md and docs/
+	$(BIN)/python -m doccheck
 
 shell: $(STAMP)  ## the interactive console bot
 	$(BIN)/creatorbot shell

@@ -68,7 +68,7 @@ class Settings(BaseSettings):
 
     ranking_cache_mb: int = Field(default=256, ge=0, validation_alias="CREATORBOT_RANKING_CACHE_MB")
     ranking_warm: bool = Field(default=True, validation_alias="CREATORBOT_RANKING_WARM")
-    # Segment rules (README "Segments"): percentages and days as whole numbers.
+    # Segment rules (docs/commands.md, "Segments"): percentages and days as whole numbers.
     segment_top_share_pct: int = Field(
         default=50, ge=1, le=100, validation_alias="CREATORBOT_SEGMENT_TOP_SHARE_PCT"
     )

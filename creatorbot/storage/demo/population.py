@@ -92,7 +92,7 @@ def normal_quantiles(p: np.ndarray) -> np.ndarray:
 
 
 # The biggest creator of each market has a fixed identity, so the examples in `help` and the
-# README (`creator aisyah.beauty`) always find someone in any demo world.
+# docs (`creator aisyah.beauty`) always find someone in any demo world.
 SHOWCASE = {
     "MY": ("aisyah.beauty", "Nur Aisyah", "beauty"),
     "IT": ("giulia.moda", "Giulia Ferrà", "fashion"),
