@@ -320,6 +320,7 @@ class FeedbackResponse(Base):
     __tablename__ = "feedback_responses"
     __table_args__ = (
         Index("ix_feedback_responses_submission", "platform", "user_id", "submission", unique=True),
+        Index("ix_feedback_responses_link_id", "link_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -343,9 +344,7 @@ class FeedbackResponse(Base):
     # Who gave the answer: `staff` (logged in chat) or `creator` (the creator's own, on the web
     # form by a signed link, whose answer `link_id` names: sent again, it is updated).
     source: Mapped[str] = mapped_column(String(16), default="staff", server_default="staff")
-    link_id: Mapped[int | None] = mapped_column(
-        ForeignKey("form_links.id", ondelete="SET NULL"), unique=True
-    )
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("form_links.id", ondelete="SET NULL"))
 
 
 class FormLink(Base):

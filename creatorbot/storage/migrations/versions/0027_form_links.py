@@ -42,12 +42,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_form_links")),
     )
     op.create_index("ix_form_links_creator", "form_links", ["creator_id", "campaign_id"])
-    with op.batch_alter_table("feedback_responses", schema=None) as batch_op:
+    # On SQLite a batch copies the table; the tables it refers to are not read (the creators'
+    # expression indexes cannot be reflected, and need not be).
+    with op.batch_alter_table(
+        "feedback_responses", reflect_kwargs={"resolve_fks": False}
+    ) as batch_op:
         batch_op.add_column(
             sa.Column("source", sa.String(length=16), server_default="staff", nullable=False)
         )
         batch_op.add_column(sa.Column("link_id", sa.Integer(), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f("uq_feedback_responses_link_id"), ["link_id"])
+        batch_op.create_index("ix_feedback_responses_link_id", ["link_id"], unique=True)
         batch_op.create_foreign_key(
             batch_op.f("fk_feedback_responses_link_id_form_links"),
             "form_links",
@@ -58,11 +62,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("feedback_responses", schema=None) as batch_op:
+    with op.batch_alter_table(
+        "feedback_responses", reflect_kwargs={"resolve_fks": False}
+    ) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_feedback_responses_link_id_form_links"), type_="foreignkey"
         )
-        batch_op.drop_constraint(batch_op.f("uq_feedback_responses_link_id"), type_="unique")
+        batch_op.drop_index("ix_feedback_responses_link_id")
         batch_op.drop_column("link_id")
         batch_op.drop_column("source")
     op.drop_index("ix_form_links_creator", table_name="form_links")
