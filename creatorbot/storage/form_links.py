@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.models import Campaign, Creator, Enrollment, FormLink, Market
@@ -56,21 +56,47 @@ def issue_links(
             found[creator_id] = Issued(link_id, utc(expires))  # the newest wins
     missing = sorted(wanted - found.keys())
     if missing:
-        rows = [
-            {
-                "creator_id": creator_id,
-                "campaign_id": campaign_id,
-                "created_at": now,
-                "created_by": created_by[:64],
-                "expires_at": expires_at,
-            }
-            for creator_id in missing
-        ]
-        made = session.execute(
-            insert(FormLink).returning(FormLink.creator_id, FormLink.id), rows
-        ).all()
+        made = _insert(missing, campaign_id, now, expires_at, created_by[:64], session)
         found.update({creator_id: Issued(link_id, expires_at) for creator_id, link_id in made})
     return found
+
+
+def _insert(
+    creator_ids: list[int],
+    campaign_id: int | None,
+    now: dt.datetime,
+    expires_at: dt.datetime,
+    created_by: str,
+    session: Session,
+) -> list[tuple[int, int]]:
+    """(creator id, link id) of new links. On PostgreSQL one statement over an array of ids
+    (a campaign's 10,000 in one round trip, not 10 batches of rows); elsewhere, rows."""
+    if session.get_bind().dialect.name == "postgresql":
+        statement = text(
+            "INSERT INTO form_links (creator_id, campaign_id, created_at, created_by, expires_at) "
+            "SELECT unnest(CAST(:ids AS integer[])), :campaign, :now, :by, :expires "
+            "RETURNING creator_id, id"
+        )
+        values = {
+            "ids": creator_ids,
+            "campaign": campaign_id,
+            "now": now,
+            "by": created_by,
+            "expires": expires_at,
+        }
+        return [(c, i) for c, i in session.execute(statement, values).all()]
+    rows = [
+        {
+            "creator_id": creator_id,
+            "campaign_id": campaign_id,
+            "created_at": now,
+            "created_by": created_by,
+            "expires_at": expires_at,
+        }
+        for creator_id in creator_ids
+    ]
+    made = session.execute(insert(FormLink).returning(FormLink.creator_id, FormLink.id), rows)
+    return [(c, i) for c, i in made.all()]
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,9 @@ def test_the_export_is_a_file_for_a_mail_merge(router: Router) -> None:
     assert file.name == f"feedback-links-{SLUG}-2026-11-24.csv"
     rows = list(csv.DictReader(io.StringIO(file.content.decode("utf-8-sig"))))
     assert list(rows[0]) == list(EXPORT_COLUMNS)
-    assert [(r["handle"], r["display_name"], r["market"], r["cm"], r["language"]) for r in rows] == [
+    assert [
+        (r["handle"], r["display_name"], r["market"], r["cm"], r["language"]) for r in rows
+    ] == [
         ("giulia", "Giulia Rossi", "IT", "Marco", "it"),
         ("marco.live", "Marco.Live", "IT", "Marco", "it"),
     ]
