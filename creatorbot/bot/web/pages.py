@@ -67,9 +67,14 @@ def field_view(form_field: FormField, lang: Lang) -> FieldView:
     label = lang._(form_field.own_label or form_field.label)
     choices: tuple[Shown, ...] = ()
     if form_field.choices is RATINGS:
-        spoken = "{count} star out of 5", "{count} stars out of 5"
         choices = tuple(
-            Shown(v, s, lang.n_(*spoken, int(v)).format(count=lang.number(int(v))))
+            Shown(
+                v,
+                s,
+                lang.n_("{count} star out of 5", "{count} stars out of 5", int(v)).format(
+                    count=lang.number(int(v))
+                ),
+            )
             for v, s in RATINGS
         )
     elif form_field.choices:
