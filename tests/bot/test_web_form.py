@@ -272,3 +272,11 @@ def test_a_comment_of_script_is_text_in_the_report_on_every_platform(web: Web) -
     assert "<@U123>" not in slack  # never a mention of a workspace member
     lark = json.dumps(render_card(reply, more_label=lambda a, b: "", shortened_label=""))
     assert "<script>" not in lark
+
+
+def test_a_link_we_cannot_read_answers_in_the_browsers_language(web: Web) -> None:
+    response = web.get("/f/garbage", headers={"Accept-Language": "ms-MY,ms;q=0.9,en;q=0.5"})
+    assert response.status == 404
+    assert '<html lang="ms">' in page(response)
+    assert '<html lang="it">' in page(web.get("/f/garbage?lang=it"))
+    assert '<html lang="en">' in page(web.get("/f/garbage"))
