@@ -133,8 +133,9 @@ def _secret(value: SecretStr | None) -> str:
 
 def serve(app: App, host: str = "0.0.0.0") -> int:
     """Run until SIGTERM/SIGINT: Slack's Socket Mode and Lark's long connection in the
-    background when configured, and the web front (platform callbacks, /healthz, /metrics) in
-    the foreground. Settings that cannot work stop it before it listens (exit code 2)."""
+    background when configured, and the web front (platform callbacks, /healthz, /metrics, and
+    with links set up the creators' form pages under /f/) in the foreground. Settings that
+    cannot work stop it before it listens (exit code 2)."""
     try:
         running = wire(app)
     except ValueError as exc:
