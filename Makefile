@@ -38,6 +38,7 @@ bench: $(DEV_STAMP)  ## benchmarks and load scripts (loopback only); they print 
 	$(BIN)/python -m bench.imports
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.hostile
+	$(BIN)/python -m bench.form_links
 
 eval: $(DEV_STAMP)  ## anomaly detection quality (precision, recall, beside the naive rule) and speed
 	$(BIN)/python -m bench.anomalies

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.bot.settings import Settings
 from creatorbot.commands.core import Services, utc_now
+from creatorbot.commands.link_tokens import LinkKeys
 from creatorbot.commands.registry import commands, forms
 from creatorbot.commands.router import Router
 from creatorbot.jobs.posting import Poster
@@ -22,6 +24,8 @@ from creatorbot.storage.db import (
     make_sessionmaker,
     upgrade,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class Wakeup:
@@ -126,9 +130,20 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
         rate_limit_per_minute=settings.rate_limit_per_minute,
         rate_limit_exempt=settings.rate_limit_exempt_ids,
         failed=failures,
+        links=_link_keys(settings),
     )
     router = Router(commands(), services, forms())
     return App(settings, engine, sessions, services, router, wake_jobs, failures, people)
+
+
+def _link_keys(settings: Settings) -> LinkKeys | None:
+    """The form links' keys; none (links off) when the secret is unusable: `creatorbot run`
+    refuses to start over it (serve.wire), the console only goes without links."""
+    try:
+        return settings.link_keys
+    except ValueError as exc:
+        logger.warning("creators' form links are off", extra={"reason": str(exc)})
+        return None
 
 
 def check_schema(engine: Engine) -> None:

@@ -1,5 +1,6 @@
 """The HTTP front: one WSGI app for every platform's callbacks plus `/healthz` and `/metrics`,
-served by waitress (a production WSGI server, threads sized for many concurrent acks)."""
+and the public pages (the creators' form, under a path prefix), served by waitress (a
+production WSGI server, threads sized for many concurrent acks)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from waitress.server import create_server
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024  # platforms send far less; more is refused rather than read
+PAGE_MAX_BODY = 32 * 1024  # a page's form: 2,000 characters, percent-encoded, and a little
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class HttpRequest:
     query: str
     headers: Mapping[str, str]
     body: bytes
+    remote: str = ""  # the peer's address (a proxy's, behind one)
 
     def header(self, name: str) -> str | None:
         """A header's value, its name matched without regard to case."""
@@ -50,11 +53,18 @@ class HttpResponse:
 Handler = Callable[[HttpRequest], HttpResponse]
 REASONS = {
     200: "OK",
+    303: "See Other",
+    400: "Bad Request",
     401: "Unauthorized",
+    403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
+    409: "Conflict",
+    410: "Gone",
     413: "Payload Too Large",
+    429: "Too Many Requests",
     500: "Internal Server Error",
+    503: "Service Unavailable",
 }
 
 
@@ -64,17 +74,22 @@ def text(status: int, body: str) -> HttpResponse:
 
 
 class WebApp:
-    """Routes POSTs to platform handlers; answers health and metrics itself."""
+    """Routes POSTs to platform handlers and GETs and POSTs under a page prefix (`/f/`) to its
+    handler; answers health and metrics itself."""
 
     def __init__(
         self,
         routes: Mapping[str, Handler],
         metrics: Metrics,
         health: Callable[[], bool] = lambda: True,
+        pages: Mapping[str, Handler] | None = None,
+        too_large: Callable[[HttpRequest], HttpResponse] | None = None,
     ) -> None:
         self.routes = dict(routes)
         self.metrics = metrics
         self.health = health
+        self.pages = dict(pages or {})
+        self.too_large = too_large  # how a page says its body was too large
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         response = self.respond(environ)
@@ -96,21 +111,32 @@ class WebApp:
             return HttpResponse(
                 200, self.metrics.render(), {"Content-Type": "text/plain; version=0.0.4"}
             )
-        handler = self.routes.get(path)
+        page = next((h for prefix, h in self.pages.items() if path.startswith(prefix)), None)
+        handler = self.routes.get(path) or page
         if handler is None:
             return text(404, "not found")
-        if method != "POST":
+        if page is not None and method not in ("GET", "POST"):
+            return text(405, "GET or POST only")
+        if page is None and method != "POST":
             return text(405, "POST only")
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        if length > MAX_BODY:
-            return text(413, "too large")
+        try:
+            length = max(int(environ.get("CONTENT_LENGTH") or 0), 0)
+        except ValueError:
+            return text(400, "bad length")
         request = HttpRequest(
             method=method,
             path=path,
             query=environ.get("QUERY_STRING", ""),
             headers=_headers(environ),
-            body=environ["wsgi.input"].read(length) if length else b"",
+            body=b"",
+            remote=environ.get("REMOTE_ADDR", ""),
         )
+        if length > (PAGE_MAX_BODY if page is not None else MAX_BODY):
+            if page is not None and self.too_large is not None:
+                return self.too_large(request)
+            return text(413, "too large")
+        if length:
+            request = replace(request, body=environ["wsgi.input"].read(length))
         try:
             return handler(request)
         except Exception:

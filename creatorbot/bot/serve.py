@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import SecretStr
@@ -16,6 +16,7 @@ from creatorbot.bot.inbox import start_inbox
 from creatorbot.bot.metrics import Metrics
 from creatorbot.bot.pool import WorkPool
 from creatorbot.bot.scheduling import start_scheduler
+from creatorbot.bot.web.pages import PREFIX, FormPages
 from creatorbot.jobs.posting import Poster
 from creatorbot.jobs.scheduler import SchedulerRefused
 from creatorbot.storage.db import database_ok
@@ -94,10 +95,36 @@ def wire(app: App) -> Running:
         platforms["lark"] = platform
         if not platform.long_connection:
             routes[lark.PATH] = platform.handle_http
-    web = WebApp(routes, metrics, health=lambda: database_ok(app.engine))
+    pages = form_pages(app)
+    web = WebApp(
+        routes,
+        metrics,
+        health=lambda: database_ok(app.engine),
+        pages={PREFIX: pages} if pages else None,
+        too_large=pages.too_large if pages else None,
+    )
     running = Running(web, pool, metrics, platforms)
     app.people.posters.update(running.posters())  # owners looked up through the same clients
     return running
+
+
+def form_pages(app: App) -> FormPages | None:
+    """The creators' form pages, when links are set up (a secret and a public URL); a
+    ValueError when they are set up in part or with a secret too short."""
+    settings = app.settings
+    keys = settings.link_keys
+    if keys is None and not settings.public_url:
+        return None
+    if keys is None or not settings.public_url:
+        missing = "CREATORBOT_PUBLIC_URL" if keys is not None else "CREATORBOT_LINK_SECRET"
+        raise ValueError(f"{missing} is not set: creators' form links need both it and the other")
+    return FormPages(
+        replace(app.services, links=keys),
+        keys,
+        per_address=settings.web_rate_per_minute,
+        per_link=settings.link_rate_per_minute,
+        trust_proxy=settings.web_trust_proxy,
+    )
 
 
 def _secret(value: SecretStr | None) -> str:
@@ -106,8 +133,9 @@ def _secret(value: SecretStr | None) -> str:
 
 def serve(app: App, host: str = "0.0.0.0") -> int:
     """Run until SIGTERM/SIGINT: Slack's Socket Mode and Lark's long connection in the
-    background when configured, and the web front (platform callbacks, /healthz, /metrics) in
-    the foreground. Settings that cannot work stop it before it listens (exit code 2)."""
+    background when configured, and the web front (platform callbacks, /healthz, /metrics, and
+    with links set up the creators' form pages under /f/) in the foreground. Settings that
+    cannot work stop it before it listens (exit code 2)."""
     try:
         running = wire(app)
     except ValueError as exc:

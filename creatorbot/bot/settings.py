@@ -10,6 +10,7 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from creatorbot.analytics.segments import SegmentRules
+from creatorbot.commands.link_tokens import MIN_SECRET, LinkKeys
 from creatorbot.storage.sync import Source, load_sources
 
 
@@ -100,6 +101,21 @@ class Settings(BaseSettings):
     audit_retention_days: int = Field(
         default=365, ge=1, validation_alias="CREATORBOT_AUDIT_RETENTION_DAYS"
     )
+
+    # Creators' own feedback form by signed link (README "Creators answer for themselves").
+    link_secret: SecretStr | None = Field(default=None, validation_alias="CREATORBOT_LINK_SECRET")
+    link_secret_previous: SecretStr | None = Field(
+        default=None, validation_alias="CREATORBOT_LINK_SECRET_PREVIOUS"
+    )
+    public_url: str = Field(default="", validation_alias="CREATORBOT_PUBLIC_URL")
+    link_days: int = Field(default=14, ge=1, le=365, validation_alias="CREATORBOT_LINK_DAYS")
+    web_rate_per_minute: int = Field(
+        default=60, ge=0, validation_alias="CREATORBOT_WEB_RATE_PER_MINUTE"
+    )
+    link_rate_per_minute: int = Field(
+        default=20, ge=0, validation_alias="CREATORBOT_LINK_RATE_PER_MINUTE"
+    )
+    web_trust_proxy: bool = Field(default=False, validation_alias="CREATORBOT_WEB_TRUST_PROXY")
 
     port: int = Field(default=3000, validation_alias="PORT")
     workers: int = Field(default=32, ge=1, validation_alias="CREATORBOT_WORKERS")
@@ -194,6 +210,25 @@ class Settings(BaseSettings):
         """The warehouses of the sources file (none when CREATORBOT_SOURCES is not set), their
         URLs' `${NAME}`s taken from `environ`; SourcesError when the file cannot be used."""
         return load_sources(self.sources, environ) if self.sources else {}
+
+    @property
+    def link_keys(self) -> LinkKeys | None:
+        """How creators' form links are signed, when `CREATORBOT_LINK_SECRET` is set; a
+        ValueError when a secret is too short to be safe."""
+        if self.link_secret is None:
+            return None
+        secret = self.link_secret.get_secret_value()
+        previous = self.link_secret_previous.get_secret_value() if self.link_secret_previous else ""
+        for name, value in (
+            ("CREATORBOT_LINK_SECRET", secret),
+            ("CREATORBOT_LINK_SECRET_PREVIOUS", previous),
+        ):
+            if value and len(value) < MIN_SECRET:
+                raise ValueError(
+                    f"{name} is shorter than {MIN_SECRET} characters: make one with "
+                    "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+                )
+        return LinkKeys(secret.encode(), previous.encode() or None, self.public_url, self.link_days)
 
     @property
     def admin_ids(self) -> frozenset[str]:

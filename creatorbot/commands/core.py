@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.commands.i18n import Lang
+from creatorbot.commands.link_tokens import LinkKeys
 from creatorbot.commands.policy import SYSTEM, Principal
 from creatorbot.commands.reply import Button
 from creatorbot.storage.models import Market
@@ -61,6 +62,8 @@ class Services:
     rate_limit_exempt: frozenset[str] = frozenset()  # user ids the limit never applies to
     # A part of an answer or post failed (platform, stage): the top floor counts it.
     failed: Callable[[str, str], None] = lambda platform, stage: None
+    # How creators' form links are signed and addressed; None: links are not set up.
+    links: LinkKeys | None = None
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """`feedback` opens the feedback form; `feedback report [campaign:SLUG]` summarises what was
 logged; `feedback export [campaign:SLUG] [csv|xlsx]` attaches every response as a file;
+`feedback link|links|revoke` hand out creators' own links (commands/creator_links.py);
 `submit` validates and saves one form submission."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from creatorbot.commands.core import Call
+from creatorbot.commands.creator_links import LINK_ACTIONS, LinkQuery, answer_links, parse_links
 from creatorbot.commands.forms import (
     FEEDBACK,
     FORM_ID,
@@ -38,6 +40,7 @@ from creatorbot.commands.reply import (
 from creatorbot.commands.spreadsheet import CSV_MIME, XLSX_MIME, Cell, csv_bytes, xlsx_bytes
 from creatorbot.commands.vocabulary import option
 from creatorbot.storage.feedback import (
+    CREATOR,
     ExportRow,
     already_saved,
     feedback_rows,
@@ -50,25 +53,39 @@ from creatorbot.storage.models import Campaign
 from creatorbot.storage.queries.campaigns import campaign_by_slug
 
 USAGE = N_(
-    "feedback | feedback report [campaign:SLUG] | feedback export [campaign:SLUG] [csv|xlsx]"
+    "feedback | feedback report [campaign:SLUG] | feedback export [campaign:SLUG] [csv|xlsx] "
+    "| feedback link @creator [campaign:SLUG] | feedback links campaign:SLUG [cm:me] [export]"
 )
 FORM_ACTION = "form"
-ACTIONS = ("report", "export")
+ACTIONS = ("report", "export", *LINK_ACTIONS)
 FORMATS = ("csv", "xlsx")
-EXPORT_COLUMNS = ("date", "user", "creator", "campaign", "rating", "topic", "language", "comment")
+# `source`: staff (logged in chat) or creator (their own answer, by link).
+EXPORT_COLUMNS = (
+    "date",
+    "user",
+    "creator",
+    "campaign",
+    "rating",
+    "topic",
+    "language",
+    "comment",
+    "source",
+)
+MAX_COMMENT = 2000
 SAFE_NAME = re.compile(r"[^A-Za-z0-9_.]+")
 
-Action = Literal["form", "report", "export"]
+Action = Literal["form", "report", "export", "links"]
 
 
 @dataclass(frozen=True)
 class FeedbackQuery:
     """`feedback` (open the form), `feedback report` or `feedback export`, optionally for one
-    campaign; an export is CSV unless `xlsx` is asked for."""
+    campaign; an export is CSV unless `xlsx` is asked for. `links`: the creators' links."""
 
     action: Action = "form"
     campaign: str | None = None
     xlsx: bool = False
+    links: LinkQuery | None = None
 
 
 def parse(text: str, call: Call) -> FeedbackQuery:
@@ -80,6 +97,8 @@ def parse(text: str, call: Call) -> FeedbackQuery:
     action = tokens[0].lower()
     if action not in ACTIONS:
         raise unknown_word(tokens[0], ACTIONS, call.lang, USAGE)
+    if action in LINK_ACTIONS:
+        return FeedbackQuery("links", links=parse_links(action, tokens[1:], call))
     campaign = None
     xlsx = False
     for token in tokens[1:]:
@@ -97,6 +116,8 @@ def parse(text: str, call: Call) -> FeedbackQuery:
 def answer(query: FeedbackQuery, call: Call) -> Reply:
     """The form's invitation, the report, or the export."""
     lang = call.lang
+    if query.links is not None:
+        return answer_links(query.links, call)
     if query.action == "export":
         return export(query, call)
     if query.action == "form":
@@ -122,9 +143,14 @@ def answer(query: FeedbackQuery, call: Call) -> Reply:
     topics = ", ".join(
         f"{topic_label(topic, lang)} {lang.number(n)}" for topic, n in summary.topics.items()
     )
+    count = lang.number(summary.count)
+    if summary.from_creators:
+        count = lang._("{count} ({own} from creators)").format(
+            count=count, own=lang.number(summary.from_creators)
+        )
     fields = Fields(
         (
-            (lang._("Responses"), lang.number(summary.count)),
+            (lang._("Responses"), count),
             (lang._("Average rating"), f"{lang.number(round(summary.average or 0, 1))} / 5"),
             (lang._("Topics"), topics),
         )
@@ -138,6 +164,7 @@ def answer(query: FeedbackQuery, call: Call) -> Reply:
                     Column(lang._("Rating"), "right"),
                     Column(lang._("Topic")),
                     Column(lang._("About")),
+                    Column(lang._("From")),
                     Column(lang._("Comment")),
                 ),
                 tuple(
@@ -148,6 +175,7 @@ def answer(query: FeedbackQuery, call: Call) -> Reply:
                         " · ".join(
                             f"@{x}" if x == c.creator else x for x in (c.creator, c.campaign) if x
                         ),
+                        source_label(c.source, lang),
                         c.comment,
                     )
                     for c in summary.recent
@@ -201,6 +229,7 @@ def export_cells(row: ExportRow) -> tuple[Cell, ...]:
         row.topic,
         row.language,
         row.comment,
+        row.source,
     )
 
 
@@ -214,6 +243,24 @@ def export_xlsx(rows: Sequence[ExportRow]) -> bytes:
     """The responses as one XLSX sheet: the day as a date, the rating as a number, every text
     cell stored as text (never run as a formula)."""
     return xlsx_bytes("feedback", EXPORT_COLUMNS, (export_cells(row) for row in rows))
+
+
+def source_label(source: str, lang: Lang) -> str:
+    """Who gave an answer: the creator themselves (by link), or the team in chat."""
+    return lang._("creator") if source == CREATOR else lang._("team")
+
+
+def answer_errors(clean: Mapping[str, str], lang: Lang) -> dict[str, str]:
+    """What is wrong with the answers themselves (rating, topic, comment), per field; the
+    same checks whoever fills the form."""
+    errors = {}
+    if clean.get("rating") not in {value for value, _ in RATINGS}:
+        errors["rating"] = lang._("Choose a rating from 1 to 5.")
+    if clean.get("topic") not in {value for value, _ in TOPICS}:
+        errors["topic"] = lang._("Choose a topic.")
+    if len(clean.get("comment") or "") > MAX_COMMENT:
+        errors["comment"] = lang._("Keep the comment under 2,000 characters.")
+    return errors
 
 
 def topic_label(topic: str, lang: Lang) -> str:
@@ -252,12 +299,7 @@ def submit(values: Mapping[str, str], call: Call) -> FormResult:
             )
         else:
             campaign_id = campaign.id
-    if clean["rating"] not in {value for value, _ in RATINGS}:
-        errors["rating"] = lang._("Choose a rating from 1 to 5.")
-    if clean["topic"] not in {value for value, _ in TOPICS}:
-        errors["topic"] = lang._("Choose a topic.")
-    if len(clean["comment"]) > 2000:
-        errors["comment"] = lang._("Keep the comment under 2,000 characters.")
+    errors.update(answer_errors(clean, lang))
     language = clean["language"] if clean["language"] in dict(LANGUAGES) else lang.language
     if errors:
         return FormResult(ok=False, errors=errors)

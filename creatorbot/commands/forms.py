@@ -29,6 +29,9 @@ class FormField:
     # A type-ahead list of choices from commands/pickers.py (`creators`, `campaigns`), where
     # the platform has one; else typed text.
     source: str = ""
+    # The label when the person the answer is about fills it in (the creators' web form);
+    # empty: `label`.
+    own_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,14 +126,27 @@ FEEDBACK = Form(
             placeholder=N_("Type a campaign's name or slug"),
             source="campaigns",
         ),
-        FormField("rating", N_("Rating"), kind="choice", choices=RATINGS),
-        FormField("topic", N_("Topic"), kind="choice", choices=TOPICS),
+        FormField(
+            "rating",
+            N_("Rating"),
+            kind="choice",
+            choices=RATINGS,
+            own_label=N_("How did it go, overall?"),
+        ),
+        FormField(
+            "topic",
+            N_("Topic"),
+            kind="choice",
+            choices=TOPICS,
+            own_label=N_("What is it mostly about?"),
+        ),
         FormField(
             "comment",
             N_("What did they say?"),
             kind="long_text",
             required=False,
             max_length=2000,
+            own_label=N_("Anything you would like to tell us?"),
         ),
         FormField("language", N_("Language of the feedback"), kind="choice", choices=LANGUAGES),
     ),

@@ -128,9 +128,15 @@ def reminder(run: JobRun) -> Post:
 def still_to_answer(form: FeedbackForm, call: Call) -> list[str]:
     """The owners (CM, AM) of the creators a prompt is about who have a chat user (found by
     email on the platform, or in the staff list) and have not answered it, by name; one name
-    per user."""
+    per user. A creator who answered for themselves since the prompt (by link) is nobody's to
+    chase: an owner whose creators all did is not reminded."""
     session = call.session
-    owners = owner_names(session=session, market=form.market or "", campaign_id=form.campaign_id)
+    owners = owner_names(
+        session=session,
+        market=form.market or "",
+        campaign_id=form.campaign_id,
+        answered_since=as_utc(form.created_at),
+    )
     answered = answered_by(form.id, form.platform, session=session)
     waiting: dict[str, str] = {}
     for name in sorted(owners):

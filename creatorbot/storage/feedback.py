@@ -58,6 +58,66 @@ def save_feedback(
     return response.id
 
 
+STAFF = "staff"  # logged by a team member in chat
+CREATOR = "creator"  # the creator's own answer, on the web form by a signed link
+
+
+def save_link_answer(
+    *,
+    link_id: int,
+    creator_id: int,
+    campaign_id: int | None,
+    rating: int,
+    topic: str,
+    comment: str,
+    language: str,
+    now: dt.datetime,
+    submission: str,
+    session: Session,
+) -> tuple[int, bool]:
+    """Store a creator's own answer by link: the link's earlier answer is updated, never
+    duplicated. (response id, whether it was new); flushed, not committed."""
+    response = session.scalar(
+        select(FeedbackResponse).where(FeedbackResponse.link_id == link_id).with_for_update()
+    )
+    new = response is None
+    if response is None:
+        response = FeedbackResponse(
+            platform="web", user_id=f"link:{link_id}", source=CREATOR, link_id=link_id
+        )
+        session.add(response)
+    response.creator_id = creator_id
+    response.campaign_id = campaign_id
+    response.rating = rating
+    response.topic = topic
+    response.comment = comment
+    response.language = language
+    response.created_at = now
+    response.submission = submission
+    session.flush()
+    return response.id, new
+
+
+@dataclass(frozen=True)
+class LinkAnswer:
+    """What a link's creator answered last, and the form rendering that sent it."""
+
+    rating: int
+    topic: str
+    comment: str
+    at: dt.datetime
+    submission: str | None
+
+
+def link_answer(link_id: int, *, session: Session) -> LinkAnswer | None:
+    """The answer given by this link, if any."""
+    found = session.scalar(select(FeedbackResponse).where(FeedbackResponse.link_id == link_id))
+    if found is None:
+        return None
+    at = found.created_at if found.created_at.tzinfo else found.created_at.replace(tzinfo=dt.UTC)
+    return LinkAnswer(found.rating, found.topic, found.comment or "", at, found.submission)
+
+
 def already_saved(platform: str, user_id: str, submission: str, *, session: Session) -> bool:
     """Whether this person's `submission` was kept already."""
     query = select(FeedbackResponse.id).where(
@@ -79,16 +139,19 @@ class Comment:
     creator: str | None
     campaign: str | None
     user_id: str
+    source: str = STAFF
 
 
 @dataclass(frozen=True)
 class FeedbackSummary:
-    """How many responses, their average rating, topics and the latest comments."""
+    """How many responses (and of them, the creators' own), their average rating, topics and
+    the latest comments."""
 
     count: int
     average: float | None
     topics: dict[str, int]
     recent: list[Comment]
+    from_creators: int = 0
 
 
 def _in_markets(markets: Collection[str]) -> ColumnElement[bool]:
@@ -113,8 +176,12 @@ def feedback_summary(
     where = [] if campaign_id is None else [FeedbackResponse.campaign_id == campaign_id]
     if markets is not None:
         where.append(_in_markets(markets))
-    count, average = session.execute(
-        select(func.count(), func.avg(FeedbackResponse.rating)).where(*where)
+    count, average, own = session.execute(
+        select(
+            func.count(),
+            func.avg(FeedbackResponse.rating),
+            func.count(FeedbackResponse.link_id),
+        ).where(*where)
     ).one()
     topics = Counter(
         dict(
@@ -134,7 +201,7 @@ def feedback_summary(
         .limit(recent)
     ).all()
     comments = [
-        Comment(r.created_at, r.rating, r.topic, r.comment, handle, slug, r.user_id)
+        Comment(r.created_at, r.rating, r.topic, r.comment, handle, slug, r.user_id, r.source)
         for r, handle, slug in rows
     ]
     return FeedbackSummary(
@@ -142,6 +209,7 @@ def feedback_summary(
         float(average) if average is not None else None,
         dict(topics.most_common()),
         comments,
+        int(own or 0),
     )
 
 
@@ -225,9 +293,17 @@ def posted_prompts(
     return [(form_id, at) for form_id, at in session.execute(query).all() if at is not None]
 
 
-def owner_names(*, session: Session, market: str, campaign_id: int | None = None) -> set[str]:
-    """The CM and AM names of a campaign's enrolled creators, or of every creator of a market."""
-    scope = (
+def owner_names(
+    *,
+    session: Session,
+    market: str,
+    campaign_id: int | None = None,
+    answered_since: dt.datetime | None = None,
+) -> set[str]:
+    """The CM and AM names of a campaign's enrolled creators, or of every creator of a market;
+    with `answered_since`, leaving out the creators who answered for themselves since then
+    (about that campaign, when there is one): nobody need be asked about them."""
+    scope_query = (
         select(Creator.cm.label("name"), Creator.am.label("other"))
         .join(Enrollment, Enrollment.creator_id == Creator.id)
         .where(Enrollment.campaign_id == campaign_id)
@@ -235,7 +311,17 @@ def owner_names(*, session: Session, market: str, campaign_id: int | None = None
         else select(Creator.cm.label("name"), Creator.am.label("other")).where(
             Creator.market == market
         )
-    ).subquery()
+    )
+    if answered_since is not None:
+        own = select(FeedbackResponse.creator_id).where(
+            FeedbackResponse.source == CREATOR,
+            FeedbackResponse.created_at >= answered_since,
+            FeedbackResponse.creator_id.is_not(None),
+        )
+        if campaign_id is not None:
+            own = own.where(FeedbackResponse.campaign_id == campaign_id)
+        scope_query = scope_query.where(Creator.id.not_in(own))
+    scope = scope_query.subquery()
     names = union(select(scope.c.name), select(scope.c.other))
     return {name for (name,) in session.execute(names).all() if name and name.strip()}
 
@@ -275,6 +361,7 @@ class ExportRow:
     topic: str
     language: str
     comment: str
+    source: str = STAFF
 
 
 def feedback_rows(
@@ -297,7 +384,15 @@ def feedback_rows(
         query = query.where(_in_markets(markets))
     return [
         ExportRow(
-            r.created_at, r.user_id, handle, slug, r.rating, r.topic, r.language, r.comment or ""
+            r.created_at,
+            r.user_id,
+            handle,
+            slug,
+            r.rating,
+            r.topic,
+            r.language,
+            r.comment or "",
+            r.source,
         )
         for r, handle, slug in session.execute(query).all()
     ]

@@ -320,6 +320,7 @@ class FeedbackResponse(Base):
     __tablename__ = "feedback_responses"
     __table_args__ = (
         Index("ix_feedback_responses_submission", "platform", "user_id", "submission", unique=True),
+        Index("ix_feedback_responses_link_id", "link_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -340,6 +341,26 @@ class FeedbackResponse(Base):
     submission: Mapped[str | None] = mapped_column(
         String(64), doc="one submission of one form with these answers: sent again, kept once"
     )
+    # Who gave the answer: `staff` (logged in chat) or `creator` (the creator's own, on the web
+    # form by a signed link, whose answer `link_id` names: sent again, it is updated).
+    source: Mapped[str] = mapped_column(String(16), default="staff", server_default="staff")
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("form_links.id", ondelete="SET NULL"))
+
+
+class FormLink(Base):
+    """A signed link that lets one creator answer the feedback form on the web, optionally
+    about one campaign; the token names only its id and expiry. Revoked links stay, refused."""
+
+    __tablename__ = "form_links"
+    __table_args__ = (Index("ix_form_links_creator", "creator_id", "campaign_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    creator_id: Mapped[int] = mapped_column(ForeignKey("creators.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Subscription(Base):

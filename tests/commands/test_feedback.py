@@ -159,7 +159,8 @@ def test_the_report(forms_router: Router, sessions: sessionmaker[Session]) -> No
         "Topics": "Payout 2, Traffic 1",
     }
     table = next(b for b in reply.blocks if isinstance(b, Table))
-    assert [row[4] for row in table.rows] == ["No traffic from the banner", "Fast payout"]
+    assert [row[5] for row in table.rows] == ["No traffic from the banner", "Fast payout"]
+    assert [row[4] for row in table.rows] == ["team", "team"]  # logged in chat
     campaign = forms_router.handle(CommandRequest(text="feedback report campaign:my-1111"))
     fields = {k: v for b in campaign.blocks if isinstance(b, Fields) for k, v in b.items}
     assert fields["Responses"] == "2"
@@ -194,7 +195,17 @@ EXPORTED = [
     ("U2", {"creator": "bella", "rating": "2", "topic": "traffic", "comment": "=1+1 no traffic"}),
     ("U1", {"campaign": "my-1111", "rating": "3", "topic": "samples", "comment": ""}),
 ]
-HEADER = ["date", "user", "creator", "campaign", "rating", "topic", "language", "comment"]
+HEADER = [
+    "date",
+    "user",
+    "creator",
+    "campaign",
+    "rating",
+    "topic",
+    "language",
+    "comment",
+    "source",
+]
 AT = dt.datetime(2026, 11, 24, 1, 30, tzinfo=dt.UTC)
 
 
@@ -225,6 +236,7 @@ def expected_rows(campaign: str | None = None) -> list[list[str]]:
                 values["topic"],
                 values.get("language", "en"),
                 values["comment"],
+                "staff",  # logged in chat, not the creator's own
             ]
         )
     return rows

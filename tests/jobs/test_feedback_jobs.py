@@ -331,3 +331,59 @@ def test_a_retried_post_reuses_its_form(
     with sessions.begin() as session:
         form_id = session.scalar(select(FeedbackForm.id))
     assert link(reply).prefill[FORM_ID] == str(form_id)
+
+
+def answer_by_link(sessions: sessionmaker[Session], handle: str, at: dt.datetime) -> None:
+    """The creator opens their link to the 11.11 form at `at` and sends an answer."""
+    from creatorbot.commands import own_answers
+    from creatorbot.commands.link_tokens import LinkKeys
+    from creatorbot.storage.form_links import issue_links
+
+    keys = LinkKeys(b"k" * 32, None, "https://forms.example.com")
+    with sessions.begin() as session:
+        creator = session.scalars(select(Creator).where(Creator.handle == handle)).one()
+        the_campaign = session.scalars(select(Campaign).where(Campaign.slug == "my-1111")).one()
+        issued = issue_links(
+            [creator.id],
+            the_campaign.id,
+            now=at,
+            expires_at=at + dt.timedelta(days=14),
+            reuse_after=at,
+            created_by="UF",
+            session=session,
+        )[creator.id]
+    token = keys.link_token(issued.link_id, issued.expires_at)
+    services = Services(sessions=sessions, clock=lambda: at, links=keys)
+    ticket = own_answers.show(token, services, keys).ticket
+    values = {"csrf": ticket, "rating": "5", "topic": "payout"}
+    assert own_answers.submit(token, values, services, keys).kind == "thanks"
+
+
+def test_an_owner_whose_creators_answered_by_link_is_not_chased(
+    subscription: Subscription,
+    clock: Clock,
+    poster: RecordingPoster,
+    sessions: sessionmaker[Session],
+) -> None:
+    form_id = the_campaign_prompt(clock, poster)
+    answer(sessions, "UF", form_id)  # Farah answered the prompt in chat
+    answer_by_link(sessions, "amir", utc(2026, 11, 12, 6))  # after the prompt: Daniel's only one
+    clock.run(utc(2026, 11, 13, 1), utc(2026, 11, 15, 12))
+    ((_, reply),) = posts(poster, "feedback-reminder")
+    shown = text_of(reply)
+    assert {u for u in STAFF.values() if mention_of(u) in shown} == {"US"}  # bella's AM only
+
+
+def test_an_answer_by_link_before_the_prompt_does_not_count(
+    subscription: Subscription,
+    clock: Clock,
+    poster: RecordingPoster,
+    sessions: sessionmaker[Session],
+) -> None:
+    answer_by_link(sessions, "amir", utc(2026, 11, 9, 6))  # before 11.11 ended
+    form_id = the_campaign_prompt(clock, poster)
+    answer(sessions, "UF", form_id)
+    clock.run(utc(2026, 11, 13, 1), utc(2026, 11, 15, 12))
+    ((_, reply),) = posts(poster, "feedback-reminder")
+    shown = text_of(reply)
+    assert {u for u in STAFF.values() if mention_of(u) in shown} == {"UD", "US"}

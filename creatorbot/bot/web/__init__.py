@@ -1,0 +1,1 @@
+"""The public web pages: the creators' feedback form by signed link."""

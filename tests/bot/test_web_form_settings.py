@@ -1,0 +1,75 @@
+"""The form links' settings: both the secret and the public URL turn the pages on, one without
+the other or a short secret stops `creatorbot run`, and none leaves `/f/` unrouted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from creatorbot.bot.app import App, build
+from creatorbot.bot.serve import wire
+from creatorbot.bot.settings import Settings
+
+SECRET = "x" * 43
+
+
+@pytest.fixture
+def make(tmp_path: Path) -> Iterator[Callable[..., App]]:
+    built: list[App] = []
+
+    def app(**values: str) -> App:
+        settings = Settings(
+            DATABASE_URL=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+            _env_file=None,  # type: ignore[call-arg]
+            **values,
+        )
+        built.append(build(settings))
+        return built[-1]
+
+    yield app
+    for done in built:
+        done.close()
+
+
+def test_links_on_route_the_form_pages(make: Callable[..., App]) -> None:
+    app = make(CREATORBOT_LINK_SECRET=SECRET, CREATORBOT_PUBLIC_URL="https://bot.example.com")
+    assert app.services.links is not None and app.services.links.days == 14
+    running = wire(app)
+    try:
+        assert list(running.web.pages) == ["/f/"]
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/f/nothing", "REMOTE_ADDR": "1.2.3.4"}
+        assert running.web.respond(environ).status == 404
+    finally:
+        running.close()
+
+
+def test_links_off_leave_no_public_page(make: Callable[..., App]) -> None:
+    running = wire(make())
+    try:
+        assert running.web.pages == {}
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/f/x"}
+        assert running.web.respond(environ).body == b"not found"
+    finally:
+        running.close()
+
+
+@pytest.mark.parametrize(
+    ("values", "said"),
+    [
+        ({"CREATORBOT_LINK_SECRET": SECRET}, "CREATORBOT_PUBLIC_URL is not set"),
+        ({"CREATORBOT_PUBLIC_URL": "https://bot.example.com"}, "CREATORBOT_LINK_SECRET is not"),
+        (
+            {"CREATORBOT_LINK_SECRET": "short", "CREATORBOT_PUBLIC_URL": "https://b.example"},
+            "CREATORBOT_LINK_SECRET is shorter than 32 characters",
+        ),
+    ],
+)
+def test_links_set_up_in_part_stop_the_start(
+    make: Callable[..., App], values: dict[str, str], said: str
+) -> None:
+    app = make(**values)
+    with pytest.raises(ValueError, match=said):
+        wire(app)
+    assert "short" not in said or app.services.links is None  # the console goes without
