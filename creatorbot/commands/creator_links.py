@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from creatorbot.commands import vocabulary
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, language_of
 from creatorbot.commands.link_tokens import LinkKeys
@@ -67,8 +68,8 @@ def parse_links(action: str, tokens: Sequence[str], call: Call) -> LinkQuery:
             campaign = value
         elif action == "links" and (scope := owner_scope(token, call)):
             owners = scope
-        elif action == "links" and token.lower() == "export":
-            export = True
+        elif action == "links" and vocabulary.action("feedback", token) == "export":
+            export = True  # export, esporta, eksport
         elif action == "links" and token.lower() in FORMATS:
             export, xlsx = True, token.lower() == "xlsx"
         elif action != "links" and creator is None and not colon:
