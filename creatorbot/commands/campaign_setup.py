@@ -387,9 +387,8 @@ def _check_window(
             day=lang.date(today)
         )
     if ends < today and (editing is None or editing.ends_on != ends):
-        errors["ends_on"] = lang._("The last day is in the past (today is {day}).").format(
-            day=lang.date(today)
-        )
+        past = lang._("The last day is in the past (today is {day}).")
+        errors.setdefault("ends_on", past.format(day=lang.date(today)))
 
 
 def _draft_of(campaign: Campaign) -> Draft:
