@@ -40,7 +40,10 @@ FIELDS = (
     FormField("metric", N_("Ranking metric"), kind="choice", choices=METRICS),
     FormField("gmv_target", N_("GMV target"), required=False, placeholder=N_("e.g. 250000")),
     FormField(
-        "creator_target", N_("Creators to enrol (target)"), required=False, placeholder="200"
+        "creator_target",
+        N_("Creators to enrol (target)"),
+        required=False,
+        placeholder=N_("e.g. 200"),
     ),
     FormField(
         "reward_tiers",
@@ -56,12 +59,14 @@ FIELDS = (
         placeholder=N_("e.g. 1-3:500; 4-10:200"),
         max_length=500,
     ),
-    FormField("budget_cap", N_("Budget cap for rewards"), required=False, placeholder="10000"),
+    FormField(
+        "budget_cap", N_("Budget cap for rewards"), required=False, placeholder=N_("e.g. 10000")
+    ),
     FormField(
         "remind_days",
         N_("Remind followers on each of the last N days"),
         required=False,
-        placeholder="3",
+        placeholder=N_("e.g. 3"),
         max_length=3,
     ),
 )

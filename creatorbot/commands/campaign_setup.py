@@ -304,7 +304,13 @@ def read_draft(
         errors["reward_tiers"] = lang._("Reward tiers are for incentive programs.")
     if bands and kind and kind != "competition":
         errors["reward_bands"] = lang._("Prizes by rank are for competitions.")
-    if starts and ends and remind is not None and remind > (ends - starts).days + 1:
+    if (
+        starts
+        and ends
+        and remind is not None
+        and ends >= starts
+        and remind > (ends - starts).days + 1
+    ):
         errors["remind_days"] = lang._("More reminder days than the campaign lasts.")
     if cap is not None:
         floor = _bands_floor(bands) if bands else 0
