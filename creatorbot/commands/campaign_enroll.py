@@ -15,6 +15,7 @@ from creatorbot.commands import leaderboard
 from creatorbot.commands.campaign_setup import audit, check_lead, local_today
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import Lang
+from creatorbot.commands.labels import metric_label
 from creatorbot.commands.lookups import find_campaign
 from creatorbot.commands.reply import Button, Buttons, Context, Fields, Header, Reply, Text
 from creatorbot.commands.vocabulary import option
@@ -118,11 +119,11 @@ def answer(query: EnrollQuery, call: Call) -> Reply:
     if unknown:
         blocks.append(Text(lang._("*Unknown:* {handles}").format(handles=_listed(unknown, lang))))
     if clashes:
-        named = [f"{handle} ({clashes[cid]})" for cid, handle in fresh if cid in clashes]
+        taken = {handle: clashes[cid] for cid, handle in fresh if cid in clashes}
         blocks.append(
             Text(
                 lang._("*Not added, already in an overlapping campaign:* {handles}").format(
-                    handles=_listed(named, lang)
+                    handles=_listed(list(taken), lang, taken)
                 )
             )
         )
@@ -139,12 +140,17 @@ def answer(query: EnrollQuery, call: Call) -> Reply:
     return Reply(tuple(blocks), rows=len(adding))
 
 
-def _listed(handles: list[str], lang: Lang) -> str:
-    shown_ = ", ".join(f"@{shown(h)}" if "(" not in h else f"@{h}" for h in handles[:LISTED])
-    more = len(handles) - LISTED
-    if more > 0:
-        shown_ += " " + lang._("and {n} more").format(n=lang.number(more))
-    return shown_
+def _listed(handles: list[str], lang: Lang, notes: dict[str, str] | None = None) -> str:
+    """The first LISTED handles as a reader sees them (each with its note, if any), and how
+    many more there are."""
+    notes = notes or {}
+    named = [
+        f"@{shown(h)} ({notes[h]})" if h in notes else f"@{shown(h)}" for h in handles[:LISTED]
+    ]
+    text = ", ".join(named)
+    if len(handles) > LISTED:
+        text += " " + lang._("and {n} more").format(n=lang.number(len(handles) - LISTED))
+    return text
 
 
 def _filtered(campaign: Campaign, words: tuple[str, ...], call: Call) -> tuple[list[str], str]:
@@ -179,7 +185,7 @@ def _filtered(campaign: Campaign, words: tuple[str, ...], call: Call) -> tuple[l
     note = lang._(
         "Picked by {metric} over {window}: the first {n} creators the filter ranks."
     ).format(
-        metric=query.metric,
+        metric=metric_label(query.metric, lang),
         window=lang.window(board.window.start, board.window.end),
         n=lang.number(len(handles)),
     )
