@@ -26,14 +26,16 @@ REMIND_KEY = "remind:"
 RANKING = 10
 
 
-def _followed(subscription: Subscription, session: Session) -> tuple[Campaign, ZoneInfo] | None:
+def _followed(subscription: Subscription, session: Session) -> tuple[Campaign, Market] | None:
+    """The campaign a subscription follows and its market; None when it follows none (any
+    more)."""
     if subscription.campaign_id is None:
         return None
     campaign = session.get(Campaign, subscription.campaign_id)
     market = session.get(Market, subscription.market)
     if campaign is None or market is None:
         return None
-    return campaign, ZoneInfo(market.timezone)
+    return campaign, market
 
 
 def start_period(
@@ -43,7 +45,7 @@ def start_period(
     found = _followed(subscription, session)
     if found is None:
         return []
-    campaign, zone = found
+    campaign, zone = found[0], ZoneInfo(found[1].timezone)
     due = instant(campaign.starts_on, parse_at(subscription.at_time), zone)
     period = Period(f"{START_KEY}{campaign.id}", due, campaign.starts_on)
     return [period] if start < due <= end else []
@@ -57,7 +59,7 @@ def reminder_periods(
     found = _followed(subscription, session)
     if found is None or not found[0].remind_days:
         return []
-    campaign, zone = found
+    campaign, zone = found[0], ZoneInfo(found[1].timezone)
     last_days = dt.timedelta(days=(campaign.remind_days or 1) - 1)
     first = max(campaign.starts_on, campaign.ends_on - last_days)
     at = parse_at(subscription.at_time)
@@ -73,11 +75,10 @@ def reminder_periods(
 @job("campaign-start", SubscriptionKind.CAMPAIGN, cadence=None, extra=start_period)
 def start_post(run: JobRun) -> Post:
     """The campaign starts today: its window, targets and rewards."""
-    session = run.call.session
-    campaign = session.get(Campaign, run.subscription.campaign_id)
-    market = session.get(Market, run.subscription.market)
-    if campaign is None or market is None:
+    found = _followed(run.subscription, run.call.session)
+    if found is None:
         return Post(None)  # deleted since
+    campaign, market = found
     lang = run.call.lang.for_market(market.code)
     return Post(announcement(campaign, market, lang))
 
@@ -142,10 +143,10 @@ def _rewards(campaign: Campaign, market: Market, lang: Lang) -> list[str]:
 def reminder_post(run: JobRun) -> Post:
     """One of the last days: the standings, and who is close to the next reward tier."""
     session = run.call.session
-    campaign = session.get(Campaign, run.subscription.campaign_id)
-    market = session.get(Market, run.subscription.market)
-    if campaign is None or market is None:
-        return Post(None)
+    found = _followed(run.subscription, session)
+    if found is None:
+        return Post(None)  # deleted since
+    campaign, market = found
     lang = run.call.lang.for_market(market.code)
     day = run.period.local_day
     latest = latest_day(market.code, session=session)
