@@ -461,3 +461,12 @@ def test_the_form_link_carries_the_campaign_to_edit(world: Router) -> None:
     link = edit_link(world, slug)
     assert link.prefill[FORM_ID].isdigit()
     assert not submit(world, "campaign-edit", {**link.prefill, FORM_ID: "999"}).ok
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"), [("it", "campaign nuova"), ("ms", "kempen baru"), ("en", "campaign new")]
+)
+def test_the_set_up_words_in_each_language(world: Router, locale: str, words: str) -> None:
+    invitation = say(world, words, locale=locale)
+    assert [FormLink.parse(b.value).name for b in buttons(invitation)] == ["campaign-new"]
+    assert not say(world, words, user=VIEWER, locale=locale).ok
