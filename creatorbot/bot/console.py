@@ -9,8 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from creatorbot.bot.console_buttons import buttons_of, command_of, pressed
+from creatorbot.bot.console_form import fill
 from creatorbot.bot.render_text import render
 from creatorbot.commands.core import CommandRequest
+from creatorbot.commands.forms import FormLink
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.reply import File, Image, Reply, Text
 from creatorbot.commands.router import Router
@@ -103,13 +105,23 @@ def show(reply: Reply, exports: Path, lang: Lang | None = None, *, numbered: boo
     return "\n".join(lines)
 
 
-def press(router: Router, reply: Reply | None, typed: str, locale: str = "en") -> Reply | None:
+def press(
+    router: Router,
+    reply: Reply | None,
+    typed: str,
+    locale: str = "en",
+    read: Callable[[str], str] | None = None,
+    write: Callable[[str], None] | None = None,
+) -> Reply | None:
     """The answer to a typed button press (`2`, `more`) of the last answer's buttons; None when
-    `typed` presses none (it is a command)."""
+    `typed` presses none (it is a command). A form's button asks its fields one by one through
+    `read` and `write` (bot/console_form.py), where the console has them."""
     button = pressed(reply, typed)
     if button is None:
         return None
     command = command_of(button)
+    if command is None and button.action == "form" and read is not None and write is not None:
+        return fill(router, FormLink.parse(button.value), read, write, locale)
     if command is None:
         note = Lang(locale)._("That button opens a form, which only Slack and Lark can show.")
         return Reply((Text(note),), ok=False)
@@ -147,7 +159,7 @@ def shell(
                 continue
             if text.lower() in EXIT_WORDS:
                 break
-            reply = press(router, last, text, locale) or ask(router, text, locale)
+            reply = press(router, last, text, locale, read, write) or ask(router, text, locale)
             last = reply
             write(show(reply, history.parent / "exports", Lang(locale), numbered=True))
             write("")

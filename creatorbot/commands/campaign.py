@@ -14,7 +14,7 @@ import pandas as pd
 
 from creatorbot.analytics.campaigns import Pacing, neighbour_gaps, pacing
 from creatorbot.analytics.windows import day_before
-from creatorbot.commands import parts
+from creatorbot.commands import campaign_actions, parts
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.labels import creator_label, metric_label, metric_value
@@ -45,7 +45,11 @@ from creatorbot.storage.queries.campaigns import (
 )
 from creatorbot.storage.queries.markets import all_markets, latest_day
 
-USAGE = N_("campaign SLUG | campaign list [market]")
+USAGE = N_(
+    "campaign SLUG | campaign list [market] | campaign new | campaign edit SLUG | "
+    "campaign enroll SLUG @handle…|filters | campaign unenroll SLUG @handle… | "
+    "campaign follow SLUG [at HH:MM] | campaign unfollow SLUG"
+)
 TOP = 5
 RANKING = 10
 NUDGE_SHOWN = 10
@@ -71,9 +75,12 @@ class CampaignListQuery:
     market: str | None = None
 
 
-def parse(text: str, call: Call) -> CampaignQuery | CampaignListQuery:
-    """A slug, or `list` with an optional market."""
+def parse(text: str, call: Call) -> object:
+    """A slug, `list` with an optional market, or a set-up action (`new`, `edit`, `enroll`,
+    `unenroll`, `follow`, `unfollow`; see commands/campaign_actions.py)."""
     tokens = words(text, call.lang)
+    if tokens and tokens[0].lower() in campaign_actions.ACTIONS:
+        return campaign_actions.parse(tokens, call)
     if tokens and tokens[0].lower() == "list":
         if len(tokens) > 2 or (len(tokens) == 2 and not is_market_word(tokens[1], call)):
             raise UserError(
@@ -90,8 +97,10 @@ def parse(text: str, call: Call) -> CampaignQuery | CampaignListQuery:
     return CampaignQuery(" ".join(tokens))  # a slug, its first letters or words of the name
 
 
-def answer(query: CampaignQuery | CampaignListQuery, call: Call) -> Reply:
-    """The campaign's status, or the list of current campaigns."""
+def answer(query: object, call: Call) -> Reply:
+    """The campaign's status, the list of current campaigns, or a set-up action's answer."""
+    if not isinstance(query, CampaignQuery | CampaignListQuery):
+        return campaign_actions.answer(query, call)
     if isinstance(query, CampaignListQuery):
         return listing(query, call)
     return status(find_campaign(query.slug, call), call)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event
+from sqlalchemy.orm import object_session
 
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.floors import FloorWords, floor_phrase, opens_floor, take_floor
@@ -20,6 +21,7 @@ from creatorbot.commands.run_labels import local_moment, period_label
 from creatorbot.commands.vocabulary import meaning_of, words_of
 from creatorbot.storage import ledger
 from creatorbot.storage.models import (
+    Campaign,
     Market,
     Run,
     RunStatus,
@@ -50,6 +52,9 @@ KIND_LABELS = {
     SubscriptionKind.FEEDBACK: N_("feedback prompts"),
     SubscriptionKind.PORTFOLIO: N_("morning portfolio"),
 }
+# A channel follows a campaign with `campaign follow` (commands/campaign_follow.py), not with
+# `digest subscribe`; its subscription is listed and managed here like the others.
+CAMPAIGN_LABEL = N_("campaign posts")
 STATUS_LABELS = {
     RunStatus.PENDING: N_("queued"),
     RunStatus.CLAIMED: N_("posting"),
@@ -414,6 +419,7 @@ JOB_OF_KIND = {
     SubscriptionKind.ALERTS: "alerts",
     SubscriptionKind.FEEDBACK: "feedback",
     SubscriptionKind.PORTFOLIO: "portfolio",
+    SubscriptionKind.CAMPAIGN: "campaign-reminder",
 }
 
 
@@ -454,6 +460,12 @@ def _own(number: int | None, call: Call) -> Subscription:
 
 
 def _describe(subscription: Subscription, lang: Lang, *, numbered: bool = True) -> str:
+    if subscription.kind is SubscriptionKind.CAMPAIGN:
+        session = object_session(subscription)
+        campaign = session.get(Campaign, subscription.campaign_id) if session else None
+        followed = campaign.slug if campaign else "?"
+        described = f"{lang._(CAMPAIGN_LABEL)} · {followed}"
+        return f"#{subscription.id} {described}" if numbered else described
     kind = lang._(KIND_LABELS[subscription.kind])
     described = f"{kind} · {lang.market_name(subscription.market)}"
     if numbered:

@@ -64,11 +64,26 @@ PAGES = {
         ),
     ),
     "campaign": Page(
-        N_("campaign SLUG | campaign list [market]"),
+        N_(
+            "campaign SLUG | campaign list [market] | campaign new | campaign edit SLUG | "
+            "campaign enroll SLUG @handle…|filters | campaign unenroll SLUG @handle… | "
+            "campaign follow SLUG [at HH:MM] | campaign unfollow SLUG"
+        ),
         (
             ("SLUG", N_("the campaign's short name, e.g. my-1111-2026")),
             (N_("list"), N_("the running and upcoming campaigns")),
             (N_("market"), MARKET),
+            (N_("new"), N_("leads: set a campaign up in a form")),
+            (N_("edit"), N_("leads: change it (once it runs: later end, targets, budget up)")),
+            (
+                N_("enroll"),
+                N_(
+                    "leads: add creators by handle or by filters (category:beauty tier:L2 "
+                    "segment:potential top 100), after a preview"
+                ),
+            ),
+            (N_("unenroll"), N_("leads: take creators out, by handle")),
+            (N_("follow"), N_("leads: this channel hears when it starts, ends and its last days")),
         ),
         (N_("campaign my-1111-2026"), N_("campaign list"), N_("campaign list MY")),
     ),

@@ -16,6 +16,8 @@ LEVEL = {Role.VIEWER: 0, Role.CM: 1, Role.AM: 1, Role.LEAD: 2, Role.ADMIN: 3}
 ADMIN_ONLY = frozenset({"access", "audit", "digest"})
 FORM_ROLE = Role.CM  # who may submit a form (feedback): not a viewer
 IMPORT_ROLE = Role.LEAD  # who may import a file dropped in chat
+# `campaign` actions that set a campaign up, enrol creators or have a channel follow it.
+CAMPAIGN_SETUP = frozenset({"new", "edit", "enroll", "unenroll", "follow", "unfollow"})
 CONSOLE = "console"
 # "me" in the team's languages: a personal subscription (`digest subscribe alerts me`), an owner
 # filter (`cm:me`), a portfolio (`portfolio saya`).
@@ -108,6 +110,8 @@ def needed_role(command: str, arguments: str) -> Role | None:
         return IMPORT_ROLE
     if command == "feedback":
         return Role.LEAD if first == "export" else Role.CM
+    if command == "campaign" and first in CAMPAIGN_SETUP:
+        return Role.LEAD
     if command == "alerts" and first in ("ack", "snooze"):
         return Role.CM
     return Role.VIEWER

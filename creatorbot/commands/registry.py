@@ -7,6 +7,7 @@ from creatorbot.commands import (
     alerts,
     audit,
     campaign,
+    campaign_setup,
     creator,
     digest,
     feedback,
@@ -18,6 +19,7 @@ from creatorbot.commands import (
     snapshot,
     tiers,
 )
+from creatorbot.commands.campaign_form import CAMPAIGN_EDIT, CAMPAIGN_NEW
 from creatorbot.commands.forms import FEEDBACK
 from creatorbot.commands.i18n import N_
 from creatorbot.commands.router import Command, FormSpec
@@ -118,4 +120,12 @@ def commands() -> dict[str, Command]:
 
 def forms() -> dict[str, FormSpec]:
     """Every form a platform can open, keyed by name."""
-    return {FEEDBACK.name: FormSpec(FEEDBACK, feedback.submit)}
+    return {
+        FEEDBACK.name: FormSpec(FEEDBACK, feedback.submit),
+        CAMPAIGN_NEW.name: FormSpec(
+            CAMPAIGN_NEW, campaign_setup.submit_new, campaign_setup.SETUP_ROLE
+        ),
+        CAMPAIGN_EDIT.name: FormSpec(
+            CAMPAIGN_EDIT, campaign_setup.submit_edit, campaign_setup.SETUP_ROLE
+        ),
+    }

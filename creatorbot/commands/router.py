@@ -57,6 +57,7 @@ class FormSpec:
 
     form: Form
     submit: Callable[[Mapping[str, str], Call], FormResult]
+    role: Role = FORM_ROLE  # the least role that may submit it
 
 
 def split_command(text: str) -> tuple[str, str]:
@@ -98,7 +99,7 @@ class Router:
         try:
             with self.services.sessions.begin() as session:
                 principal = self._principal(request, session)
-                if not principal.may(FORM_ROLE):
+                if not principal.may(spec.role):
                     outcome = "denied"
                     return FormResult(ok=False, errors={FORM_ERROR: self._denial(principal, lang)})
                 call = Call(request, session, self.services, lang, principal)
@@ -136,7 +137,7 @@ class Router:
         try:
             with self.services.sessions.begin() as session:
                 principal = self._principal(request, session)
-                if not principal.may(FORM_ROLE):
+                if spec is None or not principal.may(spec.role):
                     return []
                 call = Call(request, session, self.services, Lang(request.locale), principal)
                 found = SOURCES[source](inert(typed)[:MAX_TYPED], call)

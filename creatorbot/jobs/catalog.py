@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from creatorbot.jobs import (
     alerts,  # noqa: F401  (declares its jobs)
+    campaigns,  # noqa: F401  (declares its jobs)
     feedback,  # noqa: F401  (declares its jobs)
     portfolio,  # noqa: F401  (declares its jobs)
     snapshot,  # noqa: F401  (declares its jobs)

@@ -25,6 +25,7 @@ from creatorbot.storage.models import (
     Creator,
     DailyMetric,
     Enrollment,
+    RewardBand,
     RewardTier,
     SlotMetric,
     Tier,
@@ -71,6 +72,8 @@ CAMPAIGN_COLUMNS = (
     "gmv_target",
     "creator_target",
 )
+# Written when the frame carries them (a campaign set up in chat, a file with these columns).
+CAMPAIGN_OPTIONAL = ("budget_cap", "remind_days")
 ENROLLMENT_COLUMNS = ("campaign", "handle", "enrolled_on")
 CONTACT_COLUMNS = ("email", "phone")  # optional; stored, never shown
 
@@ -244,14 +247,17 @@ def write_campaigns(
     frame: pd.DataFrame, *, session: Session, progress: Progress | None = None
 ) -> int:
     """Upsert campaigns on slug; `reward_tiers` (a list of (threshold, reward) pairs, see
-    `RewardTier`) replaces the campaign's previous tiers. Campaigns that are new or whose window
+    `RewardTier`) replaces the campaign's previous tiers, and `reward_bands` (a list of
+    (rank_from, rank_to, reward), see `RewardBand`), when the frame has it, its bands; the
+    CAMPAIGN_OPTIONAL columns are written when present. Campaigns that are new or whose window
     or metric changed get their stats recomputed."""
+    columns = (*CAMPAIGN_COLUMNS, *(c for c in CAMPAIGN_OPTIONAL if c in frame.columns))
     written = upsert_frame(
-        table_of(Campaign), frame, CAMPAIGN_COLUMNS, ("slug",), session=session, progress=progress
+        table_of(Campaign), frame, columns, ("slug",), session=session, progress=progress
     )
     ids = campaign_ids(frame["slug"], session=session)
-    tiers_table = table_of(RewardTier)
     campaign_list = [ids[slug][0] for slug in frame["slug"]]
+    tiers_table = table_of(RewardTier)
     session.execute(tiers_table.delete().where(tiers_table.c.campaign_id.in_(campaign_list)))
     tier_rows = [
         {"campaign_id": ids[slug][0], "threshold": threshold, "reward": reward}
@@ -260,6 +266,16 @@ def write_campaigns(
     ]
     if tier_rows:
         session.execute(tiers_table.insert(), tier_rows)
+    if "reward_bands" in frame.columns:
+        bands_table = table_of(RewardBand)
+        session.execute(bands_table.delete().where(bands_table.c.campaign_id.in_(campaign_list)))
+        band_rows = [
+            {"campaign_id": ids[slug][0], "rank_from": low, "rank_to": high, "reward": reward}
+            for slug, bands in zip(frame["slug"], frame["reward_bands"], strict=True)
+            for low, high, reward in (bands or ())
+        ]
+        if band_rows:
+            session.execute(bands_table.insert(), band_rows)
     campaign_stats.after_campaigns(campaign_list, session=session)
     return written
 
@@ -289,6 +305,29 @@ def write_enrollments(
         cached = part[["campaign_id", "creator_id"]]
         people_written(str(market), "enrollments", cached, session=session)
     return written
+
+
+def remove_enrollments(campaign_id: int, creators: Iterable[int], *, session: Session) -> int:
+    """Take creators out of a campaign; its stats are recomputed without them. How many left."""
+    table = table_of(Enrollment)
+    creator_list = sorted(set(creators))
+    if not creator_list:
+        return 0
+    result = session.execute(
+        table.delete().where(
+            table.c.campaign_id == campaign_id, table.c.creator_id.in_(creator_list)
+        )
+    )
+    removed = int(result.rowcount)  # type: ignore[attr-defined]
+    if removed:
+        campaign_stats.after_unenrollments([campaign_id], session=session)
+        market = session.scalar(select(Campaign.market).where(Campaign.id == campaign_id))
+        still = session.scalars(
+            select(Enrollment.creator_id).where(Enrollment.campaign_id == campaign_id)
+        ).all()
+        left = pd.DataFrame({"campaign_id": campaign_id, "creator_id": sorted(still)})
+        people_written(str(market), "unenrollments", left, session=session)
+    return removed
 
 
 WRITERS: dict[str, Callable[..., int]] = {

@@ -28,7 +28,7 @@ from creatorbot.jobs.registry import JobRun
 from creatorbot.storage.demo import DemoSpec
 from creatorbot.storage.importers import ImportFailed, import_file
 from creatorbot.storage.importers.kinds import BY_NAME, Type
-from creatorbot.storage.models import Campaign, FeedbackForm
+from creatorbot.storage.models import Campaign, FeedbackForm, SubscriptionKind
 from creatorbot.storage.queries.metrics import RANKABLE
 from creatorbot.storage.subscriptions import subscribe
 from tests.commands.hostile import (
@@ -235,6 +235,10 @@ def build_posts(app: App, market: str, locale: str) -> None:
                 now=NOW - dt.timedelta(days=60),
                 session=session,
             )
+            if spec.kind is SubscriptionKind.CAMPAIGN:  # following the market's first campaign
+                subscription.campaign_id = session.scalar(
+                    select(Campaign.id).where(Campaign.market == market).order_by(Campaign.id)
+                )
             session.flush()
             periods = [Period("today", NOW, END + dt.timedelta(days=1), hourly=spec.war_room)]
             if name == "feedback-campaign":

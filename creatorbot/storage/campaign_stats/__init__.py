@@ -7,6 +7,7 @@ from creatorbot.storage.campaign_stats.fresh import Spec, is_fresh
 from creatorbot.storage.campaign_stats.hooks import (
     after_campaigns,
     after_enrollments,
+    after_unenrollments,
     after_world,
     refresh_stale,
     stale_campaigns,
@@ -17,6 +18,7 @@ __all__ = [
     "Spec",
     "after_campaigns",
     "after_enrollments",
+    "after_unenrollments",
     "after_world",
     "apply_daily_changes",
     "is_fresh",

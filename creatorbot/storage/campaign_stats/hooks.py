@@ -37,6 +37,13 @@ def after_enrollments(ids: Iterable[int], *, session: Session) -> None:
     recompute(stale, session=session)
 
 
+def after_unenrollments(ids: Iterable[int], *, session: Session) -> None:
+    """Creators were taken out of these campaigns: recompute their stats."""
+    campaigns = specs(ids=ids, session=session)
+    lock_markets({spec.market for spec in campaigns}, session=session)
+    recompute(campaigns, session=session)
+
+
 def after_world(*, session: Session) -> None:
     """A demo world was written (its daily metrics in bulk, past the write path): recompute
     every campaign."""

@@ -39,6 +39,7 @@ class Type(enum.Enum):
     COUNT = "count"
     MONEY = "money"
     REWARD_TIERS = "reward_tiers"
+    REWARD_BANDS = "reward_bands"
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,12 @@ CAMPAIGNS = Kind(
         money(Campaign.gmv_target, nullable=True, positive=True, digits=TARGET_DIGITS),
         count(Campaign.creator_target, nullable=True, positive=True),
         Field("reward_tiers", Type.REWARD_TIERS, nullable=True),
+        # Optional columns: a file without them leaves what was set (in chat) as it was.
+        Field("reward_bands", Type.REWARD_BANDS, nullable=True, optional=True),
+        money(
+            Campaign.budget_cap, nullable=True, optional=True, positive=True, digits=TARGET_DIGITS
+        ),
+        count(Campaign.remind_days, nullable=True, optional=True, positive=True),
     ),
     key=("slug",),
     existing=references.existing_campaigns,

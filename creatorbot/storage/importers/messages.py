@@ -30,6 +30,11 @@ BAD_REWARD_TIERS = N_(
     "(reach:reward, amounts ≥ 0 with at most {decimals} decimals)"
 )
 REPEATED_THRESHOLD = N_("the threshold {threshold} appears more than once")
+BAD_REWARD_BANDS = N_(
+    "expected prizes by rank like 1-3:500;4-10:200 "
+    "(ranks:reward, amounts > 0 with at most {decimals} decimals)"
+)
+OVERLAPPING_BANDS = N_("the ranks {band} are in two prizes")
 
 # Problems with what a value refers to.
 UNKNOWN_MARKET = N_("unknown market; known markets are {known}")

@@ -69,6 +69,8 @@ def parse_column(
         case Type.REWARD_TIERS:
             thresholds = minor_units if threshold_units is None else threshold_units
             return _reward_tiers(field, values, log, minor_units, thresholds)
+        case Type.REWARD_BANDS:
+            return _reward_bands(field, values, log, minor_units)
 
 
 def _text(field: Field, values: pd.Series, empty: pd.Series, log: ErrorLog) -> pd.Series:
@@ -290,3 +292,38 @@ def reward_tiers(
             return [], messages.REPEATED_THRESHOLD.format(threshold=pieces[0])
         tiers[threshold] = reward
     return sorted(tiers.items()), None
+
+
+def _reward_bands(
+    field: Field, values: pd.Series, log: ErrorLog, minor_units: pd.Series
+) -> pd.Series:
+    parsed: list[list[tuple[int, int, int]] | None] = []
+    for row, text, units in zip(values.index, values, minor_units, strict=True):
+        bands, problem = reward_bands(str(text), int(units))
+        if problem is not None:
+            log.add(int(row), field.name, str(text), problem)
+        parsed.append(bands or None)
+    return pd.Series(parsed, index=values.index, dtype=object)
+
+
+_BAND = re.compile(r"^(\d{1,6})(?:-(\d{1,6}))?$")
+
+
+def reward_bands(text: str, minor_units: int) -> tuple[list[tuple[int, int, int]], str | None]:
+    """Parse "1-3:500;4-10:200" into [(rank_from, rank_to, reward), ...] (rewards in minor
+    units, a single rank as `5:100`), or say why it can't be: no rank in two prizes."""
+    bands: list[tuple[int, int, int]] = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        ranks, _, reward = (piece.strip() for piece in part.partition(":"))
+        shape = _BAND.match(ranks.replace(" ", ""))
+        money = re.fullmatch(amount_pattern(minor_units), reward) is not None
+        if shape is None or not money or len(reward.split(".")[0]) > REWARD_DIGITS - minor_units:
+            return [], messages.BAD_REWARD_BANDS.format(decimals=minor_units)
+        low, high = int(shape.group(1)), int(shape.group(2) or shape.group(1))
+        minor = to_minor(reward, minor_units)
+        if low < 1 or high < low or minor == 0:
+            return [], messages.BAD_REWARD_BANDS.format(decimals=minor_units)
+        if any(low <= b_high and b_low <= high for b_low, b_high, _ in bands):
+            return [], messages.OVERLAPPING_BANDS.format(band=ranks)
+        bands.append((low, high, minor))
+    return sorted(bands), None

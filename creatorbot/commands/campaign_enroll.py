@@ -1,0 +1,249 @@
+"""`campaign enroll SLUG` from pasted handles or a filter (`segment:potential category:beauty
+tier:L2 top 100`, read as `leaderboard` reads it), first as a preview — who is added, who is
+unknown, who is already in an overlapping campaign of the market — then written when its
+button is pressed; `campaign unenroll SLUG @handle…`. Both go through the enrollments write
+path (atomic, idempotent, the campaign's stats refreshed) and are audited."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from creatorbot.commands import leaderboard
+from creatorbot.commands.campaign_setup import audit, check_lead, local_today
+from creatorbot.commands.core import Call, UserError
+from creatorbot.commands.i18n import Lang
+from creatorbot.commands.labels import metric_label
+from creatorbot.commands.lookups import find_campaign
+from creatorbot.commands.reply import Button, Buttons, Context, Fields, Header, Reply, Text
+from creatorbot.commands.vocabulary import option
+from creatorbot.storage.handles import handle_key, shown
+from creatorbot.storage.models import Campaign
+from creatorbot.storage.queries.enrolment import creators_by_handle, enrolled_ids, in_overlapping
+from creatorbot.storage.queries.markets import all_markets
+from creatorbot.storage.writer import remove_enrollments, write_enrollments
+
+CONFIRM = "confirm"
+MAX_ENROLL = 5000  # creators one filter may enrol at once
+LISTED = 20  # handles named per group in a preview
+FILTER_PERIOD = "30d"  # a filter ranks creators over this window unless it names another
+FILTER_KEYS = frozenset({"tier", "category", "segment", "cm", "am", "as-of"})
+_TOP = re.compile(r"^(?:top|primi|teratas):?(\d*)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class EnrollQuery:
+    """`campaign enroll SLUG [confirm] handles|filters` or `campaign unenroll SLUG handles`."""
+
+    action: str
+    slug: str
+    words: tuple[str, ...]
+    confirm: bool = False
+
+
+def parse(action: str, tokens: list[str], call: Call) -> EnrollQuery:
+    """The slug, `confirm` (the preview's button), then handles or filters."""
+    lang = call.lang
+    if not tokens:
+        raise UserError(
+            lang._("Which campaign? Write `campaign {action} SLUG` and the creators.").format(
+                action=action
+            )
+        )
+    slug, rest = tokens[0], tokens[1:]
+    confirm = bool(rest) and rest[0].lower() == CONFIRM
+    rest = rest[1:] if confirm else rest
+    if not rest:
+        raise UserError(
+            lang._(
+                "Name the creators: handles (@aisyah.beauty @farah) or filters "
+                "(segment:potential category:beauty tier:L2 top 100)."
+            )
+        )
+    return EnrollQuery(action, slug, tuple(rest), confirm)
+
+
+def is_filter(words: tuple[str, ...]) -> bool:
+    """Whether the words are filters (`tier:L2`, `top 100`) rather than handles."""
+    return any(
+        _TOP.match(w) or (":" in w and option(w.partition(":")[0]) in FILTER_KEYS) for w in words
+    )
+
+
+def answer(query: EnrollQuery, call: Call) -> Reply:
+    """The preview, the enrolment once confirmed, or the creators taken out."""
+    campaign = find_campaign(query.slug, call)
+    check_lead(campaign.market, call)
+    lang = call.lang
+    market = all_markets(session=call.session)[campaign.market]
+    if local_today(market, call) > campaign.ends_on:
+        raise UserError(
+            lang._("{name} has ended: its creators can no longer change.").format(
+                name=campaign.name
+            )
+        )
+    if query.action == "unenroll":
+        return _unenroll(campaign, query, call)
+    if is_filter(query.words):
+        handles, note = _filtered(campaign, query.words, call)
+    else:
+        handles, note = [w.lstrip("@").strip(",;") for w in query.words], ""
+        handles = [h for h in handles if h]
+    found = creators_by_handle(campaign.market, handles, session=call.session)
+    unknown = [h for h in dict.fromkeys(handles) if handle_key(h) not in found]
+    known = list(dict.fromkeys(found[handle_key(h)] for h in handles if handle_key(h) in found))
+    already = enrolled_ids(campaign.id, session=call.session)
+    fresh = [(cid, handle) for cid, handle in known if cid not in already]
+    clashes = in_overlapping(campaign, [cid for cid, _ in fresh], session=call.session)
+    adding = [(cid, handle) for cid, handle in fresh if cid not in clashes]
+    if query.confirm:
+        return _enrol(campaign, adding, call)
+    title = lang._("Enrol in {name}: preview").format(name=campaign.name)
+    fields = Fields(
+        (
+            (lang._("To add"), lang.number(len(adding))),
+            (lang._("Already enrolled"), lang.number(len(known) - len(fresh))),
+            (
+                lang._("Unknown in {market}").format(market=campaign.market),
+                lang.number(len(unknown)),
+            ),
+            (lang._("In an overlapping campaign"), lang.number(len(clashes))),
+        )
+    )
+    blocks: list = [Header(title), fields]
+    if adding:
+        added = _listed([h for _, h in adding], lang)
+        blocks.append(Text(lang._("*Added:* {handles}").format(handles=added)))
+    if unknown:
+        blocks.append(Text(lang._("*Unknown:* {handles}").format(handles=_listed(unknown, lang))))
+    if clashes:
+        taken = {handle: clashes[cid] for cid, handle in fresh if cid in clashes}
+        blocks.append(
+            Text(
+                lang._("*Not added, already in an overlapping campaign:* {handles}").format(
+                    handles=_listed(list(taken), lang, taken)
+                )
+            )
+        )
+    if note:
+        blocks.append(Context(note))
+    if adding:
+        command = " ".join(["campaign enroll", campaign.slug, CONFIRM, *query.words])
+        label = lang.n_("Enrol {n} creator", "Enrol {n} creators", len(adding)).format(
+            n=lang.number(len(adding))
+        )
+        blocks.append(Buttons((Button(label, "run", command, "primary"),)))
+    else:
+        blocks.append(Context(lang._("Nobody to add.")))
+    return Reply(tuple(blocks), rows=len(adding))
+
+
+def _listed(handles: list[str], lang: Lang, notes: dict[str, str] | None = None) -> str:
+    """The first LISTED handles as a reader sees them (each with its note, if any), and how
+    many more there are."""
+    notes = notes or {}
+    named = [
+        f"@{shown(h)} ({notes[h]})" if h in notes else f"@{shown(h)}" for h in handles[:LISTED]
+    ]
+    text = ", ".join(named)
+    if len(handles) > LISTED:
+        text += " " + lang._("and {n} more").format(n=lang.number(len(handles) - LISTED))
+    return text
+
+
+def _filtered(campaign: Campaign, words: tuple[str, ...], call: Call) -> tuple[list[str], str]:
+    """The handles a filter picks in the campaign's market: its creators ranked by the metric
+    (GMV unless one is named) over the window (30 days unless one is named), the first `top N`
+    (all of them, up to MAX_ENROLL, without one)."""
+    lang = call.lang
+    top, rest = MAX_ENROLL, []
+    items = list(words)
+    while items:
+        word = items.pop(0)
+        matched = _TOP.match(word)
+        if matched:
+            number = matched.group(1) or (items.pop(0) if items else "")
+            if not number.isdigit() or int(number) < 1:
+                raise UserError(lang._("`top` needs a number, e.g. top 100."))
+            top = min(int(number), MAX_ENROLL)
+        else:
+            rest.append(word)
+    query = leaderboard.parse(" ".join(rest), call)
+    if query.market and query.market.upper() != campaign.market:
+        raise UserError(
+            lang._("Campaign {slug} runs in {market}, not {other}.").format(
+                slug=campaign.slug, market=campaign.market, other=query.market.upper()
+            )
+        )
+    query = replace(query, market=campaign.market, top=top)
+    if query.period is None and query.named is None:
+        query = replace(query, period=FILTER_PERIOD)
+    board = leaderboard.compute(query, call)
+    handles = board.ranked["handle"].head(top).tolist()
+    note = lang._(
+        "Picked by {metric} over {window}: the first {n} creators the filter ranks."
+    ).format(
+        metric=metric_label(query.metric, lang),
+        window=lang.window(board.window.start, board.window.end),
+        n=lang.number(len(handles)),
+    )
+    return [str(h) for h in handles], note
+
+
+def _enrol(campaign: Campaign, adding: list[tuple[int, str]], call: Call) -> Reply:
+    lang = call.lang
+    if adding:
+        market = all_markets(session=call.session)[campaign.market]
+        frame = pd.DataFrame(
+            {
+                "campaign": campaign.slug,
+                "handle": [handle for _, handle in adding],
+                "enrolled_on": local_today(market, call),
+            }
+        )
+        write_enrollments(frame, session=call.session)
+        handles = " ".join(f"@{h}" for _, h in adding)
+        audit(call, f"enroll {campaign.slug}: +{len(adding)} {handles}"[:4000])
+    total = len(enrolled_ids(campaign.id, session=call.session))
+    text = lang.n_(
+        "Enrolled {n} creator in {name}; it has {total} now.",
+        "Enrolled {n} creators in {name}; it has {total} now.",
+        len(adding),
+    ).format(n=lang.number(len(adding)), name=campaign.name, total=lang.number(total))
+    buttons = Buttons(
+        (
+            Button(lang._("Campaign"), "open", f"campaign {campaign.slug}"),
+            Button(lang._("Leaderboard"), "open", f"leaderboard campaign:{campaign.slug}"),
+        )
+    )
+    return Reply((Text(text), buttons), rows=len(adding))
+
+
+def _unenroll(campaign: Campaign, query: EnrollQuery, call: Call) -> Reply:
+    lang = call.lang
+    if is_filter(query.words):
+        raise UserError(lang._("Name the creators to take out by handle."))
+    handles = [w.lstrip("@").strip(",;") for w in query.words if w.strip("@,;")]
+    found = creators_by_handle(campaign.market, handles, session=call.session)
+    already = enrolled_ids(campaign.id, session=call.session)
+    leaving = [found[k] for k in dict.fromkeys(map(handle_key, handles)) if k in found]
+    leaving = [(cid, h) for cid, h in leaving if cid in already]
+    removed = remove_enrollments(campaign.id, [cid for cid, _ in leaving], session=call.session)
+    if removed:
+        names = " ".join(f"@{h}" for _, h in leaving)
+        audit(call, f"unenroll {campaign.slug}: -{removed} {names}"[:4000])
+    not_in = [h for h in handles if handle_key(h) not in {handle_key(x) for _, x in leaving}]
+    blocks: list = [
+        Text(
+            lang.n_(
+                "Took {n} creator out of {name}.", "Took {n} creators out of {name}.", removed
+            ).format(n=lang.number(removed), name=campaign.name)
+        )
+    ]
+    if not_in:
+        blocks.append(
+            Context(lang._("Not in the campaign: {handles}").format(handles=_listed(not_in, lang)))
+        )
+    return Reply(tuple(blocks), rows=removed)
