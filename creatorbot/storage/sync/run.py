@@ -23,6 +23,7 @@ from creatorbot.storage.importers.seen import SeenKeys
 from creatorbot.storage.importers.validate import validate
 from creatorbot.storage.memory import release_memory
 from creatorbot.storage.roster import shared
+from creatorbot.storage.sync.ahead import read_ahead
 from creatorbot.storage.sync.counts import with_counts
 from creatorbot.storage.sync.sources import Source
 from creatorbot.storage.sync.stored import stored_rows
@@ -61,9 +62,11 @@ def sync_source(
     try:
         with shared(session=session):
             params = {"day": day, "market": market}
-            for table in chunks(source, source.queries[kind], params, label=label):
-                if not load.take(table):
-                    break
+            read = chunks(source, source.queries[kind], params, label=label)
+            with read_ahead(read) as tables:
+                for table in tables:
+                    if not load.take(table):
+                        break
             result = load.finish(day)
     except WarehouseError as exc:
         message = messages.SYNC_NOT_READ.format(source=label, reason=exc)
