@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.hooks import after_import
 from creatorbot.storage.dailyparts import DailyParts
-from creatorbot.storage.importers import messages
+from creatorbot.storage.importers import messages, references
 from creatorbot.storage.importers.chunked import repeated_keys
 from creatorbot.storage.importers.errors import MAX_ERRORS, ErrorLog, ImportFailed, RowError
 from creatorbot.storage.importers.kinds import BY_NAME, Kind
@@ -24,6 +24,7 @@ from creatorbot.storage.importers.validate import validate
 from creatorbot.storage.memory import release_memory
 from creatorbot.storage.roster import shared
 from creatorbot.storage.sync.ahead import read_ahead
+from creatorbot.storage.sync.amounts import with_amounts
 from creatorbot.storage.sync.counts import with_counts
 from creatorbot.storage.sync.sources import Source
 from creatorbot.storage.sync.stored import stored_rows
@@ -105,10 +106,13 @@ class _Load:
         self.errors: list[RowError] = []
         self.total_errors = 0
         self.keys = SeenKeys()  # the keys written
+        self.markets: dict[str, int] | None = None  # each market's minor units, read once
 
     def take(self, table: Table) -> bool:
         """Validate and (while nothing was wrong) write one chunk; False to stop reading."""
-        table = with_counts(self.spec, table)
+        if self.markets is None:
+            self.markets = references.markets(session=self.session)
+        table = with_amounts(self.spec, with_counts(self.spec, table), self.markets)
         try:
             typed = validate(self.spec, table, session=self.session)
         except ImportFailed as exc:
