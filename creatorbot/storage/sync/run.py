@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
+from contextlib import closing
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -64,7 +65,8 @@ def sync_source(
         with shared(session=session):
             params = {"day": day, "market": market}
             read = chunks(source, source.queries[kind], params, label=label)
-            with read_ahead(read) as tables:
+            units = references.markets(session=session)
+            with read_ahead(_typed_where_plain(load.spec, read, units)) as tables:
                 for table in tables:
                     if not load.take(table):
                         break
@@ -78,6 +80,16 @@ def sync_source(
         extra={"market": market, "day": day.isoformat(), "rows": result.rows},
     )
     return result
+
+
+def _typed_where_plain(
+    spec: Kind, tables: Generator[Table], units: dict[str, int]
+) -> Iterator[Table]:
+    """The chunks with their counts and amounts typed already where validation could refuse
+    none of a column's values: done as they are read, beside the writes."""
+    with closing(tables):
+        for table in tables:
+            yield with_amounts(spec, with_counts(spec, table), units)
 
 
 class _Load:
@@ -106,13 +118,9 @@ class _Load:
         self.errors: list[RowError] = []
         self.total_errors = 0
         self.keys = SeenKeys()  # the keys written
-        self.markets: dict[str, int] | None = None  # each market's minor units, read once
 
     def take(self, table: Table) -> bool:
         """Validate and (while nothing was wrong) write one chunk; False to stop reading."""
-        if self.markets is None:
-            self.markets = references.markets(session=self.session)
-        table = with_amounts(self.spec, with_counts(self.spec, table), self.markets)
         try:
             typed = validate(self.spec, table, session=self.session)
         except ImportFailed as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ class WarehouseError(RuntimeError):
 
 def chunks(
     source: Source, query: Query, params: Mapping[str, Any], *, label: str
-) -> Iterator[Table]:
+) -> Generator[Table]:
     """The query's rows, `source.chunk_rows` at a time, as tables of text (empty for NULL; a
     column holding integers alone stays integers, see `counts`) named `label`. Only one chunk
     is held at a time, on either side of the connection."""
@@ -147,6 +147,8 @@ def as_text(values: pd.Series) -> pd.Series:
         return pd.Series(_floats(values.to_numpy()), index=values.index, dtype=object)
     if kind == "M":
         return values.dt.strftime("%Y-%m-%d %H:%M:%S").fillna("")
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values  # text alone: no NULL to look for
     inferred = pd.api.types.infer_dtype(values, skipna=True)
     if inferred in ("string", "empty"):
         return values.fillna("") if values.hasnans else values
