@@ -287,6 +287,9 @@ def _plain_values(column: pd.Series, kind: TypeEngine[Any], dialect: Dialect) ->
         return [lookup[code] for code in codes]
     bind = kind.bind_processor(dialect)
     values = column.tolist()
+    if column.dtype == object and pd.api.types.infer_dtype(column, skipna=False) == "string":
+        # Text alone (a market, a handle): nothing to make plain, nothing missing.
+        return values if bind is None else [bind(value) for value in values]
     missing = column.isna().to_numpy()
     if column.dtype == object:
         values = [_plain(value) for value in values]

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
+from contextlib import closing
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.boards.hooks import after_import
 from creatorbot.storage.dailyparts import DailyParts
-from creatorbot.storage.importers import messages
+from creatorbot.storage.importers import messages, references
 from creatorbot.storage.importers.chunked import repeated_keys
 from creatorbot.storage.importers.errors import MAX_ERRORS, ErrorLog, ImportFailed, RowError
 from creatorbot.storage.importers.kinds import BY_NAME, Kind
@@ -23,6 +24,8 @@ from creatorbot.storage.importers.seen import SeenKeys
 from creatorbot.storage.importers.validate import validate
 from creatorbot.storage.memory import release_memory
 from creatorbot.storage.roster import shared
+from creatorbot.storage.sync.ahead import read_ahead
+from creatorbot.storage.sync.amounts import with_amounts
 from creatorbot.storage.sync.counts import with_counts
 from creatorbot.storage.sync.sources import Source
 from creatorbot.storage.sync.stored import stored_rows
@@ -61,9 +64,12 @@ def sync_source(
     try:
         with shared(session=session):
             params = {"day": day, "market": market}
-            for table in chunks(source, source.queries[kind], params, label=label):
-                if not load.take(table):
-                    break
+            read = chunks(source, source.queries[kind], params, label=label)
+            units = references.markets(session=session)
+            with read_ahead(_typed_where_plain(load.spec, read, units)) as tables:
+                for table in tables:
+                    if not load.take(table):
+                        break
             result = load.finish(day)
     except WarehouseError as exc:
         message = messages.SYNC_NOT_READ.format(source=label, reason=exc)
@@ -74,6 +80,16 @@ def sync_source(
         extra={"market": market, "day": day.isoformat(), "rows": result.rows},
     )
     return result
+
+
+def _typed_where_plain(
+    spec: Kind, tables: Generator[Table], units: dict[str, int]
+) -> Iterator[Table]:
+    """The chunks with their counts and amounts typed already where validation could refuse
+    none of a column's values: done as they are read, beside the writes."""
+    with closing(tables):
+        for table in tables:
+            yield with_amounts(spec, with_counts(spec, table), units)
 
 
 class _Load:
@@ -105,7 +121,6 @@ class _Load:
 
     def take(self, table: Table) -> bool:
         """Validate and (while nothing was wrong) write one chunk; False to stop reading."""
-        table = with_counts(self.spec, table)
         try:
             typed = validate(self.spec, table, session=self.session)
         except ImportFailed as exc:

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import create_engine, make_url, text
+from psycopg.adapt import AdaptersMap
+from psycopg.types.string import TextLoader
+from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from creatorbot.storage.importers.read import Table
+from creatorbot.storage.sync.cursor import batches
 from creatorbot.storage.sync.sources import Query, Source
 
 FIRST_ROW = 2  # rows are numbered as a CSV export of the result would be: the header is row 1
@@ -28,7 +31,7 @@ class WarehouseError(RuntimeError):
 
 def chunks(
     source: Source, query: Query, params: Mapping[str, Any], *, label: str
-) -> Iterator[Table]:
+) -> Generator[Table]:
     """The query's rows, `source.chunk_rows` at a time, as tables of text (empty for NULL; a
     column holding integers alone stays integers, see `counts`) named `label`. Only one chunk
     is held at a time, on either side of the connection."""
@@ -39,6 +42,7 @@ def chunks(
             # SQLite would create an empty one.
             raise WarehouseError(f"no such database file: {Path(str(database)).name}")
         engine = create_engine(url, poolclass=NullPool, **dict(source.engine_options))
+        event.listen(engine, "connect", _numeric_as_text)
     except ImportError as exc:
         raise WarehouseError(f"the database driver is not installed ({exc.name})") from exc
     except SQLAlchemyError as exc:
@@ -51,6 +55,15 @@ def chunks(
         raise WarehouseError(reason(exc)) from exc
     finally:
         engine.dispose()
+
+
+def _numeric_as_text(driver_connection: Any, _record: Any) -> None:
+    """psycopg: NUMERIC values as the text PostgreSQL sends (always positional, "1234.50"),
+    which validation reads exactly; a million of them are not made Decimals first, to be
+    written back as text."""
+    adapters = getattr(driver_connection, "adapters", None)
+    if isinstance(adapters, AdaptersMap):
+        adapters.register_loader("numeric", TextLoader)
 
 
 def reason(exc: SQLAlchemyError) -> str:
@@ -67,12 +80,11 @@ def _read(
     params: Mapping[str, Any],
     label: str,
 ) -> Iterator[Table]:
-    streamed = connection.execution_options(stream_results=True, yield_per=source.chunk_rows)
     wanted = {name: value for name, value in params.items() if name in query.parameters}
-    result = streamed.execute(text(query.sql), wanted)
-    header = [query.columns.get(name, name).strip() for name in list(result.keys())]
+    names, parts = batches(connection, query.sql, wanted, source.chunk_rows)
+    header = [query.columns.get(name, name).strip() for name in names]
     first = FIRST_ROW
-    for part in result.partitions(source.chunk_rows):
+    for part in parts:
         yield _table(part, header, first, label)
         first += len(part)
 
@@ -81,8 +93,8 @@ def _table(rows: Sequence[Any], header: list[str], first: int, label: str) -> Ta
     keep = [header.index(name) for name in dict.fromkeys(header) if name]
     repeated = frozenset(name for name in header if name and header.count(name) > 1)
     index = pd.RangeIndex(first, first + len(rows), name="row")
-    values = list(zip(*rows, strict=True))  # column by column, as plain tuples
-    columns = {header[i]: _column(values[i], index) for i in keep}
+    grid = _grid(rows, len(header))
+    columns = {header[i]: _column(grid[:, i], index) for i in keep}
     frame = pd.DataFrame(
         {name: _text_unless_integers(column) for name, column in columns.items()},
         index=index,
@@ -91,24 +103,38 @@ def _table(rows: Sequence[Any], header: list[str], first: int, label: str) -> Ta
     return Table(label, frame, header, repeated)
 
 
+def _grid(rows: Sequence[Any], width: int) -> np.ndarray:
+    """The rows as one array of objects (rows × columns): numpy takes a chunk of tuples apart
+    several times quicker than `zip`. A value that is itself a sequence (an array column)
+    would be taken apart too: then the rows are transposed by `zip`."""
+    try:
+        grid = np.array(rows, dtype=object)
+    except ValueError:  # sequences of different lengths among the values
+        grid = None
+    if grid is None or grid.shape != (len(rows), width):
+        grid = np.empty((len(rows), width), dtype=object)
+        for position, values in enumerate(zip(*rows, strict=True)):
+            grid[:, position] = values
+    return grid
+
+
 def _text_unless_integers(column: pd.Series) -> pd.Series:
     # Integers stay integers: the sync takes the counts among them as they are (`counts`).
     return column if column.dtype.kind == "i" else as_text(column)
 
 
-def _column(values: tuple[Any, ...], index: pd.RangeIndex) -> pd.Series:
+def _column(values: np.ndarray, index: pd.RangeIndex) -> pd.Series:
     """One column as the driver gave it: numbers as numbers, anything else as objects."""
-    column = np.empty(len(values), dtype=object)
-    column[:] = values
-    kinds = {type(value) for value in values}
+    # Python ints alone (no bool, no NULL), or Python floats and ints: told apart in C.
+    inferred = pd.api.types.infer_dtype(values, skipna=False)
     try:
-        if kinds == {int}:
-            return pd.Series(column.astype(np.int64), index=index)
-        if kinds <= {float, int}:
-            return pd.Series(column.astype(np.float64), index=index)
-    except OverflowError:  # beyond int64: kept as it is, for validation to refuse
+        if inferred == "integer":
+            return pd.Series(values.astype(np.int64), index=index)
+        if inferred in ("floating", "mixed-integer-float"):
+            return pd.Series(values.astype(np.float64), index=index)
+    except (OverflowError, TypeError):  # beyond int64: kept as it is, for validation to refuse
         pass
-    return pd.Series(column, index=index, dtype=object)
+    return pd.Series(values, index=index, dtype=object)
 
 
 def as_text(values: pd.Series) -> pd.Series:
@@ -121,14 +147,16 @@ def as_text(values: pd.Series) -> pd.Series:
         return pd.Series(_floats(values.to_numpy()), index=values.index, dtype=object)
     if kind == "M":
         return values.dt.strftime("%Y-%m-%d %H:%M:%S").fillna("")
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values  # text alone: no NULL to look for
     inferred = pd.api.types.infer_dtype(values, skipna=True)
     if inferred in ("string", "empty"):
         return values.fillna("") if values.hasnans else values
-    kinds = {type(value) for value in values}
-    if kinds <= {dt.date, type(None)}:  # a day repeats on every row: each one written once
+    if inferred == "date":  # a day repeats on every row: each one written once
         codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
-        shown = np.array([day.isoformat() for day in uniques] + [""], dtype=object)
-        return pd.Series(shown[codes], index=values.index, dtype=object)  # -1 picks the ""
+        if all(type(day) is dt.date for day in uniques):  # not a datetime among them
+            shown = np.array([day.isoformat() for day in uniques] + [""], dtype=object)
+            return pd.Series(shown[codes], index=values.index, dtype=object)  # -1 picks ""
     return values.map(_cell)
 
 
