@@ -16,6 +16,7 @@ from creatorbot.bot.inbox import start_inbox
 from creatorbot.bot.metrics import Metrics
 from creatorbot.bot.pool import WorkPool
 from creatorbot.bot.scheduling import start_scheduler
+from creatorbot.extras import need
 from creatorbot.jobs.posting import Poster
 from creatorbot.jobs.scheduler import SchedulerRefused
 from creatorbot.storage.db import database_ok
@@ -57,6 +58,7 @@ def wire(app: App) -> Running:
     routes: dict[str, Handler] = {}
     platforms: dict[str, Any] = {}
     if settings.has_slack:
+        need("slack", "slack_bolt")
         from creatorbot.bot.slack.adapter import PATH, SlackPlatform
 
         slack = SlackPlatform(
@@ -75,6 +77,7 @@ def wire(app: App) -> Running:
         if not settings.slack_app_token:
             routes[PATH] = slack.handle_http
     if settings.has_lark:
+        need("lark", "lark_oapi")
         from creatorbot.bot.lark import adapter as lark
 
         platform = lark.LarkPlatform(
