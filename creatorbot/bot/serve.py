@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from creatorbot.bot.app import App
+from creatorbot.bot.health import readiness
 from creatorbot.bot.http import Handler, WebApp, make_server, run_until_closed
 from creatorbot.bot.inbox import start_inbox
 from creatorbot.bot.metrics import Metrics
@@ -97,7 +98,12 @@ def wire(app: App) -> Running:
         platforms["lark"] = platform
         if not platform.long_connection:
             routes[lark.PATH] = platform.handle_http
-    web = WebApp(routes, metrics, health=lambda: database_ok(app.engine))
+    web = WebApp(
+        routes,
+        metrics,
+        health=lambda: database_ok(app.engine),
+        readiness=lambda: readiness(app.engine, platforms),
+    )
     running = Running(web, pool, metrics, platforms)
     app.people.posters.update(running.posters())  # owners looked up through the same clients
     return running
