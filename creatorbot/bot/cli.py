@@ -53,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
     # say it twice.
     reported = args.command in ("inbox", "sync")
     logs.configure(
-        args.log_level or ("ERROR" if reported else "WARNING" if quiet else settings.log_level)
+        args.log_level or ("ERROR" if reported else "WARNING" if quiet else settings.log_level),
+        settings.log_format,
     )
     if args.command == "run" and not args.console:
         refused = start_problems(settings, terminal=sys.stdin.isatty())

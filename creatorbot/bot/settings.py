@@ -107,6 +107,7 @@ class Settings(BaseSettings):
     backlog: int = Field(default=256, ge=0, validation_alias="CREATORBOT_BACKLOG")
     http_threads: int = Field(default=16, ge=1, validation_alias="CREATORBOT_HTTP_THREADS")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+    log_format: Literal["text", "json"] = Field(default="text", validation_alias="LOG_FORMAT")
 
     @property
     def resolved_database_url(self) -> str:
