@@ -17,6 +17,7 @@ from creatorbot.bot.inbox import start_inbox
 from creatorbot.bot.metrics import Metrics
 from creatorbot.bot.pool import WorkPool
 from creatorbot.bot.scheduling import start_scheduler
+from creatorbot.bot.signals import DatabaseSignals
 from creatorbot.extras import need
 from creatorbot.jobs.posting import Poster
 from creatorbot.jobs.scheduler import SchedulerRefused
@@ -56,6 +57,9 @@ def wire(app: App) -> Running:
         platform=platform, stage=stage
     ).inc()
     pool = WorkPool(settings.workers, settings.backlog)
+    metrics.pool_tasks.labels(state="running").set_function(pool.running)
+    metrics.pool_tasks.labels(state="queued").set_function(pool.queued)
+    metrics.registry.register(DatabaseSignals(app.sessions, app.services.clock))
     routes: dict[str, Handler] = {}
     platforms: dict[str, Any] = {}
     if settings.has_slack:
