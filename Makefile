@@ -45,6 +45,7 @@ lint: $(DEV_STAMP)  ## ruff and mypy
 	$(BIN)/mypy
 
 bench: $(DEV_STAMP)  ## benchmarks and load scripts (loopback only); they print their figures
+	$(BIN)/python -m bench.startup
 	$(BIN)/python -m bench.slack_ack
 	$(BIN)/python -m bench.commands
 	$(BIN)/python -m bench.sync

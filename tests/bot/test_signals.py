@@ -5,12 +5,14 @@ successful sync and import, each market's data freshness)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
+import yaml
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 
@@ -27,6 +29,7 @@ from creatorbot.storage.subscriptions import subscribe
 from tests.bot.slack_harness import SlackBot, running_bot
 from tests.bot.world import NOW
 
+ROOT = Path(__file__).resolve().parents[2]
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
 
@@ -39,6 +42,18 @@ def scrape(bot: SlackBot) -> Samples:
         for family in text_string_to_metric_families(exposition)
         for sample in family.samples
     }
+
+
+def families(bot: SlackBot) -> set[str]:
+    """The names `/metrics` declares (a counter's also with `_total`), samples or not."""
+    with urlopen(bot.url.removesuffix("/slack/events") + "/metrics", timeout=5) as answer:
+        exposition = answer.read().decode()
+    names = set()
+    for family in text_string_to_metric_families(exposition):
+        names.add(family.name)
+        if family.type == "counter":
+            names.add(f"{family.name}_total")
+    return names
 
 
 @pytest.fixture
@@ -180,3 +195,19 @@ def test_figures_are_read_once_a_minute_and_a_failed_read_says_so(bot: SlackBot)
         assert up.name == "creatorbot_signals_up"
         assert up.samples[0].value == 0
     assert len(reads) == 2  # at 0 s and at 61 s; at 30 s the last read stood
+
+
+def test_the_alert_rules_name_only_figures_the_bot_exports(bot: SlackBot) -> None:
+    rules = yaml.safe_load((ROOT / "deploy" / "prometheus-alerts.yml").read_text())
+    (group,) = rules["groups"]
+    exported = families(bot)
+    named = {
+        name
+        for rule in group["rules"]
+        for name in re.findall(r"\b(?:creatorbot|process)_[a-z_]+", rule["expr"])
+    }
+    assert {"creatorbot_scheduled_runs", "creatorbot_data_age_days"} <= named
+    assert named <= exported, f"not exported: {sorted(named - exported)}"
+    for rule in group["rules"]:
+        assert rule["alert"].startswith("Creatorbot")
+        assert rule["annotations"]["summary"]
