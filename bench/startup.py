@@ -31,7 +31,12 @@ def timed(command: list[str], env: dict[str, str], cwd: str) -> tuple[float, flo
 
 
 def median_of(runs: int, command: list[str], env: dict[str, str], cwd: str) -> tuple[float, float]:
-    walls, cpus = zip(*(timed(command, env, cwd) for _ in range(runs)), strict=True)
+    """Median wall and CPU seconds of `runs` runs (NaN when the command fails: an older
+    release without `--version`)."""
+    try:
+        walls, cpus = zip(*(timed(command, env, cwd) for _ in range(runs)), strict=True)
+    except subprocess.CalledProcessError:
+        return float("nan"), float("nan")
     return statistics.median(walls), statistics.median(cpus)
 
 
@@ -43,6 +48,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         env = {k: v for k, v in os.environ.items() if not k.startswith(OURS) and k not in ALSO_OURS}
         env.update(CREATORBOT_DATA_DIR=folder, LOG_LEVEL="WARNING")
+        # A user's Python keeps compiled bytecode (pip compiles it at install too): a shell that
+        # forbids writing it would time the compiler on every start instead.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         print(f"load before: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
         subprocess.run([*bot, "demo-data"], env=env, cwd=folder, check=True, capture_output=True)
         ask = [*bot, "ask", "leaderboard MY"]

@@ -110,9 +110,9 @@ def start_problems(settings: Settings, *, terminal: bool) -> list[str]:
     """Why `creatorbot run` must not start: a platform configured only in part (it would be
     left out, or the bot fall back to a console nobody reads), or no platform at all and no
     terminal (a container would read end of input and exit looking healthy)."""
-    problems = settings.platform_problems()
     from creatorbot.storage.sync import SourcesError
 
+    problems = settings.platform_problems()
     try:
         settings.warehouse_sources(os.environ)
     except SourcesError as exc:
