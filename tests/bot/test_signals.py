@@ -5,6 +5,7 @@ successful sync and import, each market's data freshness)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -211,3 +212,16 @@ def test_the_alert_rules_name_only_figures_the_bot_exports(bot: SlackBot) -> Non
     for rule in group["rules"]:
         assert rule["alert"].startswith("Creatorbot")
         assert rule["annotations"]["summary"]
+
+
+def test_the_dashboard_charts_only_figures_the_bot_exports(bot: SlackBot) -> None:
+    dashboard = json.loads((ROOT / "deploy" / "grafana-dashboard.json").read_text())
+    exported = families(bot)
+    named = {
+        re.sub(r"_(bucket|count|sum)$", "", name)
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+        for name in re.findall(r"\b(?:creatorbot|process)_[a-z_]+", target["expr"])
+    }
+    assert {"creatorbot_pool_tasks", "process_resident_memory_bytes"} <= named
+    assert named <= exported, f"not exported: {sorted(named - exported)}"
