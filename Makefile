@@ -4,19 +4,33 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+# The exact versions (with their hashes) every install uses: requirements.lock is the image's
+# (creatorbot[all]), requirements-dev.lock adds the tests' and linters'. `make lock` refreshes
+# both from pyproject.toml's ranges with pip-tools, kept in a venv of its own.
+LOCK     := requirements.lock
+DEV_LOCK := requirements-dev.lock
+LOCK_VENV := .venv-lock
+PIP_TOOLS := pip-tools>=7.4,<8
+COMPILE  := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras \
+            --unsafe-package creatorbot --no-emit-index-url
+# pip-compile notes that creatorbot itself (the extras' self-reference) is unpinned: it is
+# installed from the working tree after the lock, so the note is dropped.
+UNPINNED_NOTE := /^\# WARNING: The following packages were not pinned/,$$d
 
-.PHONY: demo test lint bench eval mutate shell clean i18n docs-check
+.PHONY: demo test lint bench eval mutate shell clean i18n docs-check lock lock-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(DEV_STAMP): pyproject.toml $(DEV_LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP) $@
 
 demo: $(STAMP)  ## build the demo database and show what the bot would post this morning
@@ -31,6 +45,7 @@ lint: $(DEV_STAMP)  ## ruff and mypy
 	$(BIN)/mypy
 
 bench: $(DEV_STAMP)  ## benchmarks and load scripts (loopback only); they print their figures
+	$(BIN)/python -m bench.startup
 	$(BIN)/python -m bench.slack_ack
 	$(BIN)/python -m bench.commands
 	$(BIN)/python -m bench.sync
@@ -53,8 +68,18 @@ docs-check: $(STAMP)  ## broken links, anchors and unknown commands in README.md
 shell: $(STAMP)  ## the interactive console bot
 	$(BIN)/creatorbot shell
 
+lock:  ## pin every dependency (with hashes) within pyproject.toml's ranges, for Python 3.11 on Linux
+	test -x $(LOCK_VENV)/bin/pip-compile || \
+	  { $(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install --quiet '$(PIP_TOOLS)'; }
+	$(COMPILE) --upgrade --extra all -o $(LOCK) pyproject.toml
+	$(COMPILE) --upgrade --extra dev -o $(DEV_LOCK) pyproject.toml
+	sed -i '$(UNPINNED_NOTE)' $(LOCK) $(DEV_LOCK)
+
+lock-check:  ## a fresh clone installs from the lock offline, from a wheel cache downloaded once
+	.ci/lock-check
+
 clean:
-	rm -rf $(VENV) data mutants .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_VENV) data mutants .pytest_cache .mypy_cache .ruff_cache
 
 i18n: $(DEV_STAMP)  ## extract catalog messages and merge them into the it/ms catalogs
 	$(BIN)/pybabel extract --no-location --sort-output -k N_ -k n_:1,2 -k _ \

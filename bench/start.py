@@ -1,6 +1,7 @@
 """Cold start: `creatorbot run` started as a process of its own on a bench world (HTTP mode, a
-fake Slack Web API on loopback), the seconds until `/healthz` answers 200, its resident memory
-once idle (its warm-up done), and the first question asked after that, then the same again."""
+fake Slack Web API on loopback), the seconds until `/readyz` answers 200 (the database at the
+current migration, Slack's signing configured), its resident memory once idle (its warm-up
+done), and the first question asked after that, then the same again."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ FIRST = ("/leaderboard", "gmv 14d MY")
 
 @dataclass(frozen=True)
 class Start:
-    """Seconds from the process's start to `/healthz` 200, then to idle (its warm-up done), its
+    """Seconds from the process's start to `/readyz` 200, then to idle (its warm-up done), its
     RSS (MB) idle, and the seconds from sending the first question (`FIRST`) to its answer, and
     from sending it again (None when not asked)."""
 
@@ -124,7 +125,7 @@ def _wait_ready(child: subprocess.Popen[bytes], port: int, started: float, log: 
             raise RuntimeError(f"the bot exited ({child.returncode}):\n{tail}")
         with (
             contextlib.suppress(OSError),
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer,
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as answer,
         ):
             if answer.status == 200:
                 return time.perf_counter() - started

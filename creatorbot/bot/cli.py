@@ -1,29 +1,22 @@
-"""The `creatorbot` command line: run the bot, the shell, one-off commands, imports, demo data."""
+"""The `creatorbot` command line: run the bot, the shell, one-off commands, imports, demo data.
+
+Each verb imports what it needs when it runs (pandas, SQLAlchemy, the SDKs take seconds to
+import), so `--help` and `--version` answer at once; tests/bot/test_start_imports.py guards it."""
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from creatorbot.bot.cli_args import parser
+from creatorbot.extras import MissingExtra
 
-from creatorbot.bot import logs
-from creatorbot.bot.app import App, SchemaOutOfDate, build
-from creatorbot.bot.cli_jobs import parse_moment, platform_posters
-from creatorbot.bot.console import ask, shell, show
-from creatorbot.bot.scheduling import post_on_demand
-from creatorbot.bot.settings import Settings
-from creatorbot.commands.i18n import LANGUAGES, Lang, language_of
-from creatorbot.storage import segments
-from creatorbot.storage.db import make_engine, upgrade
-from creatorbot.storage.failures import database_unreachable, disk_full, first_line
-from creatorbot.storage.importers import KINDS
-from creatorbot.storage.sync import SourcesError
+if TYPE_CHECKING:
+    from creatorbot.bot.app import App
+    from creatorbot.bot.settings import Settings
 
 # Verbs an operator watches (with a progress bar and Ctrl-C) whose statements may rightly run
 # for minutes (a big import, its board refresh, the demo world): no statement timeout.
@@ -33,6 +26,24 @@ LONG_JOBS = ("import", "inbox", "sync", "demo-data", "demo")
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `creatorbot` console script."""
     args = parser().parse_args(argv)
+    try:
+        return run(args)
+    except MissingExtra as exc:
+        print(f"creatorbot: {exc}", file=sys.stderr)
+        return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out the parsed command; the exit code."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+    from creatorbot.bot import logs
+    from creatorbot.bot.app import SchemaOutOfDate, build
+    from creatorbot.bot.settings import Settings
+    from creatorbot.storage import segments
+    from creatorbot.storage.db import make_engine, upgrade
+    from creatorbot.storage.failures import database_unreachable, disk_full, first_line
+
     settings = Settings()
     if args.command in LONG_JOBS:
         settings = settings.model_copy(update={"statement_timeout_seconds": 0})
@@ -42,7 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # say it twice.
     reported = args.command in ("inbox", "sync")
     logs.configure(
-        args.log_level or ("ERROR" if reported else "WARNING" if quiet else settings.log_level)
+        args.log_level or ("ERROR" if reported else "WARNING" if quiet else settings.log_level),
+        settings.log_format,
     )
     if args.command == "run" and not args.console:
         refused = start_problems(settings, terminal=sys.stdin.isatty())
@@ -98,6 +110,8 @@ def start_problems(settings: Settings, *, terminal: bool) -> list[str]:
     """Why `creatorbot run` must not start: a platform configured only in part (it would be
     left out, or the bot fall back to a console nobody reads), or no platform at all and no
     terminal (a container would read end of input and exit looking healthy)."""
+    from creatorbot.storage.sync import SourcesError
+
     problems = settings.platform_problems()
     try:
         settings.warehouse_sources(os.environ)
@@ -108,83 +122,10 @@ def start_problems(settings: Settings, *, terminal: bool) -> list[str]:
     return problems
 
 
-def parser() -> argparse.ArgumentParser:
-    """The argument parser, one sub-command per verb."""
-    top = argparse.ArgumentParser(prog="creatorbot", description=__doc__)
-    top.add_argument("--log-level", help="DEBUG, INFO, WARNING… (default: LOG_LEVEL or INFO)")
-    verbs = top.add_subparsers(dest="command", required=True)
-    run = verbs.add_parser(
-        "run", help="run the bot on Slack and/or Lark (the console when none is configured)"
-    )
-    run.add_argument(
-        "--console", action="store_true", help="run on the console even if a platform is set up"
-    )
-    for name, text in (("shell", "an interactive prompt"), ("ask", "answer one command")):
-        verb = verbs.add_parser(name, help=text)
-        verb.add_argument("--locale", choices=LANGUAGES, help="language of the answers")
-        if name == "ask":
-            verb.add_argument("text", nargs="+", help="the command, e.g. leaderboard gmv 7d MY")
-    importing = verbs.add_parser(
-        "import",
-        help="import a CSV, XLSX or tab-separated file: canonical, or a TikTok Shop export",
-        usage="creatorbot import [KIND] FILE [--day YYYY-MM-DD] [--market M] [--dry-run]",
-    )
-    importing.add_argument(
-        "kind", metavar="KIND", help="creators, daily_metrics, … (omit: recognised from the header)"
-    )
-    importing.add_argument("file", nargs="?", type=Path, metavar="FILE")
-    importing.add_argument(
-        "--day", type=dt.date.fromisoformat, help="the day of an export that names none"
-    )
-    importing.add_argument("--market", help="the market of a TikTok Shop export (e.g. MY)")
-    importing.add_argument(
-        "--dry-run", action="store_true", help="show what would be imported; write nothing"
-    )
-    inbox = verbs.add_parser(
-        "inbox", help="import what is in the inbox folder once, then exit (for a cron)"
-    )
-    inbox.add_argument("folder", nargs="?", type=Path, help="default: CREATORBOT_INBOX")
-    inbox.add_argument(
-        "--settle",
-        type=float,
-        default=5.0,
-        help="seconds between the two looks; a file that changed meanwhile waits (default 5)",
-    )
-    syncing = verbs.add_parser(
-        "sync", help="read the warehouse sources now (CREATORBOT_SOURCES); `sync status`"
-    )
-    syncing.add_argument(
-        "kind", nargs="?", choices=[*KINDS, "status"], help="one kind (default: all), or status"
-    )
-    syncing.add_argument(
-        "--day", type=dt.date.fromisoformat, help="the day (default: yesterday in each market)"
-    )
-    syncing.add_argument("--source", help="one source of the file (default: all)")
-    demo_data = verbs.add_parser("demo-data", help="write the deterministic demo world")
-    demo_data.add_argument("--creators", type=int, default=2000)
-    demo_data.add_argument("--days", type=int, default=90)
-    demo_data.add_argument("--seed", type=int, default=7)
-    demo_data.add_argument(
-        "--end", type=dt.date.fromisoformat, help="last day (default: yesterday)"
-    )
-    demo_data.add_argument(
-        "--force", action="store_true", help="replace creators that were imported, not generated"
-    )
-    verbs.add_parser("demo", help="build the demo world and show this morning's posts")
-    scheduled = verbs.add_parser("jobs", help="the scheduled posts: their schedule and ledger")
-    scheduled.add_argument("action", choices=["list", "tick"])
-    scheduled.add_argument(
-        "--at",
-        type=parse_moment,
-        help="tick: the moment to run as (ISO date-time, UTC unless it has an offset)",
-    )
-    db = verbs.add_parser("db", help="database maintenance")
-    db.add_argument("action", choices=["upgrade"])
-    return top
-
-
 def console_locale(requested: str | None, settings: Settings) -> str:
     """--locale, else CREATORBOT_LOCALE, else the terminal's LANG, else English."""
+    from creatorbot.commands.i18n import language_of
+
     return language_of(
         requested or settings.locale or os.environ.get("LC_ALL") or os.environ.get("LANG")
     )
@@ -202,6 +143,9 @@ def cmd_run(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_shell(app: App, args: argparse.Namespace) -> int:
+    from creatorbot.bot.console import shell
+    from creatorbot.bot.scheduling import post_on_demand
+
     post_on_demand(app, {})
     locale = console_locale(getattr(args, "locale", None), app.settings)
     shell(app.router, app.settings.data_dir / ".shell_history", locale)
@@ -209,6 +153,11 @@ def cmd_shell(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_ask(app: App, args: argparse.Namespace) -> int:
+    from creatorbot.bot.cli_jobs import platform_posters
+    from creatorbot.bot.console import ask, show
+    from creatorbot.bot.scheduling import post_on_demand
+    from creatorbot.commands.i18n import Lang
+
     post_on_demand(app, platform_posters(app))
     locale = console_locale(args.locale, app.settings)
     reply = ask(app.router, " ".join(args.text), locale)
@@ -217,6 +166,8 @@ def cmd_ask(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_import(app: App, args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from creatorbot.bot.cli_import import import_args, run_import
 
     asked = import_args(args.kind, args.file)

@@ -9,6 +9,7 @@ from creatorbot.bot.app import App
 from creatorbot.bot.scheduling import make_runner, run_once
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.run_labels import local_moment, period_label
+from creatorbot.extras import need
 from creatorbot.jobs.catalog import jobs
 from creatorbot.jobs.periods import parse_at, periods_between
 from creatorbot.jobs.posting import Poster
@@ -19,17 +20,12 @@ from creatorbot.storage.subscriptions import all_subscriptions
 ENGLISH = Lang("en")  # the operator's console speaks English
 
 
-def parse_moment(value: str) -> dt.datetime:
-    """An ISO date-time; without an offset it is read as UTC."""
-    moment = dt.datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 def platform_posters(app: App) -> dict[str, Poster]:
     """The posters of the platforms the settings configure (the console's is always there)."""
     settings = app.settings
     posters: dict[str, Poster] = {}
     if settings.slack_bot_token:
+        need("slack", "slack_sdk")
         from creatorbot.bot.slack.poster import slack_poster
 
         token = settings.slack_bot_token.get_secret_value()
@@ -37,6 +33,7 @@ def platform_posters(app: App) -> dict[str, Poster]:
             token, settings.slack_api_url, table_blocks=settings.slack_table_blocks
         )
     if settings.has_lark and settings.lark_app_secret:
+        need("lark", "lark_oapi")
         from creatorbot.bot.lark.poster import lark_poster
 
         secret = settings.lark_app_secret.get_secret_value()

@@ -1,6 +1,6 @@
-"""The HTTP front: one WSGI app for every platform's callbacks plus `/healthz` and `/metrics`,
-and the public pages (the creators' form, under a path prefix), served by waitress (a
-production WSGI server, threads sized for many concurrent acks)."""
+"""The HTTP front: one WSGI app for every platform's callbacks plus `/livez`, `/readyz`,
+`/healthz` and `/metrics`, and the public pages (the creators' form, under a path prefix), served
+by waitress (a production WSGI server, threads sized for many concurrent acks)."""
 
 from __future__ import annotations
 
@@ -66,6 +66,7 @@ REASONS = {
     500: "Internal Server Error",
     503: "Service Unavailable",
 }
+READY = "ok"
 
 
 def text(status: int, body: str) -> HttpResponse:
@@ -84,12 +85,14 @@ class WebApp:
         health: Callable[[], bool] = lambda: True,
         pages: Mapping[str, Handler] | None = None,
         too_large: Callable[[HttpRequest], HttpResponse] | None = None,
+        readiness: Callable[[], Mapping[str, str]] = dict,
     ) -> None:
         self.routes = dict(routes)
         self.metrics = metrics
         self.health = health
         self.pages = dict(pages or {})
         self.too_large = too_large  # how a page says its body was too large
+        self.readiness = readiness
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         response = self.respond(environ)
@@ -103,10 +106,15 @@ class WebApp:
         """Dispatch one request; a handler's exception becomes a logged 500, never a crash."""
         path = environ.get("PATH_INFO", "/")
         method = environ.get("REQUEST_METHOD", "GET")
+        if path == "/livez" and method == "GET":  # the process answers: nothing else asked
+            return _json(200, {"status": "alive"})
+        if path == "/readyz" and method == "GET":
+            checks = dict(self.readiness())
+            ok = all(value == READY for value in checks.values())
+            return _json(200 if ok else 503, {"status": "ready" if ok else "not ready", **checks})
         if path == "/healthz" and method == "GET":
             ok = self.health()
-            body = json.dumps({"status": "ok" if ok else "unavailable"}).encode()
-            return HttpResponse(200 if ok else 503, body, {"Content-Type": "application/json"})
+            return _json(200 if ok else 503, {"status": "ok" if ok else "unavailable"})
         if path == "/metrics" and method == "GET":
             return HttpResponse(
                 200, self.metrics.render(), {"Content-Type": "text/plain; version=0.0.4"}
@@ -143,6 +151,10 @@ class WebApp:
             logger.exception("request handler failed", extra={"path": path})
             self.metrics.errors.labels(platform=path.split("/")[1], stage="http").inc()
             return text(500, "internal error")
+
+
+def _json(status: int, answer: Mapping[str, str]) -> HttpResponse:
+    return HttpResponse(status, json.dumps(answer).encode(), {"Content-Type": "application/json"})
 
 
 def _headers(environ: Mapping[str, Any]) -> dict[str, str]:

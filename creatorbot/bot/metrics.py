@@ -1,10 +1,18 @@
-"""Prometheus metrics of the running bot: requests, ack and answer latency, errors, posts."""
+"""Prometheus metrics of the running bot: requests, ack and answer latency, errors, posts, the
+worker pool's tasks, and the process's CPU and memory."""
 
 from __future__ import annotations
 
 from collections.abc import Container
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    ProcessCollector,
+    generate_latest,
+)
 
 UNKNOWN_COMMAND = "unknown"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0)
@@ -41,6 +49,14 @@ class Metrics:
             ["platform", "stage"],
             registry=self.registry,
         )
+        self.pool_tasks = Gauge(
+            "creatorbot_pool_tasks",
+            "Answers in the worker pool: running, or queued for a free worker.",
+            ["state"],
+            registry=self.registry,
+        )
+        # process_cpu_seconds_total, process_resident_memory_bytes, open fds, start time
+        ProcessCollector(registry=self.registry)
         self.posts = Counter(
             "creatorbot_posts",
             "Messages posted to a platform, by platform and outcome.",

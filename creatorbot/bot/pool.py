@@ -30,21 +30,22 @@ class WorkPool(Executor):
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="work")
         self._slots = threading.BoundedSemaphore(workers + backlog)
         self.capacity = workers + backlog
+        self.workers = workers
+        self._held = 0  # tasks submitted and not done
         self._count = threading.Lock()
-        self._in_flight = 0
 
     @property
     def in_flight(self) -> int:
         """Tasks running or waiting for a worker."""
         with self._count:
-            return self._in_flight
+            return self._held
 
     def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         """Queue `fn`, or raise `Busy` without queuing it when the pool holds all it may."""
         if not self._slots.acquire(blocking=False):
             raise Busy(f"{self.capacity} tasks running or waiting")
         with self._count:
-            self._in_flight += 1
+            self._held += 1
         try:
             future = self._pool.submit(fn, *args, **kwargs)
         except BaseException:
@@ -55,8 +56,18 @@ class WorkPool(Executor):
 
     def _free(self, _done: Future[Any] | None) -> None:
         with self._count:
-            self._in_flight -= 1
+            self._held -= 1
         self._slots.release()
+
+    def running(self) -> int:
+        """Tasks a worker is on now."""
+        with self._count:
+            return min(self._held, self.workers)
+
+    def queued(self) -> int:
+        """Tasks waiting for a free worker (the backlog in use)."""
+        with self._count:
+            return max(self._held - self.workers, 0)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)

@@ -11,12 +11,15 @@ from typing import Any
 from pydantic import SecretStr
 
 from creatorbot.bot.app import App
+from creatorbot.bot.health import readiness
 from creatorbot.bot.http import Handler, WebApp, make_server, run_until_closed
 from creatorbot.bot.inbox import start_inbox
 from creatorbot.bot.metrics import Metrics
 from creatorbot.bot.pool import WorkPool
 from creatorbot.bot.scheduling import start_scheduler
 from creatorbot.bot.web.pages import PREFIX, FormPages
+from creatorbot.bot.signals import DatabaseSignals
+from creatorbot.extras import need
 from creatorbot.jobs.posting import Poster
 from creatorbot.jobs.scheduler import SchedulerRefused
 from creatorbot.storage.db import database_ok
@@ -55,9 +58,13 @@ def wire(app: App) -> Running:
         platform=platform, stage=stage
     ).inc()
     pool = WorkPool(settings.workers, settings.backlog)
+    metrics.pool_tasks.labels(state="running").set_function(pool.running)
+    metrics.pool_tasks.labels(state="queued").set_function(pool.queued)
+    metrics.registry.register(DatabaseSignals(app.sessions, app.services.clock))
     routes: dict[str, Handler] = {}
     platforms: dict[str, Any] = {}
     if settings.has_slack:
+        need("slack", "slack_bolt")
         from creatorbot.bot.slack.adapter import PATH, SlackPlatform
 
         slack = SlackPlatform(
@@ -76,6 +83,7 @@ def wire(app: App) -> Running:
         if not settings.slack_app_token:
             routes[PATH] = slack.handle_http
     if settings.has_lark:
+        need("lark", "lark_oapi")
         from creatorbot.bot.lark import adapter as lark
 
         platform = lark.LarkPlatform(
@@ -102,6 +110,7 @@ def wire(app: App) -> Running:
         health=lambda: database_ok(app.engine),
         pages={PREFIX: pages} if pages else None,
         too_large=pages.too_large if pages else None,
+        readiness=lambda: readiness(app.engine, platforms),
     )
     running = Running(web, pool, metrics, platforms)
     app.people.posters.update(running.posters())  # owners looked up through the same clients

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from creatorbot.analytics.segments import SegmentRules
 from creatorbot.commands.link_tokens import MIN_SECRET, LinkKeys
-from creatorbot.storage.sync import Source, load_sources
+
+if TYPE_CHECKING:  # imported where used: pandas and the sync's modules are slow to import
+    from creatorbot.analytics.segments import SegmentRules
+    from creatorbot.storage.sync import Source
 
 
 class Settings(BaseSettings):
@@ -122,6 +124,7 @@ class Settings(BaseSettings):
     backlog: int = Field(default=256, ge=0, validation_alias="CREATORBOT_BACKLOG")
     http_threads: int = Field(default=16, ge=1, validation_alias="CREATORBOT_HTTP_THREADS")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+    log_format: Literal["text", "json"] = Field(default="text", validation_alias="LOG_FORMAT")
 
     @property
     def resolved_database_url(self) -> str:
@@ -133,6 +136,8 @@ class Settings(BaseSettings):
     @property
     def segment_rules(self) -> SegmentRules:
         """The segment rules these settings give."""
+        from creatorbot.analytics.segments import SegmentRules
+
         return SegmentRules(
             top_share_pct=self.segment_top_share_pct,
             attention_drop_pct=self.segment_attention_drop_pct,
@@ -209,6 +214,8 @@ class Settings(BaseSettings):
     def warehouse_sources(self, environ: Mapping[str, str]) -> dict[str, Source]:
         """The warehouses of the sources file (none when CREATORBOT_SOURCES is not set), their
         URLs' `${NAME}`s taken from `environ`; SourcesError when the file cannot be used."""
+        from creatorbot.storage.sync import load_sources
+
         return load_sources(self.sources, environ) if self.sources else {}
 
     @property

@@ -185,6 +185,7 @@ class Router:
         apology with a logged reference. Every run is written to the audit trail."""
         lang = Lang(request.locale)
         context = {
+            "request_id": uuid.uuid4().hex[:12],
             "command": name,
             "user": request.user,
             "channel": request.channel,

@@ -35,9 +35,14 @@ def make_engine(url: str, *, statement_timeout: float | None = None, **kwargs: A
     if parsed.drivername != (postgres := postgres_driver(parsed.drivername)):
         parsed = parsed.set(drivername=postgres)
         url = parsed.render_as_string(hide_password=False)
+    if parsed.get_driver_name() == "psycopg":
+        # Imported here: psycopg takes half a second to import, which a bot on SQLite skips;
+        # without the postgres extra, the hint says how to install it.
+        from creatorbot.extras import need
+
+        need("postgres", "psycopg")
     engine = create_engine(url, pool_pre_ping=True, **kwargs)
     if parsed.get_driver_name() == "psycopg":
-        # Imported here: psycopg takes half a second to import, which a bot on SQLite skips.
         from creatorbot.storage import links
 
         links.watch(engine, statement_timeout)

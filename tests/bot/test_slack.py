@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
+from creatorbot.bot.logs import formatter
 from creatorbot.storage.models import FeedbackForm, FeedbackResponse
 from tests.bot.slack_harness import SlackBot, running_bot
 from tests.bot.world import NOW, ended_campaign_with_feedback_prompts, job_runner
@@ -391,6 +393,20 @@ def test_no_secret_reaches_the_logs(bot: SlackBot, caplog: pytest.LogCaptureFixt
     assert caplog.records
     assert "xoxb-test" not in caplog.text
     assert "test-signing-secret" not in caplog.text
+    # The same records as LOG_FORMAT=json writes them: one JSON object a line, no secret, and
+    # the answer's line carries its request id, command, hashed user and latency.
+    written = "\n".join(formatter("json").format(record) for record in caplog.records)
+    lines = [json.loads(line) for line in written.splitlines()]
+    assert len(lines) == len(caplog.records)
+    assert "xoxb-test" not in written
+    assert "test-signing-secret" not in written
+    (answered, *_) = [line for line in lines if line["message"] == "command answered"]
+    assert answered["command"] == "leaderboard"
+    assert answered["user_hash"] == hashlib.sha256(b"U1").hexdigest()[:12]
+    assert "user" not in answered
+    assert len(answered["request_id"]) == 12
+    assert answered["latency_ms"] >= 0
+    assert answered["level"] == "INFO"
 
 
 def test_socket_mode_needs_no_public_endpoint(tmp_path: Path) -> None:

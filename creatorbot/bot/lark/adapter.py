@@ -92,6 +92,7 @@ class LarkPlatform:
         self.api = LarkApi(app_id, app_secret, self.domain)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
+        self._client: lark.ws.Client | None = None
         self._closing = threading.Event()
         self.handlers = LarkHandlers(
             router=router,
@@ -211,6 +212,7 @@ class LarkPlatform:
                 domain=self.domain,
                 log_level=lark.LogLevel.WARNING,
             )
+            self._client = client
             try:
                 client.start()
             except Exception:
@@ -225,6 +227,16 @@ class LarkPlatform:
         ready.wait(timeout=5)
         return self._thread
 
+    def connected(self) -> bool:
+        """Whether Lark can reach the bot: the long connection is open (the SDK holds its
+        WebSocket while connected and drops it when it closes, reconnecting or not), or (HTTP
+        callbacks) the verification token and encrypt key are set."""
+        if not self.long_connection:
+            return bool(self.verification_token and self.encrypt_key)
+        if self._thread is None or not self._thread.is_alive() or self._client is None:
+            return False
+        return _open(getattr(self._client, "_conn", None))
+
     def close(self) -> None:
         """End the long connection, if one is open: stop its loop and wait for its thread."""
         if self._loop is None or self._thread is None:
@@ -238,6 +250,16 @@ class LarkPlatform:
     def poster(self) -> LarkPoster:
         """Scheduled posts go out through the same API client (pacing and retries included)."""
         return LarkPoster(self.api)
+
+
+def _open(connection: object) -> bool:
+    """Whether the SDK's WebSocket (websockets' new or legacy client, or none) is open."""
+    if connection is None:
+        return False
+    state = getattr(connection, "state", None)
+    if state is not None:
+        return getattr(state, "name", "") == "OPEN"
+    return bool(getattr(connection, "open", False))
 
 
 def _finish(loop: asyncio.AbstractEventLoop) -> None:

@@ -90,6 +90,7 @@ class SlackPlatform:
         )
         self.installs = Installs(sessions, clock)
         register(self.bolt, self.handlers, self.installs)
+        self.socket: SocketModeHandler | None = None
 
     def handle_http(self, request: HttpRequest) -> HttpResponse:
         """`POST /slack/events`: verified (signature by the current or the previous secret,
@@ -123,7 +124,15 @@ class SlackPlatform:
 
     def socket_mode(self, app_token: str) -> SocketModeHandler:
         """A Socket Mode connection (no public URL needed); `.start()` blocks, `.connect()` not."""
-        return SocketModeHandler(self.bolt, app_token)
+        self.socket = SocketModeHandler(self.bolt, app_token)
+        return self.socket
+
+    def connected(self) -> bool:
+        """Whether Slack can reach the bot: the Socket Mode connection is up, or (HTTP) the
+        signing secret to verify its requests is set."""
+        if self.socket is not None:
+            return bool(self.socket.client.is_connected())
+        return bool(self.verifiers)
 
 
 class QuietBolt(BoltApp):
