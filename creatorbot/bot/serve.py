@@ -17,8 +17,8 @@ from creatorbot.bot.inbox import start_inbox
 from creatorbot.bot.metrics import Metrics
 from creatorbot.bot.pool import WorkPool
 from creatorbot.bot.scheduling import start_scheduler
-from creatorbot.bot.web.pages import PREFIX, FormPages
 from creatorbot.bot.signals import DatabaseSignals
+from creatorbot.bot.web.pages import PREFIX, FormPages
 from creatorbot.extras import need
 from creatorbot.jobs.posting import Poster
 from creatorbot.jobs.scheduler import SchedulerRefused
