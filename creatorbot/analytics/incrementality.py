@@ -67,6 +67,7 @@ class Worth:
     high: int
     tiers: list[Group]
     categories: list[Group]
+    before: int = 0  # the pre-campaign days matched on (the caller's)
 
     @property
     def unmatched(self) -> int:
