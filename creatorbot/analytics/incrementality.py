@@ -15,12 +15,13 @@ The estimator, as the recap states it:
   creator's incremental GMV is that effect at their level and trend; the campaign's is the sum;
 - a tier and category with fewer than `MIN_CONTROLS` controls has no comparison: its enrolled
   creators are left out of the estimate and counted (`unmatched`);
-- the interval is a normal approximation at 95% with heteroskedasticity-robust (HC1) standard
-  errors, tiers and categories independent; the uplift is significant when it excludes zero.
+- the interval is a normal approximation at 95% with heteroskedasticity-robust standard errors
+  (HC3: residuals scaled by their leverage), tiers and categories independent; the uplift is
+  significant when the interval excludes zero.
 
 On generated worlds where the team picks bigger, growing creators (bench/recap.py) the
-interval covers the planted uplift in about 96% of seeds and finds an uplift where there is
-none in about 6%. Pure: frames in, figures out.
+interval covers a planted +15% uplift in 98% of 50 seeds and finds an uplift where there is
+none in 3% of 100. Pure: frames in, figures out.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import pandas as pd
 
 Z95 = 1.959964  # two-sided 95% normal quantile
 MIN_CONTROLS = 30  # a tier and category with fewer controls is not compared
+MIN_SLACK = 0.05  # 1 − leverage, at least: one creator alone on a term does not divide by ~0
 
 INPUT = ["creator_id", "enrolled", "tier", "category", "level", "trend", "during"]
 
@@ -152,13 +154,16 @@ def _cell(cell: pd.DataFrame, days: int) -> tuple[np.ndarray, float, float]:
     x = np.column_stack(base + effect_terms)
     inverse = np.linalg.pinv(x.T @ x)
     beta = inverse @ (x.T @ outcome)
-    residual = outcome - x @ beta
-    n, k = x.shape
+    # HC3: each residual scaled by its leverage, so a few big creators that pull the line to
+    # themselves do not make it look surer than it is (HC1 found an uplift in 12% of worlds
+    # without one; HC3 in 3%).
+    leverage = np.einsum("ij,jk,ik->i", x, inverse, x)
+    residual = (outcome - x @ beta) / np.clip(1 - leverage, MIN_SLACK, 1)
     meat = (x * (residual * residual)[:, None]).T @ x
-    covariance = inverse @ meat @ inverse * (n / max(n - k, 1))
+    covariance = inverse @ meat @ inverse
     first = len(base)
     per_creator = x[treated > 0][:, first:] @ beta[first:]
-    weights = np.zeros(k)
+    weights = np.zeros(x.shape[1])
     weights[first:] = x[treated > 0][:, first:].sum(axis=0)
     total = float(weights @ beta)
     return per_creator, total, float(weights @ covariance @ weights)
