@@ -3,7 +3,7 @@
 The rules, as the recap and the payout file state them:
 
 - **tiers** (incentive programs): a creator earns the reward of the highest tier whose
-  threshold their metric reached (`analytics.campaigns.reached_tier`).
+  threshold their metric reached.
 - **bands** (competitions): creators with a metric above zero are ranked, highest first. Each
   finishing position p has the reward of the band with rank_from ≤ p ≤ rank_to (0 outside
   every band).
@@ -28,8 +28,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from creatorbot.analytics.campaigns import reached_tier
 
 COLUMNS = ["creator_id", "handle", "value", "rank", "tier", "earned", "paid"]
 
@@ -69,6 +67,12 @@ def shared_ranks(values: Sequence[int] | np.ndarray) -> np.ndarray:
     return np.repeat(first + 1, np.diff(np.r_[first, n])).astype(np.int64)
 
 
+def tiers_reached(values: np.ndarray, thresholds: Sequence[int]) -> np.ndarray:
+    """How many of the ascending `thresholds` each value reached (`campaigns.reached_tier`)."""
+    ordered = np.asarray(thresholds, dtype=np.int64)
+    return np.searchsorted(ordered, np.asarray(values, dtype=np.int64), side="right")
+
+
 def band_rewards(n: int, bands: Sequence[tuple[int, int, int]]) -> np.ndarray:
     """The reward of each finishing position 1..n from (rank_from, rank_to, reward) bands."""
     out = np.zeros(n, dtype=np.int64)
@@ -99,9 +103,9 @@ def payouts(
     frame["rank"] = rank
     thresholds = sorted(threshold for threshold, _ in tiers)
     by_level = [0] + [reward for _, reward in sorted(tiers)]
-    levels = [reached_tier(int(v), thresholds) for v in values] if thresholds else [0] * len(frame)
-    frame["tier"] = np.asarray(levels, dtype=np.int64)
-    earned = np.asarray([by_level[level] for level in levels], dtype=np.int64)
+    levels = tiers_reached(values, thresholds)
+    frame["tier"] = levels
+    earned = np.asarray(by_level, dtype=np.int64)[levels]
     tie_remainder = 0
     if bands and scored:
         band, tie_remainder = _pooled(values[:scored], band_rewards(scored, bands))

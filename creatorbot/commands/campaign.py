@@ -252,9 +252,15 @@ def status(campaign: Campaign, call: Call) -> Reply:
             lambda: [_chart(campaign, figures, pace, market, lang)],
         )
     blocks.append(Context(note))
+    recap_button = (
+        (Button(lang._("Recap"), "open", f"campaign recap {campaign.slug}"),)
+        if today > campaign.ends_on
+        else ()
+    )
     blocks.append(
         Buttons(
             (
+                *recap_button,
                 Button(lang._("Leaderboard"), "open", f"leaderboard campaign:{campaign.slug}"),
                 Button(
                     lang._("Feedback report"), "open", f"feedback report campaign:{campaign.slug}"

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from creatorbot.analytics.campaigns import reached_tier
 from creatorbot.analytics.incrementality import Worth, worth
 from creatorbot.analytics.payouts import Payouts, payouts
 from creatorbot.storage.models import Campaign, Market
@@ -73,9 +72,8 @@ class Final:
 
     def reached(self) -> list[int]:
         """For each tier, how many creators reached it or a higher one."""
-        thresholds = [t for t, _ in self.tiers]
-        levels = [reached_tier(int(v), thresholds) for v in self.standings["value"].tolist()]
-        return [sum(1 for level in levels if level > i) for i in range(len(thresholds))]
+        levels = self.payouts.creators["tier"].to_numpy()
+        return [int((levels > i).sum()) for i in range(len(self.tiers))]
 
 
 def final_of(campaign: Campaign, latest: dt.date | None, *, session: Session) -> Final:
