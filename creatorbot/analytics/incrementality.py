@@ -115,7 +115,7 @@ def worth(creators: pd.DataFrame, days: int) -> Worth:
     kept: list[pd.DataFrame] = []
     incremental = variance = 0.0
     controls = 0
-    for _, cell in frame.groupby(["tier", "category"], sort=False):
+    for _, cell in frame.groupby(["tier", "category"], sort=False, observed=True):
         treated = cell["enrolled"].to_numpy()
         if not treated.any() or (~treated).sum() < MIN_CONTROLS:
             continue
@@ -170,8 +170,8 @@ def _cell(cell: pd.DataFrame, days: int) -> tuple[np.ndarray, float, float]:
 
 
 def _groups(kept: pd.DataFrame, key: str) -> list[Group]:
-    """Per tier or category, most incremental GMV first."""
-    sums = kept.groupby(key).agg(
+    """Per tier or category, the highest uplift first."""
+    sums = kept.groupby(key, observed=True).agg(
         enrolled=("creator_id", "size"), gmv=("during", "sum"), incremental=("effect", "sum")
     )
     groups = [

@@ -34,8 +34,8 @@ COLUMNS = ["creator_id", "handle", "value", "rank", "tier", "earned", "paid"]
 
 @dataclass(frozen=True)
 class Payouts:
-    """Every enrolled creator's reward (`creators`, COLUMNS, by rank then handle; `rank` 0 and
-    `tier` 0 when none) and the totals finance needs."""
+    """Every enrolled creator's reward (`creators`, COLUMNS, by rank then handle, then those
+    who scored nothing; `rank` 0 and `tier` 0 when none) and the totals finance needs."""
 
     creators: pd.DataFrame
     earned: int  # before the cap
@@ -53,6 +53,23 @@ class Payouts:
     def paid_creators(self) -> int:
         """How many creators are paid anything."""
         return int((self.creators["paid"] > 0).sum())
+
+
+def ranking_order(frame: pd.DataFrame) -> np.ndarray:
+    """Row positions by value (highest first), then handle among equal values above zero;
+    creators at zero follow in the order given. Sorting a hundred thousand handles took most of
+    a payout's time, and equal values are few."""
+    values = frame["value"].to_numpy(dtype=np.int64)
+    order = np.argsort(-values, kind="stable")
+    ordered = values[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ends = np.r_[starts[1:], len(ordered)]
+    handles = frame["handle"].to_numpy()
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        if end - start > 1 and ordered[start] > 0:
+            run = order[start:end]
+            order[start:end] = run[np.argsort(handles[run], kind="stable")]
+    return order
 
 
 def shared_ranks(values: Sequence[int] | np.ndarray) -> np.ndarray:
@@ -94,8 +111,7 @@ def payouts(
     `bands` (rank_from, rank_to, reward); `cap` None means no cap."""
     frame = standings[["creator_id", "handle", "value"]].copy()
     frame["value"] = frame["value"].astype("int64")
-    frame = frame.sort_values(["value", "handle"], ascending=[False, True], kind="mergesort")
-    frame = frame.reset_index(drop=True)
+    frame = frame.iloc[ranking_order(frame)].reset_index(drop=True)
     values = frame["value"].to_numpy()
     scored = int((values > 0).sum())
     rank = np.zeros(len(frame), dtype=np.int64)
