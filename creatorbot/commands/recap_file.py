@@ -37,16 +37,17 @@ def payout_rows(final: Final, market: Market) -> list[tuple[Cell, ...]]:
             strict=True,
         )
     )
-    campaign = final.campaign
+    slug, metric = final.campaign.slug, final.campaign.metric
+    code, currency = market.code, market.currency
     return [
         (
-            campaign.slug,
-            market.code,
-            market.currency,
+            slug,
+            code,
+            currency,
             int(rank),
             handle,
             names.get(creator_id, handle),
-            campaign.metric,
+            metric,
             int(value),
             int(tier),
             from_minor(int(earned), market.minor_units),
