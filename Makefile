@@ -50,6 +50,7 @@ bench: $(DEV_STAMP)  ## benchmarks and load scripts (loopback only); they print 
 	$(BIN)/python -m bench.commands
 	$(BIN)/python -m bench.sync
 	$(BIN)/python -m bench.anomalies
+	$(BIN)/python -m bench.recap
 	$(BIN)/python -m bench.imports
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.hostile

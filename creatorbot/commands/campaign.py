@@ -15,6 +15,7 @@ import pandas as pd
 from creatorbot.analytics.campaigns import Pacing, neighbour_gaps, pacing
 from creatorbot.analytics.windows import day_before
 from creatorbot.commands import campaign_actions, parts
+from creatorbot.commands.campaign_past import compare, past
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.labels import creator_label, metric_label, metric_value
@@ -23,6 +24,7 @@ from creatorbot.commands.markets import is_market_word, resolve_market
 from creatorbot.commands.parsing import words
 from creatorbot.commands.parts import part
 from creatorbot.commands.pickers import campaign_choice, prefilled
+from creatorbot.commands.recap import recap
 from creatorbot.commands.reply import (
     Block,
     Button,
@@ -46,10 +48,13 @@ from creatorbot.storage.queries.campaigns import (
 from creatorbot.storage.queries.markets import all_markets, latest_day
 
 USAGE = N_(
-    "campaign SLUG | campaign list [market] | campaign new | campaign edit SLUG | "
-    "campaign enroll SLUG @handle…|filters | campaign unenroll SLUG @handle… | "
-    "campaign follow SLUG [at HH:MM] | campaign unfollow SLUG"
+    "campaign SLUG | campaign list [market] | campaign list past [market] | "
+    "campaign recap SLUG [export] [csv|xlsx] | campaign compare A B | campaign new | "
+    "campaign edit SLUG | campaign enroll SLUG @handle…|filters | "
+    "campaign unenroll SLUG @handle… | campaign follow SLUG [at HH:MM] | "
+    "campaign unfollow SLUG"
 )
+EXPORT_FORMATS = ("csv", "xlsx")
 TOP = 5
 RANKING = 10
 NUDGE_SHOWN = 10
@@ -73,14 +78,50 @@ class CampaignListQuery:
     """`campaign list [market]`."""
 
     market: str | None = None
+    past: bool = False
+
+
+@dataclass(frozen=True)
+class CampaignRecapQuery:
+    """`campaign recap SLUG [export] [csv|xlsx]`."""
+
+    slug: str
+    export: str | None = None  # "csv" or "xlsx": the payout file
+
+
+@dataclass(frozen=True)
+class CampaignCompareQuery:
+    """`campaign compare A B`."""
+
+    first: str
+    second: str
+
+
+CampaignAsk = CampaignQuery | CampaignListQuery | CampaignRecapQuery | CampaignCompareQuery
 
 
 def parse(text: str, call: Call) -> object:
-    """A slug, `list` with an optional market, or a set-up action (`new`, `edit`, `enroll`,
-    `unenroll`, `follow`, `unfollow`; see commands/campaign_actions.py)."""
+    """A slug; `list` [past] with an optional market; `recap SLUG [export] [csv|xlsx]`;
+    `compare A B`; or a set-up action (`new`, `edit`, `enroll`, `unenroll`, `follow`,
+    `unfollow`; see commands/campaign_actions.py)."""
     tokens = words(text, call.lang)
     if tokens and tokens[0].lower() in campaign_actions.ACTIONS:
         return campaign_actions.parse(tokens, call)
+    first = tokens[0].lower() if tokens else ""
+    if first == "list" and len(tokens) > 1 and tokens[1].lower() == "past":
+        rest = tokens[2:]
+        if len(rest) > 1 or (rest and not is_market_word(rest[0], call)):
+            raise _not_understood(" ".join(rest), call)
+        return CampaignListQuery(rest[0].upper() if rest else None, past=True)
+    if first == "recap":
+        return _recap_query(tokens[1:], call)
+    if first == "compare":
+        if len(tokens) != 3:
+            raise UserError(
+                call.lang._("Which two campaigns? Write `campaign compare A B`."),
+                call.lang._("Usage: {usage}").format(usage=call.lang._(USAGE)),
+            )
+        return CampaignCompareQuery(tokens[1], tokens[2])
     if tokens and tokens[0].lower() == "list":
         if len(tokens) > 2 or (len(tokens) == 2 and not is_market_word(tokens[1], call)):
             raise UserError(
@@ -97,12 +138,41 @@ def parse(text: str, call: Call) -> object:
     return CampaignQuery(" ".join(tokens))  # a slug, its first letters or words of the name
 
 
+def _recap_query(tokens: list[str], call: Call) -> CampaignRecapQuery:
+    """`recap SLUG [export] [csv|xlsx]`: the slug is every word before `export` or a format."""
+    lowered = [t.lower() for t in tokens]
+    cut = next(
+        (i for i, t in enumerate(lowered) if t == "export" or t in EXPORT_FORMATS), len(tokens)
+    )
+    slug, options = tokens[:cut], lowered[cut:]
+    if not slug:
+        raise UserError(call.lang._("Which campaign? Write `campaign recap SLUG`."))
+    unknown = [o for o in options if o != "export" and o not in EXPORT_FORMATS]
+    if unknown:
+        raise _not_understood(" ".join(unknown), call)
+    fmt = next((o for o in options if o in EXPORT_FORMATS), None)
+    wanted = "export" in options or fmt is not None
+    return CampaignRecapQuery(" ".join(slug), (fmt or "csv") if wanted else None)
+
+
+def _not_understood(word: str, call: Call) -> UserError:
+    return UserError(
+        call.lang._("I don't understand “{word}”.").format(word=word),
+        call.lang._("Usage: {usage}").format(usage=call.lang._(USAGE)),
+    )
+
+
 def answer(query: object, call: Call) -> Reply:
-    """The campaign's status, the list of current campaigns, or a set-up action's answer."""
-    if not isinstance(query, CampaignQuery | CampaignListQuery):
+    """The campaign's status, its recap, two compared, a list of campaigns, or a set-up
+    action's answer."""
+    if not isinstance(query, CampaignAsk):
         return campaign_actions.answer(query, call)
     if isinstance(query, CampaignListQuery):
-        return listing(query, call)
+        return past(query.market, call) if query.past else listing(query, call)
+    if isinstance(query, CampaignRecapQuery):
+        return recap(find_campaign(query.slug, call), call, export=query.export)
+    if isinstance(query, CampaignCompareQuery):
+        return compare(find_campaign(query.first, call), find_campaign(query.second, call), call)
     return status(find_campaign(query.slug, call), call)
 
 
@@ -191,9 +261,15 @@ def status(campaign: Campaign, call: Call) -> Reply:
             lambda: [_chart(campaign, figures, pace, market, lang)],
         )
     blocks.append(Context(note))
+    recap_button = (
+        (Button(lang._("Recap"), "open", f"campaign recap {campaign.slug}"),)
+        if today > campaign.ends_on
+        else ()
+    )
     blocks.append(
         Buttons(
             (
+                *recap_button,
                 Button(lang._("Leaderboard"), "open", f"leaderboard campaign:{campaign.slug}"),
                 Button(
                     lang._("Feedback report"), "open", f"feedback report campaign:{campaign.slug}"

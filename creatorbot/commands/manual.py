@@ -65,13 +65,25 @@ PAGES = {
     ),
     "campaign": Page(
         N_(
-            "campaign SLUG | campaign list [market] | campaign new | campaign edit SLUG | "
-            "campaign enroll SLUG @handle…|filters | campaign unenroll SLUG @handle… | "
-            "campaign follow SLUG [at HH:MM] | campaign unfollow SLUG"
+            "campaign SLUG | campaign list [market] | campaign list past [market] | "
+            "campaign recap SLUG [export] [csv|xlsx] | campaign compare A B | campaign new | "
+            "campaign edit SLUG | campaign enroll SLUG @handle…|filters | "
+            "campaign unenroll SLUG @handle… | campaign follow SLUG [at HH:MM] | "
+            "campaign unfollow SLUG"
         ),
         (
             ("SLUG", N_("the campaign's short name, e.g. my-1111-2026")),
             (N_("list"), N_("the running and upcoming campaigns")),
+            (N_("list past"), N_("the campaigns that ended, with their results")),
+            (
+                N_("recap"),
+                N_(
+                    "what an ended campaign achieved: result, ranking, payouts, what it was "
+                    "worth, feedback"
+                ),
+            ),
+            (N_("export"), N_("the payout file for finance, CSV or XLSX (leads)")),
+            (N_("compare A B"), N_("two ended campaigns side by side")),
             (N_("market"), MARKET),
             (N_("new"), N_("leads: set a campaign up in a form")),
             (N_("edit"), N_("leads: change it (once it runs: later end, targets, budget up)")),
@@ -85,7 +97,11 @@ PAGES = {
             (N_("unenroll"), N_("leads: take creators out, by handle")),
             (N_("follow"), N_("leads: this channel hears when it starts, ends and its last days")),
         ),
-        (N_("campaign my-1111-2026"), N_("campaign list"), N_("campaign list MY")),
+        (
+            N_("campaign my-1111-2026"),
+            N_("campaign recap my-payday-2026-10"),
+            N_("campaign compare my-payday-2026-10 my-payday-2026-11"),
+        ),
     ),
     "creator": Page(
         N_("creator HANDLE [market]"),

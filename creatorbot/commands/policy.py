@@ -95,6 +95,9 @@ def _personal(arguments: str) -> bool:
     return any(word.lower() in ME for word in arguments.split())
 
 
+PAYOUT_FILE = {"export", "csv", "xlsx"}
+
+
 def needed_role(command: str, arguments: str) -> Role | None:
     """The least role a command needs (None: anyone may run it, even without access)."""
     first = arguments.split(maxsplit=1)[0].lower() if arguments.strip() else ""
@@ -112,6 +115,8 @@ def needed_role(command: str, arguments: str) -> Role | None:
         return Role.LEAD if first == "export" else Role.CM
     if command == "campaign" and first in CAMPAIGN_SETUP:
         return Role.LEAD
+    if command == "campaign" and first == "recap" and PAYOUT_FILE & set(arguments.lower().split()):
+        return Role.LEAD  # the payout file: what each creator is paid, for finance
     if command == "alerts" and first in ("ack", "snooze"):
         return Role.CM
     return Role.VIEWER

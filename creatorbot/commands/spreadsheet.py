@@ -32,6 +32,8 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def defused(text: str) -> str:
     """`text` with a `'` before each formula character a spreadsheet could see starting a cell:
     at the start, or after a separator or line break and any blanks or double quotes."""
+    if FORMULA_STARTS.isdisjoint(text):
+        return text  # nothing to defuse: most cells, and a payout file has a hundred thousand
     out: list[str] = []
     cell_starts = True
     for char in text:

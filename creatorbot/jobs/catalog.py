@@ -7,6 +7,7 @@ from creatorbot.jobs import (
     campaigns,  # noqa: F401  (declares its jobs)
     feedback,  # noqa: F401  (declares its jobs)
     portfolio,  # noqa: F401  (declares its jobs)
+    recap,  # noqa: F401  (declares its jobs)
     snapshot,  # noqa: F401  (declares its jobs)
 )
 from creatorbot.jobs.registry import JOBS, JobSpec
