@@ -38,6 +38,7 @@ from creatorbot.commands.reply import (
     Table,
     Text,
 )
+from creatorbot.commands.vocabulary import action, is_export_word
 from creatorbot.storage.models import Campaign, CampaignKind, Market
 from creatorbot.storage.queries.campaigns import (
     CampaignFigures,
@@ -108,7 +109,7 @@ def parse(text: str, call: Call) -> object:
     if tokens and tokens[0].lower() in campaign_actions.ACTIONS:
         return campaign_actions.parse(tokens, call)
     first = tokens[0].lower() if tokens else ""
-    if first == "list" and len(tokens) > 1 and tokens[1].lower() == "past":
+    if first == "list" and len(tokens) > 1 and action("campaign", tokens[1]) == "past":
         rest = tokens[2:]
         if len(rest) > 1 or (rest and not is_market_word(rest[0], call)):
             raise _not_understood(" ".join(rest), call)
@@ -140,7 +141,7 @@ def parse(text: str, call: Call) -> object:
 
 def _recap_query(tokens: list[str], call: Call) -> CampaignRecapQuery:
     """`recap SLUG [export] [csv|xlsx]`: the slug is every word before `export` or a format."""
-    lowered = [t.lower() for t in tokens]
+    lowered = ["export" if is_export_word(t) else t.lower() for t in tokens]
     cut = next(
         (i for i, t in enumerate(lowered) if t == "export" or t in EXPORT_FORMATS), len(tokens)
     )

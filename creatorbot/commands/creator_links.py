@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from creatorbot.commands import vocabulary
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, language_of
 from creatorbot.commands.link_tokens import LinkKeys
@@ -19,7 +18,7 @@ from creatorbot.commands.owner_filter import OwnerScope, owner_scope
 from creatorbot.commands.parsing import unknown_word
 from creatorbot.commands.reply import Column, Context, File, Header, Reply, Table, Text
 from creatorbot.commands.spreadsheet import CSV_MIME, XLSX_MIME, Cell, csv_bytes, xlsx_bytes
-from creatorbot.commands.vocabulary import option
+from creatorbot.commands.vocabulary import is_export_word, option
 from creatorbot.storage.form_links import Enrolled, enrolled_creators, issue_links, revoke_links
 from creatorbot.storage.handles import shown
 from creatorbot.storage.models import Campaign, Creator
@@ -68,8 +67,8 @@ def parse_links(action: str, tokens: Sequence[str], call: Call) -> LinkQuery:
             campaign = value
         elif action == "links" and (scope := owner_scope(token, call)):
             owners = scope
-        elif action == "links" and vocabulary.action("feedback", token) == "export":
-            export = True  # export, esporta, eksport
+        elif action == "links" and is_export_word(token):
+            export = True
         elif action == "links" and token.lower() in FORMATS:
             export, xlsx = True, token.lower() == "xlsx"
         elif action != "links" and creator is None and not colon:

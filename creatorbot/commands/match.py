@@ -41,7 +41,7 @@ from creatorbot.commands.reply import (
     Text,
 )
 from creatorbot.commands.spreadsheet import CSV_MIME, csv_bytes
-from creatorbot.commands.vocabulary import action, forms_of, option
+from creatorbot.commands.vocabulary import forms_of, is_export_word, option
 from creatorbot.storage.models import Market
 from creatorbot.storage.money import from_minor
 from creatorbot.storage.queries.creators import owned_ids
@@ -93,7 +93,7 @@ def parse(text: str, call: Call) -> MatchQuery:
         word = tokens[index]
         lower = word.lower()
         index += 1
-        if action("feedback", lower) == "export":  # export, esporta, eksport
+        if is_export_word(lower):
             found["export"] = True
         elif lower in TOP_WORDS:
             found["top"] = parse_top(tokens[index] if index < len(tokens) else "", lang)

@@ -95,7 +95,14 @@ def _personal(arguments: str) -> bool:
     return any(word.lower() in ME for word in arguments.split())
 
 
-PAYOUT_FILE = {"export", "csv", "xlsx"}
+FILE_FORMATS = {"csv", "xlsx"}
+
+
+def _asks_a_file(arguments: str) -> bool:
+    """Whether the words ask for a file (`export`, `esporta`, `eksport`, `csv`, `xlsx`)."""
+    from creatorbot.commands.vocabulary import is_export_word  # it imports core, which imports us
+
+    return any(w.lower() in FILE_FORMATS or is_export_word(w) for w in arguments.split())
 
 
 def needed_role(command: str, arguments: str) -> Role | None:
@@ -115,7 +122,7 @@ def needed_role(command: str, arguments: str) -> Role | None:
         return Role.LEAD if first == "export" else Role.CM
     if command == "campaign" and first in CAMPAIGN_SETUP:
         return Role.LEAD
-    if command == "campaign" and first == "recap" and PAYOUT_FILE & set(arguments.lower().split()):
+    if command == "campaign" and first == "recap" and _asks_a_file(arguments):
         return Role.LEAD  # the payout file: what each creator is paid, for finance
     if command == "alerts" and first in ("ack", "snooze"):
         return Role.CM

@@ -73,6 +73,11 @@ def action(command: str, word: str) -> str | None:
     return tables.get(command, {}).get(key) or tables["any"].get(key)
 
 
+def is_export_word(word: str) -> bool:
+    """Whether a word asks for a file: `export`, `esporta`, `eksport`."""
+    return action("feedback", word) == "export"
+
+
 def metric(word: str) -> str | None:
     """The metric a word names (`ordini` → orders), else None."""
     return vocabulary().metrics.get(folded(word))

@@ -103,6 +103,26 @@ def test_the_payout_file_is_for_leads(ask) -> None:
     assert "Recap · Payday" in render(ask("campaign recap payday", "U2"))
 
 
+def test_the_payout_file_asked_in_italian_or_malay_is_for_leads_too(ask) -> None:
+    ask("access grant <@U2|marco> cm MY")
+    for text, locale in (
+        ("campagna bilancio payday esporta", "it"),
+        ("kempen rumusan payday eksport", "ms"),
+        ("campaign recap payday xlsx", "en"),
+    ):
+        reply = ask(text, "U2", locale)
+        assert not reply.ok and not [b for b in reply.blocks if isinstance(b, File)], text
+    italian = ask("campagna bilancio payday esporta", locale="it")
+    assert [b.name for b in italian.blocks if isinstance(b, File)] == ["payouts-payday.csv"]
+
+
+def test_recap_compare_and_past_in_italian_and_malay(ask) -> None:
+    assert "Payday" in render(ask("campagna consuntivo payday", locale="it"))
+    assert "Payday" in render(ask("kempen banding payday race", locale="ms"))
+    assert "payday · MY" in render(ask("campagna elenco passate MY", locale="it"))
+    assert "payday · MY" in render(ask("kempen senarai lepas MY", locale="ms"))
+
+
 def test_no_recap_before_the_end_nor_before_the_last_days_data(ask) -> None:
     running = render(ask("campaign recap later"))
     assert "Later ends on 27 Nov 2026; the recap comes the day after." in running
