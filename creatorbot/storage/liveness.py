@@ -50,7 +50,12 @@ def has_news(dbapi_connection: Any) -> bool:
     """Whether the server said something unasked on an idle connection: it closed it (a restart,
     a cut: the socket reads its end), or a notice came. Either way it is worth a ping."""
     try:
-        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+        fileno = dbapi_connection.fileno()
+        if hasattr(select, "poll"):  # any descriptor number, unlike select()
+            poller = select.poll()
+            poller.register(fileno, select.POLLIN)
+            return bool(poller.poll(0))
+        readable, _, _ = select.select([fileno], [], [], 0)
     except Exception:  # closed already
         return True
     return bool(readable)
