@@ -41,7 +41,7 @@ from creatorbot.commands.parsing import (
 from creatorbot.commands.parts import part
 from creatorbot.commands.periods import Named, day_of, is_one_day, one_day_at
 from creatorbot.commands.reply import Block, Button, Buttons, Context, Header, Reply, Text
-from creatorbot.commands.vocabulary import option
+from creatorbot.commands.vocabulary import action_word, option
 from creatorbot.storage.alert_messages import queue_notice
 from creatorbot.storage.alerts import (
     SNOOZE_DAYS,
@@ -156,7 +156,7 @@ def _handle_query(action: str, rest: list[str], lang: Lang) -> HandleQuery:
         raise UserError(
             lang._(
                 "Which alert? Write `alerts {action} ID` with the alert's number, e.g. #12."
-            ).format(action=action),
+            ).format(action=action_word("alerts", action, lang.language)),
             lang._("Usage: {usage}").format(usage=lang._(USAGE)),
         )
     return HandleQuery(action, int(number))

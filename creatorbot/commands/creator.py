@@ -33,6 +33,7 @@ from creatorbot.commands.reply import (
     Text,
 )
 from creatorbot.commands.segments import URGENCY, segment_label, why
+from creatorbot.commands.vocabulary import word_in
 from creatorbot.storage.feedback import latest_feedback
 from creatorbot.storage.handles import shown
 from creatorbot.storage.models import Creator, Market
@@ -139,9 +140,10 @@ def which_one(name: str, found: list[Creator], call: Call) -> Reply:
         local = lang.for_market(market.code)  # the market's own symbol: RM, not MYR
         return local.money(gmv[creator.id], market.currency, market.minor_units)
 
+    typed = word_in("commands", "creator", lang.language)  # what the asker would type
     rows = tuple(
         (
-            f"creator #{c.id}",
+            f"{typed} #{c.id}",
             creator_label(c.display_name, shown(c.handle)),
             c.market,
             c.tier,

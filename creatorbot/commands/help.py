@@ -65,7 +65,7 @@ def page(name: str, summary: str, call: Call) -> Reply:
         (lang._(term), lang._(meaning).format(markets=markets)) for term, meaning in manual.options
     )
     blocks: list[Any] = [
-        Header(lang._("Help · {command}").format(command=name)),
+        Header(lang._("Help · {command}").format(command=local_name(name, lang.language))),
         Text(lang._(summary)),
         Fields(((lang._("Usage"), f"`{lang._(manual.usage)}`"),)),
         Table((Column(lang._("Option")), Column(lang._("Meaning"))), options),

@@ -42,7 +42,7 @@ from creatorbot.commands.reply import (
     Text,
 )
 from creatorbot.commands.segments import segment_name
-from creatorbot.commands.vocabulary import forms_of, metric, option
+from creatorbot.commands.vocabulary import forms_of, metric, option, word_in
 from creatorbot.storage.boards import PERIODS, scope_of
 from creatorbot.storage.boards import TOP as BOARD_ROWS
 from creatorbot.storage.models import Market
@@ -353,13 +353,15 @@ def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
         market=market.code,
         period=period_label(board.period, board.window.days, lang, query.kind),
     )
+    # Each filter as the asker would write it: `tahap:gold`, `segmento:dormiente`.
+    segment = query.segment and word_in("segments", query.segment, lang.language)
     filters = " · ".join(
-        f"{key}:{value}"
+        f"{word_in('options', key, lang.language)}:{value}"
         for key, value in (
             ("tier", query.tier),
             ("category", query.category),
             ("campaign", query.campaign),
-            ("segment", query.segment),
+            ("segment", segment),
         )
         if value
     )

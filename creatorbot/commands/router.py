@@ -29,6 +29,7 @@ from creatorbot.commands.vocabulary import (
     words_of,
 )
 from creatorbot.storage.failures import database_unreachable, first_line
+from creatorbot.storage.lone import reads_first
 from creatorbot.storage.models import Role
 
 logger = logging.getLogger(__name__)
@@ -136,6 +137,7 @@ class Router:
         started = time.perf_counter()
         try:
             with self.services.sessions.begin() as session:
+                reads_first(session)
                 principal = self._principal(request, session)
                 if spec is None or not principal.may(spec.role):
                     return []
@@ -204,6 +206,7 @@ class Router:
         outcome = "failed"
         try:
             with self.services.sessions.begin() as session:
+                reads_first(session)  # a question that only reads sends no BEGIN nor COMMIT
                 principal = self._principal(request, session)
                 if not principal.may(needed_role(name, arguments)):
                     outcome = "denied"

@@ -96,6 +96,19 @@ def words_of(section: str, meaning: str, language: str) -> list[str]:
     return list(entry.get(language, []))
 
 
+def word_in(section: str, meaning: str, language: str) -> str:
+    """How a language writes a meaning, its first form (`tier` → `tahap`), else the meaning."""
+    forms = words_of(section, meaning, language)
+    return forms[0] if forms else meaning
+
+
+def action_word(command: str, meaning: str, language: str) -> str:
+    """How a language writes a command's action (`snooze` → `rimanda`), else the action."""
+    entry = vocabulary().raw["actions"].get(command, {}).get(meaning, {})
+    forms = entry.get(language, [])
+    return forms[0] if forms else meaning
+
+
 def meaning_of(section: str, word: str) -> str | None:
     """What a word means in one of the file's smaller sections (`kinds`, `times`, `switches`,
     `roles`, `segments`), in any language: `classifica` → snapshot in `kinds`; else None."""

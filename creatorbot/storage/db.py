@@ -35,17 +35,19 @@ def make_engine(url: str, *, statement_timeout: float | None = None, **kwargs: A
     if parsed.drivername != (postgres := postgres_driver(parsed.drivername)):
         parsed = parsed.set(drivername=postgres)
         url = parsed.render_as_string(hide_password=False)
-    if parsed.get_driver_name() == "psycopg":
-        # Imported here: psycopg takes half a second to import, which a bot on SQLite skips;
-        # without the postgres extra, the hint says how to install it.
-        from creatorbot.extras import need
+    if parsed.get_driver_name() != "psycopg":
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    # Imported here: psycopg takes half a second to import, which a bot on SQLite skips;
+    # without the postgres extra, the hint says how to install it.
+    from creatorbot.extras import need
 
-        need("postgres", "psycopg")
-    engine = create_engine(url, pool_pre_ping=True, **kwargs)
-    if parsed.get_driver_name() == "psycopg":
-        from creatorbot.storage import links
+    need("postgres", "psycopg")
+    from creatorbot.storage import links, liveness, lone
 
-        links.watch(engine, statement_timeout)
+    engine = create_engine(url, **kwargs)
+    links.watch(engine, statement_timeout)
+    liveness.watch(engine)  # instead of a ping per checkout: a round trip per command
+    lone.watch(engine)
     return engine
 
 
@@ -98,6 +100,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         from alembic import command
 
         command.upgrade(alembic_config(engine), revision)
+        from creatorbot.storage.queries.markets import forget_markets
+
+        forget_markets()  # a migration may have added or changed one
     if revision == "head":
         from creatorbot.storage import campaign_stats, matchpools, segments
         from creatorbot.storage.boards.hooks import refresh_stale

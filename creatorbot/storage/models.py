@@ -460,6 +460,19 @@ class ChatPerson(Base):
     checked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class ChatLocale(Base):
+    """The language a chat user's own client last said it reads (a Lark locale, `it_IT`), kept
+    so that a restart still answers them in it."""
+
+    __tablename__ = "chat_locales"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    workspace: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    locale: Mapped[str] = mapped_column(String(16))
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class AlertMessage(Base):
     """A posted alert message (a channel's or an owner's DM) and what it showed, so that an
     acknowledgement anywhere updates it in place."""

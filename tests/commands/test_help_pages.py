@@ -3,7 +3,9 @@ examples, for every command, in English, Italian and Malay — and the examples 
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
@@ -21,6 +23,15 @@ from tests.commands.conftest import NOW
 
 TITLES = {"en": "Help · {}", "it": "Guida · {}", "ms": "Bantuan · {}"}
 HELP = {"en": "help", "it": "aiuto", "ms": "bantuan"}
+VOCABULARY = Path(__file__).parents[2] / "creatorbot" / "commands" / "vocabulary.toml"
+
+
+def written(name: str, language: str) -> str:
+    """A command as the help page titles it: the language's word, the English one beside it
+    when they differ (read from the vocabulary file itself)."""
+    entry = tomllib.loads(VOCABULARY.read_text(encoding="utf-8"))["commands"][name]
+    local = entry.get(language, [name])[0]
+    return name if local == name else f"{local} ({name})"
 
 
 def translated(language: str) -> dict[str, str]:
@@ -63,7 +74,7 @@ def test_help_command_and_command_help_show_the_page(
     assert answer.ok
     assert reply(f"{name} {HELP[language]}", language) == answer
     header = next(block for block in answer.blocks if isinstance(block, Header))
-    assert header.text == TITLES[language].format(name)
+    assert header.text == TITLES[language].format(written(name, language))
     table = next(block for block in answer.blocks if isinstance(block, Table))
     assert len(table.rows) == len(page.options)
     assert all(meaning for _, meaning in table.rows)
@@ -76,8 +87,8 @@ def test_help_command_and_command_help_show_the_page(
 def test_the_page_is_in_the_askers_language_whatever_the_words(
     chat: Callable[..., str],
 ) -> None:
-    assert "Guida · leaderboard" in chat("papan bantuan", "it")
-    assert "Bantuan · leaderboard" in chat("help classifica", "ms")
+    assert "Guida · classifica (leaderboard)" in chat("papan bantuan", "it")
+    assert "Bantuan · papan (leaderboard)" in chat("help classifica", "ms")
     italian = chat("aiuto classifica", "it")
     assert "Esempi:" in italian and "`classifica gmv 7g IT primi 10`" in italian
     assert "il codice del mercato: IT, MY" in italian

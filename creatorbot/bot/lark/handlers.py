@@ -99,7 +99,7 @@ class LarkHandlers:
         self.sessions = sessions
         self.clock = clock
         self.locale = locale
-        self.locales = Locales(locale)
+        self.locales = Locales(locale, sessions=sessions, clock=clock)
         self.departments = Departments(api)
         self.drops = LarkDrops(router=router, api=api, request=self._request)
         self.routes: dict[str, Callable[[dict[str, Any], str], Answer | None]] = {
@@ -138,7 +138,7 @@ class LarkHandlers:
             return
         message = event.get("message") or {}
         user = convert.open_id((event.get("sender") or {}).get("sender_id"))
-        self.locales.seen(user, message)
+        self.locales.seen(user, message, tenant)
         if message.get("message_type") == FILE:
             if message.get("chat_type") == "p2p":
                 self._submit(self.drops.receive, message, user, tenant, to=user)
@@ -374,7 +374,7 @@ class LarkHandlers:
             user=user,
             chat=chat,
             tenant=tenant,
-            locale=self.locales.of(user),
+            locale=self.locales.of(user, tenant),
             member_of=partial(self.departments.of, user),
         )
 

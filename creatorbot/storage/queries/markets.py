@@ -3,16 +3,48 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.models import Creator, DailyMetric, Market, Tier
 
+# Markets are reference data a migration writes (the bot never does): read once a minute per
+# database rather than once per command, a round trip on PostgreSQL.
+MARKETS_TTL_SECONDS = 60.0
+_KEPT: WeakKeyDictionary[Engine, tuple[float, dict[str, Market]]] = WeakKeyDictionary()
+
 
 def all_markets(*, session: Session) -> dict[str, Market]:
-    """Every market by code."""
-    return {m.code: m for m in session.scalars(select(Market).order_by(Market.code))}
+    """Every market by code, as read from the database at most a minute ago."""
+    engine = session.get_bind()
+    now = time.monotonic()
+    kept = _KEPT.get(engine) if isinstance(engine, Engine) else None
+    if kept is not None and now - kept[0] < MARKETS_TTL_SECONDS:
+        return dict(kept[1])
+    found = {m.code: m for m in session.scalars(select(Market).order_by(Market.code))}
+    if isinstance(engine, Engine):
+        # Copies that belong to no session: a rollback there cannot expire what others read.
+        _KEPT[engine] = (now, {code: _copy(m) for code, m in found.items()})
+    return found
+
+
+def forget_markets() -> None:
+    """Read the markets afresh at the next question (after a migration changed them)."""
+    _KEPT.clear()
+
+
+def _copy(market: Market) -> Market:
+    return Market(
+        code=market.code,
+        name=market.name,
+        currency=market.currency,
+        minor_units=market.minor_units,
+        timezone=market.timezone,
+        locales=market.locales,
+    )
 
 
 def latest_day(market: str, *, session: Session) -> dt.date | None:
