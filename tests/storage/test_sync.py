@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+import creatorbot.storage.sync.reading as reading
 from creatorbot.storage.importers import ImportFailed, import_file
 from creatorbot.storage.models import Creator, DailyMetric, DayColumn
 from creatorbot.storage.sync import Source, SourcesError, SyncFailed, load_sources, sync_source
@@ -57,6 +58,15 @@ def warehouse(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
         context.__exit__(None, None, None)
 
 
+@pytest.fixture(params=["thread", "process"])
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Read the warehouse on a thread (a small market) or in a process of its own (a large
+    one): the same results either way."""
+    if request.param == "process":
+        monkeypatch.setattr(reading, "APART_FROM", 0)
+    return str(request.param)
+
+
 def sync(sessions: sessionmaker[Session], source: Source, day: dt.date = DAY) -> Any:
     with sessions.begin() as session:
         return sync_source(source, "daily_metrics", market="MY", day=day, session=session)
@@ -69,7 +79,7 @@ def everything(session: Session) -> tuple[list[Any], list[Any]]:
 
 
 def test_sync_stores_the_figures_of_the_file_import(
-    sessions: sessionmaker[Session], warehouse: Any, tmp_path: Path
+    sessions: sessionmaker[Session], warehouse: Any, tmp_path: Path, reader: str
 ) -> None:
     rows = creator_days(10)
     seed_creators(sessions, tmp_path, rows)
@@ -108,7 +118,7 @@ def test_a_second_sync_of_the_day_changes_nothing(
 
 
 def test_small_chunks_store_the_same_figures(
-    sessions: sessionmaker[Session], warehouse: Any, tmp_path: Path
+    sessions: sessionmaker[Session], warehouse: Any, tmp_path: Path, reader: str
 ) -> None:
     rows = creator_days(10)
     seed_creators(sessions, tmp_path, rows)
@@ -124,7 +134,7 @@ def test_small_chunks_store_the_same_figures(
 
 
 def test_a_bad_row_in_a_late_chunk_leaves_nothing(
-    sessions: sessionmaker[Session], warehouse: Any, tmp_path: Path
+    sessions: sessionmaker[Session], warehouse: Any, tmp_path: Path, reader: str
 ) -> None:
     rows = creator_days(10)
     seed_creators(sessions, tmp_path, rows)
@@ -165,7 +175,7 @@ def test_counts_beyond_their_bounds_are_refused_and_named(
 
 
 def test_a_key_repeated_in_another_chunk_is_refused(
-    sessions: sessionmaker[Session], warehouse: Any, tmp_path: Path
+    sessions: sessionmaker[Session], warehouse: Any, tmp_path: Path, reader: str
 ) -> None:
     rows = creator_days(6)
     seed_creators(sessions, tmp_path, rows)
@@ -182,7 +192,7 @@ def test_a_key_repeated_in_another_chunk_is_refused(
 
 
 def test_a_warehouse_that_is_down_is_a_plain_error(
-    sessions: sessionmaker[Session], tmp_path: Path
+    sessions: sessionmaker[Session], tmp_path: Path, reader: str
 ) -> None:
     rows = creator_days(3)
     seed_creators(sessions, tmp_path, rows)
@@ -200,7 +210,7 @@ def test_a_warehouse_that_is_down_is_a_plain_error(
 
 
 def test_a_missing_sqlite_warehouse_is_not_created(
-    sessions: sessionmaker[Session], tmp_path: Path
+    sessions: sessionmaker[Session], tmp_path: Path, reader: str
 ) -> None:
     seed_creators(sessions, tmp_path, creator_days(1))
     source = source_for(f"sqlite:///{tmp_path / 'nowhere.sqlite3'}", "creator_day")
@@ -211,7 +221,7 @@ def test_a_missing_sqlite_warehouse_is_not_created(
 
 
 def test_an_empty_day_is_a_failure_to_retry(
-    sessions: sessionmaker[Session], warehouse: Any, tmp_path: Path
+    sessions: sessionmaker[Session], warehouse: Any, tmp_path: Path, reader: str
 ) -> None:
     rows = creator_days(3)
     seed_creators(sessions, tmp_path, rows)

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Generator, Iterator
-from contextlib import closing
+from collections.abc import Callable
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -23,13 +22,11 @@ from creatorbot.storage.importers.run import ImportResult
 from creatorbot.storage.importers.seen import SeenKeys
 from creatorbot.storage.importers.validate import validate
 from creatorbot.storage.memory import release_memory
-from creatorbot.storage.roster import shared
-from creatorbot.storage.sync.ahead import read_ahead
-from creatorbot.storage.sync.amounts import with_amounts
-from creatorbot.storage.sync.counts import with_counts
+from creatorbot.storage.roster import roster, shared
+from creatorbot.storage.sync.reading import reading
 from creatorbot.storage.sync.sources import Source
 from creatorbot.storage.sync.stored import stored_rows
-from creatorbot.storage.sync.stream import WarehouseError, chunks
+from creatorbot.storage.sync.stream import WarehouseError
 from creatorbot.storage.writer import WRITERS
 
 logger = logging.getLogger(__name__)
@@ -64,9 +61,9 @@ def sync_source(
     try:
         with shared(session=session):
             params = {"day": day, "market": market}
-            read = chunks(source, source.queries[kind], params, label=label)
             units = references.markets(session=session)
-            with read_ahead(_typed_where_plain(load.spec, read, units)) as tables:
+            with reading(source, kind, params, label=label, units=units, session=session) as tables:
+                roster(market, session=session)  # read while the reader starts: asked first
                 for table in tables:
                     if not load.take(table):
                         break
@@ -80,16 +77,6 @@ def sync_source(
         extra={"market": market, "day": day.isoformat(), "rows": result.rows},
     )
     return result
-
-
-def _typed_where_plain(
-    spec: Kind, tables: Generator[Table], units: dict[str, int]
-) -> Iterator[Table]:
-    """The chunks with their counts and amounts typed already where validation could refuse
-    none of a column's values: done as they are read, beside the writes."""
-    with closing(tables):
-        for table in tables:
-            yield with_amounts(spec, with_counts(spec, table), units)
 
 
 class _Load:
