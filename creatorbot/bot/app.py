@@ -25,6 +25,7 @@ from creatorbot.storage.db import (
     make_sessionmaker,
     upgrade,
 )
+from creatorbot.storage.importers.native import aliases as native_aliases
 from creatorbot.storage.models import Role
 
 logger = logging.getLogger(__name__)
@@ -118,6 +119,7 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
         check_schema(engine)
     sessions = make_sessionmaker(engine)
     ranking.configure(settings.ranking_cache_mb)
+    native_aliases.configure(settings.header_aliases)
     wake_jobs = Wakeup()
     failures = FailureCount()
     people = People()

@@ -24,8 +24,9 @@ SOURCE_KEYS = ("url", "markets", "market", "at", "chunk_rows", "engine_options",
 QUERY_KEYS = ("query", "columns")
 # Settings whose file value is a list, kept by the settings as a comma-separated string.
 LISTS = ("admins", "rate_limit_exempt")
-# The settings only the file gives (no environment variable): the inline sources, staff roles.
-FILE_ONLY = ("warehouses", "staff_roles")
+# The settings only the file gives (no environment variable): the inline sources, staff roles,
+# the exports' headers.
+FILE_ONLY = ("warehouses", "staff_roles", "header_aliases")
 NOT_IN_FILE = ("config", "deprecated", *FILE_ONLY)
 _MARKET = re.compile(r"[A-Za-z]{2}")
 _PASSWORD = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/@:]*:([^/@]*)@")
@@ -114,7 +115,12 @@ class _Checker:
         if not isinstance(top, dict):
             self.problem((), "expected settings by name (`staff:`, `sources:`, `locale: it`, …)")
             return self._sorted()
-        sections = {"staff": self.staff, "column_map": self.column_map, "sources": self.sources}
+        sections = {
+            "staff": self.staff,
+            "column_map": self.column_map,
+            "header_aliases": self.header_aliases,
+            "sources": self.sources,
+        }
         for key, value in top.items():
             name = str(key)
             if name in sections:
@@ -230,6 +236,36 @@ class _Checker:
                 else:
                     maps[kind][str(header)] = column
         self.checked.values["column_map"] = maps
+
+    # --- TikTok Shop exports' headers -----------------------------------------------------
+
+    def header_aliases(self, value: Any) -> None:
+        from creatorbot.storage.importers.native.formats import FORMATS
+
+        if not self._mapping(("header_aliases",), value, "export formats"):
+            return
+        added: dict[str, dict[str, list[str]]] = {}
+        for key, fields in value.items():
+            name, path = str(key), ("header_aliases", str(key))
+            if name not in FORMATS:
+                self.unknown(path, name, FORMATS, what="export format")
+                continue
+            if not self._mapping(path, fields, "its columns to your headers"):
+                continue
+            known = [column.field for column in FORMATS[name].columns]
+            added[name] = {}
+            for field_name, headers in fields.items():
+                here = (*path, str(field_name))
+                listed = [headers] if isinstance(headers, str) else headers
+                if field_name not in known:
+                    self.unknown(here, str(field_name), known, what="column")
+                elif not isinstance(listed, list) or not all(
+                    isinstance(h, str) and h.strip() for h in listed
+                ):
+                    self.problem(here, f"{headers!r} is not valid: expected a list of headers")
+                else:
+                    added[name][str(field_name)] = listed
+        self.checked.values["header_aliases"] = added
 
     # --- warehouse sources ----------------------------------------------------------------
 

@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     staff_roles: dict[str, FileRole] = Field(
         default_factory=dict, validation_alias=AliasChoices(_FILE_ONLY + "staff_roles")
     )
+    # TikTok Shop exports' headers the shipped aliases lack: format → column field → headers.
+    header_aliases: dict[str, dict[str, list[str]]] = Field(
+        default_factory=dict, validation_alias=AliasChoices(_FILE_ONLY + "header_aliases")
+    )
 
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(
@@ -350,7 +354,7 @@ class _ConfigFile(PydanticBaseSettingsSource):
         fields = self.settings_cls.model_fields
         for name, value in load(Path(path), fields).items():
             alias = fields[name].validation_alias
-            if name in ("warehouses", "staff_roles"):
+            if name in ("warehouses", "staff_roles", "header_aliases"):
                 values[_FILE_ONLY + ("sources" if name == "warehouses" else name)] = value
             else:
                 values[alias if isinstance(alias, str) else name] = value

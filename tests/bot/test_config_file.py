@@ -135,6 +135,16 @@ def problems(path: Path, environ: dict[str, str] | None = None) -> list[str]:
             "    markets: [Malaysia]  # <- here\n",
             "staff.Farah.markets: ['Malaysia'] is not valid: expected market codes",
         ),
+        (
+            "header_aliases:\n  creator_performence:  # <- here\n    handle: [Creator]\n",
+            "header_aliases.creator_performence: unknown export format 'creator_performence'; "
+            "did you mean 'creator_performance'?",
+        ),
+        (
+            "header_aliases:\n  live_analytics:\n    duration: [Durata]\n"
+            "    gmvv: [Incasso]  # <- here\n",
+            "header_aliases.live_analytics.gmvv: unknown column 'gmvv'; did you mean 'gmv'?",
+        ),
         ("- a\n- b  # <- here\n", "expected settings by name"),
     ],
 )
@@ -390,3 +400,52 @@ def test_the_file_may_be_named_in_dot_env(clean: Path, capsys: pytest.CaptureFix
     assert Settings().port == 4000
     assert main(["config", "check"]) == 0
     assert capsys.readouterr().out == f"{path}: OK\n"
+
+
+def test_an_operators_header_names_a_tiktok_shop_export_column(
+    clean: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from creatorbot.storage.importers.native import aliases
+    from creatorbot.storage.importers.native.aliases import recognise
+
+    header = ["Handle del creator", "GMV attribuito al creator"]
+    assert recognise(header) is None  # no shipped alias says these
+    path, _ = written(
+        clean,
+        "header_aliases:\n  creator_performance:\n    handle: Handle del creator\n"
+        "    gmv: [GMV attribuito al creator, GMV creator]\n",
+    )
+    monkeypatch.setenv("CREATORBOT_CONFIG", str(path))
+    settings = Settings()
+    try:
+        aliases.configure(settings.header_aliases)
+        found = recognise(header)
+        assert found is not None and found.format.name == "creator_performance"
+        assert found.fields == {"Handle del creator": "handle", "GMV attribuito al creator": "gmv"}
+        assert recognise(["Creator username", "Creator-attributed GMV"]) is not None  # still
+    finally:
+        aliases.configure({})
+    assert recognise(header) is None
+
+
+def test_an_export_with_the_operators_headers_is_imported(
+    clean: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from creatorbot.storage.importers.native import aliases
+
+    export = clean / "creator_data_20261201.csv"
+    export.write_text("Handle del creator,GMV attribuito al creator\namir,RM100.00\n", "utf-8")
+    assert main(["import", str(export), "--market", "MY", "--dry-run"]) == 1
+    assert "the header matches no kind of file" in capsys.readouterr().err
+    path, _ = written(
+        clean,
+        "header_aliases:\n  creator_performance:\n    handle: Handle del creator\n"
+        "    gmv: [GMV attribuito al creator]\n",
+    )
+    monkeypatch.setenv("CREATORBOT_CONFIG", str(path))
+    try:
+        assert main(["import", str(export), "--market", "MY", "--dry-run"]) == 0
+    finally:
+        aliases.configure({})
+    out = capsys.readouterr().out
+    assert "creator performance export" in out and "Columns: matched 2 of 2" in out

@@ -5,6 +5,7 @@ grant at that level; a revoked group gives nothing; `access list` shows the grou
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 
 import pytest
@@ -196,7 +197,10 @@ def test_a_role_from_the_config_file_counts_until_an_admin_grants_one(
     assert sees(ask, "U7", "SLEADS") == {"MY"}
     assert "You don't have access to IT." in ask("U7", "leaderboard IT")
     assert "No feedback has been logged yet." in ask("U7", "feedback report")  # a cm may
+    listed = ask(ADMIN, "access list")
+    assert re.search(r"@U7 +cm +MY +CREATORBOT_CONFIG", listed), listed
     ask(ADMIN, "access grant <@U7|farah> viewer IT")  # granted in chat: that wins
     assert sees(ask, "U7") == {"IT"}
+    assert "CREATORBOT_CONFIG" not in ask(ADMIN, "access list")
     ask(ADMIN, "access revoke U7")
     assert sees(ask, "U7") == {"MY"}
