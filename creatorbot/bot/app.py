@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from creatorbot.bot.settings import Settings
 from creatorbot.commands.core import Services, utc_now
 from creatorbot.commands.link_tokens import LinkKeys
+from creatorbot.commands.policy import Principal
 from creatorbot.commands.registry import commands, forms
 from creatorbot.commands.router import Router
 from creatorbot.jobs.posting import Poster
@@ -24,6 +25,8 @@ from creatorbot.storage.db import (
     make_sessionmaker,
     upgrade,
 )
+from creatorbot.storage.importers.native import aliases as native_aliases
+from creatorbot.storage.models import Role
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +119,7 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
         check_schema(engine)
     sessions = make_sessionmaker(engine)
     ranking.configure(settings.ranking_cache_mb)
+    native_aliases.configure(settings.header_aliases)
     wake_jobs = Wakeup()
     failures = FailureCount()
     people = People()
@@ -127,6 +131,7 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
         lookup_user=people,
         wake_jobs=wake_jobs,
         admins=settings.admin_ids,
+        roles=file_roles(settings),
         rate_limit_per_minute=settings.rate_limit_per_minute,
         rate_limit_exempt=settings.rate_limit_exempt_ids,
         failed=failures,
@@ -134,6 +139,14 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
     )
     router = Router(commands(), services, forms())
     return App(settings, engine, sessions, services, router, wake_jobs, failures, people)
+
+
+def file_roles(settings: Settings) -> dict[str, Principal]:
+    """The roles the config file's `staff:` gives, by chat user id."""
+    return {
+        user: Principal(user, Role(given.role), frozenset(given.markets) or None)
+        for user, given in settings.staff_roles.items()
+    }
 
 
 def _link_keys(settings: Settings) -> LinkKeys | None:

@@ -6,6 +6,7 @@ import), so `--help` and `--version` answer at once; tests/bot/test_start_import
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -17,6 +18,8 @@ from creatorbot.extras import MissingExtra
 if TYPE_CHECKING:
     from creatorbot.bot.app import App
     from creatorbot.bot.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 # Verbs an operator watches (with a progress bar and Ctrl-C) whose statements may rightly run
 # for minutes (a big import, its board refresh, the demo world): no statement timeout.
@@ -37,14 +40,26 @@ def run(args: argparse.Namespace) -> int:
     """Carry out the parsed command; the exit code."""
     from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
+    if args.command == "config":
+        from creatorbot.bot.cli_config import check
+
+        return check(args.path)
+
     from creatorbot.bot import logs
     from creatorbot.bot.app import SchemaOutOfDate, build
-    from creatorbot.bot.settings import Settings
+    from creatorbot.bot.config_file import ConfigError
+    from creatorbot.bot.settings import DEPRECATED, Settings
     from creatorbot.storage import segments
     from creatorbot.storage.db import make_engine, upgrade
     from creatorbot.storage.failures import database_unreachable, disk_full, first_line
 
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ConfigError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        print("creatorbot: the config file has problems; nothing was started", file=sys.stderr)
+        return 2
     if args.command in LONG_JOBS:
         settings = settings.model_copy(update={"statement_timeout_seconds": 0})
     # At the console, answers are the output: only warnings and errors are logged there.
@@ -56,6 +71,13 @@ def run(args: argparse.Namespace) -> int:
         args.log_level or ("ERROR" if reported else "WARNING" if quiet else settings.log_level),
         settings.log_format,
     )
+    for name in settings.deprecated:
+        logger.warning(
+            "%s is deprecated: move it to the config file's `%s:` "
+            "(CREATORBOT_CONFIG, see creatorbot.example.yaml)",
+            name,
+            DEPRECATED[name],
+        )
     if args.command == "run" and not args.console:
         refused = start_problems(settings, terminal=sys.stdin.isatty())
         for problem in refused:
@@ -110,11 +132,15 @@ def start_problems(settings: Settings, *, terminal: bool) -> list[str]:
     """Why `creatorbot run` must not start: a platform configured only in part (it would be
     left out, or the bot fall back to a console nobody reads), or no platform at all and no
     terminal (a container would read end of input and exit looking healthy)."""
-    from creatorbot.storage.sync import SourcesError
+    from creatorbot.bot.config_file import problems_of
+    from creatorbot.storage.sync import SourcesError, load_sources
 
     problems = settings.platform_problems()
+    if settings.config:  # read once more, now with the sources' ${NAME}s looked up
+        problems += problems_of(settings.config, type(settings).model_fields, os.environ)
     try:
-        settings.warehouse_sources(os.environ)
+        if settings.sources:
+            load_sources(settings.sources, os.environ)
     except SourcesError as exc:
         problems.append(f"CREATORBOT_SOURCES: {exc}")
     if not problems and not settings.has_platform and not terminal:

@@ -69,7 +69,7 @@ def parser() -> argparse.ArgumentParser:
         help="seconds between the two looks; a file that changed meanwhile waits (default 5)",
     )
     syncing = verbs.add_parser(
-        "sync", help="read the warehouse sources now (CREATORBOT_SOURCES); `sync status`"
+        "sync", help="read the warehouse sources now (the config file's sources); `sync status`"
     )
     syncing.add_argument(
         "kind", nargs="?", choices=[*KINDS, "status"], help="one kind (default: all), or status"
@@ -95,6 +95,11 @@ def parser() -> argparse.ArgumentParser:
         "--at",
         type=parse_moment,
         help="tick: the moment to run as (ISO date-time, UTC unless it has an offset)",
+    )
+    config = verbs.add_parser("config", help="check the config file (CREATORBOT_CONFIG)")
+    config.add_argument("action", choices=["check"])
+    config.add_argument(
+        "path", nargs="?", type=Path, metavar="PATH", help="default: CREATORBOT_CONFIG"
     )
     db = verbs.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])

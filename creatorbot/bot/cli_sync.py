@@ -15,7 +15,10 @@ from creatorbot.storage.queries.markets import all_markets
 from creatorbot.storage.sync import SourcesError
 from creatorbot.storage.sync.runs import recent
 
-NO_SOURCES = "no warehouse sources: set CREATORBOT_SOURCES to a sources file (see .env.example)"
+NO_SOURCES = (
+    "no warehouse sources: add a `sources:` section to the config file named by "
+    "CREATORBOT_CONFIG (see creatorbot.example.yaml)"
+)
 
 
 def sync(app: App, kind: str | None, day: dt.date | None, source: str | None) -> int:

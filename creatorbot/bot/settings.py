@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from creatorbot.commands.link_tokens import MIN_SECRET, LinkKeys
 
@@ -16,11 +16,56 @@ if TYPE_CHECKING:  # imported where used: pandas and the sync's modules are slow
     from creatorbot.storage.sync import Source
 
 
+# The settings that were JSON (or a file of their own) in the environment, now sections of the
+# config file; still read, with a warning.
+DEPRECATED = {
+    "CREATORBOT_STAFF": "staff",
+    "CREATORBOT_COLUMN_MAP": "column_map",
+    "CREATORBOT_SOURCES": "sources",
+}
+# Settings only the config file gives: an alias no environment variable has, so that the
+# environment (and `.env`) never fill them.
+_FILE_ONLY = "creatorbot.yaml:"
+
+
+class FileRole(BaseModel):
+    """A role the config file gives a chat user: in `markets`, or every market when empty."""
+
+    role: Literal["admin", "lead", "cm", "am", "viewer"]
+    markets: tuple[str, ...] = ()
+
+
 class Settings(BaseSettings):
-    """Everything creatorbot can be configured with; `.env.example` documents each field."""
+    """Everything creatorbot can be configured with; `.env.example` documents each field,
+    `creatorbot.example.yaml` the config file."""
 
     model_config = SettingsConfigDict(
         env_file=".env", extra="ignore", populate_by_name=True, env_ignore_empty=True
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The environment, then `.env`, then the config file: the first that gives a setting
+        wins (a mapping's entries are merged, the environment's winning for the same name)."""
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            _ConfigFile(settings_cls),
+            file_secret_settings,
+        )
+
+    config: Path | None = Field(default=None, validation_alias="CREATORBOT_CONFIG")
+    # The deprecated environment variables in use (DEPRECATED), for one warning each at start.
+    deprecated: tuple[str, ...] = Field(
+        default=(), validation_alias=AliasChoices(_FILE_ONLY + "deprecated")
     )
 
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
@@ -38,6 +83,17 @@ class Settings(BaseSettings):
         default_factory=dict, validation_alias="CREATORBOT_COLUMN_MAP"
     )
     sources: Path | None = Field(default=None, validation_alias="CREATORBOT_SOURCES")
+    # The config file's `sources:` (checked when it was read); `staff:` entries' roles by chat id.
+    warehouses: dict[str, Any] = Field(
+        default_factory=dict, validation_alias=AliasChoices(_FILE_ONLY + "sources")
+    )
+    staff_roles: dict[str, FileRole] = Field(
+        default_factory=dict, validation_alias=AliasChoices(_FILE_ONLY + "staff_roles")
+    )
+    # TikTok Shop exports' headers the shipped aliases lack: format → column field → headers.
+    header_aliases: dict[str, dict[str, list[str]]] = Field(
+        default_factory=dict, validation_alias=AliasChoices(_FILE_ONLY + "header_aliases")
+    )
 
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(
@@ -212,11 +268,14 @@ class Settings(BaseSettings):
         return problems
 
     def warehouse_sources(self, environ: Mapping[str, str]) -> dict[str, Source]:
-        """The warehouses of the sources file (none when CREATORBOT_SOURCES is not set), their
-        URLs' `${NAME}`s taken from `environ`; SourcesError when the file cannot be used."""
+        """The warehouses of the config file's `sources:` and of the (deprecated) sources file
+        CREATORBOT_SOURCES, which wins for the same name; their URLs' `${NAME}`s taken from
+        `environ`; SourcesError when the sources file cannot be used."""
         from creatorbot.storage.sync import load_sources
+        from creatorbot.storage.sync.sources import sources_from
 
-        return load_sources(self.sources, environ) if self.sources else {}
+        found = sources_from(self.warehouses, environ)
+        return found | (load_sources(self.sources, environ) if self.sources else {})
 
     @property
     def link_keys(self) -> LinkKeys | None:
@@ -272,3 +331,31 @@ def _unset(present: list[str]) -> str:
 
 def _names(names: list[str]) -> str:
     return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+class _ConfigFile(PydanticBaseSettingsSource):
+    """The config file named by CREATORBOT_CONFIG (in the environment or `.env`): its settings
+    under their environment variables' names, so that the environment's win; ConfigError when
+    the file cannot be used."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # the whole file is read at once, in __call__
+
+    def __call__(self) -> dict[str, Any]:
+        given = self.current_state  # what the environment, `.env` and arguments gave
+        values: dict[str, Any] = {
+            _FILE_ONLY + "deprecated": tuple(name for name in DEPRECATED if given.get(name))
+        }
+        path = given.get("CREATORBOT_CONFIG") or given.get("config")
+        if not path:
+            return values
+        from creatorbot.bot.config_file import load
+
+        fields = self.settings_cls.model_fields
+        for name, value in load(Path(path), fields).items():
+            alias = fields[name].validation_alias
+            if name in ("warehouses", "staff_roles", "header_aliases"):
+                values[_FILE_ONLY + ("sources" if name == "warehouses" else name)] = value
+            else:
+                values[alias if isinstance(alias, str) else name] = value
+        return values

@@ -214,6 +214,18 @@ def _listing(call: Call) -> Reply:
         )
         for user in sorted(call.services.admins)
     ]
+    # The config file's roles, of those it still decides for (a grant in chat wins over it).
+    granted = {u for (p, u) in held if not is_group(p, u)} | call.services.admins
+    rows += [
+        (
+            mention_of(user),
+            role_label(given.role.value, lang),
+            ", ".join(sorted(given.markets)) if given.markets else lang._("every market"),
+            "CREATORBOT_CONFIG",
+        )
+        for user, given in sorted(call.services.roles.items())
+        if given.role is not None and user not in granted
+    ]
     title = lang._("Who has access")
     usage = Context(lang._("Usage: {usage}").format(usage=lang._(USAGE)))
     if not rows and not groups:

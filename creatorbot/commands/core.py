@@ -58,6 +58,8 @@ class Services:
     lookup_user: Callable[[str, str, str], str | None] = lambda platform, workspace, email: None
     wake_jobs: Callable[[], None] = lambda: None  # a post was queued (`digest run`): post it now
     admins: frozenset[str] = frozenset()  # chat user ids that are admins whatever is granted
+    # Roles the config file gives (`staff:`), by chat user id: what they have until granted one.
+    roles: Mapping[str, Principal] = field(default_factory=dict)
     rate_limit_per_minute: int = 30  # commands one user may send a minute; 0: no limit
     rate_limit_exempt: frozenset[str] = frozenset()  # user ids the limit never applies to
     # A part of an answer or post failed (platform, stage): the top floor counts it.

@@ -3,7 +3,7 @@ the market check every command's data passes through."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -65,13 +65,17 @@ def principal_of(
     member_of: Callable[[frozenset[str]], frozenset[str]] | None = None,
     admins: Collection[str],
     session: Session,
+    roles: Mapping[str, Principal] | None = None,
 ) -> Principal:
     """Who is asking: the console's operator and the bootstrap admins are admins of every market;
-    anyone else has the role admins granted them, or else what the groups they are in were
-    granted (`member_of` tells which of the groups with a role they are in), or nothing."""
+    anyone else has the role admins granted them, else the role the config file gives them
+    (`roles`, by user id), else what the groups they are in were granted (`member_of` tells
+    which of the groups with a role they are in), or nothing."""
     if platform == CONSOLE or user in admins:
         return Principal(user, Role.ADMIN)
     grants = grants_of(platform, user, session=session)
+    if not grants and roles and user in roles:
+        return roles[user]
     if not grants and member_of is not None:
         mapped = mapped_groups(platform, session=session)
         grants = group_grants(platform, member_of(mapped), session=session) if mapped else []

@@ -251,6 +251,7 @@ class Router:
             member_of=request.member_of,
             admins=self.services.admins,
             session=session,
+            roles=self.services.roles,
         )
 
     def _denial(self, principal: Principal, lang: Lang, name: str = "", arguments: str = "") -> str:

@@ -131,7 +131,7 @@ def test_without_a_sources_file_sync_says_how_to_set_one(
     data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["sync"]) == 2
-    assert "set CREATORBOT_SOURCES to a sources file" in capsys.readouterr().err
+    assert "add a `sources:` section to the config file" in capsys.readouterr().err
 
 
 def test_a_secret_missing_from_the_environment_is_named(

@@ -5,6 +5,7 @@ grant at that level; a revoked group gives nothing; `access list` shows the grou
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 
 import pytest
@@ -179,3 +180,27 @@ def test_group_messages_speak_the_asker_s_language(ask: Ask) -> None:
     malay = ask(ADMIN, "access revoke subteam:SCMMY", locale="ms")
     assert malay.startswith("@cm-my (group:SCMMY) tidak lagi memberi peranan")
     assert "Non trovo nessun gruppo “dept:x”." in ask(ADMIN, "access grant dept:x cm", locale="it")
+
+
+def test_a_role_from_the_config_file_counts_until_an_admin_grants_one(
+    router: Router, ask: Ask
+) -> None:
+    from dataclasses import replace
+
+    from creatorbot.commands.policy import Principal
+
+    router.services = replace(
+        router.services, roles={"U7": Principal("U7", Role.CM, frozenset({"MY"}))}
+    )
+    ask(ADMIN, "access grant group:SLEADS lead")
+    # The file's cm of MY: theirs even in a group with a higher role, as a personal grant is.
+    assert sees(ask, "U7", "SLEADS") == {"MY"}
+    assert "You don't have access to IT." in ask("U7", "leaderboard IT")
+    assert "No feedback has been logged yet." in ask("U7", "feedback report")  # a cm may
+    listed = ask(ADMIN, "access list")
+    assert re.search(r"@U7 +cm +MY +CREATORBOT_CONFIG", listed), listed
+    ask(ADMIN, "access grant <@U7|farah> viewer IT")  # granted in chat: that wins
+    assert sees(ask, "U7") == {"IT"}
+    assert "CREATORBOT_CONFIG" not in ask(ADMIN, "access list")
+    ask(ADMIN, "access revoke U7")
+    assert sees(ask, "U7") == {"MY"}

@@ -21,7 +21,17 @@ _PARAMETER = re.compile(r"(?<![:\w]):(day|market)\b")
 
 
 class SourcesError(ValueError):
-    """The sources file cannot be used; the message names the source and what is wrong."""
+    """The sources file cannot be used; the message names the source and what is wrong, `at` is
+    where in the `sources:` mapping (source name, key, …) and `problem` what, on its own."""
+
+    def __init__(self, message: str, at: tuple[str, ...] = (), problem: str = "") -> None:
+        super().__init__(message)
+        self.at = at
+        self.problem = problem or message
+
+
+def _refused(source: str, problem: str, *at: str) -> SourcesError:
+    return SourcesError(f"source `{source}`: {problem}", (source, *at), problem)
 
 
 @dataclass(frozen=True)
@@ -64,27 +74,37 @@ def load_sources(path: Path, environ: Mapping[str, str]) -> dict[str, Source]:
     entries = (document or {}).get("sources") if isinstance(document, dict) else None
     if not isinstance(entries, dict) or not entries:
         raise SourcesError(f"{path}: expected a `sources:` mapping of source names")
+    return sources_from(entries, environ)
+
+
+def sources_from(entries: Mapping[Any, Any], environ: Mapping[str, str]) -> dict[str, Source]:
+    """The sources of a `sources:` mapping (the sources file's, or the config file's)."""
     return {str(name): _source(str(name), entry, environ) for name, entry in entries.items()}
+
+
+def source_of(name: str, entry: Any, environ: Mapping[str, str]) -> Source:
+    """One source of a `sources:` mapping; SourcesError when it cannot be used."""
+    return _source(name, entry, environ)
 
 
 def _source(name: str, entry: Any, environ: Mapping[str, str]) -> Source:
     if not isinstance(entry, dict):
-        raise SourcesError(f"source `{name}`: expected a mapping with url and kinds")
+        raise _refused(name, "expected a mapping with url and kinds")
     url = entry.get("url")
     if not isinstance(url, str) or not url.strip():
-        raise SourcesError(f"source `{name}`: `url` (a SQLAlchemy URL) is required")
+        raise _refused(name, "`url` (a SQLAlchemy URL) is required", "url")
     kinds = entry.get("kinds")
     if not isinstance(kinds, dict) or not kinds:
-        raise SourcesError(f"source `{name}`: `kinds` must name at least one of {', '.join(KINDS)}")
+        raise _refused(name, f"`kinds` must name at least one of {', '.join(KINDS)}", "kinds")
     markets = entry.get("markets", entry.get("market", ()))
     markets = (markets,) if isinstance(markets, str) else tuple(str(m) for m in markets or ())
     queries = {str(kind): _query(name, str(kind), spec, markets) for kind, spec in kinds.items()}
     chunk_rows = entry.get("chunk_rows", DEFAULT_CHUNK_ROWS)
     if not isinstance(chunk_rows, int) or chunk_rows < 1:
-        raise SourcesError(f"source `{name}`: `chunk_rows` must be a whole number ≥ 1")
+        raise _refused(name, "`chunk_rows` must be a whole number ≥ 1", "chunk_rows")
     options = entry.get("engine_options", {})
     if not isinstance(options, dict):
-        raise SourcesError(f"source `{name}`: `engine_options` must be a mapping")
+        raise _refused(name, "`engine_options` must be a mapping", "engine_options")
     return Source(
         name=name,
         url=_substituted(name, url.strip(), environ),
@@ -98,20 +118,23 @@ def _source(name: str, entry: Any, environ: Mapping[str, str]) -> Source:
 
 def _query(source: str, kind: str, spec: Any, markets: tuple[str, ...]) -> Query:
     if kind not in KINDS:
-        raise SourcesError(f"source `{source}`: unknown kind {kind!r}; one of {', '.join(KINDS)}")
+        raise _refused(source, f"unknown kind {kind!r}; one of {', '.join(KINDS)}", "kinds", kind)
     spec = {"query": spec} if isinstance(spec, str) else spec
     sql = spec.get("query") if isinstance(spec, dict) else None
     if not isinstance(sql, str) or not sql.strip():
-        raise SourcesError(f"source `{source}`, kind {kind}: `query` (SQL) is required")
+        raise _refused(source, f"kind {kind}: `query` (SQL) is required", "kinds", kind)
     columns = spec.get("columns", {})
     if not isinstance(columns, dict):
-        raise SourcesError(f"source `{source}`, kind {kind}: `columns` must map names to names")
+        raise _refused(source, f"kind {kind}: `columns` must map names to names", "kinds", kind)
     query = Query(sql.strip(), {str(k): str(v) for k, v in columns.items()})
     # Without :market the query's rows are all taken as the one market the source serves.
     if "market" not in query.parameters and len(markets) != 1:
-        raise SourcesError(
-            f"source `{source}`, kind {kind}: the query has no :market parameter, so the source "
-            "must serve exactly one market (`market: MY`)"
+        raise _refused(
+            source,
+            f"kind {kind}: the query has no :market parameter, so the source must serve exactly "
+            "one market (`market: MY`)",
+            "kinds",
+            kind,
         )
     return query
 
@@ -120,7 +143,7 @@ def _substituted(source: str, url: str, environ: Mapping[str, str]) -> str:
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in environ:
-            raise SourcesError(f"source `{source}`: the URL uses ${{{name}}}, which is not set")
+            raise _refused(source, f"the URL uses ${{{name}}}, which is not set", "url")
         return environ[name]
 
     return _ENV.sub(value, url)
@@ -139,4 +162,4 @@ def _time(source: str, value: Any) -> dt.time:
 
 
 def _bad_time(source: str) -> dt.time:
-    raise SourcesError(f'source `{source}`: `at` must be a local time as HH:MM, e.g. "06:00"')
+    raise _refused(source, '`at` must be a local time as HH:MM, e.g. "06:00"', "at")

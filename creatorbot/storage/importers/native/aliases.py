@@ -1,10 +1,12 @@
-"""The header aliases of each native export, one TOML file per format and language (aliases/),
-and recognising an export's format and language from its header."""
+"""The header aliases of each native export, one TOML file per format and language (aliases/)
+and those an operator adds (the config file's `header_aliases:`), and recognising an export's
+format and language from its header."""
 
 from __future__ import annotations
 
 import functools
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -27,9 +29,24 @@ class Aliases:
     statuses: dict[str, str]  # normalised order status → "left_out" (cancelled, unpaid)
 
 
+# The operator's headers: format → column field → headers, added to every language's.
+_ADDED: list[dict[str, dict[str, tuple[str, ...]]]] = [{}]
+
+
+def configure(added: Mapping[str, Mapping[str, Sequence[str]]]) -> None:
+    """Recognise `added` headers too from now on (set once at start, from the settings): per
+    format, per column field, headers as the team's exports write them; they win over the
+    shipped ones for the same header."""
+    _ADDED[0] = {
+        name: {field: tuple(headers) for field, headers in fields.items()}
+        for name, fields in added.items()
+    }
+    all_aliases.cache_clear()
+
+
 @functools.cache
 def all_aliases() -> tuple[Aliases, ...]:
-    """Every alias file shipped, read once."""
+    """Every alias file shipped, with the operator's headers added, read once."""
     folder = resources.files(__package__).joinpath("aliases")
     found = []
     for name, spec in FORMATS.items():
@@ -40,6 +57,8 @@ def all_aliases() -> tuple[Aliases, ...]:
             for field, headers in data["columns"].items():
                 if field not in known:
                     raise ValueError(f"{name}.{language}.toml: unknown column {field!r}")
+                columns.update({normal(header): field for header in headers})
+            for field, headers in _ADDED[0].get(name, {}).items():
                 columns.update({normal(header): field for header in headers})
             contents = {
                 normal(text): kind
