@@ -74,16 +74,7 @@ def is_filter(words: tuple[str, ...]) -> bool:
 
 def answer(query: EnrollQuery, call: Call) -> Reply:
     """The preview, the enrolment once confirmed, or the creators taken out."""
-    campaign = find_campaign(query.slug, call)
-    check_lead(campaign.market, call)
-    lang = call.lang
-    market = all_markets(session=call.session)[campaign.market]
-    if local_today(market, call) > campaign.ends_on:
-        raise UserError(
-            lang._("{name} has ended: its creators can no longer change.").format(
-                name=campaign.name
-            )
-        )
+    campaign = open_campaign(query.slug, call)
     if query.action == "unenroll":
         return _unenroll(campaign, query, call)
     if query.token:
@@ -98,6 +89,20 @@ def answer(query: EnrollQuery, call: Call) -> Reply:
         known = list(dict.fromkeys(found[handle_key(h)] for h in handles if handle_key(h) in found))
         return enrol_write.enrol(campaign, sort_out(campaign, known, call), call)
     return preview(campaign, handles, call)
+
+
+def open_campaign(slug: str, call: Call) -> Campaign:
+    """The campaign `slug` names, if the asker may change its creators and it has not ended."""
+    campaign = find_campaign(slug, call)
+    check_lead(campaign.market, call)
+    market = all_markets(session=call.session)[campaign.market]
+    if local_today(market, call) > campaign.ends_on:
+        raise UserError(
+            call.lang._("{name} has ended: its creators can no longer change.").format(
+                name=campaign.name
+            )
+        )
+    return campaign
 
 
 def preview(campaign: Campaign, handles: list[str], call: Call, note: str = "") -> Reply:
