@@ -124,9 +124,7 @@ def test_a_headed_column_in_a_spreadsheet(
 def test_a_native_export_is_read_by_its_creator_column(
     sprint: Router, sessions: sessionmaker[Session]
 ) -> None:
-    content = (
-        "Creator name,Creator username,Affiliate GMV\nAmir,amir,RM1.00\nEko,eko,RM2.00\n"
-    ).encode()
+    content = b"Creator name,Creator username,Affiliate GMV\nAmir,amir,RM1.00\nEko,eko,RM2.00\n"
     preview = drop(sprint, "export.csv", content)
     (button,) = [b for b in buttons(preview) if b.action == "run"]
     assert say(sprint, button.value).ok
