@@ -29,6 +29,11 @@ def wants_enrolment(text: str) -> bool:
     return command_name(name) == "campaign" and action("campaign", first) == "enroll"
 
 
+def bare_enrolment(text: str) -> bool:
+    """Whether `text` is `campaign enroll SLUG` naming no creators (what answers a file)."""
+    return wants_enrolment(text) and len(split_command(text)[1].split()) == 2
+
+
 def receive(router: Router, request: CommandRequest, dropped: Dropped) -> Reply:
     """The enrolment preview of the creators the dropped list names (`request.text` is the
     `campaign enroll SLUG` sent with it); nothing is written. Only a lead or an admin of the
