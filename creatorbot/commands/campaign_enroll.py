@@ -56,11 +56,18 @@ def parse(action: str, tokens: list[str], call: Call) -> EnrollQuery:
     if confirm and len(rest) == 1 and enrol_write.is_token(rest[0]):
         return EnrollQuery(action, slug, (), True, rest[0].lower())
     if not rest:
+        hints = (
+            lang._(
+                "Or send me a list of handles (CSV, XLSX or TXT) with this command as its "
+                "message; on Lark, answer the file with it."
+            ),
+        )
         raise UserError(
             lang._(
                 "Name the creators: handles (@aisyah.beauty @farah) or filters "
                 "(segment:potential category:beauty tier:L2 top 100)."
-            )
+            ),
+            *(hints if action == "enroll" else ()),
         )
     return EnrollQuery(action, slug, tuple(rest), confirm)
 

@@ -172,3 +172,9 @@ def test_more_than_the_campaign_is_refused(sprint: Router) -> None:
     reply = drop(sprint, "list.txt", b"amir\n", text="campaign enroll my-sprint @bella")
     assert not reply.ok
     assert "nothing more" in render(reply)
+
+
+def test_enrol_without_creators_tells_of_the_list_file(sprint: Router) -> None:
+    told = render(say(sprint, "campaign enroll my-sprint"))
+    assert "Name the creators" in told and "list of handles (CSV, XLSX or TXT)" in told
+    assert "list of handles" not in render(say(sprint, "campaign unenroll my-sprint"))
