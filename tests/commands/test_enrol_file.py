@@ -78,9 +78,8 @@ def pending_rows(sessions: sessionmaker[Session]) -> int:
 
 def test_the_command_sent_with_a_file_is_recognised() -> None:
     assert wants_enrolment("campaign enroll my-sprint")
-    assert wants_enrolment("/creatorbot campagna iscrivi my-sprint") or wants_enrolment(
-        "campaign enrol my-sprint"
-    )
+    assert wants_enrolment("/creatorbot campagna includi my-sprint")
+    assert wants_enrolment("campaign enrol my-sprint")
     assert wants_enrolment("kempen daftar my-sprint")
     assert not wants_enrolment("")
     assert not wants_enrolment("campaign my-sprint")
