@@ -186,7 +186,12 @@ def cmd_ask(app: App, args: argparse.Namespace) -> int:
 
     post_on_demand(app, platform_posters(app))
     locale = console_locale(args.locale, app.settings)
-    reply = ask(app.router, " ".join(args.text), locale)
+    text = " ".join(args.text)
+    if args.file is not None:
+        from creatorbot.bot.cli_enrol import ask_with_file
+
+        return ask_with_file(app, text, args.file, locale)
+    reply = ask(app.router, text, locale)
     print(show(reply, app.settings.data_dir / "exports", Lang(locale)))
     return 0 if reply.ok else 1
 

@@ -42,6 +42,12 @@ def parser() -> argparse.ArgumentParser:
         verb.add_argument("--locale", choices=LANGUAGES, help="language of the answers")
         if name == "ask":
             verb.add_argument("text", nargs="+", help="the command, e.g. leaderboard gmv 7d MY")
+            verb.add_argument(
+                "--file",
+                type=Path,
+                metavar="FILE",
+                help="a list of creators (CSV, TXT, XLSX) for `campaign enroll SLUG`",
+            )
     importing = verbs.add_parser(
         "import",
         help="import a CSV, XLSX or tab-separated file: canonical, or a TikTok Shop export",

@@ -1,33 +1,30 @@
-"""`campaign enroll SLUG` from pasted handles or a filter (`segment:potential category:beauty
-tier:L2 top 100`, read as `leaderboard` reads it), first as a preview — who is added, who is
-unknown, who is already in an overlapping campaign of the market — then written when its
-button is pressed; `campaign unenroll SLUG @handle…`. Both go through the enrollments write
-path (atomic, idempotent, the campaign's stats refreshed) and are audited."""
+"""`campaign enroll SLUG` from pasted handles, a filter (`segment:potential category:beauty
+tier:L2 top 100`, read as `leaderboard` reads it) or a dropped list (commands/enrol_file.py),
+first as a preview — who is added, who is unknown, who is already in an overlapping campaign of
+the market — whose Enrol button enrols exactly the creators it showed (commands/enrol_write.py);
+`campaign unenroll SLUG @handle…`. Both go through the enrollments write path (atomic,
+idempotent, the campaign's stats refreshed) and are audited."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
 
-import pandas as pd
-
-from creatorbot.commands import leaderboard
+from creatorbot.commands import enrol_write, leaderboard
 from creatorbot.commands.campaign_setup import audit, check_lead, local_today
 from creatorbot.commands.core import Call, UserError
-from creatorbot.commands.i18n import Lang
+from creatorbot.commands.enrol_write import CONFIRM, MAX_ENROLL, listed, sort_out
 from creatorbot.commands.labels import metric_label
 from creatorbot.commands.lookups import find_campaign
 from creatorbot.commands.reply import Button, Buttons, Context, Fields, Header, Reply, Text
 from creatorbot.commands.vocabulary import option
-from creatorbot.storage.handles import handle_key, shown
+from creatorbot.storage import pending
+from creatorbot.storage.handles import handle_key
 from creatorbot.storage.models import Campaign
-from creatorbot.storage.queries.enrolment import creators_by_handle, enrolled_ids, in_overlapping
+from creatorbot.storage.queries.enrolment import creators_by_handle, enrolled_ids
 from creatorbot.storage.queries.markets import all_markets
-from creatorbot.storage.writer import remove_enrollments, write_enrollments
+from creatorbot.storage.writer import remove_enrollments
 
-CONFIRM = "confirm"
-MAX_ENROLL = 5000  # creators one filter may enrol at once
-LISTED = 20  # handles named per group in a preview
 FILTER_PERIOD = "30d"  # a filter ranks creators over this window unless it names another
 FILTER_KEYS = frozenset({"tier", "category", "segment", "cm", "am", "as-of"})
 _TOP = re.compile(r"^(?:top|primi|teratas):?(\d*)$", re.IGNORECASE)
@@ -41,6 +38,7 @@ class EnrollQuery:
     slug: str
     words: tuple[str, ...]
     confirm: bool = False
+    token: str = ""  # the preview's pending set, which its Enrol button confirms
 
 
 def parse(action: str, tokens: list[str], call: Call) -> EnrollQuery:
@@ -55,12 +53,21 @@ def parse(action: str, tokens: list[str], call: Call) -> EnrollQuery:
     slug, rest = tokens[0], tokens[1:]
     confirm = bool(rest) and rest[0].lower() == CONFIRM
     rest = rest[1:] if confirm else rest
+    if confirm and len(rest) == 1 and enrol_write.is_token(rest[0]):
+        return EnrollQuery(action, slug, (), True, rest[0].lower())
     if not rest:
+        hints = (
+            lang._(
+                "Or send me a list of handles (CSV, XLSX or TXT) with this command as its "
+                "message; on Lark, answer the file with it."
+            ),
+        )
         raise UserError(
             lang._(
                 "Name the creators: handles (@aisyah.beauty @farah) or filters "
                 "(segment:potential category:beauty tier:L2 top 100)."
-            )
+            ),
+            *(hints if action == "enroll" else ()),
         )
     return EnrollQuery(action, slug, tuple(rest), confirm)
 
@@ -74,37 +81,51 @@ def is_filter(words: tuple[str, ...]) -> bool:
 
 def answer(query: EnrollQuery, call: Call) -> Reply:
     """The preview, the enrolment once confirmed, or the creators taken out."""
-    campaign = find_campaign(query.slug, call)
+    campaign = open_campaign(query.slug, call)
+    if query.action == "unenroll":
+        return _unenroll(campaign, query, call)
+    if query.token:
+        return enrol_write.confirm(campaign, query.token, call)
+    if is_filter(query.words):
+        # A filter is run for the preview only: its button enrols the creators shown then.
+        handles, note = _filtered(campaign, query.words, call)
+        return preview(campaign, handles, call, note)
+    handles = [h for h in (w.lstrip("@").strip(",;") for w in query.words) if h]
+    if query.confirm:  # handles typed with `confirm`: exactly those, no preview
+        found = creators_by_handle(campaign.market, handles, session=call.session)
+        known = list(dict.fromkeys(found[handle_key(h)] for h in handles if handle_key(h) in found))
+        return enrol_write.enrol(campaign, sort_out(campaign, known, call), call)
+    return preview(campaign, handles, call)
+
+
+def open_campaign(slug: str, call: Call) -> Campaign:
+    """The campaign `slug` names, if the asker may change its creators and it has not ended."""
+    campaign = find_campaign(slug, call)
     check_lead(campaign.market, call)
-    lang = call.lang
     market = all_markets(session=call.session)[campaign.market]
     if local_today(market, call) > campaign.ends_on:
         raise UserError(
-            lang._("{name} has ended: its creators can no longer change.").format(
+            call.lang._("{name} has ended: its creators can no longer change.").format(
                 name=campaign.name
             )
         )
-    if query.action == "unenroll":
-        return _unenroll(campaign, query, call)
-    if is_filter(query.words):
-        handles, note = _filtered(campaign, query.words, call)
-    else:
-        handles, note = [w.lstrip("@").strip(",;") for w in query.words], ""
-        handles = [h for h in handles if h]
+    return campaign
+
+
+def preview(campaign: Campaign, handles: list[str], call: Call, note: str = "") -> Reply:
+    """Who of `handles` would be added, who is unknown, who is already in an overlapping
+    campaign, who is already enrolled; the creators to add are kept for the Enrol button."""
+    lang = call.lang
     found = creators_by_handle(campaign.market, handles, session=call.session)
     unknown = [h for h in dict.fromkeys(handles) if handle_key(h) not in found]
     known = list(dict.fromkeys(found[handle_key(h)] for h in handles if handle_key(h) in found))
-    already = enrolled_ids(campaign.id, session=call.session)
-    fresh = [(cid, handle) for cid, handle in known if cid not in already]
-    clashes = in_overlapping(campaign, [cid for cid, _ in fresh], session=call.session)
-    adding = [(cid, handle) for cid, handle in fresh if cid not in clashes]
-    if query.confirm:
-        return _enrol(campaign, adding, call)
+    groups = sort_out(campaign, known, call)
+    adding, clashes = groups.adding, groups.clashes
     title = lang._("Enrol in {name}: preview").format(name=campaign.name)
     fields = Fields(
         (
             (lang._("To add"), lang.number(len(adding))),
-            (lang._("Already enrolled"), lang.number(len(known) - len(fresh))),
+            (lang._("Already enrolled"), lang.number(groups.already)),
             (
                 lang._("Unknown in {market}").format(market=campaign.market),
                 lang.number(len(unknown)),
@@ -114,43 +135,33 @@ def answer(query: EnrollQuery, call: Call) -> Reply:
     )
     blocks: list = [Header(title), fields]
     if adding:
-        added = _listed([h for _, h in adding], lang)
+        added = listed([h for _, h in adding], lang)
         blocks.append(Text(lang._("*Added:* {handles}").format(handles=added)))
     if unknown:
-        blocks.append(Text(lang._("*Unknown:* {handles}").format(handles=_listed(unknown, lang))))
+        blocks.append(Text(lang._("*Unknown:* {handles}").format(handles=listed(unknown, lang))))
     if clashes:
-        taken = {handle: clashes[cid] for cid, handle in fresh if cid in clashes}
-        blocks.append(
-            Text(
-                lang._("*Not added, already in an overlapping campaign:* {handles}").format(
-                    handles=_listed(list(taken), lang, taken)
-                )
-            )
-        )
+        blocks.append(enrol_write.clash_text(clashes, lang))
     if note:
         blocks.append(Context(note))
     if adding:
-        command = " ".join(["campaign enroll", campaign.slug, CONFIRM, *query.words])
+        token = pending.keep(
+            campaign.id,
+            [cid for cid, _ in adding],
+            platform=call.request.platform,
+            workspace=call.request.workspace,
+            user=call.request.user,
+            now=call.services.clock(),
+            session=call.session,
+        )
+        command = " ".join(["campaign enroll", campaign.slug, CONFIRM, token])
         label = lang.n_("Enrol {n} creator", "Enrol {n} creators", len(adding)).format(
             n=lang.number(len(adding))
         )
         blocks.append(Buttons((Button(label, "run", command, "primary"),)))
+        blocks.append(Context(lang._("The button enrols these creators; it works for 24 hours.")))
     else:
         blocks.append(Context(lang._("Nobody to add.")))
     return Reply(tuple(blocks), rows=len(adding))
-
-
-def _listed(handles: list[str], lang: Lang, notes: dict[str, str] | None = None) -> str:
-    """The first LISTED handles as a reader sees them (each with its note, if any), and how
-    many more there are."""
-    notes = notes or {}
-    named = [
-        f"@{shown(h)} ({notes[h]})" if h in notes else f"@{shown(h)}" for h in handles[:LISTED]
-    ]
-    text = ", ".join(named)
-    if len(handles) > LISTED:
-        text += " " + lang._("and {n} more").format(n=lang.number(len(handles) - LISTED))
-    return text
 
 
 def _filtered(campaign: Campaign, words: tuple[str, ...], call: Call) -> tuple[list[str], str]:
@@ -192,35 +203,6 @@ def _filtered(campaign: Campaign, words: tuple[str, ...], call: Call) -> tuple[l
     return [str(h) for h in handles], note
 
 
-def _enrol(campaign: Campaign, adding: list[tuple[int, str]], call: Call) -> Reply:
-    lang = call.lang
-    if adding:
-        market = all_markets(session=call.session)[campaign.market]
-        frame = pd.DataFrame(
-            {
-                "campaign": campaign.slug,
-                "handle": [handle for _, handle in adding],
-                "enrolled_on": local_today(market, call),
-            }
-        )
-        write_enrollments(frame, session=call.session)
-        handles = " ".join(f"@{h}" for _, h in adding)
-        audit(call, f"enroll {campaign.slug}: +{len(adding)} {handles}"[:4000])
-    total = len(enrolled_ids(campaign.id, session=call.session))
-    text = lang.n_(
-        "Enrolled {n} creator in {name}; it has {total} now.",
-        "Enrolled {n} creators in {name}; it has {total} now.",
-        len(adding),
-    ).format(n=lang.number(len(adding)), name=campaign.name, total=lang.number(total))
-    buttons = Buttons(
-        (
-            Button(lang._("Campaign"), "open", f"campaign {campaign.slug}"),
-            Button(lang._("Leaderboard"), "open", f"leaderboard campaign:{campaign.slug}"),
-        )
-    )
-    return Reply((Text(text), buttons), rows=len(adding))
-
-
 def _unenroll(campaign: Campaign, query: EnrollQuery, call: Call) -> Reply:
     lang = call.lang
     if is_filter(query.words):
@@ -244,6 +226,6 @@ def _unenroll(campaign: Campaign, query: EnrollQuery, call: Call) -> Reply:
     ]
     if not_in:
         blocks.append(
-            Context(lang._("Not in the campaign: {handles}").format(handles=_listed(not_in, lang)))
+            Context(lang._("Not in the campaign: {handles}").format(handles=listed(not_in, lang)))
         )
     return Reply(tuple(blocks), rows=removed)

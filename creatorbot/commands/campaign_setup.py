@@ -5,6 +5,7 @@ creation and every changed value written to the audit log with what it was befor
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TypeVar
@@ -90,7 +91,8 @@ def answer(query: SetupQuery, call: Call) -> Reply:
             "reminders can change."
         )
     )
-    prefill = {FORM_ID: str(campaign.id), **form_values(campaign, market)}
+    shown = form_values(campaign, market)
+    prefill = {FORM_ID: f"{campaign.id}.{stamp(shown)}", **shown}
     link = FormLink(CAMPAIGN_EDIT.name, prefill)
     return Reply(
         (
@@ -111,6 +113,12 @@ def phase_of(campaign: Campaign, today: dt.date) -> str:
     if today < campaign.starts_on:
         return "upcoming"
     return "running" if today <= campaign.ends_on else "ended"
+
+
+def stamp(shown: Mapping[str, str]) -> str:
+    """A short fingerprint of the values an edit form shows."""
+    text = "\n".join(f"{key}={shown[key]}" for key in sorted(shown))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def check_lead(market: str, call: Call) -> None:
@@ -174,10 +182,22 @@ def submit_new(values: Mapping[str, str], call: Call) -> FormResult:
 def submit_edit(values: Mapping[str, str], call: Call) -> FormResult:
     """Check an edit against what may change now, write it, and audit each change."""
     lang = call.lang
-    number = (values.get(FORM_ID) or "").strip()
+    number, _, seen = (values.get(FORM_ID) or "").strip().partition(".")
     campaign = call.session.get(Campaign, int(number)) if number.isdigit() else None
     if campaign is None or not call.principal.sees(campaign.market):
         return FormResult(ok=False, errors={"name": lang._("This campaign no longer exists.")})
+    market = all_markets(session=call.session)[campaign.market]
+    # The form writes every field it holds: one opened before someone else's change would
+    # undo it. A form from before the stamp (none) is taken as it was.
+    if seen and seen != stamp(form_values(campaign, market)):
+        return FormResult(
+            ok=False,
+            errors={
+                "name": lang._(
+                    "{name} has changed since this form was opened: close it and open it again."
+                ).format(name=campaign.name)
+            },
+        )
     errors: dict[str, str] = {}
     draft = read_draft(values, call, errors, campaign)
     if draft is None or errors:
@@ -188,7 +208,6 @@ def submit_edit(values: Mapping[str, str], call: Call) -> FormResult:
         for name, old in asdict(before).items()
         if getattr(draft, name) != old
     }
-    market = all_markets(session=call.session)[campaign.market]
     errors = _edit_errors(campaign, market, changed, call)
     if errors:
         return FormResult(ok=False, errors=errors)

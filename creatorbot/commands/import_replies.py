@@ -12,8 +12,8 @@ from creatorbot.storage.importers import ImportFailed
 from creatorbot.storage.importers.native.formats import FORMATS
 from creatorbot.storage.importers.run import CANONICAL, Preview
 
-IMPORT = "import"  # the buttons' actions; their value is the staged file's token
-CANCEL = "import_cancel"
+IMPORT = "import"  # the buttons' actions; their value is the staged file's token, a dot and
+CANCEL = "import_cancel"  # the market the preview read it for ("" when the file names it)
 SHOWN_PROBLEMS = 20  # lines of an ImportFailed shown in chat
 
 
@@ -60,14 +60,39 @@ def preview_reply(name: str, preview: Preview, token: str, lang: Lang) -> Reply:
     blocks.append(
         Buttons(
             (
-                Button(lang._("Import"), IMPORT, token, style="primary"),
-                Button(lang._("Cancel"), CANCEL, token, style="danger"),
+                Button(lang._("Import"), IMPORT, pinned(token, preview), style="primary"),
+                Button(lang._("Cancel"), CANCEL, pinned(token, preview), style="danger"),
             )
         )
     )
     hint = lang._("Nothing is written until you press Import. The buttons work for 24 hours.")
     blocks.append(Context(hint))
     return Reply(tuple(blocks), rows=preview.rows)
+
+
+def pinned(token: str, preview: Preview) -> str:
+    """What the buttons carry: the token, and the market the preview read the file for, so
+    that the click writes nothing elsewhere."""
+    return f"{token}.{preview.market or ''}"
+
+
+def unpinned(value: str) -> tuple[str, str | None]:
+    """The token and the market a button's value pins (None from a button without a pin)."""
+    token, dot, market = value.partition(".")
+    return token, market if dot else None
+
+
+def moved(name: str, market: str | None, now: str | None, lang: Lang) -> Reply:
+    """The answer to a click that would write the file into another market than previewed."""
+    text = lang._(
+        "Nothing was imported: the preview of “{name}” was for {market}, and it would now be "
+        "read for {other}. Drop the file again."
+    ).format(
+        name=name,
+        market=lang.market_name(market) if market else "—",
+        other=lang.market_name(now) if now else "—",
+    )
+    return Reply((Text(text),), ok=False)
 
 
 def _recognised(preview: Preview, lang: Lang) -> str:

@@ -70,8 +70,9 @@ def run_import(
     """The Import button: claim the staged file (once, whoever clicks twice), write it in one
     transaction, showing progress through `show` at most every PROGRESS_EVERY seconds; the
     result, or why nothing was written."""
+    token, market = replies.unpinned(token)
     known = _peek(router, token)
-    attempt = _Attempt(token)
+    attempt = _Attempt(token, market)
     arguments = f"{known.kind} {known.filename}" if known else token
     reply = router.run(
         request, lambda call: attempt.run(call, show, clock), COMMAND, arguments[:500]
@@ -89,6 +90,7 @@ def run_import(
 
 def cancel_import(router: Router, request: CommandRequest, token: str) -> Outcome:
     """The Cancel button: nothing is written, the file is forgotten, and the message says so."""
+    token = replies.unpinned(token)[0]
     known = _peek(router, token)
     if known is None:
         return Outcome(replies.expired(Lang(request.locale)))
@@ -175,6 +177,7 @@ class _Attempt:
     """One click of Import, as it goes: whether it claimed the file, and wrote it."""
 
     token: str
+    market: str | None = None  # as previewed ("" when the file named it); None: not pinned
     claimed: bool = False
     expired: bool = False
     done: bool = False
@@ -206,6 +209,9 @@ class _Attempt:
             prepared = _prepare(found.filename, found.content, call)
         except ImportFailed as failed:
             return replies.refused(found.filename, failed, lang)
+        now = prepared.preview.market or ""
+        if self.market is not None and now != self.market:  # the uploader's access changed
+            return replies.moved(found.filename, self.market, now, lang)
         result = write(
             prepared, session=call.session, progress=progress.advance, on_total=progress.start
         )

@@ -21,6 +21,7 @@ IMPORTING = "importing"
 IMPORTED = "imported"
 CANCELLED = "cancelled"
 FAILED = "failed"
+ENROLMENT = "enrolment"  # the kind of a pending enrolment (storage/pending.py), never a file
 
 
 class TooLarge(ValueError):
@@ -64,6 +65,7 @@ def stage(
             StagedFile.platform == platform,
             StagedFile.user_id == user,
             StagedFile.state == STAGED,
+            StagedFile.kind != ENROLMENT,
         )
         .order_by(StagedFile.created_at.desc(), StagedFile.id.desc())
         .offset(PER_USER - 1)
@@ -119,6 +121,7 @@ def claim(
             StagedFile.platform == platform,
             StagedFile.user_id == user,
             StagedFile.state == STAGED,
+            StagedFile.kind != ENROLMENT,
             StagedFile.created_at > now - KEEP_FOR,
         )
         .values(state=to)

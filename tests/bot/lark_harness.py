@@ -37,7 +37,8 @@ class LarkBot:
         """POST an event as Lark does (encrypted, signed, our token); status and JSON answer.
         A user's message is known to the fake Lark first, so that the bot can reply to it."""
         if body.get("header", {}).get("event_type") == "im.message.receive_v1":
-            self.fake.receive(body["event"]["message"])
+            sender = (body["event"].get("sender") or {}).get("sender_id") or {}
+            self.fake.receive(body["event"]["message"], str(sender.get("open_id") or ""))
         raw, headers = lark_events.signed(body, **options)
         return self.post(raw, headers)
 

@@ -32,6 +32,7 @@ FILE = "im.v1.files.create"
 RESOURCE = "im.v1.messages.resources.get"  # a file a user sent, downloaded (im:resource)
 BOT_INFO = "bot.v3.info"
 CONTACT_USER = "contact.v3.users.get"
+GET_MESSAGE = "im.v1.messages.get"  # a message of a chat the bot is in (im:message)
 CONTACT_IDS = "contact.v3.users.batch_get_id"  # open_ids by email (contact:user.id:readonly)
 WS_ENDPOINT = "callback.ws.endpoint"  # the long connection's endpoint discovery (no token)
 BOT_OPEN_ID = "ou_bot"
@@ -248,14 +249,18 @@ class FakeLark(LoopbackFake):
                 )
             return found
 
-    def receive(self, message: dict[str, Any]) -> None:
-        """Keep a message a user sent (the `message` of an im.message.receive_v1 event), so the
-        bot can reply to it; it is not listed by messages(), which shows what the bot sent."""
+    def receive(self, message: dict[str, Any], sender: str = "") -> None:
+        """Keep a message a user (`sender`, an open_id) sent (the `message` of an
+        im.message.receive_v1 event), so the bot can reply to it and read it back; it is not
+        listed by messages(), which shows what the bot sent."""
         with self._lock:
             self._inbound[str(message["message_id"])] = {
                 "message_id": message["message_id"],
                 "chat_id": message["chat_id"],
                 "root_id": message.get("root_id") or None,
+                "msg_type": message.get("message_type") or "text",
+                "body": {"content": message.get("content") or "{}"},
+                "sender": {"id": sender, "id_type": "open_id", "sender_type": "user"},
             }
 
     def add_resource(self, message_id: str, file_key: str, content: bytes) -> None:
@@ -307,7 +312,7 @@ class FakeLark(LoopbackFake):
             params.update(_decode_body(raw, req.headers.get("Content-Type", "")))
         except ValueError:
             handler = None
-        if method in (REPLY, PATCH):
+        if method in (REPLY, PATCH, GET_MESSAGE):
             params["message_id"] = parts.path.split("/")[5]
         if method == CONTACT_USER:
             params["user_id"] = parts.path.split("/")[5]
@@ -366,6 +371,8 @@ class FakeLark(LoopbackFake):
                 return (REPLY, self._reply) if verb == "POST" else ("", None)
             if segments[3] == "messages" and len(segments) == 5 and verb == "PATCH":
                 return PATCH, self._patch
+            if segments[3] == "messages" and len(segments) == 5 and verb == "GET":
+                return GET_MESSAGE, self._get_message
             if segments[3] == "messages" and len(segments) == 7 and segments[5] == "resources":
                 return (RESOURCE, self._resource) if verb == "GET" else ("", None)
         return "", None
@@ -498,6 +505,13 @@ class FakeLark(LoopbackFake):
             "content": content,
         }
         return _Reply(200, _ok({"file_key": key}))
+
+    def _get_message(self, params: Params) -> _Reply:
+        """GET /open-apis/im/v1/messages/{message_id}: a message a user sent, as `items`."""
+        found = self._inbound.get(str(params["message_id"]))
+        if found is None or "msg_type" not in found:
+            return _Reply(400, _error(NOT_FOUND, "message not found"))
+        return _Reply(200, _ok({"items": [dict(found)]}))
 
     def _resource(self, params: Params) -> _Reply:
         """GET /open-apis/im/v1/messages/{message_id}/resources/{file_key}?type=file: the bytes,

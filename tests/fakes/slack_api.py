@@ -133,6 +133,7 @@ class FakeSlack(LoopbackFake):
         self._files: dict[str, dict[str, Any]] = {}
         self._uploads: list[dict[str, Any]] = []
         self._history: dict[str, list[dict[str, Any]]] = {}
+        self._said: dict[str, list[dict[str, Any]]] = {}  # users' messages, by channel
         # Called (under the fake's lock) with each Web API call before it is answered; what the
         # call does still happens: a test can kill the caller right there, after Slack acted but
         # before the caller heard of it, the worst moment for it to die.
@@ -241,6 +242,15 @@ class FakeSlack(LoopbackFake):
                 "content": content,
             }
         return {"id": file_id, "mode": "hosted", "file_access": "check_file_info"}
+
+    def add_message(
+        self, user_id: str, channel: str, ts: str, text: str, files: list[dict[str, Any]]
+    ) -> None:
+        """A message a user posted (with `files`, as add_file returns them): conversations.replies
+        lists it as its thread's first message; posts() and shown() do not (the bot's only)."""
+        message = {"type": "message", "user": user_id, "text": text, "ts": ts, "files": files}
+        with self._lock:
+            self._said.setdefault(channel, []).append(message)
 
     @staticmethod
     def dm(user_id: str) -> str:
@@ -371,6 +381,7 @@ class FakeSlack(LoopbackFake):
             self._files.clear()
             self._uploads.clear()
             self._history.clear()
+            self._said.clear()
         self.clear_faults()
 
     # ---- HTTP plumbing
@@ -646,16 +657,19 @@ class FakeSlack(LoopbackFake):
         return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
 
     def _conversations_replies(self, params: Params) -> dict[str, Any]:
-        """A thread: the bot's messages in it, oldest first (the fake keeps only what the bot
-        posted, so the parent is listed only when the bot posted it); metadata when asked."""
+        """A thread: its messages, oldest first: what the bot posted, and the users' messages
+        added by add_message (the parent is listed only when one of them is it); metadata when
+        asked."""
         thread = str(params.get("ts") or "")
         if not thread:
             return _error("thread_not_found")
         limit = int(params.get("limit") or 1000)
         wanted = params.get("include_all_metadata") in _TRUE
+        channel = params.get("channel", "")
+        posted = self._said.get(channel, []) + self._history.get(channel, [])
         messages = [
             m if wanted else {k: v for k, v in m.items() if k != "metadata"}
-            for m in self._history.get(params.get("channel", ""), [])
+            for m in sorted(posted, key=lambda m: float(m["ts"]))
             if thread in (m["ts"], m.get("thread_ts"))
         ]
         return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}

@@ -206,6 +206,24 @@ class LarkApi:
         )
         return download(url, {"Authorization": f"Bearer {token}"}, limit)
 
+    def get_message(self, message_id: str) -> dict[str, Any] | None:
+        """A message of a chat the bot is in (its msg_type, body.content, sender), as Lark
+        gives it; None when Lark does not (deleted, not the bot's chat)."""
+        request = (
+            lark.BaseRequest.builder()
+            .http_method(lark.HttpMethod.GET)
+            .uri(f"/open-apis/im/v1/messages/{quote(message_id, safe='')}")
+            .token_types({lark.AccessTokenType.TENANT})
+            .build()
+        )
+        try:
+            data = self._call("im.message.get", lambda: self.client.request(request))
+        except LarkError:
+            logger.info("message not read", extra={"message_id": message_id[:40]})
+            return None
+        items = data.get("items") or []
+        return items[0] if items and isinstance(items[0], dict) else None
+
     # --- who the bot is ---------------------------------------------------------------------
 
     def bot_open_id(self) -> str | None:

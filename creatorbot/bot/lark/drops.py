@@ -1,6 +1,7 @@
 """Files dropped in a private chat with the bot on Lark: fetch the bytes (message resource API),
 send the preview card, and answer its Import and Cancel buttons by patching the card as the
-import goes."""
+import goes. A file answered (Lark's reply) with `campaign enroll SLUG` is a list of creators to
+enrol instead: a file message carries no text of its own."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 from creatorbot.bot.lark.api import LarkApi
 from creatorbot.bot.lark.deliver import card_for
 from creatorbot.bot.lark.poster import post_uuid
+from creatorbot.commands import enrol_file
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.import_replies import CANCEL, IMPORT
@@ -35,8 +37,12 @@ class LarkDrops:
         self.api = api
         self.request = request
 
-    def receive(self, message: dict[str, Any], user: str, tenant: str) -> None:
-        """A file message in the private chat: its preview (or why not), sent once."""
+    def receive(
+        self, message: dict[str, Any], user: str, tenant: str, text: str = "", answer: str = ""
+    ) -> None:
+        """A file message in the private chat: its preview (or why not), sent once; with
+        `text` (`campaign enroll SLUG`, sent in the message `answer`), the enrolment preview
+        of the list it holds."""
         try:
             content = json.loads(message.get("content") or "{}")
         except ValueError:
@@ -48,11 +54,32 @@ class LarkDrops:
             return
         name = str(content.get("file_name") or file_key)
         chat = str(message.get("chat_id") or "")
-        request = self.request("", user, chat, tenant)
+        request = self.request(text, user, chat, tenant)
         fetch = partial(self.api.download_file, message_id, file_key)
-        reply = receive(self.router, request, Dropped(name, None, fetch))
+        dropped = Dropped(name, None, fetch)
+        if text:
+            reply = enrol_file.receive(self.router, request, dropped)
+        else:
+            reply = receive(self.router, request, dropped)
         card = card_for(self.api, reply, Lang(request.locale))
-        self.api.send_card(chat or user, card, uuid=post_uuid(f"drop:{message_id}"))
+        once = f"drop:{message_id}:{answer}" if answer else f"drop:{message_id}"
+        self.api.send_card(chat or user, card, uuid=post_uuid(once))
+
+    def answered(self, message: dict[str, Any], user: str, tenant: str, text: str) -> bool:
+        """`campaign enroll SLUG` sent as a reply to a file the user sent in the private chat:
+        that file's enrolment preview; False when the message answered is no file of theirs."""
+        parent = self.api.get_message(str(message.get("parent_id") or ""))
+        if parent is None or parent.get("msg_type") != FILE:
+            return False
+        if str((parent.get("sender") or {}).get("id") or "") != user:
+            return False
+        file_message = {
+            "message_id": message.get("parent_id"),
+            "chat_id": message.get("chat_id"),
+            "content": (parent.get("body") or {}).get("content") or "{}",
+        }
+        self.receive(file_message, user, tenant, text, str(message.get("message_id") or ""))
+        return True
 
     def click(self, name: str, request: CommandRequest, token: str, message_id: str) -> None:
         """Import or Cancel: the card becomes the progress, then the result; a click that finds

@@ -34,6 +34,7 @@ from creatorbot.bot.lark.poster import post_uuid
 from creatorbot.bot.long_lists import with_csv
 from creatorbot.bot.metrics import Metrics, command_label
 from creatorbot.bot.pool import Busy, WorkPool, busy_message
+from creatorbot.commands import enrol_file
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.feedback import FORM_ACTION
 from creatorbot.commands.forms import FORM_ID, SUBMISSION, FormLink, label_key
@@ -133,7 +134,8 @@ class LarkHandlers:
 
     def on_message(self, event: dict[str, Any], tenant: str) -> None:
         """A DM to the bot, or a group message that @mentions it, is a command; a file sent in
-        the DM is a file to import (one sent in a group is left alone)."""
+        the DM is a file to import (one sent in a group is left alone), or a list to enrol when
+        answered with `campaign enroll SLUG`."""
         if (event.get("sender") or {}).get("sender_type") != "user":
             return
         message = event.get("message") or {}
@@ -143,7 +145,18 @@ class LarkHandlers:
             if message.get("chat_type") == "p2p":
                 self._submit(self.drops.receive, message, user, tenant, to=user)
             return
+        if message.get("chat_type") == "p2p" and message.get("parent_id"):
+            text = convert.command_text(convert.message_text(message), {})
+            if enrol_file.bare_enrolment(text):
+                self._submit(self._answer_file, message, user, tenant, text, to=user)
+                return
         self._submit(self._answer_message, message, user, tenant, to=user)
+
+    def _answer_file(self, message: dict[str, Any], user: str, tenant: str, text: str) -> None:
+        """`campaign enroll SLUG` in reply to a file: that file's enrolment preview, else the
+        command's own answer."""
+        if not self.drops.answered(message, user, tenant, text):
+            self._answer_message(message, user, tenant)
 
     def _answer_message(self, message: dict[str, Any], user: str, tenant: str) -> None:
         group = message.get("chat_type") != "p2p"

@@ -1,6 +1,7 @@
 """Files dropped in a DM to the bot on Slack: fetch the bytes (files.info, then the private
 download URL with the bot token), post the preview, and answer its Import and Cancel buttons by
-editing the message (chat.update) as the import goes."""
+editing the message (chat.update) as the import goes. A file shared with `campaign enroll SLUG`
+(or answered with it in its thread) is a list of creators to enrol instead."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from creatorbot.bot.slack import convert
 from creatorbot.bot.slack.deliver import SLACK_FAILURES, message_for
 from creatorbot.bot.slack.groups import UserGroups
 from creatorbot.bot.slack.poster import post_once
+from creatorbot.commands import enrol_file
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.import_replies import CANCEL, IMPORT
@@ -46,13 +48,17 @@ class SlackDrops:
         self.profiles = profiles
         self.groups = groups
 
-    def receive(self, event: dict[str, Any]) -> None:
-        """Each file of a DM message: its preview (or why not), posted once in the DM."""
+    def receive(self, event: dict[str, Any], files: list[dict[str, Any]] | None = None) -> None:
+        """Each file of a DM message (or `files`, those of the message it answers): its
+        preview (or why not), posted once in the DM; an enrolment preview when the message
+        says `campaign enroll SLUG`."""
         user = str(event.get("user") or "")
         channel = str(event.get("channel") or "")
-        request = self._request(user, channel, str(event.get("team") or ""))
+        text = convert.command_of_message(str(event.get("text") or ""))
+        enrolling = enrol_file.wants_enrolment(text)
+        request = self._request(user, channel, str(event.get("team") or ""), text)
         lang = Lang(request.locale)
-        for shared in event.get("files") or []:
+        for shared in (event.get("files") or []) if files is None else files:
             file_id = str(shared.get("id") or "")
             if not file_id:
                 continue
@@ -65,9 +71,28 @@ class SlackDrops:
                 )
                 self.client.chat_postEphemeral(channel=channel, user=user, text=text)
                 continue
-            reply = receive(self.router, request, dropped)
+            if enrolling:
+                reply = enrol_file.receive(self.router, request, dropped)
+            else:
+                reply = receive(self.router, request, dropped)
             message = message_for(self.client, reply, lang)
-            post_once(self.sender, self.client, channel, message, f"drop:{channel}:{file_id}")
+            key = f"drop:{channel}:{file_id}:{event.get('ts', '')}" if files else None
+            post_once(
+                self.sender, self.client, channel, message, key or f"drop:{channel}:{file_id}"
+            )
+
+    def answered(self, event: dict[str, Any]) -> bool:
+        """`campaign enroll SLUG` written in the thread of a file the user shared in the DM:
+        that file's enrolment preview; False when the thread's first message has no file."""
+        channel = str(event.get("channel") or "")
+        thread = str(event.get("thread_ts") or "")
+        found = self.client.conversations_replies(channel=channel, ts=thread, limit=1)
+        first = (found.get("messages") or [{}])[0]
+        files = first.get("files") if first.get("ts") == thread else None
+        if not files or first.get("user") != event.get("user"):
+            return False
+        self.receive(event, list(files))
+        return True
 
     def mentioned(self, event: dict[str, Any]) -> None:
         """A file shared with an @mention in a channel: imports happen in the DM, not here."""
@@ -112,9 +137,9 @@ class SlackDrops:
         message = message_for(self.client, reply, lang)
         self.client.chat_update(channel=channel, ts=ts, text=message.text, blocks=message.blocks)
 
-    def _request(self, user: str, channel: str, team: str) -> CommandRequest:
+    def _request(self, user: str, channel: str, team: str, text: str = "") -> CommandRequest:
         return convert.request(
-            "",
+            text,
             user=user,
             channel=channel,
             team=team,

@@ -38,6 +38,7 @@ from creatorbot.bot.slack.drops import SlackDrops
 from creatorbot.bot.slack.groups import UserGroups
 from creatorbot.bot.slack.poster import post_once, without_blind_resends
 from creatorbot.bot.slack.respond import AnswerLost, PatientRespond
+from creatorbot.commands import enrol_file
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.feedback import FORM_ACTION
 from creatorbot.commands.forms import FORM_ID, SUBMISSION, FormLink
@@ -361,7 +362,8 @@ class SlackHandlers:
 
     def on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         """A direct message to the bot is a command; one with files is a file to import (not
-        the bot's own: the exports it sends to a DM are file messages too)."""
+        the bot's own: the exports it sends to a DM are file messages too), or a list to enrol
+        when it says `campaign enroll SLUG` (or says it in the file's thread)."""
         if event.get("channel_type") != "im" or event.get("bot_id"):
             return
         if event.get("user") in {a.get("user_id") for a in body.get("authorizations") or []}:
@@ -371,7 +373,18 @@ class SlackHandlers:
             return
         if event.get("subtype"):
             return
+        thread = event.get("thread_ts")
+        text = convert.command_of_message(str(event.get("text") or ""))
+        if thread and thread != event.get("ts") and enrol_file.bare_enrolment(text):
+            self._submit(self._answer_file_in_thread, event)
+            return
         self._submit(self._answer_message, event)
+
+    def _answer_file_in_thread(self, event: dict[str, Any]) -> None:
+        """`campaign enroll SLUG` in the thread of a file: that file's enrolment preview, else
+        the command's own answer."""
+        if not self.drops.answered(event):
+            self._answer_message(event)
 
     def _answer_message(self, event: dict[str, Any]) -> None:
         user = event.get("user", "")

@@ -1,4 +1,4 @@
-"""What an enrolment preview reads: creators of a market by handle, who a campaign already has,
+"""What an enrolment preview reads: creators of a market by handle (or id), who a campaign has,
 and who is in another campaign of the market whose window overlaps."""
 
 from __future__ import annotations
@@ -57,4 +57,17 @@ def in_overlapping(
         )
         for creator_id, slug in session.execute(query):
             found.setdefault(int(creator_id), str(slug))
+    return found
+
+
+def creators_by_id(market: str, ids: Iterable[int], *, session: Session) -> dict[int, str]:
+    """The stored handle of each of `ids` that is a creator of `market`."""
+    wanted = sorted(set(ids))
+    found: dict[int, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        query = select(Creator.id, Creator.handle).where(
+            Creator.market == market, Creator.id.in_(chunk)
+        )
+        found.update({int(cid): str(handle) for cid, handle in session.execute(query)})
     return found
