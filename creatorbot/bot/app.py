@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -111,7 +113,8 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
         statement_timeout=settings.statement_timeout_seconds or None,
     )
     if engine.dialect.name == "sqlite":
-        upgrade(engine)
+        with one_at_a_time(engine):
+            upgrade(engine)
     else:
         check_schema(engine)
     sessions = make_sessionmaker(engine)
@@ -134,6 +137,19 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
     )
     router = Router(commands(), services, forms())
     return App(settings, engine, sessions, services, router, wake_jobs, failures, people)
+
+
+@contextmanager
+def one_at_a_time(engine: Engine) -> Iterator[None]:
+    """Hold a lock beside the SQLite file (an `flock`, freed when its holder dies): the worker
+    processes of one `creatorbot run` starting together migrate it one after another."""
+    path = engine.url.database
+    if not path or path == ":memory:":
+        yield
+        return
+    with open(f"{path}.migrate.lock", "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def _link_keys(settings: Settings) -> LinkKeys | None:
