@@ -22,9 +22,11 @@ STALE_SECONDS = 10.0  # a state older than this: the primary is gone or stuck, s
 FILE = "connections.json"
 
 
-def publish(run_dir: Path, platforms: Mapping[str, Connected], stop: threading.Event) -> None:
+def publish(
+    run_dir: Path, platforms: Mapping[str, Connected], stop: threading.Event
+) -> threading.Thread:
     """Write each platform's `connected()` to the run folder every WRITE_SECONDS, until `stop`
-    is set, in a daemon thread."""
+    is set, in a daemon thread (returned)."""
     target = run_dir / FILE
 
     def write() -> None:
@@ -44,7 +46,9 @@ def publish(run_dir: Path, platforms: Mapping[str, Connected], stop: threading.E
             if stop.wait(WRITE_SECONDS):
                 return
 
-    threading.Thread(target=write, name="connections", daemon=True).start()
+    thread = threading.Thread(target=write, name="connections", daemon=True)
+    thread.start()
+    return thread
 
 
 class Relayed:
