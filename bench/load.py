@@ -1,9 +1,12 @@
 """Load: the bot as its own process on the S world, driven over loopback by rising numbers of
 users sending signed slash commands back to back; prints ack and answer p50/p99, errors and the
-bot's CPU and peak RSS per step, and the verdict for 50 users (ack p99 < 1 s, no error).
+bot's CPU and peak RSS per step, and the verdict for 50 users (ack p99 < 1 s, no error); once
+with one worker process and once with one per core (`--processes`), then side by side the answer
+p99 and answers a second at 50 users (target with 2 cores: p99 ≤ 2 s, ≥ 1.7× one process's).
 
 `creatorbot run` is started as a child process (HTTP mode, a copy of the S world's SQLite file,
-the fake Slack Web API of this process), so its memory and CPU are its own. Each user is a
+the fake Slack Web API of this process), so its memory and CPU (its workers' included) are its
+own. Each user is a
 closed loop: send a command, wait for its answer on the command's response_url, send the next.
 Each load user is granted the viewer role in every market in the copy before the bot starts,
 so the real access lookup runs on every command. Each step uses users of its own and sends each
