@@ -21,6 +21,8 @@ from creatorbot.storage.models import SubscriptionKind
 from creatorbot.storage.subscriptions import subscribe
 from tests.bot.bot_process import BotProcess, children
 from tests.bot.world import seed_world
+from tests.fakes.lark_api import APP_ID, APP_SECRET, FakeLark
+from tests.fakes.lark_ws import FakeLarkWs
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import post, signed_headers, slash_command
 
@@ -180,3 +182,37 @@ def test_a_worker_refusing_to_start_stops_the_bot(tmp_path: Path) -> None:
     )
     assert bot.process.wait(timeout=START) == 2, bot.tail()
     assert "CREATORBOT_LINK_SECRET is shorter" in bot.log.read_text()
+
+
+def test_the_long_connection_is_opened_once_and_every_worker_reports_it(tmp_path: Path) -> None:
+    with FakeLark() as fake, FakeLarkWs() as ws:
+        fake.ws_url = ws.url
+        bot = BotProcess.start(
+            tmp_path,
+            "lark",
+            {
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+                "LARK_APP_ID": APP_ID,
+                "LARK_APP_SECRET": APP_SECRET,
+                "LARK_DOMAIN": fake.base_url,
+                "LARK_MODE": "websocket",
+                # the creators' form pages come over HTTP: worth two processes
+                "CREATORBOT_LINK_SECRET": "l" * 40,
+                "CREATORBOT_PUBLIC_URL": "https://bot.example.com",
+                "CREATORBOT_PROCESSES": "2",
+                "CREATORBOT_RANKING_WARM": "false",
+            },
+        )
+        try:
+            bot.wait("two workers", lambda: len(bot.workers()) == 2, START)
+            ws.wait_connected(START)
+            # Readiness says "lark": "ok" whichever worker answers: ten answers in a row.
+            bot.wait("ready", lambda: all(bot.get("/readyz") == 200 for _ in range(10)), START)
+            ws.wait_for(lambda: ws.pings >= 1, START)
+            held, ever = ws.connections, ws.handshakes
+            ws.stop()  # Lark's side goes away: no worker may still say ready
+            bot.wait("not ready", lambda: all(bot.get("/readyz") == 503 for _ in range(10)), START)
+        finally:
+            code = bot.stop()
+    assert (held, ever) == (1, 1)
+    assert code == 0, bot.tail()
