@@ -1,9 +1,12 @@
 """Load: the bot as its own process on the S world, driven over loopback by rising numbers of
 users sending signed slash commands back to back; prints ack and answer p50/p99, errors and the
-bot's CPU and peak RSS per step, and the verdict for 50 users (ack p99 < 1 s, no error).
+bot's CPU and peak RSS per step, and the verdict for 50 users (ack p99 < 1 s, no error); once
+with one worker process and once with one per core (`--processes`), then side by side the answer
+p99 and answers a second at 50 users (target with 2 cores: p99 ≤ 2 s, ≥ 1.7× one process's).
 
 `creatorbot run` is started as a child process (HTTP mode, a copy of the S world's SQLite file,
-the fake Slack Web API of this process), so its memory and CPU are its own. Each user is a
+the fake Slack Web API of this process), so its memory and CPU (its workers' included) are its
+own. Each user is a
 closed loop: send a command, wait for its answer on the command's response_url, send the next.
 Each load user is granted the viewer role in every market in the copy before the bot starts,
 so the real access lookup runs on every command. Each step uses users of its own and sends each
@@ -38,6 +41,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from bench.commands import DATA, END, database_url, prepare
+from creatorbot.bot.processes import cores
 from creatorbot.storage.db import make_engine, make_sessionmaker
 from creatorbot.storage.grants import grant
 from creatorbot.storage.models import Campaign, Creator, Role
@@ -190,6 +194,26 @@ class Figures:
     rss_mb: float
     heap_mb: float
     cpu_s: float
+
+
+def tree_figures(pid: int) -> Figures:
+    """The figures of process `pid` and its children (a supervisor's workers) together."""
+    parts = [proc_figures(n) for n in (pid, *children(pid))]
+    return Figures(
+        sum(f.rss_mb for f in parts), sum(f.heap_mb for f in parts), sum(f.cpu_s for f in parts)
+    )
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`, from /proc (gone ones skipped)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                stat = (entry / "stat").read_text()
+                if int(stat.rpartition(")")[2].split()[1]) == pid:
+                    found.append(int(entry.name))
+    return found
 
 
 def proc_figures(pid: int) -> Figures:
@@ -386,13 +410,13 @@ def run_step(
     step = Step(len(users))
     lock = threading.Lock()
     done = threading.Event()
-    first = proc_figures(bot.process.pid)
+    first = tree_figures(bot.process.pid)
     peak = [first.rss_mb, first.heap_mb]
 
     def sample() -> None:
         while not done.wait(0.1):
             with contextlib.suppress(OSError):
-                now = proc_figures(bot.process.pid)
+                now = tree_figures(bot.process.pid)
                 peak[:] = [max(peak[0], now.rss_mb), max(peak[1], now.heap_mb)]
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -410,7 +434,7 @@ def run_step(
     with ThreadPoolExecutor(len(users)) as clients:
         list(clients.map(user_loop, range(len(users))))
     step.wall = time.perf_counter() - started
-    step.cpu_cores = (proc_figures(bot.process.pid).cpu_s - cpu_before) / step.wall
+    step.cpu_cores = (tree_figures(bot.process.pid).cpu_s - cpu_before) / step.wall
     step.load_cores = (own_cpu() - own_before) / step.wall
     step.bot_ack_p99 = bucket_percentile(buckets_before, bot.ack_buckets(), 0.99)
     done.set()
@@ -453,7 +477,7 @@ def load(
         for n, user in enumerate(everyone):
             fake.add_user(user, locale=LOCALES[n % len(LOCALES)])
         with running_bot(db_path, fake, tuning) as bot:
-            idle = proc_figures(bot.process.pid)
+            idle = tree_figures(bot.process.pid)
             if warm_up:  # the first chart and the first query of each kind load what they need
                 run_step(bot, fake, [everyone[-1]], min(len(mix), RATE_LIMIT), mix)
             results = [
@@ -546,6 +570,36 @@ def by_logger(lines: Sequence[str]) -> str:
     return f" ({shown})" if shown else ""
 
 
+TARGET_ANSWER_P99 = 2.0  # with every core working, at TARGET_USERS users
+TARGET_SPEEDUP = 1.7  # answers a second with 2 processes over 1, on 2 cores
+
+
+def scaling(runs: dict[int, Run]) -> str:
+    """Answer p99 and answers a second at TARGET_USERS users for each number of processes, and
+    the most processes' answers a second over one process's, against the targets."""
+    lines = [f"{TARGET_USERS} users: processes, answer p99, answers/s"]
+    rates = {}
+    for count, run in sorted(runs.items()):
+        step = next((s for s in run.steps if s.users == TARGET_USERS), None)
+        if step is None:
+            return f"no step of {TARGET_USERS} users: run with --steps including it"
+        rates[count] = len(step.answers) / step.wall if step.wall else 0.0
+        p99 = percentile(step.answers, 0.99)
+        lines.append(f"  {count:>2} {p99:>6.2f} s {rates[count]:>7.1f}")
+    most = max(rates)
+    if 1 not in rates or most == 1 or not rates[1]:
+        return "\n".join(lines)
+    ratio = rates[most] / rates[1]
+    step = next(s for s in runs[most].steps if s.users == TARGET_USERS)
+    p99 = percentile(step.answers, 0.99)
+    met = p99 <= TARGET_ANSWER_P99 and ratio >= TARGET_SPEEDUP
+    lines.append(
+        f"target, {most} processes: answer p99 {p99:.2f} s (≤ {TARGET_ANSWER_P99:.0f} s), "
+        f"{ratio:.2f}× the answers/s of one (≥ {TARGET_SPEEDUP}×) → {'MET' if met else 'NOT MET'}"
+    )
+    return "\n".join(lines)
+
+
 def tuning_of(pairs: Sequence[str]) -> dict[str, str]:
     """`NAME=VALUE` settings for the bot (CREATORBOT_WORKERS=8, …)."""
     tuning = {}
@@ -565,6 +619,11 @@ def main() -> None:
     parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="a bot setting"
     )
+    parser.add_argument(
+        "--processes",
+        default=f"1,{cores()}",
+        help="worker processes (CREATORBOT_PROCESSES) of each run, compared (default: 1,cores)",
+    )
     args = parser.parse_args()
     steps = [5, 10] if args.quick else [int(n) for n in args.steps.split(",")]
     per_user = 2 if args.quick else args.per_user
@@ -576,20 +635,30 @@ def main() -> None:
         tuning = tuning_of(args.set)
     except ValueError as exc:
         parser.error(str(exc))
+    counts = [int(n) for n in args.processes.split(",")]
     DATA.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=DATA) as folder:
-        started = time.perf_counter()
-        db_path = world_copy(Path(folder))
-        run = load(db_path, steps, per_user, tuning=tuning)
-        wall = time.perf_counter() - started
     print(
-        "Load: signed slash commands over loopback against `creatorbot run` (its own process) "
-        "on the S world (100,000 creators × 90 days, SQLite); each user, a viewer of every "
+        "Load: signed slash commands over loopback against `creatorbot run` (processes of its "
+        "own) on the S world (100,000 creators × 90 days, SQLite); each user, a viewer of every "
         f"market, sends {per_user} commands back to back, waiting for each answer "
-        f"(under the rate limit of {RATE_LIMIT} a minute)"
+        f"(under the rate limit of {RATE_LIMIT} a minute). Machine: {cores()} cores, load "
+        f"{os.getloadavg()[0]:.1f} at the start"
     )
-    print(report(run))
-    print(f"whole run: {wall:.0f} s")
+    runs = {}
+    for count in counts:
+        with tempfile.TemporaryDirectory(dir=DATA) as folder:
+            started = time.perf_counter()
+            db_path = world_copy(Path(folder))
+            runs[count] = load(
+                db_path, steps, per_user, tuning={**tuning, "CREATORBOT_PROCESSES": str(count)}
+            )
+            wall = time.perf_counter() - started
+        print(f"\n{count} worker process{'es' if count > 1 else ''}:")
+        print(report(runs[count]))
+        print(f"whole run: {wall:.0f} s; machine load {os.getloadavg()[0]:.1f} at its end")
+    if len(runs) > 1:
+        print()
+        print(scaling(runs))
 
 
 if __name__ == "__main__":

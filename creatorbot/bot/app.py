@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -114,7 +116,8 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
         statement_timeout=settings.statement_timeout_seconds or None,
     )
     if engine.dialect.name == "sqlite":
-        upgrade(engine)
+        with one_at_a_time(engine):
+            upgrade(engine)
     else:
         check_schema(engine)
     sessions = make_sessionmaker(engine)
@@ -147,6 +150,19 @@ def file_roles(settings: Settings) -> dict[str, Principal]:
         user: Principal(user, Role(given.role), frozenset(given.markets) or None)
         for user, given in settings.staff_roles.items()
     }
+
+
+@contextmanager
+def one_at_a_time(engine: Engine) -> Iterator[None]:
+    """Hold a lock beside the SQLite file (an `flock`, freed when its holder dies): the worker
+    processes of one `creatorbot run` starting together migrate it one after another."""
+    path = engine.url.database
+    if not path or path == ":memory:":
+        yield
+        return
+    with open(f"{path}.migrate.lock", "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def _link_keys(settings: Settings) -> LinkKeys | None:

@@ -29,6 +29,7 @@ LONG_JOBS = ("import", "inbox", "sync", "demo-data", "demo")
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `creatorbot` console script."""
     args = parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # what each worker is started with
     try:
         return run(args)
     except MissingExtra as exc:
@@ -84,6 +85,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"creatorbot: {problem}", file=sys.stderr)
         if refused:
             return 2
+        workers = supervised(settings, getattr(args, "argv", ["run"]))
+        if workers is not None:
+            return workers
     try:
         if args.command == "db":
             segments.configure(settings.segment_rules)
@@ -148,6 +152,22 @@ def start_problems(settings: Settings, *, terminal: bool) -> list[str]:
     return problems
 
 
+def supervised(settings: Settings, argv: list[str]) -> int | None:
+    """With several worker processes to run (creatorbot/bot/processes.py), supervise them
+    until they stop, and their exit code; None when this process is to serve alone (one
+    process, or one of the workers)."""
+    from creatorbot.bot.processes import Role, process_count
+
+    if not settings.has_platform or Role.from_env(os.environ).supervisor is not None:
+        return None
+    count = process_count(settings)
+    if count == 1:
+        return None
+    from creatorbot.bot.supervise import supervise
+
+    return supervise(argv, count, settings.port)
+
+
 def console_locale(requested: str | None, settings: Settings) -> str:
     """--locale, else CREATORBOT_LOCALE, else the terminal's LANG, else English."""
     from creatorbot.commands.i18n import language_of
@@ -163,7 +183,9 @@ def cmd_run(app: App, args: argparse.Namespace) -> int:
     if args.console:
         return cmd_shell(app, args)
     if app.settings.has_platform:
-        return serve(app)
+        from creatorbot.bot.processes import Role
+
+        return serve(app, role=Role.from_env(os.environ))
     print("No Slack or Lark credentials are configured: running on the console.")
     return cmd_shell(app, args)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import socket
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -168,8 +169,17 @@ def _headers(environ: Mapping[str, Any]) -> dict[str, str]:
     return headers
 
 
-def make_server(app: WebApp, host: str, port: int, threads: int = 16) -> Any:
-    """A waitress server for `app` (call `.run()`; `.close()` stops it; port 0 picks one)."""
+def make_server(
+    app: WebApp,
+    host: str,
+    port: int,
+    threads: int = 16,
+    sockets: list[socket.socket] | None = None,
+) -> Any:
+    """A waitress server for `app` (call `.run()`; `.close()` stops it; port 0 picks one), or
+    on `sockets` already listening (the one a supervisor shares among its workers)."""
+    if sockets:
+        return create_server(app, sockets=sockets, threads=threads, ident="creatorbot")
     return create_server(app, host=host, port=port, threads=threads, ident="creatorbot")
 
 

@@ -33,6 +33,7 @@ class WorkPool(Executor):
         self.workers = workers
         self._held = 0  # tasks submitted and not done
         self._count = threading.Lock()
+        self.on_change: Callable[[], object] | None = None  # after a task is queued or done
 
     @property
     def in_flight(self) -> int:
@@ -46,6 +47,7 @@ class WorkPool(Executor):
             raise Busy(f"{self.capacity} tasks running or waiting")
         with self._count:
             self._held += 1
+        self._changed()
         try:
             future = self._pool.submit(fn, *args, **kwargs)
         except BaseException:
@@ -58,6 +60,11 @@ class WorkPool(Executor):
         with self._count:
             self._held -= 1
         self._slots.release()
+        self._changed()
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
 
     def running(self) -> int:
         """Tasks a worker is on now."""

@@ -46,6 +46,7 @@ def start_scheduler(app: App, posters: dict[str, Poster]) -> Scheduler:
         LeaderLock(app.engine),
         app.sessions,
         app.services.clock,
+        tick_seconds=app.settings.scheduler_tick_seconds,
         audit_retention=dt.timedelta(days=app.settings.audit_retention_days),
         sync=schedule.tick if (schedule := sync_schedule(app)) else None,
     )

@@ -5,23 +5,27 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from pydantic import SecretStr
 
 from creatorbot.bot.app import App
-from creatorbot.bot.health import readiness
+from creatorbot.bot.connections import Relayed, publish
+from creatorbot.bot.health import Connected, readiness
 from creatorbot.bot.http import Handler, WebApp, make_server, run_until_closed
 from creatorbot.bot.inbox import start_inbox
 from creatorbot.bot.metrics import Metrics
 from creatorbot.bot.pool import WorkPool
+from creatorbot.bot.processes import Role
 from creatorbot.bot.scheduling import start_scheduler
 from creatorbot.bot.signals import DatabaseSignals
 from creatorbot.bot.web.pages import PREFIX, FormPages
 from creatorbot.extras import need
 from creatorbot.jobs.posting import Poster
-from creatorbot.jobs.scheduler import SchedulerRefused
+from creatorbot.jobs.scheduler import Scheduler, SchedulerRefused
 from creatorbot.storage.db import database_ok
 from creatorbot.storage.ranking.warm import start_warming
 
@@ -36,6 +40,9 @@ class Running:
     pool: WorkPool
     metrics: Metrics
     platforms: dict[str, Any] = field(default_factory=dict)
+    # What /readyz asks of each platform: the platform itself, or in a worker that does not
+    # hold a long connection, the primary's word about it (serve()).
+    checks: dict[str, Connected] = field(default_factory=dict)
 
     def close(self) -> None:
         """Close the platforms' connections, let work in flight finish, then stop."""
@@ -58,9 +65,12 @@ def wire(app: App) -> Running:
         platform=platform, stage=stage
     ).inc()
     pool = WorkPool(settings.workers, settings.backlog)
-    metrics.pool_tasks.labels(state="running").set_function(pool.running)
-    metrics.pool_tasks.labels(state="queued").set_function(pool.queued)
-    metrics.registry.register(DatabaseSignals(app.sessions, app.services.clock))
+    if metrics.shared is None:
+        metrics.pool_tasks.labels(state="running").set_function(pool.running)
+        metrics.pool_tasks.labels(state="queued").set_function(pool.queued)
+    else:  # written to the shared files as it changes: each scrape adds up every worker's
+        pool.on_change = partial(_count_tasks, metrics, pool)
+    metrics.add(DatabaseSignals(app.sessions, app.services.clock))
     routes: dict[str, Handler] = {}
     platforms: dict[str, Any] = {}
     if settings.has_slack:
@@ -104,17 +114,23 @@ def wire(app: App) -> Running:
         if not platform.long_connection:
             routes[lark.PATH] = platform.handle_http
     pages = form_pages(app)
+    checks: dict[str, Connected] = dict(platforms)
     web = WebApp(
         routes,
         metrics,
         health=lambda: database_ok(app.engine),
         pages={PREFIX: pages} if pages else None,
         too_large=pages.too_large if pages else None,
-        readiness=lambda: readiness(app.engine, platforms),
+        readiness=lambda: readiness(app.engine, checks),
     )
-    running = Running(web, pool, metrics, platforms)
+    running = Running(web, pool, metrics, platforms, checks)
     app.people.posters.update(running.posters())  # owners looked up through the same clients
     return running
+
+
+def _count_tasks(metrics: Metrics, pool: WorkPool) -> None:
+    metrics.pool_tasks.labels(state="running").set(pool.running())
+    metrics.pool_tasks.labels(state="queued").set(pool.queued())
 
 
 def form_pages(app: App) -> FormPages | None:
@@ -140,30 +156,93 @@ def _secret(value: SecretStr | None) -> str:
     return value.get_secret_value() if value is not None else ""
 
 
-def serve(app: App, host: str = "0.0.0.0") -> int:
+def long_connections(app: App) -> list[str]:
+    """The platforms configured to reach the bot over a connection it opens (Slack's Socket
+    Mode, Lark's long connection): one process of a bot holds each."""
+    settings = app.settings
+    held = ["slack"] if settings.has_slack and settings.slack_app_token else []
+    return held + (["lark"] if settings.has_lark and settings.lark_mode == "websocket" else [])
+
+
+def serve(app: App, host: str = "0.0.0.0", role: Role | None = None) -> int:
     """Run until SIGTERM/SIGINT: Slack's Socket Mode and Lark's long connection in the
     background when configured, and the web front (platform callbacks, /healthz, /metrics, and
     with links set up the creators' form pages under /f/) in the foreground. Settings that
-    cannot work stop it before it listens (exit code 2)."""
+    cannot work stop it before it listens (exit code 2). As one of several worker processes
+    (`role`), it serves the socket they share; only the primary worker runs the scheduler, the
+    inbox and the long connections."""
+    role = role or Role()
     try:
         running = wire(app)
     except ValueError as exc:
         logger.error("not starting", extra={"reason": str(exc)})
         return 2
     settings = app.settings
+    scheduler: Scheduler | None = None
+    stopped = threading.Event()
+    if role.primary:
+        try:
+            scheduler = start_primary(app, running, role, stopped)
+        except SchedulerRefused as exc:
+            logger.error("not starting", extra={"reason": str(exc)})
+            running.close()
+            return 2
+        except OSError as exc:
+            logger.error("not starting", extra={"reason": f"CREATORBOT_INBOX: {exc}"})
+            running.close()
+            return 2
+    else:
+        app.wake_jobs.target = role.wake_primary
+        if role.run_dir is not None:
+            for name in long_connections(app):
+                running.checks[name] = Relayed(role.run_dir, name)
+    role.watch_supervisor()
+    listener = role.listener()
+    server = make_server(
+        running.web,
+        host,
+        settings.port,
+        threads=settings.http_threads,
+        sockets=[listener] if listener is not None else None,
+    )
+
+    def stop(signum: int, _frame: object) -> None:
+        logger.info("stopping", extra={"signal": signum, "worker": role.index})
+        server.close()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    logger.info(
+        "listening",
+        extra={
+            "port": settings.port,
+            "platforms": ",".join(running.platforms),
+            "worker": role.index,
+        },
+    )
+    if settings.ranking_warm:  # after the server listens: ready does not wait for it
+        start_warming(app.sessions)
     try:
-        scheduler = start_scheduler(app, running.posters())
-    except SchedulerRefused as exc:
-        logger.error("not starting", extra={"reason": str(exc)})
+        run_until_closed(server)
+    finally:
+        stopped.set()
+        if scheduler is not None:
+            scheduler.shutdown()
         running.close()
-        return 2
+    return 0
+
+
+def start_primary(app: App, running: Running, role: Role, stopped: threading.Event) -> Scheduler:
+    """What one process of a bot does for all of them: the scheduler (leader, or on PostgreSQL
+    a standby) with the inbox, Slack's Socket Mode and Lark's long connection; with other
+    workers beside it, their wake-ups and the connections' state shared with them."""
+    settings = app.settings
+    scheduler = start_scheduler(app, running.posters())
     try:
         start_inbox(app, scheduler)
-    except OSError as exc:
-        logger.error("not starting", extra={"reason": f"CREATORBOT_INBOX: {exc}"})
+    except OSError:
         scheduler.shutdown()
-        running.close()
-        return 2
+        raise
     slack = running.platforms.get("slack")
     if slack is not None and settings.slack_app_token:
         socket = slack.socket_mode(settings.slack_app_token.get_secret_value())
@@ -173,22 +252,16 @@ def serve(app: App, host: str = "0.0.0.0") -> int:
     if lark is not None and lark.long_connection:
         lark.connect()
         logger.info("Lark long connection started")
-    server = make_server(running.web, host, settings.port, threads=settings.http_threads)
-
-    def stop(signum: int, _frame: object) -> None:
-        logger.info("stopping", extra={"signal": signum})
-        server.close()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    logger.info(
-        "listening", extra={"port": settings.port, "platforms": ",".join(running.platforms)}
-    )
-    if settings.ranking_warm:  # after the server listens: ready does not wait for it
-        start_warming(app.sessions)
-    try:
-        run_until_closed(server)
-    finally:
-        scheduler.shutdown()
-        running.close()
-    return 0
+    if role.supervisor is not None:
+        # Another worker answered `digest run`: the supervisor passes its SIGUSR1 on to here.
+        signal.signal(
+            signal.SIGUSR1,
+            lambda _s, _f: threading.Thread(target=scheduler.wake, daemon=True).start(),
+        )
+    if role.run_dir is not None:
+        held: Mapping[str, Connected] = {
+            name: running.platforms[name] for name in long_connections(app)
+        }
+        if held:
+            publish(role.run_dir, held, stopped)
+    return scheduler

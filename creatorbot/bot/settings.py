@@ -119,6 +119,9 @@ class Settings(BaseSettings):
     jobs_grace_minutes: int = Field(
         default=180, ge=0, validation_alias="CREATORBOT_JOBS_GRACE_MINUTES"
     )
+    scheduler_tick_seconds: int = Field(
+        default=20, ge=1, le=300, validation_alias="CREATORBOT_SCHEDULER_TICK_SECONDS"
+    )
 
     inbox: Path | None = Field(default=None, validation_alias="CREATORBOT_INBOX")
     inbox_poll_seconds: int = Field(
@@ -176,6 +179,11 @@ class Settings(BaseSettings):
     web_trust_proxy: bool = Field(default=False, validation_alias="CREATORBOT_WEB_TRUST_PROXY")
 
     port: int = Field(default=3000, validation_alias="PORT")
+    # HTTP worker processes sharing PORT; None: every core on PostgreSQL, 1 on SQLite
+    # (creatorbot/bot/processes.py decides).
+    processes: int | None = Field(
+        default=None, ge=1, le=64, validation_alias="CREATORBOT_PROCESSES"
+    )
     workers: int = Field(default=32, ge=1, validation_alias="CREATORBOT_WORKERS")
     backlog: int = Field(default=256, ge=0, validation_alias="CREATORBOT_BACKLOG")
     http_threads: int = Field(default=16, ge=1, validation_alias="CREATORBOT_HTTP_THREADS")
@@ -215,6 +223,14 @@ class Settings(BaseSettings):
     def has_lark(self) -> bool:
         """Whether Lark app credentials are configured."""
         return bool(self.lark_app_id and self.lark_app_secret)
+
+    @property
+    def serves_http(self) -> bool:
+        """Whether work arrives over HTTP (Slack or Lark callbacks, the creators' form pages),
+        which several processes can share; Socket Mode and the long connection are one each."""
+        slack_http = self.has_slack and not self.slack_app_token
+        lark_http = self.has_lark and self.lark_mode == "http"
+        return slack_http or lark_http or bool(self.link_secret and self.public_url)
 
     @property
     def has_platform(self) -> bool:

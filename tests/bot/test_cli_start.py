@@ -53,7 +53,7 @@ def started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     served: list[str] = []
 
-    def fake_serve(app: object, host: str = "") -> int:
+    def fake_serve(app: object, host: str = "", role: object = None) -> int:
         settings = app.settings  # type: ignore[attr-defined]
         served.extend(p for p in ("slack", "lark") if getattr(settings, f"has_{p}"))
         return 0
