@@ -6,6 +6,10 @@ import collections
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from creatorbot.commands.i18n import Lang
 
 MAX_COMMAND_CHARS = 1000  # a command is a line; a longer one is refused before it is parsed
 WINDOW = 60.0  # seconds
@@ -50,3 +54,10 @@ class RateLimiter:
             if not seen:
                 return 0
             return max(1, int(WINDOW - (self.clock() - seen[0]) + 0.999))
+
+
+def too_long(count: int, lang: Lang) -> str:
+    """What a command over MAX_COMMAND_CHARS is answered, in the reader's language."""
+    return lang._("That is too long for a command ({count} characters; at most {limit}).").format(
+        count=lang.number(count), limit=lang.number(MAX_COMMAND_CHARS)
+    )

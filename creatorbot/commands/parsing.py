@@ -12,8 +12,7 @@ from collections.abc import Iterable
 from creatorbot.analytics.windows import FIRST_DAY, LAST_DAY, MAX_DAYS, is_period
 from creatorbot.commands.core import UserError
 from creatorbot.commands.i18n import Lang
-
-MAX_INPUT = 500
+from creatorbot.commands.limits import MAX_COMMAND_CHARS, too_long
 
 
 def words(text: str, lang: Lang) -> list[str]:
@@ -25,8 +24,8 @@ def words(text: str, lang: Lang) -> list[str]:
         char if char.isprintable() else "" if unicodedata.category(char) == "Cf" else " "
         for char in text
     )
-    if len(text) > MAX_INPUT:
-        raise UserError(lang._("That command is too long. Keep it under 500 characters."))
+    if len(text) > MAX_COMMAND_CHARS:  # the router refuses such a command before: one message
+        raise UserError(too_long(len(text), lang))
     try:
         return shlex.split(text)
     except ValueError:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from creatorbot.commands.core import Call, CommandRequest, Services, UserError
 from creatorbot.commands.forms import Form, FormResult
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.limits import MAX_COMMAND_CHARS, RateLimiter
+from creatorbot.commands.limits import MAX_COMMAND_CHARS, RateLimiter, too_long
 from creatorbot.commands.parsing import closest, did_you_mean
 from creatorbot.commands.pickers import SOURCES, Choice
 from creatorbot.commands.policy import FORM_ROLE, Principal, needed_role, principal_of
@@ -157,11 +157,7 @@ class Router:
         lang = Lang(request.locale)
         if len(request.text) > MAX_COMMAND_CHARS:
             self._audit(request, "-", request.text, "refused", None, time.perf_counter())
-            return error(
-                lang._(
-                    "That is too long for a command ({count} characters; at most {limit})."
-                ).format(count=lang.number(len(request.text)), limit=lang.number(MAX_COMMAND_CHARS))
-            )
+            return error(too_long(len(request.text), lang))
         name, arguments = split_command(request.text)
         command = self.commands.get(command_name(name) or name or "help")
         if command is None:

@@ -118,13 +118,16 @@ def test_by_default_thirty_commands_a_minute_pass_and_the_thirty_first_waits(
     assert answers == [True] * 30 + [False]
 
 
-def test_arguments_are_read_up_to_500_characters(sessions: sessionmaker[Session]) -> None:
+def test_a_command_is_read_up_to_1000_characters_with_one_message_past_them(
+    sessions: sessionmaker[Session],
+) -> None:
+    # Arguments are not held to a cap of their own: a long paste of handles is read whole.
     router = router_over(sessions)
     name = "creator "
-    at_cap = render(router.handle(slack(name + "x" * 500)))
-    over = render(router.handle(slack(name + "x" * 501)))
-    assert "Keep it under 500 characters" not in at_cap
-    assert "That command is too long. Keep it under 500 characters." in over
+    at_cap = render(router.handle(slack(name + "x" * (1000 - len(name)))))
+    over = render(router.handle(slack(name + "x" * (1001 - len(name)))))
+    assert "too long" not in at_cap
+    assert over == "That is too long for a command (1,001 characters; at most 1,000)."
 
 
 def test_a_user_exempt_by_the_setting_is_never_limited_but_still_audited(
