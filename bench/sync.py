@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -123,6 +124,7 @@ def sync_child(scale: str, db: str, kind: str) -> dict[str, Any]:
     engine = make_engine(database_url(scale, db), connect_args=connect_args(scale, db))
     sessions = make_sessionmaker(engine)
     rows = 0
+    readers = resource.getrusage(resource.RUSAGE_CHILDREN)
     with sessions() as session:
         markets = sorted(set(session.scalars(select(Creator.market).distinct())))
         started, used = time.perf_counter(), time.process_time()
@@ -131,11 +133,14 @@ def sync_child(scale: str, db: str, kind: str) -> dict[str, Any]:
             rows += result.rows
         seconds, cpu = time.perf_counter() - started, time.process_time() - used
         session.rollback()
+    read = resource.getrusage(resource.RUSAGE_CHILDREN)  # the reading processes, waited for
+    reader_cpu = read.ru_utime + read.ru_stime - readers.ru_utime - readers.ru_stime
     engine.dispose()
     return {
         "rows": rows,
         "seconds": seconds,
         "cpu": cpu,  # this process's (a PostgreSQL server's is not in it)
+        "reader_cpu": reader_cpu,  # the warehouse's reading processes'
         "rss_mb": peak_rss_mb(),
         "private_mb": private.stop(),
     }
@@ -192,16 +197,19 @@ def main() -> None:
     print(
         "(RSS: resident memory, VmHWM; private: the same less the files mapped, see bench.memory;"
     )
-    print("cpu: the syncing process's CPU seconds, without a PostgreSQL server's)")
+    print("cpu: the syncing process's CPU seconds, without a PostgreSQL server's; reader: its")
+    print("warehouse-reading processes' CPU seconds)")
     print(
         f"{'scale':5} {'warehouse':10} {'into':10} {'rows':>10} {'sync':>9} {'cpu':>8} "
-        f"{'rows/s':>9} {'RSS':>8} {'private':>8} {'duckdb':>8} {'RSS':>8} {'ratio':>6}"
+        f"{'reader':>8} {'rows/s':>9} {'RSS':>8} {'private':>8} {'duckdb':>8} {'RSS':>8} "
+        f"{'ratio':>6}"
     )
     for scale, kind, db, count, synced, duck in lines:
         assert synced["rows"] == count == duck["rows"], (synced, duck, count)
         print(
             f"{scale:5} {kind:10} {db:10} {count:>10,} {synced['seconds']:>7.1f} s "
-            f"{synced['cpu']:>6.1f} s {count / synced['seconds']:>9,.0f} "
+            f"{synced['cpu']:>6.1f} s {synced['reader_cpu']:>6.1f} s "
+            f"{count / synced['seconds']:>9,.0f} "
             f"{synced['rss_mb']:>5.0f} MB "
             f"{synced['private_mb']:>5.0f} MB "
             f"{duck['seconds']:>6.1f} s {duck['rss_mb']:>5.0f} MB "
