@@ -5,25 +5,27 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
 from creatorbot.bot.app import App
 from creatorbot.bot.health import readiness
 from creatorbot.bot.http import Handler, WebApp, make_server, run_until_closed
-from creatorbot.bot.inbox import start_inbox
+from creatorbot.bot.inbox import check_inbox, start_inbox
 from creatorbot.bot.metrics import Metrics
 from creatorbot.bot.pool import WorkPool
-from creatorbot.bot.scheduling import start_scheduler
 from creatorbot.bot.signals import DatabaseSignals
-from creatorbot.bot.web.pages import PREFIX, FormPages
 from creatorbot.extras import need
 from creatorbot.jobs.posting import Poster
-from creatorbot.jobs.scheduler import SchedulerRefused
 from creatorbot.storage.db import database_ok
-from creatorbot.storage.ranking.warm import start_warming
+from creatorbot.storage.leader import LEADING_ELSEWHERE, LeaderLock
+
+if TYPE_CHECKING:
+    from creatorbot.bot.web.pages import FormPages
+    from creatorbot.jobs.scheduler import Scheduler
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +110,7 @@ def wire(app: App) -> Running:
         routes,
         metrics,
         health=lambda: database_ok(app.engine),
-        pages={PREFIX: pages} if pages else None,
+        pages={pages.PREFIX: pages} if pages else None,
         too_large=pages.too_large if pages else None,
         readiness=lambda: readiness(app.engine, platforms),
     )
@@ -127,6 +129,8 @@ def form_pages(app: App) -> FormPages | None:
     if keys is None or not settings.public_url:
         missing = "CREATORBOT_PUBLIC_URL" if keys is not None else "CREATORBOT_LINK_SECRET"
         raise ValueError(f"{missing} is not set: creators' form links need both it and the other")
+    from creatorbot.bot.web.pages import FormPages
+
     return FormPages(
         replace(app.services, links=keys),
         keys,
@@ -142,26 +146,29 @@ def _secret(value: SecretStr | None) -> str:
 
 def serve(app: App, host: str = "0.0.0.0") -> int:
     """Run until SIGTERM/SIGINT: Slack's Socket Mode and Lark's long connection in the
-    background when configured, and the web front (platform callbacks, /healthz, /metrics, and
-    with links set up the creators' form pages under /f/) in the foreground. Settings that
-    cannot work stop it before it listens (exit code 2)."""
+    background when configured, and the web front (platform callbacks, /livez, /readyz,
+    /metrics, and with links set up the creators' form pages under /f/) in the foreground.
+    Settings that cannot work stop it before it listens (exit code 2).
+
+    Ready comes first: the scheduler, the inbox, the ranking cache's warm-up and the commands'
+    modules start in a thread once the server listens (`after_ready`). What would refuse them
+    is checked before: the scheduler's lock on SQLite is taken, the inbox's folders made."""
     try:
         running = wire(app)
     except ValueError as exc:
         logger.error("not starting", extra={"reason": str(exc)})
         return 2
     settings = app.settings
-    try:
-        scheduler = start_scheduler(app, running.posters())
-    except SchedulerRefused as exc:
-        logger.error("not starting", extra={"reason": str(exc)})
+    lock = LeaderLock(app.engine)
+    if app.engine.dialect.name != "postgresql" and not lock.acquire():
+        logger.error("not starting", extra={"reason": LEADING_ELSEWHERE})
         running.close()
         return 2
     try:
-        start_inbox(app, scheduler)
+        check_inbox(app)
     except OSError as exc:
         logger.error("not starting", extra={"reason": f"CREATORBOT_INBOX: {exc}"})
-        scheduler.shutdown()
+        lock.release()
         running.close()
         return 2
     slack = running.platforms.get("slack")
@@ -184,11 +191,55 @@ def serve(app: App, host: str = "0.0.0.0") -> int:
     logger.info(
         "listening", extra={"port": settings.port, "platforms": ",".join(running.platforms)}
     )
-    if settings.ranking_warm:  # after the server listens: ready does not wait for it
-        start_warming(app.sessions)
+    started = AfterReady(app, running, lock, server.close)
+    starting = threading.Thread(target=started.run, name="after-ready", daemon=True)
+    starting.start()
     try:
         run_until_closed(server)
     finally:
-        scheduler.shutdown()
+        starting.join(timeout=AFTER_READY_JOIN)
+        if started.scheduler is not None:
+            started.scheduler.shutdown()
         running.close()
-    return 0
+    return started.exit_code
+
+
+AFTER_READY_JOIN = 60.0  # seconds a stop waits for the start of the scheduler to finish
+
+
+@dataclass
+class AfterReady:
+    """What starts once the bot listens: the scheduler (with the lock taken before), the inbox,
+    the ranking cache's warm-up and every command's module (so no first question waits for
+    it). A failure stops the bot (`stop`) with exit code 2."""
+
+    app: App
+    running: Running
+    lock: LeaderLock
+    stop: Callable[[], None]
+    scheduler: Scheduler | None = None
+    exit_code: int = 0
+
+    def run(self) -> None:
+        # Imported here, after ready: the jobs floor imports every job's command (pandas).
+        from creatorbot.bot.scheduling import start_scheduler
+        from creatorbot.commands.registry import load_all
+        from creatorbot.jobs.scheduler import SchedulerRefused
+        from creatorbot.storage.ranking.warm import start_warming
+
+        try:
+            self.scheduler = start_scheduler(self.app, self.running.posters(), self.lock)
+            start_inbox(self.app, self.scheduler)
+        except (SchedulerRefused, OSError) as exc:
+            logger.error("stopping", extra={"reason": str(exc)})
+            self.exit_code = 2
+            self.stop()
+            return
+        except Exception:
+            logger.exception("stopping: the scheduler could not start")
+            self.exit_code = 2
+            self.stop()
+            return
+        if self.app.settings.ranking_warm:
+            start_warming(self.app.sessions)
+        load_all()

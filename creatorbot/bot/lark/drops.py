@@ -15,8 +15,7 @@ from creatorbot.bot.lark.deliver import card_for
 from creatorbot.bot.lark.poster import post_uuid
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.import_replies import CANCEL, IMPORT
-from creatorbot.commands.imports import Dropped, click, receive
+from creatorbot.commands.import_actions import CANCEL, IMPORT
 from creatorbot.commands.reply import Reply
 from creatorbot.commands.router import Router
 
@@ -50,7 +49,9 @@ class LarkDrops:
         chat = str(message.get("chat_id") or "")
         request = self.request("", user, chat, tenant)
         fetch = partial(self.api.download_file, message_id, file_key)
-        reply = receive(self.router, request, Dropped(name, None, fetch))
+        from creatorbot.commands import imports  # the import path (pandas): with the first file
+
+        reply = imports.receive(self.router, request, imports.Dropped(name, None, fetch))
         card = card_for(self.api, reply, Lang(request.locale))
         self.api.send_card(chat or user, card, uuid=post_uuid(f"drop:{message_id}"))
 
@@ -59,7 +60,9 @@ class LarkDrops:
         nothing to do is told so in a private message."""
         lang = Lang(request.locale)
         edit = partial(self._edit, message_id, lang)
-        outcome = click(self.router, request, name, token, edit)
+        from creatorbot.commands import imports
+
+        outcome = imports.click(self.router, request, name, token, edit)
         if outcome.replaces:
             edit(outcome.reply)
         else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 
@@ -18,10 +18,12 @@ from creatorbot.bot.slack.groups import UserGroups
 from creatorbot.bot.slack.poster import post_once
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.import_replies import CANCEL, IMPORT
-from creatorbot.commands.imports import Dropped, click, receive
+from creatorbot.commands.import_actions import CANCEL, IMPORT
 from creatorbot.commands.reply import Reply
 from creatorbot.commands.router import Router
+
+if TYPE_CHECKING:
+    from creatorbot.commands.imports import Dropped
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,8 @@ class SlackDrops:
 
     def receive(self, event: dict[str, Any]) -> None:
         """Each file of a DM message: its preview (or why not), posted once in the DM."""
+        from creatorbot.commands import imports  # the import path (pandas): with the first file
+
         user = str(event.get("user") or "")
         channel = str(event.get("channel") or "")
         request = self._request(user, channel, str(event.get("team") or ""))
@@ -65,7 +69,7 @@ class SlackDrops:
                 )
                 self.client.chat_postEphemeral(channel=channel, user=user, text=text)
                 continue
-            reply = receive(self.router, request, dropped)
+            reply = imports.receive(self.router, request, dropped)
             message = message_for(self.client, reply, lang)
             post_once(self.sender, self.client, channel, message, f"drop:{channel}:{file_id}")
 
@@ -81,6 +85,8 @@ class SlackDrops:
     def click(self, body: dict[str, Any], action: dict[str, Any], name: str) -> None:
         """Import or Cancel: the preview message becomes the progress, then the result; a click
         that finds nothing to do is told so privately."""
+        from creatorbot.commands import imports
+
         user = body["user"]["id"]
         channel = (body.get("channel") or {}).get("id", "")
         ts = (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get(
@@ -90,7 +96,7 @@ class SlackDrops:
         lang = Lang(request.locale)
         token = str(action.get("value") or "")
         edit = partial(self._edit, channel, ts, lang)
-        outcome = click(self.router, request, name, token, edit)
+        outcome = imports.click(self.router, request, name, token, edit)
         if outcome.replaces:
             edit(outcome.reply)
         else:
@@ -100,6 +106,8 @@ class SlackDrops:
 
     def _dropped(self, file_id: str) -> Dropped:
         """What Slack says of the file (files.info); its bytes only when `fetch` is called."""
+        from creatorbot.commands.imports import Dropped
+
         info: dict[str, Any] = self.client.files_info(file=file_id)["file"]
         size = info.get("size")
         url = str(info.get("url_private_download") or info.get("url_private") or "")

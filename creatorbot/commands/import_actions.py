@@ -1,0 +1,5 @@
+"""The actions of an import preview's buttons (their value is the staged file's token): what the
+platforms route, apart from the import path (pandas), which loads with the first file."""
+
+IMPORT = "import"
+CANCEL = "import_cancel"
