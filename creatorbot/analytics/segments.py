@@ -14,10 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from creatorbot.analytics.segment_rules import SEGMENTS as SEGMENTS
+from creatorbot.analytics.segment_rules import SegmentRules
+
 WINDOW = 30  # days: the tier basis (30-day GMV), and the window compared with the one before
 HISTORY = 2 * WINDOW  # days of figures a computation reads
 WEEKS = 4  # potential looks at the last four weeks
-SEGMENTS = ("attention", "potential", "level-up", "at-risk", "dormant", "new")
 COLUMNS = [
     "creator_id",
     "segment",
@@ -30,24 +32,6 @@ COLUMNS = [
     "tier",
     "rank",
 ]
-
-
-@dataclass(frozen=True)
-class SegmentRules:
-    """The tunable parameters of the segment rules (percentages and days as whole numbers)."""
-
-    top_share_pct: int = 50  # "big": the creators who together make this share of GMV before
-    attention_drop_pct: int = 25  # attention: share of market GMV down by at least this much
-    potential_rise_pct: int = 50  # potential: last week at least this much above the first
-    potential_max_day_pct: int = 25  # potential: no day above this share of the four weeks
-    levelup_within_pct: int = 10  # level-up: 30-day GMV within this much of the next tier
-    levelup_stretch_pct: int = 200  # level-up: pace needed at most this share of pace now
-    dormant_days: int = 14  # dormant: no sale for this many days, after a sale before
-    new_days: int = 14  # new: first sale of the sixty days within this many days
-
-    def describe(self) -> str:
-        """The parameters as one line, stored beside the segments: changed rules, fresh run."""
-        return ",".join(f"{k}={v}" for k, v in sorted(vars(self).items()))
 
 
 @dataclass(frozen=True)

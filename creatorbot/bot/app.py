@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,10 +28,10 @@ from creatorbot.storage.db import (
     make_sessionmaker,
     upgrade,
 )
-from creatorbot.storage.importers.native import aliases as native_aliases
 from creatorbot.storage.models import Role
 
 logger = logging.getLogger(__name__)
+_ALIASES = "creatorbot.storage.importers.native.aliases"
 
 
 class Wakeup:
@@ -122,7 +123,10 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
         check_schema(engine)
     sessions = make_sessionmaker(engine)
     ranking.configure(settings.ranking_cache_mb)
-    native_aliases.configure(settings.header_aliases)
+    if settings.header_aliases or _ALIASES in sys.modules:  # the importers load pandas: only
+        from creatorbot.storage.importers.native import aliases as native_aliases  # if needed
+
+        native_aliases.configure(settings.header_aliases)
     wake_jobs = Wakeup()
     failures = FailureCount()
     people = People()

@@ -192,7 +192,7 @@ def cmd_run(app: App, args: argparse.Namespace) -> int:
 
 def cmd_shell(app: App, args: argparse.Namespace) -> int:
     from creatorbot.bot.console import shell
-    from creatorbot.bot.scheduling import post_on_demand
+    from creatorbot.bot.on_demand import post_on_demand
 
     post_on_demand(app, {})
     locale = console_locale(getattr(args, "locale", None), app.settings)
@@ -201,9 +201,8 @@ def cmd_shell(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_ask(app: App, args: argparse.Namespace) -> int:
-    from creatorbot.bot.cli_jobs import platform_posters
     from creatorbot.bot.console import ask, show
-    from creatorbot.bot.scheduling import post_on_demand
+    from creatorbot.bot.on_demand import platform_posters, post_on_demand
     from creatorbot.commands.i18n import Lang
 
     post_on_demand(app, platform_posters(app))

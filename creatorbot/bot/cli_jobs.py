@@ -6,39 +6,17 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from creatorbot.bot.app import App
+from creatorbot.bot.on_demand import platform_posters
 from creatorbot.bot.scheduling import make_runner, run_once
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.run_labels import local_moment, period_label
-from creatorbot.extras import need
 from creatorbot.jobs.catalog import jobs
 from creatorbot.jobs.periods import parse_at, periods_between
-from creatorbot.jobs.posting import Poster
 from creatorbot.storage.ledger import recent_runs
 from creatorbot.storage.queries.markets import all_markets
 from creatorbot.storage.subscriptions import all_subscriptions
 
 ENGLISH = Lang("en")  # the operator's console speaks English
-
-
-def platform_posters(app: App) -> dict[str, Poster]:
-    """The posters of the platforms the settings configure (the console's is always there)."""
-    settings = app.settings
-    posters: dict[str, Poster] = {}
-    if settings.slack_bot_token:
-        need("slack", "slack_sdk")
-        from creatorbot.bot.slack.poster import slack_poster
-
-        token = settings.slack_bot_token.get_secret_value()
-        posters["slack"] = slack_poster(
-            token, settings.slack_api_url, table_blocks=settings.slack_table_blocks
-        )
-    if settings.has_lark and settings.lark_app_secret:
-        need("lark", "lark_oapi")
-        from creatorbot.bot.lark.poster import lark_poster
-
-        secret = settings.lark_app_secret.get_secret_value()
-        posters["lark"] = lark_poster(settings.lark_app_id or "", secret, settings.lark_domain)
-    return posters
 
 
 def tick(app: App, at: dt.datetime) -> int:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.bot.app import App
-from creatorbot.jobs.inbox import Inbox
-from creatorbot.jobs.scheduler import Scheduler
-from creatorbot.storage.inbox import InboxFolder
+
+if TYPE_CHECKING:
+    from creatorbot.jobs.inbox import Inbox
+    from creatorbot.jobs.scheduler import Scheduler
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +27,10 @@ def make_inbox(
 ) -> Inbox:
     """The inbox at `folder` (default CREATORBOT_INBOX), its subfolders made; raises OSError when
     it is not a folder."""
+    # Here: the import path (pandas) is loaded by a bot that watches an inbox, not by every one.
+    from creatorbot.jobs.inbox import Inbox
+    from creatorbot.storage.inbox import InboxFolder
+
     root = folder or app.settings.inbox
     if root is None:
         raise NotADirectoryError(NOT_SET)
@@ -36,6 +42,15 @@ def make_inbox(
         app.services.clock,
         column_map=app.settings.column_map.get("*"),
     )
+
+
+def check_inbox(app: App) -> None:
+    """CREATORBOT_INBOX's folders made (when it is set), before the bot listens; OSError when it
+    is not a folder. The inbox itself starts with the scheduler (`start_inbox`)."""
+    from creatorbot.storage.inbox import InboxFolder
+
+    if app.settings.inbox is not None:
+        InboxFolder(app.settings.inbox).prepare()
 
 
 def start_inbox(app: App, scheduler: Scheduler) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import os
 import socket
+from typing import TYPE_CHECKING
 
 from creatorbot.bot.app import App
 from creatorbot.bot.console import ConsolePoster
@@ -13,8 +14,10 @@ from creatorbot.jobs.catalog import jobs
 from creatorbot.jobs.posting import Poster, Posters
 from creatorbot.jobs.runner import Runner, TickReport
 from creatorbot.jobs.scheduler import Scheduler
-from creatorbot.jobs.sync import SyncSchedule
 from creatorbot.storage.leader import LeaderLock
+
+if TYPE_CHECKING:
+    from creatorbot.jobs.sync import SyncSchedule
 
 logger = logging.getLogger(__name__)
 
@@ -38,12 +41,15 @@ def make_runner(app: App, posters: dict[str, Poster]) -> Runner:
     )
 
 
-def start_scheduler(app: App, posters: dict[str, Poster]) -> Scheduler:
+def start_scheduler(
+    app: App, posters: dict[str, Poster], lock: LeaderLock | None = None
+) -> Scheduler:
     """The background scheduler: leader, or on PostgreSQL a standby; `digest run` wakes it.
-    On SQLite a second one refuses to start (SchedulerRefused)."""
+    On SQLite a second one refuses to start (SchedulerRefused), unless `lock` (the scheduler's
+    lock, taken before the bot listened) is given."""
     scheduler = Scheduler(
         make_runner(app, posters),
-        LeaderLock(app.engine),
+        lock or LeaderLock(app.engine),
         app.sessions,
         app.services.clock,
         tick_seconds=app.settings.scheduler_tick_seconds,
@@ -60,6 +66,8 @@ def sync_schedule(app: App) -> SyncSchedule | None:
     sources = app.settings.warehouse_sources(os.environ)
     if not sources:
         return None
+    from creatorbot.jobs.sync import SyncSchedule  # the import path: only with sources
+
     logger.info("warehouse sync scheduled", extra={"sources": ",".join(sources)})
     return SyncSchedule(app.long_sessions, sources, app.services.clock)
 
@@ -73,13 +81,3 @@ def run_once(app: App, runner: Runner, at: dt.datetime) -> TickReport | None:
         return runner.tick(at, still_leading=lock.held)
     finally:
         lock.release()
-
-
-def post_on_demand(app: App, posters: dict[str, Poster]) -> None:
-    """Where no scheduler runs (the shell, `ask`): `digest run` posts at once."""
-    runner = make_runner(app, posters)
-
-    def post_now() -> None:
-        run_once(app, runner, app.services.clock())
-
-    app.wake_jobs.target = post_now

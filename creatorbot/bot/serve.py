@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
@@ -16,18 +16,19 @@ from creatorbot.bot.app import App
 from creatorbot.bot.connections import Relayed, publish
 from creatorbot.bot.health import Connected, readiness
 from creatorbot.bot.http import Handler, WebApp, make_server, run_until_closed
-from creatorbot.bot.inbox import start_inbox
+from creatorbot.bot.inbox import check_inbox, start_inbox
 from creatorbot.bot.metrics import Metrics
 from creatorbot.bot.pool import WorkPool
 from creatorbot.bot.processes import Role
-from creatorbot.bot.scheduling import start_scheduler
 from creatorbot.bot.signals import DatabaseSignals
-from creatorbot.bot.web.pages import PREFIX, FormPages
 from creatorbot.extras import need
 from creatorbot.jobs.posting import Poster
-from creatorbot.jobs.scheduler import Scheduler, SchedulerRefused
 from creatorbot.storage.db import database_ok
-from creatorbot.storage.ranking.warm import start_warming
+from creatorbot.storage.leader import LEADING_ELSEWHERE, LeaderLock
+
+if TYPE_CHECKING:
+    from creatorbot.bot.web.pages import FormPages
+    from creatorbot.jobs.scheduler import Scheduler
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ def wire(app: App) -> Running:
         routes,
         metrics,
         health=lambda: database_ok(app.engine),
-        pages={PREFIX: pages} if pages else None,
+        pages={pages.PREFIX: pages} if pages else None,
         too_large=pages.too_large if pages else None,
         readiness=lambda: readiness(app.engine, checks),
     )
@@ -143,6 +144,8 @@ def form_pages(app: App) -> FormPages | None:
     if keys is None or not settings.public_url:
         missing = "CREATORBOT_PUBLIC_URL" if keys is not None else "CREATORBOT_LINK_SECRET"
         raise ValueError(f"{missing} is not set: creators' form links need both it and the other")
+    from creatorbot.bot.web.pages import FormPages
+
     return FormPages(
         replace(app.services, links=keys),
         keys,
@@ -166,11 +169,15 @@ def long_connections(app: App) -> list[str]:
 
 def serve(app: App, host: str = "0.0.0.0", role: Role | None = None) -> int:
     """Run until SIGTERM/SIGINT: Slack's Socket Mode and Lark's long connection in the
-    background when configured, and the web front (platform callbacks, /healthz, /metrics, and
-    with links set up the creators' form pages under /f/) in the foreground. Settings that
-    cannot work stop it before it listens (exit code 2). As one of several worker processes
-    (`role`), it serves the socket they share; only the primary worker runs the scheduler, the
-    inbox and the long connections."""
+    background when configured, and the web front (platform callbacks, /livez, /readyz,
+    /metrics, and with links set up the creators' form pages under /f/) in the foreground.
+    Settings that cannot work stop it before it listens (exit code 2). As one of several
+    worker processes (`role`), it serves the socket they share; only the primary worker runs
+    the scheduler, the inbox and the long connections.
+
+    Ready comes first: the scheduler, the inbox, the ranking cache's warm-up and the commands'
+    modules start in a thread once the server listens (`AfterReady`). What would refuse them
+    is checked before: the scheduler's lock on SQLite is taken, the inbox's folders made."""
     role = role or Role()
     try:
         running = wire(app)
@@ -178,17 +185,19 @@ def serve(app: App, host: str = "0.0.0.0", role: Role | None = None) -> int:
         logger.error("not starting", extra={"reason": str(exc)})
         return 2
     settings = app.settings
-    scheduler: Scheduler | None = None
+    lock: LeaderLock | None = None
     stopped = threading.Event()
     if role.primary:
-        try:
-            scheduler = start_primary(app, running, role, stopped)
-        except SchedulerRefused as exc:
-            logger.error("not starting", extra={"reason": str(exc)})
+        lock = LeaderLock(app.engine)
+        if app.engine.dialect.name != "postgresql" and not lock.acquire():
+            logger.error("not starting", extra={"reason": LEADING_ELSEWHERE})
             running.close()
             return 2
+        try:
+            check_inbox(app)
         except OSError as exc:
             logger.error("not starting", extra={"reason": f"CREATORBOT_INBOX: {exc}"})
+            lock.release()
             running.close()
             return 2
     else:
@@ -212,6 +221,9 @@ def serve(app: App, host: str = "0.0.0.0", role: Role | None = None) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    started = AfterReady(app, running, role, lock, stopped, server.close)
+    if role.primary:
+        started.connect()
     logger.info(
         "listening",
         extra={
@@ -220,48 +232,87 @@ def serve(app: App, host: str = "0.0.0.0", role: Role | None = None) -> int:
             "worker": role.index,
         },
     )
-    if settings.ranking_warm:  # after the server listens: ready does not wait for it
-        start_warming(app.sessions)
+    starting = threading.Thread(target=started.run, name="after-ready", daemon=True)
+    starting.start()
     try:
         run_until_closed(server)
     finally:
         stopped.set()
-        if scheduler is not None:
-            scheduler.shutdown()
+        starting.join(timeout=AFTER_READY_JOIN)
+        if started.scheduler is not None:
+            started.scheduler.shutdown()
         running.close()
-    return 0
+    return started.exit_code
 
 
-def start_primary(app: App, running: Running, role: Role, stopped: threading.Event) -> Scheduler:
-    """What one process of a bot does for all of them: the scheduler (leader, or on PostgreSQL
-    a standby) with the inbox, Slack's Socket Mode and Lark's long connection; with other
-    workers beside it, their wake-ups and the connections' state shared with them."""
-    settings = app.settings
-    scheduler = start_scheduler(app, running.posters())
-    try:
-        start_inbox(app, scheduler)
-    except OSError:
-        scheduler.shutdown()
-        raise
-    slack = running.platforms.get("slack")
-    if slack is not None and settings.slack_app_token:
-        socket = slack.socket_mode(settings.slack_app_token.get_secret_value())
-        threading.Thread(target=socket.connect, name="slack-socket", daemon=True).start()
-        logger.info("Slack connected in Socket Mode")
-    lark = running.platforms.get("lark")
-    if lark is not None and lark.long_connection:
-        lark.connect()
-        logger.info("Lark long connection started")
-    if role.supervisor is not None:
-        # Another worker answered `digest run`: the supervisor passes its SIGUSR1 on to here.
-        signal.signal(
-            signal.SIGUSR1,
-            lambda _s, _f: threading.Thread(target=scheduler.wake, daemon=True).start(),
-        )
-    if role.run_dir is not None:
-        held: Mapping[str, Connected] = {
-            name: running.platforms[name] for name in long_connections(app)
-        }
-        if held:
-            publish(role.run_dir, held, stopped)
-    return scheduler
+AFTER_READY_JOIN = 60.0  # seconds a stop waits for the start of the scheduler to finish
+
+
+@dataclass
+class AfterReady:
+    """What starts once the bot listens: on the primary worker, the scheduler (with the lock
+    taken before) and the inbox; on every worker, the ranking cache's warm-up and every
+    command's module (so no first question waits for it). A failure stops the bot (`stop`)
+    with exit code 2."""
+
+    app: App
+    running: Running
+    role: Role
+    lock: LeaderLock | None
+    stopped: threading.Event
+    stop: Callable[[], None]
+    scheduler: Scheduler | None = None
+    exit_code: int = 0
+
+    def connect(self) -> None:
+        """The primary's long connections (Slack's Socket Mode, Lark's long connection), their
+        state shared with the other workers, and the wake-ups those pass on."""
+        settings, running, role = self.app.settings, self.running, self.role
+        slack = running.platforms.get("slack")
+        if slack is not None and settings.slack_app_token:
+            socket = slack.socket_mode(settings.slack_app_token.get_secret_value())
+            threading.Thread(target=socket.connect, name="slack-socket", daemon=True).start()
+            logger.info("Slack connected in Socket Mode")
+        lark = running.platforms.get("lark")
+        if lark is not None and lark.long_connection:
+            lark.connect()
+            logger.info("Lark long connection started")
+        if role.supervisor is not None:
+            # Another worker answered `digest run`: the supervisor passes its SIGUSR1 on here.
+            signal.signal(signal.SIGUSR1, lambda _s, _f: self._wake())
+        if role.run_dir is not None:
+            held: Mapping[str, Connected] = {
+                name: running.platforms[name] for name in long_connections(self.app)
+            }
+            if held:
+                publish(role.run_dir, held, self.stopped)
+
+    def _wake(self) -> None:
+        scheduler = self.scheduler  # None until it starts: its first tick posts what is due
+        if scheduler is not None:
+            threading.Thread(target=scheduler.wake, daemon=True).start()
+
+    def run(self) -> None:
+        # Imported here, after ready: the jobs floor imports every job's command (pandas).
+        from creatorbot.bot.scheduling import start_scheduler
+        from creatorbot.commands.registry import load_all
+        from creatorbot.jobs.scheduler import SchedulerRefused
+        from creatorbot.storage.ranking.warm import start_warming
+
+        if self.lock is not None:
+            try:
+                self.scheduler = start_scheduler(self.app, self.running.posters(), self.lock)
+                start_inbox(self.app, self.scheduler)
+            except (SchedulerRefused, OSError) as exc:
+                logger.error("stopping", extra={"reason": str(exc)})
+                self.exit_code = 2
+                self.stop()
+                return
+            except Exception:
+                logger.exception("stopping: the scheduler could not start")
+                self.exit_code = 2
+                self.stop()
+                return
+        if self.app.settings.ranking_warm:
+            start_warming(self.app.sessions)
+        load_all()

@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from creatorbot.commands.link_tokens import MIN_SECRET, LinkKeys
 
 if TYPE_CHECKING:  # imported where used: pandas and the sync's modules are slow to import
-    from creatorbot.analytics.segments import SegmentRules
+    from creatorbot.analytics.segment_rules import SegmentRules
     from creatorbot.storage.sync import Source
 
 
@@ -200,7 +200,7 @@ class Settings(BaseSettings):
     @property
     def segment_rules(self) -> SegmentRules:
         """The segment rules these settings give."""
-        from creatorbot.analytics.segments import SegmentRules
+        from creatorbot.analytics.segment_rules import SegmentRules
 
         return SegmentRules(
             top_share_pct=self.segment_top_share_pct,

@@ -15,7 +15,6 @@ from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 from sqlalchemy.orm import Session, sessionmaker
 
-from creatorbot.storage.importers import KINDS
 from creatorbot.storage.queries import signals
 
 logger = logging.getLogger(__name__)
@@ -72,6 +71,8 @@ class DatabaseSignals(Collector):
         return [up, *families]
 
     def _figures(self) -> list[Metric]:
+        from creatorbot.storage.importers import KINDS  # here: a bot starts without the import path
+
         empty = dict(_empty_by_name())
         runs, retried, synced, imported, age, latest = (
             empty[name]

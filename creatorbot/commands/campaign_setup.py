@@ -20,17 +20,17 @@ from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.forms import FORM_ID, FormLink, FormResult
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.lookups import find_campaign
+from creatorbot.commands.policy import SETUP_ROLE
 from creatorbot.commands.reply import Button, Buttons, Context, Reply, Text
 from creatorbot.commands.trail import entry_of
 from creatorbot.storage.audit import append
-from creatorbot.storage.models import Campaign, CampaignKind, Market, Role
+from creatorbot.storage.models import Campaign, CampaignKind, Market
 from creatorbot.storage.queries.campaigns import CampaignFigures, campaign_by_slug
 from creatorbot.storage.queries.markets import all_markets, latest_day
 from creatorbot.storage.queries.metrics import MONEY
 from creatorbot.storage.writer import write_campaigns
 
 T = TypeVar("T")
-SETUP_ROLE = Role.LEAD  # who sets campaigns up: leads and admins of the market
 COMMAND = "campaign"  # the audit log's name for what is written here
 # What may change once a campaign runs: nothing that moves a creator's standing or reward.
 SAFE_WHILE_RUNNING = frozenset(

@@ -13,8 +13,9 @@ from typing import Literal
 
 from creatorbot.commands.core import Call
 from creatorbot.commands.creator_links import LINK_ACTIONS, LinkQuery, answer_links, parse_links
-from creatorbot.commands.forms import (
+from creatorbot.commands.forms import (  # noqa: F401 (FORM_ACTION's old home)
     FEEDBACK,
+    FORM_ACTION,
     FORM_ID,
     LANGUAGES,
     RATINGS,
@@ -56,7 +57,6 @@ USAGE = N_(
     "feedback | feedback report [campaign:SLUG] | feedback export [campaign:SLUG] [csv|xlsx] "
     "| feedback link @creator [campaign:SLUG] | feedback links campaign:SLUG [cm:me] [export]"
 )
-FORM_ACTION = "form"
 ACTIONS = ("report", "export", *LINK_ACTIONS)
 FORMATS = ("csv", "xlsx")
 # `source`: staff (logged in chat) or creator (their own answer, by link).

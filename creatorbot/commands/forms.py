@@ -16,6 +16,14 @@ FieldKind = Literal["text", "long_text", "choice"]
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One entry of a list: the value a form gets back and what the user reads."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
 class FormField:
     """One input: its name, label, kind, whether it is required, and its choices."""
 
@@ -53,6 +61,7 @@ class FormResult:
     errors: dict[str, str] = field(default_factory=dict)
 
 
+FORM_ACTION = "form"  # the button that opens the feedback form
 FORM_ID = "form"  # the link's key for the prompt a submission answers (a FeedbackForm id)
 # The key of the platform's id for the form being submitted (a Slack modal's view id, a Lark
 # card's message id): the same form sent again with the same answers is one submission.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import Lang
+from creatorbot.commands.import_actions import CANCEL, IMPORT
 from creatorbot.commands.import_problems import failure_lines, problem_text
 from creatorbot.commands.reply import Button, Buttons, Context, Fields, Header, Reply, Text
 from creatorbot.storage import staged
@@ -12,8 +13,6 @@ from creatorbot.storage.importers import ImportFailed
 from creatorbot.storage.importers.native.formats import FORMATS
 from creatorbot.storage.importers.run import CANONICAL, Preview
 
-IMPORT = "import"  # the buttons' actions; their value is the staged file's token, a dot and
-CANCEL = "import_cancel"  # the market the preview read it for ("" when the file names it)
 SHOWN_PROBLEMS = 20  # lines of an ImportFailed shown in chat
 
 

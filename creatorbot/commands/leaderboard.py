@@ -1,14 +1,17 @@
 """`leaderboard [metric] [period] [market] [tier:T] [campaign:SLUG] [category:C] [segment:S]
 [cm:NAME|me] [am:NAME|me] [top N] [as-of:YYYY-MM-DD]`: creators ranked by a metric's sum over
-a window, with rank movement."""
+a window, with rank movement.
+
+A stored board (the usual question) is answered from its rows as read, without pandas or numpy:
+they are imported by the rankings of other windows and filters, and by `Board.ranked`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
-
-import pandas as pd
+from functools import cached_property
+from typing import TYPE_CHECKING, NamedTuple
 
 from creatorbot.analytics.calendar import compared_window
 from creatorbot.analytics.rankings import rank, with_movement
@@ -16,7 +19,6 @@ from creatorbot.analytics.windows import Window, window_for, within_calendar
 from creatorbot.commands.core import Call, UserError
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.labels import creator_label, metric_label, metric_value, period_label
-from creatorbot.commands.lookups import find_campaign
 from creatorbot.commands.markets import NoData, check_as_of, market_word, no_data, resolve_market
 from creatorbot.commands.owner_filter import owner_scope
 from creatorbot.commands.parsing import (
@@ -43,14 +45,15 @@ from creatorbot.commands.reply import (
 )
 from creatorbot.commands.segments import segment_name
 from creatorbot.commands.vocabulary import forms_of, metric, option, word_in
-from creatorbot.storage.boards import PERIODS, scope_of
-from creatorbot.storage.boards import TOP as BOARD_ROWS
-from creatorbot.storage.models import Market
-from creatorbot.storage.queries.boards import read_board
+from creatorbot.storage.boards.scopes import PERIODS, scope_of
+from creatorbot.storage.boards.scopes import TOP as BOARD_ROWS
+from creatorbot.storage.models import Campaign, Market
+from creatorbot.storage.queries.boards import BoardRead, read_board
 from creatorbot.storage.queries.markets import categories, latest_day, tier_names
 from creatorbot.storage.queries.metrics import RANKABLE, metric_totals
-from creatorbot.storage.ranking import category_names, rank_window
-from creatorbot.storage.ranking.state import market_state
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 USAGE = N_(
     "leaderboard [metric] [period] [market] [tier:T] [campaign:SLUG] [category:C] [segment:S] "
@@ -144,19 +147,62 @@ def _option(key: str, value: str, lang: Lang) -> dict[str, object]:
     raise unknown_option(key, OPTIONS, lang, USAGE)
 
 
+class Shown(NamedTuple):
+    """One row of a leaderboard as its Reply shows it; `movement` None for a new entry."""
+
+    rank: int
+    name: str
+    handle: str
+    value: int
+    movement: int | None
+
+
 @dataclass(frozen=True)
 class Board:
-    """A computed leaderboard: ranked creators with movement (every one, or the top rows of a
-    stored board), how many it ranks and their total, and the windows compared."""
+    """A computed leaderboard: its rows (a stored board's top rows as read, or ranked creators
+    with movement: every one, or the top rows of a ranking), how many it ranks and their total,
+    and the windows compared."""
 
     market: Market
     metric: str
     period: str
     window: Window
-    ranked: pd.DataFrame
+    rows: BoardRead | pd.DataFrame
     ranked_count: int
     total: int
     before: Window  # the window the movement is measured against
+
+    def head(self, count: int) -> list[Shown]:
+        """The first `count` rows, best first."""
+        if isinstance(self.rows, BoardRead):
+            shown = []
+            for rank, _id, handle, name, _tier, value, before in self.rows.records[:count]:
+                moved = None if before is None else int(before) - int(rank)
+                shown.append(Shown(int(rank), name, handle, int(value), moved))
+            return shown
+        top = self.rows.head(count)
+        return [
+            Shown(place, name, handle, int(amount), None if new else int(moved))
+            for place, name, handle, amount, moved, new in zip(
+                top["rank"].tolist(),
+                top["display_name"].tolist(),
+                top["handle"].tolist(),
+                top["value"].tolist(),
+                top["movement"].tolist(),
+                top["new"].tolist(),
+                strict=True,
+            )
+        ]
+
+    @cached_property
+    def ranked(self) -> pd.DataFrame:
+        """The rows as a frame, with `movement` and `new` (pandas is imported here)."""
+        if not isinstance(self.rows, BoardRead):
+            return self.rows
+        ranked = self.rows.rows.copy()
+        ranked["movement"] = ranked["previous_rank"] - ranked["rank"]
+        ranked["new"] = ranked["previous_rank"].isna()
+        return ranked
 
 
 def compute(query: LeaderboardQuery, call: Call) -> Board:
@@ -174,7 +220,7 @@ def settled(query: LeaderboardQuery, call: Call) -> LeaderboardQuery:
     of days ending on a day, as the stored boards and the ranking take it."""
     if query.named is None:
         return query
-    code = query.market or (find_campaign(query.campaign, call).market if query.campaign else None)
+    code = query.market or (_campaign(query.campaign, call).market if query.campaign else None)
     market = resolve_market(code, call)
     latest = latest_day(market.code, session=call.session)
     if latest is None:
@@ -186,8 +232,15 @@ def settled(query: LeaderboardQuery, call: Call) -> LeaderboardQuery:
 def _campaign_metric(query: LeaderboardQuery, call: Call) -> LeaderboardQuery:
     if query.campaign is None or query.metric_named:
         return query
-    metric = find_campaign(query.campaign, call).metric
+    metric = _campaign(query.campaign, call).metric
     return replace(query, metric=metric) if metric in RANKABLE else query
+
+
+def _campaign(slug: str, call: Call) -> Campaign:
+    # Here: finding a campaign imports its figures (pandas), which other leaderboards skip.
+    from creatorbot.commands.lookups import find_campaign
+
+    return find_campaign(slug, call)
 
 
 def _stored(query: LeaderboardQuery, call: Call) -> Board | None:
@@ -213,11 +266,8 @@ def _stored(query: LeaderboardQuery, call: Call) -> Board | None:
     stored = read_board(market.code, query.metric, period, scope, end, session=call.session)
     if stored is None:
         return None
-    ranked = stored.rows.copy()
-    ranked["movement"] = ranked["previous_rank"] - ranked["rank"]
-    ranked["new"] = ranked["previous_rank"].isna()
     return Board(
-        market, query.metric, period, window, ranked, stored.ranked, stored.total, window.previous()
+        market, query.metric, period, window, stored, stored.ranked, stored.total, window.previous()
     )
 
 
@@ -227,8 +277,11 @@ def compute_exact(query: LeaderboardQuery, call: Call) -> Board:
 
 
 def _ranked(query: LeaderboardQuery, call: Call, *, fast: bool) -> Board:
+    from creatorbot.storage.ranking.board import rank_window
+    from creatorbot.storage.ranking.state import market_state
+
     lang = call.lang
-    campaign = find_campaign(query.campaign, call) if query.campaign else None
+    campaign = _campaign(query.campaign, call) if query.campaign else None
     if campaign and query.market and query.market.upper() != campaign.market:
         raise UserError(
             lang._("Campaign {slug} runs in {market}, not {other}.").format(
@@ -312,6 +365,8 @@ def _category(value: str | None, market: str, call: Call, *, fast: bool) -> str 
     if value is None:
         return None  # without reading the market's categories (a scan of its creators)
     if fast:
+        from creatorbot.storage.ranking.people import category_names
+
         for name in category_names(market, session=call.session):
             if name.lower() == value.lower():
                 return name
@@ -347,7 +402,7 @@ def answer(query: LeaderboardQuery, call: Call) -> Reply:
 
 def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
     """Turn a computed board into the Reply users see."""
-    market, ranked = board.market, board.ranked
+    market = board.market
     title = lang._("{metric} leaderboard · {market} · {period}").format(
         metric=metric_label(board.metric, lang),
         market=market.code,
@@ -386,7 +441,7 @@ def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
     def value(amount: int) -> str:
         return metric_value(amount, board.metric, market, lang)
 
-    shown = ranked.head(query.top)
+    shown = board.head(query.top)
     table = Table(
         columns=(
             Column("#", "right"),
@@ -396,20 +451,12 @@ def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
         ),
         rows=tuple(
             (
-                str(place),
-                creator_label(name, handle),
-                value(int(amount)),
-                movement_label(None if new else int(moved), lang),
+                str(row.rank),
+                creator_label(row.name, row.handle),
+                value(row.value),
+                movement_label(row.movement, lang),
             )
-            for place, name, handle, amount, moved, new in zip(
-                shown["rank"].tolist(),
-                shown["display_name"].tolist(),
-                shown["handle"].tolist(),
-                shown["value"].tolist(),
-                shown["movement"].tolist(),
-                shown["new"].tolist(),
-                strict=True,
-            )
+            for row in shown
         ),
         total=board.ranked_count,
     )
@@ -429,7 +476,7 @@ def render(board: Board, query: LeaderboardQuery, lang: Lang) -> Reply:
                 shown=len(shown), total=lang.number(board.ranked_count)
             )
         )
-    buttons = actions(board, query, shown["handle"].tolist()[:OPEN_BUTTONS], lang)
+    buttons = actions(board, query, [row.handle for row in shown[:OPEN_BUTTONS]], lang)
     blocks = (Header(title), fields, table, Context(" ".join(small_print)), buttons)
     return Reply(blocks, rows=len(shown))
 

@@ -50,7 +50,6 @@ from creatorbot.storage.queries.match_sums import creator_details, known_categor
 from creatorbot.storage.queries.matching import match_candidates
 
 USAGE = N_("match CATEGORY [market] [cm:NAME|me] [am:NAME|me] [top N] [export]")
-SUMMARY = N_("Creators to propose to a merchant of a category, best matches first")
 DEFAULT_TOP = 10
 EXPORT_ROWS = 500
 PERIOD = "30d"

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from creatorbot.commands.core import Call
-from creatorbot.commands.forms import FormLink, label_key
+from creatorbot.commands.forms import Choice, FormLink, label_key
 from creatorbot.commands.lookups import creator_number
 from creatorbot.storage.handles import shown
 from creatorbot.storage.models import Campaign, Creator
@@ -24,14 +23,6 @@ MAX_CHOICES = 100  # Slack's limit for an options list; a Lark select is kept as
 WEEK = 7  # days of GMV that say who is busiest
 CREATORS = "creators"
 CAMPAIGNS = "campaigns"
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One entry of a list: the value a form gets back and what the user reads."""
-
-    value: str
-    label: str
 
 
 def creator_choice(creator: Creator) -> Choice:

@@ -15,6 +15,7 @@ from creatorbot.storage.models import Role, RoleGrant
 LEVEL = {Role.VIEWER: 0, Role.CM: 1, Role.AM: 1, Role.LEAD: 2, Role.ADMIN: 3}
 ADMIN_ONLY = frozenset({"access", "audit", "digest"})
 FORM_ROLE = Role.CM  # who may submit a form (feedback): not a viewer
+SETUP_ROLE = Role.LEAD  # who sets campaigns up: leads and admins of the market
 IMPORT_ROLE = Role.LEAD  # who may import a file dropped in chat
 # `campaign` actions that set a campaign up, enrol creators or have a channel follow it.
 CAMPAIGN_SETUP = frozenset({"new", "edit", "enroll", "unenroll", "follow", "unfollow"})

@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -17,7 +17,6 @@ from creatorbot.commands.forms import Form, FormResult
 from creatorbot.commands.i18n import Lang
 from creatorbot.commands.limits import MAX_COMMAND_CHARS, RateLimiter, too_long
 from creatorbot.commands.parsing import closest, did_you_mean
-from creatorbot.commands.pickers import SOURCES, Choice
 from creatorbot.commands.policy import FORM_ROLE, Principal, needed_role, principal_of
 from creatorbot.commands.reply import Buttons, Reply, Text, error, inert, mention_of
 from creatorbot.commands.trail import record
@@ -31,6 +30,9 @@ from creatorbot.commands.vocabulary import (
 from creatorbot.storage.failures import database_unreachable, first_line
 from creatorbot.storage.lone import reads_first
 from creatorbot.storage.models import Role
+
+if TYPE_CHECKING:
+    from creatorbot.commands.forms import Choice
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +132,8 @@ class Router:
         """What a form field's type-ahead list offers for `typed`: only what the user may see,
         nothing to someone who may not fill the form, and nothing (logged) on a failure. Asked
         at every keystroke: one light unit of work, not audited."""
+        from creatorbot.commands.pickers import SOURCES  # its searches: not for every start
+
         spec = self.forms.get(form)
         source = next((f.source for f in spec.form.fields if f.name == field), "") if spec else ""
         if source not in SOURCES:

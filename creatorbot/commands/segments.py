@@ -3,13 +3,17 @@ one-line reason a creator is in one, from the figures stored with the membership
 
 from __future__ import annotations
 
-from creatorbot.analytics.segments import SEGMENTS
+from typing import TYPE_CHECKING
+
+from creatorbot.analytics.segment_rules import SEGMENTS
 from creatorbot.commands.core import UserError
 from creatorbot.commands.i18n import N_, Lang
 from creatorbot.commands.parsing import did_you_mean, folded
 from creatorbot.commands.vocabulary import forms_of, words_of
 from creatorbot.storage.models import Market
-from creatorbot.storage.segments.members import Membership
+
+if TYPE_CHECKING:
+    from creatorbot.storage.segments.members import Membership
 
 LABELS = {
     "attention": N_("Attention"),

@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from creatorbot.commands.core import Call
-from creatorbot.commands.feedback import FORM_ACTION
-from creatorbot.commands.forms import FEEDBACK, FORM_ID, FormLink, label_key
+from creatorbot.commands.forms import FEEDBACK, FORM_ACTION, FORM_ID, FormLink, label_key
 from creatorbot.commands.owners import owner_mention, owner_user
 from creatorbot.commands.pickers import campaign_choice
 from creatorbot.commands.reply import Button, Buttons, Header, Reply, Text

@@ -23,7 +23,7 @@ from creatorbot.storage import staged
 from creatorbot.storage.audit import trim
 from creatorbot.storage.events import forget_events
 from creatorbot.storage.failures import database_unreachable, first_line
-from creatorbot.storage.leader import LeaderLock
+from creatorbot.storage.leader import LEADING_ELSEWHERE, LeaderLock
 
 logger = logging.getLogger(__name__)
 
@@ -72,10 +72,7 @@ class Scheduler:
         second scheduler has nothing to wait for) a held lock refuses the start."""
         leading = self.lock.acquire()
         if not leading and not standby:
-            raise SchedulerRefused(
-                "another creatorbot scheduler is already running on this database; "
-                "stop it first (only one may post)"
-            )
+            raise SchedulerRefused(LEADING_ELSEWHERE)
         logger.info("scheduler started", extra={"role": "leader" if leading else "standby"})
         self.aps.start()
         self.wake()

@@ -20,31 +20,26 @@ import pandas as pd
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
-from creatorbot.analytics.windows import MAX_DAYS
+from creatorbot.storage.daycheck import (  # noqa: F401 (the checks' old home)
+    CHECKED_DAYS,
+    ID,
+    NAMES,
+    RETAIN_DAYS,
+    days_with_rows,
+    first_kept,
+    missing_days,
+    stale_days,
+    stored_days,
+)
 from creatorbot.storage.fetch import Statement, fetch_integers
 from creatorbot.storage.models import DailyMetric, DayColumn
 from creatorbot.storage.packed import narrowest, pack, unpack
 from creatorbot.storage.queries.markets import latest_day
-from creatorbot.storage.queries.metrics import RANKABLE
 from creatorbot.storage.roster import written
 from creatorbot.storage.stamps import day_key, digest, set_stamps, unstamp_days
 
-ID = "creator_id"
 HELD = "day_columns"  # the key of the columns kept in `roster.written`
-NAMES = (ID, *RANKABLE)
-# The longest reach of a leaderboard: a window of MAX_DAYS and the window before it.
-RETAIN_DAYS = 2 * MAX_DAYS
-# The days whose columns are compared with the daily rows' counts at start (those the stored
-# boards reach: a 31-day month to date and the 31 days before it). Older kept days are only
-# checked for being there (`missing_days`), one index probe each: the start does not grow
-# with the history kept.
-CHECKED_DAYS = 62
 Columns = dict[str, np.ndarray]
-
-
-def first_kept(latest: dt.date) -> dt.date:
-    """The earliest day whose columns are kept while `latest` is the market's latest day."""
-    return latest - dt.timedelta(days=RETAIN_DAYS - 1)
 
 
 def update_day_columns(rows: pd.DataFrame, *, session: Session) -> None:
@@ -90,69 +85,6 @@ def rebuild_days(market: str, days: Iterable[dt.date], *, session: Session) -> N
 
 def _same(one: Columns, other: Columns) -> bool:
     return all(np.array_equal(one[name], other[name]) for name in NAMES)
-
-
-def stale_days(market: str, *, session: Session, counted: bool = False) -> list[dt.date]:
-    """Recent days (the `CHECKED_DAYS` the boards reach) whose columns are missing or
-    incomplete, and columns of a day whose rows are gone. With `counted`, also days whose
-    columns do not hold as many rows as the daily table (which reads every such row's index
-    entry: seconds and hundreds of MB at a million creators, so only after a migration, when an
-    older writer may have skipped the columns). Without it, one index probe per day at most,
-    whatever the size of the data: the write path keeps the counts exact."""
-    latest = latest_day(market, session=session)
-    if latest is None:
-        return []
-    first = latest - dt.timedelta(days=CHECKED_DAYS - 1)
-    stored = dict(
-        session.execute(
-            select(DayColumn.date, func.min(DayColumn.rows))
-            .where(DayColumn.market == market, DayColumn.date >= first)
-            .group_by(DayColumn.date)
-            .having(func.count() == len(NAMES))
-        ).all()
-    )
-    if counted:
-        counts = dict(
-            session.execute(
-                select(DailyMetric.date, func.count())
-                .where(DailyMetric.market == market, DailyMetric.date >= first)
-                .group_by(DailyMetric.date)
-            ).all()
-        )
-        days = counts.keys() | stored.keys()
-        return sorted(day for day in days if stored.get(day) != counts.get(day))
-    return sorted(_days_with_rows(market, first, latest, session=session) ^ set(stored))
-
-
-def _days_with_rows(
-    market: str, first: dt.date, last: dt.date, *, session: Session
-) -> set[dt.date]:
-    """The days of [first, last] that have daily rows of `market`, found by hopping from one to
-    the next: each hop the first day at or after a day, which the (market, date) index answers
-    at once on both databases, however many rows a day has."""
-    found: set[dt.date] = set()
-    day: dt.date | None = first
-    while day is not None and day <= last:
-        query = select(func.min(DailyMetric.date)).where(
-            DailyMetric.market == market, DailyMetric.date >= day, DailyMetric.date <= last
-        )
-        day = session.scalar(query)
-        if day is not None:
-            found.add(day)
-            day += dt.timedelta(days=1)
-    return found
-
-
-def missing_days(market: str, *, session: Session) -> list[dt.date]:
-    """Kept days that have daily rows but no columns (e.g. the older history after an upgrade
-    that keeps more days): the day columns of those days are read nowhere else."""
-    latest = latest_day(market, session=session)
-    if latest is None:
-        return []
-    first = first_kept(latest)
-    stored = stored_days(market, first, latest, session=session)
-    every = {first + dt.timedelta(days=n) for n in range((latest - first).days + 1)}
-    return sorted(days_with_rows(market, every - stored, session=session))
 
 
 def read_day(market: str, day: dt.date, *, session: Session) -> Columns | None:
@@ -216,23 +148,6 @@ def _forget(market: str, gone: Callable[[dt.date], bool], *, session: Session) -
 def _day(value: dt.date | str) -> dt.date:
     """A date as the driver gives it (SQLite's is ISO text)."""
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-
-
-def stored_days(market: str, first: dt.date, last: dt.date, *, session: Session) -> set[dt.date]:
-    """The days from `first` to `last` whose columns are stored (their blobs are not read)."""
-    query = select(DayColumn.date).where(
-        DayColumn.market == market, DayColumn.name == ID, DayColumn.date.between(first, last)
-    )
-    return set(session.scalars(query))
-
-
-def days_with_rows(market: str, days: Iterable[dt.date], *, session: Session) -> set[dt.date]:
-    """Which of `days` hold daily rows of the market: an index probe per day with rows between
-    the first and the last of them, never a read of a day's rows."""
-    wanted = set(days)
-    if not wanted:
-        return set()
-    return _days_with_rows(market, min(wanted), max(wanted), session=session) & wanted
 
 
 def read_named(

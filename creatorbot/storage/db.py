@@ -104,11 +104,17 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
         forget_markets()  # a migration may have added or changed one
     if revision == "head":
+        migrated = current_revision(engine) != before
+        if not migrated:
+            from creatorbot.storage.upkeep import anything_stale
+
+            with make_sessionmaker(engine).begin() as session:
+                if not anything_stale(session=session):
+                    return  # the usual start: the refreshes below (numpy, pandas) not imported
         from creatorbot.storage import campaign_stats, matchpools, segments
         from creatorbot.storage.boards.hooks import refresh_stale
         from creatorbot.storage.stamps import stamp_unstamped
 
-        migrated = current_revision(engine) != before
         with make_sessionmaker(engine).begin() as session:
             refreshed = refresh_stale(session=session, counted=migrated)
             stamp_unstamped(session=session)

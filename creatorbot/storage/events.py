@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
-from sqlalchemy import delete
+from sqlalchemy import Table, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.models import SeenEvent
-from creatorbot.storage.upsert import table_of
 
 
 def claim_event(platform: str, event_id: str, now: dt.datetime, *, session: Session) -> bool:
     """Record `event_id` as handled; False if it already was (by this or another replica)."""
-    table = table_of(SeenEvent)
+    table = cast(Table, SeenEvent.__table__)  # not upsert.table_of: that module loads pandas
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = (

@@ -4,8 +4,10 @@ invisible format characters; and how to show a handle so that such differences c
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Shown as \uXXXX: what a reader cannot see (format characters: zero-width spaces and joiners,
 # BOM, soft hyphen, bidi marks; controls; spaces other than the plain one) or cannot tell apart

@@ -20,6 +20,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from creatorbot.storage.advisory import try_lock, unlock
 
 LOCK_NAME = "scheduler"  # the advisory lock every creatorbot scheduler of a schema asks for
+LEADING_ELSEWHERE = (
+    "another creatorbot scheduler is already running on this database; "
+    "stop it first (only one may post)"
+)
 _memory_locks: dict[str, threading.Lock] = {}
 
 

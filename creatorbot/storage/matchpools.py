@@ -20,9 +20,10 @@ from creatorbot.analytics.windows import window_for
 from creatorbot.storage.advisory import xact_lock
 from creatorbot.storage.daycolumns import ID, first_kept, iter_columns, pack, unpack
 from creatorbot.storage.fetch import fetch_all
-from creatorbot.storage.models import Market, MatchPool
+from creatorbot.storage.models import MatchPool
 from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.roster import creators
+from creatorbot.storage.upkeep import stale_pool_markets as stale_markets
 
 PERIOD = "30d"  # the window `match` scores, compared with the equal window before it
 FIGURES = ("gmv_30d", "orders_30d", "views_30d", "gmv_prev")
@@ -119,22 +120,6 @@ def _lock(markets: list[str], *, session: Session) -> None:
     # order everywhere (and after the boards' own lock on the import path), so none deadlock.
     for market in markets:
         xact_lock(f"match_pools:{market}", session=session)
-
-
-def stale_markets(*, session: Session) -> list[str]:
-    """Markets with data whose pools are missing or describe another day than their latest."""
-    stored = dict(
-        session.execute(
-            select(MatchPool.market, func.min(MatchPool.end_day)).group_by(MatchPool.market)
-        ).all()
-    )
-    markets = session.scalars(select(Market.code).order_by(Market.code)).all()
-    stale = []
-    for market in markets:
-        end = latest_day(market, session=session)
-        if end is not None and stored.get(market) != end:
-            stale.append(market)
-    return stale
 
 
 def refresh_stale(*, session: Session) -> list[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select, union
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.models import ChatPerson, Creator
@@ -48,6 +47,9 @@ def remember_user(
         "user_id": user_id,
         "checked_at": now,
     }
+    # Here: a bot on SQLite never loads PostgreSQL's dialect (a tenth of a second of a start).
+    from sqlalchemy.dialects import postgresql, sqlite
+
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(ChatPerson).values(**values)
     session.execute(

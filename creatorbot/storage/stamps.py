@@ -14,12 +14,15 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.models import Creator, DayColumn, Market, Meta
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def day_key(market: str, day: dt.date) -> str:
@@ -98,6 +101,13 @@ def people_stamp(market: str, *, session: Session) -> str | None:
 def stamp_unstamped(*, session: Session) -> int:
     """Stamp every market and every stored day that has no stamp yet (a database written before
     stamps existed), so readers may cache them from now on; how many stamps were added."""
+    missing = unstamped(session=session)
+    restamp(missing, session=session)
+    return len(missing)
+
+
+def unstamped(*, session: Session) -> set[str]:
+    """The stamps of markets with creators and of stored days that are missing."""
     have = set(session.scalars(select(Meta.key)))
     wanted = {
         people_key(market)
@@ -106,6 +116,4 @@ def stamp_unstamped(*, session: Session) -> int:
     }
     days = select(DayColumn.market, DayColumn.date).distinct()
     wanted |= {day_key(market, day) for market, day in session.execute(days)}
-    missing = wanted - have
-    restamp(missing, session=session)
-    return len(missing)
+    return wanted - have

@@ -48,12 +48,16 @@ def imported(*args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
         timeout=60,
         check=False,
     )
-    names = {
+    return done, imported_by(done.stderr)
+
+
+def imported_by(importtime: str) -> set[str]:
+    """The top-level packages a `python -X importtime` log (its stderr) says were imported."""
+    return {
         line.rsplit("|", 1)[1].strip().split(".")[0]
-        for line in done.stderr.splitlines()
+        for line in importtime.splitlines()
         if line.startswith("import time:") and "|" in line
     }
-    return done, names
 
 
 @pytest.mark.parametrize("args", [("--help",), ("--version",), ("ask", "--help")])

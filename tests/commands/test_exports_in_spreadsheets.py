@@ -167,7 +167,9 @@ def match_reply(sessions: sessionmaker[Session]) -> Callable[[str], Reply]:
     seed(sessions, creators, metrics)
     table = {
         **commands(),
-        "match": Command("match", match.parse, match.answer, match.SUMMARY, "match beauty MY"),
+        "match": Command(
+            "match", match.parse, match.answer, commands()["match"].summary, "match beauty MY"
+        ),
     }
     router = Router(table, Services(sessions=sessions, clock=lambda: NOW))
     return lambda text: router.handle(CommandRequest(text=text))

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.bot.render_text import render
-from creatorbot.commands import import_replies, imports
+from creatorbot.commands import import_actions, imports
 from creatorbot.commands.core import CommandRequest, Services
 from creatorbot.commands.imports import Dropped, cancel_import, receive, run_import
 from creatorbot.commands.registry import commands
@@ -123,7 +123,7 @@ def imports_audited(sessions: sessionmaker[Session]) -> list[tuple[str, str, str
 def preview(router: Router, user: str = "lead", locale: str = "en") -> tuple[Reply, str]:
     reply = receive(router, request(user, locale), Upload().dropped)
     assert reply.ok, render(reply)
-    return reply, buttons(reply)[import_replies.IMPORT].value
+    return reply, buttons(reply)[import_actions.IMPORT].value
 
 
 def test_the_preview_says_what_the_file_holds_and_writes_nothing(
@@ -139,8 +139,8 @@ def test_the_preview_says_what_the_file_holds_and_writes_nothing(
     assert "20–21 Nov 2026 (2 days)" in text
     assert "5 new, 1 updated" in text  # alice's 20 Nov row was stored before
     assert re.search(r"Rows +6\n", text) and re.search(r"Unknown creators +none\n", text)
-    assert set(buttons(reply)) == {import_replies.IMPORT, import_replies.CANCEL}
-    assert buttons(reply)[import_replies.CANCEL].value == token
+    assert set(buttons(reply)) == {import_actions.IMPORT, import_actions.CANCEL}
+    assert buttons(reply)[import_actions.CANCEL].value == token
     assert stored(sessions) == before
     (kept,) = staged_rows(sessions)
     assert (kept.user_id, kept.filename, kept.state, bytes(kept.content)) == (

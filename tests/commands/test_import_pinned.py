@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.bot.render_text import render
-from creatorbot.commands import import_replies
+from creatorbot.commands import import_actions
 from creatorbot.commands.imports import receive, run_import
 from creatorbot.commands.router import Router
 from creatorbot.storage.grants import grant, revoke
@@ -43,7 +43,7 @@ def test_a_click_after_the_uploaders_market_changed_writes_nothing(
     reply = receive(router, request("lead_my"), upload.dropped)
     assert reply.ok, render(reply)
     assert "Malaysia" in render(reply)
-    token = buttons(reply)[import_replies.IMPORT].value
+    token = buttons(reply)[import_actions.IMPORT].value
     with sessions.begin() as session:
         revoke("slack", "lead_my", session=session)
         grant("slack", "lead_my", Role.LEAD, ["IT"], by="setup", now=NOW, session=session)

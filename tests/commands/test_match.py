@@ -41,7 +41,9 @@ def router(sessions: sessionmaker[Session]) -> Router:
     """The real commands plus `match`, over the test database, the clock frozen at NOW."""
     table = {
         **commands(),
-        "match": Command("match", match.parse, match.answer, match.SUMMARY, "match beauty MY"),
+        "match": Command(
+            "match", match.parse, match.answer, commands()["match"].summary, "match beauty MY"
+        ),
     }
     return Router(table, Services(sessions=sessions, clock=lambda: NOW))
 

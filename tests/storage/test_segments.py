@@ -25,7 +25,7 @@ from creatorbot.storage.segments import (
     segment_rows,
     stale_markets,
 )
-from creatorbot.storage.segments.refresh import configure
+from creatorbot.storage.segments.rules import configure
 
 END = dt.date(2026, 11, 20)  # ten days left in November
 SPEC = DemoSpec(creators=240, days=70, seed=17, end=END)

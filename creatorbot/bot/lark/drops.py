@@ -14,11 +14,9 @@ from typing import Any
 from creatorbot.bot.lark.api import LarkApi
 from creatorbot.bot.lark.deliver import card_for
 from creatorbot.bot.lark.poster import post_uuid
-from creatorbot.commands import enrol_file
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.import_replies import CANCEL, IMPORT
-from creatorbot.commands.imports import Dropped, click, receive
+from creatorbot.commands.import_actions import CANCEL, IMPORT
 from creatorbot.commands.reply import Reply
 from creatorbot.commands.router import Router
 
@@ -56,11 +54,13 @@ class LarkDrops:
         chat = str(message.get("chat_id") or "")
         request = self.request(text, user, chat, tenant)
         fetch = partial(self.api.download_file, message_id, file_key)
-        dropped = Dropped(name, None, fetch)
+        from creatorbot.commands import enrol_file, imports  # the import path (pandas): first file
+
+        dropped = imports.Dropped(name, None, fetch)
         if text:
             reply = enrol_file.receive(self.router, request, dropped)
         else:
-            reply = receive(self.router, request, dropped)
+            reply = imports.receive(self.router, request, dropped)
         card = card_for(self.api, reply, Lang(request.locale))
         once = f"drop:{message_id}:{answer}" if answer else f"drop:{message_id}"
         self.api.send_card(chat or user, card, uuid=post_uuid(once))
@@ -86,7 +86,9 @@ class LarkDrops:
         nothing to do is told so in a private message."""
         lang = Lang(request.locale)
         edit = partial(self._edit, message_id, lang)
-        outcome = click(self.router, request, name, token, edit)
+        from creatorbot.commands import imports
+
+        outcome = imports.click(self.router, request, name, token, edit)
         if outcome.replaces:
             edit(outcome.reply)
         else:

@@ -11,9 +11,8 @@ from typing import Any
 
 from creatorbot.bot.lark.api import Card
 from creatorbot.bot.lark.card import escape
-from creatorbot.commands.forms import Form, FormField, FormLink, label_key
+from creatorbot.commands.forms import Choice, Form, FormField, FormLink, label_key
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.pickers import Choice
 
 SUBMIT = "submit"  # the action a form's submit button carries
 SEARCH = "search"  # the action of a type-ahead field's Search button

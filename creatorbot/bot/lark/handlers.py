@@ -36,10 +36,8 @@ from creatorbot.bot.metrics import Metrics, command_label
 from creatorbot.bot.pool import Busy, WorkPool, busy_message
 from creatorbot.commands import enrol_file
 from creatorbot.commands.core import CommandRequest
-from creatorbot.commands.feedback import FORM_ACTION
-from creatorbot.commands.forms import FORM_ID, SUBMISSION, FormLink, label_key
+from creatorbot.commands.forms import FORM_ACTION, FORM_ID, SUBMISSION, Choice, FormLink, label_key
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.pickers import Choice
 from creatorbot.commands.reply import Reply, Text
 from creatorbot.commands.router import Router, split_command
 from creatorbot.storage.events import claim_event

@@ -78,6 +78,9 @@ class SlackPlatform:
             token_verification_enabled=False,  # no auth.test at start: the first call tells
             raise_error_for_unhandled_request=False,
             listener_executor=ThreadPoolExecutor(BOLT_THREADS, thread_name_prefix="bolt"),
+            # Named, or Bolt reads the whole call stack with its source lines to name itself:
+            # a second of a start under load.
+            name="creatorbot",
         )
         self.handlers = SlackHandlers(
             router=router,

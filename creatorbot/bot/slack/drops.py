@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 
@@ -17,13 +17,14 @@ from creatorbot.bot.slack import convert
 from creatorbot.bot.slack.deliver import SLACK_FAILURES, message_for
 from creatorbot.bot.slack.groups import UserGroups
 from creatorbot.bot.slack.poster import post_once
-from creatorbot.commands import enrol_file
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.import_replies import CANCEL, IMPORT
-from creatorbot.commands.imports import Dropped, click, receive
+from creatorbot.commands.import_actions import CANCEL, IMPORT
 from creatorbot.commands.reply import Reply
 from creatorbot.commands.router import Router
+
+if TYPE_CHECKING:
+    from creatorbot.commands.imports import Dropped
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,8 @@ class SlackDrops:
         """Each file of a DM message (or `files`, those of the message it answers): its
         preview (or why not), posted once in the DM; an enrolment preview when the message
         says `campaign enroll SLUG`."""
+        from creatorbot.commands import enrol_file, imports  # the import path (pandas): first file
+
         user = str(event.get("user") or "")
         channel = str(event.get("channel") or "")
         text = convert.command_of_message(str(event.get("text") or ""))
@@ -74,7 +77,7 @@ class SlackDrops:
             if enrolling:
                 reply = enrol_file.receive(self.router, request, dropped)
             else:
-                reply = receive(self.router, request, dropped)
+                reply = imports.receive(self.router, request, dropped)
             message = message_for(self.client, reply, lang)
             key = f"drop:{channel}:{file_id}:{event.get('ts', '')}" if files else None
             post_once(
@@ -106,6 +109,8 @@ class SlackDrops:
     def click(self, body: dict[str, Any], action: dict[str, Any], name: str) -> None:
         """Import or Cancel: the preview message becomes the progress, then the result; a click
         that finds nothing to do is told so privately."""
+        from creatorbot.commands import imports
+
         user = body["user"]["id"]
         channel = (body.get("channel") or {}).get("id", "")
         ts = (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get(
@@ -115,7 +120,7 @@ class SlackDrops:
         lang = Lang(request.locale)
         token = str(action.get("value") or "")
         edit = partial(self._edit, channel, ts, lang)
-        outcome = click(self.router, request, name, token, edit)
+        outcome = imports.click(self.router, request, name, token, edit)
         if outcome.replaces:
             edit(outcome.reply)
         else:
@@ -125,6 +130,8 @@ class SlackDrops:
 
     def _dropped(self, file_id: str) -> Dropped:
         """What Slack says of the file (files.info); its bytes only when `fetch` is called."""
+        from creatorbot.commands.imports import Dropped
+
         info: dict[str, Any] = self.client.files_info(file=file_id)["file"]
         size = info.get("size")
         url = str(info.get("url_private_download") or info.get("url_private") or "")

@@ -40,10 +40,8 @@ from creatorbot.bot.slack.poster import post_once, without_blind_resends
 from creatorbot.bot.slack.respond import AnswerLost, PatientRespond
 from creatorbot.commands import enrol_file
 from creatorbot.commands.core import CommandRequest
-from creatorbot.commands.feedback import FORM_ACTION
-from creatorbot.commands.forms import FORM_ID, SUBMISSION, FormLink
+from creatorbot.commands.forms import FORM_ACTION, FORM_ID, SUBMISSION, FormLink
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.portfolio import Owner, portfolio
 from creatorbot.commands.router import Router, split_command
 from creatorbot.storage.events import claim_event
 
@@ -449,6 +447,8 @@ class SlackHandlers:
         request = convert.request(
             "home", user=user, locale=profile.locale, member_of=partial(self.groups.of, user)
         )
+        from creatorbot.commands.portfolio import Owner, portfolio  # its first view loads it
+
         owner = Owner(email=profile.email, name=profile.name)
         reply = self.router.run(request, lambda call: portfolio(owner, call))
         message = message_for(self.client, reply, Lang(profile.locale))

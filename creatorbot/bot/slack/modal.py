@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from creatorbot.bot.slack.blocks import SlackMessage, escape
-from creatorbot.commands.forms import Form, FormField, label_key
+from creatorbot.commands.forms import Choice, Form, FormField, label_key
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.pickers import Choice
 
 CALLBACK_PREFIX = "cb.form."
 TITLE_MAX = 24  # Slack's limit for a modal's title and buttons

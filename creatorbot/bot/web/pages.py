@@ -86,6 +86,8 @@ class FormPages:
     """The handler of every request under `/f/`: one link's form, its submission, or a polite
     page saying why not. Rate limits are counted in this process (each replica its own)."""
 
+    PREFIX = PREFIX  # where it is routed
+
     def __init__(
         self,
         services: Services,

@@ -10,14 +10,17 @@ import numpy as np
 import pandas as pd
 
 from creatorbot.analytics.windows import Window, window_for
+from creatorbot.storage.boards.scopes import (  # noqa: F401 (their old home)
+    ALL,
+    PERIODS,
+    SCOPE_KINDS,
+    TOP,
+    scope_of,
+)
 
-PERIODS = ("1d", "7d", "30d", "mtd")
-TOP = 50  # the most rows a leaderboard shows
 # Each ranking draws its best `POOL_BOARDS × top` creators once; a scope finds its top rows
 # among them unless it is too small to have enough there.
 POOL_BOARDS = 40
-ALL = "all"
-SCOPE_KINDS = ("tier", "category")
 ONE_DAY = dt.timedelta(days=1)
 # A sort key packs (value, handle order) into one int64; values this big are replaced by their
 # dense rank first (same order), so the packing never overflows.
@@ -25,16 +28,6 @@ KEY_LIMIT = 2**62
 
 BOARD_COLUMNS = ["metric", "period", "scope", "ranked", "total"]
 ROW_COLUMNS = ["metric", "period", "scope", "rank", "creator_id", "value", "previous_rank"]
-
-
-def scope_of(tier: str | None = None, category: str | None = None) -> str:
-    """The scope a leaderboard filter names. Leaderboards match tier and category names in any
-    case, so the name is lowercased: `Gold` and `gold` are one scope, as they are one filter."""
-    if tier is not None:
-        return f"tier:{tier.lower()}"
-    if category is not None:
-        return f"category:{category.lower()}"
-    return ALL
 
 
 def windows(end: dt.date) -> dict[str, tuple[Window, Window]]:

@@ -10,10 +10,10 @@ from creatorbot.storage.boards.refresh import Progress, refresh_boards
 from creatorbot.storage.daycolumns import missing_days, rebuild_days, stale_days
 from creatorbot.storage.matchpools import refresh_pools
 from creatorbot.storage.memory import release_memory
-from creatorbot.storage.models import Board, Market
+from creatorbot.storage.models import Market
 from creatorbot.storage.queries.anomaly_upkeep import refresh_verdicts
-from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.segments import refresh_segments
+from creatorbot.storage.upkeep import stale_board_markets as stale_markets
 from creatorbot.storage.upsert import unmapped
 
 # Daily metrics change the numbers; creators change who is in which tier and category.
@@ -53,24 +53,6 @@ def after_world(*, session: Session, progress: Progress | None = None) -> None:
     refresh_pools(markets, session=session)
     refresh_segments(markets, session=session)
     refresh_verdicts(markets, session=session)
-
-
-def stale_markets(*, session: Session, counted: bool = False) -> list[str]:
-    """Markets whose boards do not describe their latest day (e.g. just after an upgrade that
-    introduced boards, or a write that bypassed the import path), or whose day columns are stale
-    (`stale_days`; `counted` as there). Asked market by market, each an index probe: the check
-    at start costs the same at a thousand creators as at a million."""
-    stored: dict[str, set[object]] = {}
-    for market, end_day in session.execute(select(Board.market, Board.end_day).distinct()):
-        stored.setdefault(market, set()).add(end_day)
-    found = []
-    for market in session.scalars(select(Market.code).order_by(Market.code)).all():
-        day = latest_day(market, session=session)
-        if day is None:
-            continue
-        if stored.get(market) != {day} or stale_days(market, session=session, counted=counted):
-            found.append(market)
-    return found
 
 
 def refresh_stale(*, session: Session, counted: bool = False) -> list[str]:

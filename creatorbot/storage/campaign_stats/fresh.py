@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.models import Campaign, CampaignTotal
+from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.queries.metrics import RANKABLE
-from creatorbot.storage.upsert import table_of
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def specs(
     markets: Iterable[str] | None = None,
 ) -> list[Spec]:
     """The specs of the campaigns with these ids and/or in these markets (all when neither)."""
-    table = table_of(Campaign)
+    table = Campaign.__table__
     query = select(
         table.c.id, table.c.market, table.c.starts_on, table.c.ends_on, table.c.metric
     ).order_by(table.c.id)
@@ -64,7 +64,7 @@ def stored_totals(ids: Iterable[int], *, session: Session) -> dict[int, Any]:
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    table = table_of(CampaignTotal)
+    table = CampaignTotal.__table__
     rows = session.connection().execute(select(table).where(table.c.campaign_id.in_(wanted)))
     return {row.campaign_id: row for row in rows}
 
@@ -79,3 +79,17 @@ def is_fresh(spec: Spec, totals: Any, latest: dt.date | None) -> bool:
         and totals.ends_on == spec.ends_on
         and totals.metric == spec.metric
     )
+
+
+def stale_campaigns(*, session: Session) -> list[Spec]:
+    """Campaigns whose stats are missing or do not describe them (written before the stats
+    existed, or by a path that skipped them)."""
+    return stale_of(specs(session=session), session=session)
+
+
+def stale_of(campaigns: list[Spec], *, session: Session) -> list[Spec]:
+    """Those of `campaigns` whose stats do not describe them."""
+    totals = stored_totals([spec.id for spec in campaigns], session=session)
+    markets = {spec.market for spec in campaigns}
+    latest = {market: latest_day(market, session=session) for market in markets}
+    return [s for s in campaigns if not is_fresh(s, totals.get(s.id), latest[s.market])]

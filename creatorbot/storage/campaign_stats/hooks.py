@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.campaign_stats.enrolled import add_new_enrollees
-from creatorbot.storage.campaign_stats.fresh import Spec, is_fresh, specs, stored_totals
+from creatorbot.storage.campaign_stats.fresh import specs, stale_campaigns, stale_of
 from creatorbot.storage.campaign_stats.recompute import recompute
 from creatorbot.storage.campaign_stats.standings import restand
 from creatorbot.storage.changes import lock_markets
@@ -20,7 +20,7 @@ def after_campaigns(ids: Iterable[int], *, session: Session) -> None:
     re-importing the same campaigns costs a lookup."""
     campaigns = specs(ids=ids, session=session)
     lock_markets({spec.market for spec in campaigns}, session=session)
-    recompute(_stale(campaigns, session=session), session=session)
+    recompute(stale_of(campaigns, session=session), session=session)
 
 
 def after_enrollments(ids: Iterable[int], *, session: Session) -> None:
@@ -28,7 +28,7 @@ def after_enrollments(ids: Iterable[int], *, session: Session) -> None:
     recompute the others."""
     campaigns = specs(ids=ids, session=session)
     lock_markets({spec.market for spec in campaigns}, session=session)
-    stale = _stale(campaigns, session=session)
+    stale = stale_of(campaigns, session=session)
     for spec in campaigns:
         if spec in stale:
             continue
@@ -50,21 +50,8 @@ def after_world(*, session: Session) -> None:
     recompute(specs(session=session), session=session)
 
 
-def stale_campaigns(*, session: Session) -> list[Spec]:
-    """Campaigns whose stats are missing or do not describe them (written before the stats
-    existed, or by a path that skipped them)."""
-    return _stale(specs(session=session), session=session)
-
-
 def refresh_stale(*, session: Session) -> list[int]:
     """Recompute every stale campaign's stats; the ids of those recomputed."""
     stale = stale_campaigns(session=session)
     recompute(stale, session=session)
     return [spec.id for spec in stale]
-
-
-def _stale(campaigns: list[Spec], *, session: Session) -> list[Spec]:
-    totals = stored_totals([spec.id for spec in campaigns], session=session)
-    markets = {spec.market for spec in campaigns}
-    latest = {market: latest_day(market, session=session) for market in markets}
-    return [s for s in campaigns if not is_fresh(s, totals.get(s.id), latest[s.market])]

@@ -4,25 +4,40 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.boards.compute import TOP
+from creatorbot.storage.boards.scopes import TOP
 from creatorbot.storage.models import Board, BoardRow, Creator
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS = ["rank", "creator_id", "handle", "display_name", "tier", "value", "previous_rank"]
 
 
 @dataclass(frozen=True)
 class BoardRead:
-    """A stored board: its top rows (`COLUMNS`, best first; previous_rank missing for new
+    """A stored board: its top rows as read (`COLUMNS`, best first; previous_rank None for new
     entries), how many creators it ranks in all and their total."""
 
-    rows: pd.DataFrame
+    records: tuple[tuple[Any, ...], ...]
     ranked: int
     total: int
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """The top rows as a frame (previous_rank missing for new entries). pandas is imported
+        here: the stored leaderboard's answer reads `records`."""
+        import pandas as pd
+
+        rows = pd.DataFrame(list(self.records), columns=COLUMNS)
+        rows = rows.astype({"rank": "int64", "creator_id": "int64", "value": "int64"})
+        rows["previous_rank"] = rows["previous_rank"].astype("Int64")
+        return rows
 
 
 def read_board(
@@ -59,9 +74,7 @@ def read_board(
         )
         .order_by(BoardRow.rank)
     )
-    rows = pd.DataFrame([tuple(row) for row in session.execute(query)], columns=COLUMNS)
-    if len(rows) != min(head.ranked, TOP):
+    records = tuple(tuple(row) for row in session.execute(query))
+    if len(records) != min(head.ranked, TOP):
         return None  # rows went missing (their creators were deleted): not to be trusted
-    rows = rows.astype({"rank": "int64", "creator_id": "int64", "value": "int64"})
-    rows["previous_rank"] = rows["previous_rank"].astype("Int64")
-    return BoardRead(rows, int(head.ranked), int(head.total))
+    return BoardRead(records, int(head.ranked), int(head.total))

@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.boards.compute import ALL
+from creatorbot.storage.boards.scopes import ALL
 from creatorbot.storage.models import Creator, DailyMetric
 from creatorbot.storage.queries.boards import read_board
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.handles import handle_key, name_key
 from creatorbot.storage.models import Campaign, Creator, DailyMetric, Enrollment
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def find_creators(name: str, *, session: Session, market: str | None = None) -> list[Creator]:
@@ -47,6 +50,8 @@ def creator_daily(
         .where(DailyMetric.creator_id == creator_id, DailyMetric.date.between(start, end))
         .order_by(DailyMetric.date)
     )
+    import pandas as pd  # here: the other lookups of this module are asked without it
+
     columns = ["date", "gmv", "orders", "live_gmv", "video_gmv"]
     frame = pd.DataFrame([tuple(row) for row in session.execute(query)], columns=columns)
     return frame.astype({c: "int64" for c in columns[1:]})

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.models import Creator, DailyMetric, Enrollment, SegmentPack
-from creatorbot.storage.packed import unpack
 from creatorbot.storage.queries.creators import owner_clause
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # The daily metrics a leaderboard can rank by, in the order help lists them.
 RANKABLE = (
@@ -92,6 +93,12 @@ def metric_totals(
         campaign_id=campaign_id,
         owners=owners,
     )
+    # Here: RANKABLE and MONEY are read where numpy and pandas are not needed.
+    import numpy as np
+    import pandas as pd
+
+    from creatorbot.storage.packed import unpack
+
     rows = session.execute(query).all()
     frame = pd.DataFrame([tuple(row) for row in rows], columns=COLUMNS)
     frame["value"] = frame["value"].astype("int64")

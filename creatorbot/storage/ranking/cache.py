@@ -7,14 +7,14 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
-import numpy as np
-
 DEFAULT_MB = 256
 
 
 def _size(value: Any) -> int:
     """Bytes held by an entry's arrays (a tuple, dict or object counts its members; anything
     else counts 64)."""
+    import numpy as np  # here: `configure` at every start needs no numpy
+
     if isinstance(value, np.ndarray):
         return int(value.nbytes)
     if isinstance(value, tuple):

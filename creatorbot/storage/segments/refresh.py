@@ -13,30 +13,19 @@ import pandas as pd
 from sqlalchemy import Text, cast, delete, func, select
 from sqlalchemy.orm import Session
 
-from creatorbot.analytics.segments import SegmentRules, compute, ladder
+from creatorbot.analytics.segments import compute, ladder
 from creatorbot.storage.advisory import xact_lock
-from creatorbot.storage.models import Creator, Market, SegmentPack, SegmentRun
+from creatorbot.storage.models import Creator, SegmentPack, SegmentRun
 from creatorbot.storage.queries.markets import latest_day, market_tiers
 from creatorbot.storage.roster import creators, sharing
 from creatorbot.storage.segments.figures import days_digest, pack_figures
 from creatorbot.storage.segments.gather import gather
 from creatorbot.storage.segments.members import pack_members
+from creatorbot.storage.segments.rules import rules
 from creatorbot.storage.stamps import digest
+from creatorbot.storage.upkeep import stale_segment_markets as stale_markets
 
 logger = logging.getLogger(__name__)
-
-# The rules in force in this process: the defaults until the settings say otherwise.
-_RULES = [SegmentRules()]
-
-
-def configure(rules: SegmentRules) -> None:
-    """Use `rules` from now on (set once at start, from the settings)."""
-    _RULES[0] = rules
-
-
-def rules() -> SegmentRules:
-    """The rules in force."""
-    return _RULES[0]
 
 
 def refresh_segments(markets: Iterable[str], *, session: Session) -> None:
@@ -129,25 +118,6 @@ def _creators(
     repeated = np.repeat(np.array(codes, dtype=np.int64), sizes)
     tiers = pd.Categorical.from_codes(repeated, dtype=pd.CategoricalDtype(names))
     return np.concatenate([ids for _, ids in groups]), tiers
-
-
-def stale_markets(*, session: Session) -> list[str]:
-    """Markets whose segments are missing, describe another day than their latest, or were
-    computed under other rules."""
-    # Only the day and rules of each run: not its figures (megabytes per market, at every start).
-    query = select(SegmentRun.market, SegmentRun.end_day, SegmentRun.rules)
-    stored = {market: (end_day, described) for market, end_day, described in session.execute(query)}
-    current = rules().describe()
-    stale = []
-    for market in session.scalars(select(Market.code).order_by(Market.code)):
-        end = latest_day(market, session=session)
-        run = stored.get(market)
-        if end is None:
-            if run is not None:
-                stale.append(market)
-        elif run is None or run != (end, current):
-            stale.append(market)
-    return stale
 
 
 def refresh_stale(*, session: Session) -> list[str]:

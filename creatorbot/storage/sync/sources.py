@@ -12,8 +12,6 @@ from typing import Any
 
 import yaml
 
-from creatorbot.storage.importers.kinds import KINDS
-
 DEFAULT_AT = dt.time(6, 0)
 DEFAULT_CHUNK_ROWS = 50_000
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -88,6 +86,9 @@ def source_of(name: str, entry: Any, environ: Mapping[str, str]) -> Source:
 
 
 def _source(name: str, entry: Any, environ: Mapping[str, str]) -> Source:
+    # Here, not at the top: `creatorbot run` without a sources file only needs SourcesError.
+    from creatorbot.storage.importers.kinds import KINDS
+
     if not isinstance(entry, dict):
         raise _refused(name, "expected a mapping with url and kinds")
     url = entry.get("url")
@@ -117,6 +118,8 @@ def _source(name: str, entry: Any, environ: Mapping[str, str]) -> Source:
 
 
 def _query(source: str, kind: str, spec: Any, markets: tuple[str, ...]) -> Query:
+    from creatorbot.storage.importers.kinds import KINDS
+
     if kind not in KINDS:
         raise _refused(source, f"unknown kind {kind!r}; one of {', '.join(KINDS)}", "kinds", kind)
     spec = {"query": spec} if isinstance(spec, str) else spec
