@@ -76,10 +76,9 @@ def save_link_answer(
     session: Session,
 ) -> tuple[int, bool]:
     """Store a creator's own answer by link: the link's earlier answer is updated, never
-    duplicated. (response id, whether it was new); flushed, not committed."""
-    response = session.scalar(
-        select(FeedbackResponse).where(FeedbackResponse.link_id == link_id).with_for_update()
-    )
+    duplicated, when the caller holds the link (`form_links.hold_link`) from before it read
+    that answer. (response id, whether it was new); flushed, not committed."""
+    response = session.scalar(select(FeedbackResponse).where(FeedbackResponse.link_id == link_id))
     new = response is None
     if response is None:
         response = FeedbackResponse(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.hold import hold_row
 from creatorbot.storage.models import Campaign, Creator, Enrollment, FormLink, Market
 from creatorbot.storage.queries.creators import owner_clause
 
@@ -141,6 +142,12 @@ def link_view(link_id: int, *, session: Session) -> LinkView | None:
         utc(link.expires_at),
         link.revoked_at is not None,
     )
+
+
+def hold_link(link_id: int, *, session: Session) -> bool:
+    """Lock the link until the transaction ends, before reading what it was answered: two
+    submits of one link take turns. Whether the link exists."""
+    return hold_row(FormLink.id, link_id, session=session)
 
 
 def revoke_links(
