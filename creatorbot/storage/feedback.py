@@ -8,7 +8,8 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select, union
+from sqlalchemy import ColumnElement, func, insert, select, union
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.models import (
@@ -39,23 +40,39 @@ def save_feedback(
     session: Session,
 ) -> int:
     """Store one response; returns its id once flushed (the caller commits). `submission`
-    names the submission it came from: `already_saved` tells whether one was kept."""
-    response = FeedbackResponse(
-        platform=platform,
-        user_id=user_id,
-        rating=rating,
-        topic=topic,
-        comment=comment,
-        language=language,
-        creator_id=creator_id,
-        campaign_id=campaign_id,
-        form_id=form_id,
-        created_at=now or dt.datetime.now(dt.UTC),
-        submission=submission,
+    names the submission it came from: a person's submission is kept once, even when it
+    arrives twice at the same moment (one upsert: the second finds the first)."""
+    values = {
+        "platform": platform,
+        "user_id": user_id,
+        "rating": rating,
+        "topic": topic,
+        "comment": comment,
+        "language": language,
+        "creator_id": creator_id,
+        "campaign_id": campaign_id,
+        "form_id": form_id,
+        "created_at": now or dt.datetime.now(dt.UTC),
+        "submission": submission,
+    }
+    if submission is None:
+        added = insert(FeedbackResponse).values(**values).returning(FeedbackResponse.id)
+        return session.execute(added).scalar_one()
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(FeedbackResponse).values(**values)
+    kept = session.scalar(
+        statement.on_conflict_do_nothing(
+            index_elements=["platform", "user_id", "submission"]
+        ).returning(FeedbackResponse.id)
     )
-    session.add(response)
-    session.flush()
-    return response.id
+    if kept is not None:
+        return kept
+    query = select(FeedbackResponse.id).where(
+        FeedbackResponse.platform == platform,
+        FeedbackResponse.user_id == user_id,
+        FeedbackResponse.submission == submission,
+    )
+    return session.execute(query).scalar_one()
 
 
 STAFF = "staff"  # logged by a team member in chat
