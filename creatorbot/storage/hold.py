@@ -1,6 +1,7 @@
 """Holding what a read-then-write is about until the transaction ends, so that two of them never
-interleave: on PostgreSQL the row is locked (FOR UPDATE); SQLite has one writer at a time, so
-the transaction starts as the write (BEGIN IMMEDIATE) before anything is read."""
+interleave: on PostgreSQL the row is locked (FOR UPDATE), or a name when there is no row to
+lock (an advisory lock); SQLite has one writer at a time, so the transaction starts as the
+write (BEGIN IMMEDIATE) before anything is read."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import sqlite3
 
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from creatorbot.storage.advisory import xact_lock
 
 
 def hold_row(key: InstrumentedAttribute[int], value: int, *, session: Session) -> bool:
@@ -17,6 +20,12 @@ def hold_row(key: InstrumentedAttribute[int], value: int, *, session: Session) -
     if begin_write(session):
         return session.scalar(query) is not None
     return session.scalar(query.with_for_update()) is not None
+
+
+def hold_name(name: str, *, session: Session) -> None:
+    """Hold `name` until the transaction ends (another unit of work holding it is waited for)."""
+    if not begin_write(session):
+        xact_lock(name, session=session)
 
 
 def begin_write(session: Session) -> bool:
