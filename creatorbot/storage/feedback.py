@@ -254,28 +254,32 @@ def prompt_form(
     session: Session,
 ) -> FeedbackForm:
     """The form of one prompt: found by (platform, channel, market, period) when a post of that
-    period was built before (a crash, a retry), else created."""
-    found = session.scalar(
-        select(FeedbackForm).where(
-            FeedbackForm.platform == platform,
-            FeedbackForm.channel == channel,
-            FeedbackForm.market == market,
-            FeedbackForm.period == period,
-        )
+    period was built before (a crash, a retry, another process at the same moment), else
+    created."""
+    query = select(FeedbackForm).where(
+        FeedbackForm.platform == platform,
+        FeedbackForm.channel == channel,
+        FeedbackForm.market == market,
+        FeedbackForm.period == period,
     )
+    found = session.scalar(query)
     if found is not None:
         return found
-    form = FeedbackForm(
-        platform=platform,
-        channel=channel,
-        market=market,
-        campaign_id=campaign_id,
-        period=period,
-        created_at=now,
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    values = {
+        "platform": platform,
+        "channel": channel,
+        "market": market,
+        "campaign_id": campaign_id,
+        "period": period,
+        "created_at": now,
+    }
+    session.execute(
+        dialect.insert(FeedbackForm)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["platform", "channel", "market", "period"])
     )
-    session.add(form)
-    session.flush()
-    return form
+    return session.scalars(query).one()
 
 
 def form_by_id(form_id: int, *, session: Session) -> FeedbackForm | None:
