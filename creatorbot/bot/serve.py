@@ -19,6 +19,7 @@ from creatorbot.bot.pool import WorkPool
 from creatorbot.bot.scheduling import start_scheduler
 from creatorbot.bot.signals import DatabaseSignals
 from creatorbot.bot.web.pages import PREFIX, FormPages
+from creatorbot.commands.shared_limits import SharedLimiter
 from creatorbot.extras import need
 from creatorbot.jobs.posting import Poster
 from creatorbot.jobs.scheduler import SchedulerRefused
@@ -58,6 +59,13 @@ def wire(app: App) -> Running:
         platform=platform, stage=stage
     ).inc()
     pool = WorkPool(settings.workers, settings.backlog)
+    # Chat users' limit counted in the database: every worker process and replica shares it.
+    app.router.limiter = SharedLimiter(
+        app.sessions,
+        "commands",
+        settings.rate_limit_per_minute,
+        exempt=settings.rate_limit_exempt_ids,
+    )
     metrics.pool_tasks.labels(state="running").set_function(pool.running)
     metrics.pool_tasks.labels(state="queued").set_function(pool.queued)
     metrics.registry.register(DatabaseSignals(app.sessions, app.services.clock))
