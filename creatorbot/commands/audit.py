@@ -19,7 +19,6 @@ SHOWN = 50
 OUTCOME_LABELS = {
     "answered": N_("answered"),
     "refused": N_("refused"),
-    "repeated": N_("repeated"),  # the same form sent twice: kept once
     "denied": N_("DENIED"),
     "rate_limited": N_("rate-limited"),
     "failed": N_("FAILED"),
