@@ -21,6 +21,7 @@ from creatorbot.bot.metrics import Metrics
 from creatorbot.bot.pool import WorkPool
 from creatorbot.bot.processes import Role
 from creatorbot.bot.signals import DatabaseSignals
+from creatorbot.commands.shared_limits import SharedLimiter
 from creatorbot.extras import need
 from creatorbot.jobs.posting import Poster
 from creatorbot.storage.db import database_ok
@@ -66,6 +67,13 @@ def wire(app: App) -> Running:
         platform=platform, stage=stage
     ).inc()
     pool = WorkPool(settings.workers, settings.backlog)
+    # Chat users' limit counted in the database: every worker process and replica shares it.
+    app.router.limiter = SharedLimiter(
+        app.sessions,
+        "commands",
+        settings.rate_limit_per_minute,
+        exempt=settings.rate_limit_exempt_ids,
+    )
     if metrics.shared is None:
         metrics.pool_tasks.labels(state="running").set_function(pool.running)
         metrics.pool_tasks.labels(state="queued").set_function(pool.queued)

@@ -15,6 +15,7 @@ from creatorbot.commands.digest import CONSOLE_CHANNEL, DEFAULT_AT, _parse_time
 from creatorbot.commands.lookups import find_campaign
 from creatorbot.commands.reply import Context, Reply, Text
 from creatorbot.commands.vocabulary import meaning_of
+from creatorbot.storage.hold import hold_name
 from creatorbot.storage.models import Subscription, SubscriptionKind
 from creatorbot.storage.queries.markets import all_markets
 from creatorbot.storage.subscriptions import subscribe
@@ -68,6 +69,11 @@ def answer(query: FollowQuery, call: Call) -> Reply:
     lang = call.lang
     campaign = find_campaign(query.slug, call)
     check_lead(campaign.market, call)
+    request = call.request
+    channel = request.channel or CONSOLE_CHANNEL
+    if query.action == "follow":  # the same follow sent twice at once: one subscription
+        held = f"follow:{request.platform}:{request.workspace}:{channel}:{campaign.id}"
+        hold_name(held, session=call.session)
     found = following(call, campaign.id)
     if query.action == "unfollow":
         if not found:
@@ -83,11 +89,10 @@ def answer(query: FollowQuery, call: Call) -> Reply:
                 name=campaign.name, id=found[0].id
             )
         )
-    request = call.request
     subscription = subscribe(
         platform=request.platform,
         workspace=request.workspace,
-        channel=request.channel or CONSOLE_CHANNEL,
+        channel=channel,
         kind=SubscriptionKind.CAMPAIGN,
         market=campaign.market,
         at_time=query.at,

@@ -1,4 +1,5 @@
-"""Abuse guards: how long a command may be, and how many one user may send a minute."""
+"""Abuse guards: how long a command may be, and how many one user may send a minute (counted
+in this process: the console's; `shared_limits` counts in the database for every process)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,25 @@ import collections
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from creatorbot.commands.i18n import Lang
 
 MAX_COMMAND_CHARS = 1000  # a command is a line; a longer one is refused before it is parsed
 WINDOW = 60.0  # seconds
+
+
+class Limiter(Protocol):
+    """How many hits one subject may make a minute: counts a hit, says when to come back."""
+
+    def allow(self, platform: str, user: str) -> bool:
+        """Count one hit of `user`; False (and not counted) when over the limit."""
+        ...
+
+    def retry_in(self, platform: str, user: str) -> int:
+        """Whole seconds until `user` may be let through again."""
+        ...
 
 
 class RateLimiter:

@@ -21,7 +21,7 @@ from creatorbot.commands.reply import inert
 from creatorbot.commands.trail import record_entry
 from creatorbot.storage.audit import Audited
 from creatorbot.storage.feedback import LinkAnswer, link_answer, save_link_answer
-from creatorbot.storage.form_links import LinkView, link_view
+from creatorbot.storage.form_links import LinkView, hold_link, link_view
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +130,12 @@ def _save(
     ):
         return Page("stale", lang, view), "refused"
     with services.sessions.begin() as session:
+        if not hold_link(view.link_id, session=session):  # two submits of a link take turns
+            return Page("unknown", lang), "denied"
         before = link_answer(view.link_id, session=session)
+        if before is not None and before.submission == ticket.nonce and _same(before, clean):
+            # this very form sent twice (a double tap, a resend on a slow line): kept once
+            return Page("thanks", lang, view), "repeated"
         if before is not None and (
             before.submission == ticket.nonce or ticket.issued_at < before.at
         ):  # this form (or one opened before the last answer) was sent already
@@ -153,6 +158,15 @@ def _save(
             session=session,
         )
     return Page("thanks", lang, view, answered=before is not None), "answered"
+
+
+def _same(answer: LinkAnswer, clean: Mapping[str, str]) -> bool:
+    """Whether a form's values are the answer stored."""
+    return (str(answer.rating), answer.topic, answer.comment) == (
+        clean["rating"],
+        clean["topic"],
+        clean["comment"],
+    )
 
 
 def _open(

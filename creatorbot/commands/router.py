@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from creatorbot.commands.core import Call, CommandRequest, Services, UserError
 from creatorbot.commands.forms import Form, FormResult
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.limits import MAX_COMMAND_CHARS, RateLimiter, too_long
+from creatorbot.commands.limits import MAX_COMMAND_CHARS, Limiter, RateLimiter, too_long
 from creatorbot.commands.parsing import closest, did_you_mean
 from creatorbot.commands.policy import FORM_ROLE, Principal, needed_role, principal_of
 from creatorbot.commands.reply import Buttons, Reply, Text, error, inert, mention_of
@@ -81,11 +81,13 @@ class Router:
         commands: Mapping[str, Command],
         services: Services,
         forms: Mapping[str, FormSpec] | None = None,
+        limiter: Limiter | None = None,
     ) -> None:
         self.commands = dict(commands)
         self.services = services
         self.forms = dict(forms or {})
-        self.limiter = RateLimiter(
+        # Counted in this process unless one shared by every process is given (`serve`).
+        self.limiter: Limiter = limiter or RateLimiter(
             services.rate_limit_per_minute, exempt=services.rate_limit_exempt
         )
 

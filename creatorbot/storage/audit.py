@@ -23,7 +23,7 @@ class Audited:
     command: str
     arguments: str
     allowed: bool
-    outcome: str  # answered, refused, denied, rate_limited, failed
+    outcome: str  # answered, refused, repeated, denied, rate_limited, failed
     rows: int | None
     latency_ms: int | None
 

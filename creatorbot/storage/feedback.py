@@ -8,7 +8,8 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select, union
+from sqlalchemy import ColumnElement, func, insert, select, union
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.models import (
@@ -39,23 +40,39 @@ def save_feedback(
     session: Session,
 ) -> int:
     """Store one response; returns its id once flushed (the caller commits). `submission`
-    names the submission it came from: `already_saved` tells whether one was kept."""
-    response = FeedbackResponse(
-        platform=platform,
-        user_id=user_id,
-        rating=rating,
-        topic=topic,
-        comment=comment,
-        language=language,
-        creator_id=creator_id,
-        campaign_id=campaign_id,
-        form_id=form_id,
-        created_at=now or dt.datetime.now(dt.UTC),
-        submission=submission,
+    names the submission it came from: a person's submission is kept once, even when it
+    arrives twice at the same moment (one upsert: the second finds the first)."""
+    values = {
+        "platform": platform,
+        "user_id": user_id,
+        "rating": rating,
+        "topic": topic,
+        "comment": comment,
+        "language": language,
+        "creator_id": creator_id,
+        "campaign_id": campaign_id,
+        "form_id": form_id,
+        "created_at": now or dt.datetime.now(dt.UTC),
+        "submission": submission,
+    }
+    if submission is None:
+        added = insert(FeedbackResponse).values(**values).returning(FeedbackResponse.id)
+        return session.execute(added).scalar_one()
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(FeedbackResponse).values(**values)
+    kept = session.scalar(
+        statement.on_conflict_do_nothing(
+            index_elements=["platform", "user_id", "submission"]
+        ).returning(FeedbackResponse.id)
     )
-    session.add(response)
-    session.flush()
-    return response.id
+    if kept is not None:
+        return kept
+    query = select(FeedbackResponse.id).where(
+        FeedbackResponse.platform == platform,
+        FeedbackResponse.user_id == user_id,
+        FeedbackResponse.submission == submission,
+    )
+    return session.execute(query).scalar_one()
 
 
 STAFF = "staff"  # logged by a team member in chat
@@ -76,10 +93,9 @@ def save_link_answer(
     session: Session,
 ) -> tuple[int, bool]:
     """Store a creator's own answer by link: the link's earlier answer is updated, never
-    duplicated. (response id, whether it was new); flushed, not committed."""
-    response = session.scalar(
-        select(FeedbackResponse).where(FeedbackResponse.link_id == link_id).with_for_update()
-    )
+    duplicated, when the caller holds the link (`form_links.hold_link`) from before it read
+    that answer. (response id, whether it was new); flushed, not committed."""
+    response = session.scalar(select(FeedbackResponse).where(FeedbackResponse.link_id == link_id))
     new = response is None
     if response is None:
         response = FeedbackResponse(
@@ -238,28 +254,32 @@ def prompt_form(
     session: Session,
 ) -> FeedbackForm:
     """The form of one prompt: found by (platform, channel, market, period) when a post of that
-    period was built before (a crash, a retry), else created."""
-    found = session.scalar(
-        select(FeedbackForm).where(
-            FeedbackForm.platform == platform,
-            FeedbackForm.channel == channel,
-            FeedbackForm.market == market,
-            FeedbackForm.period == period,
-        )
+    period was built before (a crash, a retry, another process at the same moment), else
+    created."""
+    query = select(FeedbackForm).where(
+        FeedbackForm.platform == platform,
+        FeedbackForm.channel == channel,
+        FeedbackForm.market == market,
+        FeedbackForm.period == period,
     )
+    found = session.scalar(query)
     if found is not None:
         return found
-    form = FeedbackForm(
-        platform=platform,
-        channel=channel,
-        market=market,
-        campaign_id=campaign_id,
-        period=period,
-        created_at=now,
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    values = {
+        "platform": platform,
+        "channel": channel,
+        "market": market,
+        "campaign_id": campaign_id,
+        "period": period,
+        "created_at": now,
+    }
+    session.execute(
+        dialect.insert(FeedbackForm)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["platform", "channel", "market", "period"])
     )
-    session.add(form)
-    session.flush()
-    return form
+    return session.scalars(query).one()
 
 
 def form_by_id(form_id: int, *, session: Session) -> FeedbackForm | None:

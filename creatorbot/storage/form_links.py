@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.hold import hold_name, hold_row
 from creatorbot.storage.models import Campaign, Creator, Enrollment, FormLink, Market
 from creatorbot.storage.queries.creators import owner_clause
 
@@ -39,7 +40,9 @@ def issue_links(
 ) -> dict[int, Issued]:
     """A link per creator about `campaign_id` (None: about no campaign): the live one that
     still works after `reuse_after` (so a list sent twice gives the same addresses), else a
-    new one expiring at `expires_at`. Flushed, not committed."""
+    new one expiring at `expires_at`. Flushed, not committed. Two issuing at once about one
+    campaign take turns, so the second reuses the first's links."""
+    hold_name(f"form_links:{campaign_id or '-'}", session=session)
     wanted = set(creator_ids)
     query = select(FormLink.creator_id, FormLink.id, FormLink.expires_at).where(
         FormLink.revoked_at.is_(None),
@@ -141,6 +144,12 @@ def link_view(link_id: int, *, session: Session) -> LinkView | None:
         utc(link.expires_at),
         link.revoked_at is not None,
     )
+
+
+def hold_link(link_id: int, *, session: Session) -> bool:
+    """Lock the link until the transaction ends, before reading what it was answered: two
+    submits of one link take turns. Whether the link exists."""
+    return hold_row(FormLink.id, link_id, session=session)
 
 
 def revoke_links(

@@ -9,6 +9,7 @@ from collections.abc import Collection, Iterable
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.hold import hold_name
 from creatorbot.storage.models import Role, RoleGrant
 
 # How a group's grants are keyed in `user_id`, per platform: no person's id contains a colon.
@@ -69,7 +70,9 @@ def grant(
     name: str | None = None,
 ) -> list[RoleGrant]:
     """Give `user_id` exactly `role` in `markets` (None: every market), replacing what they had:
-    one person (or group: `name`, what the platform calls it), one role."""
+    one person (or group: `name`, what the platform calls it), one role. Two grants of one
+    person at once take turns: the later replaces the earlier."""
+    hold_name(f"grants:{platform}:{user_id}", session=session)
     revoke(platform, user_id, session=session)
     rows = [
         RoleGrant(

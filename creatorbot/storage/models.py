@@ -473,6 +473,23 @@ class ChatLocale(Base):
     seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class RateHit(Base):
+    """How often one subject (a chat user, a web address, a form link) was let through in the
+    current minute and the one before, per limit: counted here so that every process and
+    replica on the database shares the count. Rows of earlier minutes are pruned. UNLOGGED on
+    PostgreSQL (migration 0027): a crash forgets a minute of counts, a hit never waits on disk."""
+
+    __tablename__ = "rate_hits"
+    __table_args__ = (Index("ix_rate_hits_bucket", "bucket"),)
+
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True)  # the limit and platform
+    subject: Mapped[str] = mapped_column(String(128), primary_key=True)
+    bucket: Mapped[int] = mapped_column(Integer)  # the minute: seconds since 1970 // 60
+    hits: Mapped[int] = mapped_column(Integer)  # let through in that minute
+    earlier: Mapped[int] = mapped_column(Integer)  # let through in the minute before
+    allowed: Mapped[int] = mapped_column(SmallInteger)  # the last hit's verdict, 1 or 0
+
+
 class AlertMessage(Base):
     """A posted alert message (a channel's or an owner's DM) and what it showed, so that an
     acknowledgement anywhere updates it in place."""

@@ -16,7 +16,8 @@ import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.models import Creator, DayColumn, Market, Meta
@@ -41,11 +42,18 @@ def restamp(keys: Iterable[str], *, session: Session) -> None:
 
 
 def set_stamps(stamps: dict[str, str], *, session: Session) -> None:
-    """Store each key's stamp, replacing any before."""
+    """Store each key's stamp, replacing any before (one upsert: two processes stamping the
+    same key at once both succeed, the later's stamp stays)."""
     if not stamps:
         return
-    session.execute(delete(Meta).where(Meta.key.in_(sorted(stamps))))
-    session.execute(insert(Meta), [{"key": key, "value": value} for key, value in stamps.items()])
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(Meta)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["key"], set_={"value": statement.excluded.value}
+        ),
+        [{"key": key, "value": stamps[key]} for key in sorted(stamps)],  # one order: no deadlock
+    )
 
 
 def digest(*parts: bytes) -> str:

@@ -19,9 +19,7 @@ from tests.commands.conftest import NOW, creator_row, seed
 from tests.commands.test_import_drop import Upload, buttons, clock, request, router
 
 __all__ = ["clock", "router"]  # the fixtures, used by name
-EXPORT = (
-    b"Date,Creator username,Affiliate GMV\n2026-11-21,alice,10.00\n2026-11-21,carla,20.00\n"
-)
+EXPORT = b"Date,Creator username,Affiliate GMV\n2026-11-21,alice,10.00\n2026-11-21,carla,20.00\n"
 
 
 def markets_written(sessions: sessionmaker[Session]) -> list[str]:

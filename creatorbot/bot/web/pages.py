@@ -1,5 +1,6 @@
 """`GET/POST /f/{token}`: the creators' feedback form as server-rendered HTML (Jinja2, escaped
-everywhere), with strict security headers, a body cap and rate limits per address and link."""
+everywhere), with strict security headers, a body cap and rate limits per address and link
+(counted in the database)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from creatorbot.bot.http import HttpRequest, HttpResponse
 from creatorbot.commands.core import Services
 from creatorbot.commands.forms import FEEDBACK, LANGUAGES, RATINGS, FormField
 from creatorbot.commands.i18n import Lang
-from creatorbot.commands.limits import RateLimiter
 from creatorbot.commands.link_tokens import LinkKeys
 from creatorbot.commands.own_answers import CREATOR_FIELDS, Page, choose_language, show, submit
+from creatorbot.commands.shared_limits import SharedLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,8 @@ def field_view(form_field: FormField, lang: Lang) -> FieldView:
 
 class FormPages:
     """The handler of every request under `/f/`: one link's form, its submission, or a polite
-    page saying why not. Rate limits are counted in this process (each replica its own)."""
+    page saying why not. Rate limits per address and per link are counted in the database,
+    shared by every process and replica."""
 
     PREFIX = PREFIX  # where it is routed
 
@@ -96,12 +98,13 @@ class FormPages:
         per_address: int = 60,
         per_link: int = 20,
         trust_proxy: bool = False,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.services = services
         self.keys = keys
-        self.by_address = RateLimiter(per_address, clock)
-        self.by_link = RateLimiter(per_link, clock)
+        # Counted in the database: every worker process and replica shares one count.
+        self.by_address = SharedLimiter(services.sessions, "form-address", per_address, clock)
+        self.by_link = SharedLimiter(services.sessions, "form-link", per_link, clock)
         self.trust_proxy = trust_proxy
         self.env = Environment(
             loader=PackageLoader("creatorbot.bot.web", "templates"),
