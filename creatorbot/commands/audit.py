@@ -22,6 +22,7 @@ OUTCOME_LABELS = {
     "denied": N_("DENIED"),
     "rate_limited": N_("rate-limited"),
     "failed": N_("FAILED"),
+    "repeated": N_("repeated"),  # the same form sent twice: kept once
 }
 
 
