@@ -1,6 +1,7 @@
 """The running bot's daily housekeeping, as `creatorbot run` wires it: audit entries kept 365
 days by default (or `CREATORBOT_AUDIT_RETENTION_DAYS`), files dropped in chat 24 hours, once a
-day at 03:17 UTC. Every duration is written here, not read from the code."""
+day at 03:17 UTC; a missed post goes out up to 180 minutes late. Every duration is written
+here, not read from the code."""
 
 from __future__ import annotations
 
@@ -112,3 +113,15 @@ def test_housekeeping_runs_once_a_day_at_0317_utc(tmp_path: Path, stop: list[Sch
     second = trigger.get_next_fire_time(first, first + dt.timedelta(seconds=1))
     assert first == dt.datetime(2026, 11, 25, 3, 17, tzinfo=dt.UTC)
     assert second - first == DAY
+
+
+def test_a_missed_post_may_go_out_up_to_180_minutes_late_by_default(
+    tmp_path: Path, stop: list[Scheduler]
+) -> None:
+    _, scheduler = running(tmp_path)
+    stop.append(scheduler)
+    assert scheduler.runner.grace == dt.timedelta(hours=3)
+    (tmp_path / "late").mkdir()
+    _, late = running(tmp_path / "late", CREATORBOT_JOBS_GRACE_MINUTES=1)
+    stop.append(late)
+    assert late.runner.grace == MINUTE

@@ -92,3 +92,8 @@ def test_audit_reads_the_last_7_days_by_default(sessions: sessionmaker[Session])
     text = render(router_over(sessions).handle(slack("audit U7")))
     assert "the last 7 days" in text
     assert "n000" in text and "n001" in text and "n002" not in text
+
+
+def test_a_rate_limit_of_0_limits_nobody(sessions: sessionmaker[Session]) -> None:
+    router = router_over(sessions, rate_limit_per_minute=0)
+    assert all(router.handle(slack("help", user="U8")).ok for _ in range(100))
