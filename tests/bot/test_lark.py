@@ -131,6 +131,36 @@ def test_forged_callbacks_are_refused_and_run_nothing(bot: LarkBot, forgery: str
         assert session.scalar(text("SELECT count(*) FROM seen_events")) == 0
 
 
+def test_a_callback_is_accepted_within_5_minutes_of_its_signature_and_not_after(
+    bot: LarkBot,
+) -> None:
+    """Signed 6 minutes before or after our clock: 401, nothing runs. Signed 4 minutes ago:
+    answered."""
+    for seconds_off in (-360, 360):
+        late = le.message_event("leaderboard gmv 7d MY", "oc_dm_late", chat_type="p2p")
+        status, _ = bot.post(*le.signed(late, timestamp=int(time.time()) + seconds_off))
+        assert status == 401
+    bot.settle()
+    assert bot.fake.cards() == []
+    recent = le.message_event("leaderboard gmv 7d MY", "oc_dm_ok", chat_type="p2p")
+    status, _ = bot.deliver(recent, timestamp=int(time.time()) - 240)
+    assert status == 200
+    (card,) = bot.cards("oc_dm_ok")
+    assert "RM1,750.00" in shown(card)
+
+
+def test_a_message_whose_sender_is_not_a_user_is_ignored(bot: LarkBot) -> None:
+    """An app's message runs nothing; the person's message after it is the one answer."""
+    from_app = le.message_event("leaderboard gmv 7d MY", "oc_dm_app", chat_type="p2p")
+    from_app["event"]["sender"]["sender_type"] = "app"
+    status, _ = bot.deliver(from_app)
+    assert status == 200
+    bot.deliver(le.message_event("leaderboard gmv 7d MY", "oc_dm_app", chat_type="p2p"))
+    bot.cards("oc_dm_app")
+    bot.settle()
+    assert len(bot.fake.cards("oc_dm_app")) == 1
+
+
 def test_garbage_is_a_bad_request(bot: LarkBot) -> None:
     status, _ = bot.post(b"not json", {"Content-Type": le.JSON})
     assert status == 400

@@ -326,6 +326,26 @@ def test_a_direct_message_is_a_command(bot: SlackBot) -> None:
     assert "leaderboard" in all_text(bot.fake.posts("D7")[0]["blocks"])
 
 
+def test_a_direct_message_from_a_bot_or_with_a_subtype_is_ignored(bot: SlackBot) -> None:
+    """Another bot (a `bot_id`) or an edit (a subtype) in the DM runs nothing; the person's own
+    message after them is the one answer."""
+    base = {"type": "message", "channel_type": "im", "channel": "D8", "user": "U1"}
+    ignored = [
+        {**base, "text": "leaderboard MY", "bot_id": "BOTHER", "ts": "1700000001.000001"},
+        {**base, "text": "leaderboard MY", "subtype": "me_message", "ts": "1700000002.000001"},
+    ]
+    for n, message in enumerate(ignored):
+        status, _, _ = bot.send(event(message, event_id=f"EvIgnored{n}"))
+        assert status == 200
+    bot.send(event({**base, "text": "help", "ts": "1700000003.000001"}, event_id="EvHuman"))
+    bot.fake.wait_for(lambda: len(bot.fake.posts("D8")) >= 1)
+    bot.settle()
+    (answer,) = bot.fake.posts("D8")
+    assert "leaderboard" in all_text(answer["blocks"]) and "GMV leaderboard" not in all_text(
+        answer["blocks"]
+    )
+
+
 def test_a_failure_becomes_a_friendly_answer(
     bot: SlackBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:

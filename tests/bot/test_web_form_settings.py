@@ -3,6 +3,7 @@ the other or a short secret stops `creatorbot run`, and none leaves `/f/` unrout
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -73,3 +74,26 @@ def test_links_set_up_in_part_stop_the_start(
     with pytest.raises(ValueError, match=said):
         wire(app)
     assert "short" not in said or app.services.links is None  # the console goes without
+
+
+def test_by_default_an_address_gets_60_pages_a_minute_and_a_link_20(
+    make: Callable[..., App],
+) -> None:
+    app = make(CREATORBOT_LINK_SECRET=SECRET, CREATORBOT_PUBLIC_URL="https://bot.example.com")
+    running = wire(app)
+    try:
+
+        def status(path: str, address: str) -> int:
+            environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "REMOTE_ADDR": address}
+            return running.web.respond(environ).status
+
+        by_one = [status(f"/f/nothing{n}", "203.0.113.9") for n in range(61)]
+        assert by_one == [404] * 60 + [429]
+        keys = app.settings.link_keys
+        assert keys is not None
+        token = keys.link_token(987654, dt.datetime(2099, 1, 1, tzinfo=dt.UTC))
+        # an unknown link that verifies: counted per link, whoever opens it
+        by_many = [status(f"/f/{token}", f"198.51.100.{n}") for n in range(21)]
+        assert by_many[-1] == 429 and 429 not in by_many[:20]
+    finally:
+        running.close()

@@ -271,3 +271,30 @@ def test_two_instances_post_each_slot_once_and_the_standby_takes_over(
     assert len(poster.keys()) == 8  # 4 subscriptions × 2 days
     assert set(Counter(poster.keys()).values()) == {1}
     assert ticked["w1"] > 0 and ticked["w2"] > 0  # one led the first day, the other the second
+
+
+def test_a_post_that_keeps_failing_is_tried_8_times_then_left_failed(
+    make_runner: Callable[..., Runner],
+    add_subscription: Callable[..., Subscription],
+    poster: RecordingPoster,
+    sessions: sessionmaker[Session],
+) -> None:
+    """Tried at 09:00 local, then after 1, 2, 4, 8, 16, 32 and 60 minutes (operations.md): eight
+    attempts, the last at 11:03; nothing more in the hours after."""
+    add_subscription("C1", since=utc(2026, 11, 23, 12))
+    poster.fail_next(1_000)
+    runner = make_runner()
+    start = utc(2026, 11, 24, 1)  # 09:00 in Kuala Lumpur
+    tried_at: list[int] = []
+    seen = 0
+    for moment in every(start, start + dt.timedelta(hours=6), MINUTE):
+        runner.tick(moment)
+        with sessions.begin() as session:
+            attempts = sum(r.attempts for r in session.scalars(select(Run)))
+        if attempts > seen:
+            tried_at.append(int((moment - start) / MINUTE))
+            seen = attempts
+    assert tried_at == [0, 1, 3, 7, 15, 31, 63, 123]
+    assert poster.posted == []
+    with sessions.begin() as session:
+        assert [r.status for r in session.scalars(select(Run))] == [RunStatus.FAILED]

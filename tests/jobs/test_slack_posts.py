@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from creatorbot.bot.slack.poster import slack_poster
+from creatorbot.bot.slack.poster import slack_client, slack_poster
 from creatorbot.commands.core import Services
 from creatorbot.jobs.posting import Posters, Target
 from creatorbot.jobs.runner import Runner, ledger_key
@@ -61,3 +61,18 @@ def test_429s_and_500s_for_a_while_still_give_one_post_per_channel(
     assert [len(slack.posts(channel)) for channel in CHANNELS] == [1, 1, 1]
     failed = [c for c in slack.calls("chat.postMessage") if c.failed]
     assert sorted(c.status for c in failed) == [429, 429, 500, 500, 500, 500]
+
+
+def test_a_post_is_found_again_behind_150_later_messages(
+    runner: Runner, slack: FakeSlack, add_subscription: Callable[..., Subscription]
+) -> None:
+    """operations.md: a post whose fate is unknown is looked for in the channel's last 200
+    messages; 150 people talking after it do not hide it."""
+    sub = add_subscription("C1", since=utc(2026, 11, 23, 12))
+    runner.tick(utc(2026, 11, 24, 1))
+    chatter = slack_client("xoxb-test", slack.api_url)
+    for n in range(150):
+        chatter.chat_postMessage(channel="C1", text=f"message {n}")
+    poster = slack_poster("xoxb-test", slack.api_url)
+    key = ledger_key("snapshot", sub.id, "2026-11-24")
+    assert poster.find(Target("slack", "T1", "C1"), key) is not None

@@ -176,3 +176,17 @@ def test_the_hour_is_the_markets_local_time(
     moment = SIX_AM + dt.timedelta(hours=hour - 6)  # `hour`:00 in Kuala Lumpur, 6 December
     done = schedule(sessions, src).tick(moment)
     assert [r.day for r in done] == ([DAY] if hour >= 6 else [])
+
+
+def test_a_failed_day_is_tried_12_times_30_minutes_apart_then_left_to_the_alert(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """operations.md: a failed scheduled sync is retried every 30 minutes, up to 12 times."""
+    seed_creators(sessions, tmp_path, creator_days(5))
+    sync = schedule(sessions, source(DOWN))
+    tried_at: list[int] = []
+    for minutes in range(0, 12 * 60, 5):
+        if sync.tick(SIX_AM + dt.timedelta(minutes=minutes)):
+            tried_at.append(minutes)
+    assert tried_at == [30 * n for n in range(12)]
+    assert [attempt for _, _, attempt, _ in sync_runs(sessions)] == list(range(1, 13))

@@ -162,3 +162,14 @@ def test_columns_are_read_day_by_day_as_the_rows_hold_them(
                 assert values.tolist() == raw_day(session, "MY", day)[name]
                 assert values.dtype.itemsize < 8  # as stored: small numbers take less
         assert [day for day, _ in iter_columns("IT", "gmv", first, END, session=session)] == [END]
+
+
+def test_the_latest_732_days_are_kept(seeded: sessionmaker[Session]) -> None:
+    """SECURITY.md: day columns for the latest 732 days (two windows of 366), the latest
+    included; the day before them goes."""
+    later = END + dt.timedelta(days=731)  # END is now the 732nd day back, counting `later`
+    with seeded.begin() as session:
+        write(session, [metric_row(later, "amir", 5)])
+    with seeded() as session:
+        kept = session.scalars(select(DayColumn.date).where(DayColumn.market == "MY").distinct())
+        assert set(kept) == {END, later}
