@@ -95,9 +95,12 @@ def handles_in(name: str, content: bytes, limit: int, lang: Lang) -> tuple[list[
             " …" if len(bad) > SHOWN_BAD else ""
         )
         raise UserError(
-            lang._(
+            lang.n_(
+                "“{name}” holds a value that is not a handle (a formula, spaces or a long text) "
+                "on row {rows}: nothing was read.",
                 "“{name}” holds values that are not handles (a formula, spaces or a long text) "
-                "on rows {rows}: nothing was read."
+                "on rows {rows}: nothing was read.",
+                len(bad),
             ).format(name=name, rows=rows_named),
             lang._("Put one handle per row, such as @aisyah.beauty, and drop the file again."),
         )

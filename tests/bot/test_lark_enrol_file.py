@@ -114,7 +114,7 @@ def test_a_hostile_list_is_answered_and_writes_nothing(bot: LarkBot) -> None:
     sent = send_file(bot, "list.txt", b'handle\namir\n=HYPERLINK("http://x")\n')
     bot.cards(DM)
     card = answer(bot, sent, f"campaign enroll {SLUG}")
-    assert "not handles" in shown(card) and "rows 3" in shown(card)
+    assert "not a handle" in shown(card) and "on row 3:" in shown(card)
     assert not behaviours(card, "run")
     assert enrolled(bot) == []
 
