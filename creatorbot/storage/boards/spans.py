@@ -24,7 +24,7 @@ class _Day:
     day: dt.date
     segment: int
     known: np.ndarray | slice  # rows of the day whose creator is one of the market's (or all)
-    position: np.ndarray  # for those rows, the index of their creator in `creator_ids`
+    position: np.ndarray  # for those rows, their creator's place among the ids in ascending order
 
 
 class Spans:
@@ -40,6 +40,12 @@ class Spans:
         self._creators = len(creator_ids)
         order = np.argsort(creator_ids, kind="stable")
         ascending = creator_ids[order]
+        # Summed in id order, as days are stored (the adds walk memory in order, not scattered
+        # over a million creators in handle order), then put in the callers' order once.
+        self._callers: np.ndarray | None = None
+        if not np.array_equal(order, np.arange(len(order))):
+            self._callers = np.empty_like(order)
+            self._callers[order] = np.arange(len(order))
         self._days: dict[dt.date, _Day] = {}
         last: _Day | None = None
         before = np.zeros(0, dtype=np.int64)
@@ -48,7 +54,7 @@ class Spans:
                 segment = bisect_right(self._bounds, day) - 1
                 last = _Day(day, segment, last.known, last.position)
             else:
-                last = self._locate(day, ids, ascending, order)
+                last = self._locate(day, ids, ascending)
             self._days[day] = last
             before = ids
 
@@ -56,15 +62,13 @@ class Spans:
         first, last = self._bounds[0], self._bounds[-1] - ONE_DAY
         return iter_columns(self._market, name, first, last, session=self._session)
 
-    def _locate(
-        self, day: dt.date, ids: np.ndarray, ascending: np.ndarray, order: np.ndarray
-    ) -> _Day:
+    def _locate(self, day: dt.date, ids: np.ndarray, ascending: np.ndarray) -> _Day:
         place = np.searchsorted(ascending, ids)
         known = place < len(ascending)
         known[known] = ascending[place[known]] == ids[known]
         segment = bisect_right(self._bounds, day) - 1
         # Most days hold only the market's creators: then no row needs picking out.
-        return _Day(day, segment, slice(None) if known.all() else known, order[place[known]])
+        return _Day(day, segment, slice(None) if known.all() else known, place[known])
 
     def __call__(self, metric: str) -> np.ndarray:
         spans = np.zeros((len(self._bounds) - 1, self._creators), dtype=np.int64)
@@ -76,4 +80,4 @@ class Spans:
             # the segment's row is quicker than indexing the whole array.
             row = spans[where.segment]
             row[where.position] += values[where.known]
-        return spans
+        return spans if self._callers is None else spans[:, self._callers]
