@@ -3,6 +3,7 @@ requests signed with it or with the new one are accepted; any other secret is re
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -115,3 +116,19 @@ def test_once_the_previous_secret_is_removed_it_is_refused(
 ) -> None:
     assert send(rotated, fake, OLD)[0] == 401
     assert send(rotated, fake, NEW)[0] == 200
+
+
+def test_answering_on_slack_leaves_the_bots_log_levels_alone(
+    rotated: SlackPlatform, fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Bolt sets the level of the logger it is named after to the root's, at every request:
+    # named after the bot's own package, it froze every creatorbot.* logger at the level of
+    # that moment, so a later LOG_LEVEL (or the CLI's quieter level for `sync`) no longer
+    # applied to them.
+    ours = logging.getLogger("creatorbot")
+    monkeypatch.setattr(ours, "level", logging.NOTSET)
+    monkeypatch.setattr(logging.getLogger(), "level", logging.INFO)
+    status, url = send(rotated, fake, NEW)
+    assert status == 200
+    fake.wait_for(lambda: len(fake.responses(url)) == 1)
+    assert ours.level == logging.NOTSET

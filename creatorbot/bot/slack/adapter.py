@@ -79,8 +79,9 @@ class SlackPlatform:
             raise_error_for_unhandled_request=False,
             listener_executor=ThreadPoolExecutor(BOLT_THREADS, thread_name_prefix="bolt"),
             # Named, or Bolt reads the whole call stack with its source lines to name itself:
-            # a second of a start under load.
-            name="creatorbot",
+            # a second of a start under load. Under slack_bolt: Bolt sets the level of the
+            # logger of that name, which must not be one of the bot's own.
+            name="slack_bolt.creatorbot",
         )
         self.handlers = SlackHandlers(
             router=router,
