@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage import staged
@@ -40,37 +39,19 @@ def keep(
     session: Session,
 ) -> str:
     """Keep the previewed set for `user`'s button; the token the button carries."""
-    staged.purge(now, session=session)
-    older = session.scalars(
-        select(StagedFile.id)
-        .where(
-            StagedFile.platform == platform,
-            StagedFile.user_id == user,
-            StagedFile.kind == ENROLMENT,
-        )
-        .order_by(StagedFile.created_at.desc(), StagedFile.id.desc())
-        .offset(PER_USER - 1)
-    ).all()
-    if older:
-        session.execute(delete(StagedFile).where(StagedFile.id.in_(older)))
     content = json.dumps({"campaign": campaign_id, "creators": creator_ids}).encode()
-    token = secrets.token_hex(16)
-    session.add(
-        StagedFile(
-            token=token,
-            platform=platform,
-            workspace=workspace,
-            user_id=user,
-            filename=f"campaign {campaign_id}",
-            kind=ENROLMENT,
-            size=len(creator_ids),
-            content=content,
-            created_at=now,
-            state=staged.STAGED,
-        )
+    row = StagedFile(
+        platform=platform,
+        workspace=workspace,
+        user_id=user,
+        filename=f"campaign {campaign_id}",
+        kind=ENROLMENT,
+        size=len(creator_ids),
+        content=content,
+        created_at=now,
+        state=staged.STAGED,
     )
-    session.flush()
-    return token
+    return staged.add(row, StagedFile.kind == ENROLMENT, PER_USER, now=now, session=session)
 
 
 def find(token: str, *, now: dt.datetime, session: Session) -> Pending | None:

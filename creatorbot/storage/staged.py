@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -58,37 +59,37 @@ def stage(
     and the user's oldest beyond PER_USER are dropped first."""
     if len(content) > MAX_BYTES:
         raise TooLarge(f"{len(content)} bytes; at most {MAX_BYTES}")
+    mine = (StagedFile.state == STAGED) & (StagedFile.kind != ENROLMENT)
+    row = StagedFile(
+        platform=platform,
+        workspace=workspace,
+        user_id=user,
+        filename=filename[:255],
+        kind=kind,
+        size=len(content),
+        content=content,
+        created_at=now,
+        state=STAGED,
+    )
+    return add(row, mine, PER_USER, now=now, session=session)
+
+
+def add(row: StagedFile, mine: Any, per_user: int, *, now: dt.datetime, session: Session) -> str:
+    """Store `row` under a new token, which it returns: expired rows, and the user's oldest of
+    `mine` beyond `per_user`, are dropped first."""
     purge(now, session=session)
     waiting = session.scalars(
         select(StagedFile.id)
-        .where(
-            StagedFile.platform == platform,
-            StagedFile.user_id == user,
-            StagedFile.state == STAGED,
-            StagedFile.kind != ENROLMENT,
-        )
+        .where(StagedFile.platform == row.platform, StagedFile.user_id == row.user_id, mine)
         .order_by(StagedFile.created_at.desc(), StagedFile.id.desc())
-        .offset(PER_USER - 1)
+        .offset(per_user - 1)
     ).all()
     if waiting:
         session.execute(delete(StagedFile).where(StagedFile.id.in_(waiting)))
-    token = secrets.token_hex(16)
-    session.add(
-        StagedFile(
-            token=token,
-            platform=platform,
-            workspace=workspace,
-            user_id=user,
-            filename=filename[:255],
-            kind=kind,
-            size=len(content),
-            content=content,
-            created_at=now,
-            state=STAGED,
-        )
-    )
+    row.token = secrets.token_hex(16)
+    session.add(row)
     session.flush()
-    return token
+    return row.token
 
 
 def peek(token: str, *, session: Session) -> Staged | None:
