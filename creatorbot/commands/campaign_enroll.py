@@ -94,7 +94,8 @@ def answer(query: EnrollQuery, call: Call) -> Reply:
     if query.confirm:  # handles typed with `confirm`: exactly those, no preview
         found = creators_by_handle(campaign.market, handles, session=call.session)
         known = list(dict.fromkeys(found[handle_key(h)] for h in handles if handle_key(h) in found))
-        return enrol_write.enrol(campaign, sort_out(campaign, known, call), call)
+        unknown = [h for h in dict.fromkeys(handles) if handle_key(h) not in found]
+        return enrol_write.enrol(campaign, sort_out(campaign, known, call), call, unknown)
     return preview(campaign, handles, call)
 
 

@@ -70,8 +70,11 @@ def confirm(campaign: Campaign, token: str, call: Call) -> Reply:
     return enrol(campaign, sort_out(campaign, known, call), call)
 
 
-def enrol(campaign: Campaign, groups: Groups, call: Call) -> Reply:
-    """Write `groups.adding`, audit it, and say so, naming who was left out and why."""
+def enrol(
+    campaign: Campaign, groups: Groups, call: Call, unknown: list[str] | None = None
+) -> Reply:
+    """Write `groups.adding`, audit it, and say so, naming who was left out and why (in an
+    overlapping campaign, or `unknown` handles typed with `confirm`)."""
     lang = call.lang
     adding = groups.adding
     if adding:
@@ -95,6 +98,8 @@ def enrol(campaign: Campaign, groups: Groups, call: Call) -> Reply:
     blocks: list = [Text(text)]
     if groups.clashes:
         blocks.append(clash_text(groups.clashes, lang))
+    if unknown:
+        blocks.append(Text(lang._("*Unknown:* {handles}").format(handles=listed(unknown, lang))))
     blocks.append(
         Buttons(
             (

@@ -356,6 +356,13 @@ def test_the_budget_cap_is_not_below_what_qualified_creators_earned(
     assert submit(world, "campaign-edit", {**link.prefill, "budget_cap": "200"}).ok
 
 
+def test_handles_typed_with_confirm_name_the_unknown_ones(world: Router) -> None:
+    assert submit(world, "campaign-new", {**NEW, "slug": "my-now", "budget_cap": ""}).ok
+    enrolled = render(say(world, "campaign enroll my-now confirm @amir @nobody.here"))
+    assert enrolled.startswith("Enrolled 1 creator in ")
+    assert "Unknown:" in enrolled and "nobody.here" in enrolled
+
+
 # --- enrol, follow, and the round trip -----------------------------------------------------
 
 
