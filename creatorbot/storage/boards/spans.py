@@ -24,7 +24,9 @@ class _Day:
     day: dt.date
     segment: int
     known: np.ndarray | slice  # rows of the day whose creator is one of the market's (or all)
-    position: np.ndarray  # for those rows, their creator's place among the ids in ascending order
+    # For those rows, their creator's place among the ids in ascending order (or all, in order).
+    position: np.ndarray | slice
+    rows: int  # how many rows of the day are the market's creators'
 
 
 class Spans:
@@ -52,7 +54,7 @@ class Spans:
         for day, ids in self._columns(ID):  # one day's ids at a time, as stored (narrow)
             if last is not None and np.array_equal(ids, before):  # most days: same creators
                 segment = bisect_right(self._bounds, day) - 1
-                last = _Day(day, segment, last.known, last.position)
+                last = _Day(day, segment, last.known, last.position, last.rows)
             else:
                 last = self._locate(day, ids, ascending)
             self._days[day] = last
@@ -63,21 +65,25 @@ class Spans:
         return iter_columns(self._market, name, first, last, session=self._session)
 
     def _locate(self, day: dt.date, ids: np.ndarray, ascending: np.ndarray) -> _Day:
+        segment = bisect_right(self._bounds, day) - 1
+        if np.array_equal(ids, ascending):  # a day of every creator: added as it is
+            return _Day(day, segment, slice(None), slice(None), len(ids))
         place = np.searchsorted(ascending, ids)
         known = place < len(ascending)
         known[known] = ascending[place[known]] == ids[known]
-        segment = bisect_right(self._bounds, day) - 1
         # Most days hold only the market's creators: then no row needs picking out.
-        return _Day(day, segment, slice(None) if known.all() else known, place[known])
+        position = place[known]
+        return _Day(day, segment, slice(None) if known.all() else known, position, len(position))
 
     def __call__(self, metric: str) -> np.ndarray:
         spans = np.zeros((len(self._bounds) - 1, self._creators), dtype=np.int64)
         for day, values in self._columns(metric):  # one day's column in memory at a time
             where = self._days.get(day)
-            if where is None or not len(where.position):
+            if where is None or not where.rows:
                 continue
             # A day holds one row per creator, so no position repeats within it; adding into
             # the segment's row is quicker than indexing the whole array.
             row = spans[where.segment]
             row[where.position] += values[where.known]
-        return spans if self._callers is None else spans[:, self._callers]
+        # `take` gathers row by row: some three times quicker than fancy indexing both axes.
+        return spans if self._callers is None else np.take(spans, self._callers, axis=1)
