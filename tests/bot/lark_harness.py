@@ -64,10 +64,13 @@ class LarkBot:
         settle(self.running.pool)
 
 
-def lark_settings(tmp_path: Path, fake: FakeLark, **settings: Any) -> Settings:
-    """Settings for a Lark-only bot in HTTP mode on a SQLite file under `tmp_path`."""
+def lark_settings(
+    tmp_path: Path, fake: FakeLark, *, database_url: str | None = None, **settings: Any
+) -> Settings:
+    """Settings for a Lark-only bot in HTTP mode on a SQLite file under `tmp_path`, unless
+    `database_url` names a migrated, empty database."""
     return Settings(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        DATABASE_URL=database_url or f"sqlite:///{tmp_path / 'bot.sqlite3'}",
         LARK_APP_ID=APP_ID,
         LARK_APP_SECRET=APP_SECRET,
         LARK_VERIFICATION_TOKEN=lark_events.VERIFICATION_TOKEN,
@@ -79,10 +82,14 @@ def lark_settings(tmp_path: Path, fake: FakeLark, **settings: Any) -> Settings:
 
 
 @contextmanager
-def running_lark_bot(tmp_path: Path, **settings: Any) -> Iterator[LarkBot]:
-    """Start the fake Lark and the bot's HTTP server on 127.0.0.1; stop both afterwards."""
+def running_lark_bot(
+    tmp_path: Path, *, database_url: str | None = None, **settings: Any
+) -> Iterator[LarkBot]:
+    """Start the fake Lark and the bot's HTTP server on 127.0.0.1; stop both afterwards. The
+    bot's database is a fresh SQLite file unless `database_url` names a migrated, empty one."""
     with FakeLark() as fake:
-        app = build(lark_settings(tmp_path, fake, **settings), clock=lambda: NOW)
+        config = lark_settings(tmp_path, fake, database_url=database_url, **settings)
+        app = build(config, clock=lambda: NOW)
         seed_world(app)
         running = wire(app)
         running.platforms["lark"].api.forget_token()  # the SDK caches tokens process-wide

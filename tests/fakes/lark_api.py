@@ -143,7 +143,9 @@ class FakeLark(LoopbackFake):
         reset: int = 1,
         code: int | None = None,
     ) -> None:
-        """Fail the next `times` calls of `method`: 429 + code 99991400 + reset header, or 5xx."""
+        """Fail the next `times` calls of `method`: 429 + code 99991400 + reset header, or 5xx.
+        `status=400, code=RATE_LIMITED` is the rate limit as Lark's older APIs answer it (HTTP
+        400, the same code and headers)."""
         if times <= 0:
             return
         chosen = code if code is not None else (RATE_LIMITED if status == 429 else status)
@@ -595,9 +597,9 @@ def _error(code: int, msg: str) -> dict[str, Any]:
 
 
 def _fault_reply(fault: _Fault) -> _Reply:
-    if fault.status == 429:
+    if fault.status == 429 or fault.code == RATE_LIMITED:
         headers = {"x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": str(fault.reset)}
-        return _Reply(429, _error(fault.code, "request trigger frequency limit"), headers)
+        return _Reply(fault.status, _error(fault.code, "request trigger frequency limit"), headers)
     return _Reply(fault.status, _error(fault.code, "internal error"))
 
 

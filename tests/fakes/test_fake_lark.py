@@ -257,6 +257,20 @@ def test_rate_limit_answers_429_with_reset_then_succeeds(fake: FakeLark) -> None
     assert status == 503 and body["code"] != 0
 
 
+def test_rate_limit_of_an_older_api_answers_400_with_the_same_code_and_reset(
+    fake: FakeLark,
+) -> None:
+    """Lark's frequency-control guide: older APIs answer a rate limit with HTTP 400, code
+    99991400 and the same headers."""
+    token = tenant_token(fake)
+    fake.fail(CREATE, status=400, code=RATE_LIMITED, reset=0)
+    status, headers, body = send(fake, token, "oc_1", **card_fields(CARD))
+    lowered = {k.lower(): v for k, v in headers.items()}
+    assert (status, body["code"], body["msg"]) == (400, 99991400, "request trigger frequency limit")
+    assert lowered["x-ogw-ratelimit-reset"] == "0"
+    assert send(fake, token, "oc_1", **card_fields(CARD))[0] == 200
+
+
 def test_reset_after_stores_the_message_and_drops_the_connection(fake: FakeLark) -> None:
     token = tenant_token(fake)
     fake.reset_after(CREATE)

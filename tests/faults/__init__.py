@@ -16,6 +16,16 @@ Fault → where it is injected → what must hold:
 - Slack and Lark 429 and 5xx bursts on posts, chart uploads, response URLs and replies, within
   and beyond the clients' retry budget (`test_platform_faults.py`): one post or answer each,
   none lost, charts never dropped from a scheduled post.
+- Rate limits held exactly to what docs/operations.md promises (`test_rate_limits.py`, SQLite
+  and PostgreSQL): a Slack Web API call retried 6 times after 429s, a response_url answer 3
+  times, a Lark call 6 times after 429 or code 99991400 (also in its older HTTP 400 form), each
+  waiting the platform's header (Lark's at most 30 s); one more and the post fails, the ledger
+  tries it again after 1, 2, 4 … 60 minutes, 8 attempts, `digest list` says when and then "gave
+  up"; an answer refused past its retries is an apology (@mention, Lark) or, on a response_url,
+  logged.
+- Slack's users.info and conversations.info failing, rate-limited or slow
+  (`test_slack_lookups.py`): the command is answered in English, a channel not described gets
+  no subscription, a slow profile never delays the ack, a failed look-up is asked again 30 s on.
 - The connection lost after Slack or Lark stored a post (`test_platform_faults.py`, the fakes'
   `reset_after`): no duplicate, the ledger records the post. The same for answers: an @mention's
   or a DM's, a shared answer, a Lark reply (one message, found by its metadata key or kept once

@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 PLATFORM = "slack"
 LEADING_MENTIONS = re.compile(r"^(?:\s*<@[A-Z0-9]+(?:\|[^>]*)?>)+")
 LOOKUP_TTL = 3600.0  # seconds; a user's language or a channel's sharing rarely changes within it
+FAILED_TTL = 30.0  # seconds; a look-up Slack failed is asked again soon, not on every command
 T = TypeVar("T")
 
 
@@ -44,21 +45,23 @@ class Profile:
 
 
 class _Remembered(Generic[T]):
-    """Values looked up once an hour per key, thread-safe."""
+    """Values looked up once an hour per key; a failed look-up (`fetch` gives None) is kept
+    FAILED_TTL only, so one error from Slack does not stand for the hour. Thread-safe."""
 
-    def __init__(self, fetch: Callable[[str], T]) -> None:
+    def __init__(self, fetch: Callable[[str], T | None]) -> None:
         self.fetch = fetch
-        self._cache: dict[str, tuple[float, T]] = {}
+        self._cache: dict[str, tuple[float, T | None]] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> T:
+    def get(self, key: str) -> T | None:
         with self._lock:
             cached = self._cache.get(key)
         if cached and cached[0] > time.monotonic():
             return cached[1]
         value = self.fetch(key)
+        ttl = LOOKUP_TTL if value is not None else FAILED_TTL
         with self._lock:
-            self._cache[key] = (time.monotonic() + LOOKUP_TTL, value)
+            self._cache[key] = (time.monotonic() + ttl, value)
         return value
 
     def known(self, key: str) -> T | None:
@@ -69,7 +72,8 @@ class _Remembered(Generic[T]):
 
 
 class Profiles:
-    """Slack profiles looked up once an hour per user (users.info)."""
+    """Slack profiles looked up once an hour per user (users.info); after a failed look-up,
+    again 30 seconds later."""
 
     def __init__(self, client: WebClient) -> None:
         self.client = client
@@ -77,18 +81,18 @@ class Profiles:
 
     def get(self, user_id: str) -> Profile:
         """The user's profile; English and no email when Slack cannot tell."""
-        return self._remembered.get(user_id)
+        return self._remembered.get(user_id) or Profile()
 
     def known(self, user_id: str) -> Profile | None:
         """The user's profile if it was looked up within the hour; None rather than a wait."""
         return self._remembered.known(user_id)
 
-    def _fetch(self, user_id: str) -> Profile:
+    def _fetch(self, user_id: str) -> Profile | None:
         try:
             user: dict[str, Any] = self.client.users_info(user=user_id, include_locale=True)["user"]
         except (SlackApiError, KeyError, TypeError):
             logger.warning("no Slack profile", extra={"user": user_id})
-            return Profile()
+            return None
         details = user.get("profile") or {}
         return Profile(
             locale=user.get("locale") or "en",
@@ -99,7 +103,7 @@ class Profiles:
 
 class Channels:
     """Whether a channel is shared with another organisation (Slack Connect), looked up once an
-    hour per channel (conversations.info)."""
+    hour per channel (conversations.info); after a failed look-up, again 30 seconds later."""
 
     def __init__(self, client: WebClient) -> None:
         self.client = client
@@ -110,14 +114,15 @@ class Channels:
         there are refused rather than risked. Direct messages are never external."""
         if not channel_id or channel_id.startswith("D"):
             return False
-        return self._remembered.get(channel_id)
+        shared = self._remembered.get(channel_id)
+        return True if shared is None else shared
 
-    def _fetch(self, channel_id: str) -> bool:
+    def _fetch(self, channel_id: str) -> bool | None:
         try:
             channel: dict[str, Any] = self.client.conversations_info(channel=channel_id)["channel"]
         except (SlackApiError, KeyError, TypeError):
             logger.warning("channel not described", extra={"channel": channel_id})
-            return True
+            return None
         return bool(channel.get("is_ext_shared") or channel.get("is_pending_ext_shared"))
 
 
