@@ -3,11 +3,11 @@ once per import when the import `shares` them among validation, the writer and t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ from creatorbot.storage.models import Creator
 
 COLUMNS = ["creator_id", "handle", "tier", "category"]
 _SHARED = "creatorbot.rosters"  # session.info key of what a `shared` block has read
+T = TypeVar("T")
 
 
 class Roster:
@@ -56,6 +57,7 @@ class _Read:
     details: dict[str, pd.DataFrame] = field(default_factory=dict)  # tiers and categories
     # What the write path stored inside the block, by its own keys: reused, not read back.
     written: dict[Any, Any] = field(default_factory=dict)
+    kept: dict[str, Any] = field(default_factory=dict)  # what `once` read, by its key
 
 
 @contextmanager
@@ -96,6 +98,19 @@ def recheck(*, session: Session) -> None:
         query = select(func.count()).select_from(Creator).where(Creator.market == market)
         if session.scalar(query) != len(kept.ids):
             del read.rosters[market]
+
+
+def once(key: str, read: Callable[[], T], *, session: Session) -> T:
+    """`read()`, kept to the end of a `shared` block under `key` (read each time outside one):
+    for what no import changes, such as the markets and their time zones. A block's checks then
+    leave the connection alone, for a write still finishing on it (`storage.behind`)."""
+    found = session.info.get(_SHARED)
+    if found is None:
+        return read()
+    if key not in found.kept:
+        found.kept[key] = read()
+    kept: T = found.kept[key]
+    return kept
 
 
 def written(*, session: Session) -> dict[Any, Any] | None:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from itertools import chain
+from threading import Event
 from typing import Any, cast
 
 import pandas as pd
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
 from creatorbot.storage import pgbinary
+from creatorbot.storage.behind import behind
 from creatorbot.storage.models import Base
 
 CHUNK = 20_000
@@ -270,24 +273,39 @@ def _copy(
     names = ", ".join(columns)
     dialect = session.get_bind().dialect
     cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    in_flight = behind(session)
     for start in range(0, len(frame), BINARY_CHUNK):
         block = frame.iloc[start : start + BINARY_CHUNK]
         encoded = pgbinary.encode(table, block, columns)
         sql = f"COPY {target} ({names}) FROM STDIN"
-        try:
-            if encoded is not None:
-                with cursor.copy(f"{sql} (FORMAT BINARY)") as copy:
-                    copy.write(pgbinary.HEADER)
-                    copy.write(encoded)
-                    copy.write(pgbinary.TRAILER)
-            else:
+        if encoded is not None and in_flight is not None:
+            in_flight.send(partial(_copy_binary, cursor, sql, encoded, dialect))
+        elif encoded is not None:
+            _copy_binary(cursor, sql, encoded, dialect)
+        else:
+            try:
                 with cursor.copy(sql) as copy:
                     for row in _driver_rows(table, block, columns, session=session):
                         copy.write_row(row)
-        except dialect.loaded_dbapi.Error as exc:
-            raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error) from exc
+            except dialect.loaded_dbapi.Error as exc:
+                raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error) from exc
         if progress:
             progress(len(block))
+
+
+def _copy_binary(
+    cursor: Any, sql: str, encoded: bytes, dialect: Dialect, started: Event | None = None
+) -> None:
+    """COPY rows `pgbinary` encoded; `started` is set once the COPY holds the connection."""
+    try:
+        with cursor.copy(f"{sql} (FORMAT BINARY)") as copy:
+            if started is not None:
+                started.set()
+            copy.write(pgbinary.HEADER)
+            copy.write(encoded)
+            copy.write(pgbinary.TRAILER)
+    except dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error) from exc
 
 
 def _driver_rows(

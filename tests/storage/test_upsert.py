@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.storage import upsert
+from creatorbot.storage.behind import copies_behind
 from creatorbot.storage.models import Creator, SlotMetric
 from creatorbot.storage.upsert import bulk_cache, insert_frame, table_of, unmapped
 
@@ -140,3 +141,38 @@ def test_bulk_rows_read_back_exactly(sessions: sessionmaker[Session], names: lis
         for row in frame.itertuples(index=False)
     ]
     assert [tuple(row) for row in stored] == expected
+
+
+def test_copies_left_behind_are_in_before_the_next_statement(
+    sessions: sessionmaker[Session],
+) -> None:
+    """A COPY finishing on its own thread: whatever runs next on the session sees its rows."""
+    table = table_of(SlotMetric)
+    with sessions.begin() as session, copies_behind(session=session):
+        for part in range(4):
+            insert_frame(table, slots(part * N, N), COLUMNS, session=session)
+            count = session.scalar(select(func.count()).select_from(SlotMetric))
+            assert count == (part + 1) * N
+    with sessions() as session:
+        total = session.scalar(select(func.sum(SlotMetric.impressions)))
+    assert total == sum(range(4 * N))
+
+
+def test_a_copy_left_behind_that_fails_raises_its_own_error(
+    sessions: sessionmaker[Session],
+) -> None:
+    """A key already stored fails the COPY on its thread: the block raises that (an integrity
+    error), not what the aborted transaction made the next statement raise, and keeps nothing."""
+    table = table_of(SlotMetric)
+    with sessions.begin() as session:
+        insert_frame(table, slots(0, N), COLUMNS, session=session)
+    with pytest.raises(IntegrityError), sessions.begin() as session:
+        with copies_behind(session=session):
+            insert_frame(table, slots(N - 1, N), COLUMNS, session=session)  # s02499 is stored
+            session.execute(select(func.count()).select_from(SlotMetric)).one()
+    with pytest.raises(IntegrityError), sessions.begin() as session:
+        with copies_behind(session=session):
+            insert_frame(table, slots(N - 1, N), COLUMNS, session=session)
+            insert_frame(table, slots(5 * N, N), COLUMNS, session=session)  # the next write
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(SlotMetric)) == N

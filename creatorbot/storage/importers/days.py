@@ -16,6 +16,7 @@ from creatorbot.storage.importers import messages, references
 from creatorbot.storage.importers.errors import ErrorLog
 from creatorbot.storage.importers.kinds import Kind
 from creatorbot.storage.models import Market
+from creatorbot.storage.roster import once
 
 
 def utc_now() -> dt.datetime:
@@ -44,7 +45,10 @@ def not_after_tomorrow(
     fields = [field.name for field in kind.fields if field.recent and field.name in typed]
     if not fields:
         return
-    zones = {code: zone for code, zone in session.execute(select(Market.code, Market.timezone))}
+    query = select(Market.code, Market.timezone)
+    zones = once(
+        "time zones", lambda: {code: zone for code, zone in session.execute(query)}, session=session
+    )
     latest = latest_days(zones, now or utc_now())
     market = _markets(typed, session)
     last = pd.to_datetime(market.map(latest))  # NaT for a market unknown (reported already)

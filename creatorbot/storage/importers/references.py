@@ -24,14 +24,19 @@ from creatorbot.storage.models import (
     SlotMetric,
     Tier,
 )
-from creatorbot.storage.roster import creator_ids
+from creatorbot.storage.roster import creator_ids, once
 
 IN_CHUNK = 500  # values per IN (...) list
 
 
 def markets(*, session: Session) -> dict[str, int]:
-    """Every market code and its currency's minor units."""
-    return {code: units for code, units in session.execute(select(Market.code, Market.minor_units))}
+    """Every market code and its currency's minor units (read once in a `roster.shared` block)."""
+    query = select(Market.code, Market.minor_units)
+    return once(
+        "minor units",
+        lambda: {code: units for code, units in session.execute(query)},
+        session=session,
+    )
 
 
 def check_creators(typed: pd.DataFrame, raw: pd.DataFrame, log: ErrorLog, session: Session) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.behind import copies_behind
 from creatorbot.storage.boards.hooks import after_import
 from creatorbot.storage.dailyparts import DailyParts
 from creatorbot.storage.importers import messages, references
@@ -64,9 +65,11 @@ def sync_source(
             units = references.markets(session=session)
             with reading(source, kind, params, label=label, units=units, session=session) as tables:
                 roster(market, session=session)  # read while the reader starts: asked first
-                for table in tables:
-                    if not load.take(table):
-                        break
+                # The server writes a chunk's rows while the next one is read and checked.
+                with copies_behind(session=session):
+                    for table in tables:
+                        if not load.take(table):
+                            break
             result = load.finish(day)
     except WarehouseError as exc:
         message = messages.SYNC_NOT_READ.format(source=label, reason=exc)
