@@ -3,10 +3,11 @@ Lark tests: events go in encrypted and signed, as Lark sends them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,10 +65,13 @@ class LarkBot:
         settle(self.running.pool)
 
 
-def lark_settings(tmp_path: Path, fake: FakeLark, **settings: Any) -> Settings:
-    """Settings for a Lark-only bot in HTTP mode on a SQLite file under `tmp_path`."""
+def lark_settings(
+    tmp_path: Path, fake: FakeLark, database_url: str | None = None, **settings: Any
+) -> Settings:
+    """Settings for a Lark-only bot in HTTP mode on a SQLite file under `tmp_path`, unless
+    `database_url` names a migrated, empty database."""
     return Settings(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        DATABASE_URL=database_url or f"sqlite:///{tmp_path / 'bot.sqlite3'}",
         LARK_APP_ID=APP_ID,
         LARK_APP_SECRET=APP_SECRET,
         LARK_VERIFICATION_TOKEN=lark_events.VERIFICATION_TOKEN,
@@ -79,10 +83,16 @@ def lark_settings(tmp_path: Path, fake: FakeLark, **settings: Any) -> Settings:
 
 
 @contextmanager
-def running_lark_bot(tmp_path: Path, **settings: Any) -> Iterator[LarkBot]:
-    """Start the fake Lark and the bot's HTTP server on 127.0.0.1; stop both afterwards."""
+def running_lark_bot(
+    tmp_path: Path,
+    clock: Callable[[], dt.datetime] = lambda: NOW,
+    database_url: str | None = None,
+    **settings: Any,
+) -> Iterator[LarkBot]:
+    """Start the fake Lark and the bot's HTTP server on 127.0.0.1 (the bot's time is `clock`,
+    its database `database_url` or a fresh SQLite file); stop both afterwards."""
     with FakeLark() as fake:
-        app = build(lark_settings(tmp_path, fake, **settings), clock=lambda: NOW)
+        app = build(lark_settings(tmp_path, fake, database_url, **settings), clock=clock)
         seed_world(app)
         running = wire(app)
         running.platforms["lark"].api.forget_token()  # the SDK caches tokens process-wide
