@@ -34,15 +34,16 @@ def bare_enrolment(text: str) -> bool:
     return wants_enrolment(text) and len(split_command(text)[1].split()) == 2
 
 
-def receive(router: Router, request: CommandRequest, dropped: Dropped) -> Reply:
+def receive(router: Router, request: CommandRequest, dropped: Dropped, picked: str = "") -> Reply:
     """The enrolment preview of the creators the dropped list names (`request.text` is the
     `campaign enroll SLUG` sent with it); nothing is written. Only a lead or an admin of the
-    campaign's market gets the file downloaded."""
+    campaign's market gets the file downloaded. `picked` says how the file was chosen, when
+    it was (the latest of several)."""
     arguments = f"{split_command(request.text)[1]} < {dropped.name}"[:500]
-    return router.run(request, lambda call: _preview(dropped, call), COMMAND, arguments)
+    return router.run(request, lambda call: _preview(dropped, call, picked), COMMAND, arguments)
 
 
-def _preview(dropped: Dropped, call: Call) -> Reply:
+def _preview(dropped: Dropped, call: Call, picked: str = "") -> Reply:
     lang = call.lang
     tokens = words(split_command(call.request.text)[1], lang)[1:]
     if len(tokens) != 1:
@@ -72,6 +73,8 @@ def _preview(dropped: Dropped, call: Call) -> Reply:
         note += " " + lang.n_(
             "{n} repeated handle counted once.", "{n} repeated handles counted once.", repeats
         ).format(n=lang.number(repeats))
+    if picked:
+        note = f"{picked} {note}"
     return preview(campaign, handles, call, note)
 
 

@@ -23,6 +23,9 @@ IMPORTED = "imported"
 CANCELLED = "cancelled"
 FAILED = "failed"
 ENROLMENT = "enrolment"  # the kind of a pending enrolment (storage/pending.py), never a file
+SEEN = "seen-file"  # a file seen in a chat, by reference (storage/chat_lists.py), no bytes
+AWAITING = "awaiting-list"  # `campaign enroll SLUG` waiting for its file (storage/chat_lists.py)
+NOT_FILES = (ENROLMENT, SEEN, AWAITING)  # rows of this table that are no file to import
 
 
 class TooLarge(ValueError):
@@ -59,7 +62,7 @@ def stage(
     and the user's oldest beyond PER_USER are dropped first."""
     if len(content) > MAX_BYTES:
         raise TooLarge(f"{len(content)} bytes; at most {MAX_BYTES}")
-    mine = (StagedFile.state == STAGED) & (StagedFile.kind != ENROLMENT)
+    mine = (StagedFile.state == STAGED) & StagedFile.kind.notin_(NOT_FILES)
     row = StagedFile(
         platform=platform,
         workspace=workspace,
@@ -122,7 +125,7 @@ def claim(
             StagedFile.platform == platform,
             StagedFile.user_id == user,
             StagedFile.state == STAGED,
-            StagedFile.kind != ENROLMENT,
+            StagedFile.kind.notin_(NOT_FILES),
             StagedFile.created_at > now - KEEP_FOR,
         )
         .values(state=to)

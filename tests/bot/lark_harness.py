@@ -3,10 +3,11 @@ Lark tests: events go in encrypted and signed, as Lark sends them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,13 +84,17 @@ def lark_settings(
 
 @contextmanager
 def running_lark_bot(
-    tmp_path: Path, *, database_url: str | None = None, **settings: Any
+    tmp_path: Path,
+    *,
+    clock: Callable[[], dt.datetime] = lambda: NOW,
+    database_url: str | None = None,
+    **settings: Any,
 ) -> Iterator[LarkBot]:
-    """Start the fake Lark and the bot's HTTP server on 127.0.0.1; stop both afterwards. The
-    bot's database is a fresh SQLite file unless `database_url` names a migrated, empty one."""
+    """Start the fake Lark and the bot's HTTP server on 127.0.0.1 (the bot's time is `clock`,
+    its database `database_url` or a fresh SQLite file); stop both afterwards."""
     with FakeLark() as fake:
         config = lark_settings(tmp_path, fake, database_url=database_url, **settings)
-        app = build(config, clock=lambda: NOW)
+        app = build(config, clock=clock)
         seed_world(app)
         running = wire(app)
         running.platforms["lark"].api.forget_token()  # the SDK caches tokens process-wide

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,7 @@ def running_bot(
     *,
     database_url: str | None = None,
     signing_secret: str | None = SECRET,
+    clock: Callable[[], dt.datetime] = lambda: NOW,
     **settings: Any,
 ) -> Iterator[SlackBot]:
     """Start the fake Slack and the bot's HTTP server on 127.0.0.1; stop both afterwards. The
@@ -64,7 +66,7 @@ def running_bot(
             _env_file=None,
             **settings,
         )
-        app = build(config, clock=lambda: NOW)
+        app = build(config, clock=clock)
         seed_world(app)
         running = wire(app)
         server = make_server(running.web, "127.0.0.1", 0, threads=config.http_threads)

@@ -125,8 +125,10 @@ def audited(bot: LarkBot) -> list[tuple[str, str, str, int | None]]:
 
 
 def staged_count(bot: LarkBot) -> int:
+    """Files kept to import (a file seen is remembered, by reference, for a list command)."""
     with bot.app.sessions() as session:
-        return len(session.scalars(select(StagedFile.id)).all())
+        kept = select(StagedFile.id).where(StagedFile.kind.notin_(staged.NOT_FILES))
+        return len(session.scalars(kept).all())
 
 
 def test_a_dropped_file_is_previewed_then_imported_with_progress(bot: LarkBot) -> None:

@@ -17,6 +17,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from creatorbot.storage import staged
 from creatorbot.storage.grants import grant
 from creatorbot.storage.models import AuditEntry, Role, StagedFile
 from creatorbot.storage.staged import MAX_BYTES
@@ -132,8 +133,10 @@ def audited(bot: SlackBot) -> list[tuple[str, str, str, int | None]]:
 
 
 def staged_count(bot: SlackBot) -> int:
+    """Files kept to import (a file seen is remembered, by reference, for a list command)."""
     with bot.app.sessions() as session:
-        return len(session.scalars(select(StagedFile.id)).all())
+        kept = select(StagedFile.id).where(StagedFile.kind.notin_(staged.NOT_FILES))
+        return len(session.scalars(kept).all())
 
 
 def test_a_dropped_file_is_previewed_then_imported_with_progress(bot: SlackBot) -> None:

@@ -194,7 +194,8 @@ class LarkApi:
 
     def download_file(self, message_id: str, file_key: str, limit: int) -> bytes:
         """The file a user sent in message `message_id` (message resource API; the app needs
-        `im:resource`), at most `limit` bytes: `TooLarge` past it, refused by its declared
+        `im:message:readonly`, `im:message` or `im:message.history:readonly`: `im:resource`
+        is for uploads), at most `limit` bytes: `TooLarge` past it, refused by its declared
         length before the body is read."""
         config = self.client.config
         if config is None:

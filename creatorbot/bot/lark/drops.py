@@ -1,7 +1,8 @@
 """Files dropped in a private chat with the bot on Lark: fetch the bytes (message resource API),
 send the preview card, and answer its Import and Cancel buttons by patching the card as the
-import goes. A file answered (Lark's reply) with `campaign enroll SLUG` is a list of creators to
-enrol instead: a file message carries no text of its own."""
+import goes. A file is a list of creators to enrol instead when `campaign enroll SLUG` answers
+it (Lark's reply), or is sent in the same chat within minutes of it, before or after (a file
+message carries no text of its own)."""
 
 from __future__ import annotations
 
@@ -35,22 +36,35 @@ class LarkDrops:
         self.api = api
         self.request = request
 
+    def arrived(self, message: dict[str, Any], user: str, tenant: str) -> None:
+        """A file message: remembered for a `campaign enroll SLUG` sent soon after; taken as
+        the list of one waiting for it in this chat; else, in the private chat, its import
+        preview (in a group a file is only remembered)."""
+        from creatorbot.commands import enrol_later
+
+        found = _file_of(message)
+        if found is None:
+            return
+        file_key, name = found
+        request = self.request("", user, str(message.get("chat_id") or ""), tenant)
+        ref = {"message_id": str(message.get("message_id")), "file_key": file_key}
+        enrol_later.remember(self.router, request, name, ref)
+        waited = enrol_later.waiting(self.router, request)
+        if waited:
+            self.receive(message, user, tenant, waited, "waited")
+        elif message.get("chat_type") == "p2p":
+            self.receive(message, user, tenant)
+
     def receive(
         self, message: dict[str, Any], user: str, tenant: str, text: str = "", answer: str = ""
     ) -> None:
-        """A file message in the private chat: its preview (or why not), sent once; with
-        `text` (`campaign enroll SLUG`, sent in the message `answer`), the enrolment preview
-        of the list it holds."""
-        try:
-            content = json.loads(message.get("content") or "{}")
-        except ValueError:
-            content = {}
-        file_key = str(content.get("file_key") or "") if isinstance(content, dict) else ""
-        message_id = str(message.get("message_id") or "")
-        if not file_key or not message_id:
-            logger.warning("file message without a file", extra={"message_id": message_id})
+        """A file message: its preview (or why not), sent once; with `text` (`campaign enroll
+        SLUG`, sent in the message `answer`), the enrolment preview of the list it holds."""
+        found = _file_of(message)
+        if found is None:
             return
-        name = str(content.get("file_name") or file_key)
+        file_key, name = found
+        message_id = str(message.get("message_id") or "")
         chat = str(message.get("chat_id") or "")
         request = self.request(text, user, chat, tenant)
         fetch = partial(self.api.download_file, message_id, file_key)
@@ -81,6 +95,28 @@ class LarkDrops:
         self.receive(file_message, user, tenant, text, str(message.get("message_id") or ""))
         return True
 
+    def latest(self, message: dict[str, Any], user: str, tenant: str, text: str) -> bool:
+        """`campaign enroll SLUG` sent on its own: the enrolment preview of the latest file
+        the user sent in this chat within minutes; False when there is none."""
+        from creatorbot.commands import enrol_file, enrol_later, imports
+
+        chat = str(message.get("chat_id") or "")
+        request = self.request(text, user, chat, tenant)
+        found = enrol_later.latest(self.router, request)
+        if found is None:
+            return False
+        seen, count = found
+        file_message = str(seen.ref.get("message_id") or "")
+        fetch = partial(self.api.download_file, file_message, str(seen.ref.get("file_key") or ""))
+        note = enrol_later.picked(request.locale, count, seen.name)
+        reply = enrol_file.receive(
+            self.router, request, imports.Dropped(seen.name, None, fetch), note
+        )
+        card = card_for(self.api, reply, Lang(request.locale))
+        once = f"drop:{file_message}:{message.get('message_id', '')}"
+        self.api.send_card(chat or user, card, uuid=post_uuid(once))
+        return True
+
     def click(self, name: str, request: CommandRequest, token: str, message_id: str) -> None:
         """Import or Cancel: the card becomes the progress, then the result; a click that finds
         nothing to do is told so in a private message."""
@@ -96,3 +132,17 @@ class LarkDrops:
 
     def _edit(self, message_id: str, lang: Lang, reply: Reply) -> None:
         self.api.update_card(message_id, card_for(self.api, reply, lang))
+
+
+def _file_of(message: dict[str, Any]) -> tuple[str, str] | None:
+    """A file message's file_key and file name; None (logged) when it names no file."""
+    try:
+        content = json.loads(message.get("content") or "{}")
+    except ValueError:
+        content = {}
+    file_key = str(content.get("file_key") or "") if isinstance(content, dict) else ""
+    message_id = str(message.get("message_id") or "")
+    if not file_key or not message_id:
+        logger.warning("file message without a file", extra={"message_id": message_id})
+        return None
+    return file_key, str(content.get("file_name") or file_key)

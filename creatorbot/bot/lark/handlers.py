@@ -132,29 +132,43 @@ class LarkHandlers:
 
     def on_message(self, event: dict[str, Any], tenant: str) -> None:
         """A DM to the bot, or a group message that @mentions it, is a command; a file sent in
-        the DM is a file to import (one sent in a group is left alone), or a list to enrol when
-        answered with `campaign enroll SLUG`."""
+        the DM is a file to import, or a list to enrol when `campaign enroll SLUG` answers it
+        or is sent in that chat within minutes of it, before or after (a file sent in a group
+        is only kept in mind for that)."""
         if (event.get("sender") or {}).get("sender_type") != "user":
             return
         message = event.get("message") or {}
         user = convert.open_id((event.get("sender") or {}).get("sender_id"))
         self.locales.seen(user, message, tenant)
         if message.get("message_type") == FILE:
-            if message.get("chat_type") == "p2p":
-                self._submit(self.drops.receive, message, user, tenant, to=user)
+            self._submit(self.drops.arrived, message, user, tenant, to=user)
             return
-        if message.get("chat_type") == "p2p" and message.get("parent_id"):
-            text = convert.command_text(convert.message_text(message), {})
-            if enrol_file.bare_enrolment(text):
-                self._submit(self._answer_file, message, user, tenant, text, to=user)
-                return
+        text = convert.command_text(convert.message_text(message), {})
+        if enrol_file.bare_enrolment(text):
+            self._submit(self._answer_enrolment, message, user, tenant, to=user)
+            return
         self._submit(self._answer_message, message, user, tenant, to=user)
 
-    def _answer_file(self, message: dict[str, Any], user: str, tenant: str, text: str) -> None:
-        """`campaign enroll SLUG` in reply to a file: that file's enrolment preview, else the
-        command's own answer."""
-        if not self.drops.answered(message, user, tenant, text):
+    def _answer_enrolment(self, message: dict[str, Any], user: str, tenant: str) -> None:
+        """`campaign enroll SLUG` naming no creators: the enrolment preview of the file it
+        answers, else of the user's latest file in this chat within minutes; else the answer
+        asks for the list and waits for their next file here."""
+        group = message.get("chat_type") != "p2p"
+        if group and not convert.mentions_bot(message, self.api.bot_open_id()):
+            return
+        people = convert.people_mentioned(message, self.api.bot_open_id()) if group else {}
+        text = convert.command_text(convert.message_text(message), people)
+        if not enrol_file.bare_enrolment(text):  # another person mentioned: no list command
             self._answer_message(message, user, tenant)
+            return
+        if message.get("parent_id") and self.drops.answered(message, user, tenant, text):
+            return
+        if self.drops.latest(message, user, tenant, text):
+            return
+        from creatorbot.commands import enrol_later
+
+        request = self._request(text, user, str(message.get("chat_id") or ""), tenant)
+        self._send_answer(message, request, enrol_later.ask(self.router, request), group)
 
     def _answer_message(self, message: dict[str, Any], user: str, tenant: str) -> None:
         group = message.get("chat_type") != "p2p"
@@ -168,8 +182,19 @@ class LarkHandlers:
             self._send_form(FormLink("feedback"), request, note_in=message if group else None)
             return
         started = time.perf_counter()
+        self._send_answer(message, request, self.router.handle(request), group)
+        self.metrics.answer_seconds.labels(
+            platform="lark", command=command_label(_name(text), self.router.commands)
+        ).observe(time.perf_counter() - started)
+
+    def _send_answer(
+        self, message: dict[str, Any], request: CommandRequest, answer: Reply, group: bool
+    ) -> None:
+        """A command's answer: a card in the chat it was asked in (in a group, in answer to
+        the message), its files to the asker's private chat; sent once."""
         lang = Lang(request.locale)
-        reply = with_csv(self.router.handle(request), lang)
+        user, chat = request.user, request.channel
+        reply = with_csv(answer, lang)
         if group:  # the card is for the group, the file for the asker only
             reply = exports.sent_to(reply, lang, user)
         card = card_for(self.api, reply, lang)
@@ -181,9 +206,6 @@ class LarkHandlers:
             self.api.send_card(chat, card, uuid=once)
         send_files(self.api, reply, user, uuid=once)
         self.metrics.posts.labels(platform="lark", outcome="posted").inc()
-        self.metrics.answer_seconds.labels(
-            platform="lark", command=command_label(_name(text), self.router.commands)
-        ).observe(time.perf_counter() - started)
 
     # --- the bot menu and the first DM ------------------------------------------------------
 

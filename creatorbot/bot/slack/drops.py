@@ -1,7 +1,8 @@
 """Files dropped in a DM to the bot on Slack: fetch the bytes (files.info, then the private
 download URL with the bot token), post the preview, and answer its Import and Cancel buttons by
 editing the message (chat.update) as the import goes. A file shared with `campaign enroll SLUG`
-(or answered with it in its thread) is a list of creators to enrol instead."""
+(or answered with it in its thread, or sent in the DM within minutes of it, before or after) is
+a list of creators to enrol instead."""
 
 from __future__ import annotations
 
@@ -52,16 +53,27 @@ class SlackDrops:
     def receive(self, event: dict[str, Any], files: list[dict[str, Any]] | None = None) -> None:
         """Each file of a DM message (or `files`, those of the message it answers): its
         preview (or why not), posted once in the DM; an enrolment preview when the message
-        says `campaign enroll SLUG`."""
-        from creatorbot.commands import enrol_file, imports  # the import path (pandas): first file
+        says `campaign enroll SLUG`, or when one sent in the DM waits for its list. A file
+        shared without it is remembered for one sent soon after."""
+        from creatorbot.commands import enrol_file, enrol_later, imports  # (pandas): first file
 
         user = str(event.get("user") or "")
         channel = str(event.get("channel") or "")
+        team = str(event.get("team") or "")
         text = convert.command_of_message(str(event.get("text") or ""))
         enrolling = enrol_file.wants_enrolment(text)
-        request = self._request(user, channel, str(event.get("team") or ""), text)
+        request = self._request(user, channel, team, text)
+        shares = (event.get("files") or []) if files is None else files
+        if not enrolling:
+            for shared in shares:
+                file_id = str(shared.get("id") or "")
+                name = str(shared.get("name") or shared.get("title") or file_id)
+                enrol_later.remember(self.router, request, name, {"file_id": file_id})
+            waited = enrol_later.waiting(self.router, request)
+            if waited:
+                enrolling, request = True, self._request(user, channel, team, waited)
         lang = Lang(request.locale)
-        for shared in (event.get("files") or []) if files is None else files:
+        for shared in shares:
             file_id = str(shared.get("id") or "")
             if not file_id:
                 continue
@@ -95,6 +107,28 @@ class SlackDrops:
         if not files or first.get("user") != event.get("user"):
             return False
         self.receive(event, list(files))
+        return True
+
+    def latest(self, event: dict[str, Any]) -> bool:
+        """`campaign enroll SLUG` sent on its own in the DM: the enrolment preview of the
+        latest file the user shared there within minutes; False when there is none."""
+        from creatorbot.commands import enrol_file, enrol_later
+
+        user = str(event.get("user") or "")
+        channel = str(event.get("channel") or "")
+        text = convert.command_of_message(str(event.get("text") or ""))
+        request = self._request(user, channel, str(event.get("team") or ""), text)
+        found = enrol_later.latest(self.router, request)
+        if found is None:
+            return False
+        seen, count = found
+        file_id = str(seen.ref.get("file_id") or "")
+        dropped = self._dropped(file_id)  # the name files.info gives: a share event has none
+        note = enrol_later.picked(request.locale, count, dropped.name)
+        reply = enrol_file.receive(self.router, request, dropped, note)
+        message = message_for(self.client, reply, Lang(request.locale))
+        key = f"drop:{channel}:{file_id}:{event.get('ts', '')}"
+        post_once(self.sender, self.client, channel, message, key)
         return True
 
     def mentioned(self, event: dict[str, Any]) -> None:

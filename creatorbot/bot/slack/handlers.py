@@ -42,6 +42,7 @@ from creatorbot.commands import enrol_file
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.forms import FORM_ACTION, FORM_ID, SUBMISSION, FormLink
 from creatorbot.commands.i18n import Lang
+from creatorbot.commands.reply import Reply
 from creatorbot.commands.router import Router, split_command
 from creatorbot.storage.events import claim_event
 
@@ -361,7 +362,8 @@ class SlackHandlers:
     def on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         """A direct message to the bot is a command; one with files is a file to import (not
         the bot's own: the exports it sends to a DM are file messages too), or a list to enrol
-        when it says `campaign enroll SLUG` (or says it in the file's thread)."""
+        when it says `campaign enroll SLUG` (or says it in the file's thread, or in the DM
+        within minutes of it, before or after)."""
         if event.get("channel_type") != "im" or event.get("bot_id"):
             return
         if event.get("user") in {a.get("user_id") for a in body.get("authorizations") or []}:
@@ -371,20 +373,28 @@ class SlackHandlers:
             return
         if event.get("subtype"):
             return
-        thread = event.get("thread_ts")
         text = convert.command_of_message(str(event.get("text") or ""))
-        if thread and thread != event.get("ts") and enrol_file.bare_enrolment(text):
-            self._submit(self._answer_file_in_thread, event)
+        if enrol_file.bare_enrolment(text):
+            self._submit(self._answer_enrolment, event)
             return
         self._submit(self._answer_message, event)
 
-    def _answer_file_in_thread(self, event: dict[str, Any]) -> None:
-        """`campaign enroll SLUG` in the thread of a file: that file's enrolment preview, else
-        the command's own answer."""
-        if not self.drops.answered(event):
-            self._answer_message(event)
+    def _answer_enrolment(self, event: dict[str, Any]) -> None:
+        """`campaign enroll SLUG` naming no creators: the enrolment preview of the file whose
+        thread it is in, else of the user's latest file in the DM within minutes; else the
+        answer asks for the list and waits for their next file there."""
+        thread = event.get("thread_ts")
+        if thread and thread != event.get("ts") and self.drops.answered(event):
+            return
+        if self.drops.latest(event):
+            return
+        from creatorbot.commands import enrol_later
 
-    def _answer_message(self, event: dict[str, Any]) -> None:
+        self._answer_message(event, partial(enrol_later.ask, self.router))
+
+    def _answer_message(
+        self, event: dict[str, Any], answer: Callable[[CommandRequest], Reply] | None = None
+    ) -> None:
         user = event.get("user", "")
         profile = self.profiles.get(user)
         channel = event.get("channel", "")
@@ -401,7 +411,7 @@ class SlackHandlers:
             known_as=tuple(n for n in (profile.email, profile.name) if n),
         )
         lang = Lang(request.locale)
-        reply = with_csv(self.router.handle(request), lang)
+        reply = with_csv((answer or self.router.handle)(request), lang)
         if in_channel:  # the answer is for everyone there, the file for the asker only
             reply = exports.sent_to(reply, lang, user)
         files = send_privately(self.client, reply, user)
