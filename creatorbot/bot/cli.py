@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
 
     from creatorbot.bot import logs
     from creatorbot.bot.app import SchemaOutOfDate, build
-    from creatorbot.bot.config_file import ConfigError
+    from creatorbot.bot.config_error import ConfigError
     from creatorbot.bot.settings import DEPRECATED, Settings
     from creatorbot.storage import segments
     from creatorbot.storage.db import make_engine, upgrade
