@@ -31,28 +31,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)  # what each worker is started with
     try:
-        return run(args)
+        return run(args, own_process=argv is None)
     except MissingExtra as exc:
         print(f"creatorbot: {exc}", file=sys.stderr)
         return 2
 
 
-def run(args: argparse.Namespace) -> int:
-    """Carry out the parsed command; the exit code."""
-    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-
+def run(args: argparse.Namespace, *, own_process: bool = False) -> int:
+    """Carry out the parsed command; the exit code. As the process's `own_process` command
+    (not called from a test), what its start loads is frozen out of the garbage collector's
+    passes (collector.py)."""
     if args.command == "config":
         from creatorbot.bot.cli_config import check
 
         return check(args.path)
 
-    from creatorbot.bot import logs
-    from creatorbot.bot.app import SchemaOutOfDate, build
-    from creatorbot.bot.config_file import ConfigError
-    from creatorbot.bot.settings import DEPRECATED, Settings
-    from creatorbot.storage import segments
-    from creatorbot.storage.db import make_engine, upgrade
-    from creatorbot.storage.failures import database_unreachable, disk_full, first_line
+    from creatorbot.bot.collector import frozen_after
+
+    with frozen_after(own_process):
+        from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+        from creatorbot.bot import logs
+        from creatorbot.bot.app import SchemaOutOfDate, build
+        from creatorbot.bot.config_error import ConfigError
+        from creatorbot.bot.settings import DEPRECATED, Settings
+        from creatorbot.storage import segments
+        from creatorbot.storage.db import make_engine, upgrade
+        from creatorbot.storage.failures import database_unreachable, disk_full, first_line
 
     try:
         settings = Settings()
@@ -94,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
             upgrade(make_engine(settings.resolved_database_url))
             print("The database is up to date.")
             return 0
-        app = build(settings)
+        app = build(settings)  # with the collector on: a first start may migrate and refresh
     except SchemaOutOfDate as exc:
         print(f"creatorbot: {exc}", file=sys.stderr)
         return 2

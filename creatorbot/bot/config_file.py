@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from pydantic import SecretStr, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
+from creatorbot.bot.config_error import ConfigError
 from creatorbot.bot.config_yaml import Path as KeyPath
 from creatorbot.bot.config_yaml import Problem, Read, YamlRefused, read
 
@@ -41,14 +42,6 @@ class _Unchecked(dict[str, str]):
 
     def __missing__(self, name: str) -> str:
         return ""
-
-
-class ConfigError(ValueError):
-    """The config file cannot be used: one plain line per problem."""
-
-    def __init__(self, lines: list[str]) -> None:
-        super().__init__("\n".join(lines))
-        self.lines = lines
 
 
 @dataclass

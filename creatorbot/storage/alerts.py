@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.dialect_insert import insert_of
 from creatorbot.storage.models import Alert, AlertStatus
 from creatorbot.storage.queries.anomaly_scan import Finding
 from creatorbot.storage.upsert import table_of
@@ -39,10 +39,10 @@ def record(findings: Sequence[Finding], reasons: Sequence[str], *, session: Sess
         }
         for f, reason in zip(findings, reasons, strict=True)
     ]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = insert_of(session)
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
-        session.execute(dialect.insert(table_of(Alert)).values(chunk).on_conflict_do_nothing())
+        session.execute(insert(table_of(Alert)).values(chunk).on_conflict_do_nothing())
 
 
 def unrecorded(findings: Sequence[Finding], *, session: Session) -> list[Finding]:

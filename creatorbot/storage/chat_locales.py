@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.dialect_insert import insert_of
 from creatorbot.storage.models import ChatLocale
 
 MAX_LOCALE = 16  # characters: `it_IT`, `zh_Hant_TW`
@@ -35,8 +35,7 @@ def remember_locale(
         "locale": locale[:MAX_LOCALE],
         "seen_at": now,
     }
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(ChatLocale).values(**values)
+    statement = insert_of(session)(ChatLocale).values(**values)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["platform", "workspace", "user_id"],

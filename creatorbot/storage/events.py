@@ -6,17 +6,16 @@ import datetime as dt
 from typing import cast
 
 from sqlalchemy import Table, delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.dialect_insert import insert_of
 from creatorbot.storage.models import SeenEvent
 
 
 def claim_event(platform: str, event_id: str, now: dt.datetime, *, session: Session) -> bool:
     """Record `event_id` as handled; False if it already was (by this or another replica)."""
     table = cast(Table, SeenEvent.__table__)  # not upsert.table_of: that module loads pandas
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_of(session)
     stmt = (
         insert(table)
         .values(platform=platform, event_id=event_id, seen_at=now)

@@ -9,9 +9,9 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, insert, select, union
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.dialect_insert import insert_of
 from creatorbot.storage.models import (
     Campaign,
     Creator,
@@ -58,8 +58,7 @@ def save_feedback(
     if submission is None:
         added = insert(FeedbackResponse).values(**values).returning(FeedbackResponse.id)
         return session.execute(added).scalar_one()
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(FeedbackResponse).values(**values)
+    statement = insert_of(session)(FeedbackResponse).values(**values)
     kept = session.scalar(
         statement.on_conflict_do_nothing(
             index_elements=["platform", "user_id", "submission"]
@@ -265,7 +264,6 @@ def prompt_form(
     found = session.scalar(query)
     if found is not None:
         return found
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     values = {
         "platform": platform,
         "channel": channel,
@@ -275,7 +273,7 @@ def prompt_form(
         "created_at": now,
     }
     session.execute(
-        dialect.insert(FeedbackForm)
+        insert_of(session)(FeedbackForm)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["platform", "channel", "market", "period"])
     )

@@ -11,10 +11,9 @@ import datetime as dt
 from collections.abc import Iterable
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.dialect_insert import insert_of
 from creatorbot.storage.models import Run, RunStatus
 
 
@@ -29,8 +28,7 @@ def _insert(
     **values: object,
 ) -> int | None:
     """Insert a run unless its (job, subscription, period) exists; the new id, else None."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = insert_of(session)
     statement = (
         insert(Run)
         .values(

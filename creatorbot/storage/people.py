@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.dialect_insert import insert_of
 from creatorbot.storage.models import ChatPerson, Creator
 
 FOUND_FOR = dt.timedelta(days=7)
@@ -47,11 +48,7 @@ def remember_user(
         "user_id": user_id,
         "checked_at": now,
     }
-    # Here: a bot on SQLite never loads PostgreSQL's dialect (a tenth of a second of a start).
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(ChatPerson).values(**values)
+    statement = insert_of(session)(ChatPerson).values(**values)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["platform", "workspace", "email"],

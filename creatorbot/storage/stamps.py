@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.dialect_insert import insert_of
 from creatorbot.storage.models import Creator, DayColumn, Market, Meta
 
 if TYPE_CHECKING:
@@ -46,8 +46,7 @@ def set_stamps(stamps: dict[str, str], *, session: Session) -> None:
     same key at once both succeed, the later's stamp stays)."""
     if not stamps:
         return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Meta)
+    statement = insert_of(session)(Meta)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["key"], set_={"value": statement.excluded.value}

@@ -1,6 +1,7 @@
-"""`creatorbot ask "leaderboard MY"` answers a stored board without pandas, numpy or matplotlib
-(read from `python -X importtime` in a process of its own, as a user runs it), so the usual
-question cannot quietly regain the second they cost."""
+"""`creatorbot ask "leaderboard MY"` answers a stored board without pandas, numpy or matplotlib,
+and on SQLite without PostgreSQL's dialect or the config file's reader (read from
+`python -X importtime` in a process of its own, as a user runs it), so the usual question cannot
+quietly regain the time they cost."""
 
 from __future__ import annotations
 
@@ -19,10 +20,13 @@ from creatorbot.bot.settings import Settings
 from creatorbot.storage.demo import DemoSpec, build_world, write_world
 from creatorbot.storage.models import Board
 from creatorbot.storage.queries.markets import latest_day
-from tests.bot.test_start_imports import ROOT, imported_by
+from tests.bot.test_start_imports import ROOT, imported_by, modules_imported_by
 
 SPEC = DemoSpec(creators=40, days=40, seed=5, end=dt.date(2026, 11, 30))
 NOT_ON_THE_PATH = {"pandas", "numpy", "matplotlib"}
+# Needed by no question on SQLite without a config file: PostgreSQL's dialect costs about 0.08 s
+# of CPU to import, the config file's reader (YAML) about 0.02 s.
+NOT_ON_SQLITE = {"sqlalchemy.dialects.postgresql", "psycopg", "yaml", "creatorbot.bot.config_file"}
 OURS = ("SLACK_", "LARK_", "CREATORBOT_")
 ALSO_OURS = ("DATABASE_URL", "LANG", "LC_ALL", "LOG_LEVEL")
 
@@ -87,6 +91,14 @@ def test_a_stored_leaderboard_imports_no_pandas(user: User) -> None:
     assert "GMV leaderboard · MY · last 7 days" in done.stdout
     assert "sqlalchemy" in names  # the probe reads the import log at all
     assert not names & NOT_ON_THE_PATH, f"`ask leaderboard MY` imports {names & NOT_ON_THE_PATH}"
+
+
+def test_a_question_on_sqlite_loads_no_postgresql_nor_the_config_reader(user: User) -> None:
+    done, _ = asked("leaderboard MY", user)
+    assert done.returncode == 0, done.stderr[-2000:]
+    modules = modules_imported_by(done.stderr)
+    assert "sqlalchemy.dialects.sqlite" in modules  # the probe sees dialects at all
+    assert not modules & NOT_ON_SQLITE, f"`ask leaderboard MY` imports {modules & NOT_ON_SQLITE}"
 
 
 def test_a_window_no_board_holds_still_imports_what_it_ranks_with(user: User) -> None:

@@ -53,8 +53,13 @@ def imported(*args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
 
 def imported_by(importtime: str) -> set[str]:
     """The top-level packages a `python -X importtime` log (its stderr) says were imported."""
+    return {name.split(".")[0] for name in modules_imported_by(importtime)}
+
+
+def modules_imported_by(importtime: str) -> set[str]:
+    """The modules (dotted names) a `python -X importtime` log says were imported."""
     return {
-        line.rsplit("|", 1)[1].strip().split(".")[0]
+        line.rsplit("|", 1)[1].strip()
         for line in importtime.splitlines()
         if line.startswith("import time:") and "|" in line
     }

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.dialect_insert import insert_of
 from creatorbot.storage.models import CampaignStandingPack
 from creatorbot.storage.packed import pack, unpack
 from creatorbot.storage.upsert import table_of
@@ -48,8 +48,7 @@ def write_standings(campaign_id: int, standings: pd.DataFrame, *, session: Sessi
         "creator_id": pack(ordered.index.to_numpy(dtype=np.int64)),
         **{name: pack(ordered[name].to_numpy(dtype=np.int64)) for name in COLUMNS},
     }
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_of(session)
     stmt = insert(PACKS).values(row)
     session.execute(
         stmt.on_conflict_do_update(

@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from creatorbot.analytics.rankings import rank
@@ -16,6 +15,7 @@ from creatorbot.storage.campaign_stats.fresh import Spec
 from creatorbot.storage.campaign_stats.packs import FIGURES as PACKED
 from creatorbot.storage.campaign_stats.packs import read_standings, write_standings
 from creatorbot.storage.campaign_stats.tables import TOTALS
+from creatorbot.storage.dialect_insert import insert_of
 from creatorbot.storage.roster import roster
 
 FIGURES = list(PACKED)  # as a list: pandas takes a tuple for one key
@@ -110,8 +110,7 @@ def write_totals(
         "value": value,
         "through": latest,
     }
-    dialect = session.get_bind().dialect.name
-    insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_of(session)
     stmt = insert(TOTALS).values(row)
     session.execute(
         stmt.on_conflict_do_update(

@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from creatorbot.analytics.anomalies import Norms
+from creatorbot.storage.dialect_insert import insert_of
 from creatorbot.storage.models import Meta
 from creatorbot.storage.stamps import digest
 
@@ -94,8 +94,7 @@ def save(
             Meta.key >= verdict_key(market, dt.date.min), Meta.key < verdict_key(market, horizon)
         )
     )
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(Meta).values(key=key, value=value)
+    insert = insert_of(session)(Meta).values(key=key, value=value)
     session.execute(insert.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
 

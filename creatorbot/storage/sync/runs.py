@@ -7,10 +7,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from creatorbot.storage.dialect_insert import insert_of
 from creatorbot.storage.models import SyncOutcome, SyncRun
 
 ERROR_CHARS = 2_000
@@ -27,7 +26,7 @@ def start(
     session: Session,
 ) -> int | None:
     """Record a run as running; its id, or None when that scheduled attempt is taken."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = insert_of(session)
     statement = (
         insert(SyncRun)
         .values(
