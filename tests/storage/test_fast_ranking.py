@@ -29,6 +29,7 @@ from creatorbot.storage.demo import DemoSpec, World, build_world, write_world
 from creatorbot.storage.models import Campaign, Creator, DayColumn
 from creatorbot.storage.queries.metrics import RANKABLE, metric_totals
 from creatorbot.storage.ranking import rank_window
+from creatorbot.storage.ranking.days import BLOCK
 
 END = dt.date(2026, 11, 23)
 SPEC = DemoSpec(creators=160, days=40, seed=5, end=END)
@@ -206,6 +207,40 @@ def test_random_requests_rank_as_the_sql_path(
     with sessions.begin() as session:
         writer.write_daily_metrics(some, session=session)
     check_random_requests(sessions)
+
+
+def test_a_correction_inside_a_long_window_is_seen(
+    stored: World, sessions: sessionmaker[Session]
+) -> None:
+    # The world's 40 days: whole blocks of days are summed once and kept; one of them is
+    # corrected in its middle.
+    season = {
+        "market": "MY",
+        "metric": "gmv",
+        "end": END,
+        "days": SPEC.days,
+        "tier": None,
+        "category": None,
+        "campaign": None,
+        "top": 5,
+    }
+    past = END - dt.timedelta(days=20)
+    first = past - dt.timedelta(days=past.toordinal() % BLOCK)
+    assert SPEC.start <= first and first + dt.timedelta(days=BLOCK - 1) < END  # a whole block
+    window = Window(SPEC.start, END)
+    with sessions() as session:
+        check_same(session, season)
+        check_same(session, {**season, "category": "beauty"})
+    rows = day_rows(stored, "MY", past)
+    low = rows.sort_values(["gmv", "handle"]).head(3)
+    with sessions.begin() as session:
+        writer.write_daily_metrics(low.assign(gmv=low["gmv"] + 7 * 10**9), session=session)
+    with sessions() as session:
+        check_same(session, season)
+        check_same(session, {**season, "category": "beauty"})
+        fast = rank_window("MY", "gmv", window, session=session, top=3)
+        assert fast is not None
+        assert set(fast.rows["handle"]) == set(low["handle"])
 
 
 def test_a_day_without_columns_is_left_to_the_sql_path_until_filled(
