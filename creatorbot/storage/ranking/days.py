@@ -47,7 +47,8 @@ class Days:
         self.complete = not days_with_rows(market, every - stored, session=session)
         self.days = sorted(stored)
         self._stamps = day_stamps(market, span.start, span.end, session=session)
-        self._places = self._arrays(ID, self.days, self._placement) if self.complete else {}
+        # Placed as days are summed: a block's kept sum needs none of its days.
+        self._places: dict[dt.date, Placement] = {}
 
     def _stamp(self, day: dt.date, name: str) -> tuple[str, ...] | None:
         stamp = self._stamps.get(day)
@@ -61,7 +62,14 @@ class Days:
         """Bring `metric`'s column of every stored day of the span into the cache (what `total`
         reads), without adding anything up."""
         if self.complete:
+            self._place(self.days)
             self._arrays(metric, self.days)
+
+    def _place(self, days: list[dt.date]) -> None:
+        """Have the placement of each of `days` at hand."""
+        missing = [day for day in days if day not in self._places]
+        if missing:
+            self._places.update(self._arrays(ID, missing, self._placement))
 
     def _arrays(
         self, name: str, days: list[dt.date], convert: Callable[[np.ndarray], Any] | None = None
@@ -112,6 +120,7 @@ class Days:
         }
         unsummed = [block for block, found in sums.items() if found is None]
         needed = loose + [day for block in unsummed for day in blocks[block][2]]
+        self._place(needed)
         columns = self._arrays(metric, needed)
         for block in unsummed:
             key, stamp, days = blocks[block]
