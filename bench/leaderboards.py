@@ -39,7 +39,7 @@ from creatorbot.storage.daycolumns import (
 from creatorbot.storage.db import make_engine, make_sessionmaker
 from creatorbot.storage.models import Campaign, Creator, Enrollment
 from creatorbot.storage.queries.markets import latest_day
-from creatorbot.storage.ranking.cache import CACHE
+from creatorbot.storage.ranking.cache import CACHE, DEFAULT_MB, configure
 from creatorbot.storage.stamps import stamp_unstamped
 
 MARKET = "MY"
@@ -278,7 +278,14 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--exact", action="store_true", help="also time the exact SQL path once")
+    parser.add_argument(
+        "--cache-mb",
+        type=int,
+        default=int(os.environ.get("CREATORBOT_RANKING_CACHE_MB", DEFAULT_MB)),
+        help="the ranking cache's bound, as CREATORBOT_RANKING_CACHE_MB sets the bot's",
+    )
     args = parser.parse_args()
+    configure(args.cache_mb)
     for scale in args.scales.split(","):
         for db in args.databases.split(","):
             run(scale, db, args.repeat, args.exact)
