@@ -3,9 +3,10 @@ Reply; charts excluded) beside DuckDB answering the same question ad hoc on the 
 the ratio; the bot's cold start to ready and idle memory, its peak memory answering, a chart's
 render time and one day's import.
 
-Scales: S = 100,000 creators × 90 days, L = 1,000,000 creators × 30 days (T, 300 × 40, is the
-test suite's), on SQLite and PostgreSQL. The demo world is built once per scale and database and
-reused (a few minutes for L); its rows are exported to Parquet once for DuckDB (cached beside it
+Scales: S = 100,000 creators × 90 days, L = 1,000,000 creators × 30 days, Y = 100,000 creators ×
+366 days (a year: `BENCH_SCALES=Y`; T, 300 × 40, and TY, 300 × 366, are the test suite's), on
+SQLite and PostgreSQL. The demo world is built once per scale and database and reused (a few
+minutes for L or Y); its rows are exported to Parquet once for DuckDB (cached beside it
 under BENCH_DATA_DIR, exported again when the world changes).
 """
 
@@ -46,7 +47,13 @@ from creatorbot.storage.queries.slots import latest_slot_day
 from creatorbot.storage.segments import refresh_segments
 from creatorbot.storage.writer import DAILY_COLUMNS
 
-SCALES = {"T": (300, 40), "S": (100_000, 90), "L": (1_000_000, 30)}
+SCALES = {
+    "T": (300, 40),
+    "S": (100_000, 90),
+    "L": (1_000_000, 30),
+    "Y": (100_000, 366),  # a year: the longest window a leaderboard takes
+    "TY": (300, 366),  # the test suite's year
+}
 END = dt.date(2026, 11, 23)
 PG = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 DATA = Path(os.environ.get("BENCH_DATA_DIR", "data/bench"))

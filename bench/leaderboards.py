@@ -1,9 +1,11 @@
 """Leaderboards the stored boards do not hold, at scale: p50/p95 of the command's answer (cold:
-the first ask in the process; warm: asked again), the exact SQL path once, and DuckDB ad hoc on
-the same rows (the day columns loaded into DuckDB tables), with the ratio.
+the first ask in the process; warm: asked again) and its CPU time, the exact SQL path once, and
+DuckDB ad hoc on the same rows (the day columns loaded into DuckDB tables), with the ratio.
 
-Runs on the bench worlds of `bench/commands.py` (BENCH_DATA_DIR, schemas bench_s / bench_l) and
-changes nothing in them: what it writes (the stamps a database gets on upgrade) is rolled back.
+Runs on the bench worlds of `bench/commands.py` (BENCH_DATA_DIR, schemas bench_s / bench_l /
+bench_y; a world missing is built first, as there) and changes nothing in them: what it writes
+(the stamps a database gets on upgrade) is rolled back. A world that holds a year (Y) is also
+asked the year's windows at their full length.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bench.commands import connect_args, database_url
+from bench.commands import SCALES, connect_args, database_url, peak_rss_mb, prepare
 from creatorbot.analytics.windows import Window, window_for
 from creatorbot.commands import leaderboard
 from creatorbot.commands.core import Call, CommandRequest, Services
@@ -37,13 +39,16 @@ from creatorbot.storage.daycolumns import (
 from creatorbot.storage.db import make_engine, make_sessionmaker
 from creatorbot.storage.models import Campaign, Creator, Enrollment
 from creatorbot.storage.queries.markets import latest_day
+from creatorbot.storage.ranking.cache import CACHE, DEFAULT_MB, configure
 from creatorbot.storage.stamps import stamp_unstamped
 
 MARKET = "MY"
+YEAR = 366  # the longest window a leaderboard takes
 
 
-def questions(session: Session, end: dt.date) -> list[str]:
-    """The questions of issue 16 (and a few more windows), on the world's latest day."""
+def questions(session: Session, end: dt.date, days: int) -> list[str]:
+    """The questions of issue 16 (and a few more windows), on the world's latest day; a world
+    of `days` that holds a year adds the long windows, each summing days that hold rows."""
     count = func.count(Enrollment.creator_id)
     mega = session.execute(
         select(Campaign.slug)
@@ -54,7 +59,7 @@ def questions(session: Session, end: dt.date) -> list[str]:
         .limit(1)
     ).scalar_one()
     before = (end - dt.timedelta(days=1)).isoformat()
-    return [
+    asked = [
         f"leaderboard gmv 14d {MARKET}",
         f"leaderboard gmv 7d {MARKET} as-of:{before}",
         f"leaderboard gmv {MARKET} campaign:{mega}",
@@ -63,15 +68,30 @@ def questions(session: Session, end: dt.date) -> list[str]:
         f"leaderboard video_views 366d {MARKET}",
         f"leaderboard gmv 7d {MARKET}",  # a stored board, for comparison
     ]
+    if days < YEAR:
+        return asked
+    # 180 days as of the day that leaves the window before it inside the world as well.
+    as_of = (end - dt.timedelta(days=days - 1) + dt.timedelta(days=359)).isoformat()
+    return [
+        *asked,
+        f"leaderboard gmv {YEAR}d {MARKET}",
+        f"leaderboard gmv 180d {MARKET} as-of:{as_of}",
+        f"leaderboard gmv {YEAR}d {MARKET} tier:gold category:beauty",
+        f"leaderboard orders {YEAR}d {MARKET} category:beauty top 50",
+        f"leaderboard gmv {YEAR}d {MARKET} campaign:{mega}",
+    ]
 
 
-def timed(action: Callable[[], Any], repeat: int) -> list[float]:
-    samples = []
+def timed(action: Callable[[], Any], repeat: int) -> tuple[list[float], list[float]]:
+    """Seconds each call took: wall clock, and the process's CPU time (every thread's: the
+    machine is shared, so the two tell waiting from working)."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         action()
-        samples.append(time.perf_counter() - started)
-    return samples
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
+    return walls, cpus
 
 
 def p95(samples: list[float]) -> float:
@@ -167,13 +187,14 @@ def ask(
     repeat: int,
     exact: bool,
 ) -> str:
-    """One question's line: cold, p50 and p95 warm, exact once, DuckDB p50 and the ratio."""
+    """One question's line: cold, p50 and p95 warm, warm CPU p50, exact once, DuckDB p50 (wall
+    and CPU) and the ratio."""
 
     def answer() -> None:
         leaderboard.answer(query, call)
 
-    cold = timed(answer, 1)[0]
-    warm = timed(answer, repeat)
+    cold = timed(answer, 1)[0][0]
+    warm, warm_cpu = timed(answer, repeat)
     board = leaderboard.compute(query, call)
     slow_s = float("nan")
     if exact:
@@ -189,17 +210,20 @@ def ask(
     def ad_hoc() -> tuple[int, int, list[Any]]:
         return duck.board(query.metric, window, where, 50)
 
-    duck_s = statistics.median(timed(ad_hoc, repeat))
+    duck_walls, duck_cpus = timed(ad_hoc, repeat)
+    duck_s, duck_cpu = statistics.median(duck_walls), statistics.median(duck_cpus)
     count, total, _rows = ad_hoc()
     assert (count, total) == (board.ranked_count, board.total), (text, count, total)
     p50, high = statistics.median(warm) * 1000, p95(warm) * 1000
+    cpu = statistics.median(warm_cpu) * 1000
     return (
-        f"{text:58} {cold * 1000:6.0f}ms {p50:6.0f}ms {high:6.0f}ms {slow_s:7.2f}s "
-        f"{duck_s * 1000:6.0f}ms {high / (duck_s * 1000):8.2f}"
+        f"{text:58} {cold * 1000:6.0f}ms {p50:6.0f}ms {high:6.0f}ms {cpu:6.0f}ms {slow_s:7.2f}s "
+        f"{duck_s * 1000:6.0f}ms {duck_cpu * 1000:6.0f}ms {high / (duck_s * 1000):8.2f}"
     )
 
 
 def run(scale: str, db: str, repeat: int, exact: bool) -> None:
+    prepare(scale, db)
     engine = make_engine(database_url(scale, db), connect_args=connect_args(scale, db))
     sessions = make_sessionmaker(engine)
     with sessions() as session:
@@ -217,26 +241,32 @@ def run(scale: str, db: str, repeat: int, exact: bool) -> None:
             Services(sessions=sessions),
             Lang("en"),
         )
-        texts = questions(session, end)
+        texts = questions(session, end, SCALES[scale][1])
         parsed = [leaderboard.parse(text.removeprefix("leaderboard "), call) for text in texts]
+        before_duck = peak_rss_mb()
         started = time.perf_counter()
         duck = Duck(session, end, {q.metric for q in parsed})
         loaded = time.perf_counter() - started
         print(
-            f"{scale} {db}: upgrade {stamped:.2f}s; DuckDB tables loaded in {loaded:.1f}s "
-            "(not counted)",
+            f"{scale} {db}: upgrade {stamped:.2f}s; peak RSS {before_duck:.0f} MB before DuckDB's "
+            f"tables, loaded in {loaded:.1f}s (not counted)",
             flush=True,
         )
         print(
-            f"{'question':58} {'cold':>7} {'p50':>7} {'p95':>7} {'exact':>8} {'duckdb':>7} "
-            f"{'p95/duck':>8}",
+            f"{'question':58} {'cold':>8} {'p50':>8} {'p95':>8} {'cpu p50':>8} {'exact':>8} "
+            f"{'duckdb':>8} {'duck cpu':>8} {'p95/duck':>8}",
             flush=True,
         )
         for text, query in zip(texts, parsed, strict=True):
             print(ask(text, query, call, duck, repeat, exact), flush=True)
         session.rollback()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{scale} {db}: peak RSS {rss:.0f} MB (DuckDB's tables included)", flush=True)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(
+        f"{scale} {db}: peak RSS {usage.ru_maxrss / 1024:.0f} MB (DuckDB's tables included); "
+        f"ranking cache {CACHE.held / 2**20:.0f} of {CACHE.limit / 2**20:.0f} MB held; "
+        f"process CPU {usage.ru_utime + usage.ru_stime:.1f} s",
+        flush=True,
+    )
     engine.dispose()
 
 
@@ -248,7 +278,14 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--exact", action="store_true", help="also time the exact SQL path once")
+    parser.add_argument(
+        "--cache-mb",
+        type=int,
+        default=int(os.environ.get("CREATORBOT_RANKING_CACHE_MB", DEFAULT_MB)),
+        help="the ranking cache's bound, as CREATORBOT_RANKING_CACHE_MB sets the bot's",
+    )
     args = parser.parse_args()
+    configure(args.cache_mb)
     for scale in args.scales.split(","):
         for db in args.databases.split(","):
             run(scale, db, args.repeat, args.exact)

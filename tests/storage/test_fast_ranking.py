@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,12 +24,15 @@ from creatorbot.commands import leaderboard
 from creatorbot.commands.core import Call, CommandRequest, Services, UserError
 from creatorbot.commands.i18n import Lang
 from creatorbot.storage import writer
-from creatorbot.storage.daycolumns import missing_days
+from creatorbot.storage.daycolumns import ID, missing_days, read_named
 from creatorbot.storage.db import upgrade
 from creatorbot.storage.demo import DemoSpec, World, build_world, write_world
 from creatorbot.storage.models import Campaign, Creator, DayColumn
 from creatorbot.storage.queries.metrics import RANKABLE, metric_totals
+from creatorbot.storage.ranking import days as ranking_days
 from creatorbot.storage.ranking import rank_window
+from creatorbot.storage.ranking.cache import CACHE
+from creatorbot.storage.ranking.days import BLOCK
 
 END = dt.date(2026, 11, 23)
 SPEC = DemoSpec(creators=160, days=40, seed=5, end=END)
@@ -206,6 +210,74 @@ def test_random_requests_rank_as_the_sql_path(
     with sessions.begin() as session:
         writer.write_daily_metrics(some, session=session)
     check_random_requests(sessions)
+
+
+def test_a_correction_inside_a_long_window_is_seen(
+    stored: World, sessions: sessionmaker[Session]
+) -> None:
+    # The world's 40 days: whole blocks of days are summed once and kept; one of them is
+    # corrected in its middle.
+    season = {
+        "market": "MY",
+        "metric": "gmv",
+        "end": END,
+        "days": SPEC.days,
+        "tier": None,
+        "category": None,
+        "campaign": None,
+        "top": 5,
+    }
+    past = END - dt.timedelta(days=20)
+    first = past - dt.timedelta(days=past.toordinal() % BLOCK)
+    assert SPEC.start <= first and first + dt.timedelta(days=BLOCK - 1) < END  # a whole block
+    window = Window(SPEC.start, END)
+    with sessions() as session:
+        check_same(session, season)
+        check_same(session, {**season, "category": "beauty"})
+    rows = day_rows(stored, "MY", past)
+    low = rows.sort_values(["gmv", "handle"]).head(3)
+    with sessions.begin() as session:
+        writer.write_daily_metrics(low.assign(gmv=low["gmv"] + 7 * 10**9), session=session)
+    with sessions() as session:
+        check_same(session, season)
+        check_same(session, {**season, "category": "beauty"})
+        fast = rank_window("MY", "gmv", window, session=session, top=3)
+        assert fast is not None
+        assert set(fast.rows["handle"]) == set(low["handle"])
+
+
+def test_a_long_window_asked_again_reads_only_the_days_outside_whole_blocks(
+    stored: World, sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = Window(SPEC.start, END)
+    with sessions() as session:
+        first = rank_window("MY", "gmv", window, session=session, top=TOP)
+    # The days' columns leave the cache (as a year of a million creators' would not fit it),
+    # the sums of the whole blocks stay.
+    for day in (SPEC.start + dt.timedelta(days=n) for n in range(SPEC.days)):
+        for name in (ID, "gmv"):
+            CACHE.put(("column", "MY", day, name), "evicted", np.zeros(0))
+    read: list[tuple[str, dt.date]] = []
+
+    def recorded(market: str, name: str, days: list[dt.date], **kwargs: Any) -> Any:
+        read.extend((name, day) for day in days)
+        return read_named(market, name, days, **kwargs)
+
+    monkeypatch.setattr(ranking_days, "read_named", recorded)
+    with sessions() as session:
+        again = rank_window("MY", "gmv", window, session=session, top=TOP)
+    assert first is not None and again is not None
+    for column in COLUMNS:
+        assert plain(again.rows[column]) == plain(first.rows[column]), column
+    loose = set()
+    for n in range(SPEC.days):
+        day = SPEC.start + dt.timedelta(days=n)
+        start = day - dt.timedelta(days=day.toordinal() % BLOCK)
+        if start < SPEC.start or start + dt.timedelta(days=BLOCK - 1) > END:
+            loose.add(day)
+    assert len(loose) < SPEC.days
+    assert {day for name, day in read if name == ID} == loose
+    assert {day for name, day in read if name == "gmv"} == loose
 
 
 def test_a_day_without_columns_is_left_to_the_sql_path_until_filled(

@@ -1,10 +1,11 @@
 """A metric summed over a span of days per creator, from the day columns: each day's arrays
-read once and cached under its stamp, then added into the market's position space."""
+read once and cached under its stamp, then added into the market's position space; the sums of
+whole blocks of days are cached too, so a long window adds a few dozen arrays, not a year's."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,9 @@ from creatorbot.storage.ranking.people import People
 from creatorbot.storage.stamps import day_stamps
 
 ONE_DAY = dt.timedelta(days=1)
+# Days per block, blocks aligned on the calendar: a 366-day window adds at most 22 block sums and
+# 30 loose days; a block is summed once per process, and again after a write to one of its days.
+BLOCK = 16
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,8 @@ class Days:
         self.complete = not days_with_rows(market, every - stored, session=session)
         self.days = sorted(stored)
         self._stamps = day_stamps(market, span.start, span.end, session=session)
-        self._places = self._arrays(ID, self.days, self._placement) if self.complete else {}
+        # Placed as days are summed: a block's kept sum needs none of its days.
+        self._places: dict[dt.date, Placement] = {}
 
     def _stamp(self, day: dt.date, name: str) -> tuple[str, ...] | None:
         stamp = self._stamps.get(day)
@@ -57,7 +62,14 @@ class Days:
         """Bring `metric`'s column of every stored day of the span into the cache (what `total`
         reads), without adding anything up."""
         if self.complete:
+            self._place(self.days)
             self._arrays(metric, self.days)
+
+    def _place(self, days: list[dt.date]) -> None:
+        """Have the placement of each of `days` at hand."""
+        missing = [day for day in days if day not in self._places]
+        if missing:
+            self._places.update(self._arrays(ID, missing, self._placement))
 
     def _arrays(
         self, name: str, days: list[dt.date], convert: Callable[[np.ndarray], Any] | None = None
@@ -102,8 +114,57 @@ class Days:
         totals = np.zeros(size, dtype=np.int64)
         if not mine:
             return totals
-        columns = self._arrays(metric, mine)
+        blocks, loose = self._blocks(window, mine)
+        sums: dict[int, Any] = {
+            block: CACHE.get(key + (metric,), stamp) for block, (key, stamp, _) in blocks.items()
+        }
+        unsummed = [block for block, found in sums.items() if found is None]
+        needed = loose + [day for block in unsummed for day in blocks[block][2]]
+        self._place(needed)
+        columns = self._arrays(metric, needed)
+        for block in unsummed:
+            key, stamp, days = blocks[block]
+            summed = np.zeros(len(self._group.ids), dtype=np.int64)
+            self._add(summed, days, columns, None)
+            CACHE.put(key + (metric,), stamp, summed)
+            sums[block] = summed
+        for summed in sums.values():
+            np.add(totals, summed if members is None else summed[members], out=totals)
+        self._add(totals, loose, columns, members)
+        return totals
+
+    def _blocks(
+        self, window: Window, mine: list[dt.date]
+    ) -> tuple[dict[int, tuple[tuple[Hashable, ...], Hashable, list[dt.date]]], list[dt.date]]:
+        """The whole blocks inside `window` whose days all carry stamps (by block: the key of its
+        sum less the metric, its stamp, its stored days), and the days of `mine` outside them."""
+        by_block: dict[int, list[dt.date]] = {}
         for day in mine:
+            by_block.setdefault(day.toordinal() // BLOCK, []).append(day)
+        first, last = window.start.toordinal(), window.end.toordinal()
+        blocks: dict[int, tuple[tuple[Hashable, ...], Hashable, list[dt.date]]] = {}
+        loose: list[dt.date] = []
+        for block, days in by_block.items():
+            # A placement's stamp: the day's columns and the creators, both of which the sum
+            # depends on; and which days of the block are stored.
+            stamps = [self._stamp(day, ID) for day in days]
+            whole = first <= block * BLOCK and block * BLOCK + BLOCK - 1 <= last
+            if not whole or None in stamps:
+                loose.extend(days)
+            else:
+                key = ("block", self._market, block, BLOCK)
+                blocks[block] = (key, (tuple(days), tuple(stamps)), days)
+        return blocks, loose
+
+    def _add(
+        self,
+        totals: np.ndarray,
+        days: list[dt.date],
+        columns: dict[dt.date, Any],
+        members: np.ndarray | None,
+    ) -> None:
+        """Add each of `days`' values (from `columns`) into `totals`."""
+        for day in days:
             place: Placement = self._places[day]
             values: np.ndarray = columns[day]
             if place.positions is None:  # row i is creator i
@@ -113,7 +174,6 @@ class Days:
                 totals[place.positions] += values if place.rows is None else values[place.rows]
             else:
                 totals += self._spread(place, values)[members]
-        return totals
 
     def _spread(self, place: Placement, values: np.ndarray) -> np.ndarray:
         """A day's values at the positions of their creators (0 for creators without a row)."""
