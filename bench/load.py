@@ -468,9 +468,12 @@ def load(
     if not all(0 < users <= MAX_USERS for users in steps):
         raise ValueError(f"a step has 1 to {MAX_USERS} users")
     mix = command_mix(db_path)
-    # Each step has users of its own (and the warm-up one more), each granted the viewer role.
+    # Each step has users of its own (and the warm-up its own: two per worker process, at once,
+    # so that each worker, whichever takes a request, has answered every kind before the
+    # steps), each granted the viewer role.
+    warmers = 2 * int((tuning or {}).get("CREATORBOT_PROCESSES", "1")) if warm_up else 0
     firsts = [sum(steps[:i]) for i in range(len(steps))]
-    everyone = [user_id(n) for n in range(1, sum(steps) + 2)]
+    everyone = [user_id(n) for n in range(1, sum(steps) + warmers + 1)]
     grant_viewers(db_path, everyone, dt.datetime.now(dt.UTC))
     with AnsweringSlack() as fake:
         fake.add_channel("C1")
@@ -479,7 +482,7 @@ def load(
         with running_bot(db_path, fake, tuning) as bot:
             idle = tree_figures(bot.process.pid)
             if warm_up:  # the first chart and the first query of each kind load what they need
-                run_step(bot, fake, [everyone[-1]], min(len(mix), RATE_LIMIT), mix)
+                run_step(bot, fake, everyone[-warmers:], min(len(mix), RATE_LIMIT), mix)
             results = [
                 run_step(bot, fake, everyone[first : first + users], per_user, mix)
                 for first, users in zip(firsts, steps, strict=True)
