@@ -323,6 +323,8 @@ class FeedbackResponse(Base):
     __table_args__ = (
         Index("ix_feedback_responses_submission", "platform", "user_id", "submission", unique=True),
         Index("ix_feedback_responses_link_id", "link_id", unique=True),
+        # A creator's latest response (`creator`, the feedback summary): no scan of them all.
+        Index("ix_feedback_responses_creator_created", "creator_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

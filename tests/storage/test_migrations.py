@@ -9,7 +9,7 @@ from sqlalchemy import Engine, inspect, or_, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.storage.db import head_revision, upgrade
-from creatorbot.storage.models import Base, Creator, Market
+from creatorbot.storage.models import Base, Creator, FeedbackResponse, Market
 
 
 # Reflection cannot read expression indexes back; the test below checks those directly.
@@ -41,6 +41,24 @@ def test_creator_look_ups_by_name_use_an_index(engine: Engine) -> None:
         plan = " ".join(str(row) for row in connection.execute(text(f"{explain} {compiled}")))
     assert "ix_creators_handle_key" in plan
     assert "ix_creators_name_key" in plan
+
+
+def test_a_creators_latest_feedback_uses_an_index(engine: Engine) -> None:
+    """`creator` shows a creator's latest feedback: found by creator and time, not by reading
+    every response about them and sorting."""
+    query = (
+        select(FeedbackResponse.id)
+        .where(FeedbackResponse.creator_id == 7)
+        .order_by(FeedbackResponse.created_at.desc(), FeedbackResponse.id.desc())
+        .limit(1)
+    )
+    with engine.connect() as connection:
+        compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
+        explain = "EXPLAIN QUERY PLAN" if engine.dialect.name == "sqlite" else "EXPLAIN"
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SET enable_seqscan = off"))  # tiny table: force the choice
+        plan = " ".join(str(row) for row in connection.execute(text(f"{explain} {compiled}")))
+    assert "ix_feedback_responses_creator_created" in plan
 
 
 def _schema(engine: Engine) -> dict[str, object]:
