@@ -10,6 +10,8 @@ PURPOSES = {
     "slack": "Slack",
     "lark": "Lark",
     "postgres": "PostgreSQL",
+    "sentry": "Sending errors to Sentry (SENTRY_DSN)",
+    "otel": "Sending traces to OTEL_EXPORTER_OTLP_ENDPOINT",
 }
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from creatorbot.bot import telemetry
 from creatorbot.bot.settings import Settings
 from creatorbot.commands.core import Services, utc_now
 from creatorbot.commands.link_tokens import LinkKeys
@@ -143,6 +144,7 @@ def build(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> App
         rate_limit_exempt=settings.rate_limit_exempt_ids,
         failed=failures,
         links=_link_keys(settings),
+        traced=telemetry.traced,
     )
     router = Router(commands(), services, forms())
     return App(settings, engine, sessions, services, router, wake_jobs, failures, people)

@@ -51,7 +51,7 @@ def run(args: argparse.Namespace, *, own_process: bool = False) -> int:
     with frozen_after(own_process):
         from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-        from creatorbot.bot import logs
+        from creatorbot.bot import logs, telemetry
         from creatorbot.bot.app import SchemaOutOfDate, build
         from creatorbot.bot.config_error import ConfigError
         from creatorbot.bot.settings import DEPRECATED, Settings
@@ -77,6 +77,7 @@ def run(args: argparse.Namespace, *, own_process: bool = False) -> int:
         args.log_level or ("ERROR" if reported else "WARNING" if quiet else settings.log_level),
         settings.log_format,
     )
+    telemetry.start(settings)  # Sentry and traces, when configured
     for name in settings.deprecated:
         logger.warning(
             "%s is deprecated: move it to the config file's `%s:` "

@@ -189,6 +189,11 @@ class Settings(BaseSettings):
     http_threads: int = Field(default=16, ge=1, validation_alias="CREATORBOT_HTTP_THREADS")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     log_format: Literal["text", "json"] = Field(default="text", validation_alias="LOG_FORMAT")
+    # Error reports and traces (bot/telemetry.py), each off unless set, each an extra.
+    sentry_dsn: SecretStr | None = Field(default=None, validation_alias="SENTRY_DSN")
+    sentry_environment: str = Field(default="", validation_alias="SENTRY_ENVIRONMENT")
+    otel_endpoint: str = Field(default="", validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT")
+    otel_service_name: str = Field(default="creatorbot", validation_alias="OTEL_SERVICE_NAME")
 
     @property
     def resolved_database_url(self) -> str:

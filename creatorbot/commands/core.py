@@ -66,6 +66,9 @@ class Services:
     failed: Callable[[str, str], None] = lambda platform, stage: None
     # How creators' form links are signed and addressed; None: links are not set up.
     links: LinkKeys | None = None
+    # One command answered or post made (what, its fields, seconds it took): the top floor
+    # traces it when traces are configured (bot/telemetry.py).
+    traced: Callable[[str, Mapping[str, object], float], None] = lambda what, fields, s: None
 
 
 @dataclass

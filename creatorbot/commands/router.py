@@ -239,8 +239,10 @@ class Router:
                     "(reference {ref}). Please try again in a minute."
                 )
             reply = error(message.format(ref=ref))
-        latency = round((time.perf_counter() - started) * 1000, 1)
+        took = time.perf_counter() - started
+        latency = round(took * 1000, 1)
         logger.info("command answered", extra={**context, "ok": reply.ok, "latency_ms": latency})
+        self.services.traced("command", {**context, "outcome": outcome}, took)
         self._audit(request, name, arguments, outcome, reply.rows if reply.ok else None, started)
         return reply
 

@@ -28,8 +28,13 @@ _SECRETS = re.compile(
 
 def redact(text: str) -> str:
     """`text` with anything that looks like a token, key or password replaced, and cut."""
-    cleaned = _SECRETS.sub(REDACTED, text)
+    cleaned = hide_secrets(text)
     return cleaned if len(cleaned) <= MAX_ARGUMENTS else cleaned[: MAX_ARGUMENTS - 1] + "…"
+
+
+def hide_secrets(text: str) -> str:
+    """`text` with anything that looks like a token, key or password replaced."""
+    return _SECRETS.sub(REDACTED, text)
 
 
 def record(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
@@ -239,6 +240,7 @@ class Runner:
             subscription.platform, subscription.workspace, subscription.channel, subscription.locale
         )
         key = ledger_key(item.spec.name, subscription.id, item.period.key)
+        started = time.perf_counter()
         try:
             poster = self.posters.for_target(target)
             found = poster.find(target, key) if item.recovering else None
@@ -246,6 +248,7 @@ class Runner:
             ref = found or (poster.post(target, post.reply, key=key) if post.reply else None)
         except Exception as exc:
             logger.warning("post failed", extra={"key": key, "error": str(exc)})
+            self._traced(item, key, "failed", started)
             gone = isinstance(exc, NotInstalled)
             self._failed(item, f"{type(exc).__name__}: {exc}", now, report, gone=gone)
             return f"{type(exc).__name__}: {exc}" if gone else None
@@ -262,7 +265,12 @@ class Runner:
                 post.after(ref, session)
         (report.found if found else report.posted if ref else report.quiet).append(key)
         logger.info("posted" if ref else "nothing to post", extra={"key": key, "ref": ref})
+        self._traced(item, key, "found" if found else "posted" if ref else "quiet", started)
         return None
+
+    def _traced(self, item: Work, key: str, outcome: str, started: float) -> None:
+        fields = {"job": item.spec.name, "key": key, "platform": item.subscription.platform}
+        self.services.traced("post", {**fields, "outcome": outcome}, time.perf_counter() - started)
 
     def _failed(
         self, item: Work, error: str, now: dt.datetime, report: TickReport, *, gone: bool

@@ -23,11 +23,12 @@ from creatorbot.storage.queries.markets import latest_day
 from tests.bot.test_start_imports import ROOT, imported_by, modules_imported_by
 
 SPEC = DemoSpec(creators=40, days=40, seed=5, end=dt.date(2026, 11, 30))
-NOT_ON_THE_PATH = {"pandas", "numpy", "matplotlib"}
+# Error reports and traces are imported only when SENTRY_DSN or OTEL_EXPORTER_OTLP_ENDPOINT is set.
+NOT_ON_THE_PATH = {"pandas", "numpy", "matplotlib", "sentry_sdk", "opentelemetry"}
 # Needed by no question on SQLite without a config file: PostgreSQL's dialect costs about 0.08 s
 # of CPU to import, the config file's reader (YAML) about 0.02 s.
 NOT_ON_SQLITE = {"sqlalchemy.dialects.postgresql", "psycopg", "yaml", "creatorbot.bot.config_file"}
-OURS = ("SLACK_", "LARK_", "CREATORBOT_")
+OURS = ("SLACK_", "LARK_", "CREATORBOT_", "SENTRY_", "OTEL_")
 ALSO_OURS = ("DATABASE_URL", "LANG", "LC_ALL", "LOG_LEVEL")
 
 

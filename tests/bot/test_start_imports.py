@@ -30,6 +30,8 @@ HEAVY = {
     "apscheduler",
     "babel",
     "pydantic",
+    "sentry_sdk",  # error reports and traces: only when SENTRY_DSN or OTEL_… is set
+    "opentelemetry",
 }
 
 

@@ -12,14 +12,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from creatorbot.commands.core import Services
 from creatorbot.commands.reply import Reply, Text
-from creatorbot.jobs.posting import Target
+from creatorbot.jobs.posting import Posters, Target
 from creatorbot.jobs.runner import Runner, ledger_key
 from creatorbot.storage import ledger
 from creatorbot.storage.leader import LeaderLock
 from creatorbot.storage.models import Campaign, CampaignKind, Run, RunStatus, Subscription
 from tests.fakes.poster import RecordingPoster
-from tests.jobs.conftest import every, utc
+from tests.jobs.conftest import GRACE, HELLO, every, utc
 
 MINUTE = dt.timedelta(minutes=1)
 
@@ -298,3 +299,34 @@ def test_a_post_that_keeps_failing_is_tried_8_times_then_left_failed(
     assert poster.posted == []
     with sessions.begin() as session:
         assert [r.status for r in session.scalars(select(Run))] == [RunStatus.FAILED]
+
+
+def test_each_post_is_traced_with_its_job_platform_and_outcome(
+    sessions: sessionmaker[Session],
+    add_subscription: Callable[..., Subscription],
+    poster: RecordingPoster,
+) -> None:
+    traced: list[tuple[str, dict[str, object], float]] = []
+    sub = add_subscription("C1", "MY", "09:00", since=utc(2026, 11, 23, 12))
+    runner = Runner(
+        Services(sessions=sessions, traced=lambda what, f, s: traced.append((what, dict(f), s))),
+        Posters({"slack": poster}),
+        HELLO,
+        worker="w1",
+        grace=GRACE,
+    )
+
+    runner.tick(utc(2026, 11, 24, 1, 0))
+
+    assert [(what, fields) for what, fields, _ in traced] == [
+        (
+            "post",
+            {
+                "job": "snapshot",
+                "key": ledger_key("snapshot", sub.id, "2026-11-24"),
+                "platform": "slack",
+                "outcome": "posted",
+            },
+        )
+    ]
+    assert traced[0][2] >= 0
