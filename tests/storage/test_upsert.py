@@ -166,13 +166,19 @@ def test_a_copy_left_behind_that_fails_raises_its_own_error(
     table = table_of(SlotMetric)
     with sessions.begin() as session:
         insert_frame(table, slots(0, N), COLUMNS, session=session)
-    with pytest.raises(IntegrityError), sessions.begin() as session:
-        with copies_behind(session=session):
-            insert_frame(table, slots(N - 1, N), COLUMNS, session=session)  # s02499 is stored
-            session.execute(select(func.count()).select_from(SlotMetric)).one()
-    with pytest.raises(IntegrityError), sessions.begin() as session:
-        with copies_behind(session=session):
-            insert_frame(table, slots(N - 1, N), COLUMNS, session=session)
-            insert_frame(table, slots(5 * N, N), COLUMNS, session=session)  # the next write
+    with (
+        pytest.raises(IntegrityError),
+        sessions.begin() as session,
+        copies_behind(session=session),
+    ):
+        insert_frame(table, slots(N - 1, N), COLUMNS, session=session)  # s02499 is stored
+        session.execute(select(func.count()).select_from(SlotMetric)).one()
+    with (
+        pytest.raises(IntegrityError),
+        sessions.begin() as session,
+        copies_behind(session=session),
+    ):
+        insert_frame(table, slots(N - 1, N), COLUMNS, session=session)
+        insert_frame(table, slots(5 * N, N), COLUMNS, session=session)  # the next write
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(SlotMetric)) == N
