@@ -4,7 +4,6 @@ answer to someone else's file, or to no file, is not read as one."""
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 import secrets
@@ -12,39 +11,24 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from creatorbot.storage import writer
 from creatorbot.storage.models import Campaign, Creator, Enrollment
 from tests.bot.lark_harness import LarkBot, running_lark_bot
-from tests.bot.world import END
+from tests.bot.world import LIST_SPRINT, add_list_sprint
 from tests.fakes import lark_events as le
 from tests.fakes.lark_api import RESOURCE
 
 LEAD = "ou_farah"  # one of the team: an admin of every market
 DM = "oc_dm_farah"
-SLUG = "my-list-sprint"
+SLUG = LIST_SPRINT
 
 
 @pytest.fixture
 def bot(tmp_path: Path) -> Iterator[LarkBot]:
     with running_lark_bot(tmp_path) as running:
-        campaign = {
-            "slug": SLUG,
-            "name": "List Sprint",
-            "market": "MY",
-            "kind": "competition",
-            "starts_on": END,
-            "ends_on": END + dt.timedelta(days=10),
-            "metric": "gmv",
-            "gmv_target": None,
-            "creator_target": None,
-            "reward_tiers": [],
-        }
-        with running.app.sessions.begin() as session:
-            writer.write_campaigns(pd.DataFrame([campaign]), session=session)
+        add_list_sprint(running.app)
         yield running
 
 

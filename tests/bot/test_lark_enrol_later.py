@@ -12,14 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from creatorbot.storage import writer
 from tests.bot.lark_harness import LarkBot, running_lark_bot
 from tests.bot.test_lark_enrol_file import SLUG, behaviours, enrolled, shown
-from tests.bot.world import END, NOW
+from tests.bot.world import NOW, add_list_sprint
 from tests.fakes import lark_events as le
 from tests.fakes.lark_api import RESOURCE
 from tests.jobs.inbox_world import database_url
@@ -54,20 +52,7 @@ def clock() -> Clock:
 def bot(tmp_path: Path, clock: Clock, engine: Engine) -> Iterator[LarkBot]:
     """The bot on SQLite, then on PostgreSQL."""
     with running_lark_bot(tmp_path, clock=clock, database_url=database_url(engine)) as running:
-        campaign = {
-            "slug": SLUG,
-            "name": "List Sprint",
-            "market": "MY",
-            "kind": "competition",
-            "starts_on": END,
-            "ends_on": END + dt.timedelta(days=10),
-            "metric": "gmv",
-            "gmv_target": None,
-            "creator_target": None,
-            "reward_tiers": [],
-        }
-        with running.app.sessions.begin() as session:
-            writer.write_campaigns(pd.DataFrame([campaign]), session=session)
+        add_list_sprint(running.app)
         yield running
 
 

@@ -4,43 +4,27 @@ showed; a file that is no list is answered clearly and writes nothing."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from creatorbot.storage import writer
 from creatorbot.storage.models import Campaign, Creator, Enrollment
 from tests.bot.slack_harness import SlackBot, running_bot
-from tests.bot.world import END
+from tests.bot.world import LIST_SPRINT, add_list_sprint
 from tests.fakes.slack_requests import block_action, event
 
-SLUG = "my-list-sprint"
+SLUG = LIST_SPRINT
 
 
 @pytest.fixture
 def bot(tmp_path: Path) -> Iterator[SlackBot]:
     with running_bot(tmp_path) as running:
-        campaign = {
-            "slug": SLUG,
-            "name": "List Sprint",
-            "market": "MY",
-            "kind": "competition",
-            "starts_on": END,
-            "ends_on": END + dt.timedelta(days=10),
-            "metric": "gmv",
-            "gmv_target": None,
-            "creator_target": None,
-            "reward_tiers": [],
-        }
-        with running.app.sessions.begin() as session:
-            writer.write_campaigns(pd.DataFrame([campaign]), session=session)
+        add_list_sprint(running.app)
         yield running
 
 

@@ -4,21 +4,18 @@ is taken (the preview says so); an older file is not, and a command no longer wa
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from creatorbot.storage import writer
 from tests.bot.slack_harness import SlackBot, running_bot
 from tests.bot.test_lark_enrol_later import ASKED, PREVIEW, Clock
 from tests.bot.test_slack_enrol_file import SLUG, enrol_button, enrolled, press, share, text_of
-from tests.bot.world import END
+from tests.bot.world import add_list_sprint
 from tests.fakes.slack_requests import event
 from tests.jobs.inbox_world import database_url
 
@@ -32,20 +29,7 @@ def clock() -> Clock:
 def bot(tmp_path: Path, clock: Clock, engine: Engine) -> Iterator[SlackBot]:
     """The bot on SQLite, then on PostgreSQL."""
     with running_bot(tmp_path, clock=clock, database_url=database_url(engine)) as running:
-        campaign = {
-            "slug": SLUG,
-            "name": "List Sprint",
-            "market": "MY",
-            "kind": "competition",
-            "starts_on": END,
-            "ends_on": END + dt.timedelta(days=10),
-            "metric": "gmv",
-            "gmv_target": None,
-            "creator_target": None,
-            "reward_tiers": [],
-        }
-        with running.app.sessions.begin() as session:
-            writer.write_campaigns(pd.DataFrame([campaign]), session=session)
+        add_list_sprint(running.app)
         yield running
 
 

@@ -154,3 +154,25 @@ def ended_campaign_with_feedback_prompts(
     subscribe_channels(
         app, platform, workspace, (channel,), kind=SubscriptionKind.FEEDBACK, by="U1"
     )
+
+
+LIST_SPRINT = "my-list-sprint"
+
+
+def add_list_sprint(app: App) -> None:
+    """A MY competition running from `END` for ten days, with nobody enrolled: what the tests of
+    enrolment from a list file enrol into."""
+    campaign = {
+        "slug": LIST_SPRINT,
+        "name": "List Sprint",
+        "market": "MY",
+        "kind": "competition",
+        "starts_on": END,
+        "ends_on": END + dt.timedelta(days=10),
+        "metric": "gmv",
+        "gmv_target": None,
+        "creator_target": None,
+        "reward_tiers": [],
+    }
+    with app.sessions.begin() as session:
+        writer.write_campaigns(pd.DataFrame([campaign]), session=session)
