@@ -30,6 +30,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import Formatter, MaxNLocator
 from PIL import Image as PILImage
 
+from creatorbot.commands.chartmemo import remembered
 from creatorbot.commands.i18n import N_, Lang, babel_locale
 from creatorbot.commands.reply import Image
 
@@ -451,6 +452,7 @@ def _empty(
     return Image(png=_png(figure), title=title, alt=lang._(NO_DATA_ALT).format(metric=metric))
 
 
+@remembered
 def daily_trend(
     days: Sequence[dt.date],
     values: Sequence[int],
@@ -540,6 +542,7 @@ def daily_trend(
     return Image(png=_png(figure), title=title, alt=alt)
 
 
+@remembered
 def cumulative_vs_target(
     days: Sequence[dt.date],
     cumulative: Sequence[int],
@@ -678,6 +681,7 @@ def _bars(
     return Image(png=_png(figure), title=title, alt=alt)
 
 
+@remembered
 def ranked_bars(
     labels: Sequence[str],
     values: Sequence[int],
@@ -715,6 +719,7 @@ def ranked_bars(
     )
 
 
+@remembered
 def percent_bars(
     labels: Sequence[str],
     ratios: Sequence[float],
