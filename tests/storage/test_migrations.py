@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect, or_, select, text
+from sqlalchemy import Engine, Select, inspect, or_, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from creatorbot.storage.db import head_revision, upgrade
@@ -21,6 +23,16 @@ def test_models_and_migrations_agree(engine: Engine) -> None:
         assert compare_metadata(context, Base.metadata) == []
 
 
+def _plan(engine: Engine, query: Select[Any]) -> str:
+    """The database's plan for `query`, as one line of text."""
+    with engine.connect() as connection:
+        compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
+        explain = "EXPLAIN QUERY PLAN" if engine.dialect.name == "sqlite" else "EXPLAIN"
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SET enable_seqscan = off"))  # tiny table: force the choice
+        return " ".join(str(row) for row in connection.execute(text(f"{explain} {compiled}")))
+
+
 def test_creator_look_ups_by_name_use_an_index(engine: Engine) -> None:
     """`creator NAME` compares the handle's key (up to case and invisible characters) and the
     name's (up to accents and case), whole or as a prefix: both are indexed, so the look-up
@@ -33,12 +45,7 @@ def test_creator_look_ups_by_name_use_an_index(engine: Engine) -> None:
             Creator.name_key.between("ab", "ab\uffff"),
         )
     )
-    with engine.connect() as connection:
-        compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
-        explain = "EXPLAIN QUERY PLAN" if engine.dialect.name == "sqlite" else "EXPLAIN"
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("SET enable_seqscan = off"))  # tiny table: force the choice
-        plan = " ".join(str(row) for row in connection.execute(text(f"{explain} {compiled}")))
+    plan = _plan(engine, query)
     assert "ix_creators_handle_key" in plan
     assert "ix_creators_name_key" in plan
 
@@ -52,12 +59,7 @@ def test_a_creators_latest_feedback_uses_an_index(engine: Engine) -> None:
         .order_by(FeedbackResponse.created_at.desc(), FeedbackResponse.id.desc())
         .limit(1)
     )
-    with engine.connect() as connection:
-        compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
-        explain = "EXPLAIN QUERY PLAN" if engine.dialect.name == "sqlite" else "EXPLAIN"
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("SET enable_seqscan = off"))  # tiny table: force the choice
-        plan = " ".join(str(row) for row in connection.execute(text(f"{explain} {compiled}")))
+    plan = _plan(engine, query)
     assert "ix_feedback_responses_creator_created" in plan
 
 
