@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
+import numpy as np
 import pytest
 
+from creatorbot.commands import i18n
 from creatorbot.commands.i18n import Lang, language_of
 
 NBSP = "\xa0"
@@ -185,3 +188,61 @@ def test_money(language: str, market: str | None, minor: int, currency: str, exp
 )
 def test_money_with_other_minor_units(minor: int, minor_units: int, expected: str) -> None:
     assert Lang("en", "IT").money(minor, "EUR", minor_units) == expected
+
+
+def test_what_the_quick_path_leaves_to_babel_is_written_the_same_way() -> None:
+    italian = Lang("it", "IT")
+    assert italian.number(np.float64(1234.5), 2) == "1.234,50"
+    assert italian.number(np.int64(-1234), 1) == "-1.234,0"
+    assert italian.number(float("inf"), 0) == "∞"
+    assert italian.percent(np.float64(0.1234), 2) == "12,34%"
+    assert italian.percent(float("-inf")) == "-∞%"
+
+
+def test_indian_english_groups_in_lakhs_and_crores() -> None:
+    lang = Lang("en", "IN")
+    assert lang.number(123_456_789) == "12,34,56,789"
+    assert lang.number(-1_234_567.5) == "-12,34,567.5"
+    assert lang.money(123_456_789, "INR") == "₹12,34,567.89"
+    assert lang.money(-123_456_789, "INR") == "-₹12,34,567.89"
+
+
+@pytest.mark.parametrize(
+    ("language", "market", "currency", "money", "number", "percent"),
+    [
+        ("en", "MY", "MYR", "RM1,234.56", "-1,234.6", "12.5%"),
+        ("ms", "MY", "MYR", "RM1,234.56", "-1,234.6", "12.5%"),
+        ("it", "IT", "EUR", f"1.234,56{NBSP}€", "-1.234,6", "12,5%"),
+        ("en", "IT", "EUR", "€1,234.56", "-1,234.6", "12.5%"),
+    ],
+)
+def test_the_bots_languages_write_numbers_without_babel(
+    language: str, market: str, currency: str, money: str, number: str, percent: str
+) -> None:
+    """Babel vouches for the quick path once (per language, market and currency); after that
+    the tables of money, counts and percentages never call it."""
+    lang = Lang(language, market)
+    lang.money(0, currency)  # Babel checks the quick path here, once
+    never = mock.Mock(side_effect=AssertionError("Babel called"))
+    with (
+        mock.patch.object(i18n, "format_currency", never),
+        mock.patch.object(i18n, "format_decimal", never),
+        mock.patch.object(i18n, "format_percent", never),
+    ):
+        assert lang.money(123_456, currency) == money
+        assert lang.number(-1_234.56, 1) == number
+        assert lang.percent(0.125) == percent
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "seven"),
+    [
+        ("en", "last day", "last 7 days"),
+        ("it", "ultimo giorno", "ultimi 7 giorni"),
+        ("ms", "1 hari lepas", "7 hari lepas"),
+    ],
+)
+def test_plurals(language: str, one: str, seven: str) -> None:
+    lang = Lang(language)
+    assert lang.n_("last day", "last {n} days", 1).format(n=1) == one
+    assert lang.n_("last day", "last {n} days", 7).format(n=7) == seven

@@ -22,6 +22,11 @@ def test_a_csv_writes_days_as_quoted_iso_dates() -> None:
     assert data == BOM + b'"day","n"\r\n"2026-11-23",5\r\n"2027-01-03",-2\r\n'
 
 
+def test_a_csv_quotes_text_and_doubles_its_quotes() -> None:
+    data = csv_bytes(["name"], [['say "hi"'], [None], ["=1"], ["a,b"]])
+    assert data == BOM + b'"name"\r\n"say ""hi"""\r\n""\r\n"\'=1"\r\n"a,b"\r\n'
+
+
 def test_a_csv_writes_decimals_in_plain_digits() -> None:
     data = csv_bytes(["a"], [[Decimal("1E+3")], [Decimal("-0.50")]])
     assert data == BOM + b'"a"\r\n1000\r\n-0.50\r\n'
