@@ -193,7 +193,7 @@ def test_money_with_other_minor_units(minor: int, minor_units: int, expected: st
 def test_what_the_quick_path_leaves_to_babel_is_written_the_same_way() -> None:
     italian = Lang("it", "IT")
     assert italian.number(np.float64(1234.5), 2) == "1.234,50"
-    assert italian.number(np.int64(-1234), 1) == "-1.234,0"
+    assert italian.number(np.int64(-1234), 1) == "-1.234,0"  # type: ignore[arg-type]
     assert italian.number(float("inf"), 0) == "∞"
     assert italian.percent(np.float64(0.1234), 2) == "12,34%"
     assert italian.percent(float("-inf")) == "-∞%"
