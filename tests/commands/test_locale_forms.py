@@ -208,16 +208,16 @@ def test_indian_english_groups_in_lakhs_and_crores() -> None:
 
 
 @pytest.mark.parametrize(
-    ("language", "market", "currency", "money", "number", "percent"),
+    ("language", "market", "currency", "money", "count", "number", "percent"),
     [
-        ("en", "MY", "MYR", "RM1,234.56", "-1,234.6", "12.5%"),
-        ("ms", "MY", "MYR", "RM1,234.56", "-1,234.6", "12.5%"),
-        ("it", "IT", "EUR", f"1.234,56{NBSP}€", "-1.234,6", "12,5%"),
-        ("en", "IT", "EUR", "€1,234.56", "-1,234.6", "12.5%"),
+        ("en", "MY", "MYR", "RM1,234.56", "-1,234,567", "-1,234.6", "12.5%"),
+        ("ms", "MY", "MYR", "RM1,234.56", "-1,234,567", "-1,234.6", "12.5%"),
+        ("it", "IT", "EUR", f"1.234,56{NBSP}€", "-1.234.567", "-1.234,6", "12,5%"),
+        ("en", "IT", "EUR", "€1,234.56", "-1,234,567", "-1,234.6", "12.5%"),
     ],
 )
 def test_the_bots_languages_write_numbers_without_babel(
-    language: str, market: str, currency: str, money: str, number: str, percent: str
+    language: str, market: str, currency: str, money: str, count: str, number: str, percent: str
 ) -> None:
     """Babel vouches for the quick path once (per language, market and currency); after that
     the tables of money, counts and percentages never call it."""
@@ -230,6 +230,7 @@ def test_the_bots_languages_write_numbers_without_babel(
         mock.patch.object(i18n, "format_percent", never),
     ):
         assert lang.money(123_456, currency) == money
+        assert lang.number(-1_234_567) == count
         assert lang.number(-1_234.56, 1) == number
         assert lang.percent(0.125) == percent
 
