@@ -1,0 +1,101 @@
+"""What the run ledger keeps of each run, as `digest list` and `creatorbot jobs` show it: a retried
+run's state, a failure's error, a skipped period's reason, and which runs are listed in which
+order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from creatorbot.storage import ledger
+from creatorbot.storage.models import Run, RunStatus, Subscription
+from tests.jobs.conftest import utc
+
+NOW = utc(2026, 11, 24, 3)
+LATER = NOW + dt.timedelta(minutes=10)
+
+
+def row(sessions: sessionmaker[Session], run_id: int) -> Run:
+    with sessions() as session:
+        run = session.get(Run, run_id)
+        assert run is not None
+        session.expunge(run)
+        return run
+
+
+def test_a_failed_run_keeps_its_error_and_retry_time_until_claimed_again(
+    sessions: sessionmaker[Session], add_subscription: Callable[..., Subscription]
+) -> None:
+    subscription = add_subscription("C1", since=NOW)
+    with sessions.begin() as session:
+        run_id = ledger.claim_new(
+            "snapshot", subscription.id, "2026-11-24", worker="w1", now=NOW, session=session
+        )
+        assert run_id is not None
+        assert ledger.failed(
+            run_id, worker="w1", error="channel_not_found\nmore", retry_at=LATER, session=session
+        )
+    failed = row(sessions, run_id)
+    assert (failed.status, failed.error, failed.attempts) == (
+        RunStatus.FAILED,
+        "channel_not_found\nmore",
+        1,
+    )
+    assert failed.next_attempt_at is not None
+    with sessions.begin() as session:
+        early = LATER - dt.timedelta(seconds=1)  # not due yet
+        assert not ledger.claim_again(
+            run_id, RunStatus.FAILED, worker="w2", now=early, session=session
+        )
+        assert ledger.claim_again(run_id, RunStatus.FAILED, worker="w2", now=LATER, session=session)
+    again = row(sessions, run_id)
+    assert (again.status, again.claimed_by, again.attempts) == (RunStatus.CLAIMED, "w2", 2)
+    assert again.next_attempt_at is None  # a claimed run waits for no retry time
+
+
+def test_a_skipped_period_says_it_was_missed(
+    sessions: sessionmaker[Session], add_subscription: Callable[..., Subscription]
+) -> None:
+    subscription = add_subscription("C1", since=NOW)
+    with sessions.begin() as session:
+        ledger.skip("snapshot", subscription.id, "2026-11-20", now=NOW, session=session)
+        (skipped,) = ledger.runs_of([subscription.id], session=session)
+        assert skipped.status is RunStatus.SKIPPED
+        assert skipped.error is not None and "missed" in skipped.error.lower()
+        assert (skipped.attempts, skipped.claimed_by) == (0, None)
+
+
+def test_runs_of_some_subscriptions_oldest_first_and_in_some_states(
+    sessions: sessionmaker[Session], add_subscription: Callable[..., Subscription]
+) -> None:
+    one = add_subscription("C1", since=NOW).id
+    two = add_subscription("C2", since=NOW).id
+    three = add_subscription("C3", since=NOW).id
+    with sessions.begin() as session:
+        a = ledger.queue("snapshot", two, "manual:1", now=NOW, session=session)
+        b = ledger.claim_new("snapshot", one, "2026-11-24", worker="w", now=NOW, session=session)
+        c = ledger.queue("snapshot", one, "manual:2", now=NOW, session=session)
+        ledger.queue("snapshot", three, "manual:3", now=NOW, session=session)
+    with sessions() as session:
+        assert [r.id for r in ledger.runs_of([one, two], session=session)] == [a, b, c]
+        pending = ledger.runs_of([one, two], session=session, statuses=[RunStatus.PENDING])
+        assert [r.id for r in pending] == [a, c]
+        claimed = ledger.runs_of((s for s in [one]), session=session, statuses=[RunStatus.CLAIMED])
+        assert [r.id for r in claimed] == [b]
+        assert ledger.runs_of([], session=session) == []
+
+
+def test_the_latest_runs_newest_first(
+    sessions: sessionmaker[Session], add_subscription: Callable[..., Subscription]
+) -> None:
+    subscription = add_subscription("C1", since=NOW).id
+    with sessions.begin() as session:
+        ids = [
+            ledger.queue("snapshot", subscription, f"manual:{n}", now=NOW, session=session)
+            for n in range(5)
+        ]
+    with sessions() as session:
+        assert [r.id for r in ledger.recent_runs(session=session, limit=3)] == ids[::-1][:3]
+        assert [r.id for r in ledger.recent_runs(session=session, limit=30)] == ids[::-1]
