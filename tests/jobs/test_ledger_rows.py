@@ -84,6 +84,10 @@ def test_runs_of_some_subscriptions_oldest_first_and_in_some_states(
         assert [r.id for r in pending] == [a, c]
         claimed = ledger.runs_of((s for s in [one]), session=session, statuses=[RunStatus.CLAIMED])
         assert [r.id for r in claimed] == [b]
+        both = ledger.runs_of(
+            [one, two], session=session, statuses=[RunStatus.PENDING, RunStatus.CLAIMED]
+        )
+        assert [r.id for r in both] == [a, b, c]  # by age, whatever their states
         assert ledger.runs_of([], session=session) == []
 
 
