@@ -103,3 +103,53 @@ def test_the_latest_runs_newest_first(
     with sessions() as session:
         assert [r.id for r in ledger.recent_runs(session=session, limit=3)] == ids[::-1][:3]
         assert [r.id for r in ledger.recent_runs(session=session, limit=30)] == ids[::-1]
+
+
+def test_a_post_is_recorded_with_its_message_day_and_time_and_clears_an_old_error(
+    sessions: sessionmaker[Session], add_subscription: Callable[..., Subscription]
+) -> None:
+    subscription = add_subscription("C1", since=NOW)
+    with sessions.begin() as session:
+        run_id = ledger.claim_new(
+            "snapshot", subscription.id, "2026-11-24", worker="w1", now=NOW, session=session
+        )
+        assert run_id is not None
+        ledger.failed(run_id, worker="w1", error="rate_limited", retry_at=NOW, session=session)
+        assert ledger.claim_again(run_id, RunStatus.FAILED, worker="w1", now=NOW, session=session)
+        assert ledger.posted(
+            run_id,
+            worker="w1",
+            message_ref="C1:1732438800.000100",
+            data_day=dt.date(2026, 11, 23),
+            now=LATER,
+            session=session,
+        )
+    run = row(sessions, run_id)
+    assert (run.status, run.message_ref, run.data_day, run.error) == (
+        RunStatus.POSTED,
+        "C1:1732438800.000100",
+        dt.date(2026, 11, 23),
+        None,
+    )
+    at = run.posted_at
+    assert at is not None
+    assert (at if at.tzinfo else at.replace(tzinfo=dt.UTC)) == LATER  # reminders count from it
+
+
+def test_nothing_to_post_is_recorded_as_quiet(
+    sessions: sessionmaker[Session], add_subscription: Callable[..., Subscription]
+) -> None:
+    subscription = add_subscription("C1", since=NOW)
+    with sessions.begin() as session:
+        run_id = ledger.claim_new(
+            "alerts", subscription.id, "2026-11-24", worker="w1", now=NOW, session=session
+        )
+        assert run_id is not None
+        assert not ledger.posted(
+            run_id, worker="w2", message_ref=None, data_day=None, now=LATER, session=session
+        )  # not the claimer's
+        assert ledger.posted(
+            run_id, worker="w1", message_ref=None, data_day=None, now=LATER, session=session
+        )
+    run = row(sessions, run_id)
+    assert (run.status, run.message_ref) == (RunStatus.QUIET, None)
