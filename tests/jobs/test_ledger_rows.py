@@ -153,3 +153,60 @@ def test_nothing_to_post_is_recorded_as_quiet(
         )
     run = row(sessions, run_id)
     assert (run.status, run.message_ref) == (RunStatus.QUIET, None)
+
+
+def test_a_run_is_finished_once_by_its_claimer(
+    sessions: sessionmaker[Session], add_subscription: Callable[..., Subscription]
+) -> None:
+    subscription = add_subscription("C1", since=NOW)
+    with sessions.begin() as session:
+        run_id = ledger.claim_new(
+            "snapshot", subscription.id, "2026-11-24", worker="w1", now=NOW, session=session
+        )
+        assert run_id is not None
+        assert ledger.failed(run_id, worker="w1", error="timeout", retry_at=None, session=session)
+        assert not ledger.posted(
+            run_id, worker="w1", message_ref="C1:1", data_day=None, now=LATER, session=session
+        )
+    run = row(sessions, run_id)
+    assert (run.status, run.error, run.message_ref) == (RunStatus.FAILED, "timeout", None)
+
+
+def test_the_periods_of_one_job_and_subscription_that_have_rows(
+    sessions: sessionmaker[Session], add_subscription: Callable[..., Subscription]
+) -> None:
+    one = add_subscription("C1", since=NOW).id
+    two = add_subscription("C2", since=NOW).id
+    with sessions.begin() as session:
+        ledger.claim_new("snapshot", one, "2026-11-22", worker="w", now=NOW, session=session)
+        ledger.skip("snapshot", one, "2026-11-23", now=NOW, session=session)
+        ledger.claim_new("snapshot", two, "2026-11-24", worker="w", now=NOW, session=session)
+        ledger.claim_new("feedback", one, "2026-11-24", worker="w", now=NOW, session=session)
+    days = ["2026-11-22", "2026-11-23", "2026-11-24", "2026-11-25"]
+    with sessions() as session:
+        found = ledger.periods_with_rows("snapshot", one, iter(days), session=session)
+        assert found == {"2026-11-22", "2026-11-23"}
+        assert ledger.periods_with_rows("snapshot", one, [], session=session) == set()
+
+
+def test_open_runs_are_the_waiting_ones_oldest_first(
+    sessions: sessionmaker[Session], add_subscription: Callable[..., Subscription]
+) -> None:
+    one = add_subscription("C1", since=NOW).id
+    with sessions.begin() as session:
+        pending = ledger.queue("snapshot", one, "manual:1", now=NOW, session=session)
+        claimed = ledger.claim_new(
+            "snapshot", one, "2026-11-22", worker="w", now=NOW, session=session
+        )
+        failed = ledger.claim_new(
+            "snapshot", one, "2026-11-23", worker="w", now=NOW, session=session
+        )
+        done = ledger.claim_new("snapshot", one, "2026-11-24", worker="w", now=NOW, session=session)
+        later = ledger.queue("snapshot", one, "manual:2", now=NOW, session=session)
+        ledger.skip("snapshot", one, "2026-11-20", now=NOW, session=session)
+        assert failed is not None and done is not None
+        ledger.failed(failed, worker="w", error="x", retry_at=LATER, session=session)
+        ledger.posted(done, worker="w", message_ref="C1:1", data_day=None, now=NOW, session=session)
+    with sessions() as session:
+        waiting = [r.id for r in ledger.open_runs(session=session)]
+    assert waiting == [pending, claimed, failed, later]
