@@ -178,6 +178,7 @@ def test_the_periods_of_one_job_and_subscription_that_have_rows(
     one = add_subscription("C1", since=NOW).id
     two = add_subscription("C2", since=NOW).id
     with sessions.begin() as session:
+        ledger.claim_new("snapshot", one, "2026-11-21", worker="w", now=NOW, session=session)
         ledger.claim_new("snapshot", one, "2026-11-22", worker="w", now=NOW, session=session)
         ledger.skip("snapshot", one, "2026-11-23", now=NOW, session=session)
         ledger.claim_new("snapshot", two, "2026-11-24", worker="w", now=NOW, session=session)
