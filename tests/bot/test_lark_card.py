@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 
-from creatorbot.bot.lark.card import MAX_CARD_BYTES, MAX_ELEMENTS, render_card
+from creatorbot.bot.lark.card import MAX_CARD_BYTES, MAX_ELEMENTS, escape, markdown, render_card
 from creatorbot.commands.reply import (
     Button,
     Buttons,
@@ -245,3 +245,290 @@ def test_many_blocks_are_shortened_with_a_notice() -> None:
 def test_any_reply_fits_larks_limits(case: tuple[Reply, dict[int, str]]) -> None:
     reply, images = case
     check_card(card_of(reply, images=images))
+
+
+# Exact cards for small hand-written replies: each expected value is worked out by hand from
+# Lark's card JSON 2.0 (markdown, column_set, table, img, button) and our escaping rules.
+
+BASE = {"schema": "2.0", "config": {"update_multi": True}}
+
+
+def md(content: str) -> dict[str, Any]:
+    return {"tag": "markdown", "content": content}
+
+
+def grey(content: str) -> dict[str, Any]:
+    return {
+        "tag": "markdown",
+        "content": f"<font color='grey'>{content}</font>",
+        "text_size": "notation",
+    }
+
+
+def weighted(content: str) -> dict[str, Any]:
+    return {"tag": "column", "width": "weighted", "elements": [md(content)], "weight": 1}
+
+
+def button(label: str, action: str, value: str, style: str = "default") -> dict[str, Any]:
+    return {
+        "tag": "column",
+        "width": "auto",
+        "elements": [
+            {
+                "tag": "button",
+                "text": {"tag": "plain_text", "content": label},
+                "type": style,
+                "behaviors": [{"type": "callback", "value": {"action": action, "value": value}}],
+            }
+        ],
+    }
+
+
+def column(name: str, label: str, align: str = "left") -> dict[str, Any]:
+    return {
+        "name": name,
+        "display_name": label,
+        "data_type": "lark_md",
+        "horizontal_align": align,
+        "width": "auto",
+    }
+
+
+ESCAPES = [
+    ("creator 123 XX", "creator 123 XX"),  # letters (X included) and digits stay
+    ("\\", "&#92;"),
+    ("`", "&#96;"),
+    ("*", "&#42;"),
+    ("_", "&#95;"),
+    ("~", "&#126;"),
+    ("[", "&#91;"),
+    ("]", "&#93;"),
+    ("(", "&#40;"),
+    (")", "&#41;"),
+    ("<", "&#60;"),
+    (">", "&#62;"),
+    ("#", "&#35;"),
+    ("|", "&#124;"),
+    ("!", "&#33;"),
+    (":", "&#58;"),
+    ("&", "&#38;"),
+    ("$", "&#36;"),
+    ("https://x.io", "https&#58;//x.io"),
+    ("a\ue000b", "ab"),  # a mention token cut in half leaves no marker behind
+    ("b\ue001c", "bc"),
+    ("\ue000" + "u" * 65 + "\ue001", "u" * 65),  # too long to be a user id
+    (mention_of("ou_1"), "<at id=ou_1></at>"),
+    (
+        f"hi {mention_of('ou_1')}! {mention_of('ou_2')}",
+        "hi <at id=ou_1></at>&#33; <at id=ou_2></at>",
+    ),
+]
+
+
+def test_escape_writes_each_markup_character_as_a_reference() -> None:
+    for raw, shown in ESCAPES:
+        assert escape(raw) == shown, raw
+
+
+MARKDOWN = [
+    ("*Top* creator", "**Top** creator"),
+    ("*a* and *b*", "**a** and **b**"),
+    ("*x_y*", "**x&#95;y**"),
+    ("*a\nb*", "&#42;a\nb&#42;"),  # bold never spans lines
+    ("**", "&#42;&#42;"),
+    (f"*{mention_of('ou_1')}*", "**<at id=ou_1></at>**"),
+]
+
+
+def test_markdown_turns_only_single_star_bold_into_lark_bold() -> None:
+    for raw, shown in MARKDOWN:
+        assert markdown(raw) == shown, raw
+
+
+TITLE = {"tag": "plain_text", "content": "Top"}
+CARDS: list[tuple[tuple[Any, ...], dict[str, Any] | None, list[dict[str, Any]]]] = [
+    # (blocks, header title or None, body elements)
+    ((), None, []),
+    ((Header("Top"), Text("hi")), TITLE, [md("hi")]),
+    ((Header("Top\n  creators"),), {"tag": "plain_text", "content": "Top creators"}, []),
+    ((Header("a" * 150),), {"tag": "plain_text", "content": "a" * 150}, []),
+    ((Header("a" * 151),), {"tag": "plain_text", "content": "a" * 149 + "…"}, []),
+    (
+        (Header(f"*Hi* <b> {mention_of('ou_1')}"),),
+        {"tag": "plain_text", "content": "*Hi* <b> @ou_1"},
+        [],
+    ),
+    ((Header("   "), Text("x")), None, [md("x")]),
+    ((Header("Top"), Header("#2")), TITLE, [md("**&#35;2**")]),
+    ((Header("Top"), Header("b" * 151)), TITLE, [md("**" + "b" * 149 + "…**")]),
+    ((Header("Top"), Header(" ")), TITLE, []),
+    ((Text("  \n "), Text("a\n\nb")), None, [md("a\n\nb")]),
+    ((Text("x" * 2001),), None, [md("x" * 2000), md("x")]),
+    ((Text("a" * 1000 + "\n" + "b" * 999),), None, [md("a" * 1000 + "\n" + "b" * 999)]),
+    ((Text("a" * 1000 + "\n" + "b" * 1000),), None, [md("a" * 1000), md("b" * 1000)]),
+    ((Text(" " * 2000 + "\nyes"),), None, [md("yes")]),
+    (
+        (Fields((("Label", "v1"), ("", " v2 "), ("L\n 3", "a*b"))),),
+        None,
+        [
+            {
+                "tag": "column_set",
+                "flex_mode": "none",
+                "columns": [weighted("**Label**\nv1"), weighted("v2")],
+            },
+            {"tag": "column_set", "flex_mode": "none", "columns": [weighted("**L 3**\na&#42;b")]},
+        ],
+    ),
+    (
+        (Fields((("c" * 151, "#1"),)),),
+        None,
+        [
+            {
+                "tag": "column_set",
+                "flex_mode": "none",
+                "columns": [weighted("**" + "c" * 149 + "…**\n&#35;1")],
+            }
+        ],
+    ),
+    ((Fields(()), Table((), ()), Buttons(()), Context(" ")), None, []),
+    (
+        (Table((Column("Na*me"), Column("GMV", "right")), (("a_b", "RM1", "extra"), ("c",))),),
+        None,
+        [
+            {
+                "tag": "table",
+                "page_size": 2,
+                "row_height": "auto",
+                "columns": [column("c0", "Na*me"), column("c1", "GMV", "right")],
+                "rows": [{"c0": "a&#95;b", "c1": "RM1"}, {"c0": "c", "c1": ""}],
+            }
+        ],
+    ),
+    (
+        (Table((Column("L" * 61),), (("v" * 61,), ("w\n x",)), total=5),),
+        None,
+        [
+            {
+                "tag": "table",
+                "page_size": 2,
+                "row_height": "auto",
+                "columns": [column("c0", "L" * 59 + "…")],
+                "rows": [{"c0": "v" * 59 + "…"}, {"c0": "w x"}],
+            },
+            grey("Showing 2 of 5 rows."),
+        ],
+    ),
+    (
+        (Table((Column("n"),), tuple((str(i),) for i in range(12)), total=3),),
+        None,
+        [
+            {
+                "tag": "table",
+                "page_size": 10,
+                "row_height": "auto",
+                "columns": [column("c0", "n")],
+                "rows": [{"c0": str(i)} for i in range(12)],
+            }
+        ],
+    ),
+    ((Table((Column("A"), Column("B")), ()),), None, [md("**A · B**")]),
+    (
+        (Table((Column("A"), Column("B")), (), total=3),),
+        None,
+        [md("**A · B**"), grey("Showing 0 of 3 rows.")],
+    ),
+    (
+        (File("a_b.csv", b"x"), Context("Data *as of*\n 23 Nov")),
+        None,
+        [
+            grey("📎 a&#95;b.csv"),
+            grey("Data &#42;as of&#42; 23 Nov"),
+        ],
+    ),
+    (
+        (
+            Buttons(
+                (
+                    Button("Next", "page", "2", "primary"),
+                    Button("", "go"),
+                    Button("b" * 61, "go", "x", "danger"),
+                    Button(f"To {mention_of('ou_1')}", "dm", "ou_1"),
+                    Button("Dead", ""),
+                )
+            ),
+        ),
+        None,
+        [
+            {
+                "tag": "column_set",
+                "flex_mode": "flow",
+                "columns": [
+                    button("Next", "page", "2", "primary"),
+                    button(" ", "go", ""),
+                    button("b" * 59 + "…", "go", "x", "danger"),
+                    button("To @ou_1", "dm", "ou_1"),
+                ],
+            }
+        ],
+    ),
+    ((Buttons((Button("Dead", ""),)),), None, []),
+]
+
+
+def test_small_replies_render_exactly() -> None:
+    for blocks, title, body in CARDS:
+        card = card_of(Reply(blocks))
+        expected: dict[str, Any] = dict(BASE)
+        if title is not None:
+            expected["header"] = {"title": title}
+        expected["body"] = {"elements": body}
+        assert card == expected, blocks
+
+
+def test_images_use_their_own_key_alt_and_title() -> None:
+    images = (
+        Image(b"", "Daily GMV", ""),  # no alt: the title stands in
+        Image(b"", "", f"for {mention_of('ou_1')}"),  # no title: none shown
+        Image(b"", "Left out", "no key"),
+        Image(b"", "Empty key", "x"),
+    )
+    card = card_of(Reply(images), images={0: "k0", 1: "k1", 3: ""})
+    assert elements(card) == [
+        {
+            "tag": "img",
+            "img_key": "k0",
+            "alt": {"tag": "plain_text", "content": "Daily GMV"},
+            "title": {"tag": "plain_text", "content": "Daily GMV"},
+        },
+        {"tag": "img", "img_key": "k1", "alt": {"tag": "plain_text", "content": "for @ou_1"}},
+    ]
+
+
+def test_a_long_text_fills_the_card_to_the_last_byte() -> None:
+    # Worked out by hand: the card without elements,
+    # {"schema":"2.0","config":{"update_multi":true},"header":{"title":{"tag":"plain_text",
+    # "content":"Digest"}},"body":{"elements":[]}}, is 129 bytes; the notice
+    # {"tag":"markdown","content":"<font color='grey'>Shortened.</font>","text_size":"notation"}
+    # is 90 bytes and a comma. That leaves 28,000 - 129 - 91 = 27,780 bytes. n characters and
+    # "…" (3 bytes) in p markdown elements of 2,000 characters cost 32 bytes an element (31 of
+    # JSON, a comma) plus n + 3: the most is n = 27,329 (p = 14, exactly 27,780 bytes).
+    card = card_of(Reply((Header("Digest"), Text("a" * 30_000))))
+    shown = elements(card)
+    assert shown[-1] == grey(SHORTENED)
+    assert [len(e["content"]) for e in shown[:-1]] == [2000] * 13 + [1330]
+    assert "".join(e["content"] for e in shown[:-1]) == "a" * 27_329 + "…"
+    assert len(json.dumps(card, ensure_ascii=False, separators=(",", ":")).encode()) == 27_999
+
+
+def test_a_card_holds_two_hundred_components() -> None:
+    # A row of buttons is one column_set and, per button, a column and a button (the label is
+    # a text object, not a component). With the notice, 1 + 2 * 99 + 1 = 200 components.
+    buttons = Buttons(tuple(Button(f"B{i}", "go", str(i)) for i in range(100)))
+    shown = elements(card_of(Reply((buttons,))))
+    assert shown[-1] == grey(SHORTENED)
+    assert [c["elements"][0]["text"]["content"] for c in shown[0]["columns"]] == [
+        f"B{i}" for i in range(99)
+    ]
+    whole = Buttons(tuple(Button(f"B{i}", "go", str(i)) for i in range(99)))
+    shown = elements(card_of(Reply((whole,))))
+    assert len(shown) == 1 and len(shown[0]["columns"]) == 99  # 199 components: no notice
