@@ -532,3 +532,39 @@ def test_a_card_holds_two_hundred_components() -> None:
     whole = Buttons(tuple(Button(f"B{i}", "go", str(i)) for i in range(99)))
     shown = elements(card_of(Reply((whole,))))
     assert len(shown) == 1 and len(shown[0]["columns"]) == 99  # 199 components: no notice
+
+
+def test_a_table_gives_up_rows_so_that_what_follows_fits_whole() -> None:
+    # By hand: the card without elements, {"schema":"2.0","config":{"update_multi":true},
+    # "body":{"elements":[]}}, is 70 bytes, leaving 27,930. Each Context note costs 92 bytes
+    # with its comma; the table with n rows of 30-character cells and its "Showing n of 2000
+    # rows." note cost 40 bytes a row plus 331 (n of three digits): n = 686 with two notes
+    # after it, 689 with one.
+    rows = tuple((f"v{i:04d}" + "x" * 25,) for i in range(2000))
+    table = Table((Column("n"),), rows)
+    for after, shown in (
+        ((Context("17–23 Nov"), Context("17–23 Nov")), 686),
+        ((Context("17–23 Nov"),), 689),
+    ):
+        card = card_of(Reply((table, *after)))
+        element = elements(card)[0]
+        assert len(element["rows"]) == shown
+        assert element["rows"][-1] == {"c0": f"v{shown - 1:04d}" + "x" * 25}
+        assert notes(card) == [f"Showing {shown} of 2000 rows."] + ["17–23 Nov"] * len(after)
+
+
+def test_a_cut_paragraph_keeps_at_least_forty_characters() -> None:
+    # By hand (70 bytes of card, 91 of notice with its comma, 27,839 left): "a" * 27,316 is 14
+    # elements of 2,000 characters, 27,764 bytes, leaving 75: one element (32 bytes) of 40
+    # characters and "…" (3 bytes). One "a" more leaves room for 39 characters only: too few
+    # to be worth showing, so the paragraph is left out.
+    cases = (
+        (27_316, "b" * 1000, "b" * 40 + "…"),
+        (27_317, "b" * 1000, None),
+        (27_316, "b" * 39 + " " + "c" * 960, "b" * 39 + "…"),  # no space before the "…"
+    )
+    for first, second, cut in cases:
+        shown = elements(card_of(Reply((Text("a" * first), Text(second)))))
+        assert shown[-1] == grey(SHORTENED)
+        assert "".join(e["content"] for e in shown[:14]) == "a" * first
+        assert [e["content"] for e in shown[14:-1]] == ([cut] if cut else [])
