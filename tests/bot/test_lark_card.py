@@ -568,3 +568,19 @@ def test_a_cut_paragraph_keeps_at_least_forty_characters() -> None:
         assert shown[-1] == grey(SHORTENED)
         assert "".join(e["content"] for e in shown[:14]) == "a" * first
         assert [e["content"] for e in shown[14:-1]] == ([cut] if cut else [])
+
+
+def test_past_five_tables_rows_are_lines_padded_and_cut_like_cells() -> None:
+    one = Table((Column("k"),), (("1",),))
+    sixth = Table((Column("A"), Column("B*")), (("x",), ("p", "q", "r"), ("c" * 61, "d")), total=4)
+    component = {
+        "tag": "table",
+        "page_size": 1,
+        "row_height": "auto",
+        "columns": [column("c0", "k")],
+        "rows": [{"c0": "1"}],
+    }
+    assert elements(card_of(Reply((one,) * 5 + (sixth,)))) == [component] * 5 + [
+        md("**A · B&#42;**\nx · \np · q\n" + "c" * 59 + "… · d"),
+        grey("Showing 3 of 4 rows."),
+    ]
