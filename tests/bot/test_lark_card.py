@@ -472,6 +472,14 @@ CARDS: list[tuple[tuple[Any, ...], dict[str, Any] | None, list[dict[str, Any]]]]
         ],
     ),
     ((Buttons((Button("Dead", ""),)),), None, []),
+    # Blocks with nothing to show are skipped, and what follows them is still shown.
+    ((Fields(()), Text("x")), None, [md("x")]),
+    ((Table((), (("cell",),)), Text("x")), None, [md("x")]),
+    ((Table((), ()), Text("x")), None, [md("x")]),
+    ((Buttons(()), Text("x")), None, [md("x")]),
+    ((Buttons((Button("Dead", ""),)), Text("x")), None, [md("x")]),
+    ((Context(" "), Text("x")), None, [md("x")]),
+    ((Image(b"", "No key", ""), Text("x")), None, [md("x")]),
 ]
 
 
