@@ -592,3 +592,21 @@ def test_past_five_tables_rows_are_lines_padded_and_cut_like_cells() -> None:
         md("**A · B&#42;**\nx · \np · q\n" + "c" * 59 + "… · d"),
         grey("Showing 3 of 4 rows."),
     ]
+
+
+def test_after_a_whole_paragraph_the_rest_is_cut_or_left_out() -> None:
+    # By hand: a row of n buttons "B0"… (action "go", value "0"…) costs 244 bytes with its
+    # comma for one button and 192 more a button. "a" * 27,147 is 14 elements, 27,595 bytes;
+    # of the 27,839 bytes left beside the notice, 244 remain: one button of the five. One "a"
+    # more and not even one fits. A note of 300 characters (381 bytes) fits in neither.
+    buttons = Buttons(tuple(Button(f"B{i}", "go", str(i)) for i in range(5)))
+    for first, shown in ((27_147, ["B0"]), (27_148, [])):
+        card = card_of(Reply((Text("a" * first), buttons)))
+        rest = elements(card)[14:]
+        assert "".join(e["content"] for e in elements(card)[:14]) == "a" * first
+        assert rest[-1] == grey(SHORTENED)
+        assert [
+            c["elements"][0]["text"]["content"] for r in rest[:-1] for c in r["columns"]
+        ] == shown
+    card = card_of(Reply((Text("a" * 27_147), Context("c" * 300))))
+    assert elements(card)[14:] == [grey(SHORTENED)]
