@@ -610,3 +610,17 @@ def test_after_a_whole_paragraph_the_rest_is_cut_or_left_out() -> None:
         ] == shown
     card = card_of(Reply((Text("a" * 27_147), Context("c" * 300))))
     assert elements(card)[14:] == [grey(SHORTENED)]
+
+
+def test_a_table_of_lines_shows_one_row_when_only_one_fits() -> None:
+    # By hand: each one-row table component costs 178 bytes with its comma, leaving
+    # 27,930 - 5 * 178 = 27,040. "a" * 26,402 is 14 elements, 26,850 bytes, leaving 190: the
+    # heading and first row of 50 characters (88 bytes and a comma) and "Showing 1 of 3 rows."
+    # (99 and a comma). Two rows and their note would need 242, all three rows 193. A table
+    # says itself that it was cut: no notice.
+    rows = tuple((f"r{i}" + "x" * 48,) for i in range(3))
+    one = Table((Column("k"),), (("1",),))
+    lines = Table((Column("A"),), rows)
+    shown = elements(card_of(Reply((one,) * 5 + (Text("a" * 26_402), lines))))
+    assert "".join(e["content"] for e in shown[5:19]) == "a" * 26_402
+    assert shown[19:] == [md("**A**\n" + rows[0][0]), grey("Showing 1 of 3 rows.")]
