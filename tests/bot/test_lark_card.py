@@ -624,3 +624,22 @@ def test_a_table_of_lines_shows_one_row_when_only_one_fits() -> None:
     shown = elements(card_of(Reply((one,) * 5 + (Text("a" * 26_402), lines))))
     assert "".join(e["content"] for e in shown[5:19]) == "a" * 26_402
     assert shown[19:] == [md("**A**\n" + rows[0][0]), grey("Showing 1 of 3 rows.")]
+
+
+def test_a_table_component_shows_one_row_when_only_one_fits() -> None:
+    # By hand: "a" * 27,154 is 14 elements, 27,602 bytes, leaving 328 of 27,930: the table
+    # with its first row of 50 characters (228 bytes and a comma) and "Showing 1 of 3 rows."
+    # (99 and a comma). Two rows and their note would need 388, all three rows 347.
+    rows = tuple((f"r{i}" + "x" * 48,) for i in range(3))
+    shown = elements(card_of(Reply((Text("a" * 27_154), Table((Column("A"),), rows)))))
+    assert "".join(e["content"] for e in shown[:14]) == "a" * 27_154
+    assert shown[14:] == [
+        {
+            "tag": "table",
+            "page_size": 1,
+            "row_height": "auto",
+            "columns": [column("c0", "A")],
+            "rows": [{"c0": rows[0][0]}],
+        },
+        grey("Showing 1 of 3 rows."),
+    ]
