@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from creatorbot.bot.lark.card import MAX_CARD_BYTES, MAX_ELEMENTS, escape, markdown, render_card
@@ -643,3 +644,8 @@ def test_a_table_component_shows_one_row_when_only_one_fits() -> None:
         },
         grey("Showing 1 of 3 rows."),
     ]
+
+
+def test_an_unknown_block_is_refused() -> None:
+    with pytest.raises(TypeError, match="unknown block 'odd'"):
+        card_of(Reply(("odd",)))  # type: ignore[arg-type]
