@@ -6,9 +6,10 @@ import json
 import re
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
-from creatorbot.bot.lark.card import MAX_CARD_BYTES, MAX_ELEMENTS, render_card
+from creatorbot.bot.lark.card import MAX_CARD_BYTES, MAX_ELEMENTS, escape, markdown, render_card
 from creatorbot.commands.reply import (
     Button,
     Buttons,
@@ -245,3 +246,406 @@ def test_many_blocks_are_shortened_with_a_notice() -> None:
 def test_any_reply_fits_larks_limits(case: tuple[Reply, dict[int, str]]) -> None:
     reply, images = case
     check_card(card_of(reply, images=images))
+
+
+# Exact cards for small hand-written replies: each expected value is worked out by hand from
+# Lark's card JSON 2.0 (markdown, column_set, table, img, button) and our escaping rules.
+
+BASE = {"schema": "2.0", "config": {"update_multi": True}}
+
+
+def md(content: str) -> dict[str, Any]:
+    return {"tag": "markdown", "content": content}
+
+
+def grey(content: str) -> dict[str, Any]:
+    return {
+        "tag": "markdown",
+        "content": f"<font color='grey'>{content}</font>",
+        "text_size": "notation",
+    }
+
+
+def weighted(content: str) -> dict[str, Any]:
+    return {"tag": "column", "width": "weighted", "elements": [md(content)], "weight": 1}
+
+
+def button(label: str, action: str, value: str, style: str = "default") -> dict[str, Any]:
+    return {
+        "tag": "column",
+        "width": "auto",
+        "elements": [
+            {
+                "tag": "button",
+                "text": {"tag": "plain_text", "content": label},
+                "type": style,
+                "behaviors": [{"type": "callback", "value": {"action": action, "value": value}}],
+            }
+        ],
+    }
+
+
+def column(name: str, label: str, align: str = "left") -> dict[str, Any]:
+    return {
+        "name": name,
+        "display_name": label,
+        "data_type": "lark_md",
+        "horizontal_align": align,
+        "width": "auto",
+    }
+
+
+ESCAPES = [
+    ("creator 123 XX", "creator 123 XX"),  # letters (X included) and digits stay
+    ("\\", "&#92;"),
+    ("`", "&#96;"),
+    ("*", "&#42;"),
+    ("_", "&#95;"),
+    ("~", "&#126;"),
+    ("[", "&#91;"),
+    ("]", "&#93;"),
+    ("(", "&#40;"),
+    (")", "&#41;"),
+    ("<", "&#60;"),
+    (">", "&#62;"),
+    ("#", "&#35;"),
+    ("|", "&#124;"),
+    ("!", "&#33;"),
+    (":", "&#58;"),
+    ("&", "&#38;"),
+    ("$", "&#36;"),
+    ("https://x.io", "https&#58;//x.io"),
+    ("a\ue000b", "ab"),  # a mention token cut in half leaves no marker behind
+    ("b\ue001c", "bc"),
+    ("\ue000" + "u" * 65 + "\ue001", "u" * 65),  # too long to be a user id
+    (mention_of("ou_1"), "<at id=ou_1></at>"),
+    (
+        f"hi {mention_of('ou_1')}! {mention_of('ou_2')}",
+        "hi <at id=ou_1></at>&#33; <at id=ou_2></at>",
+    ),
+]
+
+
+def test_escape_writes_each_markup_character_as_a_reference() -> None:
+    for raw, shown in ESCAPES:
+        assert escape(raw) == shown, raw
+
+
+MARKDOWN = [
+    ("*Top* creator", "**Top** creator"),
+    ("*a* and *b*", "**a** and **b**"),
+    ("*x_y*", "**x&#95;y**"),
+    ("*a\nb*", "&#42;a\nb&#42;"),  # bold never spans lines
+    ("**", "&#42;&#42;"),
+    (f"*{mention_of('ou_1')}*", "**<at id=ou_1></at>**"),
+]
+
+
+def test_markdown_turns_only_single_star_bold_into_lark_bold() -> None:
+    for raw, shown in MARKDOWN:
+        assert markdown(raw) == shown, raw
+
+
+TITLE = {"tag": "plain_text", "content": "Top"}
+CARDS: list[tuple[tuple[Any, ...], dict[str, Any] | None, list[dict[str, Any]]]] = [
+    # (blocks, header title or None, body elements)
+    ((), None, []),
+    ((Header("Top"), Text("hi")), TITLE, [md("hi")]),
+    ((Header("Top\n  creators"),), {"tag": "plain_text", "content": "Top creators"}, []),
+    ((Header("a" * 150),), {"tag": "plain_text", "content": "a" * 150}, []),
+    ((Header("a" * 151),), {"tag": "plain_text", "content": "a" * 149 + "…"}, []),
+    (
+        (Header(f"*Hi* <b> {mention_of('ou_1')}"),),
+        {"tag": "plain_text", "content": "*Hi* <b> @ou_1"},
+        [],
+    ),
+    ((Header("   "), Text("x")), None, [md("x")]),
+    ((Header("Top"), Header("#2")), TITLE, [md("**&#35;2**")]),
+    ((Header("Top"), Header("b" * 151)), TITLE, [md("**" + "b" * 149 + "…**")]),
+    ((Header("Top"), Header(" ")), TITLE, []),
+    ((Text("  \n "), Text("a\n\nb")), None, [md("a\n\nb")]),
+    ((Text("x" * 2001),), None, [md("x" * 2000), md("x")]),
+    ((Text("a" * 1000 + "\n" + "b" * 999),), None, [md("a" * 1000 + "\n" + "b" * 999)]),
+    ((Text("a" * 1000 + "\n" + "b" * 1000),), None, [md("a" * 1000), md("b" * 1000)]),
+    ((Text(" " * 2000 + "\nyes"),), None, [md("yes")]),
+    (
+        (Fields((("Label", "v1"), ("", " v2 "), ("L\n 3", "a*b"))),),
+        None,
+        [
+            {
+                "tag": "column_set",
+                "flex_mode": "none",
+                "columns": [weighted("**Label**\nv1"), weighted("v2")],
+            },
+            {"tag": "column_set", "flex_mode": "none", "columns": [weighted("**L 3**\na&#42;b")]},
+        ],
+    ),
+    (
+        (Fields((("c" * 151, "#1"),)),),
+        None,
+        [
+            {
+                "tag": "column_set",
+                "flex_mode": "none",
+                "columns": [weighted("**" + "c" * 149 + "…**\n&#35;1")],
+            }
+        ],
+    ),
+    ((Fields(()), Table((), ()), Buttons(()), Context(" ")), None, []),
+    (
+        (Table((Column("Na*me"), Column("GMV", "right")), (("a_b", "RM1", "extra"), ("c",))),),
+        None,
+        [
+            {
+                "tag": "table",
+                "page_size": 2,
+                "row_height": "auto",
+                "columns": [column("c0", "Na*me"), column("c1", "GMV", "right")],
+                "rows": [{"c0": "a&#95;b", "c1": "RM1"}, {"c0": "c", "c1": ""}],
+            }
+        ],
+    ),
+    (
+        (Table((Column("L" * 61),), (("v" * 61,), ("w\n x",)), total=5),),
+        None,
+        [
+            {
+                "tag": "table",
+                "page_size": 2,
+                "row_height": "auto",
+                "columns": [column("c0", "L" * 59 + "…")],
+                "rows": [{"c0": "v" * 59 + "…"}, {"c0": "w x"}],
+            },
+            grey("Showing 2 of 5 rows."),
+        ],
+    ),
+    (
+        (Table((Column("n"),), tuple((str(i),) for i in range(12)), total=3),),
+        None,
+        [
+            {
+                "tag": "table",
+                "page_size": 10,
+                "row_height": "auto",
+                "columns": [column("c0", "n")],
+                "rows": [{"c0": str(i)} for i in range(12)],
+            }
+        ],
+    ),
+    ((Table((Column("A"), Column("B")), ()),), None, [md("**A · B**")]),
+    (
+        (Table((Column("A"), Column("B")), (), total=3),),
+        None,
+        [md("**A · B**"), grey("Showing 0 of 3 rows.")],
+    ),
+    (
+        (File("a_b.csv", b"x"), Context("Data *as of*\n 23 Nov")),
+        None,
+        [
+            grey("📎 a&#95;b.csv"),
+            grey("Data &#42;as of&#42; 23 Nov"),
+        ],
+    ),
+    (
+        (
+            Buttons(
+                (
+                    Button("Next", "page", "2", "primary"),
+                    Button("", "go"),
+                    Button("b" * 61, "go", "x", "danger"),
+                    Button(f"To {mention_of('ou_1')}", "dm", "ou_1"),
+                    Button("Dead", ""),
+                )
+            ),
+        ),
+        None,
+        [
+            {
+                "tag": "column_set",
+                "flex_mode": "flow",
+                "columns": [
+                    button("Next", "page", "2", "primary"),
+                    button(" ", "go", ""),
+                    button("b" * 59 + "…", "go", "x", "danger"),
+                    button("To @ou_1", "dm", "ou_1"),
+                ],
+            }
+        ],
+    ),
+    ((Buttons((Button("Dead", ""),)),), None, []),
+    # Blocks with nothing to show are skipped, and what follows them is still shown.
+    ((Fields(()), Text("x")), None, [md("x")]),
+    ((Table((), (("cell",),)), Text("x")), None, [md("x")]),
+    ((Table((), ()), Text("x")), None, [md("x")]),
+    ((Buttons(()), Text("x")), None, [md("x")]),
+    ((Buttons((Button("Dead", ""),)), Text("x")), None, [md("x")]),
+    ((Context(" "), Text("x")), None, [md("x")]),
+    ((Image(b"", "No key", ""), Text("x")), None, [md("x")]),
+]
+
+
+def test_small_replies_render_exactly() -> None:
+    for blocks, title, body in CARDS:
+        card = card_of(Reply(blocks))
+        expected: dict[str, Any] = dict(BASE)
+        if title is not None:
+            expected["header"] = {"title": title}
+        expected["body"] = {"elements": body}
+        assert card == expected, blocks
+
+
+def test_images_use_their_own_key_alt_and_title() -> None:
+    images = (
+        Image(b"", "Daily GMV", ""),  # no alt: the title stands in
+        Image(b"", "", f"for {mention_of('ou_1')}"),  # no title: none shown
+        Image(b"", "Left out", "no key"),
+        Image(b"", "Empty key", "x"),
+    )
+    card = card_of(Reply(images), images={0: "k0", 1: "k1", 3: ""})
+    assert elements(card) == [
+        {
+            "tag": "img",
+            "img_key": "k0",
+            "alt": {"tag": "plain_text", "content": "Daily GMV"},
+            "title": {"tag": "plain_text", "content": "Daily GMV"},
+        },
+        {"tag": "img", "img_key": "k1", "alt": {"tag": "plain_text", "content": "for @ou_1"}},
+    ]
+
+
+def test_a_long_text_fills_the_card_to_the_last_byte() -> None:
+    # Worked out by hand: the card without elements,
+    # {"schema":"2.0","config":{"update_multi":true},"header":{"title":{"tag":"plain_text",
+    # "content":"Digest"}},"body":{"elements":[]}}, is 129 bytes; the notice
+    # {"tag":"markdown","content":"<font color='grey'>Shortened.</font>","text_size":"notation"}
+    # is 90 bytes and a comma. That leaves 28,000 - 129 - 91 = 27,780 bytes. n characters and
+    # "…" (3 bytes) in p markdown elements of 2,000 characters cost 32 bytes an element (31 of
+    # JSON, a comma) plus n + 3: the most is n = 27,329 (p = 14, exactly 27,780 bytes).
+    card = card_of(Reply((Header("Digest"), Text("a" * 30_000))))
+    shown = elements(card)
+    assert shown[-1] == grey(SHORTENED)
+    assert [len(e["content"]) for e in shown[:-1]] == [2000] * 13 + [1330]
+    assert "".join(e["content"] for e in shown[:-1]) == "a" * 27_329 + "…"
+    assert len(json.dumps(card, ensure_ascii=False, separators=(",", ":")).encode()) == 27_999
+
+
+def test_a_card_holds_two_hundred_components() -> None:
+    # A row of buttons is one column_set and, per button, a column and a button (the label is
+    # a text object, not a component). With the notice, 1 + 2 * 99 + 1 = 200 components.
+    buttons = Buttons(tuple(Button(f"B{i}", "go", str(i)) for i in range(100)))
+    shown = elements(card_of(Reply((buttons,))))
+    assert shown[-1] == grey(SHORTENED)
+    assert [c["elements"][0]["text"]["content"] for c in shown[0]["columns"]] == [
+        f"B{i}" for i in range(99)
+    ]
+    whole = Buttons(tuple(Button(f"B{i}", "go", str(i)) for i in range(99)))
+    shown = elements(card_of(Reply((whole,))))
+    assert len(shown) == 1 and len(shown[0]["columns"]) == 99  # 199 components: no notice
+
+
+def test_a_table_gives_up_rows_so_that_what_follows_fits_whole() -> None:
+    # By hand: the card without elements, {"schema":"2.0","config":{"update_multi":true},
+    # "body":{"elements":[]}}, is 70 bytes, leaving 27,930. Each Context note costs 92 bytes
+    # with its comma; the table with n rows of 30-character cells and its "Showing n of 2000
+    # rows." note cost 40 bytes a row plus 331 (n of three digits): n = 686 with two notes
+    # after it, 689 with one.
+    rows = tuple((f"v{i:04d}" + "x" * 25,) for i in range(2000))
+    table = Table((Column("n"),), rows)
+    for after, shown in (
+        ((Context("17–23 Nov"), Context("17–23 Nov")), 686),
+        ((Context("17–23 Nov"),), 689),
+    ):
+        card = card_of(Reply((table, *after)))
+        element = elements(card)[0]
+        assert len(element["rows"]) == shown
+        assert element["rows"][-1] == {"c0": f"v{shown - 1:04d}" + "x" * 25}
+        assert notes(card) == [f"Showing {shown} of 2000 rows."] + ["17–23 Nov"] * len(after)
+
+
+def test_a_cut_paragraph_keeps_at_least_forty_characters() -> None:
+    # By hand (70 bytes of card, 91 of notice with its comma, 27,839 left): "a" * 27,316 is 14
+    # elements of 2,000 characters, 27,764 bytes, leaving 75: one element (32 bytes) of 40
+    # characters and "…" (3 bytes). One "a" more leaves room for 39 characters only: too few
+    # to be worth showing, so the paragraph is left out.
+    cases = (
+        (27_316, "b" * 1000, "b" * 40 + "…"),
+        (27_317, "b" * 1000, None),
+        (27_316, "b" * 39 + " " + "c" * 960, "b" * 39 + "…"),  # no space before the "…"
+    )
+    for first, second, cut in cases:
+        shown = elements(card_of(Reply((Text("a" * first), Text(second)))))
+        assert shown[-1] == grey(SHORTENED)
+        assert "".join(e["content"] for e in shown[:14]) == "a" * first
+        assert [e["content"] for e in shown[14:-1]] == ([cut] if cut else [])
+
+
+def test_past_five_tables_rows_are_lines_padded_and_cut_like_cells() -> None:
+    one = Table((Column("k"),), (("1",),))
+    sixth = Table((Column("A"), Column("B*")), (("x",), ("p", "q", "r"), ("c" * 61, "d")), total=4)
+    component = {
+        "tag": "table",
+        "page_size": 1,
+        "row_height": "auto",
+        "columns": [column("c0", "k")],
+        "rows": [{"c0": "1"}],
+    }
+    assert elements(card_of(Reply((one,) * 5 + (sixth,)))) == [component] * 5 + [
+        md("**A · B&#42;**\nx · \np · q\n" + "c" * 59 + "… · d"),
+        grey("Showing 3 of 4 rows."),
+    ]
+
+
+def test_after_a_whole_paragraph_the_rest_is_cut_or_left_out() -> None:
+    # By hand: a row of n buttons "B0"… (action "go", value "0"…) costs 244 bytes with its
+    # comma for one button and 192 more a button. "a" * 27,147 is 14 elements, 27,595 bytes;
+    # of the 27,839 bytes left beside the notice, 244 remain: one button of the five. One "a"
+    # more and not even one fits. A note of 300 characters (381 bytes) fits in neither.
+    buttons = Buttons(tuple(Button(f"B{i}", "go", str(i)) for i in range(5)))
+    for first, shown in ((27_147, ["B0"]), (27_148, [])):
+        card = card_of(Reply((Text("a" * first), buttons)))
+        rest = elements(card)[14:]
+        assert "".join(e["content"] for e in elements(card)[:14]) == "a" * first
+        assert rest[-1] == grey(SHORTENED)
+        assert [
+            c["elements"][0]["text"]["content"] for r in rest[:-1] for c in r["columns"]
+        ] == shown
+    card = card_of(Reply((Text("a" * 27_147), Context("c" * 300))))
+    assert elements(card)[14:] == [grey(SHORTENED)]
+
+
+def test_a_table_of_lines_shows_one_row_when_only_one_fits() -> None:
+    # By hand: each one-row table component costs 178 bytes with its comma, leaving
+    # 27,930 - 5 * 178 = 27,040. "a" * 26,402 is 14 elements, 26,850 bytes, leaving 190: the
+    # heading and first row of 50 characters (88 bytes and a comma) and "Showing 1 of 3 rows."
+    # (99 and a comma). Two rows and their note would need 242, all three rows 193. A table
+    # says itself that it was cut: no notice.
+    rows = tuple((f"r{i}" + "x" * 48,) for i in range(3))
+    one = Table((Column("k"),), (("1",),))
+    lines = Table((Column("A"),), rows)
+    shown = elements(card_of(Reply((one,) * 5 + (Text("a" * 26_402), lines))))
+    assert "".join(e["content"] for e in shown[5:19]) == "a" * 26_402
+    assert shown[19:] == [md("**A**\n" + rows[0][0]), grey("Showing 1 of 3 rows.")]
+
+
+def test_a_table_component_shows_one_row_when_only_one_fits() -> None:
+    # By hand: "a" * 27,154 is 14 elements, 27,602 bytes, leaving 328 of 27,930: the table
+    # with its first row of 50 characters (228 bytes and a comma) and "Showing 1 of 3 rows."
+    # (99 and a comma). Two rows and their note would need 388, all three rows 347.
+    rows = tuple((f"r{i}" + "x" * 48,) for i in range(3))
+    shown = elements(card_of(Reply((Text("a" * 27_154), Table((Column("A"),), rows)))))
+    assert "".join(e["content"] for e in shown[:14]) == "a" * 27_154
+    assert shown[14:] == [
+        {
+            "tag": "table",
+            "page_size": 1,
+            "row_height": "auto",
+            "columns": [column("c0", "A")],
+            "rows": [{"c0": rows[0][0]}],
+        },
+        grey("Showing 1 of 3 rows."),
+    ]
+
+
+def test_an_unknown_block_is_refused() -> None:
+    with pytest.raises(TypeError, match="unknown block 'odd'"):
+        card_of(Reply(("odd",)))  # type: ignore[arg-type]
