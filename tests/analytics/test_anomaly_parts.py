@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from creatorbot.analytics.anomalies import (
+    FLAGGED_COLUMNS,
     Detection,
     Norms,
     Rule,
@@ -84,6 +85,12 @@ def test_a_weekday_the_history_lacks_has_factor_one() -> None:
     assert factors.tolist() == [0.5, 1.0, 1.5, 1.0, 1.0, 1.0, 1.0]
 
 
+def test_weekday_factors_of_rates_below_one() -> None:
+    # a click-through rate: Monday 0.02, Tuesday 0.04 (mean 0.03) → 2/3 and 4/3
+    factors = weekday_factors(np.array([0.02, 0.04]), np.array([0, 1]))
+    assert factors[:2].tolist() == pytest.approx([2 / 3, 4 / 3])
+
+
 def test_missing_totals_are_left_out_of_a_weekday() -> None:
     # Monday: 10 (the NaN left out); Tuesday: 10 and 30 → 20; mean of 10 and 20: 15
     factors = weekday_factors(np.array([10.0, NAN, 10.0, 30.0]), np.array([0, 0, 1, 1]))
@@ -134,7 +141,9 @@ FORTNIGHT = np.arange(14) % 7  # Monday … Sunday, twice
     ],
 )
 def test_the_days_of_todays_kind(weekdays: np.ndarray, weekday: int, same: list[bool]) -> None:
-    assert same_kind(weekdays, weekday).tolist() == same
+    found = same_kind(weekdays, weekday)
+    assert found.dtype == bool  # a mask of the history's columns
+    assert found.tolist() == same
 
 
 # --- the biggest subjects, the long tail ------------------------------------------------------
@@ -179,6 +188,9 @@ def test_the_cheap_pass_keeps_rows_whose_median_may_reach_the_floor() -> None:
     columns, floors = np.array([0, 1, 2]), np.array([10.0, 10.0, 20.0])
     assert _candidates(history, columns, floors, min_days=2).tolist() == [0, 2, 5]
     assert _candidates(history, columns, floors, min_days=3).tolist() == [0, 5]
+    # a single day in all is enough for a rule asking one; a row without a known day of the
+    # columns never is
+    assert _candidates(history, columns, floors, min_days=1).tolist() == [0, 2, 4, 5]
 
 
 def test_the_cheap_pass_on_whole_numbers_counts_every_day() -> None:
@@ -264,8 +276,8 @@ def test_a_spread_is_pulled_toward_the_typical_one_of_its_size() -> None:
 
 
 def test_the_chance_of_a_day_off() -> None:
-    history = np.array([[0.0, 50.0, NAN, 200.0, 30.0], [500.0] * 5])
-    # row 0: 0, 50 and 30 are below 100, of 4 known days; row 1: none of 5
+    history = np.array([[0.0, 50.0, NAN, 100.0, 30.0], [500.0] * 5])
+    # row 0: 0, 50 and 30 are below 100 (100 itself is not), of 4 known days; row 1: none of 5
     alone = _days_off_chance(history, None, RULE)
     assert alone.tolist() == [3 / 32, 0 / 33]  # (3 + 28·0) / (4 + 28), 0 / (5 + 28)
     typical = Typical(np.zeros(0), np.zeros(1), off=0.5)
@@ -351,6 +363,7 @@ def test_within_keeps_the_judged_rows_and_their_flags() -> None:
     assert kept.expected.tolist() == [1_000.0, 1_000.0]
     assert kept.flagged["row"].tolist() == [2]
     assert kept.flagged.index.tolist() == [0]
+    assert list(kept.flagged.columns) == FLAGGED_COLUMNS
 
 
 @pytest.mark.parametrize(
@@ -367,3 +380,94 @@ def test_within_keeps_the_judged_rows_and_their_flags() -> None:
 def test_the_naive_rule_at_its_edges(before: int, today: int, flagged: bool) -> None:
     found = naive(np.array([before]), np.array([today]), 100)
     assert found.tolist() == ([0] if flagged else [])
+
+
+# --- the market-wide move of a day ------------------------------------------------------------
+
+RHYTHM = np.array([0.5, 2.0, 1.0, 1.0, 1.0, 0.5, 1.0])  # Monday … Sunday, mean 1
+SALES = np.ones((4, 14))
+SALES[:, 3] = 3.0  # a mega sale on the first Thursday: everyone three times their level
+SALES[:, 9] = 10.0  # ten times on the second Wednesday: beyond four, a data problem
+SALES[0, [0, 1, 2, 4, 5, 6]] = 1.5  # the first creator's own good first week
+LEVELS = np.array([100.0, 200.0, 300.0, 25.0])
+TUESDAY = np.array([700.0, 800.0, 3_000.0, 250.0])
+
+
+def market(rule: Rule, rows: int = 4, today: np.ndarray = TUESDAY) -> Norms:
+    """Creators at LEVELS with the market's rhythm and sale days, judged on a Tuesday (factor
+    2). The weekday factors come from the market's totals."""
+    history = LEVELS[:rows, None] * RHYTHM[FORTNIGHT] * SALES[:rows]
+    return estimate_norms(history, today[:rows], FORTNIGHT, 1, rule, totals=RHYTHM[FORTNIGHT])
+
+
+def test_the_market_wide_move_of_the_day_and_of_each_history_day() -> None:
+    # Each creator's days divided by the weekday factor: 100 × (1.5 ×6, 1 ×6, 3, 10), then
+    # 200, 300, 25 × (1 ×12, 3, 10). Their medians: 150, 200, 300, 25. On a Tuesday, 25 × 2 =
+    # 50 just reaches the minimum volume of 50, so all four are judged: just the least needed.
+    # Each history day's move, the median of the four ratios to their level: 1 on the first
+    # week (1.5/1.5, 1, 1, 1) and the second (1/1.5, 1, 1, 1); 3 on the sale day (2, 3, 3, 3);
+    # 10 (6.7, 10, 10, 10) kept at 4. The levels once more, those days evened out: the first
+    # creator's 100 ×7 (the sale day 300 / 3), 150 ×6 and 1,000 / 4 → (100 + 150) / 2 = 125;
+    # the others unchanged. Today against level × 2: 700 / 250 = 2.8, 800 / 400 = 2,
+    # 3,000 / 600 = 5, 250 / 50 = 5 → the median (2.8 + 5) / 2 = 3.9.
+    norms = market(Rule(min_volume=50, offset=1, common=True, min_common=4))
+    assert norms.factors.tolist() == RHYTHM.tolist()  # from the totals given
+    assert norms.shift == pytest.approx(3.9)
+    assert norms.days is not None
+    assert norms.days.tolist() == [1, 1, 1, 3, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1]
+
+
+@pytest.mark.parametrize(("times", "shift"), [(10.0, 4.0), (0.1, 0.25)])
+def test_a_market_wide_move_beyond_four_times_is_a_data_problem(times: float, shift: float) -> None:
+    # everyone at 10 (or 0.1) times their level × 2: kept at 4 (or a quarter)
+    today = LEVELS * np.array([1.25, 1.0, 1.0, 1.0]) * 2 * times
+    norms = market(Rule(min_volume=50, offset=1, common=True, min_common=4), today=today)
+    assert norms.shift == shift
+
+
+def test_too_few_creators_to_measure_a_market_wide_move() -> None:
+    norms = market(Rule(min_volume=50, offset=1, common=True, min_common=5))
+    assert norms.factors.tolist() == RHYTHM.tolist()
+    assert norms.shift == 1.0 and norms.days is None
+    # the smallest (25 × 2 = 50) no longer reaches a minimum volume of 51: three judged
+    norms = market(Rule(min_volume=51, offset=1, common=True, min_common=4))
+    assert norms.shift == 1.0 and norms.days is None
+
+
+def test_one_creator_may_be_enough_when_the_rule_says_so() -> None:
+    # alone, the first creator's days are the market's: once evened out, each of its days is
+    # its level of 150 (the 10× day: 1,000 / 4 = 250, one day of fourteen): 700 against 150 × 2
+    norms = market(Rule(min_volume=50, offset=1, common=True, min_common=1), rows=1)
+    assert norms.shift == pytest.approx(7 / 3)
+
+
+def test_no_market_wide_move_unless_asked() -> None:
+    norms = market(Rule(min_volume=50, offset=1, min_common=1))
+    assert norms.shift == 1.0 and norms.days is None
+
+
+# --- detect with the market's norms given -------------------------------------------------------
+
+
+def test_a_usual_day_just_at_the_minimum_volume_is_judged() -> None:
+    # Weekday factors: Monday, Wednesday and Thursday half, Tuesday twice. A creator at 25 a
+    # day before the factors: 12.5 on those days, 50 on Tuesdays, 25 on Fridays and weekends.
+    # Today, a Tuesday, its expected day is 25 × 2 = 50: just the minimum volume.
+    factors = np.array([0.5, 2.0, 0.5, 0.5, 1.0, 1.0, 1.0])
+    history = (25 * factors[FORTNIGHT])[None]
+    found = detect(history, np.array([50.0]), FORTNIGHT, 1, Rule(50, 1), Norms(factors))
+    assert found.material.tolist() == [0]
+    assert found.expected.tolist() == [50.0]
+    assert found.flagged.empty
+
+
+def test_the_market_wide_moves_of_history_days_are_evened_out() -> None:
+    # A long sale: on six of the ten weekdays of the fortnight the whole market sold twice its
+    # level, and so did this creator (2,000 instead of 1,000). Evened out, every day is 1,000.
+    days = np.ones(14)
+    days[[0, 1, 2, 3, 7, 8]] = 2.0
+    history = (1_000 * days)[None]
+    norms = Norms(np.ones(7), 1.0, days)
+    found = detect(history, np.array([1_000.0]), FORTNIGHT, 1, Rule(100, 1), norms)
+    assert found.expected.tolist() == [1_000.0]
+    assert found.flagged.empty
