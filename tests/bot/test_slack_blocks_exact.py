@@ -283,6 +283,7 @@ def test_images(image: Image, file_id: str | None, block: dict[str, Any]) -> Non
     [
         ("top.csv", "https://s/" + "f" * 989, "📎 <https://s/" + "f" * 989 + "|top.csv>"),  # 999
         ("top.csv", "https://s/" + "f" * 990, "📎 top.csv"),  # 1000 characters: too long
+        ("top.csv", "https://s/FX1/top.csv", "📎 <https://s/FX1/top.csv|top.csv>"),
         ("top.csv", "https://s/a b", "📎 top.csv"),
         ("top.csv", "https://s/<a", "📎 top.csv"),
         ("top.csv", "https://s/a>", "📎 top.csv"),
@@ -567,3 +568,85 @@ def test_a_table_note_counts_the_tables_total() -> None:
 )
 def test_fallback_text(blocks: tuple[Any, ...], text: str) -> None:
     assert render_message(Reply(blocks)).text == text
+
+
+# The code-block twin of a message with a table block gets the same images, files and labels.
+
+
+def test_the_code_block_twin_keeps_images_files_and_labels() -> None:
+    rows = tuple(("x" * 60,) for _ in range(99))
+    reply = Reply(
+        (
+            Header("H"),
+            Image(b"", "T", "A"),
+            File("a.csv", b""),
+            Table((Column("n"),), rows, total=500),
+            Text("y" * 3000),
+            Text("z" * 3000),
+        )
+    )
+    message = render_message(
+        reply,
+        images={1: "F1"},
+        files={2: "https://s/a.csv"},
+        more_label=lambda shown, total: f"{shown}/{total}",
+    )
+    assert kinds(message) == ["header", "image", "context", "table", "section", "section"]
+    assert message.plain is not None
+    image = {"type": "image", "slack_file": {"id": "F1"}, "alt_text": "A", "title": plain("T")}
+    assert message.plain.blocks[:3] == [header("H"), image, context("📎 <https://s/a.csv|a.csv>")]
+    # 12,000 - 1 - 1 - 2 - 25 - 6000 = 5971 for the code blocks: 48 rows of 61 a section under
+    # 70 of fences, label and rule; 95 rows (5935) and the note "95/500" fit, 96 do not.
+    assert message.plain.blocks[3:] == [
+        section("```\nn\n" + "─" * 60 + "\n" + "\n".join(["x" * 60] * 48) + "\n```"),
+        section("```\nn\n" + "─" * 60 + "\n" + "\n".join(["x" * 60] * 47) + "\n```"),
+        context("95/500"),
+        section("y" * 3000),
+        section("z" * 3000),
+    ]
+
+
+def test_the_code_block_twin_is_shortened_with_the_same_label() -> None:
+    reply = Reply((Table((Column("n"),), (("1",),)), *(Context(str(i)) for i in range(51))))
+    message = render_message(reply, shortened_label="Cut")
+    assert message.blocks[-1] == context("Cut")
+    assert message.plain is not None
+    assert message.plain.blocks[-1] == context("Cut")
+
+
+def test_a_late_first_header_is_kept_when_the_answer_is_shortened() -> None:
+    message = render_message(Reply((*(Context(str(i)) for i in range(60)), Header("Late"))))
+    # 50 blocks less the notice and the header leave 48 contexts.
+    assert message.blocks == [
+        *(context(str(i)) for i in range(48)),
+        header("Late"),
+        context(SHORTENED),
+    ]
+
+
+@pytest.mark.parametrize("tables", [True, False])
+def test_a_table_with_no_room_for_a_row_is_dropped(tables: bool) -> None:
+    texts = (*(Text(c * 3000) for c in "abc"), Text("d" * 2990))
+    table = Table((Column("n"),), tuple(("x" * 60,) for _ in range(5)))
+    message = render_message(Reply((Header("H"), *texts, table)), tables=tables)
+    # 8 characters are left for the table on the first try; with the notice, the last
+    # paragraph is cut to 12,000 - 2 - 9000 - 42 = 2956.
+    assert message.blocks == [
+        header("H"),
+        *(section(c * 3000) for c in "abc"),
+        section("d" * 2955 + "…"),
+        context(SHORTENED),
+    ]
+
+
+def test_a_code_block_section_is_filled_to_exactly_3000_characters() -> None:
+    # Label "n", rule "──", rows "xx": 8 of fences + 1 + 1 + 2 = 12, then 3 a row: 996 rows
+    # make 3000.
+    table = Table((Column("n"),), tuple(("xx",) for _ in range(997)))
+    message = render_message(Reply((table,)), tables=False)
+    texts = [block["text"]["text"] for block in message.blocks]
+    assert texts == [
+        "```\nn\n──\n" + "\n".join(["xx"] * 996) + "\n```",
+        "```\nn\n──\nxx\n```",
+    ]
+    assert len(texts[0]) == 3000
