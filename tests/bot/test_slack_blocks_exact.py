@@ -650,3 +650,14 @@ def test_a_code_block_section_is_filled_to_exactly_3000_characters() -> None:
         "```\nn\n──\nxx\n```",
     ]
     assert len(texts[0]) == 3000
+
+
+def test_fields_that_fill_the_room_exactly_are_kept() -> None:
+    texts = tuple(Text(c * 3000) for c in "abc")
+    items = (("0", "v" * 1474), ("1", "v" * 1474), ("2", "v" * 100))
+    message = render_message(Reply((Header("H"), *texts, Fields(items))))
+    # 12,000 - 2 - 9000 - 42 = 2956 left: exactly the first two fields ("*0*\n" + 1474 each).
+    assert message.blocks[-2:] == [
+        {"type": "section", "fields": [mrkdwn(f"*{i}*\n" + "v" * 1474) for i in range(2)]},
+        context(SHORTENED),
+    ]
