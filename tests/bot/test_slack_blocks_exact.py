@@ -661,3 +661,21 @@ def test_fields_that_fill_the_room_exactly_are_kept() -> None:
         {"type": "section", "fields": [mrkdwn(f"*{i}*\n" + "v" * 1474) for i in range(2)]},
         context(SHORTENED),
     ]
+
+
+@pytest.mark.parametrize(
+    ("tables", "after"),
+    [
+        # Code block: 70 of fences, label and rule, then 61 a row; 4 rows and the 20-character
+        # note (334) fit in 11,998 - 11,648 = 350, all 5 (375) do not.
+        (False, 11_648),
+        # Table block: 1 label, then 60 a row; 4 rows and the note (261) fit in 280, 5 (301) not.
+        (True, 11_718),
+    ],
+)
+def test_a_table_can_give_up_just_its_last_row(tables: bool, after: int) -> None:
+    table = Table((Column("n"),), tuple(("x" * 60,) for _ in range(5)))
+    message = render_message(Reply((Header("H"), table, Text("y" * after))), tables=tables)
+    notes = [block for block in message.blocks if block["type"] == "context"]
+    assert notes == [context("Showing 4 of 5 rows.")]
+    assert message.blocks[-1] == section("y" * (after - 9000))
