@@ -331,10 +331,17 @@ def test_buttons_exactly() -> None:
     }
 
 
-def test_a_dropped_button_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_dropped_button_is_logged_with_its_action_and_value_size(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    buttons = (Button("x", "a" * 251, "v" * 7), Button("y", "export", "v" * 2001))
     with caplog.at_level("WARNING", logger="creatorbot.bot.slack.blocks"):
-        render_message(Reply((Buttons((Button("x", ""),)),)))
-    assert [record.levelname for record in caplog.records] == ["WARNING"]
+        render_message(Reply((Buttons(buttons),)))
+    logged = [
+        (r.levelname, r.__dict__.get("action"), r.__dict__.get("value_chars"))
+        for r in caplog.records
+    ]
+    assert logged == [("WARNING", "a" * 40, 7), ("WARNING", "export", 2001)]
 
 
 # Tables.
