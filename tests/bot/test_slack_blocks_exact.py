@@ -686,3 +686,41 @@ def test_a_table_can_give_up_just_its_last_row(tables: bool, after: int) -> None
     notes = [block for block in message.blocks if block["type"] == "context"]
     assert notes == [context("Showing 4 of 5 rows.")]
     assert message.blocks[-1] == section("y" * (after - 9000))
+
+
+@pytest.mark.parametrize(
+    ("tables", "after"),
+    [
+        # Table block: one row and its note take 1 + 60 + 20 = 81 of the 100 left beside the
+        # text (11,998 - 11,898), two rows (141) would not.
+        (True, 11_898),
+        # Code block: 70 + 61 + 20 = 151 of 180 (11,998 - 11,818); two rows (212) would not.
+        (False, 11_818),
+    ],
+)
+def test_a_table_shrinks_to_one_row_to_leave_the_rest_whole(tables: bool, after: int) -> None:
+    table = Table((Column("n"),), tuple(("x" * 60,) for _ in range(5)))
+    message = render_message(Reply((Header("H"), table, Text("y" * after))), tables=tables)
+    notes = [block for block in message.blocks if block["type"] == "context"]
+    assert notes == [context("Showing 1 of 5 rows.")]
+    assert message.blocks[-1] == section("y" * (after - 9000))
+
+
+def test_the_last_free_block_takes_a_cut_paragraph() -> None:
+    contexts = tuple(Context(str(i)) for i in range(44))  # 10 + 34 × 2 = 78 characters
+    texts = tuple(Text(c * 3000) for c in "abcd")
+    message = render_message(Reply((Header("H"), *contexts, *texts)))
+    # 50 blocks: header, 44 contexts, 3 paragraphs, the 4th cut to 12,000 - 2 - 78 - 9000 - 42
+    # = 2878 characters, and the notice.
+    assert message.blocks == [
+        header("H"),
+        *(context(str(i)) for i in range(44)),
+        *(section(c * 3000) for c in "abc"),
+        section("d" * 2877 + "…"),
+        context(SHORTENED),
+    ]
+
+
+def test_buttons_all_dropped_leave_no_actions_block() -> None:
+    message = render_message(Reply((Header("H"), Buttons((Button("x", ""),)))))
+    assert message.blocks == [header("H")]
