@@ -724,3 +724,29 @@ def test_the_last_free_block_takes_a_cut_paragraph() -> None:
 def test_buttons_all_dropped_leave_no_actions_block() -> None:
     message = render_message(Reply((Header("H"), Buttons((Button("x", ""),)))))
     assert message.blocks == [header("H")]
+
+
+def test_a_table_takes_the_room_left_exactly_by_what_follows() -> None:
+    table = Table((Column("n"),), tuple(("x" * 60,) for _ in range(5)))
+    # 11,998 - 11,917 = 81 beside the text: exactly one row and its note (1 + 60 + 20).
+    message = render_message(Reply((Header("H"), table, Text("y" * 11_917))))
+    assert message.blocks[1]["rows"] == [[raw("n")], [raw("x" * 60)]]
+    assert message.blocks[2] == context("Showing 1 of 5 rows.")
+    assert message.blocks[-1] == section("y" * 2917)
+
+
+def test_a_table_takes_the_blocks_left_exactly_by_what_follows() -> None:
+    table = Table((Column("n"),), tuple(("x" * 60,) for _ in range(20)))
+    contexts = tuple(Context(f"{i:02d}" + "c" * 228) for i in range(48))  # 230 each
+    message = render_message(Reply((table, *contexts)))
+    # 48 contexts leave 2 blocks and 12,000 - 10 - 11,040 = 950 characters: the table and its
+    # note, 15 rows (1 + 900 + 22 = 923), not 16 (983).
+    assert kinds(message) == ["table", "context", *["context"] * 48]
+    assert len(message.blocks[0]["rows"]) == 16
+    assert message.blocks[1] == context("Showing 15 of 20 rows.")
+    assert message.blocks[-1] == context("47" + "c" * 228)
+
+
+def test_an_unknown_block_is_refused() -> None:
+    with pytest.raises(TypeError, match="unknown block"):
+        render_message(Reply((object(),)))  # type: ignore[arg-type]
