@@ -750,3 +750,25 @@ def test_a_table_takes_the_blocks_left_exactly_by_what_follows() -> None:
 def test_an_unknown_block_is_refused() -> None:
     with pytest.raises(TypeError, match="unknown block"):
         render_message(Reply((object(),)))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        Header("y" * 100),  # a later header is never cut: it is dropped
+        Fields((("a", "v" * 100),)),  # no field fits
+        Buttons((Button("b" * 60, "go"), Button("c" * 60, "go"))),  # no button fits
+        Image(b"", "t" * 100, "a" * 100),
+    ],
+)
+def test_a_block_that_cannot_be_cut_down_to_the_room_is_dropped(last: Any) -> None:
+    texts = (*(Text(c * 3000) for c in "abc"), Text("d" * 2900))
+    message = render_message(Reply((Header("H"), *texts, last)), images={5: "F1"})
+    # 98 characters are left at first, 12,000 - 2 - 11,900 - 42 = 56 with the notice: not
+    # enough for any of them.
+    assert message.blocks == [
+        header("H"),
+        *(section(c * 3000) for c in "abc"),
+        section("d" * 2900),
+        context(SHORTENED),
+    ]
