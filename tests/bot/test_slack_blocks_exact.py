@@ -135,6 +135,8 @@ def test_cut(text: str, limit: int, cut: str) -> None:
         ("a bcdefgh", 4, ["a bc", "defg", "h"]),  # a space in the first half is not used
         ("ab cdefgh", 4, ["ab", "cdef", "gh"]),
         ("&amp;&amp;", 7, ["&amp;", "&amp;"]),
+        ("a b c d e f", 8, ["a b c d", "e f"]),  # at the last space that fits
+        ("a bcd", 3, ["a", "bcd"]),
     ],
 )
 def test_split_line(line: str, limit: int, pieces: list[str]) -> None:
@@ -150,6 +152,9 @@ def test_split_line(line: str, limit: int, pieces: list[str]) -> None:
         ("ab\n\n  \ncd", 100, ["ab\n\n  \ncd"]),
         ("  \n  ", 10, []),
         ("abc def\ngh", 5, ["abc", "def", "gh"]),
+        ("ab\ncde", 5, ["ab", "cde"]),
+        ("abcde\nf\nghij", 5, ["abcde", "f", "ghij"]),
+        ("abcde\nfg\nhi", 5, ["abcde", "fg\nhi"]),
     ],
 )
 def test_split(text: str, limit: int, pieces: list[str]) -> None:
