@@ -107,6 +107,8 @@ def test_action_name(action_id: str, name: str | None) -> None:
         ("a&lt;bc", 7, 7),
         ("&abcde", 5, 5),  # a '&' five back is not an escape this end can split
         ("abcdef", 4, 4),
+        ("abcd&amp;", 3, 3),  # an escape after the cut is no concern
+        ("a&amp;", 3, 1),
     ],
 )
 def test_safe_end(text: str, end: int, safe: int) -> None:
