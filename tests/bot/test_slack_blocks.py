@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from creatorbot.bot.render_text import render_table
@@ -508,14 +509,21 @@ def replies(draw: st.DrawFn) -> tuple[Reply, dict[int, str]]:
     return Reply(tuple(blocks)), images
 
 
-@settings(
-    max_examples=200,
-    deadline=None,
-    derandomize=True,  # the same replies every run: CI never fails on a new draw
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-@given(replies())
-def test_any_reply_fits_slacks_limits(case: tuple[Reply, dict[int, str]]) -> None:
+def test_any_reply_fits_slacks_limits() -> None:
+    # Under mutation testing (mutmut sets MUTANT_UNDER_TEST) a failure need only be found, not
+    # shrunk: shrinking a failing reply takes minutes, and a mutant runs this test each time.
+    shrink = "MUTANT_UNDER_TEST" not in os.environ
+    run = settings(
+        max_examples=200,
+        deadline=None,
+        derandomize=True,  # the same replies every run: CI never fails on a new draw
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        phases=[phase for phase in Phase if shrink or phase is not Phase.shrink],
+    )(given(replies())(check_any_reply))
+    run()
+
+
+def check_any_reply(case: tuple[Reply, dict[int, str]]) -> None:
     reply, images = case
     message = render_message(reply, images=images)
     check_limits(message)  # its code-block twin too
