@@ -333,7 +333,14 @@ def _typical_spreads(
     sizes = expected[sample]
     edges = np.quantile(sizes, np.linspace(0, 1, POOL_BANDS + 1)[1:-1])
     band = np.searchsorted(edges, sizes)
-    spreads = np.array([np.median(spread[band == b]) for b in range(POOL_BANDS)])
+    spreads = np.array(
+        [np.median(spread[band == b]) if (band == b).any() else np.nan for b in range(POOL_BANDS)]
+    )
+    # Sizes tied at the top leave the bands above them empty; a subject bigger than every one
+    # sampled still lands there: it takes the band below's (the first band is never empty).
+    for b in range(1, POOL_BANDS):
+        if np.isnan(spreads[b]):
+            spreads[b] = spreads[b - 1]
     off = float(
         np.nanmean(np.where(np.isnan(seasonless[sample]), np.nan, seasonless[sample] < rule.offset))
     )

@@ -17,6 +17,7 @@ from creatorbot.analytics.anomalies import (
     Norms,
     Rule,
     Typical,
+    _pooled,
     _typical_spreads,
     detect,
 )
@@ -122,7 +123,6 @@ def test_a_day_like_two_in_the_history_is_no_news(day: float, today: float, dire
     assert abs(found["score"]) > 4
 
 
-@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # size bands left empty: no typical
 def test_a_calm_history_is_pulled_toward_its_noisy_peers() -> None:
     # 99 peers whose value + offset alternates 2,000 and 500 (spread log 2 / √0.623 ≈ 0.878),
     # and one steady creator (≈ 0.115 before widening). All fall in the first size band (the
@@ -144,7 +144,6 @@ def test_a_calm_history_is_pulled_toward_its_noisy_peers() -> None:
 ONE_OFF = fortnight([1_100, 900] * 5, [1_100, 900, 0, 900])
 
 
-@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # size bands left empty: no typical
 def test_a_day_off_among_peers_who_take_them_is_no_news() -> None:
     # 99 peers each with one day off in 14: the typical share is 99 / 1,400, and the steady
     # creator's own (none of 14) pulled toward it: (0 + 28 × 99/1,400) / (14 + 28) ≈ 0.047,
@@ -201,3 +200,20 @@ def test_the_typical_spread_of_each_size_band() -> None:
     assert typical.off == pytest.approx(2 / 999)  # two days off among 999 known days
     # fewer than 100 subjects say nothing typical
     assert _typical_spreads(seasonless[:99], sizes[:99], np.ones(10, dtype=bool), RULE) is None
+
+
+def test_a_size_band_left_empty_takes_the_typical_spread_of_the_band_below() -> None:
+    # 70 subjects of sizes 1 … 70 and 30 tied at 100: the 80% and 90% quantiles are both 100,
+    # so the two top bands hold no one (ties fall in the band below). A subject bigger than
+    # every sampled one (a sample leaves most of a market out) lands in the top band: it must
+    # still be pulled toward a typical spread, never toward nothing (which would make its own
+    # spread unknown and the subject never flagged). All alternate 1,000·e^±0.5: spread
+    # 0.5 / √0.623 in every band.
+    sign = np.where(np.arange(10) % 2 == 0, 1.0, -1.0)
+    seasonless = np.tile(1_000 * np.exp(0.5 * sign) - OFFSET, (100, 1))
+    sizes = np.concatenate([np.arange(1.0, 71.0), np.full(30, 100.0)])
+    typical = _typical_spreads(seasonless, sizes, np.ones(10, dtype=bool), RULE)
+    assert isinstance(typical, Typical)
+    assert typical.spreads.tolist() == pytest.approx([0.5 / math.sqrt(TRIMMED)] * 10)
+    pooled = _pooled(np.array([0.2]), np.array([1_000.0]), typical)
+    assert np.isfinite(pooled).all()
