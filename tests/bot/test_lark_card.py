@@ -529,6 +529,17 @@ def test_a_long_text_fills_the_card_to_the_last_byte() -> None:
     assert len(json.dumps(card, ensure_ascii=False, separators=(",", ":")).encode()) == 27_999
 
 
+def test_what_follows_a_row_of_buttons_never_lends_it_components() -> None:
+    # 100 buttons (1 + 2 * 100 = 201 components) and a row of 5 after them (11): the row is
+    # cut within the card's 200 to 99 buttons (199) with the notice, and what follows is left
+    # out; the room kept for what follows is subtracted, never added.
+    first = Buttons(tuple(Button(f"B{i}", "go", str(i)) for i in range(100)))
+    then = Buttons(tuple(Button(f"C{i}", "go", str(i)) for i in range(5)))
+    shown = elements(card_of(Reply((first, then))))
+    assert len(shown[0]["columns"]) == 99
+    assert shown[1:] == [grey(SHORTENED)]
+
+
 def test_a_card_holds_two_hundred_components() -> None:
     # A row of buttons is one column_set and, per button, a column and a button (the label is
     # a text object, not a component). With the notice, 1 + 2 * 99 + 1 = 200 components.
