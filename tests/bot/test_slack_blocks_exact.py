@@ -779,3 +779,16 @@ def test_a_block_that_cannot_be_cut_down_to_the_room_is_dropped(last: Any) -> No
         section("d" * 2900),
         context(SHORTENED),
     ]
+
+
+def test_a_code_block_section_stops_at_3000_characters_not_one_more() -> None:
+    # One column of 5 characters: a section is "```\n" (4), the label and the rule (5 + 1
+    # each), n rows of 5 + 1, and "```" after the last line end (3): 4 + 12 + 6n + 3 = 19 + 6n.
+    # 496 rows make 2995; a 497th would make 3001, one over: it opens the next section, which
+    # repeats the head: 4 + 12 + 6 + 3 = 25.
+    table = Table((Column("nnnnn"),), tuple((f"{i:05d}",) for i in range(497)))
+    message = render_message(Reply((table,)), tables=False)
+    texts = [block["text"]["text"] for block in message.blocks]
+    assert [len(text) for text in texts] == [2995, 25]
+    assert texts[0].split("\n")[-2] == "00495"
+    assert texts[1] == "```\nnnnnn\n─────\n00496\n```"
