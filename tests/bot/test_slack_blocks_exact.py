@@ -792,3 +792,18 @@ def test_a_code_block_section_stops_at_3000_characters_not_one_more() -> None:
     assert [len(text) for text in texts] == [2995, 25]
     assert texts[0].split("\n")[-2] == "00495"
     assert texts[1] == "```\nnnnnn\n─────\n00496\n```"
+
+
+def test_a_table_before_a_late_first_header_leaves_it_its_room_once() -> None:
+    # The first header is kept (reserved) wherever it comes, and is the notification text: 100
+    # + 100 characters. A table before it takes what is left of the 12,000: sections of
+    # 19 + 6n characters (one column of 5, see above), three full ones of 496 rows (2995 each)
+    # and one of 461 (2785), 11,770, and the note "Showing 1949 of 3000 rows." (26): 11,996
+    # in all. A 1950th row would add 6 and pass the 12,000.
+    table = Table((Column("nnnnn"),), tuple((f"{i:05d}",) for i in range(3000)))
+    message = render_message(Reply((table, Header("H" * 100))), tables=False)
+    assert kinds(message) == ["section"] * 4 + ["context", "header"]
+    sections = [block["text"]["text"] for block in message.blocks[:4]]
+    assert [len(text) for text in sections] == [2995, 2995, 2995, 2785]
+    assert message.blocks[4]["elements"][0]["text"] == "Showing 1949 of 3000 rows."
+    assert message.text == "H" * 100
