@@ -202,6 +202,7 @@ def test_the_typical_spread_of_each_size_band() -> None:
     assert _typical_spreads(seasonless[:99], sizes[:99], np.ones(10, dtype=bool), RULE) is None
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # no median of an empty band
 def test_a_size_band_left_empty_takes_the_typical_spread_of_the_band_below() -> None:
     # 70 subjects of sizes 1 … 70 and 30 tied at 100: the 80% and 90% quantiles are both 100,
     # so the two top bands hold no one (ties fall in the band below). A subject bigger than
@@ -217,3 +218,18 @@ def test_a_size_band_left_empty_takes_the_typical_spread_of_the_band_below() -> 
     assert typical.spreads.tolist() == pytest.approx([0.5 / math.sqrt(TRIMMED)] * 10)
     pooled = _pooled(np.array([0.2]), np.array([1_000.0]), typical)
     assert np.isfinite(pooled).all()
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_a_band_emptied_by_ties_at_the_bottom_takes_the_first_bands_spread() -> None:
+    # 25 subjects tied at size 1 (spread 0.2 / √0.623) and 75 of sizes 2 … 76 (0.8 / √0.623):
+    # the 10% and 20% quantiles are both 1, so the second band holds no one and takes the
+    # first band's spread; every other band holds only the larger subjects.
+    sign = np.where(np.arange(10) % 2 == 0, 1.0, -1.0)
+    calm = np.tile(1_000 * np.exp(0.2 * sign) - OFFSET, (25, 1))
+    loud = np.tile(1_000 * np.exp(0.8 * sign) - OFFSET, (75, 1))
+    sizes = np.concatenate([np.ones(25), np.arange(2.0, 77.0)])
+    typical = _typical_spreads(np.vstack([calm, loud]), sizes, np.ones(10, dtype=bool), RULE)
+    assert isinstance(typical, Typical)
+    low, high = 0.2 / math.sqrt(TRIMMED), 0.8 / math.sqrt(TRIMMED)
+    assert typical.spreads.tolist() == pytest.approx([low, low] + [high] * 8)
