@@ -17,6 +17,15 @@ NOW = utc(2026, 11, 24, 3)
 LATER = NOW + dt.timedelta(minutes=10)
 
 
+def claim(job: str, subscription: Subscription, *, session: Session) -> int:
+    """A new run of `job` for the subscription's 24 November, claimed by worker w1."""
+    run_id = ledger.claim_new(
+        job, subscription.id, "2026-11-24", worker="w1", now=NOW, session=session
+    )
+    assert run_id is not None
+    return run_id
+
+
 def row(sessions: sessionmaker[Session], run_id: int) -> Run:
     with sessions() as session:
         run = session.get(Run, run_id)
@@ -30,10 +39,7 @@ def test_a_failed_run_keeps_its_error_and_retry_time_until_claimed_again(
 ) -> None:
     subscription = add_subscription("C1", since=NOW)
     with sessions.begin() as session:
-        run_id = ledger.claim_new(
-            "snapshot", subscription.id, "2026-11-24", worker="w1", now=NOW, session=session
-        )
-        assert run_id is not None
+        run_id = claim("snapshot", subscription, session=session)
         assert ledger.failed(
             run_id, worker="w1", error="channel_not_found\nmore", retry_at=LATER, session=session
         )
@@ -110,10 +116,7 @@ def test_a_post_is_recorded_with_its_message_day_and_time_and_clears_an_old_erro
 ) -> None:
     subscription = add_subscription("C1", since=NOW)
     with sessions.begin() as session:
-        run_id = ledger.claim_new(
-            "snapshot", subscription.id, "2026-11-24", worker="w1", now=NOW, session=session
-        )
-        assert run_id is not None
+        run_id = claim("snapshot", subscription, session=session)
         ledger.failed(run_id, worker="w1", error="rate_limited", retry_at=NOW, session=session)
         assert ledger.claim_again(run_id, RunStatus.FAILED, worker="w1", now=NOW, session=session)
         assert ledger.posted(
@@ -141,10 +144,7 @@ def test_nothing_to_post_is_recorded_as_quiet(
 ) -> None:
     subscription = add_subscription("C1", since=NOW)
     with sessions.begin() as session:
-        run_id = ledger.claim_new(
-            "alerts", subscription.id, "2026-11-24", worker="w1", now=NOW, session=session
-        )
-        assert run_id is not None
+        run_id = claim("alerts", subscription, session=session)
         assert not ledger.posted(
             run_id, worker="w2", message_ref=None, data_day=None, now=LATER, session=session
         )  # not the claimer's
@@ -160,10 +160,7 @@ def test_a_run_is_finished_once_by_its_claimer(
 ) -> None:
     subscription = add_subscription("C1", since=NOW)
     with sessions.begin() as session:
-        run_id = ledger.claim_new(
-            "snapshot", subscription.id, "2026-11-24", worker="w1", now=NOW, session=session
-        )
-        assert run_id is not None
+        run_id = claim("snapshot", subscription, session=session)
         assert ledger.failed(run_id, worker="w1", error="timeout", retry_at=None, session=session)
         assert not ledger.posted(
             run_id, worker="w1", message_ref="C1:1", data_day=None, now=LATER, session=session
