@@ -67,6 +67,7 @@ def wire(app: App) -> Running:
         platform=platform, stage=stage
     ).inc()
     pool = WorkPool(settings.workers, settings.backlog)
+    app.router.gate = threading.BoundedSemaphore(settings.answering)
     # Chat users' limit counted in the database: every worker process and replica shares it.
     app.router.limiter = SharedLimiter(
         app.sessions,

@@ -185,6 +185,7 @@ class Settings(BaseSettings):
         default=None, ge=1, le=64, validation_alias="CREATORBOT_PROCESSES"
     )
     workers: int = Field(default=32, ge=1, validation_alias="CREATORBOT_WORKERS")
+    answering: int = Field(default=2, ge=1, le=64, validation_alias="CREATORBOT_ANSWERING")
     backlog: int = Field(default=256, ge=0, validation_alias="CREATORBOT_BACKLOG")
     http_threads: int = Field(default=16, ge=1, validation_alias="CREATORBOT_HTTP_THREADS")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")

@@ -7,6 +7,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -90,6 +91,8 @@ class Router:
         self.limiter: Limiter = limiter or RateLimiter(
             services.rate_limit_per_minute, exempt=services.rate_limit_exempt
         )
+        # Held while an answer is worked out; no bound unless the bot sets one (`serve`).
+        self.gate: AbstractContextManager[object] = nullcontext()
 
     def submit(self, request: CommandRequest, form: str, values: Mapping[str, str]) -> FormResult:
         """Validate and save a form submission. `ok` only once the database has committed it;
@@ -205,6 +208,25 @@ class Router:
                     "Please wait {seconds} seconds and try again."
                 ).format(seconds=lang.number(seconds))
             )
+        with self.gate:  # its turn comes in order: first come, first served
+            reply, outcome = self._worked_out(request, answer, name, arguments, context)
+        took = time.perf_counter() - started
+        latency = round(took * 1000, 1)
+        logger.info("command answered", extra={**context, "ok": reply.ok, "latency_ms": latency})
+        self.services.traced("command", {**context, "outcome": outcome}, took)
+        self._audit(request, name, arguments, outcome, reply.rows if reply.ok else None, started)
+        return reply
+
+    def _worked_out(
+        self,
+        request: CommandRequest,
+        answer: Callable[[Call], Reply],
+        name: str,
+        arguments: str,
+        context: dict[str, str],
+    ) -> tuple[Reply, str]:
+        """The reply and its outcome for the audit trail: answered, refused, denied or failed."""
+        lang = Lang(request.locale)
         outcome = "failed"
         try:
             with self.services.sessions.begin() as session:
@@ -239,12 +261,7 @@ class Router:
                     "(reference {ref}). Please try again in a minute."
                 )
             reply = error(message.format(ref=ref))
-        took = time.perf_counter() - started
-        latency = round(took * 1000, 1)
-        logger.info("command answered", extra={**context, "ok": reply.ok, "latency_ms": latency})
-        self.services.traced("command", {**context, "outcome": outcome}, took)
-        self._audit(request, name, arguments, outcome, reply.rows if reply.ok else None, started)
-        return reply
+        return reply, outcome
 
     # --- access -------------------------------------------------------------------------------
 

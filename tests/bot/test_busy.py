@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from creatorbot.bot.pool import Busy, WorkPool
+from creatorbot.bot.settings import Settings
 from creatorbot.commands.core import CommandRequest
 from creatorbot.commands.reply import Reply
 from tests.bot.lark_harness import LarkBot, running_lark_bot
@@ -187,3 +189,17 @@ def test_the_pool_counts_what_it_runs_and_what_waits() -> None:
         time.sleep(0.01)
     assert pool.in_flight == 0
     pool.shutdown()
+
+
+def test_the_bot_works_out_as_many_answers_at_once_as_it_is_set_to(tmp_path: Path) -> None:
+    with running_bot(tmp_path, CREATORBOT_ANSWERING=3) as bot:
+        gate = bot.app.router.gate
+        taken = [gate.acquire(blocking=False) for _ in range(4)]
+        for _ in range(sum(taken)):
+            gate.release()
+    assert taken == [True, True, True, False]
+
+
+def test_at_least_one_answer_at_a_time() -> None:
+    with pytest.raises(ValidationError, match="CREATORBOT_ANSWERING"):
+        Settings(CREATORBOT_ANSWERING="0", _env_file=None)
