@@ -21,6 +21,7 @@ from creatorbot.bot.metrics import Metrics
 from creatorbot.bot.pool import WorkPool
 from creatorbot.bot.processes import Role
 from creatorbot.bot.signals import DatabaseSignals
+from creatorbot.commands.chartmemo import share_in
 from creatorbot.commands.shared_limits import SharedLimiter
 from creatorbot.extras import need
 from creatorbot.jobs.posting import Poster
@@ -214,6 +215,8 @@ def serve(app: App, host: str = "0.0.0.0", role: Role | None = None) -> int:
         if role.run_dir is not None:
             for name in long_connections(app):
                 running.checks[name] = Relayed(role.run_dir, name)
+    if role.run_dir is not None:  # one of several worker processes: a chart is drawn once
+        share_in(role.run_dir / "charts")
     role.watch_supervisor()
     listener = role.listener()
     server = make_server(

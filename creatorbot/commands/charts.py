@@ -8,7 +8,7 @@ import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from typing import Any
 
@@ -109,6 +109,7 @@ def abbreviated(value: float, locale: Locale, currency: str | None = None) -> bo
     return _abbreviates(value, formats["short"])
 
 
+@lru_cache(maxsize=4096, typed=True)  # the same ticks are written again at each layout pass
 def compact_money(value: float, currency: str, locale: Locale, digits: int = 1) -> str:
     """A major-unit amount written short for an axis: RM1.2K, €3.4M, 12.345 €, 1,2 Mln €."""
     if abbreviated(value, locale, currency):
@@ -116,6 +117,7 @@ def compact_money(value: float, currency: str, locale: Locale, digits: int = 1) 
     return _in_full(locale.currency_formats["standard"], value, digits, locale, currency)
 
 
+@lru_cache(maxsize=4096, typed=True)
 def compact_number(value: float, locale: Locale, digits: int = 1) -> str:
     """A count written short for an axis: 1.2K, 3.4M, 12.345, 1,2 Mln."""
     if abbreviated(value, locale):
