@@ -54,7 +54,8 @@ from tests.fakes.slack_requests import post, signed_headers, slash_command
 SECRET = secrets.token_hex(16)
 STEPS = (10, 25, 50, 100)
 MAX_USERS = 200  # a step's users are threads of this process: bounded
-PER_USER = 4  # commands each user sends in a step: far below the per-user rate limit
+PER_USER = 10  # commands each user sends in a step, below the per-user rate limit: at 50
+# users a step is 500 answers, so its p99 is the 5th slowest, not the 2nd of 200
 RATE_LIMIT = 30  # the bot's default per user and minute, set for the child so no .env changes it
 TARGET_USERS = 50
 TARGET_ACK_P99 = 1.0
@@ -468,10 +469,11 @@ def load(
     if not all(0 < users <= MAX_USERS for users in steps):
         raise ValueError(f"a step has 1 to {MAX_USERS} users")
     mix = command_mix(db_path)
-    # Each step has users of its own (and the warm-up its own: two per worker process, at once,
-    # so that each worker, whichever takes a request, has answered every kind before the
-    # steps), each granted the viewer role.
-    warmers = 2 * int((tuning or {}).get("CREATORBOT_PROCESSES", "1")) if warm_up else 0
+    # Each step has users of its own (and the warm-up its own: two per worker process and
+    # language, at once, so that the answers of every kind in every language have been worked
+    # out before the steps, whatever the number of processes), each granted the viewer role.
+    processes = int((tuning or {}).get("CREATORBOT_PROCESSES", "1"))
+    warmers = 2 * processes * len(LOCALES) if warm_up else 0
     firsts = [sum(steps[:i]) for i in range(len(steps))]
     everyone = [user_id(n) for n in range(1, sum(steps) + warmers + 1)]
     grant_viewers(db_path, everyone, dt.datetime.now(dt.UTC))

@@ -13,6 +13,9 @@ from typing import Any, Self
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # Connections waiting to be accepted: socketserver's 5 resets some when a hundred users
+    # and the bot's workers call at once, which the real platforms never do.
+    request_queue_size = 128
     fake: LoopbackFake
 
 
