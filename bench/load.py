@@ -46,7 +46,7 @@ from creatorbot.storage.db import make_engine, make_sessionmaker
 from creatorbot.storage.grants import grant
 from creatorbot.storage.models import Campaign, Creator, Role
 from tests.fakes.loopback import Request
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_api import RESPONSE_URL, FakeSlack
 from tests.fakes.slack_requests import post, signed_headers, slash_command
 
 # New each run: the bot listens on every interface (serve() has no host setting), so no one else
@@ -68,15 +68,17 @@ ALSO_OURS = ("DATABASE_URL", "PORT", "LOG_LEVEL")
 
 
 class AnsweringSlack(FakeSlack):
-    """The fake Slack Web API, telling a waiting user the moment their answer arrives."""
+    """The fake Slack Web API, telling a waiting user the moment their answer arrives, and what
+    it said (without searching every call recorded so far, which grows with the run)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._arrivals: dict[str, tuple[threading.Event, list[float]]] = {}
+        self._arrivals: dict[str, tuple[threading.Event, list[tuple[float, Any]]]] = {}
 
-    def expect(self, url: str) -> tuple[threading.Event, list[float]]:
-        """An event set when `url` is answered, and a list that then holds the arrival time."""
-        waiting: tuple[threading.Event, list[float]] = (threading.Event(), [])
+    def expect(self, url: str) -> tuple[threading.Event, list[tuple[float, Any]]]:
+        """An event set when `url` is answered, and a list that then holds the arrival time and
+        the answer (None if the fake refused it)."""
+        waiting: tuple[threading.Event, list[tuple[float, Any]]] = (threading.Event(), [])
         self._arrivals[url] = waiting
         return waiting
 
@@ -84,9 +86,15 @@ class AnsweringSlack(FakeSlack):
         arrived = time.perf_counter()
         super().handle(req)
         path = urlsplit(req.path).path
-        waiting = self._arrivals.get(f"{self.base_url}{path}")
+        url = f"{self.base_url}{path}"
+        waiting = self._arrivals.get(url)
         if path.startswith("/response/") and waiting is not None:
-            waiting[1].append(arrived)
+            with self._lock:  # the call just recorded is among the last
+                said = next(
+                    (c for c in reversed(self._calls) if c.method == RESPONSE_URL and c.url == url),
+                    None,
+                )
+            waiting[1].append((arrived, said.params if said and not said.failed else None))
             waiting[0].set()
 
 
@@ -390,11 +398,11 @@ def ask(
         with lock:
             step.count("missing", " ".join(command))
         return
-    answers = fake.responses(url)
+    when, answer = at[0]
     with lock:
-        step.answers.append(at[0] - started)
-        if not answers or not answered_ok(answers[0]):
-            said = str(answers[0].get("text", "")) if answers else ""
+        step.answers.append(when - started)
+        if answer is None or not answered_ok(answer):
+            said = str(answer.get("text", "")) if answer else ""
             step.count("error reply", f"{' '.join(command)} → {said[:100]}")
 
 
