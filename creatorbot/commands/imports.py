@@ -55,7 +55,11 @@ def receive(router: Router, request: CommandRequest, dropped: Dropped) -> Reply:
     for its Import button. Only a lead or an admin gets this far: anyone else is told so, and
     the file is neither downloaded nor kept."""
     return router.run(
-        request, lambda call: _preview(dropped, call), COMMAND, f"preview {dropped.name}"
+        request,
+        lambda call: _preview(dropped, call),
+        COMMAND,
+        f"preview {dropped.name}",
+        long=True,  # a file of a million rows is read and checked whole
     )
 
 
@@ -75,7 +79,7 @@ def run_import(
     attempt = _Attempt(token, market)
     arguments = f"{known.kind} {known.filename}" if known else token
     reply = router.run(
-        request, lambda call: attempt.run(call, show, clock), COMMAND, arguments[:500]
+        request, lambda call: attempt.run(call, show, clock), COMMAND, arguments[:500], long=True
     )
     if attempt.claimed and not attempt.done:  # refused or failed: the file is spent either way
         try:

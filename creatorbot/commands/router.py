@@ -186,10 +186,14 @@ class Router:
         answer: Callable[[Call], Reply],
         name: str = "",
         arguments: str = "",
+        *,
+        long: bool = False,
     ) -> Reply:
         """Run `answer` in one unit of work, if the user may and is not over the rate limit;
         `UserError` becomes a short answer in the user's language and any other failure an
-        apology with a logged reference. Every run is written to the audit trail."""
+        apology with a logged reference. Every run is written to the audit trail. A question
+        waits its turn at the gate; `long` work (an import) does not, so that it never holds a
+        place for minutes while questions wait behind it."""
         lang = Lang(request.locale)
         context = {
             "request_id": uuid.uuid4().hex[:12],
@@ -208,7 +212,7 @@ class Router:
                     "Please wait {seconds} seconds and try again."
                 ).format(seconds=lang.number(seconds))
             )
-        with self.gate:  # its turn comes in order: first come, first served
+        with nullcontext() if long else self.gate:  # in turn: first come, first served
             reply, outcome = self._worked_out(request, answer, name, arguments, context)
         took = time.perf_counter() - started
         latency = round(took * 1000, 1)

@@ -4,6 +4,7 @@ a double click, an upload outside a DM and a file that is not CSV or XLSX."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -25,7 +26,7 @@ from tests.bot.slack_harness import SlackBot, running_bot
 from tests.bot.world import NOW
 from tests.commands.drops import figures_of, metrics_file, stored
 from tests.fakes.slack_api import DOWNLOAD
-from tests.fakes.slack_requests import block_action, event
+from tests.fakes.slack_requests import block_action, event, slash_command
 
 NEW_DAY, OLD_DAY = dt.date(2026, 11, 16), dt.date(2026, 11, 23)  # not stored yet; stored
 FILE = metrics_file(
@@ -40,7 +41,14 @@ FILE = metrics_file(
 
 @pytest.fixture
 def bot(tmp_path: Path) -> Iterator[SlackBot]:
-    with running_bot(tmp_path) as running:
+    with drops_bot(tmp_path) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def drops_bot(tmp_path: Path, **settings: Any) -> Iterator[SlackBot]:
+    """A Slack bot where ULEAD leads, UVIEW views and UCM is a CM, in every market."""
+    with running_bot(tmp_path, **settings) as running:
         for user, locale, role in (
             ("ULEAD", "en-GB", Role.LEAD),
             ("UVIEW", "ms-MY", Role.VIEWER),
@@ -308,3 +316,21 @@ def test_a_refused_file_reads_in_the_uploaders_language(bot: SlackBot) -> None:
     assert "riga 3, colonna handle:" in text
     assert "nessun creator con questo handle nel mercato MY" in text
     assert "row 2" not in text and staged_count(bot) == 0
+
+
+def test_a_question_is_answered_while_an_import_runs(tmp_path: Path) -> None:
+    # One answer worked out at a time: an import, however long, must not be that one.
+    with drops_bot(tmp_path, CREATORBOT_ANSWERING=1) as bot:
+        drop(bot)
+        message, ts = preview_of(bot)
+        # Each edit of the message hangs a while (the fake records it once it answers): the
+        # import's first, "0%", holds it inside its run.
+        bot.fake.delay("chat.update", 3.0)
+        click(bot, button(message, "Import"), ts)
+        time.sleep(0.5)
+        url = bot.fake.response_url("lb")
+        assert bot.send(slash_command("/leaderboard", "gmv 7d MY", response_url=url))[0] == 200
+        bot.fake.wait_for(lambda: len(bot.fake.responses(url)) == 1, timeout=15)
+        assert updates(bot, ts) == []  # answered while the import was still at its first edit
+        assert "amir" in shown(bot.fake.responses(url)[0]["blocks"])
+        bot.fake.wait_for(lambda: any("Imported" in u for u in updates(bot, ts)), timeout=15)

@@ -91,3 +91,34 @@ def test_someone_over_the_rate_limit_is_told_at_once_even_while_the_gate_is_full
     assert told_at_once
     assert not replies[0].ok
     assert "faster than I can answer" in str(replies[0].blocks)
+
+
+def test_long_work_does_not_hold_a_place_questions_wait_for(
+    sqlite_sessions: sessionmaker[Session],
+) -> None:
+    router = Router(commands(), Services(sessions=sqlite_sessions))
+    router.gate = threading.BoundedSemaphore(1)
+    importing, import_may_end = threading.Event(), threading.Event()
+
+    def long_import(_call: Call) -> Reply:
+        importing.set()
+        assert import_may_end.wait(WAIT)
+        return Reply(blocks=(Text("imported"),))
+
+    work = threading.Thread(
+        target=router.run, args=(CONSOLE, long_import, "import"), kwargs={"long": True}
+    )
+    work.start()
+    try:
+        assert importing.wait(WAIT)
+        replies: list[Reply] = []
+        question = threading.Thread(
+            target=lambda: replies.append(router.run(CONSOLE, lambda _c: Reply(), "help"))
+        )
+        question.start()
+        question.join(WAIT)
+        answered_meanwhile = replies != []
+    finally:
+        import_may_end.set()
+        work.join(WAIT)
+    assert answered_meanwhile
