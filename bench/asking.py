@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bench.stats import percentile as nearest_rank
+
 BUDGET = 10.0  # seconds of samples per question, after the first answer
 SKIP = "skipped"  # a question not asked: it repeats one that timed out
 
@@ -132,5 +134,4 @@ def _pump(child: subprocess.Popen[str], out: queue.Queue[str | None]) -> None:
 
 def percentile(found: list[float], q: float) -> float:
     """The q-quantile of `found` (nearest rank), in ms."""
-    ordered = sorted(found)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
+    return nearest_rank(found, q) * 1000

@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bench.commands import END, connect_args, database_url, p, peak_rss_mb
+from bench.commands import END, connect_args, database_url, peak_rss_mb
+from bench.stats import percentile
 from creatorbot.commands.core import CommandRequest, Services
 from creatorbot.commands.registry import commands
 from creatorbot.commands.router import Router
@@ -71,7 +72,8 @@ def main() -> None:
     for label, texts in questions(sessions).items():
         if only and label not in only:
             continue
-        firsts, samples = [], []
+        firsts: list[float] = []
+        samples: list[float] = []
         for command in texts:
             for n in range(args.repeat + 1):
                 started = time.perf_counter()
@@ -79,8 +81,9 @@ def main() -> None:
                 took = time.perf_counter() - started
                 assert reply.ok, (command, reply)
                 (samples if n else firsts).append(took)
+        middle, high = percentile(samples, 0.5), percentile(samples, 0.95)
         print(
-            f"{label:22} {max(firsts) * 1000:9.1f} {p(samples, 0.5):9.1f} {p(samples, 0.95):9.1f}"
+            f"{label:22} {max(firsts) * 1000:9.1f} {middle * 1000:9.1f} {high * 1000:9.1f}"
             f"   {' | '.join(texts)}",
             flush=True,
         )

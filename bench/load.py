@@ -23,10 +23,8 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -41,11 +39,13 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from bench.commands import DATA, END, database_url, prepare
+from bench.start import ALSO_OURS, OURS, creatorbot
+from bench.stats import percentile
 from creatorbot.bot.processes import cores
 from creatorbot.storage.db import make_engine, make_sessionmaker
 from creatorbot.storage.grants import grant
 from creatorbot.storage.models import Campaign, Creator, Role
-from tests.fakes.loopback import Request
+from tests.fakes.loopback import Request, free_port
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlack
 from tests.fakes.slack_requests import post, signed_headers, slash_command
 
@@ -62,9 +62,6 @@ TARGET_ACK_P99 = 1.0
 ANSWER_TIMEOUT = 60.0  # an answer later than this counts as missing
 STEP_DEADLINE = 45.0  # after this, users of a step start no new command
 LOCALES = ("en-GB", "it-IT", "ms-MY")
-# Env settings of the parent that must not leak into the bot (it is configured here alone).
-OURS = ("SLACK_", "LARK_", "CREATORBOT_")
-ALSO_OURS = ("DATABASE_URL", "PORT", "LOG_LEVEL")
 
 
 class AnsweringSlack(FakeSlack):
@@ -127,15 +124,6 @@ class Step:
         self.example.setdefault(kind, example)
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile: the smallest value with at least `q` of all values at or below
-    it (so p99 of fewer than 100 values is their max); NaN when there are none."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
-
-
 def grant_viewers(db_path: Path, users: Sequence[str], now: dt.datetime) -> None:
     """Give each load user the viewer role in every market, as an admin's `access grant` would:
     the bot then looks their role up on every command, as it does for real users."""
@@ -189,12 +177,6 @@ def user_id(n: int) -> str:
     return f"U{n:04d}"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @dataclass(frozen=True)
 class Figures:
     """A process's resident memory (MB), the part of it that is its own heap rather than pages
@@ -214,15 +196,14 @@ def tree_figures(pid: int) -> Figures:
 
 
 def children(pid: int) -> list[int]:
-    """The processes whose parent is `pid`, from /proc (gone ones skipped)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
+    """The processes whose parent is `pid`, as each of its threads' /proc children list says
+    (read every tenth of a second: a scan of all of /proc cost the driver a fifth of its CPU)."""
+    found: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
             with contextlib.suppress(OSError):
-                stat = (entry / "stat").read_text()
-                if int(stat.rpartition(")")[2].split()[1]) == pid:
-                    found.append(int(entry.name))
-    return found
+                found += [int(n) for n in (task / "children").read_text().split()]
+    return sorted(found)
 
 
 def proc_figures(pid: int) -> Figures:
@@ -264,18 +245,6 @@ def bucket_percentile(before: dict[float, float], after: dict[float, float], q: 
         return float("nan")
     wanted = math.ceil(q * counts[-1][1])
     return next(bound for bound, count in counts if count >= wanted)
-
-
-def creatorbot() -> list[str]:
-    """How to start the `creatorbot` console script of this environment."""
-    script = Path(sys.executable).with_name("creatorbot")
-    if script.exists():
-        return [str(script)]
-    return [
-        sys.executable,
-        "-c",
-        "import sys; from creatorbot.bot.cli import main; sys.exit(main())",
-    ]
 
 
 @contextlib.contextmanager

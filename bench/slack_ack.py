@@ -15,6 +15,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bench.stats import percentile
 from creatorbot.bot.app import build
 from creatorbot.bot.http import make_server, run_until_closed
 from creatorbot.bot.serve import wire
@@ -31,11 +32,6 @@ COMMANDS = [
     "gmv mtd IT",
     "video_views 7d MY",
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def run(concurrency: int, work_seconds: float) -> dict[str, float]:

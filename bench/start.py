@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.fakes.loopback import free_port
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import post, signed_headers, slash_command
 
@@ -57,12 +57,6 @@ def creatorbot() -> list[str]:
         "-c",
         "import sys; from creatorbot.bot.cli import main; sys.exit(main())",
     ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def rss_mb(pid: int) -> float:

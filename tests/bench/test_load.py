@@ -17,10 +17,10 @@ from bench.load import (
     answered_ok,
     bucket_percentile,
     load,
-    percentile,
     report,
     verdict,
 )
+from bench.stats import percentile
 
 CLI = "from creatorbot.bot.cli import main; raise SystemExit(main())"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,29 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.load import children
+from tests.fakes.loopback import free_port
+
 REPO = Path(__file__).resolve().parents[2]
 # The parent's settings must not leak into the bot: the test configures it alone.
 OURS = ("SLACK_", "LARK_", "CREATORBOT_", "_CREATORBOT_")
 ALSO_OURS = ("DATABASE_URL", "PORT", "LOG_LEVEL", "LOG_FORMAT")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def children(pid: int) -> list[int]:
-    """The processes whose parent is `pid` (a supervisor's workers), from /proc."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError):
-            stat = (entry / "stat").read_text()
-            if int(stat.rpartition(")")[2].split()[1]) == pid:
-                found.append(int(entry.name))
-    return sorted(found)
 
 
 @dataclass

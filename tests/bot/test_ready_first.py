@@ -4,11 +4,9 @@ after; and what would refuse the scheduler still stops the bot before it listens
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +22,7 @@ from creatorbot.bot.app import build
 from creatorbot.bot.settings import Settings
 from creatorbot.storage.leader import LEADING_ELSEWHERE, LeaderLock
 from tests.bot.test_start_imports import ROOT
+from tests.fakes.loopback import free_port
 from tests.fakes.slack_api import FakeSlack
 
 DEADLINE = 120.0  # seconds: a loaded machine may take this long to start the bot
@@ -116,9 +115,3 @@ def wait_for(condition: Callable[[], bool], bot: subprocess.Popen[bytes]) -> boo
             return True
         time.sleep(0.05)
     return False
-
-
-def free_port() -> int:
-    with contextlib.closing(socket.socket()) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])

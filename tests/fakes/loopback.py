@@ -3,12 +3,20 @@ daemon thread, started and stopped as a context manager, and a wait for what it 
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Self
+
+
+def free_port() -> int:
+    """A port of 127.0.0.1 that nothing listens on now (for a server started elsewhere)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 class _Server(ThreadingHTTPServer):
