@@ -6,8 +6,9 @@ p99 and answers a second at 50 users (target with 2 cores: p99 ≤ 2 s, ≥ 1.7�
 
 `creatorbot run` is started as a child process (HTTP mode, a copy of the S world's SQLite file,
 the fake Slack Web API of this process), so its memory and CPU (its workers' included) are its
-own. Each user is a
-closed loop: send a command, wait for its answer on the command's response_url, send the next.
+own. The users and the fake Slack share one event loop (`bench/loop_slack.py`), the cheapest
+driver in CPU, since it runs on the bot's cores. Each user is a closed loop: send a command,
+wait for its answer on the command's response_url, send the next.
 Each load user is granted the viewer role in every market in the copy before the bot starts,
 so the real access lookup runs on every command. Each step uses users of its own and sends each
 at most a few commands, under the per-user rate limit (set explicitly for the child).
@@ -16,6 +17,7 @@ at most a few commands, under the per-user rate limit (set explicitly for the ch
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import datetime as dt
 import math
@@ -30,24 +32,24 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
 from bench.commands import DATA, END, database_url, prepare
+from bench.loop_slack import LoopSlack, post
+from bench.pace import pace_line
 from bench.start import ALSO_OURS, OURS, creatorbot
 from bench.stats import percentile
 from creatorbot.bot.processes import cores
 from creatorbot.storage.db import make_engine, make_sessionmaker
 from creatorbot.storage.grants import grant
 from creatorbot.storage.models import Campaign, Creator, Role
-from tests.fakes.loopback import Request, free_port
-from tests.fakes.slack_api import RESPONSE_URL, FakeSlack
-from tests.fakes.slack_requests import post, signed_headers, slash_command
+from tests.fakes.loopback import free_port
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_requests import signed_headers, slash_command
 
 # New each run: the bot listens on every interface (serve() has no host setting), so no one else
 # can sign a request to it during the run.
@@ -59,40 +61,10 @@ PER_USER = 10  # commands each user sends in a step, below the per-user rate lim
 RATE_LIMIT = 30  # the bot's default per user and minute, set for the child so no .env changes it
 TARGET_USERS = 50
 TARGET_ACK_P99 = 1.0
+ACK_TIMEOUT = 10.0  # as the users' HTTP client waited before
 ANSWER_TIMEOUT = 60.0  # an answer later than this counts as missing
 STEP_DEADLINE = 45.0  # after this, users of a step start no new command
 LOCALES = ("en-GB", "it-IT", "ms-MY")
-
-
-class AnsweringSlack(FakeSlack):
-    """The fake Slack Web API, telling a waiting user the moment their answer arrives, and what
-    it said (without searching every call recorded so far, which grows with the run)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._arrivals: dict[str, tuple[threading.Event, list[tuple[float, Any]]]] = {}
-
-    def expect(self, url: str) -> tuple[threading.Event, list[tuple[float, Any]]]:
-        """An event set when `url` is answered, and a list that then holds the arrival time and
-        the answer (None if the fake refused it)."""
-        waiting: tuple[threading.Event, list[tuple[float, Any]]] = (threading.Event(), [])
-        self._arrivals[url] = waiting
-        return waiting
-
-    def handle(self, req: Request) -> None:
-        arrived = time.perf_counter()
-        super().handle(req)
-        path = urlsplit(req.path).path
-        url = f"{self.base_url}{path}"
-        waiting = self._arrivals.get(url)
-        if path.startswith("/response/") and waiting is not None:
-            with self._lock:  # the call just recorded is among the last
-                said = next(
-                    (c for c in reversed(self._calls) if c.method == RESPONSE_URL and c.url == url),
-                    None,
-                )
-            waiting[1].append((arrived, said.params if said and not said.failed else None))
-            waiting[0].set()
 
 
 @dataclass
@@ -344,49 +316,44 @@ def answered_ok(answer: dict[str, Any]) -> bool:
     )
 
 
-def ask(
-    bot: Bot, fake: AnsweringSlack, user: str, command: tuple[str, str], step: Step, lock: Any
-) -> None:
+async def ask(bot: Bot, fake: LoopSlack, user: str, command: tuple[str, str], step: Step) -> None:
     """One command: signed, posted, acked, then waited for on its response_url."""
     url = fake.response_url(user)
-    arrived, at = fake.expect(url)
+    arrival = fake.expect(url)
     body = slash_command(command[0], command[1], user_id=user, response_url=url)
     started = time.perf_counter()
     try:
-        status, _headers, answer = post(bot.events_url, body, signed_headers(body, SECRET))
-    except OSError as exc:
-        status, answer = 0, str(exc).encode()
+        posting = post(bot.events_url, body, signed_headers(body, SECRET))
+        status, answer = await asyncio.wait_for(posting, ACK_TIMEOUT)
+    except (OSError, TimeoutError, asyncio.IncompleteReadError) as exc:
+        status, answer = 0, (str(exc) or type(exc).__name__).encode()
     ack = time.perf_counter() - started
     if status != 200:
-        with lock:
-            step.count("ack", f"{status} {answer[:80].decode(errors='replace')}")
+        step.count("ack", f"{status} {answer[:80].decode(errors='replace')}")
         return
-    with lock:
-        step.acks.append(ack)
-    if not arrived.wait(ANSWER_TIMEOUT):
-        with lock:
-            step.count("missing", " ".join(command))
+    step.acks.append(ack)
+    try:
+        when, said = await asyncio.wait_for(arrival, ANSWER_TIMEOUT)
+    except TimeoutError:
+        step.count("missing", " ".join(command))
         return
-    when, answer = at[0]
-    with lock:
-        step.answers.append(when - started)
-        if answer is None or not answered_ok(answer):
-            said = str(answer.get("text", "")) if answer else ""
-            step.count("error reply", f"{' '.join(command)} → {said[:100]}")
+    step.answers.append(when - started)
+    if said is None or not answered_ok(said):
+        text = str(said.get("text", "")) if said else ""
+        step.count("error reply", f"{' '.join(command)} → {text[:100]}")
 
 
 def run_step(
     bot: Bot,
-    fake: AnsweringSlack,
+    fake: LoopSlack,
     users: Sequence[str],
     per_user: int,
     mix: Sequence[tuple[str, str]],
     deadline: float = STEP_DEADLINE,
 ) -> Step:
-    """Every user sends `per_user` commands back to back, all users at once; the bot's RSS and
-    CPU are sampled meanwhile."""
+    """Every user sends `per_user` commands back to back, all users at once (on the fake's
+    event loop); the bot's RSS and CPU are sampled meanwhile."""
     step = Step(len(users))
-    lock = threading.Lock()
     done = threading.Event()
     first = tree_figures(bot.process.pid)
     peak = [first.rss_mb, first.heap_mb]
@@ -403,14 +370,16 @@ def run_step(
     started = time.perf_counter()
     cpu_before, own_before = first.cpu_s, own_cpu()
 
-    def user_loop(index: int) -> None:
+    async def user_loop(index: int) -> None:
         for k in range(per_user):
             if time.perf_counter() - started > deadline:
                 return
-            ask(bot, fake, users[index], mix[(index * per_user + k) % len(mix)], step, lock)
+            await ask(bot, fake, users[index], mix[(index * per_user + k) % len(mix)], step)
 
-    with ThreadPoolExecutor(len(users)) as clients:
-        list(clients.map(user_loop, range(len(users))))
+    async def everyone() -> None:
+        await asyncio.gather(*(user_loop(index) for index in range(len(users))))
+
+    fake.run(everyone())
     step.wall = time.perf_counter() - started
     step.cpu_cores = (tree_figures(bot.process.pid).cpu_s - cpu_before) / step.wall
     step.load_cores = (own_cpu() - own_before) / step.wall
@@ -454,7 +423,7 @@ def load(
     firsts = [sum(steps[:i]) for i in range(len(steps))]
     everyone = [user_id(n) for n in range(1, sum(steps) + warmers + 1)]
     grant_viewers(db_path, everyone, dt.datetime.now(dt.UTC))
-    with AnsweringSlack() as fake:
+    with LoopSlack() as fake:
         fake.add_channel("C1")
         for n, user in enumerate(everyone):
             fake.add_user(user, locale=LOCALES[n % len(LOCALES)])
@@ -626,6 +595,7 @@ def main() -> None:
         f"(under the rate limit of {RATE_LIMIT} a minute). Machine: {cores()} cores, load "
         f"{os.getloadavg()[0]:.1f} at the start"
     )
+    print(pace_line())
     runs = {}
     for count in counts:
         with tempfile.TemporaryDirectory(dir=DATA) as folder:
@@ -638,6 +608,7 @@ def main() -> None:
         print(f"\n{count} worker process{'es' if count > 1 else ''}:")
         print(report(runs[count]))
         print(f"whole run: {wall:.0f} s; machine load {os.getloadavg()[0]:.1f} at its end")
+        print(pace_line())
     if len(runs) > 1:
         print()
         print(scaling(runs))

@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bench.commands import DATA, END, PG, connect_args, database_url, peak_rss_mb, prepare
 from bench.memory import PrivatePeak
+from bench.pace import pace, pace_line
 from creatorbot.storage.db import make_engine, make_sessionmaker
 from creatorbot.storage.models import Creator
 from creatorbot.storage.sync import Source, sync_source
@@ -183,6 +184,7 @@ def main() -> None:
         return
     DATA.mkdir(parents=True, exist_ok=True)
     lines = []
+    paces = [pace()]
     for scale in args.scales.split(","):
         prepare(scale, "sqlite")  # the warehouse's creators come from the SQLite world
         for kind in args.warehouses.split(","):
@@ -190,6 +192,7 @@ def main() -> None:
             prepare(scale, db)
             count = build_warehouse(scale, kind)
             synced = child("--child", f"sync:{scale}:{db}:{kind}")
+            paces.append(pace())
             duck = child("--child", f"duckdb:{scale}:{db}:{kind}")
             lines.append((scale, kind, db, count, synced, duck))
             print(f"… {scale}: {kind} warehouse into {db} done", file=sys.stderr)
@@ -215,6 +218,7 @@ def main() -> None:
             f"{duck['seconds']:>6.1f} s {duck['rss_mb']:>5.0f} MB "
             f"{synced['seconds'] / duck['seconds']:>5.1f}×"
         )
+    print(f"{pace_line(*paces)} (at the start, then after each sync)")
 
 
 if __name__ == "__main__":
