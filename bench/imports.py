@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bench.commands import END, connect_args, database_url, peak_rss_mb, prepare
+from bench.committed import finish, vacuum, world_to_write
 from bench.memory import PrivatePeak
 from creatorbot.storage.db import make_engine, make_sessionmaker
 from creatorbot.storage.importers import import_file
@@ -120,20 +121,21 @@ def write_exports(scale: str, db: str, folder: Path) -> tuple[list[Path], list[P
 
 
 def child(scale: str, db: str, paths: list[Path], *, duckdb: bool) -> dict[str, Any]:
-    """Import the files, each rolled back so the world stays as it was; then DuckDB on the
-    same files."""
+    """Import the files, each timed to its commit without changing the world (see
+    `bench.committed`); then DuckDB on the same files."""
     private = PrivatePeak()
-    engine = make_engine(database_url(scale, db), connect_args=connect_args(scale, db))
-    sessions = make_sessionmaker(engine)
     rows, seconds, cpu = 0, 0.0, 0.0
     for path in paths:  # one transaction per file, as `creatorbot import` runs them
-        started, used = time.perf_counter(), time.process_time()
-        with sessions() as session:
-            rows += import_file(None, path, session=session).rows
+        with world_to_write(scale, db) as world:
+            engine = make_engine(world, connect_args=connect_args(scale, db))
+            started, used = time.perf_counter(), time.process_time()
+            with make_sessionmaker(engine)() as session:
+                rows += import_file(None, path, session=session).rows
+                finish(session, db)
             seconds += time.perf_counter() - started
             cpu += time.process_time() - used
-            session.rollback()
-    engine.dispose()
+            engine.dispose()
+        vacuum(scale, db)
     rss, private_mb = peak_rss_mb(), private.stop()
     return {
         "rows": rows,
