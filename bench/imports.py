@@ -199,7 +199,8 @@ def main() -> None:
     print(
         "(peak: resident memory, VmHWM; private: the same less the files mapped, see bench.memory;"
     )
-    print("cpu: the importing process's CPU seconds, without a PostgreSQL server's)")
+    print("cpu: the importing process's CPU seconds, without a PostgreSQL server's; timed to the")
+    print("commit on SQLite, into a copy of the world, rolled back on PostgreSQL: bench.committed)")
     print(
         f"{'scale':5} {'db':10} {'rows':>10} {'native':>9} {'cpu':>8} {'peak':>8} {'private':>8} "
         f"{'canonical':>10} {'peak':>8} {'private':>8} {'duckdb':>8} {'native/duckdb':>14}",
