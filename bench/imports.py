@@ -25,8 +25,8 @@ from typing import Any
 from sqlalchemy import select
 
 from bench.commands import END, connect_args, database_url, peak_rss_mb, prepare
-from bench.committed import finish, vacuum, world_to_write
 from bench.memory import PrivatePeak
+from bench.undone import undo
 from creatorbot.storage.db import make_engine, make_sessionmaker
 from creatorbot.storage.importers import import_file
 from creatorbot.storage.models import Creator, Market
@@ -121,21 +121,20 @@ def write_exports(scale: str, db: str, folder: Path) -> tuple[list[Path], list[P
 
 
 def child(scale: str, db: str, paths: list[Path], *, duckdb: bool) -> dict[str, Any]:
-    """Import the files, each timed to its commit without changing the world (see
-    `bench.committed`); then DuckDB on the same files."""
+    """Import the files, each undone so the world stays as it was (`bench.undone`); then
+    DuckDB on the same files."""
     private = PrivatePeak()
+    engine = make_engine(database_url(scale, db), connect_args=connect_args(scale, db))
+    sessions = make_sessionmaker(engine)
     rows, seconds, cpu = 0, 0.0, 0.0
     for path in paths:  # one transaction per file, as `creatorbot import` runs them
-        with world_to_write(scale, db) as world:
-            engine = make_engine(world, connect_args=connect_args(scale, db))
-            started, used = time.perf_counter(), time.process_time()
-            with make_sessionmaker(engine)() as session:
-                rows += import_file(None, path, session=session).rows
-                finish(session, db)
+        started, used = time.perf_counter(), time.process_time()
+        with sessions() as session:
+            rows += import_file(None, path, session=session).rows
             seconds += time.perf_counter() - started
             cpu += time.process_time() - used
-            engine.dispose()
-        vacuum(scale, db)
+            undo(session, scale, db)
+    engine.dispose()
     rss, private_mb = peak_rss_mb(), private.stop()
     return {
         "rows": rows,
@@ -199,8 +198,7 @@ def main() -> None:
     print(
         "(peak: resident memory, VmHWM; private: the same less the files mapped, see bench.memory;"
     )
-    print("cpu: the importing process's CPU seconds, without a PostgreSQL server's; timed to the")
-    print("commit on SQLite, into a copy of the world, rolled back on PostgreSQL: bench.committed)")
+    print("cpu: the importing process's CPU seconds, without a PostgreSQL server's)")
     print(
         f"{'scale':5} {'db':10} {'rows':>10} {'native':>9} {'cpu':>8} {'peak':>8} {'private':>8} "
         f"{'canonical':>10} {'peak':>8} {'private':>8} {'duckdb':>8} {'native/duckdb':>14}",

@@ -6,9 +6,9 @@ p99 and answers a second at 50 users (target with 2 cores: p99 ≤ 2 s, ≥ 1.7�
 
 `creatorbot run` is started as a child process (HTTP mode, a copy of the S world's SQLite file,
 the fake Slack Web API of this process), so its memory and CPU (its workers' included) are its
-own. The users and the fake Slack share one event loop (`bench/loop_slack.py`), the cheapest
-driver in CPU, since it runs on the bot's cores. Each user is a closed loop: send a command,
-wait for its answer on the command's response_url, send the next.
+own. The users and the fake Slack share one event loop (`bench/loop_slack.py`): the driver
+shares the bot's cores, so it is the one that costs least CPU. Each user is a closed loop: send
+a command, wait for its answer on the command's response_url, send the next.
 Each load user is granted the viewer role in every market in the copy before the bot starts,
 so the real access lookup runs on every command. Each step uses users of its own and sends each
 at most a few commands, under the per-user rate limit (set explicitly for the child).

@@ -1,6 +1,6 @@
 """The warehouse sync bench at the tiny scale (and on PostgreSQL when TEST_DATABASE_URL names
-one): it prints the sync of every creator, timed to its commit on SQLite, and leaves the bench
-world as it found it."""
+one): it prints the sync of every creator and leaves the bench world as it found it, without
+the dead rows of a rollback on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CREATORS = 300  # the tiny scale's (bench.commands.SCALES["T"])
 
 
-def test_the_sync_is_timed_to_its_commit_and_the_world_is_left_as_it_was(tmp_path: Path) -> None:
+def test_the_sync_is_printed_and_leaves_the_world_as_it_was(tmp_path: Path) -> None:
     prefix = f"bench_sync_{uuid.uuid4().hex[:8]}"
     pg = os.environ.get("TEST_DATABASE_URL")
     warehouses = "sqlite,postgresql" if pg else "sqlite"
@@ -31,22 +31,16 @@ def test_the_sync_is_timed_to_its_commit_and_the_world_is_left_as_it_was(tmp_pat
         "PYTHONPATH": str(ROOT),
         **({"BENCH_DATABASE_URL": pg} if pg else {}),
     }
-
-    def run() -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "bench.sync", "--scales", "T", "--warehouses", warehouses],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
-        return done.stdout
-
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.sync", "--scales", "T", "--warehouses", warehouses],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     try:
-        first, second = run(), run()
-        # Neither run's day stayed in the bench world.
+        assert done.returncode == 0, done.stderr[-3000:]
         worlds = [(f"sqlite:///{tmp_path / 'bench-T.sqlite3'}", {})]
         if pg:
             worlds.append((pg, {"options": f"-csearch_path={prefix}_t"}))
@@ -54,8 +48,17 @@ def test_the_sync_is_timed_to_its_commit_and_the_world_is_left_as_it_was(tmp_pat
             engine = make_engine(url, connect_args=options)
             with engine.connect() as connection:
                 latest = connection.scalar(text("SELECT max(date) FROM daily_metrics"))
+                if url == pg:  # the rollback's rows vacuumed away
+                    dead = connection.scalar(
+                        text(
+                            "SELECT n_dead_tup FROM pg_stat_user_tables "
+                            "WHERE schemaname = :schema AND relname = 'daily_metrics'"
+                        ),
+                        {"schema": f"{prefix}_t"},
+                    )
+                    assert dead == 0
             engine.dispose()
-            assert str(latest) == END.isoformat(), url
+            assert str(latest) == END.isoformat(), url  # the synced day did not stay
     finally:
         if pg:
             engine = make_engine(pg)
@@ -63,17 +66,7 @@ def test_the_sync_is_timed_to_its_commit_and_the_world_is_left_as_it_was(tmp_pat
                 connection.execute(text(f"DROP SCHEMA IF EXISTS {prefix}_t CASCADE"))
                 connection.execute(text("DROP SCHEMA IF EXISTS bench_warehouse_t CASCADE"))
             engine.dispose()
-    for printed in (first, second):
-        assert re.search(r"^scale\s+warehouse\s+into\s+rows\s+sync\s+commit\s+cpu", printed, re.M)
-        sqlite = re.search(
-            rf"^T\s+sqlite\s+sqlite\s+{CREATORS}\s+([\d.]+) s\s+([\d.]+) s", printed, re.M
-        )
-        assert sqlite, printed
-        assert float(sqlite[2]) <= float(sqlite[1])  # the commit is timed, and in the sync
-        if pg:
-            assert re.search(
-                rf"^T\s+postgresql\s+postgresql\s+{CREATORS}\s+[\d.]+ s\s+—", printed, re.M
-            )
-        assert re.search(r"^machine pace: .* took [\d.]+, then [\d.]+", printed, re.M)
-    # Only the bench world, its warehouse and their exports are left: no copy of the world.
-    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == []
+    printed = done.stdout
+    for kind in warehouses.split(","):
+        assert re.search(rf"^T\s+{kind}\s+{kind}\s+{CREATORS}\s+[\d.]+ s", printed, re.M), printed
+    assert re.search(r"^machine pace: .* took [\d.]+(, then [\d.]+)+ s of CPU", printed, re.M)

@@ -1,0 +1,26 @@
+"""A bench's write undone without a trace: its transaction rolled back and, on PostgreSQL, the
+dead rows the rollback leaves vacuumed, so that each run finds the tables as the first did (a
+committed day leaves none; left, they slowed each later run of the bench)."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from bench.commands import connect_args, database_url
+from creatorbot.storage.db import make_engine
+
+# Where a write of daily metrics leaves dead rows when rolled back.
+WRITTEN = ("daily_metrics", "day_columns", "board_rows", "boards")
+
+
+def undo(session: Session, scale: str, db: str) -> None:
+    """Roll the session's transaction back, then vacuum what it wrote on PostgreSQL."""
+    session.rollback()
+    if db == "sqlite":  # a rolled-back transaction leaves nothing in the file
+        return
+    engine = make_engine(database_url(scale, db), connect_args=connect_args(scale, db))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for table in WRITTEN:
+            connection.execute(text(f"VACUUM {table}"))
+    engine.dispose()
