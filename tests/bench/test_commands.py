@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,8 +39,7 @@ from creatorbot.storage.queries.markets import all_markets, latest_day
 from creatorbot.storage.queries.matching import match_candidates
 from creatorbot.storage.ranking.portfolio import owned_figures
 from creatorbot.storage.segments import segment_rows
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.running import run_bench
 
 
 @pytest.fixture(scope="module")
@@ -52,26 +49,9 @@ def tiny_bench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path,
     folder = tmp_path_factory.mktemp("bench")
     prefix = f"bench_test_{uuid.uuid4().hex[:8]}"
     databases = "sqlite,postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CREATORBOT_"))},
-        "BENCH_DATA_DIR": str(folder),
-        "BENCH_SCHEMA_PREFIX": prefix,
-        "PYTHONPATH": str(ROOT),
-    }
-    if os.environ.get("TEST_DATABASE_URL"):
-        env["BENCH_DATABASE_URL"] = os.environ["TEST_DATABASE_URL"]
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.commands", "--scales", "T", "--databases", databases]
-        + ["--repeat", "2", "--timeout", "120"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    arguments = ["--scales", "T", "--databases", databases, "--repeat", "2", "--timeout", "120"]
     try:
-        assert done.returncode == 0, done.stderr[-3000:]
-        yield folder, prefix, done.stdout
+        yield folder, prefix, run_bench("commands", arguments, folder, prefix)
     finally:
         if "postgresql" in databases:
             engine = make_engine(os.environ["TEST_DATABASE_URL"])

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -15,8 +13,8 @@ from sqlalchemy import text
 
 from bench.commands import END
 from creatorbot.storage.db import make_engine
+from tests.bench.running import run_bench
 
-ROOT = Path(__file__).resolve().parents[2]
 CREATORS = 300  # the tiny scale's (bench.commands.SCALES["T"])
 
 
@@ -24,23 +22,8 @@ def test_the_sync_is_printed_and_leaves_the_world_as_it_was(tmp_path: Path) -> N
     prefix = f"bench_sync_{uuid.uuid4().hex[:8]}"
     pg = os.environ.get("TEST_DATABASE_URL")
     warehouses = "sqlite,postgresql" if pg else "sqlite"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CREATORBOT_"))},
-        "BENCH_DATA_DIR": str(tmp_path),
-        "BENCH_SCHEMA_PREFIX": prefix,
-        "PYTHONPATH": str(ROOT),
-        **({"BENCH_DATABASE_URL": pg} if pg else {}),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.sync", "--scales", "T", "--warehouses", warehouses],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
     try:
-        assert done.returncode == 0, done.stderr[-3000:]
+        printed = run_bench("sync", ["--scales", "T", "--warehouses", warehouses], tmp_path, prefix)
         worlds = [(f"sqlite:///{tmp_path / 'bench-T.sqlite3'}", {})]
         if pg:
             worlds.append((pg, {"options": f"-csearch_path={prefix}_t"}))
@@ -66,7 +49,6 @@ def test_the_sync_is_printed_and_leaves_the_world_as_it_was(tmp_path: Path) -> N
                 connection.execute(text(f"DROP SCHEMA IF EXISTS {prefix}_t CASCADE"))
                 connection.execute(text("DROP SCHEMA IF EXISTS bench_warehouse_t CASCADE"))
             engine.dispose()
-    printed = done.stdout
     for kind in warehouses.split(","):
         assert re.search(rf"^T\s+{kind}\s+{kind}\s+{CREATORS}\s+[\d.]+ s", printed, re.M), printed
     assert re.search(r"^machine pace: .* took [\d.]+(, then [\d.]+)+ s of CPU", printed, re.M)
