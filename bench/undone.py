@@ -1,6 +1,6 @@
 """A bench's write undone without a trace: its transaction rolled back and, on PostgreSQL, the
 dead rows the rollback leaves vacuumed, so that each run finds the tables as the first did (a
-committed day leaves none; left, they slowed each later run of the bench)."""
+committed day leaves none; left, every later run met them in the tables and their indexes)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,20 @@ from sqlalchemy.orm import Session
 from bench.commands import connect_args, database_url
 from creatorbot.storage.db import make_engine
 
-# Where a write of daily metrics leaves dead rows when rolled back.
-WRITTEN = ("daily_metrics", "day_columns", "board_rows", "boards")
+# Where a write of daily metrics leaves dead rows when rolled back: the day's rows, and what the
+# write path keeps of them (day columns, boards, match pools, segments, campaign figures).
+WRITTEN = (
+    "daily_metrics",
+    "day_columns",
+    "boards",
+    "board_rows",
+    "match_pools",
+    "segment_runs",
+    "segment_packs",
+    "campaign_days",
+    "campaign_totals",
+    "campaign_standing_packs",
+)
 
 
 def undo(session: Session, scale: str, db: str) -> None:
