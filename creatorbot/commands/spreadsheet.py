@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -84,8 +85,7 @@ def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]
     sheet = book.active
     assert sheet is not None  # a new workbook has one sheet
     sheet.title = title
-    sheet.append(list(header))
-    for row in rows:
+    for row in itertools.chain([header], rows):  # the header's cells are text like any other
         sheet.append([_xlsx_value(cell) for cell in row])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):

@@ -91,3 +91,13 @@ def test_an_xlsx_keeps_text_as_text_and_numbers_and_days_as_they_are() -> None:
         [False, True, False, True],
     ]
     assert [row[0].number_format for row in body[:2]] == ["yyyy-mm-dd", "yyyy-mm-dd"]
+
+
+def test_an_xlsx_header_is_text_too() -> None:
+    # Headers are the bot's own words today, but a column named after what someone typed (a
+    # form's question) must not become a formula either.
+    data = xlsx_bytes("Payouts", ["=SUM(1,2)", "Creator\x02", "-1"], [["a", "b", "c"]])
+    (header,) = read_back(data).iter_rows(max_row=1)
+    assert [cell.value for cell in header] == ["=SUM(1,2)", "Creator", "-1"]
+    assert [cell.data_type for cell in header] == ["s", "s", "s"]
+    assert [cell.quotePrefix for cell in header] == [True, False, True]
