@@ -132,15 +132,20 @@ def number_style(language: str, market: str | None) -> NumberStyle | None:
         for v in FRACTIONS
         for digits in (0, 1, 2)
         for scale, babel in (
-            (0, format_decimal(v, format=_pattern(digits), locale=locale)),
-            (2, format_percent(v, format=_pattern(digits) + "%", locale=locale)),
+            (0, format_decimal(v, format=_pattern(digits, str(locale)), locale=locale)),
+            (2, format_percent(v, format=_pattern(digits, str(locale)) + "%", locale=locale)),
         )
     )
     return style if same else None
 
 
-def _pattern(digits: int) -> str:
-    return "#,##0." + "0" * digits if digits else "#,##0"
+@cache
+def _pattern(digits: int, locale: str) -> str:
+    """Babel's pattern for `digits` fixed decimals, grouped as `locale` groups whole numbers
+    (`#,##0` in most; `#,##,##0`, by lakh, in Indian English)."""
+    standard = Locale.parse(locale).decimal_formats[None].pattern
+    whole = standard.split(";")[0].split(".")[0]
+    return whole + "." + "0" * digits if digits else whole
 
 
 def _integer(value: int, style: NumberStyle) -> str:
@@ -271,7 +276,9 @@ class Lang:
             fast = _fixed(value, digits, 0, style)
             if fast is not None:
                 return fast
-        return format_decimal(value, format=_pattern(digits), locale=self._locale)
+        return format_decimal(
+            value, format=_pattern(digits, str(self._locale)), locale=self._locale
+        )
 
     def percent(self, value: float, digits: int = 1) -> str:
         """A ratio as a percentage (0.123 → 12.3%)."""
@@ -280,7 +287,8 @@ class Lang:
             fast = _fixed(value, digits, 2, style)
             if fast is not None:
                 return fast
-        return format_percent(value, format=_pattern(digits) + "%", locale=self._locale)
+        pattern = _pattern(digits, str(self._locale)) + "%"
+        return format_percent(value, format=pattern, locale=self._locale)
 
     def date(self, day: dt.date, form: str = "medium") -> str:
         """A calendar day."""

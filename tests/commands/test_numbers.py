@@ -48,8 +48,10 @@ def test_numbers_as_babel_writes_them(language: str, market: str | None) -> None
     assert [lang.number(v) for v in INTEGERS] == [
         format_decimal(v, locale=locale) for v in INTEGERS
     ]
+    # The locale's own grouping (Indian English groups by lakh), with the decimals asked for.
+    whole = locale.decimal_formats[None].pattern.split(";")[0].split(".")[0]
     for digits in (0, 1, 2):
-        pattern = "#,##0." + "0" * digits if digits else "#,##0"
+        pattern = whole + "." + "0" * digits if digits else whole
         assert [lang.number(v, digits=digits) for v in FRACTIONS] == [
             format_decimal(v, format=pattern, locale=locale) for v in FRACTIONS
         ]
@@ -64,6 +66,14 @@ def test_the_quick_path_serves_the_bot_s_languages() -> None:
     assert Lang("it", "IT").number(-1_234_567) == "-1.234.567"
     assert Lang("it", "IT").percent(0.1234) == "12,3%"
     assert Lang("en", "MY").number(1_234_567) == "1,234,567"
+
+
+def test_indian_english_groups_by_lakh_with_decimals_too() -> None:
+    lang = Lang("en", "IN")
+    assert lang.number(1_234_567) == "12,34,567"
+    assert lang.number(1_234_567.891, digits=2) == "12,34,567.89"
+    assert lang.number(-1_234_567, digits=0) == "-12,34,567"
+    assert lang.percent(12_345.6781, digits=1) == "12,34,567.8%"
 
 
 def test_what_is_neither_goes_to_babel() -> None:
