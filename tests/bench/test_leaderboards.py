@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -17,39 +15,21 @@ from sqlalchemy import text
 
 from bench.commands import END, SCALES
 from creatorbot.storage.db import make_engine
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.running import run_bench
 
 
 def test_a_year_world_is_asked_its_long_windows_beside_duckdb(tmp_path: Path) -> None:
     prefix = f"bench_test_{uuid.uuid4().hex[:8]}"
     databases = ["sqlite", "postgresql"] if os.environ.get("TEST_DATABASE_URL") else ["sqlite"]
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CREATORBOT_"))},
-        "BENCH_DATA_DIR": str(tmp_path),
-        "BENCH_SCHEMA_PREFIX": prefix,
-        "PYTHONPATH": str(ROOT),
-    }
-    if os.environ.get("TEST_DATABASE_URL"):
-        env["BENCH_DATABASE_URL"] = os.environ["TEST_DATABASE_URL"]
+    arguments = ["--scales", "TY", "--databases", ",".join(databases), "--repeat", "2", "--exact"]
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "bench.leaderboards", "--scales", "TY"]
-            + ["--databases", ",".join(databases), "--repeat", "2", "--exact"],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        printed = run_bench("leaderboards", arguments, tmp_path, prefix)
     finally:
         if "postgresql" in databases:
             engine = make_engine(os.environ["TEST_DATABASE_URL"])
             with engine.begin() as connection:
                 connection.execute(text(f"DROP SCHEMA IF EXISTS {prefix}_ty CASCADE"))
             engine.dispose()
-    assert done.returncode == 0, done.stderr[-3000:]
-    printed = done.stdout
     assert SCALES["TY"][1] == 366
     # The world's first day + 359: the 180 days and the 180 before them both hold rows.
     as_of = END - dt.timedelta(days=365) + dt.timedelta(days=359)
