@@ -9,6 +9,7 @@ from creatorbot.commands.reply import File, Header, Reply, Text
 from creatorbot.commands.spreadsheet import CSV_MIME, XLSX_MIME, Cell, csv_bytes, xlsx_bytes
 from creatorbot.storage.models import Market
 from creatorbot.storage.money import from_minor
+from creatorbot.storage.queries.metrics import MONEY
 
 COLUMNS = (
     "campaign",
@@ -27,7 +28,8 @@ COLUMNS = (
 
 def payout_rows(final: Final, market: Market) -> list[tuple[Cell, ...]]:
     """Every creator who earned a reward, by rank then handle: amounts exact in the currency's
-    major unit (earned before the cap, paid after it), rank 0 for the unranked."""
+    major unit (the campaign's metric when it is money, earned before the cap, paid after it),
+    rank 0 for the unranked."""
     creators = final.payouts.creators
     earning = creators[creators["earned"] > 0]
     names = dict(
@@ -39,6 +41,7 @@ def payout_rows(final: Final, market: Market) -> list[tuple[Cell, ...]]:
     )
     slug, metric = final.campaign.slug, final.campaign.metric
     code, currency = market.code, market.currency
+    money = metric in MONEY  # then in the same major unit as what is earned and paid
     return [
         (
             slug,
@@ -48,7 +51,7 @@ def payout_rows(final: Final, market: Market) -> list[tuple[Cell, ...]]:
             handle,
             names.get(creator_id, handle),
             metric,
-            int(value),
+            from_minor(int(value), market.minor_units) if money else int(value),
             int(tier),
             from_minor(int(earned), market.minor_units),
             from_minor(int(paid), market.minor_units),

@@ -82,6 +82,17 @@ def test_the_payout_file_respects_the_cap(ask) -> None:
     assert sum(paid.values()) <= Decimal(w.CAP).scaleb(-2)
 
 
+def test_the_payout_file_gives_money_in_the_same_unit_as_the_payouts(ask) -> None:
+    # Finance reads a GMV of RM1,234.56 as 1234.56, as it reads what is paid, never as 123456.
+    (file,) = [b for b in ask("campaign recap payday export").blocks if isinstance(b, File)]
+    rows = list(csv.DictReader(io.StringIO(file.content.decode("utf-8-sig"))))
+    totals = w.window_totals()
+    assert rows and all(row["metric"] == "gmv" for row in rows)
+    assert {row["handle"]: Decimal(row["value"]) for row in rows} == {
+        row["handle"]: Decimal(totals[row["handle"]]).scaleb(-2) for row in rows
+    }
+
+
 def test_the_payout_file_shares_tied_prizes(ask) -> None:
     paid = payout_csv(ask("campaign recap race csv"))
     totals = w.window_totals()
