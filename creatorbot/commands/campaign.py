@@ -204,9 +204,10 @@ def status(campaign: Campaign, call: Call) -> Reply:
         )
         found.append((totals, pace))
         enrolled = _enrolled(totals.enrolled, campaign.creator_target, lang)
+        whole = through >= campaign.ends_on  # every day of it is in: its totals, not "to date"
         fields = [
-            (lang._("GMV to date"), money(totals.gmv)),
-            (lang._("Orders to date"), lang.number(totals.orders)),
+            (lang._("GMV") if whole else lang._("GMV to date"), money(totals.gmv)),
+            (lang._("Orders") if whole else lang._("Orders to date"), lang.number(totals.orders)),
             *target_fields(pace, started, money, lang),
             (lang._("Creators enrolled"), enrolled),
             (lang._("Active creators"), lang.number(totals.active)),
@@ -443,7 +444,9 @@ def _incentive(
         )
     ]
     fields.append((lang._("Below the first tier"), lang.number(report.below_first)))
-    fields.append((lang._("Rewards earned so far"), money(report.payout)))
+    whole = pace.elapsed_days >= pace.total_days  # every day of it is in
+    earned = lang._("Rewards earned") if whole else lang._("Rewards earned so far")
+    fields.append((earned, money(report.payout)))
     fields.append((lang._("Projected payout"), money(report.projected_payout)))
     blocks: list[Block] = [Fields(tuple(fields))]
     if not report.nudge.empty:

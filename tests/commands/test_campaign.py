@@ -180,6 +180,31 @@ def test_upcoming_and_ended_campaigns(reply: Callable[..., Reply]) -> None:
     ended = fields_of(reply("campaign old"))
     assert ended["Status"] == "ended"
     assert ended["Result"] == "target missed"  # nobody sold in early October
+    # Every day of it is in: its totals, not figures "to date".
+    assert (ended["GMV"], ended["Orders"]) == (rm(0), "0")
+    assert "GMV to date" not in ended and "Orders to date" not in ended
+
+
+def test_a_campaign_whose_days_are_all_in_shows_its_totals(
+    sessions: sessionmaker[Session], reply: Callable[..., Reply], chat: Callable[..., str]
+) -> None:
+    start = END - dt.timedelta(days=2)
+    seed(
+        sessions,
+        [creator_row(h) for h in ("amir", "bella")],
+        [metric_row(END, "amir", 160_000), metric_row(END, "bella", 40_000)],
+        [
+            campaign(
+                "pd", "incentive", starts_on=start, ends_on=END, reward_tiers=[(150_000, 5_000)]
+            )
+        ],
+        [{"campaign": "pd", "handle": h, "enrolled_on": start} for h in ("amir", "bella")],
+    )
+    fields = fields_of(reply("campaign pd"))
+    assert (fields["GMV"], fields["Rewards earned"]) == (rm(200_000), rm(5_000))
+    assert not {"GMV to date", "Orders to date", "Rewards earned so far"} & set(fields)
+    italian = chat("campaign pd", "it")
+    assert "Premi maturati" in italian and "finora" not in italian
 
 
 @pytest.mark.usefixtures("world")
