@@ -329,7 +329,8 @@ def target_fields(
 ) -> list[tuple[str, str]]:
     """Target, share reached, projection and verdict, and what each remaining day must bring."""
     if pace.target is None:
-        return [(lang._("Projected at the end"), money(pace.projected))] if started else []
+        running = started and pace.elapsed_days < pace.total_days  # once over, nothing to project
+        return [(lang._("Projected at the end"), money(pace.projected))] if running else []
     fields = [
         (lang._("GMV target"), money(pace.target)),
         (lang._("Of target"), lang.percent(pace.to_date / pace.target)),
@@ -444,9 +445,10 @@ def _incentive(
         )
     ]
     fields.append((lang._("Below the first tier"), lang.number(report.below_first)))
-    whole = pace.elapsed_days >= pace.total_days  # every day of it is in
-    earned = lang._("Rewards earned") if whole else lang._("Rewards earned so far")
-    fields.append((earned, money(report.payout)))
+    if pace.elapsed_days >= pace.total_days:  # every day of it is in: nothing left to project
+        fields.append((lang._("Rewards earned"), money(report.payout)))
+        return [Fields(tuple(fields))]  # nor anyone to nudge
+    fields.append((lang._("Rewards earned so far"), money(report.payout)))
     fields.append((lang._("Projected payout"), money(report.projected_payout)))
     blocks: list[Block] = [Fields(tuple(fields))]
     if not report.nudge.empty:
