@@ -252,7 +252,7 @@ def status(campaign: Campaign, call: Call) -> Reply:
         if started
         else lang._("Nothing is counted before the campaign starts.")
     )
-    if started and pace.target:
+    if started and pace.target and pace.elapsed_days < pace.total_days:  # a projection shown
         note += " " + lang._("The projection assumes the pace so far continues to the end.")
     if started and call.services.charts:
         blocks += part(

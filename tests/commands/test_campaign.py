@@ -173,13 +173,16 @@ def test_nudges_are_those_within_ten_percent(
 
 
 @pytest.mark.usefixtures("world")
-def test_upcoming_and_ended_campaigns(reply: Callable[..., Reply]) -> None:
+def test_upcoming_and_ended_campaigns(
+    reply: Callable[..., Reply], chat: Callable[..., str]
+) -> None:
     upcoming = fields_of(reply("campaign next"))
     assert upcoming["Status"] == "starts in 16 days"
     assert upcoming["GMV to date"] == rm(0)
     ended = fields_of(reply("campaign old"))
     assert ended["Status"] == "ended"
     assert ended["Result"] == "target missed"  # nobody sold in early October
+    assert "projection" not in chat("campaign old")  # none is shown once it is over
     # Every day of it is in: its totals, not figures "to date".
     assert (ended["GMV"], ended["Orders"]) == (rm(0), "0")
     assert "GMV to date" not in ended and "Orders to date" not in ended
@@ -209,6 +212,7 @@ def test_a_campaign_whose_days_are_all_in_shows_its_totals(
     assert not [t for t in tables_of(reply("campaign pd")) if t.columns[-1].label == "Missing"]
     italian = chat("campaign pd", "it")
     assert "Premi maturati" in italian and "finora" not in italian
+    assert "Sotto il primo livello" in italian  # reward tiers are "livelli" all through
 
 
 @pytest.mark.usefixtures("world")
