@@ -25,6 +25,11 @@ class Pacing:
     target: int | None
 
     @property
+    def over(self) -> bool:
+        """Every day of the campaign is in: its figures are totals, nothing is projected."""
+        return self.elapsed_days >= self.total_days
+
+    @property
     def on_track(self) -> bool | None:
         """True when the projection reaches the target (None without a target)."""
         return None if self.target is None else self.projected >= self.target

@@ -204,10 +204,12 @@ def status(campaign: Campaign, call: Call) -> Reply:
         )
         found.append((totals, pace))
         enrolled = _enrolled(totals.enrolled, campaign.creator_target, lang)
-        whole = through >= campaign.ends_on  # every day of it is in: its totals, not "to date"
-        fields = [
-            (lang._("GMV") if whole else lang._("GMV to date"), money(totals.gmv)),
-            (lang._("Orders") if whole else lang._("Orders to date"), lang.number(totals.orders)),
+        fields = [  # once over, its totals rather than figures "to date"
+            (lang._("GMV") if pace.over else lang._("GMV to date"), money(totals.gmv)),
+            (
+                lang._("Orders") if pace.over else lang._("Orders to date"),
+                lang.number(totals.orders),
+            ),
             *target_fields(pace, started, money, lang),
             (lang._("Creators enrolled"), enrolled),
             (lang._("Active creators"), lang.number(totals.active)),
@@ -252,7 +254,7 @@ def status(campaign: Campaign, call: Call) -> Reply:
         if started
         else lang._("Nothing is counted before the campaign starts.")
     )
-    if started and pace.target and pace.elapsed_days < pace.total_days:  # a projection shown
+    if started and pace.target and not pace.over:  # a projection was shown
         note += " " + lang._("The projection assumes the pace so far continues to the end.")
     if started and call.services.charts:
         blocks += part(
@@ -301,7 +303,7 @@ def _chart(
     by_day = dict(zip(daily["date"].tolist(), daily["gmv"].tolist(), strict=True))
     values = [int(by_day.get(day, 0)) for day in days]
     if pace.target:
-        running = pace.elapsed_days < pace.total_days
+        running = not pace.over
         return cumulative_vs_target(
             days,
             list(itertools.accumulate(values)),
@@ -329,7 +331,7 @@ def target_fields(
 ) -> list[tuple[str, str]]:
     """Target, share reached, projection and verdict, and what each remaining day must bring."""
     if pace.target is None:
-        running = started and pace.elapsed_days < pace.total_days  # once over, nothing to project
+        running = started and not pace.over
         return [(lang._("Projected at the end"), money(pace.projected))] if running else []
     fields = [
         (lang._("GMV target"), money(pace.target)),
@@ -337,7 +339,7 @@ def target_fields(
     ]
     if not started:
         return fields
-    if pace.elapsed_days < pace.total_days:
+    if not pace.over:
         verdict = (
             lang._("on track")
             if pace.on_track
@@ -445,7 +447,7 @@ def _incentive(
         )
     ]
     fields.append((lang._("Below the first tier"), lang.number(report.below_first)))
-    if pace.elapsed_days >= pace.total_days:  # every day of it is in: nothing left to project
+    if pace.over:  # nothing left to project
         fields.append((lang._("Rewards earned"), money(report.payout)))
         return [Fields(tuple(fields))]  # nor anyone to nudge
     fields.append((lang._("Rewards earned so far"), money(report.payout)))
