@@ -8,7 +8,6 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
-from itertools import chain
 from threading import Event
 from typing import Any, cast
 
@@ -183,14 +182,17 @@ def _insert(
         _executemany(f"{head}({marks}) {on_conflict}", table, frame, columns, session, progress)
         return len(frame)
     connection = session.connection()
+    width = len(columns)
     for start in range(0, len(frame), CHUNK):
-        rows = _driver_rows(table, frame.iloc[start : start + CHUNK], columns, session=session)
-        for at in range(0, len(rows), per):
-            part = rows[at : at + per]
-            groups = ", ".join([f"({marks})"] * len(part))
-            connection.exec_driver_sql(f"{head}{groups} {on_conflict}", tuple(chain(*part)))
+        values = _flat_rows(table, frame.iloc[start : start + CHUNK], columns, session=session)
+        rows = len(values) // width
+        for at in range(0, rows, per):
+            count = min(per, rows - at)
+            groups = ", ".join([f"({marks})"] * count)
+            bound = tuple(values[at * width : (at + count) * width])
+            connection.exec_driver_sql(f"{head}{groups} {on_conflict}", bound)
         if progress:
-            progress(len(rows))
+            progress(rows)
     return len(frame)
 
 
@@ -315,6 +317,18 @@ def _driver_rows(
     dialect = session.get_bind().dialect
     values = [_plain_values(frame[name], table.c[name].type, dialect) for name in columns]
     return list(zip(*values, strict=True)) if len(columns) else []
+
+
+def _flat_rows(
+    table: Table, frame: pd.DataFrame, columns: Sequence[str], *, session: Session
+) -> list[Any]:
+    """`frame[columns]` as the driver's values, row after row in one flat list: a statement
+    of many rows binds a slice of it, without a tuple per row in between."""
+    dialect = session.get_bind().dialect
+    flat: list[Any] = [None] * (len(frame) * len(columns))
+    for position, name in enumerate(columns):
+        flat[position :: len(columns)] = _plain_values(frame[name], table.c[name].type, dialect)
+    return flat
 
 
 def _plain_values(column: pd.Series, kind: TypeEngine[Any], dialect: Dialect) -> list[Any]:

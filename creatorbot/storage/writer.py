@@ -151,8 +151,8 @@ def write_daily_metrics(
 
     A write in several parts whose keys never repeat across parts (a warehouse sync) passes
     its `DailyParts`: keys past the markets' latest days from before the first part are
-    inserted, nothing is read back for them, and the day columns and campaign stats are left
-    to `DailyParts.flush`."""
+    new, nothing is read back for them, and their insert, the day columns and the campaign
+    stats are left to `DailyParts.flush`."""
     ids = _known_creators(frame, session=session)
     # In key order, so each index takes its new entries in order, not scattered.
     out = frame.assign(creator_id=ids).sort_values(["creator_id", "date"], kind="mergesort")
@@ -170,7 +170,10 @@ def write_daily_metrics(
     new = past & ~out.duplicated(list(key), keep=False)
     table = table_of(DailyMetric)
     with bulk_cache(session=session):
-        written = insert_frame(table, out[new], columns, session=session, progress=progress)
+        if parts is None:
+            written = insert_frame(table, out[new], columns, session=session, progress=progress)
+        else:
+            written = parts.insert_later(out.loc[new, list(columns)], progress)
         written += upsert_frame(table, out[~new], columns, key, session=session, progress=progress)
         if parts is None:
             update_day_columns(out, session=session)

@@ -11,9 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from creatorbot.storage import dailyparts
+from creatorbot.storage.daycolumns import read_day
 from creatorbot.storage.importers import ImportFailed, import_file, prepare, read, run, textscan
+from creatorbot.storage.models import Creator
 from tests.storage import native_exports as ne
 from tests.storage.native_world import add_creators, stored
 
@@ -236,3 +240,40 @@ def test_a_byte_that_is_not_utf8_past_the_first_block_is_named_by_line_and_posit
     assert error.row == lines + 2
     position = 6 + len(pad) + 2 + 1 + 1
     assert f"(byte 0xE8 at position {position} of this line)" in error.problem
+
+
+def test_new_days_in_scattered_parts_are_stored_whole_when_held_rows_are_flushed_midway(
+    sessions: sessionmaker[Session],
+    tmp_path: Path,
+    small_chunks: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A file of new days, its rows shuffled across parts, its parts' new rows held and
+    inserted in batches (a flush every few parts): every row is stored once, the progress
+    counts each row once, and the day columns the boards read hold the file's figures."""
+    monkeypatch.setattr(dailyparts, "HELD_ROWS", 3 * CHUNK)
+    handles = [f"creator.{n:02d}" for n in range(30)]
+    add_creators(sessions, tmp_path, "MY", handles)
+    frame = pd.concat(
+        [ne.canonical_day(handles, "MY", day, seed=n) for n, day in enumerate(DAYS)]
+    ).sample(frac=1, random_state=5)
+    told: list[int] = []
+    with sessions.begin() as session:
+        result = import_file(
+            None, ne.canonical_csv(frame, tmp_path), session=session, progress=told.append
+        )
+    assert (result.rows, result.inserted, result.updated) == (60, 60, 0)
+    assert sum(told) == 60
+    with sessions() as session:
+        got = pd.DataFrame(stored(session)).set_index(["date", "handle"]).sort_index()
+        ids = dict(session.execute(select(Creator.handle, Creator.id)).all())
+        columns = {day: read_day("MY", day, session=session) for day in DAYS}
+    want = frame.set_index(["date", "handle"]).sort_index()
+    for name in ne.METRICS:
+        assert got[name].tolist() == want[name].tolist(), name
+    for day, stored_day in columns.items():
+        assert stored_day is not None
+        of_day = frame[frame["date"] == day].assign(creator_id=lambda f: f["handle"].map(ids))
+        of_day = of_day.sort_values("creator_id")
+        assert stored_day["creator_id"].tolist() == of_day["creator_id"].tolist()
+        assert stored_day["gmv"].tolist() == of_day["gmv"].tolist()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,32 +76,76 @@ def rank_boards(
     array of its own that is summed in place (one metric's arrays are freed before the next's).
     """
     people = creators.reset_index(drop=True)
-    ids = people["creator_id"].to_numpy(dtype=np.int64)
-    later = handle_tiebreak(people["handle"])
-    bounds = segment_bounds(end)
-    scopes = _scopes(people)
+    ranking = _Ranking(
+        ids=people["creator_id"].to_numpy(dtype=np.int64),
+        later=handle_tiebreak(people["handle"]),
+        bounds=segment_bounds(end),
+        periods=windows(end),
+        scopes=_scopes(people),
+        top=top,
+    )
     boards: list[tuple[str, str, str, int, int]] = []
     rows: list[_Rows] = []
-    for metric in metrics:
-        running = _running_totals(spans(metric))
-        for period, (current, previous) in windows(end).items():
-            now = _window_total(running, bounds, current)
-            before = _window_total(running, bounds, previous)
-            now_keys, before_keys = rank_keys(now, later), rank_keys(before, later)
-            pool = _pool(now_keys, POOL_BOARDS * top)
-            for scope, members, inside in scopes:
+    # A metric is ranked on a thread of its own while the next one's spans are read and summed
+    # (both mostly numpy and SQLite, which let go of the interpreter's lock): two metrics'
+    # spans are held at most.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="boards") as ranker:
+        pending: Future[_Ranked] | None = None
+        for metric in metrics:
+            summed = spans(metric)
+            if pending is not None:
+                _gather(pending.result(), boards, rows)
+            pending = ranker.submit(ranking.rank, metric, summed)
+            del summed  # the ranking thread holds the only reference
+        if pending is not None:
+            _gather(pending.result(), boards, rows)
+    return Boards(pd.DataFrame(boards, columns=BOARD_COLUMNS), _rows_frame(rows))
+
+
+_Ranked = tuple[list[tuple[str, str, str, int, int]], list["_Rows"]]
+
+
+def _gather(
+    ranked: _Ranked, boards: list[tuple[str, str, str, int, int]], rows: list[_Rows]
+) -> None:
+    boards.extend(ranked[0])
+    rows.extend(ranked[1])
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    """What every metric of one market is ranked by: its creators, periods and scopes."""
+
+    ids: np.ndarray
+    later: np.ndarray
+    bounds: list[dt.date]
+    periods: dict[str, tuple[Window, Window]]
+    scopes: list[tuple[str, np.ndarray, np.ndarray]]
+    top: int
+
+    def rank(self, metric: str, spans: np.ndarray) -> _Ranked:
+        """Every board of `metric` from its `spans` (summed in place, then let go)."""
+        boards: list[tuple[str, str, str, int, int]] = []
+        rows: list[_Rows] = []
+        running = _running_totals(spans)
+        del spans
+        for period, (current, previous) in self.periods.items():
+            now = _window_total(running, self.bounds, current)
+            before = _window_total(running, self.bounds, previous)
+            now_keys, before_keys = rank_keys(now, self.later), rank_keys(before, self.later)
+            pool = _pool(now_keys, POOL_BOARDS * self.top)
+            for scope, members, inside in self.scopes:
                 everyone = scope == ALL  # no need to copy every creator's values
                 keys = now_keys if everyone else now_keys[members]
                 values = now if everyone else now[members]
                 ranked = keys >= 0
                 count = int(ranked.sum())
                 boards.append((metric, period, scope, count, int(values[ranked].sum())))
-                chosen = _top(now_keys, members, inside, pool, count, top)
+                chosen = _top(now_keys, members, inside, pool, count, self.top)
                 if len(chosen):
                     was = ranks_of(before_keys, members, chosen)
-                    rows.append(_Rows(metric, period, scope, ids[chosen], now[chosen], was))
-        del running  # before the next metric's spans are summed
-    return Boards(pd.DataFrame(boards, columns=BOARD_COLUMNS), _rows_frame(rows))
+                    rows.append(_Rows(metric, period, scope, self.ids[chosen], now[chosen], was))
+        return boards, rows
 
 
 @dataclass(frozen=True)
