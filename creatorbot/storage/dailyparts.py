@@ -22,14 +22,15 @@ HELD_ROWS = 2_000_000
 
 
 class DailyParts:
-    """Parts whose keys never repeat across parts. A part's rows that may be stored already are
-    upserted as it comes; its new rows, day columns and campaign-stat changes are held and
-    written together by `flush` (the caller calls it after the last part; it also runs when
-    `HELD_ROWS` are held).
+    """Parts whose keys never repeat across parts. Each part is written as it comes; its day
+    columns and campaign-stat changes are held and brought up to date together by `flush` (the
+    caller calls it after the last part; it also runs when `HELD_ROWS` are held).
 
-    New rows are inserted at once, in key order: each part's own, sorted, would each walk the
-    whole key index of the daily table (its creators are any of the market's), and a day of a
-    million creators in twenty parts took twice as long on SQLite as in one pass."""
+    On SQLite (`defers`) the parts' new rows are held too, and `flush` inserts them at once, in
+    key order: each part's own, sorted, would each walk the whole key index of the daily table
+    (its creators are any of the market's), and a day of a million creators in twenty parts
+    took twice as long as in one pass. (Held in a temporary table instead, their driver values
+    made while the next part was read, it took as long: the reading leaves little time idle.)"""
 
     def __init__(self) -> None:
         # Each market's latest day before the first part touching it: keys past it are still
@@ -48,6 +49,13 @@ class DailyParts:
             self.first.setdefault(market, day)
             self.stats_before.setdefault(market, day)
         return {market: self.first[market] for market in before}
+
+    @staticmethod
+    def defers(*, session: Session) -> bool:
+        """Whether new rows wait for `flush` (SQLite). PostgreSQL's COPY of each part finishes
+        on a thread behind the next part's reading (`storage.behind`); deferred and sorted, it
+        took as long, with nothing left to overlap it."""
+        return session.get_bind().dialect.name == "sqlite"
 
     def insert_later(self, new: pd.DataFrame, progress: Callable[[int], None] | None) -> int:
         """Keep rows whose keys are not stored (every column of the daily table) for `flush` to

@@ -170,10 +170,10 @@ def write_daily_metrics(
     new = past & ~out.duplicated(list(key), keep=False)
     table = table_of(DailyMetric)
     with bulk_cache(session=session):
-        if parts is None:
-            written = insert_frame(table, out[new], columns, session=session, progress=progress)
-        else:
+        if parts is not None and parts.defers(session=session):
             written = parts.insert_later(out.loc[new, list(columns)], progress)
+        else:
+            written = insert_frame(table, out[new], columns, session=session, progress=progress)
         written += upsert_frame(table, out[~new], columns, key, session=session, progress=progress)
         if parts is None:
             update_day_columns(out, session=session)
