@@ -391,6 +391,33 @@ def test_ties_new_entries_and_a_small_scope(sessions: sessionmaker[Session]) -> 
         assert_boards_are_exact(session, "MY", ("gmv", "orders"))
 
 
+def test_days_with_the_same_creators_are_summed_into_their_own_windows(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Every creator on every day (as real exports are), but one who is away for a stretch:
+    runs of days with the same creators cross the windows' bounds, and each day still counts in
+    its own windows only."""
+    handles = ["ana", "ben", "cai", "dee", "eve", "fay"]
+    days = [MARCH - dt.timedelta(days=n) for n in range(70)]
+    away = set(days[20:26])  # dee sold nothing then, and has no rows
+    rows = [
+        metrics(day, handle, 100 * (n + 1) + 7 * at + (day.day % 5) * 1000)
+        for at, day in enumerate(days)
+        for n, handle in enumerate(handles)
+        if not (handle == "dee" and day in away)
+    ]
+    with sessions.begin() as session:
+        tiers = ["gold", "silver"] * 3
+        writer.write_creators(
+            pd.DataFrame([creator(h, t) for h, t in zip(handles, tiers, strict=True)]),
+            session=session,
+        )
+        writer.write_daily_metrics(pd.DataFrame(rows), session=session)
+        refresh_boards(["MY"], session=session)
+    with sessions() as session:
+        assert_boards_are_exact(session, "MY", ("gmv", "orders"))
+
+
 def test_a_market_that_loses_its_data_loses_its_boards(
     stored: World, sessions: sessionmaker[Session]
 ) -> None:
