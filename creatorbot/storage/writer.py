@@ -151,8 +151,8 @@ def write_daily_metrics(
 
     A write in several parts whose keys never repeat across parts (a warehouse sync) passes
     its `DailyParts`: keys past the markets' latest days from before the first part are
-    new, nothing is read back for them, and their insert, the day columns and the campaign
-    stats are left to `DailyParts.flush`."""
+    new, nothing is read back for them, and the day columns and campaign stats (and on SQLite
+    the new rows' insert, see `DailyParts.defers`) are left to `DailyParts.flush`."""
     ids = _known_creators(frame, session=session)
     # In key order, so each index takes its new entries in order, not scattered.
     out = frame.assign(creator_id=ids).sort_values(["creator_id", "date"], kind="mergesort")
