@@ -127,12 +127,17 @@ class LoopSlack(FakeSlack):
 
     def stop(self) -> None:
         if self._listening is not None:
-            self._listening.close()
+            self.run(self._close(self._listening))  # asyncio's Server is the loop's alone
             self.loop.call_soon_threadsafe(self.loop.stop)
             self._loop_thread.join(timeout=5)
             self.loop.close()
             self._listening = None
             self._origin = ""
+
+    @staticmethod
+    async def _close(server: asyncio.Server) -> None:
+        server.close()
+        await server.wait_closed()
 
     def run(self, work: Coroutine[Any, Any, T]) -> T:
         """Run `work` on the loop, from another thread, and wait for its result."""

@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import threading
 import urllib.request
 from urllib.parse import urlsplit
 
+import pytest
 from slack_sdk import WebClient
 
 from bench.loop_slack import LoopSlack, post
@@ -88,3 +90,22 @@ def test_its_client_reads_status_and_body_of_a_refusal() -> None:
 def test_the_pace_line_says_each_reading() -> None:
     assert pace_line(0.4, 0.55).endswith("took 0.40, then 0.55 s of CPU")
     assert float(pace_line().split(" took ")[1].split()[0]) > 0
+
+
+def test_its_server_is_closed_on_the_loop_that_serves_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # asyncio's Server is not thread-safe: closed from the test's thread while the loop ends a
+    # connection, both wake its waiters and one of them finds them gone (a TypeError at stop).
+    closed_on: list[threading.Thread] = []
+    close = asyncio.base_events.Server.close
+
+    def recording(server: asyncio.base_events.Server) -> None:
+        closed_on.append(threading.current_thread())
+        close(server)
+
+    monkeypatch.setattr(asyncio.base_events.Server, "close", recording)
+    fake = LoopSlack().start()
+    status, _answer = fake.run(post(f"{fake.base_url}/response/U4-1", b"{}", {}))
+    assert status == 200
+    serving = fake._loop_thread
+    fake.stop()
+    assert closed_on == [serving]
