@@ -118,8 +118,8 @@ def creators(count: int, *, names: list[str]) -> pd.DataFrame:
 
 @pytest.mark.parametrize(
     "names",
-    [["Aisyah", "Bianca"], ["Aisyah", "Bea", "Chiara Rossi 💄", "Đặng"]],
-    ids=["fixed-width", "varying-width"],
+    [["Aisyah", "Bianca"], ["Aisyah", "Bea", "Chiara Rossi 💄", "Đặng"], [""]],
+    ids=["fixed-width", "varying-width", "empty"],
 )
 def test_bulk_rows_read_back_exactly(sessions: sessionmaker[Session], names: list[str]) -> None:
     """Whatever way the rows travel (numpy-encoded when they can be, as text otherwise), what
