@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from creatorbot.storage.fetch import fetch_all
 from creatorbot.storage.models import Creator
 
-COLUMNS = ["creator_id", "handle", "tier", "category"]
+CREATOR_ID = "creator_id"  # also what validation adds to rows whose creators it found
+COLUMNS = [CREATOR_ID, "handle", "tier", "category"]
 _SHARED = "creatorbot.rosters"  # session.info key of what a `shared` block has read
 T = TypeVar("T")
 

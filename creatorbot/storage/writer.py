@@ -31,7 +31,7 @@ from creatorbot.storage.models import (
     Tier,
 )
 from creatorbot.storage.queries.markets import latest_day
-from creatorbot.storage.roster import creator_ids, forget
+from creatorbot.storage.roster import CREATOR_ID, creator_ids, forget
 from creatorbot.storage.stamps import people_written
 from creatorbot.storage.upsert import bulk_cache, insert_frame, table_of, upsert_frame
 
@@ -80,8 +80,18 @@ CONTACT_COLUMNS = ("email", "phone")  # optional; stored, never shown
 
 def _known_creators(frame: pd.DataFrame, *, session: Session) -> np.ndarray:
     """The creator id of each row's (market, handle), for rows whose creators must exist
-    (validation made sure of it)."""
-    ids = creator_ids(frame["market"], frame["handle"], session=session)
+    (validation made sure of it, and kept the ids it found: only the others are looked up)."""
+    if CREATOR_ID in frame:
+        ids = frame[CREATOR_ID].to_numpy(dtype=np.int64, copy=True)
+    else:
+        ids = np.full(len(frame), -1, dtype=np.int64)
+    unfound = ids < 0
+    if unfound.all():
+        ids = creator_ids(frame["market"], frame["handle"], session=session)
+    elif unfound.any():
+        ids[unfound] = creator_ids(
+            frame["market"][unfound], frame["handle"][unfound], session=session
+        )
     if (ids < 0).any():
         market, handle = frame.loc[ids < 0, ["market", "handle"]].iloc[0].tolist()
         raise KeyError(f"no creator {handle!r} in {market}")

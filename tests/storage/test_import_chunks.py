@@ -101,6 +101,31 @@ def test_a_canonical_file_in_chunks_counts_new_and_updated_rows_exactly(
         assert got[name].tolist() == want[name].tolist(), name
 
 
+def test_a_creator_id_column_in_a_file_is_ignored_and_said_so(
+    sessions: sessionmaker[Session], tmp_path: Path, small_chunks: None
+) -> None:
+    # Validation keeps the ids of the creators it found for the writer: a column of the file
+    # with that name is none of them, and the preview says it is not read.
+    handles = [f"creator.{n:02d}" for n in range(20)]
+    add_creators(sessions, tmp_path, "MY", handles)
+    frame = ne.canonical_day(handles, "MY", DAYS[0], seed=5)
+    path = ne.canonical_csv(frame, tmp_path)
+    pd.read_csv(path, dtype=str).assign(creator_id="999999").to_csv(path, index=False)
+    with sessions.begin() as session:
+        preview = prepare(path, session=session).preview
+    assert "creator_id" in preview.unmatched
+    assert "creator_id" not in preview.matched
+    with sessions.begin() as session:
+        assert import_file(None, path, session=session).inserted == 20
+    with sessions() as session:
+        got = pd.DataFrame(stored(session)).set_index("handle").sort_index()
+        ids = dict(session.execute(select(Creator.handle, Creator.id)).all())
+    want = frame.set_index("handle").sort_index()
+    assert got.index.tolist() == sorted(handles)
+    assert got["gmv"].tolist() == want["gmv"].tolist()
+    assert 999_999 not in ids.values()
+
+
 def test_an_export_written_in_parts_keeps_what_it_lacks_where_a_row_is_stored(
     sessions: sessionmaker[Session], tmp_path: Path, small_chunks: None
 ) -> None:

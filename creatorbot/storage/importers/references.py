@@ -24,7 +24,7 @@ from creatorbot.storage.models import (
     SlotMetric,
     Tier,
 )
-from creatorbot.storage.roster import creator_ids, once
+from creatorbot.storage.roster import CREATOR_ID, creator_ids, once
 
 IN_CHUNK = 500  # values per IN (...) list
 
@@ -40,8 +40,9 @@ def markets(*, session: Session) -> dict[str, int]:
 
 
 def check_creators(typed: pd.DataFrame, raw: pd.DataFrame, log: ErrorLog, session: Session) -> None:
-    """Each row's handle must be a creator of the row's market."""
-    _check_handles(typed["market"], typed["handle"], raw, log, session=session)
+    """Each row's handle must be a creator of the row's market. The ids found are kept as
+    `creator_id` (-1: none), so the writer need not look a million handles up again."""
+    typed[CREATOR_ID] = _check_handles(typed["market"], typed["handle"], raw, log, session=session)
 
 
 def check_enrollments(
@@ -58,9 +59,11 @@ def check_enrollments(
 
 def _check_handles(
     market: pd.Series, handle: pd.Series, raw: pd.DataFrame, log: ErrorLog, *, session: Session
-) -> None:
+) -> np.ndarray:
+    """Each row's creator id, -1 where there is none; an unknown handle is a problem."""
     wanted = market.notna() & handle.notna() & (handle != "")
-    known = creator_ids(market.where(wanted), handle, session=session) >= 0
+    ids = creator_ids(market.where(wanted), handle, session=session)
+    known = ids >= 0
     unknown = wanted & ~known
     keys = handle_keys(handle[unknown])
     # A handle that names a creator only up to case or invisible characters is not taken for
@@ -75,6 +78,7 @@ def _check_handles(
         return messages.UNKNOWN_CREATOR_LIKE.format(market=market[row], handles=offered)
 
     log.add_rows(unknown, "handle", raw["handle"], problem)
+    return ids
 
 
 def check_look_alikes(

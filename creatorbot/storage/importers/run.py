@@ -123,13 +123,14 @@ def prepare(
         typed = validate_chunks(spec, chunks, session=session)
         existing = spec.existing(typed, session)
     release_memory()  # the file's text
+    read = {f.name for f in spec.fields} & set(table.header)
     preview = Preview(
         source=table.source,
         kind=spec.name,
         format=CANONICAL,
         language=None,
-        matched=tuple(name for name in table.header if name and name in typed.columns),
-        unmatched=tuple(name for name in table.header if name and name not in typed.columns),
+        matched=tuple(name for name in table.header if name and name in read),
+        unmatched=tuple(name for name in table.header if name and name not in read),
         rows=len(typed),
         days=_days(typed),
         new=len(typed) - existing,
