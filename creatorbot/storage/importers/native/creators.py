@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from creatorbot.storage.importers.read import Table
 from creatorbot.storage.models import Tier
-from creatorbot.storage.roster import creator_ids
 
 CATEGORY = "uncategorised"
 TIER = "new"  # when the market has no tiers yet
@@ -20,13 +19,6 @@ def entry_tier(market: str, *, session: Session) -> str:
     """The market's tier with the lowest 30-day GMV threshold, else TIER."""
     query = select(Tier.tier).where(Tier.market == market).order_by(Tier.min_gmv_30d, Tier.tier)
     return session.scalars(query.limit(1)).first() or TIER
-
-
-def unknown(rows: pd.DataFrame, *, session: Session) -> pd.Series:
-    """Which rows' (market, handle) are not stored creators."""
-    return pd.Series(
-        creator_ids(rows["market"], rows["handle"], session=session) < 0, index=rows.index
-    )
 
 
 def new_creators(source: str, missing: pd.DataFrame, *, session: Session) -> Table:

@@ -19,11 +19,12 @@ from creatorbot.storage.importers.chunked import Problems, repeated_keys
 from creatorbot.storage.importers.errors import ErrorLog, ImportFailed, RowError
 from creatorbot.storage.importers.kinds import CREATORS, DAILY_METRICS, Kind
 from creatorbot.storage.importers.native.aliases import Recognised
-from creatorbot.storage.importers.native.creators import new_creators, unknown
+from creatorbot.storage.importers.native.creators import new_creators
 from creatorbot.storage.importers.native.shape import Events, Settled, settle, shape
 from creatorbot.storage.importers.read import Table
 from creatorbot.storage.importers.seen import SeenKeys
 from creatorbot.storage.importers.validate import checked, validate
+from creatorbot.storage.roster import CREATOR_ID, creator_ids
 
 KEYS = ("date", "market", "handle")
 # Daily metrics of which an export may carry any part: the rest stays as stored.
@@ -124,12 +125,14 @@ class _Rows:
             repeated_keys(self.spec.key, typed, part, self.keys, log)
             self.checked.add_log(log)
             rows = part.frame
-            missing = unknown(rows, session=self.session)
+            # Kept for the writer (-1: a creator the export creates, looked up once created).
+            ids = creator_ids(rows["market"], rows["handle"], session=self.session)
+            missing = ids < 0
             if missing.any():
                 picked = rows.loc[missing, ["market", "handle"]]
                 self.missing.append(picked.assign(display_name=names.loc[picked.index]))
             if not self.checked:
-                self.typed.append(typed.reset_index(drop=True))
+                self.typed.append(typed.assign(**{CREATOR_ID: ids}).reset_index(drop=True))
 
     def unknown(self) -> int:
         """How many handles of the export are not stored creators of its market."""
