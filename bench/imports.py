@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from bench.commands import END, connect_args, database_url, peak_rss_mb, prepare
 from bench.memory import PrivatePeak
+from bench.pace import pace, pace_line
 from bench.undone import undo
 from creatorbot.storage.db import make_engine, make_sessionmaker
 from creatorbot.storage.importers import import_file
@@ -204,6 +205,7 @@ def main() -> None:
         f"{'canonical':>10} {'peak':>8} {'private':>8} {'duckdb':>8} {'native/duckdb':>14}",
         flush=True,
     )
+    paces = [pace()]
     for scale in args.scales.split(","):
         for db in args.databases.split(","):
             prepare(scale, db)
@@ -211,6 +213,7 @@ def main() -> None:
                 paths, baselines = write_exports(scale, db, Path(folder))
                 native = run_child(scale, db, "native", paths)
                 canonical = run_child(scale, db, "canonical", baselines)
+            paces.append(pace())
             ratio = native["seconds"] / native["duckdb"]
             print(
                 f"{scale:5} {db:10} {native['rows']:>10,} {native['seconds']:>7.1f} s "
@@ -220,6 +223,7 @@ def main() -> None:
                 f"{canonical['private_mb']:>5.0f} MB {native['duckdb']:>6.1f} s {ratio:>13.1f}×",
                 flush=True,
             )
+    print(f"{pace_line(*paces)} (at the start, then after each database's imports)")
 
 
 def run_child(scale: str, db: str, what: str, paths: list[Path]) -> dict[str, Any]:
