@@ -32,6 +32,7 @@ from bench import duck
 from bench.asking import ask_all, emit, percentile, samples
 from bench.duck import Answer, connect, parquet_dir
 from bench.start import FIRST, Start, cold_start
+from bench.undone import undo
 from creatorbot.bot.render_text import render as render_text
 from creatorbot.commands.charts import daily_trend
 from creatorbot.commands.core import CommandRequest, Services
@@ -331,7 +332,7 @@ def import_day(scale: str, db: str) -> tuple[int, float]:
         with sessions() as session:
             import_file("daily_metrics", path, session=session)
             seconds = time.perf_counter() - started
-            session.rollback()
+            undo(session)
     engine.dispose()
     return len(creators), seconds
 
@@ -347,7 +348,7 @@ def segments_time(scale: str, db: str) -> list[tuple[str, int, float]]:
             started = time.perf_counter()
             refresh_segments([market], session=session)
             found.append((market, int(count), time.perf_counter() - started))
-        session.rollback()
+        undo(session)
     engine.dispose()
     return found
 

@@ -134,7 +134,7 @@ def child(scale: str, db: str, paths: list[Path], *, duckdb: bool) -> dict[str, 
             rows += import_file(None, path, session=session).rows
             seconds += time.perf_counter() - started
             cpu += time.process_time() - used
-            undo(session, scale, db)
+            undo(session)
     engine.dispose()
     rss, private_mb = peak_rss_mb(), private.stop()
     return {

@@ -136,7 +136,7 @@ def sync_child(scale: str, db: str, kind: str) -> dict[str, Any]:
             result = sync_source(source, "daily_metrics", market=market, day=DAY, session=session)
             rows += result.rows
         seconds, cpu = time.perf_counter() - started, time.process_time() - used
-        undo(session, scale, db)
+        undo(session)
     read = resource.getrusage(resource.RUSAGE_CHILDREN)  # the reading processes, waited for
     reader_cpu = read.ru_utime + read.ru_stime - readers.ru_utime - readers.ru_stime
     engine.dispose()

@@ -4,11 +4,8 @@ committed day leaves none; left, every later run met them in the tables and thei
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
-
-from bench.commands import connect_args, database_url
-from creatorbot.storage.db import make_engine
 
 # Where a write of daily metrics leaves dead rows when rolled back: the day's rows, and what the
 # write path keeps of them (day columns, boards, match pools, segments, campaign figures).
@@ -26,16 +23,17 @@ WRITTEN = (
 )
 
 
-def undo(session: Session, scale: str, db: str) -> None:
-    """Roll the session's transaction back, then vacuum what it wrote on PostgreSQL."""
+def undo(session: Session) -> None:
+    """Roll the session's transaction back, then vacuum what it wrote on PostgreSQL (on a
+    connection of its own from the session's engine, in the same schema)."""
     rolled_back(session)
-    if db == "sqlite":  # a rolled-back transaction leaves nothing in the file
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    if engine.dialect.name != "postgresql":  # a rolled-back transaction leaves nothing in SQLite
         return
-    engine = make_engine(database_url(scale, db), connect_args=connect_args(scale, db))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         for table in WRITTEN:
             connection.execute(text(f"VACUUM {table}"))
-    engine.dispose()
 
 
 def rolled_back(session: Session) -> None:
