@@ -32,7 +32,7 @@ class _Day:
 class Places:
     """`places(ids)`: which of `ids` are among `ascending` (unique ids, ascending), and the
     place of each of those there. Ids a market hands out are mostly dense: then a table from id
-    to place answers at once, some five times quicker than a binary search per id."""
+    to place answers at once, some six times quicker than a binary search per id."""
 
     DENSE = 4  # ids spanning at most this many times their count are looked up in a table
 
@@ -60,25 +60,20 @@ class Places:
 
 
 class Spans:
-    """`spans(metric)`: for each of `creator_ids` (in their order), the metric summed over each
-    segment of days every window ending on `end` needs; shape (segments, creators)."""
+    """`spans(metric)`: for each of `creator_ids` (ascending, as day columns hold them: the
+    adds walk memory in order), the metric summed over each segment of days every window ending
+    on `end` needs; shape (segments, creators)."""
 
     def __init__(
         self, market: str, end: dt.date, creator_ids: np.ndarray, *, session: Session
     ) -> None:
+        if not bool((creator_ids[1:] > creator_ids[:-1]).all()):
+            raise ValueError("creator ids must be unique and ascending")
         self._market = market
         self._session = session
         self._bounds = segment_bounds(end)
         self._creators = len(creator_ids)
-        order = np.argsort(creator_ids, kind="stable")
-        ascending = creator_ids[order]
-        # Summed in id order, as days are stored (the adds walk memory in order, not scattered
-        # over a million creators in handle order), then put in the callers' order once.
-        self._callers: np.ndarray | None = None
-        if not np.array_equal(order, np.arange(len(order))):
-            self._callers = np.empty_like(order)
-            self._callers[order] = np.arange(len(order))
-        self._places = Places(ascending)
+        self._places = Places(creator_ids)
         self._days: dict[dt.date, _Day] = {}
         last: _Day | None = None
         before = np.zeros(0, dtype=np.int64)
@@ -87,7 +82,7 @@ class Spans:
                 segment = bisect_right(self._bounds, day) - 1
                 last = _Day(day, segment, last.known, last.position, last.rows)
             else:
-                last = self._locate(day, ids, ascending)
+                last = self._locate(day, ids, creator_ids)
             self._days[day] = last
             before = ids
 
@@ -95,9 +90,9 @@ class Spans:
         first, last = self._bounds[0], self._bounds[-1] - ONE_DAY
         return iter_columns(self._market, name, first, last, session=self._session)
 
-    def _locate(self, day: dt.date, ids: np.ndarray, ascending: np.ndarray) -> _Day:
+    def _locate(self, day: dt.date, ids: np.ndarray, everyone: np.ndarray) -> _Day:
         segment = bisect_right(self._bounds, day) - 1
-        if np.array_equal(ids, ascending):  # a day of every creator: added as it is
+        if np.array_equal(ids, everyone):  # a day of every creator: added as it is
             return _Day(day, segment, slice(None), slice(None), len(ids))
         known, position = self._places(ids)
         # Most days hold only the market's creators: then no row needs picking out.
@@ -113,5 +108,4 @@ class Spans:
             # the segment's row is quicker than indexing the whole array.
             row = spans[where.segment]
             row[where.position] += values[where.known]
-        # `take` gathers row by row: some three times quicker than fancy indexing both axes.
-        return spans if self._callers is None else np.take(spans, self._callers, axis=1)
+        return spans
