@@ -86,9 +86,7 @@ def _known_creators(frame: pd.DataFrame, *, session: Session) -> np.ndarray:
     else:
         ids = np.full(len(frame), -1, dtype=np.int64)
     unfound = ids < 0
-    if unfound.all():
-        ids = creator_ids(frame["market"], frame["handle"], session=session)
-    elif unfound.any():
+    if unfound.any():
         ids[unfound] = creator_ids(
             frame["market"][unfound], frame["handle"][unfound], session=session
         )
