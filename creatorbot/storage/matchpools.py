@@ -9,7 +9,8 @@ of another day are not read (the question sums the day columns instead).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,9 @@ from creatorbot.storage.queries.markets import latest_day
 from creatorbot.storage.roster import creators
 from creatorbot.storage.upkeep import stale_pool_markets as stale_markets
 
+if TYPE_CHECKING:
+    from creatorbot.storage.boards.refresh import Kept
+
 PERIOD = "30d"  # the window `match` scores, compared with the equal window before it
 FIGURES = ("gmv_30d", "orders_30d", "views_30d", "gmv_prev")
 NAMES = (ID, *FIGURES)
@@ -36,6 +40,8 @@ SUMMED = {
     "gmv_prev": ("gmv", 1),
 }
 Sums = dict[str, np.ndarray]
+# The board windows the figures are sums over: a boards' refresh keeps them (`kept_sums`).
+WINDOWS = frozenset((metric, PERIOD, span) for metric, span in SUMMED.values())
 
 
 def windows(end: dt.date) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
@@ -77,17 +83,40 @@ def window_sums(market: str, end: dt.date, *, session: Session) -> Sums | None:
     return sums
 
 
-def refresh_pools(markets: Iterable[str], *, session: Session) -> None:
+def kept_sums(kept: Kept, end: dt.date) -> Sums | None:
+    """`window_sums` from the window totals a boards' refresh ending on `end` kept (asked with
+    `WINDOWS`), without reading a day column again; None where it would be."""
+    (_, _), (prev_start, _) = windows(end)
+    if prev_start < first_kept(end) or not kept.rows_on_end:
+        return None
+    size = int(kept.ids[-1]) + 1 if len(kept.ids) else 0  # ids ascending
+    sums: Sums = {}
+    for figure, (metric, span) in SUMMED.items():
+        total = np.zeros(size, dtype=np.int64)
+        total[kept.ids] = kept.totals[metric, PERIOD, span]
+        sums[figure] = total
+    return sums
+
+
+def refresh_pools(
+    markets: Iterable[str], *, session: Session, kept: Mapping[str, Kept] | None = None
+) -> None:
     """Recompute the pools of each market from its day columns and creators (a market whose day
-    columns cannot answer keeps none, and `match` sums them itself). Never commits."""
+    columns cannot answer keeps none, and `match` sums them itself), or from what a boards'
+    refresh just `kept` of it. Never commits."""
     wanted = sorted(set(markets))
     _lock(wanted, session=session)
     people = creators(wanted, session=session)
     for market in wanted:
         session.execute(delete(MatchPool).where(MatchPool.market == market))
         end = latest_day(market, session=session)
-        sums = None if end is None else window_sums(market, end, session=session)
-        if end is None or sums is None:
+        if end is None:
+            continue
+        if kept is not None and market in kept:
+            sums = kept_sums(kept[market], end)
+        else:
+            sums = window_sums(market, end, session=session)
+        if sums is None:
             continue
         mine = people[market]
         ids = mine["creator_id"].to_numpy(dtype=np.int64)

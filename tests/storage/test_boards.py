@@ -450,3 +450,28 @@ def test_huge_values_keep_the_order() -> None:
     expected = rank(sums.merge(creators).rename(columns={"gmv": "value"}))
     assert rows["creator_id"].tolist() == expected["creator_id"].tolist()
     assert np.array_equal(rows["value"].to_numpy(), expected["value"].to_numpy())
+
+
+def test_the_window_totals_asked_for_are_kept() -> None:
+    """What `match`'s pools take from the ranking: each kept window's sums per creator, in the
+    rows' order, as summed by hand from the segments; a market without creators keeps empty
+    ones."""
+    bounds = segment_bounds(END)
+    spans = np.arange(4 * (len(bounds) - 1), dtype=np.int64).reshape(len(bounds) - 1, 4) * 10**9
+    creators = pd.DataFrame(
+        {"creator_id": [3, 5, 8, 9], "handle": ["a", "b", "c", "d"], "tier": "x", "category": "y"}
+    )
+    asked = [("gmv", "30d", 0), ("gmv", "30d", 1), ("gmv", "7d", 0)]
+    boards = rank_boards(creators, lambda metric: spans.copy(), END, ["gmv"], keep=asked)
+    assert set(boards.totals) == set(asked)
+    for period, window in (("30d", 0), ("30d", 1), ("7d", 0)):
+        span = window_for(period, END)
+        if window:
+            span = span.previous()
+        first, after = bounds.index(span.start), bounds.index(span.end + dt.timedelta(days=1))
+        by_hand = [sum(int(spans[s][c]) for s in range(first, after)) for c in range(4)]
+        assert boards.totals["gmv", period, window].tolist() == by_hand
+    nobody = creators.head(0)
+    empty = np.zeros((len(bounds) - 1, 0), dtype=np.int64)
+    kept = rank_boards(nobody, lambda metric: empty.copy(), END, ["gmv"], keep=asked).totals
+    assert {key: len(values) for key, values in kept.items()} == dict.fromkeys(asked, 0)

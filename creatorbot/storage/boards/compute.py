@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,7 @@ from creatorbot.storage.boards.scopes import (  # noqa: F401 (their old home)
     TOP,
     scope_of,
 )
+from creatorbot.storage.packed import narrowest
 
 # Each ranking draws its best `POOL_BOARDS × top` creators once; a scope finds its top rows
 # among them unless it is too small to have enough there.
@@ -47,13 +48,20 @@ def segment_bounds(end: dt.date) -> list[dt.date]:
     return sorted({w.start for w in spans} | {w.end + ONE_DAY for w in spans})
 
 
+# (metric, period, window): a metric summed over a period's window ending on the boards' day
+# (window 0) or over the equal window before it (window 1).
+Summed = tuple[str, str, int]
+
+
 @dataclass(frozen=True)
 class Boards:
     """Every board of a market: one row per board (ranked creators, their total) and the top
-    rows of each (with the rank in the window before; missing for new entries)."""
+    rows of each (with the rank in the window before; missing for new entries); and the
+    window totals `rank_boards` was asked to keep, per creator in the rows' order."""
 
     boards: pd.DataFrame  # BOARD_COLUMNS
     rows: pd.DataFrame  # ROW_COLUMNS
+    totals: dict[Summed, np.ndarray] = field(default_factory=dict)
 
 
 Spans = Callable[[str], np.ndarray]
@@ -66,6 +74,7 @@ def rank_boards(
     metrics: Sequence[str],
     *,
     top: int = TOP,
+    keep: Collection[Summed] = (),
 ) -> Boards:
     """Rank the market for each metric × period × scope, as the leaderboard does: the metric
     summed over the window, creators above zero only, ties by handle ascending.
@@ -74,6 +83,8 @@ def rank_boards(
     the tiers and categories present). `spans(metric)`: the metric summed over each segment of
     days (see `segment_bounds`) per creator, in the rows' order: shape (segments, creators), an
     array of its own that is summed in place (one metric's arrays are freed before the next's).
+    `keep`: the windows whose totals other upkeep needs (match pools): kept rather than summed
+    again from the day columns.
     """
     people = creators.reset_index(drop=True)
     ranking = _Ranking(
@@ -83,9 +94,11 @@ def rank_boards(
         periods=windows(end),
         scopes=_scopes(people),
         top=top,
+        keep=frozenset(keep),
     )
     boards: list[tuple[str, str, str, int, int]] = []
     rows: list[_Rows] = []
+    totals: dict[Summed, np.ndarray] = {}
     # A metric is ranked on a thread of its own while the next one's spans are read and summed
     # (both mostly numpy and SQLite, which let go of the interpreter's lock): two metrics'
     # spans are held at most.
@@ -94,22 +107,26 @@ def rank_boards(
         for metric in metrics:
             summed = spans(metric)
             if pending is not None:
-                _gather(pending.result(), boards, rows)
+                _gather(pending.result(), boards, rows, totals)
             pending = ranker.submit(ranking.rank, metric, summed)
             del summed  # the ranking thread holds the only reference
         if pending is not None:
-            _gather(pending.result(), boards, rows)
-    return Boards(pd.DataFrame(boards, columns=BOARD_COLUMNS), _rows_frame(rows))
+            _gather(pending.result(), boards, rows, totals)
+    return Boards(pd.DataFrame(boards, columns=BOARD_COLUMNS), _rows_frame(rows), totals)
 
 
-_Ranked = tuple[list[tuple[str, str, str, int, int]], list["_Rows"]]
+_Ranked = tuple[list[tuple[str, str, str, int, int]], list["_Rows"], dict[Summed, np.ndarray]]
 
 
 def _gather(
-    ranked: _Ranked, boards: list[tuple[str, str, str, int, int]], rows: list[_Rows]
+    ranked: _Ranked,
+    boards: list[tuple[str, str, str, int, int]],
+    rows: list[_Rows],
+    totals: dict[Summed, np.ndarray],
 ) -> None:
     boards.extend(ranked[0])
     rows.extend(ranked[1])
+    totals.update(ranked[2])
 
 
 @dataclass(frozen=True)
@@ -122,16 +139,22 @@ class _Ranking:
     periods: dict[str, tuple[Window, Window]]
     scopes: list[tuple[str, np.ndarray, np.ndarray]]
     top: int
+    keep: frozenset[Summed]
 
     def rank(self, metric: str, spans: np.ndarray) -> _Ranked:
-        """Every board of `metric` from its `spans` (summed in place, then let go)."""
+        """Every board of `metric` from its `spans` (summed in place, then let go), and the
+        window totals to keep."""
         boards: list[tuple[str, str, str, int, int]] = []
         rows: list[_Rows] = []
+        kept: dict[Summed, np.ndarray] = {}
         running = _running_totals(spans)
         del spans
         for period, (current, previous) in self.periods.items():
             now = _window_total(running, self.bounds, current)
             before = _window_total(running, self.bounds, previous)
+            for window, total in enumerate((now, before)):
+                if (metric, period, window) in self.keep:  # narrow: held while others rank
+                    kept[metric, period, window] = _narrow(total)
             now_keys, before_keys = rank_keys(now, self.later), rank_keys(before, self.later)
             pool = _pool(now_keys, POOL_BOARDS * self.top)
             for scope, members, inside in self.scopes:
@@ -145,7 +168,7 @@ class _Ranking:
                 if len(chosen):
                     was = ranks_of(before_keys, members, chosen)
                     rows.append(_Rows(metric, period, scope, self.ids[chosen], now[chosen], was))
-        return boards, rows
+        return boards, rows, kept
 
 
 @dataclass(frozen=True)
@@ -181,6 +204,10 @@ def _running_totals(spans: np.ndarray) -> np.ndarray:
     for segment in range(1, spans.shape[0]):  # row by row: a few times quicker than cumsum's
         np.add(spans[segment - 1], spans[segment], out=spans[segment])
     return spans
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    return values.astype(narrowest(values), copy=False) if len(values) else values
 
 
 def _window_total(running: np.ndarray, bounds: list[dt.date], window: Window) -> np.ndarray:

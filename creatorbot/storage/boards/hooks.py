@@ -6,10 +6,10 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from creatorbot.storage.boards.refresh import Progress, refresh_boards
+from creatorbot.storage.boards.refresh import Kept, Progress, Then, refresh_boards
 from creatorbot.storage.daycolumns import missing_days, rebuild_days, stale_days
-from creatorbot.storage.matchpools import refresh_pools
-from creatorbot.storage.memory import release_memory
+from creatorbot.storage.matchpools import WINDOWS, refresh_pools
+from creatorbot.storage.memory import arrays_on_heap, release_memory
 from creatorbot.storage.models import Market
 from creatorbot.storage.queries.anomaly_upkeep import refresh_verdicts
 from creatorbot.storage.segments import refresh_segments
@@ -25,6 +25,11 @@ SEGMENT_KINDS = frozenset({"tiers"})
 def after_import(kind: str, frame: pd.DataFrame, *, session: Session) -> None:
     """After an import of `kind` wrote `frame`: refresh the boards, match pools, segments and
     latest anomaly verdicts of the markets it touched."""
+    with arrays_on_heap():
+        _after_import(kind, frame, session=session)
+
+
+def _after_import(kind: str, frame: pd.DataFrame, *, session: Session) -> None:
     if kind in SEGMENT_KINDS and len(frame):
         refresh_segments(frame["market"].unique().tolist(), session=session)
     if kind in BOARD_KINDS and len(frame):
@@ -32,9 +37,9 @@ def after_import(kind: str, frame: pd.DataFrame, *, session: Session) -> None:
         with unmapped(session=session):  # sixty days of columns read: not left mapped
             # Each step's arrays are given back before the next's are made: a million
             # creators' columns, freed, otherwise stay in the heap (some 200 MB).
-            refresh_boards(markets, session=session)
+            # `match` ranks on windows the boards sum, by the same categories.
+            refresh_boards(markets, session=session, keep=WINDOWS, then=_pools(session))
             release_memory()
-            refresh_pools(markets, session=session)  # `match` reads the same days and categories
             refresh_segments(markets, session=session)  # and segments the same days and tiers
             release_memory()
             if kind == "daily_metrics":  # creators do not change the day columns it is made of
@@ -46,13 +51,23 @@ def after_world(*, session: Session, progress: Progress | None = None) -> None:
     emptied a market the new world does not fill). A bulk load bypasses the writer, so the
     day columns are rebuilt from the rows first."""
     markets = session.scalars(select(Market.code)).all()
-    for market in markets:
-        rebuild_days(market, stale_days(market, session=session), session=session)
-        rebuild_days(market, missing_days(market, session=session), session=session)
-    refresh_boards(markets, session=session, progress=progress)
-    refresh_pools(markets, session=session)
-    refresh_segments(markets, session=session)
-    refresh_verdicts(markets, session=session)
+    with arrays_on_heap():
+        for market in markets:
+            rebuild_days(market, stale_days(market, session=session), session=session)
+            rebuild_days(market, missing_days(market, session=session), session=session)
+        pools = _pools(session)
+        refresh_boards(markets, session=session, progress=progress, keep=WINDOWS, then=pools)
+        refresh_segments(markets, session=session)
+        refresh_verdicts(markets, session=session)
+
+
+def _pools(session: Session) -> Then:
+    """What refreshes a market's match pools from what its boards' refresh kept."""
+
+    def then(market: str, kept: Kept | None) -> None:
+        refresh_pools([market], session=session, kept=None if kept is None else {market: kept})
+
+    return then
 
 
 def refresh_stale(*, session: Session, counted: bool = False) -> list[str]:

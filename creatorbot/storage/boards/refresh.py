@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,7 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.advisory import xact_lock
-from creatorbot.storage.boards.compute import ROW_COLUMNS, Boards, rank_boards
+from creatorbot.storage.boards.compute import ROW_COLUMNS, Boards, Summed, rank_boards
 from creatorbot.storage.boards.spans import Spans
 from creatorbot.storage.models import Board, BoardRow
 from creatorbot.storage.queries.markets import latest_day
@@ -27,12 +28,33 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[int], None]
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What a market's refresh kept for the upkeep after it: the window totals asked for (see
+    `rank_boards`), per creator of `ids` (ascending), and the rows its latest day has in the
+    day columns."""
+
+    ids: np.ndarray
+    totals: dict[Summed, np.ndarray]
+    rows_on_end: int
+
+
+Then = Callable[[str, Kept | None], None]
+
+
 def refresh_boards(
-    markets: Iterable[str], *, session: Session, progress: Progress | None = None
+    markets: Iterable[str],
+    *,
+    session: Session,
+    progress: Progress | None = None,
+    keep: Collection[Summed] = (),
+    then: Then | None = None,
 ) -> None:
     """Recompute each market's boards from its daily metrics up to its latest day and store
     them where they changed (a market without any loses its boards). Runs in the caller's
-    transaction, never commits; `progress(n)` is told as a market's n board rows are written."""
+    transaction, never commits; `progress(n)` is told as a market's n board rows are written.
+    `then(market, kept)` is called as each market is ranked, with the totals `keep` asks for
+    (None for a market without data): one market's are held at a time."""
     wanted = sorted(set(markets))
     people = creators(wanted, session=session)
     for market in wanted:
@@ -41,10 +63,18 @@ def refresh_boards(
         end = latest_day(market, session=session)
         if end is None:
             _delete(market, session=session)
+            if then is not None:
+                then(market, None)
             continue
         mine = _in_id_order(people[market])
         spans = Spans(market, end, mine["creator_id"].to_numpy(), session=session)
-        boards = rank_boards(mine, spans, end, RANKABLE)
+        boards = rank_boards(mine, spans, end, RANKABLE, keep=keep)
+        rows_on_end = spans.rows_on(end)
+        del spans  # where each day's rows go: let go before `then` makes what it makes
+        if then is not None:
+            ids = mine["creator_id"].to_numpy(dtype=np.int64)
+            then(market, Kept(ids, boards.totals, rows_on_end))
+        boards.totals.clear()  # let go before the next market is ranked
         if _stored(market, session=session) == _content(end, boards):
             continue  # re-importing the same rows leaves the database exactly as it was
         _delete(market, session=session)

@@ -98,6 +98,11 @@ class Spans:
         # Most days hold only the market's creators: then no row needs picking out.
         return _Day(day, segment, slice(None) if known.all() else known, position, len(position))
 
+    def rows_on(self, day: dt.date) -> int:
+        """How many rows of the market's creators `day` has in the day columns."""
+        found = self._days.get(day)
+        return 0 if found is None else found.rows
+
     def __call__(self, metric: str) -> np.ndarray:
         spans = np.zeros((len(self._bounds) - 1, self._creators), dtype=np.int64)
         for day, values in self._columns(metric):  # one day's column in memory at a time
