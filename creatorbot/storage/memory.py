@@ -1,6 +1,7 @@
 """Memory an import freed, handed back to the system: glibc keeps a freed heap for the process
 otherwise, so a bot importing every day would hold its largest import's peak for good. While
-the upkeep after an import runs, its arrays are reused from the heap rather than mapped afresh."""
+a sync or the upkeep after an import runs, its arrays are reused from the heap rather than
+mapped afresh."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def release_memory() -> None:
 
 @contextmanager
 def arrays_on_heap() -> Iterator[None]:
-    """Big work (the upkeep after an import or a sync): while it runs, large arrays come
+    """Big work (a sync, the upkeep after an import): while it runs, large arrays come
     from the heap and go back to it when freed. glibc otherwise maps each one afresh and unmaps
     it on free, and every page of a new mapping faults in on first touch: half the time of
     building a million creators' anomaly matrix. On leaving the outermost block, the heap's free

@@ -22,7 +22,7 @@ from creatorbot.storage.importers.read import Table
 from creatorbot.storage.importers.run import ImportResult
 from creatorbot.storage.importers.seen import SeenKeys
 from creatorbot.storage.importers.validate import validate
-from creatorbot.storage.memory import release_memory
+from creatorbot.storage.memory import arrays_on_heap, release_memory
 from creatorbot.storage.roster import roster, shared
 from creatorbot.storage.sync.reading import reading
 from creatorbot.storage.sync.sources import Source
@@ -60,7 +60,7 @@ def sync_source(
     label = f"{source.name} {kind}"
     load = _Load(BY_NAME[kind], source.name, market, label, session, progress)
     try:
-        with shared(session=session):
+        with shared(session=session), arrays_on_heap():
             params = {"day": day, "market": market}
             units = references.markets(session=session)
             with reading(source, kind, params, label=label, units=units, session=session) as tables:
