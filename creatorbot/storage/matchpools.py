@@ -145,8 +145,9 @@ def refresh_pools(
 
 
 def _lock(markets: list[str], *, session: Session) -> None:
-    # Two refreshes of one market at once would both delete, then clash on insert. Taken in one
-    # order everywhere (and after the boards' own lock on the import path), so none deadlock.
+    # Two refreshes of one market at once would both delete, then clash on insert. Every path
+    # takes these and the boards' locks in one order (market by market, its boards' first), so
+    # none deadlock.
     for market in markets:
         xact_lock(f"match_pools:{market}", session=session)
 
