@@ -137,7 +137,7 @@ class _Ranking:
     later: np.ndarray
     bounds: list[dt.date]
     periods: dict[str, tuple[Window, Window]]
-    scopes: list[tuple[str, np.ndarray, np.ndarray]]
+    scopes: list[_Group]
     top: int
     keep: frozenset[Summed]
 
@@ -157,17 +157,23 @@ class _Ranking:
                     kept[metric, period, window] = _narrow(total)
             now_keys, before_keys = rank_keys(now, self.later), rank_keys(before, self.later)
             pool = _pool(now_keys, POOL_BOARDS * self.top)
-            for scope, members, inside in self.scopes:
-                everyone = scope == ALL  # no need to copy every creator's values
-                keys = now_keys if everyone else now_keys[members]
-                values = now if everyone else now[members]
-                ranked = keys >= 0
-                count = int(ranked.sum())
-                boards.append((metric, period, scope, count, int(values[ranked].sum())))
-                chosen = _top(now_keys, members, inside, pool, count, self.top)
-                if len(chosen):
-                    was = ranks_of(before_keys, members, chosen)
-                    rows.append(_Rows(metric, period, scope, self.ids[chosen], now[chosen], was))
+            for group in self.scopes:
+                # One gather per kind of scope; each scope's creators are then a slice of it.
+                keys_all, values_all, before_all = (
+                    (now_keys, now, before_keys)
+                    if group.order is None
+                    else (now_keys[group.order], now[group.order], before_keys[group.order])
+                )
+                for scope in group.scopes:
+                    keys, values = keys_all[scope.part], values_all[scope.part]
+                    ranked = keys >= 0
+                    count = int(ranked.sum())
+                    boards.append((metric, period, scope.name, count, int(values[ranked].sum())))
+                    chosen = _top(now_keys, scope.members, scope.inside, pool, count, self.top)
+                    if len(chosen):
+                        was = _ranks_among(before_keys[chosen], before_all[scope.part])
+                        ids, top_values = self.ids[chosen], now[chosen]
+                        rows.append(_Rows(metric, period, scope.name, ids, top_values, was))
         return boards, rows, kept
 
 
@@ -183,19 +189,44 @@ class _Rows:
     previous_rank: np.ndarray
 
 
-def _scopes(people: pd.DataFrame) -> list[tuple[str, np.ndarray, np.ndarray]]:
-    """(scope, positions of its creators, whether each creator is in it): everyone, then each
-    tier, then each category."""
-    scopes = [(ALL, np.arange(len(people)), np.ones(len(people), dtype=bool))]
+@dataclass(frozen=True)
+class _Scope:
+    """One scope: its name, its creators' positions (ascending), whether each creator is in
+    it, and where its creators lie in its group's `order`."""
+
+    name: str
+    members: np.ndarray
+    inside: np.ndarray
+    part: slice
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Scopes of one kind (everyone; the tiers; the categories), whose creators lie one scope
+    after another in `order` (positions; None: every creator, in place)."""
+
+    order: np.ndarray | None
+    scopes: list[_Scope]
+
+
+def _scopes(people: pd.DataFrame) -> list[_Group]:
+    """Everyone, then each tier, then each category."""
+    count = len(people)
+    everyone = _Scope(ALL, np.arange(count), np.ones(count, dtype=bool), slice(None))
+    groups = [_Group(None, [everyone])]
     for kind in SCOPE_KINDS:
         # Lowercase the few distinct names, not every creator's (`Gold` and `gold` are one).
         raw_codes, raw_names = pd.factorize(people[kind])
         lowered, names = pd.factorize(pd.Index(raw_names).str.lower(), sort=True)
         codes = np.where(raw_codes >= 0, lowered[raw_codes], -1)  # -1: no name
+        order = np.argsort(codes, kind="stable")  # each scope's positions stay ascending
+        starts = np.searchsorted(codes[order], np.arange(len(names) + 1))
+        scopes = []
         for code, name in enumerate(names):
-            inside = codes == code
-            scopes.append((f"{kind}:{name}", np.flatnonzero(inside), inside))
-    return scopes
+            part = slice(int(starts[code]), int(starts[code + 1]))
+            scopes.append(_Scope(f"{kind}:{name}", order[part], codes == code, part))
+        groups.append(_Group(order, scopes))
+    return groups
 
 
 def _running_totals(spans: np.ndarray) -> np.ndarray:
@@ -281,12 +312,15 @@ def _top(
 
 def ranks_of(keys: np.ndarray, members: np.ndarray, chosen: np.ndarray) -> np.ndarray:
     """The rank of each `chosen` creator among `members` by `keys` (0 where not ranked)."""
-    mine = keys[chosen]
+    return _ranks_among(keys[chosen], keys[members])
+
+
+def _ranks_among(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """The rank of each of the keys `mine` among the keys `theirs` (0 where not ranked)."""
     ranked = mine[mine >= 0]
     if not len(ranked):
         return np.zeros(len(mine), dtype=np.int64)
     # Only members above the lowest chosen key matter, and there are few of those at the top.
-    theirs = keys[members]
     theirs = theirs[theirs >= ranked.min()]
     # Linear in those members, not a sort of them: for each, how many chosen keys lie below
     # its key; a chosen key's rank is one plus the members whose count passes it.
