@@ -117,3 +117,23 @@ def test_import_names_the_missing_file_or_kind(
     said = capsys.readouterr().err
     assert "the header matches no kind of file creatorbot knows" in said
     assert "name its kind: creatorbot import KIND odd.csv" in said
+
+
+def test_a_header_lacking_a_few_columns_is_told_its_nearest_kind(
+    data_dir: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A daily file saved without its gmv and orders columns: told which kind it is nearest
+    and the columns it lacks, not only that it matches no kind."""
+    from creatorbot.storage.writer import DAILY_COLUMNS
+
+    kept = [name for name in DAILY_COLUMNS if name not in ("gmv", "orders")]
+    partial = tmp_path / "partial.csv"
+    row = {"date": "2026-12-01", "market": "MY", "handle": "aisyah.beauty"}
+    values = [row.get(name, "1") for name in kept]
+    partial.write_text(",".join(kept) + "\n" + ",".join(values) + "\n", encoding="utf-8")
+    assert main(["import", str(partial)]) == 1
+    said = capsys.readouterr().err
+    assert "it is nearest to daily_metrics, which also needs the columns gmv, orders" in said
+    assert stored_rows() == 0

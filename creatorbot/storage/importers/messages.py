@@ -97,6 +97,11 @@ XML_ENTITIES = N_(
 )
 BAD_XML = N_("not a readable .xlsx workbook: its XML is malformed ({reason})")
 NOT_UTF16 = N_("the file starts as UTF-16 text but is not; save it again and import it")
+NEAREST_KIND = N_(
+    "the header matches no kind of file creatorbot knows; it is nearest to {kind}, which also "
+    "needs the columns {missing}; if they are named differently, an admin can map them in "
+    "CREATORBOT_COLUMN_MAP"
+)
 UNKNOWN_KIND = N_(
     "the header matches no kind of file creatorbot knows (the canonical creators, "
     "daily_metrics, campaigns, enrollments, tiers, slot_metrics; or a TikTok Shop creator "

@@ -118,7 +118,7 @@ def prepare(
         if found is not None:
             return _prepare_native(found, chunks, market=market, day=day, session=session)
     if spec is None:
-        raise ImportFailed(table.source, [RowError(1, None, None, messages.UNKNOWN_KIND)])
+        raise ImportFailed(table.source, [RowError(1, None, None, _no_kind(table))])
     with shared(session=session):
         typed = validate_chunks(spec, chunks, session=session)
         existing = spec.existing(typed, session)
@@ -231,6 +231,26 @@ def _canonical(table: Table) -> Kind | None:
     (most columns) first; None when none does."""
     fitting = [spec for spec in BY_NAME.values() if _fits(spec, table)]
     return max(fitting, key=lambda spec: len(spec.fields)) if fitting else None
+
+
+def _no_kind(table: Table) -> str:
+    """What a header matching no kind is told: the canonical kind holding the largest share of
+    its required columns there, and the columns it lacks, when that is at least half of them
+    (two at least); else that it matches none."""
+    found = table.frame.columns
+    nearest: tuple[float, str, list[str]] | None = None
+    for spec in BY_NAME.values():
+        required = [f.name for f in spec.fields if not f.optional]
+        missing = [name for name in required if name not in found]
+        held = len(required) - len(missing)
+        if held >= 2 and 2 * held >= len(required):
+            share = held / len(required)
+            if nearest is None or share > nearest[0]:
+                nearest = (share, spec.name, missing)
+    if nearest is None:
+        return messages.UNKNOWN_KIND
+    _, kind, missing = nearest
+    return messages.NEAREST_KIND.format(kind=kind, missing=", ".join(missing))
 
 
 def _fits(spec: Kind, table: Table) -> bool:
