@@ -75,6 +75,7 @@ def rank_boards(
     *,
     top: int = TOP,
     keep: Collection[Summed] = (),
+    later: np.ndarray | None = None,
 ) -> Boards:
     """Rank the market for each metric × period × scope, as the leaderboard does: the metric
     summed over the window, creators above zero only, ties by handle ascending.
@@ -84,12 +85,12 @@ def rank_boards(
     days (see `segment_bounds`) per creator, in the rows' order: shape (segments, creators), an
     array of its own that is summed in place (one metric's arrays are freed before the next's).
     `keep`: the windows whose totals other upkeep needs (match pools): kept rather than summed
-    again from the day columns.
+    again from the day columns. `later`: the rows' `handle_tiebreak`, if the caller has it.
     """
     people = creators.reset_index(drop=True)
     ranking = _Ranking(
         ids=people["creator_id"].to_numpy(dtype=np.int64),
-        later=handle_tiebreak(people["handle"]),
+        later=handle_tiebreak(people["handle"]) if later is None else later,
         bounds=segment_bounds(end),
         periods=windows(end),
         scopes=_scopes(people),

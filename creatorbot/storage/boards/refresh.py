@@ -15,7 +15,13 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from creatorbot.storage.advisory import xact_lock
-from creatorbot.storage.boards.compute import ROW_COLUMNS, Boards, Summed, rank_boards
+from creatorbot.storage.boards.compute import (
+    ROW_COLUMNS,
+    Boards,
+    Summed,
+    handle_tiebreak,
+    rank_boards,
+)
 from creatorbot.storage.boards.spans import Spans
 from creatorbot.storage.models import Board, BoardRow
 from creatorbot.storage.queries.markets import latest_day
@@ -66,9 +72,9 @@ def refresh_boards(
             if then is not None:
                 then(market, None)
             continue
-        mine = _in_id_order(people[market])
+        mine, later = _in_id_order(people[market])
         spans = Spans(market, end, mine["creator_id"].to_numpy(), session=session)
-        boards = rank_boards(mine, spans, end, RANKABLE, keep=keep)
+        boards = rank_boards(mine, spans, end, RANKABLE, keep=keep, later=later)
         rows_on_end = spans.rows_on(end)
         del spans  # where each day's rows go: let go before `then` makes what it makes
         if then is not None:
@@ -93,14 +99,17 @@ def refresh_boards(
         )
 
 
-def _in_id_order(people: pd.DataFrame) -> pd.DataFrame:
+def _in_id_order(people: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """The creators by ascending id, as day columns hold them: their spans are then summed
     where they lie, with no reordering of every metric's sums (the ranking does not depend on
-    the order of the rows)."""
+    the order of the rows); and each one's `handle_tiebreak`, found before the reordering:
+    SQLite reads creators in the order of their handles' index, where it takes no sort."""
+    later = handle_tiebreak(people["handle"])
     ids = people["creator_id"].to_numpy()
     if bool((ids[1:] > ids[:-1]).all()):
-        return people
-    return people.iloc[np.argsort(ids, kind="stable")]
+        return people, later
+    order = np.argsort(ids, kind="stable")
+    return people.iloc[order], later[order]
 
 
 def _lock(market: str, *, session: Session) -> None:
