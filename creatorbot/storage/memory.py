@@ -16,8 +16,8 @@ from functools import cache
 logger = logging.getLogger(__name__)
 
 # glibc's mallopt parameters (malloc.h). While big work runs: no block mapped on its own below
-# 1 GiB; the heap grown 64 MiB at a time and trimmed only past 128 MiB free at its top (more
-# kept cost some 25 MB of peak at a million creators, and no time).
+# 1 GiB; the heap grown 64 MiB at a time and trimmed only past 128 MiB free at its top (keeping
+# more gained nothing measurable at a million creators).
 M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3
 HELD = {M_MMAP_THRESHOLD: 1 << 30, M_TRIM_THRESHOLD: 128 << 20, M_TOP_PAD: 64 << 20}
 # Afterwards: what glibc's own sliding threshold reaches once a big block was freed (32 MiB,
@@ -39,9 +39,10 @@ def release_memory() -> None:
 def arrays_on_heap() -> Iterator[None]:
     """Big work (a sync, the upkeep after an import): while it runs, large arrays come
     from the heap and go back to it when freed. glibc otherwise maps each one afresh and unmaps
-    it on free, and every page of a new mapping faults in on first touch: half the time of
-    building a million creators' anomaly matrix. On leaving the outermost block, the heap's free
-    pages go back to the system. Nested blocks are one block."""
+    it on free, and every page of a new mapping faults in on first touch: some 40% of the time
+    of building a million creators' anomaly matrix. On leaving the outermost block, the heap's
+    free pages go back to the system. Nested blocks, and blocks of concurrent imports on other
+    threads, are one block."""
     global _depth
     libc = _glibc()
     with _lock:

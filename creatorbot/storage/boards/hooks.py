@@ -36,11 +36,12 @@ def _after_import(kind: str, frame: pd.DataFrame, *, session: Session) -> None:
         markets = frame["market"].unique().tolist()
         with unmapped(session=session):  # sixty days of columns read: not left mapped
             # Each step's arrays are given back before the next's are made: a million
-            # creators' columns, freed, otherwise stay in the heap (some 200 MB).
-            # `match` ranks on windows the boards sum, by the same categories.
+            # creators' columns, freed, otherwise stay in the heap (some 200 MB). `match`
+            # ranks on windows the boards sum, by the same categories: its pools are made
+            # from them as each market is ranked.
             refresh_boards(markets, session=session, keep=WINDOWS, then=_pools(session))
             release_memory()
-            refresh_segments(markets, session=session)  # and segments the same days and tiers
+            refresh_segments(markets, session=session)  # the same days, by tiers
             release_memory()
             if kind == "daily_metrics":  # creators do not change the day columns it is made of
                 refresh_verdicts(markets, session=session)
