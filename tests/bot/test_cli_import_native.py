@@ -12,6 +12,7 @@ from creatorbot.bot.app import build
 from creatorbot.bot.cli import main
 from creatorbot.bot.settings import Settings
 from creatorbot.storage.models import DailyMetric
+from creatorbot.storage.writer import DAILY_COLUMNS
 from tests.bot.test_cli import data_dir  # noqa: F401  (the fixture)
 
 CREATORS = (
@@ -126,8 +127,6 @@ def test_a_header_lacking_a_few_columns_is_told_its_nearest_kind(
 ) -> None:
     """A daily file saved without its gmv and orders columns: told which kind it is nearest
     and the columns it lacks, not only that it matches no kind."""
-    from creatorbot.storage.writer import DAILY_COLUMNS
-
     kept = [name for name in DAILY_COLUMNS if name not in ("gmv", "orders")]
     partial = tmp_path / "partial.csv"
     row = {"date": "2026-12-01", "market": "MY", "handle": "aisyah.beauty"}

@@ -99,6 +99,25 @@ def test_a_file_of_no_known_kind_dropped_in_chat_gives_no_command_line_advice(
     assert "creatorbot import" not in text  # a chat has no command line
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "it is nearest to creators, which also needs the columns am, joined_on"),
+        ("it", "il più vicino è creators, che richiede anche le colonne am, joined_on"),
+        ("ms", "yang paling hampir ialah creators, yang juga memerlukan lajur am, joined_on"),
+    ],
+)
+def test_a_file_lacking_a_few_columns_dropped_in_chat_is_told_its_nearest_kind(
+    router: Router, language: str, said: str
+) -> None:
+    header = b"handle,display_name,market,tier,category,followers,cm\n"
+    text = drop(
+        router, header + b"alice,Alice,MY,gold,Beauty,1,cm@example.com\n", "c.csv", language
+    )
+    assert said in text
+    assert "creatorbot import" not in text
+
+
 def test_the_cli_and_the_inbox_keep_the_english_wording(
     sessions: sessionmaker[Session], router: Router, tmp_path: Path
 ) -> None:

@@ -237,14 +237,13 @@ def _no_kind(table: Table) -> str:
     """What a header matching no kind is told: the canonical kind holding the largest share of
     its required columns there, and the columns it lacks, when that is at least half of them
     (two at least); else that it matches none."""
-    found = table.frame.columns
     nearest: tuple[float, str, list[str]] | None = None
     for spec in BY_NAME.values():
-        required = [f.name for f in spec.fields if not f.optional]
-        missing = [name for name in required if name not in found]
-        held = len(required) - len(missing)
-        if held >= 2 and 2 * held >= len(required):
-            share = held / len(required)
+        required = sum(not f.optional for f in spec.fields)
+        missing = _missing(spec, table)
+        held = required - len(missing)
+        if held >= 2 and 2 * held >= required:
+            share = held / required
             if nearest is None or share > nearest[0]:
                 nearest = (share, spec.name, missing)
     if nearest is None:
@@ -254,7 +253,12 @@ def _no_kind(table: Table) -> str:
 
 
 def _fits(spec: Kind, table: Table) -> bool:
-    return all(f.name in table.frame.columns for f in spec.fields if not f.optional)
+    return not _missing(spec, table)
+
+
+def _missing(spec: Kind, table: Table) -> list[str]:
+    """The required columns of `spec` the file's header lacks, in the kind's order."""
+    return [f.name for f in spec.fields if not f.optional and f.name not in table.frame.columns]
 
 
 def _prepare_native(
